@@ -1,0 +1,63 @@
+package dev.lethe.cli;
+
+import dev.lethe.system.BadInputException;
+import dev.lethe.system.CoreConfiguration;
+import dev.lethe.system.RuntimeConfiguration;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts only what a command needs: {@link CoreConfiguration} (settings, stores, policies) for
+ * {@code validate}, {@link RuntimeConfiguration} (with the control database, Flyway and Spring
+ * Batch) for the commands that run or record something.
+ */
+final class Contexts {
+
+  private Contexts() {}
+
+  static ConfigurableApplicationContext core(GlobalOptions options) {
+    return start(CoreConfiguration.class, options, Map.of());
+  }
+
+  static ConfigurableApplicationContext runtime(GlobalOptions options) {
+    return runtime(options, Map.of());
+  }
+
+  static ConfigurableApplicationContext runtime(GlobalOptions options, Map<String, Object> extra) {
+    return start(RuntimeConfiguration.class, options, extra);
+  }
+
+  private static ConfigurableApplicationContext start(
+      Class<?> configuration, GlobalOptions options, Map<String, Object> extra) {
+    var properties = new HashMap<String, Object>(extra);
+    if (options.config != null) {
+      if (!Files.isReadable(options.config)) {
+        throw new BadInputException(
+            "--config " + options.config + ": no such file. Fix: name a readable YAML file");
+      }
+      properties.put(
+          "spring.config.additional-location", "file:" + options.config.toAbsolutePath());
+    }
+    if (options.policies != null) {
+      properties.put("lethe.policies", options.policies.toString());
+    }
+    if (options.jobs != null) {
+      properties.put("lethe.jobs", options.jobs.toString());
+    }
+    // as command-line properties, which outrank application.yml, --config and the environment
+    var args =
+        properties.entrySet().stream()
+            .map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+    return new SpringApplicationBuilder(configuration)
+        .web(WebApplicationType.NONE)
+        .bannerMode(Banner.Mode.OFF)
+        .logStartupInfo(false)
+        .run(args);
+  }
+}

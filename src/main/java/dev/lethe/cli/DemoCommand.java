@@ -1,0 +1,73 @@
+package dev.lethe.cli;
+
+import dev.lethe.demo.DemoData;
+import dev.lethe.hold.HoldService;
+import dev.lethe.hold.RestrictionService;
+import dev.lethe.report.ReportText;
+import dev.lethe.retention.PlanService;
+import dev.lethe.retention.RunService;
+import dev.lethe.retention.Validator;
+import dev.lethe.system.EmbeddedPostgresServer;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lethe demo}: the worked example end to end on an embedded PostgreSQL, never on a
+ * configured database: demo data, holds and restrictions, validate, plan, run, report.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the main job on an embedded PostgreSQL with generated demo data, and show its report."
+            + " Touches no configured database.")
+class DemoCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--job",
+      defaultValue = "nightly-retention",
+      description = "the job to run (default: nightly-retention)")
+  String job;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    out.println("Starting an embedded PostgreSQL and generating the demo data ...");
+    var app = EmbeddedPostgresServer.urlFor("demo_app");
+    var analytics = EmbeddedPostgresServer.urlFor("demo_analytics");
+    DemoData.loadApp(app);
+    DemoData.loadAnalytics(analytics);
+    Map<String, Object> demo =
+        Map.of(
+            "lethe.control-database.url", "",
+            "lethe.stores.app.url", app,
+            "lethe.stores.analytics.url", analytics);
+    try (var context = Contexts.runtime(LetheCommand.options(spec), demo)) {
+      DemoData.flagSubjects(
+          context.getBean(HoldService.class), context.getBean(RestrictionService.class));
+      out.println("Placed 3 legal holds and 2 restrictions.");
+      var definitions = context.getBean(Validator.class).load();
+      out.printf(
+          "Validated %d policies and %d jobs.%n%n",
+          definitions.policies().size(), definitions.jobs().size());
+      out.println(context.getBean(PlanService.class).plan(job, DemoData.AS_OF).render());
+      var outcome =
+          context
+              .getBean(RunService.class)
+              .run(
+                  job,
+                  DemoData.AS_OF,
+                  "lethe demo",
+                  TerminalProgress.forConsole(spec.commandLine().getErr()));
+      out.println();
+      out.print(ReportText.render(outcome.report()));
+      return outcome.failed() ? Lethe.FAILED : Lethe.DONE;
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package dev.lethe.cli;
+
+import dev.lethe.hold.Hold;
+import dev.lethe.hold.HoldService;
+import dev.lethe.policy.Definitions;
+import dev.lethe.retention.Validator;
+import dev.lethe.system.BadInputException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lethe hold ...}: legal holds, placed and released by compliance. */
+@Command(
+    name = "hold",
+    mixinStandardHelpOptions = true,
+    description = "Place, release and list legal holds.",
+    subcommands = {HoldCommand.Place.class, HoldCommand.Release.class, HoldCommand.ListHolds.class})
+class HoldCommand {
+
+  static String who() {
+    return System.getProperty("user.name");
+  }
+
+  static void print(PrintWriter out, Hold h) {
+    out.printf(
+        "%-5d %-20s %-24s %-18s %-20s %s%s%n",
+        h.id(),
+        h.subject(),
+        h.scope(),
+        h.caseReference(),
+        h.placedBy() + " " + h.placedAt().toString().substring(0, 10),
+        h.reason(),
+        h.active()
+            ? ""
+            : " (released "
+                + h.releasedAt()
+                + " by "
+                + h.releasedBy()
+                + ": "
+                + h.releaseReason()
+                + ")");
+  }
+
+  @Command(
+      name = "place",
+      mixinStandardHelpOptions = true,
+      description = "Place a legal hold on a subject.")
+  static class Place implements Callable<Integer> {
+
+    @Option(
+        names = "--subject",
+        required = true,
+        paramLabel = "ID",
+        description = "the subject key")
+    String subject;
+
+    @Option(names = "--policy", paramLabel = "NAME", description = "narrow the hold to one policy")
+    String policy;
+
+    @Option(
+        names = "--category",
+        paramLabel = "NAME",
+        description = "narrow the hold to one category")
+    String category;
+
+    @Option(
+        names = "--case",
+        required = true,
+        paramLabel = "REF",
+        description = "the case reference")
+    String caseReference;
+
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "TEXT",
+        description = "why the data is kept")
+    String reason;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+        if (policy != null || category != null) {
+          checkScope(context.getBean(Validator.class).load());
+        }
+        var hold =
+            context
+                .getBean(HoldService.class)
+                .place(subject, policy, category, caseReference, reason, who());
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "Hold %d placed on %s for case %s.%n",
+                hold.id(), hold.scope(), hold.caseReference());
+        return Lethe.DONE;
+      }
+    }
+
+    private void checkScope(Definitions definitions) {
+      if (policy != null && !definitions.policies().containsKey(policy)) {
+        throw new BadInputException(
+            "--policy "
+                + policy
+                + ": no such policy. Fix: use one of "
+                + definitions.policies().keySet());
+      }
+      if (category != null
+          && definitions.policies().values().stream()
+              .noneMatch(p -> p.category().equals(category))) {
+        throw new BadInputException(
+            "--category "
+                + category
+                + ": no policy has this category. Fix: use one of "
+                + definitions.policies().values().stream()
+                    .map(p -> p.category())
+                    .distinct()
+                    .sorted()
+                    .toList());
+      }
+    }
+  }
+
+  @Command(name = "release", mixinStandardHelpOptions = true, description = "Release a legal hold.")
+  static class Release implements Callable<Integer> {
+
+    @Parameters(paramLabel = "HOLD", description = "the hold id (see 'lethe hold list')")
+    long id;
+
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "TEXT",
+        description = "why it is released")
+    String reason;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+        var hold = context.getBean(HoldService.class).release(id, reason, who());
+        spec.commandLine()
+            .getOut()
+            .printf("Hold %d (case %s) released.%n", hold.id(), hold.caseReference());
+        return Lethe.DONE;
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List legal holds.")
+  static class ListHolds implements Callable<Integer> {
+
+    @Option(names = "--all", description = "include released holds")
+    boolean all;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+        var out = spec.commandLine().getOut();
+        out.printf(
+            "%-5s %-20s %-24s %-18s %-20s %s%n",
+            "id", "subject", "covers", "case", "placed", "reason");
+        context.getBean(HoldService.class).list(all).forEach(h -> print(out, h));
+        return Lethe.DONE;
+      }
+    }
+  }
+}

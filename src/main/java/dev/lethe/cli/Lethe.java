@@ -1,0 +1,63 @@
+package dev.lethe.cli;
+
+import dev.lethe.retention.RunLock;
+import dev.lethe.system.BadInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * The command line. Exit codes: 0 done, 1 run failed, 2 bad input (with every problem named on
+ * standard error, and nothing changed).
+ */
+public final class Lethe {
+
+  public static final int DONE = 0;
+  public static final int FAILED = 1;
+  public static final int BAD_INPUT = 2;
+
+  private Lethe() {}
+
+  public static void main(String[] args) {
+    var out = new PrintWriter(System.out, true);
+    var err = new PrintWriter(System.err, true);
+    int code = execute(args, out, err);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    var commandLine = new CommandLine(new LetheCommand());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
+    commandLine.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          var bad = find(e, BadInputException.class);
+          if (bad != null) {
+            bad.problems().forEach(cmd.getErr()::println);
+            return BAD_INPUT;
+          }
+          var running = find(e, RunLock.JobAlreadyRunningException.class);
+          cmd.getErr().println("lethe: " + (running != null ? running.getMessage() : describe(e)));
+          return FAILED;
+        });
+    return commandLine.execute(args);
+  }
+
+  private static String describe(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
+  }
+
+  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.lethe.cli;
+
+import dev.lethe.report.ReportService;
+import dev.lethe.report.ReportText;
+import dev.lethe.system.BadInputException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code lethe report RUN}: a stored run report, as text or JSON. */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = "Show the report of a run.")
+class ReportCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "RUN", arity = "0..1", description = "the run id (see 'lethe runs')")
+  Long run;
+
+  @Option(names = "--last", paramLabel = "JOB", description = "the latest run of this job")
+  String lastOf;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: text)")
+  String format;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (!format.equals("text") && !format.equals("json")) {
+      throw new BadInputException("--format " + format + " is not known. Fix: use text or json");
+    }
+    if ((run == null) == (lastOf == null)) {
+      throw new BadInputException("give a RUN id or --last JOB. Fix: see 'lethe runs'");
+    }
+    try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      var reports = context.getBean(ReportService.class);
+      var report =
+          run != null
+              ? reports.reportOf(run)
+              : reports.recent(Integer.MAX_VALUE).stream()
+                  .filter(r -> r.job().equals(lastOf))
+                  .findFirst()
+                  .orElseThrow(() -> new BadInputException("job '" + lastOf + "' has no runs yet"));
+      spec.commandLine()
+          .getOut()
+          .print(
+              format.equals("json")
+                  ? ReportService.json(report) + "\n"
+                  : ReportText.render(report));
+      return Lethe.DONE;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.lethe.cli;
+
+import dev.lethe.report.ReportService;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lethe runs}: the latest runs with their status, duration and counts. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List the latest runs.")
+class RunsCommand implements Callable<Integer> {
+
+  @Option(names = "--limit", defaultValue = "20", description = "how many runs (default: 20)")
+  int limit;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      var out = spec.commandLine().getOut();
+      out.printf(
+          "%-6s %-22s %-11s %-10s %10s %12s%n", "run", "job", "as of", "status", "took", "deleted");
+      for (var report : context.getBean(ReportService.class).recent(limit)) {
+        var took =
+            report.endedAt() == null
+                ? "-"
+                : String.format(
+                    "%.1f s",
+                    Duration.between(report.startedAt(), report.endedAt()).toMillis() / 1000.0);
+        out.printf(
+            "%-6d %-22s %-11s %-10s %10s %12d%n",
+            report.run(), report.job(), report.asOf(), report.status(), took, report.deleted());
+      }
+      return Lethe.DONE;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.lethe.hold;
+
+import dev.lethe.system.BadInputException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Places, releases and lists legal holds, recorded in the control database. */
+@Transactional
+public class HoldService {
+
+  private final JdbcClient jdbc;
+  private final Clock clock;
+
+  public HoldService(JdbcClient jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  public Hold place(
+      String subject,
+      String policy,
+      String category,
+      String caseReference,
+      String reason,
+      String placedBy) {
+    require(subject, "--subject", "the subject key whose data must be kept");
+    require(caseReference, "--case", "the case reference, such as LIT-2026-014");
+    require(reason, "--reason", "why the data must be kept");
+    if (policy != null && category != null) {
+      throw new BadInputException(
+          "a hold is narrowed to a policy or to a category, not both. Fix: give one of --policy,"
+              + " --category");
+    }
+    long id =
+        jdbc.sql(
+                """
+                INSERT INTO lethe.legal_hold
+                  (subject, policy, category, case_reference, reason, placed_by, placed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+            .params(subject.trim(), policy, category, caseReference, reason, placedBy, now())
+            .query(Long.class)
+            .single();
+    SubjectFlags.bumpVersion(jdbc);
+    return find(id);
+  }
+
+  public Hold release(long id, String reason, String releasedBy) {
+    require(reason, "--reason", "why the hold is released");
+    var hold = find(id);
+    if (!hold.active()) {
+      throw new BadInputException(
+          "hold "
+              + id
+              + " was already released on "
+              + hold.releasedAt()
+              + " by "
+              + hold.releasedBy());
+    }
+    jdbc.sql(
+            "UPDATE lethe.legal_hold SET released_by = ?, released_at = ?, release_reason = ?"
+                + " WHERE id = ?")
+        .params(releasedBy, now(), reason, id)
+        .update();
+    SubjectFlags.bumpVersion(jdbc);
+    return find(id);
+  }
+
+  @Transactional(readOnly = true)
+  public List<Hold> list(boolean includeReleased) {
+    return jdbc.sql(
+            "SELECT * FROM lethe.legal_hold"
+                + (includeReleased ? "" : " WHERE released_at IS NULL")
+                + " ORDER BY id")
+        .query(HoldService::hold)
+        .list();
+  }
+
+  @Transactional(readOnly = true)
+  public Hold find(long id) {
+    return jdbc.sql("SELECT * FROM lethe.legal_hold WHERE id = ?")
+        .param(id)
+        .query(HoldService::hold)
+        .optional()
+        .orElseThrow(
+            () -> new BadInputException("no hold with id " + id + ". Fix: see 'lethe hold list'"));
+  }
+
+  private Timestamp now() {
+    return Timestamp.from(clock.instant());
+  }
+
+  static void require(String value, String option, String what) {
+    if (value == null || value.isBlank()) {
+      throw new BadInputException(option + " is missing. Fix: give " + what);
+    }
+  }
+
+  private static Hold hold(ResultSet rs, int row) throws SQLException {
+    return new Hold(
+        rs.getLong("id"),
+        rs.getString("subject"),
+        rs.getString("policy"),
+        rs.getString("category"),
+        rs.getString("case_reference"),
+        rs.getString("reason"),
+        rs.getString("placed_by"),
+        instant(rs.getTimestamp("placed_at")),
+        rs.getString("released_by"),
+        instant(rs.getTimestamp("released_at")),
+        rs.getString("release_reason"));
+  }
+
+  static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.lethe.hold;
+
+import dev.lethe.system.BadInputException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Places, lifts and lists restriction-of-processing flags, one active flag per subject. */
+@Transactional
+public class RestrictionService {
+
+  private final JdbcClient jdbc;
+  private final Clock clock;
+
+  public RestrictionService(JdbcClient jdbc, Clock clock) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+  }
+
+  public Restriction place(String subject, String grounds, String placedBy) {
+    HoldService.require(subject, "--subject", "the subject key whose processing is restricted");
+    HoldService.require(grounds, "--grounds", "the grounds, such as 'accuracy contested'");
+    if (active(subject.trim()).isPresent()) {
+      throw new BadInputException(
+          "subject is already restricted. Fix: lift the restriction first, or leave it as it is");
+    }
+    long id =
+        jdbc.sql(
+                "INSERT INTO lethe.restriction (subject, grounds, placed_by, placed_at)"
+                    + " VALUES (?, ?, ?, ?) RETURNING id")
+            .params(subject.trim(), grounds, placedBy, Timestamp.from(clock.instant()))
+            .query(Long.class)
+            .single();
+    SubjectFlags.bumpVersion(jdbc);
+    return find(id);
+  }
+
+  public Restriction lift(String subject, String liftedBy) {
+    HoldService.require(subject, "--subject", "the subject key whose restriction is lifted");
+    var restriction =
+        active(subject.trim())
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        "that subject has no active restriction. Fix: see 'lethe restrict list'"));
+    jdbc.sql("UPDATE lethe.restriction SET lifted_by = ?, lifted_at = ? WHERE id = ?")
+        .params(liftedBy, Timestamp.from(clock.instant()), restriction.id())
+        .update();
+    SubjectFlags.bumpVersion(jdbc);
+    return find(restriction.id());
+  }
+
+  @Transactional(readOnly = true)
+  public List<Restriction> list(boolean includeLifted) {
+    return jdbc.sql(
+            "SELECT * FROM lethe.restriction"
+                + (includeLifted ? "" : " WHERE lifted_at IS NULL")
+                + " ORDER BY id")
+        .query(RestrictionService::restriction)
+        .list();
+  }
+
+  private java.util.Optional<Restriction> active(String subject) {
+    return jdbc.sql("SELECT * FROM lethe.restriction WHERE subject = ? AND lifted_at IS NULL")
+        .param(subject)
+        .query(RestrictionService::restriction)
+        .optional();
+  }
+
+  private Restriction find(long id) {
+    return jdbc.sql("SELECT * FROM lethe.restriction WHERE id = ?")
+        .param(id)
+        .query(RestrictionService::restriction)
+        .single();
+  }
+
+  private static Restriction restriction(ResultSet rs, int row) throws SQLException {
+    return new Restriction(
+        rs.getLong("id"),
+        rs.getString("subject"),
+        rs.getString("grounds"),
+        rs.getString("placed_by"),
+        HoldService.instant(rs.getTimestamp("placed_at")),
+        rs.getString("lifted_by"),
+        HoldService.instant(rs.getTimestamp("lifted_at")));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.lethe.hold;
+
+import dev.lethe.policy.Policy;
+import dev.lethe.store.SparedSubjects;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The subjects a purge must spare, read from the control database. A run asks before every window;
+ * one cheap read of a version number tells whether anything changed, so a hold placed during a run
+ * is honoured from the next window on without reloading every time.
+ */
+public class SubjectFlags {
+
+  private final JdbcClient jdbc;
+  private final TransactionTemplate snapshotRead;
+  private volatile Snapshot snapshot = new Snapshot(-1, List.of(), Set.of());
+
+  public SubjectFlags(JdbcClient jdbc, PlatformTransactionManager transactions) {
+    this.jdbc = jdbc;
+    this.snapshotRead = new TransactionTemplate(transactions);
+    snapshotRead.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+    snapshotRead.setReadOnly(true);
+  }
+
+  /** Called in the same transaction as every change to holds or restrictions. */
+  static void bumpVersion(JdbcClient jdbc) {
+    jdbc.sql("UPDATE lethe.subject_flags_version SET version = version + 1").update();
+  }
+
+  /** The subjects {@code policy} must spare now: its holds, and every restricted subject. */
+  public SparedSubjects sparedFor(Policy policy) {
+    var current = current();
+    var held = new HashSet<String>();
+    for (var hold : current.holds()) {
+      if (covers(hold, policy)) {
+        held.add(hold.subject());
+      }
+    }
+    return new SparedSubjects(Set.copyOf(held), current.restricted());
+  }
+
+  private static boolean covers(ActiveHold hold, Policy policy) {
+    if (hold.policy() != null) {
+      return hold.policy().equals(policy.name());
+    }
+    return hold.category() == null || hold.category().equals(policy.category());
+  }
+
+  private Snapshot current() {
+    long version =
+        jdbc.sql("SELECT version FROM lethe.subject_flags_version").query(Long.class).single();
+    var known = snapshot;
+    if (known.version() == version) {
+      return known;
+    }
+    var fresh = snapshotRead.execute(status -> load());
+    snapshot = fresh;
+    return fresh;
+  }
+
+  private Snapshot load() {
+    long version =
+        jdbc.sql("SELECT version FROM lethe.subject_flags_version").query(Long.class).single();
+    var holds =
+        jdbc.sql("SELECT subject, policy, category FROM lethe.legal_hold WHERE released_at IS NULL")
+            .query((rs, n) -> new ActiveHold(rs.getString(1), rs.getString(2), rs.getString(3)))
+            .list();
+    var restricted =
+        jdbc.sql("SELECT subject FROM lethe.restriction WHERE lifted_at IS NULL")
+            .query(String.class)
+            .set();
+    return new Snapshot(version, holds, Set.copyOf(restricted));
+  }
+
+  private record ActiveHold(String subject, String policy, String category) {}
+
+  private record Snapshot(long version, List<ActiveHold> holds, Set<String> restricted) {}
+}

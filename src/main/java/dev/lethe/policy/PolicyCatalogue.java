@@ -1,0 +1,128 @@
+package dev.lethe.policy;
+
+import dev.lethe.system.LetheProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads the policy and job folders: every {@code *.yml} file is parsed against its schema, and
+ * names are checked across files (duplicates, jobs naming unknown policies). What the stores'
+ * catalogs say is checked by the stores.
+ */
+public class PolicyCatalogue {
+
+  private final LetheProperties properties;
+
+  public PolicyCatalogue(LetheProperties properties) {
+    this.properties = properties;
+  }
+
+  public Path policyFolder() {
+    return properties.policies();
+  }
+
+  public Path jobFolder() {
+    return properties.jobs();
+  }
+
+  /** Reads everything, recording problems instead of stopping at the first. */
+  public Definitions read(Problems problems) {
+    var policies = new LinkedHashMap<String, Policy>();
+    for (var file : yamlFiles(properties.policies(), "policies", problems)) {
+      PolicyParser.parse(file, problems).ifPresent(p -> addPolicy(policies, p, problems));
+    }
+    var jobs = new LinkedHashMap<String, JobDefinition>();
+    for (var file : yamlFiles(properties.jobs(), "jobs", problems)) {
+      JobParser.parse(file, problems).ifPresent(j -> addJob(jobs, j, policies, problems));
+    }
+    return new Definitions(Map.copyOf(policies), Map.copyOf(jobs));
+  }
+
+  private static void addPolicy(Map<String, Policy> policies, Policy policy, Problems problems) {
+    var earlier = policies.get(policy.name());
+    if (earlier != null) {
+      problems.error(
+          policy.file(),
+          policy.lineOf("policy"),
+          "policy",
+          "the name '" + policy.name() + "' is already used by " + earlier.file(),
+          "give each policy its own name");
+      return;
+    }
+    policies.put(policy.name(), policy);
+  }
+
+  private static void addJob(
+      Map<String, JobDefinition> jobs,
+      JobDefinition job,
+      Map<String, Policy> policies,
+      Problems problems) {
+    if (jobs.containsKey(job.name())) {
+      problems.error(
+          job.file(),
+          1,
+          "job",
+          "the name '" + job.name() + "' is already used by " + jobs.get(job.name()).file(),
+          "give each job its own name");
+      return;
+    }
+    if (!job.policies().equals(List.of("all"))) {
+      for (var name : job.policies()) {
+        if (!policies.containsKey(name)) {
+          problems.error(
+              job.file(),
+              lineOf(job.file(), "policies"),
+              "policies",
+              "no policy named '" + name + "'",
+              Spelling.nearest(name, policies.keySet())
+                  .map(n -> "did you mean '" + n + "'?")
+                  .orElse("name a policy from " + policies.keySet() + ", or write 'all'"));
+        }
+      }
+    }
+    jobs.put(job.name(), job);
+  }
+
+  private static int lineOf(Path file, String field) {
+    try {
+      var lines = Files.readAllLines(file);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).startsWith(field + ":")) {
+          return i + 1;
+        }
+      }
+    } catch (IOException ignored) {
+      // the file was read a moment ago; without it the problem is still reported, lineless
+    }
+    return 0;
+  }
+
+  private static List<Path> yamlFiles(Path folder, String what, Problems problems) {
+    if (!Files.isDirectory(folder)) {
+      problems.error(
+          folder,
+          0,
+          null,
+          "the " + what + " folder does not exist",
+          "create it, or point --" + what + " (lethe." + what + ") at the right folder");
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      return files
+          .filter(
+              f ->
+                  f.getFileName().toString().endsWith(".yml")
+                      || f.getFileName().toString().endsWith(".yaml"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      problems.error(folder, 0, null, "cannot be read: " + e.getMessage(), null);
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.lethe.policy;
+
+import java.time.Duration;
+import java.time.Period;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * How long a row is kept, as written in the policy: an ISO-8601 period ({@code P13M}, {@code
+ * P2Y6M}) or a duration ({@code PT36H}).
+ */
+public record Retention(String text, Period period, Duration duration) {
+
+  public static Optional<Retention> parse(String text) {
+    try {
+      var period = Period.parse(text);
+      if (period.isNegative() || period.isZero()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Retention(text, period, Duration.ZERO));
+    } catch (DateTimeParseException notAPeriod) {
+      try {
+        var duration = Duration.parse(text);
+        if (duration.isNegative() || duration.isZero()) {
+          return Optional.empty();
+        }
+        return Optional.of(new Retention(text, Period.ZERO, duration));
+      } catch (DateTimeParseException notADuration) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** The moment before which a row's clock must lie for the row to have expired at {@code now}. */
+  public ZonedDateTime cutoff(ZonedDateTime now) {
+    return now.minus(period).minus(duration);
+  }
+
+  /** Whether this retention keeps rows at least as long as {@code other} at {@code now}. */
+  public boolean atLeastAsLongAs(Retention other, ZonedDateTime now) {
+    return !cutoff(now).isAfter(other.cutoff(now));
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

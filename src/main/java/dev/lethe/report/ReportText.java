@@ -1,0 +1,60 @@
+package dev.lethe.report;
+
+import java.time.Duration;
+
+/** The console form of a run report: a summary line, then a table of policies. */
+public final class ReportText {
+
+  private ReportText() {}
+
+  public static String render(RunReport report) {
+    var out = new StringBuilder();
+    out.append(
+        String.format(
+            "Run %d of job %s, as of %s: %s%n",
+            report.run(), report.job(), report.asOf(), report.status()));
+    if (report.startedAt() != null && report.endedAt() != null) {
+      out.append(
+          String.format(
+              "Started %s by %s, took %s%n",
+              report.startedAt(),
+              report.startedBy(),
+              pretty(Duration.between(report.startedAt(), report.endedAt()))));
+    }
+    out.append(
+        String.format(
+            "%n%-22s %-20s %-12s %10s %10s %8s %10s %10s%n",
+            "policy",
+            "legal basis",
+            "status",
+            "expired",
+            "deleted",
+            "held",
+            "restricted",
+            "referenced"));
+    for (var p : report.policies()) {
+      out.append(
+          String.format(
+              "%-22s %-20s %-12s %10d %10d %8d %10d %10d%n",
+              p.policy(),
+              p.legalBasis(),
+              p.status(),
+              p.examined(),
+              p.deleted(),
+              p.heldByHolds(),
+              p.heldByRestrictions(),
+              p.referenced()));
+      if (p.error() != null && !p.error().isBlank()) {
+        out.append("  ").append(p.error()).append(System.lineSeparator());
+      }
+    }
+    out.append(String.format("%nRows deleted in all: %d%n", report.deleted()));
+    return out.toString();
+  }
+
+  private static String pretty(Duration d) {
+    return d.toMinutes() > 0
+        ? d.toMinutes() + " min " + d.toSecondsPart() + " s"
+        : String.format("%.1f s", d.toMillis() / 1000.0);
+  }
+}

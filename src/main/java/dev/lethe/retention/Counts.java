@@ -1,0 +1,49 @@
+package dev.lethe.retention;
+
+import dev.lethe.store.WindowOutcome;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+/**
+ * Reads and writes a policy's cumulative counts in its step's execution context, where they are
+ * committed with the position they belong to and survive a restart.
+ */
+final class Counts {
+
+  static final String EXAMINED = "lethe.examined";
+  static final String DELETED = "lethe.deleted";
+  static final String HELD = "lethe.heldByHolds";
+  static final String RESTRICTED = "lethe.heldByRestrictions";
+  static final String REFERENCED = "lethe.referenced";
+  static final String WINDOWS = "lethe.windows";
+
+  private Counts() {}
+
+  static PolicyProgress read(ExecutionContext context) {
+    return new PolicyProgress(
+        context.getLong(EXAMINED, 0),
+        context.getLong(DELETED, 0),
+        context.getLong(HELD, 0),
+        context.getLong(RESTRICTED, 0),
+        context.getLong(REFERENCED, 0),
+        context.getLong(WINDOWS, 0));
+  }
+
+  static PolicyProgress add(PolicyProgress before, WindowOutcome window) {
+    return new PolicyProgress(
+        before.examined() + window.examined(),
+        before.deleted() + window.deleted(),
+        before.heldByHolds() + window.heldByHolds(),
+        before.heldByRestrictions() + window.heldByRestrictions(),
+        before.referenced() + window.referenced(),
+        before.windows() + 1);
+  }
+
+  static void write(ExecutionContext context, PolicyProgress progress) {
+    context.putLong(EXAMINED, progress.examined());
+    context.putLong(DELETED, progress.deleted());
+    context.putLong(HELD, progress.heldByHolds());
+    context.putLong(RESTRICTED, progress.heldByRestrictions());
+    context.putLong(REFERENCED, progress.referenced());
+    context.putLong(WINDOWS, progress.windows());
+  }
+}

@@ -1,0 +1,35 @@
+package dev.lethe.store;
+
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.Problems;
+import java.util.List;
+
+/**
+ * A named place where personal data lives. The policy engine knows stores only through this
+ * interface, so that a directory of log files can join the relational databases without the engine
+ * changing: a store checks policies against what it holds, orders them, and gives each policy a
+ * {@link RetentionTarget} that does the work in windows.
+ */
+public interface Store extends AutoCloseable {
+
+  String name();
+
+  /** Checks the policies on this store against its catalog, recording every problem. */
+  void check(List<Policy> policies, Problems problems);
+
+  /**
+   * The order in which policies on this store must run: a table that references another is cleaned
+   * before the table it references. Otherwise the given order is kept.
+   */
+  List<Policy> executionOrder(List<Policy> policies);
+
+  /**
+   * The work of one policy in one run.
+   *
+   * @param scope the moment the run treats as now, and the policies around this one
+   */
+  RetentionTarget target(Policy policy, RetentionScope scope);
+
+  @Override
+  void close();
+}

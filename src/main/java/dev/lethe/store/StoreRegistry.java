@@ -1,0 +1,81 @@
+package dev.lethe.store;
+
+import dev.lethe.policy.Definitions;
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.Problems;
+import dev.lethe.store.jdbc.JdbcStore;
+import dev.lethe.system.BadInputException;
+import dev.lethe.system.LetheProperties;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.DisposableBean;
+
+/** The configured stores, by name ({@code lethe.stores.NAME}). */
+public class StoreRegistry implements DisposableBean {
+
+  private final Map<String, Store> stores = new LinkedHashMap<>();
+
+  public StoreRegistry(LetheProperties properties) {
+    properties
+        .stores()
+        .forEach(
+            (name, settings) -> {
+              if (!settings.configured()) {
+                throw new BadInputException(
+                    "configuration: lethe.stores."
+                        + name
+                        + ".url is empty. Fix: give the JDBC URL"
+                        + " of the store, such as jdbc:postgresql://host:5432/database");
+              }
+              if (!settings.url().startsWith("jdbc:postgresql:")) {
+                throw new BadInputException(
+                    "configuration: lethe.stores."
+                        + name
+                        + ".url '"
+                        + settings.url()
+                        + "' is not a PostgreSQL JDBC URL. Fix: use jdbc:postgresql://host:port/db");
+              }
+              stores.put(name, new JdbcStore(name, settings));
+            });
+  }
+
+  public Store store(String name) {
+    var store = stores.get(name);
+    if (store == null) {
+      throw new BadInputException(
+          "no store named '" + name + "'. Fix: configure lethe.stores." + name + ".url");
+    }
+    return store;
+  }
+
+  public Map<String, Store> all() {
+    return Map.copyOf(stores);
+  }
+
+  /** Checks every policy against its store; a policy naming an unknown store is an error. */
+  public void check(Definitions definitions, Problems problems) {
+    var byStore = new LinkedHashMap<String, List<Policy>>();
+    for (var policy : definitions.policies().values()) {
+      if (!stores.containsKey(policy.store())) {
+        problems.error(
+            policy.file(),
+            policy.lineOf("store"),
+            "store",
+            "no store named '" + policy.store() + "' is configured",
+            stores.isEmpty()
+                ? "configure it under lethe.stores." + policy.store() + " (url, username, password)"
+                : "use one of " + stores.keySet() + " or configure lethe.stores." + policy.store());
+        continue;
+      }
+      byStore.computeIfAbsent(policy.store(), s -> new ArrayList<>()).add(policy);
+    }
+    byStore.forEach((store, policies) -> stores.get(store).check(policies, problems));
+  }
+
+  @Override
+  public void destroy() {
+    stores.values().forEach(Store::close);
+  }
+}

@@ -1,0 +1,16 @@
+package dev.lethe.store;
+
+import java.util.List;
+
+/**
+ * What one window did: its upper position, whether it was the last, and its counts. Rows examined
+ * are the expired rows in the window; each of them was deleted or held back for one reason.
+ */
+public record WindowOutcome(
+    List<String> upTo,
+    boolean last,
+    long examined,
+    long deleted,
+    long heldByHolds,
+    long heldByRestrictions,
+    long referenced) {}

@@ -1,0 +1,141 @@
+package dev.lethe.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.Problems;
+import dev.lethe.store.RetentionScope;
+import dev.lethe.store.RetentionTarget;
+import dev.lethe.store.Store;
+import dev.lethe.store.StoreException;
+import dev.lethe.system.LetheProperties.DatabaseSettings;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** A PostgreSQL database holding personal data, reached with plain JDBC. */
+public final class JdbcStore implements Store {
+
+  private final String name;
+  private final DatabaseSettings settings;
+  private final Map<String, Optional<Table>> tables = new ConcurrentHashMap<>();
+  private volatile HikariDataSource dataSource;
+
+  public JdbcStore(String name, DatabaseSettings settings) {
+    this.name = name;
+    this.settings = settings;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  synchronized HikariDataSource dataSource() {
+    if (dataSource == null) {
+      var ds = new HikariDataSource();
+      ds.setPoolName("lethe-store-" + name);
+      ds.setJdbcUrl(settings.url());
+      ds.setUsername(settings.username());
+      ds.setPassword(settings.password());
+      ds.setMaximumPoolSize(3);
+      ds.setInitializationFailTimeout(-1);
+      // Plans made for the bound subject arrays, never a generic plan that scans them row by
+      // row; and no JIT compilation, which costs more than it saves on a window of rows.
+      ds.addDataSourceProperty("prepareThreshold", "0");
+      ds.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; SET jit = off");
+      dataSource = ds;
+    }
+    return dataSource;
+  }
+
+  /** The table a policy names, from the catalog; empty when it does not exist. */
+  Optional<Table> table(String tableName) {
+    return tables.computeIfAbsent(
+        tableName,
+        t -> {
+          try (var connection = dataSource().getConnection()) {
+            return PostgresCatalog.table(connection, t);
+          } catch (SQLException e) {
+            throw new StoreException(
+                "store '"
+                    + name
+                    + "' cannot be read: "
+                    + e.getMessage()
+                    + ". Fix: check lethe.stores."
+                    + name
+                    + ".url, username and password",
+                e);
+          }
+        });
+  }
+
+  private Table existing(Policy policy) {
+    return table(policy.table())
+        .orElseThrow(() -> new StoreException("table " + policy.table() + " is gone", null));
+  }
+
+  @Override
+  public void check(List<Policy> policies, Problems problems) {
+    try (var connection = dataSource().getConnection()) {
+      new PolicyChecks(this, connection, problems).check(policies);
+    } catch (SQLException e) {
+      for (var policy : policies) {
+        problems.error(
+            policy.file(),
+            policy.lineOf("store"),
+            "store",
+            "store '" + name + "' cannot be reached: " + e.getMessage(),
+            "check lethe.stores." + name + ".url, username and password, and that the server runs");
+      }
+    }
+  }
+
+  @Override
+  public List<Policy> executionOrder(List<Policy> policies) {
+    var byPolicy = new HashMap<String, Table>();
+    policies.forEach(p -> byPolicy.put(p.name(), existing(p)));
+    return ReferenceOrder.sort(policies, p -> byPolicy.get(p.name()));
+  }
+
+  @Override
+  public RetentionTarget target(Policy policy, RetentionScope scope) {
+    var predicates = new HashMap<String, Predicates>();
+    for (var p : scope.allPolicies()) {
+      if (p.store().equals(name)) {
+        predicates.put(p.name(), new Predicates(p, existing(p), scope.now()));
+      }
+    }
+    var sameTable = new HashMap<String, List<Predicates>>();
+    for (var p : predicates.values()) {
+      var others = new ArrayList<Predicates>();
+      for (var q : predicates.values()) {
+        if (q != p && q.table().oid() == p.table().oid()) {
+          others.add(q);
+        }
+      }
+      sameTable.put(p.policy().name(), others);
+    }
+    var jobOrder = new ArrayList<Predicates>();
+    for (var p : scope.earlierInJob()) {
+      if (predicates.containsKey(p.name())) {
+        jobOrder.add(predicates.get(p.name()));
+      }
+    }
+    var self = predicates.get(policy.name());
+    jobOrder.add(self);
+    return new JdbcRetentionTarget(
+        dataSource(), self, sameTable.get(policy.name()), new Plans(jobOrder, sameTable));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (dataSource != null) {
+      dataSource.close();
+      dataSource = null;
+    }
+  }
+}

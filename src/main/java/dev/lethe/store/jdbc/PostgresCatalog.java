@@ -1,0 +1,161 @@
+package dev.lethe.store.jdbc;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads tables, columns, unique keys and foreign keys from PostgreSQL's system catalog. */
+final class PostgresCatalog {
+
+  private static final String COLUMNS =
+      """
+      SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname, a.attnotnull
+      FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+      WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
+      ORDER BY a.attnum""";
+
+  private static final String UNIQUE_KEYS =
+      """
+      SELECT array(SELECT a.attname FROM unnest(i.indkey) k JOIN pg_attribute a
+                   ON a.attrelid = i.indrelid AND a.attnum = k)
+      FROM pg_index i
+      WHERE i.indrelid = ? AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL""";
+
+  private static final String REFERENCED_BY =
+      """
+      SELECT con.conname, con.conrelid, coalesce(pg_partition_root(con.conrelid)::oid, con.conrelid),
+             n.nspname, c.relname, con.confdeltype,
+             array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
+                   ORDER BY k.ord),
+             array(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(num, ord)
+                   JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.num
+                   ORDER BY k.ord)
+      FROM pg_constraint con
+      JOIN pg_class c ON c.oid = con.conrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE con.contype = 'f' AND con.confrelid = ? AND con.conparentid = 0
+      ORDER BY n.nspname, c.relname, con.conname""";
+
+  private static final String REFERENCES =
+      """
+      SELECT DISTINCT coalesce(pg_partition_root(con.confrelid)::oid, con.confrelid)
+      FROM pg_constraint con
+      WHERE con.contype = 'f' AND coalesce(pg_partition_root(con.conrelid)::oid, con.conrelid) = ?""";
+
+  private PostgresCatalog() {}
+
+  /** The table a policy names ({@code schema.table}, or a table on the search path). */
+  static Optional<Table> table(Connection connection, String name) throws SQLException {
+    Long oid = null;
+    String schema = null;
+    String relname = null;
+    char kind = 0;
+    try (var ps =
+        connection.prepareStatement(
+            "SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+      ps.setString(1, name);
+      try (var rs = ps.executeQuery()) {
+        if (rs.next()) {
+          oid = rs.getLong(1);
+          schema = rs.getString(2);
+          relname = rs.getString(3);
+          kind = rs.getString(4).charAt(0);
+        }
+      }
+    }
+    if (oid == null || (kind != 'r' && kind != 'p')) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Table(
+            oid,
+            schema,
+            relname,
+            kind == 'p',
+            columns(connection, oid),
+            uniqueKeys(connection, oid),
+            referencedBy(connection, oid),
+            references(connection, oid)));
+  }
+
+  private static LinkedHashMap<String, ColumnType> columns(Connection connection, long oid)
+      throws SQLException {
+    var columns = new LinkedHashMap<String, ColumnType>();
+    try (var ps = connection.prepareStatement(COLUMNS)) {
+      ps.setLong(1, oid);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var name = rs.getString(1);
+          columns.put(
+              name,
+              new ColumnType(
+                  name, rs.getString(2), ColumnType.Family.of(rs.getString(3)), rs.getBoolean(4)));
+        }
+      }
+    }
+    return columns;
+  }
+
+  private static List<List<String>> uniqueKeys(Connection connection, long oid)
+      throws SQLException {
+    var keys = new ArrayList<List<String>>();
+    try (var ps = connection.prepareStatement(UNIQUE_KEYS)) {
+      ps.setLong(1, oid);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          keys.add(strings(rs.getArray(1)));
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static List<Table.ForeignKey> referencedBy(Connection connection, long oid)
+      throws SQLException {
+    var keys = new ArrayList<Table.ForeignKey>();
+    try (var ps = connection.prepareStatement(REFERENCED_BY)) {
+      ps.setLong(1, oid);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          keys.add(
+              new Table.ForeignKey(
+                  rs.getString(1),
+                  rs.getLong(2),
+                  rs.getLong(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  strings(rs.getArray(7)),
+                  strings(rs.getArray(8)),
+                  rs.getString(6).charAt(0)));
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static HashSet<Long> references(Connection connection, long oid) throws SQLException {
+    var oids = new HashSet<Long>();
+    try (var ps = connection.prepareStatement(REFERENCES)) {
+      ps.setLong(1, oid);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          oids.add(rs.getLong(1));
+        }
+      }
+    }
+    oids.remove(oid); // a table referencing itself does not order it against itself
+    return oids;
+  }
+
+  private static List<String> strings(Array array) throws SQLException {
+    return Arrays.asList((String[]) array.getArray());
+  }
+}

@@ -1,0 +1,60 @@
+package dev.lethe.store.jdbc;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A table as the store's catalog describes it: identifiers come from here, never from a policy
+ * file, before they go into SQL.
+ */
+record Table(
+    long oid,
+    String schema,
+    String name,
+    boolean partitioned,
+    Map<String, ColumnType> columns,
+    List<List<String>> uniqueKeys,
+    List<ForeignKey> referencedBy,
+    Set<Long> references) {
+
+  String qualified() {
+    return Sql.quote(schema) + "." + Sql.quote(name);
+  }
+
+  String displayName() {
+    return schema + "." + name;
+  }
+
+  /** Whether the columns, in any order, are a unique key of not-null columns. */
+  boolean isUniqueKey(List<String> key) {
+    boolean notNull =
+        key.stream().allMatch(c -> columns.containsKey(c) && columns.get(c).notNull());
+    return notNull && uniqueKeys.stream().anyMatch(u -> Set.copyOf(u).equals(Set.copyOf(key)));
+  }
+
+  /**
+   * A foreign key from {@code child} (a table, or a partition of one) to this table.
+   *
+   * @param onDelete PostgreSQL's confdeltype: a no action, r restrict, c cascade, n set null, d set
+   *     default
+   */
+  record ForeignKey(
+      String constraint,
+      long childOid,
+      long childRootOid,
+      String childSchema,
+      String childTable,
+      List<String> childColumns,
+      List<String> parentColumns,
+      char onDelete) {
+
+    boolean cascades() {
+      return onDelete == 'c' || onDelete == 'n' || onDelete == 'd';
+    }
+
+    String childQualified() {
+      return Sql.quote(childSchema) + "." + Sql.quote(childTable);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.lethe.system;
+
+import dev.lethe.policy.PolicyCatalogue;
+import dev.lethe.retention.Validator;
+import dev.lethe.store.StoreRegistry;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * What every command needs: settings, the stores and the policy files. Starts no database of
+ * Lethe's own, so that {@code validate} stays quick.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LetheProperties.class)
+@Import({StoreRegistry.class, PolicyCatalogue.class, Validator.class})
+public class CoreConfiguration {
+
+  @Bean
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+}
