@@ -101,7 +101,12 @@ public class ReportService {
     var attempts = new ArrayList<>(repository.getJobExecutions(execution.getJobInstance()));
     attempts.sort(Comparator.comparingLong(JobExecution::getId));
     for (var attempt : attempts) {
-      for (var step : attempt.getStepExecutions()) {
+      // this attempt's own steps from memory: only they still carry their failure exceptions
+      var attemptSteps =
+          attempt.getId() == execution.getId()
+              ? execution.getStepExecutions()
+              : attempt.getStepExecutions();
+      for (var step : attemptSteps) {
         steps.merge(step.getStepName(), step, (a, b) -> b.getId() > a.getId() ? b : a);
       }
     }

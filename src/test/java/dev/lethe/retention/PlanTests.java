@@ -1,0 +1,82 @@
+package dev.lethe.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import org.junit.jupiter.api.Test;
+
+class PlanTests extends LetheTests {
+
+  private String checksum(String table) {
+    return APP.text("SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM " + table + " t");
+  }
+
+  @Test
+  void dryRunChangesNothingAndItsCountsAreWhatTheRunThenDoes() {
+    // given events with held, restricted and referenced rows, and a parent table whose rows are
+    // only freed by the child policy that runs first
+    Events.create(APP, schema, 1000, 50);
+    APP.run(
+        "CREATE TABLE "
+            + schema
+            + ".note (id bigint PRIMARY KEY, event_id bigint REFERENCES "
+            + schema
+            + ".event (id), written_at timestamptz NOT NULL, subject_id bigint);"
+            + "INSERT INTO "
+            + schema
+            + ".note SELECT i, i, timestamptz '2026-01-01 00:00:00+00' - (i % 700) * interval '1 day', i % 50"
+            + " FROM generate_series(400, 1000, 3) i");
+    holds.place("7", null, null, "LIT-1", "court case", "test");
+    restrictions.place("8", "accuracy contested", "test");
+    policy("events", Events.policy("events", schema, ""));
+    policy(
+        "notes",
+        """
+        policy: notes
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %s.note
+        key: id
+        subject: subject_id
+        clock: written_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(schema));
+    job(jobName("purge"), Events.job(jobName("purge"), "events, notes", ""));
+    var eventsBefore = checksum(schema + ".event");
+    var notesBefore = checksum(schema + ".note");
+
+    // when
+    var plan = plans.plan(jobName("purge"), AS_OF);
+
+    // then nothing changed, and the run does what the plan said
+    assertThat(checksum(schema + ".event")).isEqualTo(eventsBefore);
+    assertThat(checksum(schema + ".note")).isEqualTo(notesBefore);
+    assertThat(plan.policies())
+        .extracting(Plan.PolicyPlan::policy)
+        .containsExactly("notes", "events");
+    var report = run(jobName("purge"));
+    for (var planned : plan.policies()) {
+      var done = outcome(report, planned.policy());
+      var counts = planned.counts();
+      assertThat(done.examined()).as(planned.policy() + " expired").isEqualTo(counts.examined());
+      assertThat(done.deleted()).as(planned.policy() + " deleted").isEqualTo(counts.wouldDelete());
+      assertThat(done.heldByHolds()).as(planned.policy() + " held").isEqualTo(counts.heldByHolds());
+      assertThat(done.heldByRestrictions())
+          .as(planned.policy() + " restricted")
+          .isEqualTo(counts.heldByRestrictions());
+      assertThat(done.referenced())
+          .as(planned.policy() + " referenced")
+          .isEqualTo(counts.referenced());
+    }
+    var events = outcome(report, "events");
+    assertThat(events.referenced()).isPositive();
+    assertThat(events.heldByHolds()).isPositive();
+    assertThat(events.heldByRestrictions()).isPositive();
+    assertThat(events.deleted())
+        .isEqualTo(635 - events.referenced() - events.heldByHolds() - events.heldByRestrictions());
+  }
+}

@@ -1,0 +1,158 @@
+package dev.lethe.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.TestDatabases;
+import java.sql.DriverManager;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RestartTests extends LetheTests {
+
+  private String purge;
+
+  @BeforeEach
+  void eventsWithADeleteLog() {
+    Events.create(APP, schema, 1000, 50);
+    // every DELETE statement logs the rows it took, so that the test sees each window's work
+    APP.run(
+        "CREATE TABLE "
+            + schema
+            + ".deleted (statement int GENERATED ALWAYS AS IDENTITY, low bigint, high bigint, n bigint);"
+            + "CREATE FUNCTION "
+            + schema
+            + ".log_delete() RETURNS trigger LANGUAGE plpgsql AS $$"
+            + " BEGIN INSERT INTO "
+            + schema
+            + ".deleted (low, high, n) SELECT min(id), max(id), count(*) FROM gone HAVING count(*) > 0;"
+            + " RETURN NULL; END $$;"
+            + "CREATE TRIGGER log_delete AFTER DELETE ON "
+            + schema
+            + ".event REFERENCING OLD TABLE AS gone"
+            + " FOR EACH STATEMENT EXECUTE FUNCTION "
+            + schema
+            + ".log_delete()");
+    policy("events", Events.policy("events", schema, ""));
+    purge = jobName("purge");
+    job(purge, Events.job(purge, "events", ""));
+  }
+
+  private void failDeletesOf(long id) {
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
+            + " BEGIN RAISE EXCEPTION 'storage failure'; END $$;"
+            + "CREATE TRIGGER refuse BEFORE DELETE ON "
+            + schema
+            + ".event FOR EACH ROW"
+            + " WHEN (OLD.id = "
+            + id
+            + ") EXECUTE FUNCTION "
+            + schema
+            + ".refuse()");
+  }
+
+  @Test
+  void failedRunIsRestartedWhereItStoppedAndDeletesEachRowOnce() {
+    // given a run that fails in the window holding row 750
+    failDeletesOf(750);
+    var failed = run(purge);
+    assertThat(failed.status()).isEqualTo("FAILED");
+    assertThat(outcome(failed, "events").error()).contains("storage failure");
+    long deletedBeforeFailure = APP.count("SELECT coalesce(sum(n), 0) FROM " + schema + ".deleted");
+    long lastDeletedBeforeFailure = APP.count("SELECT max(high) FROM " + schema + ".deleted");
+    assertThat(deletedBeforeFailure).isEqualTo(outcome(failed, "events").deleted()).isPositive();
+    assertThat(lastDeletedBeforeFailure).isLessThan(750);
+
+    // when the cause is gone and the same job and date run again
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+    var restarted = run(purge);
+
+    // then it continues after the last committed window: no window is done again
+    assertThat(restarted.status()).isEqualTo("COMPLETED");
+    assertThat(restarted.run()).isNotEqualTo(failed.run());
+    assertThat(
+            APP.count(
+                "SELECT min(low) FROM "
+                    + schema
+                    + ".deleted WHERE low > "
+                    + lastDeletedBeforeFailure))
+        .isGreaterThan(lastDeletedBeforeFailure);
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".deleted a JOIN "
+                    + schema
+                    + ".deleted b ON a.statement < b.statement AND a.high >= b.low AND b.high >= a.low"))
+        .as("windows that overlap")
+        .isZero();
+    assertThat(APP.count("SELECT sum(n) FROM " + schema + ".deleted")).isEqualTo(635);
+    assertThat(outcome(restarted, "events").deleted()).isEqualTo(635);
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
+  }
+
+  @Test
+  void completedRunIsNotRunAgain() {
+    var first = runs.run(purge, AS_OF, "test", ProgressListener.SILENT);
+    long statements = APP.count("SELECT count(*) FROM " + schema + ".deleted");
+    APP.run(
+        "UPDATE "
+            + schema
+            + ".event SET occurred_at = occurred_at - interval '5 years' WHERE id = 1");
+
+    var again = runs.run(purge, AS_OF, "test", ProgressListener.SILENT);
+
+    assertThat(first.alreadyCompleted()).isFalse();
+    assertThat(again.alreadyCompleted()).isTrue();
+    assertThat(again.report().run()).isEqualTo(first.report().run());
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".deleted")).isEqualTo(statements);
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE id = 1")).isOne();
+  }
+
+  @Test
+  void runLeftRunningByADeadProcessIsRestartedNotRefused() {
+    // given a run that stopped half-way and is marked as still running, as kill -9 leaves it
+    failDeletesOf(750);
+    var interrupted = run(purge);
+    control
+        .sql(
+            "UPDATE batch_job_execution SET status = 'STARTED', end_time = NULL, exit_code = 'UNKNOWN' WHERE job_execution_id = ?")
+        .param(interrupted.run())
+        .update();
+    control
+        .sql(
+            "UPDATE batch_step_execution SET status = 'STARTED', end_time = NULL WHERE job_execution_id = ?")
+        .param(interrupted.run())
+        .update();
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+
+    // when the job runs again for the same date, with no process holding it
+    var restarted = run(purge);
+
+    // then the dead run is recovered and continued
+    assertThat(restarted.status()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
+    assertThat(APP.count("SELECT sum(n) FROM " + schema + ".deleted")).isEqualTo(635);
+  }
+
+  @Test
+  void jobHeldByALiveProcessIsNotStartedTwice() throws Exception {
+    // given another live process holding the job (its session holds the job's lock)
+    try (var other = DriverManager.getConnection(TestDatabases.url("control"));
+        var lock = other.prepareStatement("SELECT pg_advisory_lock(hashtext(?), 0)")) {
+      lock.setString(1, "lethe.job." + purge);
+      lock.execute();
+
+      // when / then
+      assertThatThrownBy(() -> run(purge))
+          .isInstanceOf(RunLock.JobAlreadyRunningException.class)
+          .hasMessageContaining("running in another process");
+      assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package dev.lethe.support;
+
+import dev.lethe.hold.HoldService;
+import dev.lethe.hold.RestrictionService;
+import dev.lethe.report.RunReport;
+import dev.lethe.retention.PlanService;
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.retention.RunService;
+import dev.lethe.system.RuntimeConfiguration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the tests that run Lethe: one Spring context for all of them (the control database and
+ * the stores are this test run's own databases), a folder of policy and job files that each test
+ * writes afresh, and a schema of its own in the store for each test.
+ */
+@SpringBootTest(classes = RuntimeConfiguration.class)
+public abstract class LetheTests {
+
+  protected static final Path WORKSPACE = workspace();
+  protected static final LocalDate AS_OF = LocalDate.of(2026, 1, 1);
+  protected static final Sql APP = new Sql(TestDatabases.url("app"));
+  private static final AtomicInteger SCHEMAS = new AtomicInteger();
+
+  @Autowired protected RunService runs;
+  @Autowired protected PlanService plans;
+  @Autowired protected HoldService holds;
+  @Autowired protected RestrictionService restrictions;
+  @Autowired protected JdbcClient control;
+
+  /** A schema of this test's own in the {@code app} store. */
+  protected String schema;
+
+  @DynamicPropertySource
+  static void databases(DynamicPropertyRegistry registry) {
+    registry.add("lethe.control-database.url", () -> TestDatabases.url("control"));
+    registry.add("lethe.stores.app.url", () -> TestDatabases.url("app"));
+    registry.add("lethe.stores.pagila.url", () -> TestDatabases.url("pagila"));
+    registry.add("lethe.policies", () -> WORKSPACE.resolve("policies").toString());
+    registry.add("lethe.jobs", () -> WORKSPACE.resolve("jobs").toString());
+    registry.add("lethe.reports", () -> WORKSPACE.resolve("reports").toString());
+    registry.add("lethe.chunk-size", () -> "100");
+  }
+
+  @BeforeEach
+  void freshWorkspace() {
+    clear(WORKSPACE.resolve("policies"));
+    clear(WORKSPACE.resolve("jobs"));
+    control.sql("DELETE FROM lethe.legal_hold").update();
+    control.sql("DELETE FROM lethe.restriction").update();
+    control.sql("UPDATE lethe.subject_flags_version SET version = version + 1").update();
+    schema = "t" + SCHEMAS.incrementAndGet();
+    APP.run("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  }
+
+  protected void policy(String name, String yaml) {
+    write(WORKSPACE.resolve("policies").resolve(name + ".yml"), yaml);
+  }
+
+  protected void job(String name, String yaml) {
+    write(WORKSPACE.resolve("jobs").resolve(name + ".yml"), yaml);
+  }
+
+  protected RunReport run(String job) {
+    return runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+  }
+
+  protected RunReport.PolicyReport outcome(RunReport report, String policy) {
+    return report.policies().stream()
+        .filter(p -> p.policy().equals(policy))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** A unique job name, so that each test's runs are job instances of their own. */
+  protected String jobName(String base) {
+    return base + "-" + schema;
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void clear(Path folder) {
+    try {
+      Files.createDirectories(folder);
+      try (Stream<Path> files = Files.list(folder)) {
+        for (var f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path workspace() {
+    try {
+      return Files.createTempDirectory("lethe-tests");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
