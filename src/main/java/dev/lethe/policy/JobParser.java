@@ -22,7 +22,6 @@ final class JobParser {
       return Optional.empty();
     }
     var yaml = root.get();
-    int before = problems.errors().size();
     yaml.rejectUnknown(FIELDS);
     var name = yaml.string("job", true).orElse(null);
     if (name != null && !NAME.matcher(name).matches()) {
@@ -36,9 +35,11 @@ final class JobParser {
     var description = yaml.string("description", false).orElse("");
     var policies = yaml.names("policies", true);
     var guards = yaml.map("guards").map(JobParser::guards).orElse(JobDefinition.Guards.NONE);
-    if (problems.errors().size() > before) {
+    if (name == null) {
       return Optional.empty();
     }
+    // returned even when other fields are wrong, so that its policy names are checked too;
+    // the errors recorded keep it from running
     return Optional.of(new JobDefinition(name, description, policies, guards, file));
   }
 

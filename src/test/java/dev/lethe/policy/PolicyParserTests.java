@@ -1,0 +1,150 @@
+package dev.lethe.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.system.LetheProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PolicyParserTests {
+
+  @TempDir Path dir;
+
+  private static final String VALID =
+      """
+      policy: page-views
+      description: Pages visited
+      category: usage-data
+      legal-basis: legitimate-interest
+      store: analytics
+      table: web.page_view
+      key: id
+      subject: account_id
+      clock: viewed_at
+      retain: P13M
+      action: delete
+      """;
+
+  private List<Problem> errorsOf(String yaml) throws IOException {
+    Files.createDirectories(dir.resolve("policies"));
+    Files.createDirectories(dir.resolve("jobs"));
+    Files.writeString(dir.resolve("policies/p.yml"), yaml);
+    var problems = new Problems();
+    catalogue().read(problems);
+    return problems.errors();
+  }
+
+  private PolicyCatalogue catalogue() {
+    return new PolicyCatalogue(
+        new LetheProperties(
+            null, Map.of(), dir.resolve("policies"), dir.resolve("jobs"), dir.resolve("reports"), ZoneId.of("UTC"), 100));
+  }
+
+  @Test
+  void readsAValidPolicy() throws IOException {
+    assertThat(errorsOf(VALID)).isEmpty();
+    var definitions = catalogue().read(new Problems());
+    var policy = definitions.policy("page-views");
+    assertThat(policy.key()).containsExactly("id");
+    assertThat(policy.retain().period().toTotalMonths()).isEqualTo(13);
+    assertThat(policy.legalBasis()).isEqualTo(LegalBasis.LEGITIMATE_INTEREST);
+  }
+
+  @Test
+  void aTypoInAFieldNameIsAnErrorWithTheLineAndTheLikelyFix() throws IOException {
+    var errors = errorsOf(VALID.replace("retain: P13M", "retian: P13M"));
+
+    assertThat(errors).extracting(Problem::toString)
+        .anySatisfy(e -> assertThat(e).contains("p.yml:10", "field 'retian'", "unknown field", "did you mean 'retain'?"))
+        .anySatisfy(e -> assertThat(e).contains("field 'retain'", "is missing"));
+  }
+
+  @Test
+  void anUnparseablePeriodNamesTheLineAndTheForm() throws IOException {
+    var errors = errorsOf(VALID.replace("P13M", "13 months"));
+
+    assertThat(errors).singleElement().satisfies(e -> {
+      assertThat(e.line()).isEqualTo(10);
+      assertThat(e.field()).isEqualTo("retain");
+      assertThat(e.fix()).contains("P13M");
+    });
+  }
+
+  @Test
+  void anUnknownLegalBasisListsTheKnownOnes() throws IOException {
+    var errors = errorsOf(VALID.replace("legitimate-interest", "because"));
+
+    assertThat(errors).singleElement().satisfies(e -> {
+      assertThat(e.line()).isEqualTo(4);
+      assertThat(e.fix()).contains("contract", "legal-obligation", "consent");
+    });
+  }
+
+  @Test
+  void identifiersThatCouldCarrySqlAreRefused() throws IOException {
+    var errors =
+        errorsOf(VALID.replace("web.page_view", "\"web.page_view; DROP TABLE x\"").replace("clock: viewed_at", "clock: viewed_at--"));
+
+    assertThat(errors).extracting(Problem::field).contains("table", "clock");
+    assertThat(errors).allSatisfy(e -> assertThat(e.message()).contains("not a plain identifier"));
+  }
+
+  @Test
+  void everyErrorOfAFileIsReportedAtOnce() throws IOException {
+    var errors =
+        errorsOf(VALID.replace("P13M", "P-1M").replace("delete", "shred").replace("category: usage-data\n", ""));
+
+    assertThat(errors).extracting(Problem::field).containsExactlyInAnyOrder("retain", "action", "category");
+  }
+
+  @Test
+  void whereConditionsAreCheckedOneByOne() throws IOException {
+    var errors =
+        errorsOf(VALID + "where:\n  - column: status\n    equals: settled\n  - column: kind\n  - colum: x\n    in: a\n");
+
+    assertThat(errors).extracting(Problem::toString)
+        .anySatisfy(e -> assertThat(e).contains("p.yml:15", "needs an operator"))
+        .anySatisfy(e -> assertThat(e).contains("p.yml:16", "'colum'", "did you mean 'column'?"))
+        .anySatisfy(e -> assertThat(e).contains("p.yml:17", "field 'in'", "list of values"));
+  }
+
+  @Test
+  void invalidYamlNamesTheLine() throws IOException {
+    var errors = errorsOf("policy: x\n  key: [a\n");
+
+    assertThat(errors).singleElement().satisfies(e -> assertThat(e.toString()).contains("p.yml:", "not valid YAML"));
+  }
+
+  @Test
+  void duplicatePolicyNamesAreRefused() throws IOException {
+    Files.createDirectories(dir.resolve("policies"));
+    Files.writeString(dir.resolve("policies/a.yml"), VALID);
+    var errors = errorsOf(VALID);
+
+    assertThat(errors).singleElement().satisfies(e -> assertThat(e.toString()).contains("already used by", "a.yml"));
+  }
+
+  @Test
+  void aJobNamingAnUnknownPolicySuggestsTheNearest() throws IOException {
+    Files.createDirectories(dir.resolve("jobs"));
+    Files.writeString(dir.resolve("jobs/nightly.yml"), "job: nightly\npolicies: [page-view]\nguards: {max-rows: lots}\n");
+    var errors = errorsOf(VALID);
+
+    assertThat(errors).extracting(Problem::toString)
+        .anySatisfy(e -> assertThat(e).contains("nightly.yml:2", "no policy named 'page-view'", "did you mean 'page-views'?"))
+        .anySatisfy(e -> assertThat(e).contains("nightly.yml:3", "max-rows", "whole number"));
+  }
+
+  @Test
+  void spellingDistanceCountsASwapAsOne() {
+    assertThat(Spelling.distance("retian", "retain")).isEqualTo(1);
+    assertThat(Spelling.nearest("retian", List.of("retain", "store", "table"))).contains("retain");
+    assertThat(Spelling.nearest("zzz", List.of("retain", "store"))).isEmpty();
+  }
+}

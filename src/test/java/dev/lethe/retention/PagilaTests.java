@@ -1,0 +1,87 @@
+package dev.lethe.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.Pagila;
+import dev.lethe.support.Sql;
+import dev.lethe.support.TestDatabases;
+import java.time.LocalDate;
+import org.junit.jupiter.api.Test;
+
+/** The purge on real data: Pagila's payments are partitioned by month and reference rentals. */
+class PagilaTests extends LetheTests {
+
+  private static final Sql PAGILA = new Sql(TestDatabases.url("pagila"));
+  private static final LocalDate JUNE_2022 = LocalDate.of(2022, 6, 1);
+
+  @Test
+  void purgesAPartitionedTableAndKeepsRentalsThatPaymentsStillReference() throws Exception {
+    // given Pagila, a hold on customer 1 and a restriction on customer 2
+    Pagila.load(PAGILA);
+    holds.place("1", null, null, "LIT-22", "rental dispute", "test");
+    restrictions.place("2", "accuracy contested", "test");
+    policy("payments", """
+        policy: payments
+        category: payment-data
+        legal-basis: legal-obligation
+        store: pagila
+        table: payment
+        key: [payment_date, payment_id]
+        subject: customer_id
+        clock: payment_date
+        retain: P3M
+        action: delete
+        """);
+    policy("rentals", """
+        policy: rentals
+        category: usage-data
+        legal-basis: contract
+        store: pagila
+        table: public.rental
+        key: rental_id
+        subject: customer_id
+        clock: rental_date
+        retain: P3M
+        action: delete
+        """);
+    var job = jobName("pagila");
+    job(job, "job: " + job + "\npolicies: [rentals, payments]\n");
+    long paymentsBefore = PAGILA.count("SELECT count(*) FROM payment");
+    long expiredPayments = PAGILA.count("SELECT count(*) FROM payment WHERE payment_date < '2022-03-01'");
+    long keptPayments = PAGILA.count(
+        "SELECT count(*) FROM payment WHERE payment_date < '2022-03-01' AND customer_id IN (1, 2)");
+
+    // when
+    var plan = plans.plan(job, JUNE_2022);
+    var report = runs.run(job, JUNE_2022, "test", ProgressListener.SILENT).report();
+
+    // then payments run first, though listed second, and only unprotected expired ones went
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    assertThat(report.policies()).extracting(p -> p.policy()).containsExactly("payments", "rentals");
+    var payments = outcome(report, "payments");
+    assertThat(payments.examined()).isEqualTo(expiredPayments);
+    assertThat(payments.deleted()).isEqualTo(expiredPayments - keptPayments);
+    assertThat(PAGILA.count("SELECT count(*) FROM payment")).isEqualTo(paymentsBefore - payments.deleted());
+    assertThat(PAGILA.longs("SELECT DISTINCT customer_id FROM payment WHERE payment_date < '2022-03-01' ORDER BY 1"))
+        .containsExactly(1L, 2L);
+
+    // rentals still referenced by a payment stay, counted as referenced; the run did not fail
+    var rentals = outcome(report, "rentals");
+    assertThat(rentals.referenced()).isPositive();
+    assertThat(PAGILA.count("""
+        SELECT count(*) FROM rental r WHERE r.rental_date < '2022-03-01' AND r.customer_id NOT IN (1, 2)
+          AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.rental_id = r.rental_id)"""))
+        .isZero();
+    assertThat(rentals.deleted() + rentals.referenced() + rentals.heldByHolds() + rentals.heldByRestrictions())
+        .isEqualTo(rentals.examined());
+
+    // and the dry-run before it said exactly this
+    for (var planned : plan.policies()) {
+      var done = outcome(report, planned.policy());
+      assertThat(planned.counts().wouldDelete()).as(planned.policy()).isEqualTo(done.deleted());
+      assertThat(planned.counts().referenced()).as(planned.policy()).isEqualTo(done.referenced());
+      assertThat(planned.counts().heldByHolds()).as(planned.policy()).isEqualTo(done.heldByHolds());
+    }
+  }
+}
