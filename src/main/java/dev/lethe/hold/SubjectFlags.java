@@ -2,9 +2,13 @@ package dev.lethe.hold;
 
 import dev.lethe.policy.Policy;
 import dev.lethe.store.SparedSubjects;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -19,7 +23,8 @@ public class SubjectFlags {
 
   private final JdbcClient jdbc;
   private final TransactionTemplate snapshotRead;
-  private volatile Snapshot snapshot = new Snapshot(-1, List.of(), Set.of());
+  private volatile Snapshot snapshot =
+      new Snapshot(-1, List.of(), Set.of(), new ConcurrentHashMap<>());
 
   public SubjectFlags(JdbcClient jdbc, PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
@@ -36,13 +41,39 @@ public class SubjectFlags {
   /** The subjects {@code policy} must spare now: its holds, and every restricted subject. */
   public SparedSubjects sparedFor(Policy policy) {
     var current = current();
+    return current.byPolicy().computeIfAbsent(policy.name(), name -> spared(current, policy));
+  }
+
+  private static SparedSubjects spared(Snapshot snapshot, Policy policy) {
     var held = new HashSet<String>();
-    for (var hold : current.holds()) {
+    for (var hold : snapshot.holds()) {
       if (covers(hold, policy)) {
         held.add(hold.subject());
       }
     }
-    return new SparedSubjects(Set.copyOf(held), current.restricted());
+    return new SparedSubjects(snapshot.version(), Set.copyOf(held), snapshot.restricted());
+  }
+
+  /**
+   * Every subject {@code policy} spared at any time since {@code since}: holds and restrictions
+   * active then or placed since. Counting what a run held back with this set counts a row kept by a
+   * hold released half-way through the run, and leaves out nothing that was still there.
+   */
+  public SparedSubjects sparedSince(Policy policy, Instant since) {
+    var at = Timestamp.from(since);
+    var holds =
+        jdbc.sql(
+                "SELECT subject, policy, category FROM lethe.legal_hold"
+                    + " WHERE released_at IS NULL OR released_at >= ?")
+            .param(at)
+            .query((rs, n) -> new ActiveHold(rs.getString(1), rs.getString(2), rs.getString(3)))
+            .list();
+    var restricted =
+        jdbc.sql("SELECT subject FROM lethe.restriction WHERE lifted_at IS NULL OR lifted_at >= ?")
+            .param(at)
+            .query(String.class)
+            .set();
+    return spared(new Snapshot(-1, holds, Set.copyOf(restricted), Map.of()), policy);
   }
 
   private static boolean covers(ActiveHold hold, Policy policy) {
@@ -75,10 +106,15 @@ public class SubjectFlags {
         jdbc.sql("SELECT subject FROM lethe.restriction WHERE lifted_at IS NULL")
             .query(String.class)
             .set();
-    return new Snapshot(version, holds, Set.copyOf(restricted));
+    return new Snapshot(version, holds, Set.copyOf(restricted), new ConcurrentHashMap<>());
   }
 
   private record ActiveHold(String subject, String policy, String category) {}
 
-  private record Snapshot(long version, List<ActiveHold> holds, Set<String> restricted) {}
+  /** The flags at one version, with each policy's spared subjects worked out once. */
+  private record Snapshot(
+      long version,
+      List<ActiveHold> holds,
+      Set<String> restricted,
+      Map<String, SparedSubjects> byPolicy) {}
 }

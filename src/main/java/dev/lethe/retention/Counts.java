@@ -1,5 +1,6 @@
 package dev.lethe.retention;
 
+import dev.lethe.store.HeldBack;
 import dev.lethe.store.WindowOutcome;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -36,6 +37,17 @@ final class Counts {
         before.heldByRestrictions() + window.heldByRestrictions(),
         before.referenced() + window.referenced(),
         before.windows() + 1);
+  }
+
+  /** Adds what was counted after the last window: the held-back rows were expired too. */
+  static PolicyProgress add(PolicyProgress before, HeldBack late) {
+    return new PolicyProgress(
+        before.examined() + late.byHolds() + late.byRestrictions(),
+        before.deleted(),
+        before.heldByHolds() + late.byHolds(),
+        before.heldByRestrictions() + late.byRestrictions(),
+        before.referenced(),
+        before.windows());
   }
 
   static void write(ExecutionContext context, PolicyProgress progress) {

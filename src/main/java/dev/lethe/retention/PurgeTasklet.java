@@ -3,11 +3,18 @@ package dev.lethe.retention;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.JobDefinition.Guards;
 import dev.lethe.policy.Policy;
+import dev.lethe.store.HeldBack;
 import dev.lethe.store.RetentionTarget;
-import dev.lethe.store.WindowOutcome;
+import dev.lethe.store.RetentionTarget.Survey;
+import dev.lethe.store.SparedSubjects;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -19,6 +26,12 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * window commits, then Spring Batch commits the position reached and the counts in the step's
  * execution context, so a restart continues after the last committed window.
  *
+ * <p>Beside the first windows, on a connection of its own, the store surveys the expired rows:
+ * where the last one is (the windows need it only to stop early) and how many the spared subjects
+ * hold. Those rows are never deleted, so the survey's count is what the windows hold back, unless
+ * holds or restrictions change during the run; then the held-back rows are counted again after the
+ * last window, with every subject spared at any time since the run began.
+ *
  * <p>The two commits are in two databases. Should a crash fall between them, the window is done
  * again on restart: its DELETE finds nothing more to delete, so nothing is deleted twice, but the
  * rows of that one window go uncounted (docs/decisions/0002).
@@ -29,6 +42,11 @@ final class PurgeTasklet implements Tasklet {
   static final String AFTER = "lethe.after";
   static final String TOTAL = "lethe.totalRows";
   static final String NOTHING_EXPIRED = "lethe.nothingExpired";
+  static final String SINCE = "lethe.since";
+  static final String FLAGS_VERSION = "lethe.flagsVersion";
+  static final String FLAGS_CHANGED = "lethe.flagsChanged";
+  static final String SURVEYED_HELD = "lethe.surveyedHeld";
+  static final String SURVEYED_RESTRICTED = "lethe.surveyedRestricted";
 
   private final Policy policy;
   private final RetentionTarget target;
@@ -36,6 +54,8 @@ final class PurgeTasklet implements Tasklet {
   private final SubjectFlags flags;
   private final int windowSize;
   private final ProgressListener progress;
+  private final Clock clock;
+  private CompletableFuture<Survey> survey;
 
   PurgeTasklet(
       Policy policy,
@@ -43,55 +63,114 @@ final class PurgeTasklet implements Tasklet {
       Guards guards,
       SubjectFlags flags,
       int windowSize,
-      ProgressListener progress) {
+      ProgressListener progress,
+      Clock clock) {
     this.policy = policy;
     this.target = target;
     this.guards = guards;
     this.flags = flags;
     this.windowSize = windowSize;
     this.progress = progress;
+    this.clock = clock;
   }
 
   @Override
-  public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+  public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext)
+      throws InterruptedException {
     var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
-    if (!context.containsKey(LAST) && !context.containsKey(NOTHING_EXPIRED)) {
+    if (!context.containsKey(LAST) && !context.containsKey(NOTHING_EXPIRED) && survey == null) {
       start(context);
     }
+    var last = last(context);
     if (context.containsKey(NOTHING_EXPIRED)) {
       return RepeatStatus.FINISHED;
+    }
+    var spared = flags.sparedFor(policy);
+    if (spared.version() != context.getLong(FLAGS_VERSION)) {
+      context.put(FLAGS_CHANGED, true);
     }
     var before = Counts.read(context);
     var outcome =
         target.purgeNextWindow(
             after(context),
-            strings(context.get(LAST)),
+            last,
             windowSize,
-            flags.sparedFor(policy),
+            spared,
             window -> checkGuards(before, window, context));
     var now = Counts.add(before, outcome);
+    if (outcome.last()) {
+      now = Counts.add(now, heldBack(context));
+    }
     Counts.write(context, now);
-    context.put(AFTER, new ArrayList<>(outcome.upTo()));
+    if (!outcome.upTo().isEmpty()) {
+      context.put(AFTER, new ArrayList<>(outcome.upTo()));
+    }
     contribution.incrementWriteCount(outcome.deleted());
-    contribution.incrementFilterCount(outcome.examined() - outcome.deleted());
+    contribution.incrementFilterCount(now.examined() - before.examined() - outcome.deleted());
     progress.windowDone(policy.name(), now);
     return outcome.last() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
   }
 
-  /** Fixes, once per run, the last expired row and the table's size for the share guard. */
+  /** Starts the survey, once per run (again after a restart that lost it); sizes the table. */
   private void start(ExecutionContext context) {
-    var last = target.lastExpiredPosition();
-    if (last.isEmpty()) {
-      context.put(NOTHING_EXPIRED, true);
-      return;
+    if (!context.containsKey(SINCE)) {
+      // an hour's margin for the clocks of other machines that place or release holds
+      context.putString(SINCE, clock.instant().minus(Duration.ofHours(1)).toString());
     }
-    context.put(LAST, new ArrayList<>(last.get()));
-    if (guards.maxShare().isPresent()) {
+    SparedSubjects spared = flags.sparedFor(policy);
+    context.putLong(FLAGS_VERSION, spared.version());
+    survey = CompletableFuture.supplyAsync(() -> target.survey(spared));
+    if (guards.maxShare().isPresent() && !context.containsKey(TOTAL)) {
       context.putLong(TOTAL, target.totalRows());
     }
   }
 
-  private void checkGuards(PolicyProgress before, WindowOutcome window, ExecutionContext context) {
+  /** The last expired row once the survey found it; empty while it is still looking. */
+  private Optional<List<String>> last(ExecutionContext context) throws InterruptedException {
+    if (!context.containsKey(LAST) && survey != null && survey.isDone()) {
+      var found = surveyed();
+      found
+          .last()
+          .ifPresentOrElse(
+              last -> context.put(LAST, new ArrayList<>(last)),
+              () -> context.put(NOTHING_EXPIRED, true));
+      context.putLong(SURVEYED_HELD, found.spared().byHolds());
+      context.putLong(SURVEYED_RESTRICTED, found.spared().byRestrictions());
+    }
+    return context.containsKey(LAST) ? Optional.of(strings(context.get(LAST))) : Optional.empty();
+  }
+
+  /**
+   * After the last window, what the windows held back without counting it: the survey's count where
+   * it is known and the flags stayed as they were, else a count made now.
+   */
+  private HeldBack heldBack(ExecutionContext context) throws InterruptedException {
+    if (target.countsAsItGoes()) {
+      return HeldBack.NONE;
+    }
+    last(context);
+    if (context.containsKey(SURVEYED_HELD) && !context.containsKey(FLAGS_CHANGED)) {
+      return new HeldBack(context.getLong(SURVEYED_HELD), context.getLong(SURVEYED_RESTRICTED));
+    }
+    if (survey != null) {
+      survey.cancel(true);
+    }
+    return target.heldBack(flags.sparedSince(policy, Instant.parse(context.getString(SINCE))));
+  }
+
+  private Survey surveyed() throws InterruptedException {
+    try {
+      return survey.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private void checkGuards(
+      PolicyProgress before, dev.lethe.store.WindowOutcome window, ExecutionContext context) {
     long deleted = before.deleted() + window.deleted();
     if (guards.maxRows().isPresent() && deleted > guards.maxRows().getAsLong()) {
       throw new GuardTrippedException(
@@ -110,7 +189,7 @@ final class PurgeTasklet implements Tasklet {
     }
     if (guards.maxShare().isPresent() && context.containsKey(TOTAL)) {
       long total = context.getLong(TOTAL);
-      double share = total == 0 ? 0 : (double) deleted / total;
+      double share = total == 0 ? 1 : (double) deleted / total;
       if (share > guards.maxShare().getAsDouble()) {
         throw new GuardTrippedException(
             String.format(

@@ -6,6 +6,7 @@ import dev.lethe.policy.Policy;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.LetheProperties;
+import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +29,16 @@ public class RetentionJobFactory {
   private final StoreRegistry stores;
   private final SubjectFlags flags;
   private final LetheProperties properties;
+  private final Clock clock;
 
   public RetentionJobFactory(
       JobRepository repository,
       PlatformTransactionManager transactions,
       StoreRegistry stores,
       SubjectFlags flags,
-      LetheProperties properties) {
+      LetheProperties properties,
+      Clock clock) {
+    this.clock = clock;
     this.repository = repository;
     this.transactions = transactions;
     this.stores = stores;
@@ -69,7 +73,7 @@ public class RetentionJobFactory {
     var target = stores.store(policy.store()).target(policy, scope);
     var tasklet =
         new PurgeTasklet(
-            policy, target, definition.guards(), flags, properties.chunkSize(), progress);
+            policy, target, definition.guards(), flags, properties.chunkSize(), progress, clock);
     return new StepBuilder(policy.name(), repository)
         .tasklet(tasklet)
         .transactionManager(transactions)

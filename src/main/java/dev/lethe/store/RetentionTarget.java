@@ -11,21 +11,31 @@ import java.util.function.Function;
  */
 public interface RetentionTarget {
 
-  /** How many rows the table holds now: the base of the {@code max-share} guard. */
+  /**
+   * How many rows the table holds now: the base of the {@code max-share} guard. The catalog's
+   * estimate where the table has been analysed (a count would read the whole table), else a count.
+   */
   long totalRows();
 
-  /** The position of the last row whose time is up, or empty when there is none. */
-  Optional<List<String>> lastExpiredPosition();
+  /**
+   * Looks over the expired rows before the windows purge them: where the last one is, and, for a
+   * target that does not count as it goes, how many the {@code spared} subjects hold. It may read
+   * half the table, so a run does it beside its first windows, on a connection of its own.
+   */
+  Survey survey(SparedSubjects spared);
+
+  /** The last expired row's position (empty: none has expired), and the rows spared then. */
+  record Survey(Optional<List<String>> last, HeldBack spared) {}
 
   /**
    * Deletes the expired rows of the next window after {@code after} (empty: from the start), up to
-   * {@code last}, sparing {@code spared} subjects and rows still referenced. {@code beforeCommit}
-   * sees the window's outcome before it commits and may veto it by throwing; the window is then
-   * rolled back.
+   * {@code last} (empty: not known yet, so on towards the end), sparing {@code spared} subjects and
+   * rows still referenced. {@code beforeCommit} sees the window's outcome before it commits and may
+   * veto it by throwing; the window is then rolled back.
    */
   WindowOutcome purgeNextWindow(
       Optional<List<String>> after,
-      List<String> last,
+      Optional<List<String>> last,
       int windowSize,
       SparedSubjects spared,
       WindowCheck beforeCommit);
@@ -37,6 +47,18 @@ public interface RetentionTarget {
    * @param sparedFor the spared subjects of each policy, by name
    */
   PlanCounts plan(Function<String, SparedSubjects> sparedFor);
+
+  /**
+   * Whether each window counts the rows it held back. Where it does not (it is cheaper to count
+   * once), {@link #heldBack} counts them after the last window.
+   */
+  boolean countsAsItGoes();
+
+  /**
+   * After the last window: the rows held back that the windows did not count, given every subject
+   * spared at any time during the run. Nothing when the windows counted them.
+   */
+  HeldBack heldBack(SparedSubjects sparedDuringRun);
 
   /** Veto of a window before it commits. */
   @FunctionalInterface

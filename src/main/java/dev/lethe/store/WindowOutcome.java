@@ -3,8 +3,9 @@ package dev.lethe.store;
 import java.util.List;
 
 /**
- * What one window did: its upper position, whether it was the last, and its counts. Rows examined
- * are the expired rows in the window; each of them was deleted or held back for one reason.
+ * What one window did: its upper position (empty when the window ran to the end of the table),
+ * whether it was the last, and its counts. Rows examined are the expired rows in the window; each
+ * of them was deleted or held back for one reason.
  */
 public record WindowOutcome(
     List<String> upTo,

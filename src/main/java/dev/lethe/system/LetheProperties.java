@@ -18,7 +18,7 @@ public record LetheProperties(
     @DefaultValue("jobs") Path jobs,
     @DefaultValue("reports") Path reports,
     @DefaultValue("UTC") ZoneId timeZone,
-    @DefaultValue("50000") int chunkSize) {
+    @DefaultValue("100000") int chunkSize) {
 
   /** A JDBC connection: url, user and password (secrets come from the environment). */
   public record DatabaseSettings(String url, String username, String password) {

@@ -43,7 +43,13 @@ class PolicyParserTests {
   private PolicyCatalogue catalogue() {
     return new PolicyCatalogue(
         new LetheProperties(
-            null, Map.of(), dir.resolve("policies"), dir.resolve("jobs"), dir.resolve("reports"), ZoneId.of("UTC"), 100));
+            null,
+            Map.of(),
+            dir.resolve("policies"),
+            dir.resolve("jobs"),
+            dir.resolve("reports"),
+            ZoneId.of("UTC"),
+            100));
   }
 
   @Test
@@ -60,8 +66,13 @@ class PolicyParserTests {
   void aTypoInAFieldNameIsAnErrorWithTheLineAndTheLikelyFix() throws IOException {
     var errors = errorsOf(VALID.replace("retain: P13M", "retian: P13M"));
 
-    assertThat(errors).extracting(Problem::toString)
-        .anySatisfy(e -> assertThat(e).contains("p.yml:10", "field 'retian'", "unknown field", "did you mean 'retain'?"))
+    assertThat(errors)
+        .extracting(Problem::toString)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains(
+                        "p.yml:10", "field 'retian'", "unknown field", "did you mean 'retain'?"))
         .anySatisfy(e -> assertThat(e).contains("field 'retain'", "is missing"));
   }
 
@@ -69,27 +80,36 @@ class PolicyParserTests {
   void anUnparseablePeriodNamesTheLineAndTheForm() throws IOException {
     var errors = errorsOf(VALID.replace("P13M", "13 months"));
 
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.line()).isEqualTo(10);
-      assertThat(e.field()).isEqualTo("retain");
-      assertThat(e.fix()).contains("P13M");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.line()).isEqualTo(10);
+              assertThat(e.field()).isEqualTo("retain");
+              assertThat(e.fix()).contains("P13M");
+            });
   }
 
   @Test
   void anUnknownLegalBasisListsTheKnownOnes() throws IOException {
     var errors = errorsOf(VALID.replace("legitimate-interest", "because"));
 
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.line()).isEqualTo(4);
-      assertThat(e.fix()).contains("contract", "legal-obligation", "consent");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.line()).isEqualTo(4);
+              assertThat(e.fix()).contains("contract", "legal-obligation", "consent");
+            });
   }
 
   @Test
   void identifiersThatCouldCarrySqlAreRefused() throws IOException {
     var errors =
-        errorsOf(VALID.replace("web.page_view", "\"web.page_view; DROP TABLE x\"").replace("clock: viewed_at", "clock: viewed_at--"));
+        errorsOf(
+            VALID
+                .replace("web.page_view", "\"web.page_view; DROP TABLE x\"")
+                .replace("clock: viewed_at", "clock: viewed_at--"));
 
     assertThat(errors).extracting(Problem::field).contains("table", "clock");
     assertThat(errors).allSatisfy(e -> assertThat(e.message()).contains("not a plain identifier"));
@@ -98,17 +118,26 @@ class PolicyParserTests {
   @Test
   void everyErrorOfAFileIsReportedAtOnce() throws IOException {
     var errors =
-        errorsOf(VALID.replace("P13M", "P-1M").replace("delete", "shred").replace("category: usage-data\n", ""));
+        errorsOf(
+            VALID
+                .replace("P13M", "P-1M")
+                .replace("delete", "shred")
+                .replace("category: usage-data\n", ""));
 
-    assertThat(errors).extracting(Problem::field).containsExactlyInAnyOrder("retain", "action", "category");
+    assertThat(errors)
+        .extracting(Problem::field)
+        .containsExactlyInAnyOrder("retain", "action", "category");
   }
 
   @Test
   void whereConditionsAreCheckedOneByOne() throws IOException {
     var errors =
-        errorsOf(VALID + "where:\n  - column: status\n    equals: settled\n  - column: kind\n  - colum: x\n    in: a\n");
+        errorsOf(
+            VALID
+                + "where:\n  - column: status\n    equals: settled\n  - column: kind\n  - colum: x\n    in: a\n");
 
-    assertThat(errors).extracting(Problem::toString)
+    assertThat(errors)
+        .extracting(Problem::toString)
         .anySatisfy(e -> assertThat(e).contains("p.yml:15", "needs an operator"))
         .anySatisfy(e -> assertThat(e).contains("p.yml:16", "'colum'", "did you mean 'column'?"))
         .anySatisfy(e -> assertThat(e).contains("p.yml:17", "field 'in'", "list of values"));
@@ -118,7 +147,9 @@ class PolicyParserTests {
   void invalidYamlNamesTheLine() throws IOException {
     var errors = errorsOf("policy: x\n  key: [a\n");
 
-    assertThat(errors).singleElement().satisfies(e -> assertThat(e.toString()).contains("p.yml:", "not valid YAML"));
+    assertThat(errors)
+        .singleElement()
+        .satisfies(e -> assertThat(e.toString()).contains("p.yml:", "not valid YAML"));
   }
 
   @Test
@@ -127,17 +158,28 @@ class PolicyParserTests {
     Files.writeString(dir.resolve("policies/a.yml"), VALID);
     var errors = errorsOf(VALID);
 
-    assertThat(errors).singleElement().satisfies(e -> assertThat(e.toString()).contains("already used by", "a.yml"));
+    assertThat(errors)
+        .singleElement()
+        .satisfies(e -> assertThat(e.toString()).contains("already used by", "a.yml"));
   }
 
   @Test
   void aJobNamingAnUnknownPolicySuggestsTheNearest() throws IOException {
     Files.createDirectories(dir.resolve("jobs"));
-    Files.writeString(dir.resolve("jobs/nightly.yml"), "job: nightly\npolicies: [page-view]\nguards: {max-rows: lots}\n");
+    Files.writeString(
+        dir.resolve("jobs/nightly.yml"),
+        "job: nightly\npolicies: [page-view]\nguards: {max-rows: lots}\n");
     var errors = errorsOf(VALID);
 
-    assertThat(errors).extracting(Problem::toString)
-        .anySatisfy(e -> assertThat(e).contains("nightly.yml:2", "no policy named 'page-view'", "did you mean 'page-views'?"))
+    assertThat(errors)
+        .extracting(Problem::toString)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains(
+                        "nightly.yml:2",
+                        "no policy named 'page-view'",
+                        "did you mean 'page-views'?"))
         .anySatisfy(e -> assertThat(e).contains("nightly.yml:3", "max-rows", "whole number"));
   }
 

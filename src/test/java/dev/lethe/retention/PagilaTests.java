@@ -21,7 +21,9 @@ class PagilaTests extends LetheTests {
     Pagila.load(PAGILA);
     holds.place("1", null, null, "LIT-22", "rental dispute", "test");
     restrictions.place("2", "accuracy contested", "test");
-    policy("payments", """
+    policy(
+        "payments",
+        """
         policy: payments
         category: payment-data
         legal-basis: legal-obligation
@@ -33,7 +35,9 @@ class PagilaTests extends LetheTests {
         retain: P3M
         action: delete
         """);
-    policy("rentals", """
+    policy(
+        "rentals",
+        """
         policy: rentals
         category: usage-data
         legal-basis: contract
@@ -48,9 +52,11 @@ class PagilaTests extends LetheTests {
     var job = jobName("pagila");
     job(job, "job: " + job + "\npolicies: [rentals, payments]\n");
     long paymentsBefore = PAGILA.count("SELECT count(*) FROM payment");
-    long expiredPayments = PAGILA.count("SELECT count(*) FROM payment WHERE payment_date < '2022-03-01'");
-    long keptPayments = PAGILA.count(
-        "SELECT count(*) FROM payment WHERE payment_date < '2022-03-01' AND customer_id IN (1, 2)");
+    long expiredPayments =
+        PAGILA.count("SELECT count(*) FROM payment WHERE payment_date < '2022-03-01'");
+    long keptPayments =
+        PAGILA.count(
+            "SELECT count(*) FROM payment WHERE payment_date < '2022-03-01' AND customer_id IN (1, 2)");
 
     // when
     var plan = plans.plan(job, JUNE_2022);
@@ -58,22 +64,33 @@ class PagilaTests extends LetheTests {
 
     // then payments run first, though listed second, and only unprotected expired ones went
     assertThat(report.status()).isEqualTo("COMPLETED");
-    assertThat(report.policies()).extracting(p -> p.policy()).containsExactly("payments", "rentals");
+    assertThat(report.policies())
+        .extracting(p -> p.policy())
+        .containsExactly("payments", "rentals");
     var payments = outcome(report, "payments");
     assertThat(payments.examined()).isEqualTo(expiredPayments);
     assertThat(payments.deleted()).isEqualTo(expiredPayments - keptPayments);
-    assertThat(PAGILA.count("SELECT count(*) FROM payment")).isEqualTo(paymentsBefore - payments.deleted());
-    assertThat(PAGILA.longs("SELECT DISTINCT customer_id FROM payment WHERE payment_date < '2022-03-01' ORDER BY 1"))
+    assertThat(PAGILA.count("SELECT count(*) FROM payment"))
+        .isEqualTo(paymentsBefore - payments.deleted());
+    assertThat(
+            PAGILA.longs(
+                "SELECT DISTINCT customer_id FROM payment WHERE payment_date < '2022-03-01' ORDER BY 1"))
         .containsExactly(1L, 2L);
 
     // rentals still referenced by a payment stay, counted as referenced; the run did not fail
     var rentals = outcome(report, "rentals");
     assertThat(rentals.referenced()).isPositive();
-    assertThat(PAGILA.count("""
+    assertThat(
+            PAGILA.count(
+                """
         SELECT count(*) FROM rental r WHERE r.rental_date < '2022-03-01' AND r.customer_id NOT IN (1, 2)
           AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.rental_id = r.rental_id)"""))
         .isZero();
-    assertThat(rentals.deleted() + rentals.referenced() + rentals.heldByHolds() + rentals.heldByRestrictions())
+    assertThat(
+            rentals.deleted()
+                + rentals.referenced()
+                + rentals.heldByHolds()
+                + rentals.heldByRestrictions())
         .isEqualTo(rentals.examined());
 
     // and the dry-run before it said exactly this

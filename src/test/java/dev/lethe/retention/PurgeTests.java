@@ -123,4 +123,27 @@ class PurgeTests extends LetheTests {
     assertThat(outcome(report, "events").heldByHolds()).isEqualTo(12);
     assertThat(outcome(report, "events").deleted()).isEqualTo(635 - 12);
   }
+
+  @Test
+  void rowsKeptByAHoldReleasedDuringTheRunAreCountedAsHeld() {
+    Events.create(APP, schema, 1000, 50);
+    var hold = holds.place("20", null, null, "LIT-9", "court order", "test");
+    policy("events", Events.policy("events", schema, ""));
+    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
+    // the hold covers row 370 in the fourth window and is released after it
+    ProgressListener releaseAfterFourthWindow =
+        (policy, progress) -> {
+          if (progress.windows() == 4) {
+            holds.release(hold.id(), "case settled", "test");
+          }
+        };
+
+    var report = runs.run(jobName("purge"), AS_OF, "test", releaseAfterFourthWindow).report();
+
+    assertThat(APP.longs("SELECT id FROM " + schema + ".event WHERE id > 365"))
+        .containsExactly(370L);
+    assertThat(outcome(report, "events").heldByHolds()).isEqualTo(1);
+    assertThat(outcome(report, "events").deleted()).isEqualTo(634);
+    assertThat(outcome(report, "events").examined()).isEqualTo(635);
+  }
 }

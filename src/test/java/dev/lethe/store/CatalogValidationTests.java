@@ -41,24 +41,37 @@ class CatalogValidationTests extends LetheTests {
   void unknownStoreNamesTheConfiguredOnes() {
     var errors = errorsOf(events("").replace("store: app", "store: warehouse"));
 
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.line()).isEqualTo(5);
-      assertThat(e.message()).contains("no store named 'warehouse'");
-      assertThat(e.fix()).contains("app", "lethe.stores.warehouse");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.line()).isEqualTo(5);
+              assertThat(e.message()).contains("no store named 'warehouse'");
+              assertThat(e.fix()).contains("app", "lethe.stores.warehouse");
+            });
   }
 
   @Test
   void unknownTableAndColumnsAreErrorsOnTheirLines() {
     var errors = errorsOf(events("").replace(".event", ".evnt"));
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.line()).isEqualTo(6);
-      assertThat(e.message()).contains("no table '" + schema + ".evnt'");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.line()).isEqualTo(6);
+              assertThat(e.message()).contains("no table '" + schema + ".evnt'");
+            });
 
-    errors = errorsOf(events("").replace("subject: subject_id", "subject: subject").replace("clock: occurred_at", "clock: occured_at"));
-    assertThat(errors).extracting(Problem::line, Problem::field)
-        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(8, "subject"), org.assertj.core.groups.Tuple.tuple(9, "clock"));
+    errors =
+        errorsOf(
+            events("")
+                .replace("subject: subject_id", "subject: subject")
+                .replace("clock: occurred_at", "clock: occured_at"));
+    assertThat(errors)
+        .extracting(Problem::line, Problem::field)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(8, "subject"),
+            org.assertj.core.groups.Tuple.tuple(9, "clock"));
     assertThat(errors.get(0).fix()).contains("subject_id", "occurred_at");
   }
 
@@ -66,43 +79,61 @@ class CatalogValidationTests extends LetheTests {
   void clockMustBeAPointInTime() {
     var errors = errorsOf(events("").replace("clock: occurred_at", "clock: status"));
 
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.field()).isEqualTo("clock");
-      assertThat(e.message()).contains("is text, not a point in time");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("clock");
+              assertThat(e.message()).contains("is text, not a point in time");
+            });
   }
 
   @Test
   void keyMustBeUnique() {
     var errors = errorsOf(events("").replace("key: id", "key: subject_id"));
 
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.field()).isEqualTo("key");
-      assertThat(e.message()).contains("not a unique, not-null key");
-      assertThat(e.fix()).contains("[id]");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("key");
+              assertThat(e.message()).contains("not a unique, not-null key");
+              assertThat(e.fix()).contains("[id]");
+            });
   }
 
   @Test
   void conditionValuesMustFitTheirColumn() {
     var errors = errorsOf(events("where:\n  - column: occurred_at\n    before: last-tuesday"));
 
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.line()).isEqualTo(14);
-      assertThat(e.message()).contains("'last-tuesday' is not a value of column 'occurred_at'");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.line()).isEqualTo(14);
+              assertThat(e.message())
+                  .contains("'last-tuesday' is not a value of column 'occurred_at'");
+            });
   }
 
   @Test
   void deletesThatWouldCascadeAreRefusedUnlessAllowed() {
-    APP.run("CREATE TABLE " + schema + ".attachment (id bigint PRIMARY KEY, event_id bigint REFERENCES "
-        + schema + ".event (id) ON DELETE CASCADE)");
+    APP.run(
+        "CREATE TABLE "
+            + schema
+            + ".attachment (id bigint PRIMARY KEY, event_id bigint REFERENCES "
+            + schema
+            + ".event (id) ON DELETE CASCADE)");
 
     var errors = errorsOf(events(""));
-    assertThat(errors).singleElement().satisfies(e -> {
-      assertThat(e.message()).contains("would reach " + schema + ".attachment", "ON DELETE CASCADE");
-      assertThat(e.fix()).contains("allow-cascade: true");
-    });
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.message())
+                  .contains("would reach " + schema + ".attachment", "ON DELETE CASCADE");
+              assertThat(e.fix()).contains("allow-cascade: true");
+            });
 
     assertThat(errorsOf(events("allow-cascade: true"))).isEmpty();
   }
@@ -115,8 +146,10 @@ class CatalogValidationTests extends LetheTests {
     var problems = validator.validate().problems();
 
     assertThat(problems.errors()).isEmpty();
-    assertThat(problems.warnings()).singleElement().satisfies(w ->
-        assertThat(w.message()).contains("'events'", "'events-long'", "keeping wins"));
+    assertThat(problems.warnings())
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.message()).contains("'events'", "'events-long'", "keeping wins"));
   }
 
   @Test

@@ -21,7 +21,8 @@ public final class Pagila {
   public static void load(Sql db) throws IOException, SQLException {
     if (!Files.isReadable(FOLDER.resolve("data.sql"))) {
       throw new IllegalStateException(
-          "the Pagila data set is missing at " + FOLDER.toAbsolutePath()
+          "the Pagila data set is missing at "
+              + FOLDER.toAbsolutePath()
               + "; the tests expect the shared folder beside the project");
     }
     try (var connection = db.connect()) {

@@ -107,13 +107,25 @@ final class Predicates {
 
   /** The subject is one of {@code subjects} (false for rows without a subject). */
   Sql subjectIn(String alias, Set<String> subjects) {
-    return Sql.of(col(alias, policy.subject()) + " = ANY(?)", subjectArray(subjects));
+    var array = subjectArray(subjects);
+    return Sql.of(
+        col(alias, policy.subject()) + " = ANY(CAST(? AS " + array.elementType() + "[]))", array);
   }
 
-  /** The subject is none of {@code subjects} (true for rows without a subject). */
+  /**
+   * The subject is none of {@code subjects} (true for rows without a subject). Wrapped in coalesce
+   * so that the planner does not estimate the selectivity of every element of a large array;
+   * PostgreSQL still hashes the array once per statement when it executes.
+   */
   Sql subjectNotIn(String alias, Set<String> subjects) {
-    var column = col(alias, policy.subject());
-    return Sql.of("(" + column + " IS NULL OR " + column + " <> ALL(?))", subjectArray(subjects));
+    var array = subjectArray(subjects);
+    return Sql.of(
+        "coalesce("
+            + col(alias, policy.subject())
+            + " <> ALL(CAST(? AS "
+            + array.elementType()
+            + "[])), true)",
+        array);
   }
 
   /**
@@ -126,12 +138,19 @@ final class Predicates {
       case INTEGER ->
           new Sql.ArrayParam(
               "int8",
-              subjects.stream().map(Predicates::parseLong).flatMap(Optional::stream).toArray());
+              subjects.stream()
+                  .map(Predicates::parseLong)
+                  .flatMap(Optional::stream)
+                  .mapToLong(Long::longValue)
+                  .toArray());
       case UUID ->
           new Sql.ArrayParam(
               "uuid",
-              subjects.stream().map(Predicates::parseUuid).flatMap(Optional::stream).toArray());
-      default -> new Sql.ArrayParam("text", subjects.toArray());
+              subjects.stream()
+                  .map(Predicates::parseUuid)
+                  .flatMap(Optional::stream)
+                  .toArray(UUID[]::new));
+      default -> new Sql.ArrayParam("text", subjects.toArray(String[]::new));
     };
   }
 

@@ -9,8 +9,11 @@ import java.util.List;
  */
 record Sql(String text, List<Object> params) {
 
-  /** A typed array parameter: {@code elementType} is a PostgreSQL type name Lethe chose. */
-  record ArrayParam(String elementType, Object[] values) {}
+  /**
+   * A typed array parameter: {@code elementType} is a PostgreSQL type name Lethe chose; {@code
+   * values} a {@code long[]} (sent in binary), {@code UUID[]} or {@code String[]}.
+   */
+  record ArrayParam(String elementType, Object values) {}
 
   static Sql of(String text, Object... params) {
     return new Sql(text, List.of(params));

@@ -18,7 +18,11 @@ final class Statements {
     int i = 1;
     for (var param : sql.params()) {
       if (param instanceof Sql.ArrayParam array) {
-        ps.setArray(i++, connection.createArrayOf(array.elementType(), array.values()));
+        if (array.values() instanceof Object[] objects) {
+          ps.setArray(i++, connection.createArrayOf(array.elementType(), objects));
+        } else {
+          ps.setObject(i++, array.values()); // long[]: the driver sends it in binary
+        }
       } else if (param instanceof Integer number) {
         ps.setInt(i++, number);
       } else {

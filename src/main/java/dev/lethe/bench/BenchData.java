@@ -1,0 +1,88 @@
+package dev.lethe.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The bench's table and its raw-SQL side, after ../shared/bench: events over three years, half of
+ * them past a two-year retention, 1% of subjects held and 0.5% restricted.
+ */
+public final class BenchData {
+
+  private final String url;
+
+  public BenchData(String url) {
+    this.url = url;
+  }
+
+  public void generate(long rows) {
+    execute(script("generate.sql").replace(":rows", Long.toString(rows)));
+  }
+
+  /** A fresh copy of the pristine table, so that each side starts from the same rows. */
+  public void restore() {
+    execute(script("restore.sql"));
+  }
+
+  /** Runs the raw DELETE: one statement with the same predicate as Lethe's purge. */
+  public long rawDelete() {
+    try (var c = DriverManager.getConnection(url);
+        var s = c.createStatement()) {
+      return s.executeUpdate(script("raw-delete.sql"));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  public long count(String sql) {
+    try (var c = DriverManager.getConnection(url);
+        var s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  public List<String> subjects(String table) {
+    try (var c = DriverManager.getConnection(url);
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT subject_id::text FROM " + table)) {
+      var subjects = new java.util.ArrayList<String>();
+      while (rs.next()) {
+        subjects.add(rs.getString(1));
+      }
+      return subjects;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Statement by statement: VACUUM may not share a round trip with others. */
+  private void execute(String script) {
+    try (var c = DriverManager.getConnection(url);
+        var s = c.createStatement()) {
+      for (var sql : script.split(";\\s*\n")) {
+        var code = sql.lines().filter(l -> !l.strip().startsWith("--")).toList();
+        if (!String.join("", code).isBlank()) {
+          s.execute(String.join("\n", code));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private static String script(String name) {
+    try (var in = BenchData.class.getClassLoader().getResourceAsStream("bench/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

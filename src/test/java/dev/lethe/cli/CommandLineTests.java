@@ -1,0 +1,184 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.TestDatabases;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The command line as operators use it: exit codes, messages, and a config file. */
+class CommandLineTests extends LetheTests {
+
+  private Path config;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void configFile() throws IOException {
+    config = WORKSPACE.resolve("lethe-" + schema + ".yml");
+    Files.writeString(
+        config,
+        """
+        lethe:
+          control-database:
+            url: %s
+          stores:
+            app:
+              url: %s
+          policies: %s
+          jobs: %s
+          reports: %s
+          chunk-size: 100
+        """
+            .formatted(
+                TestDatabases.url("control"),
+                TestDatabases.url("app"),
+                WORKSPACE.resolve("policies"),
+                WORKSPACE.resolve("jobs"),
+                WORKSPACE.resolve("reports")));
+  }
+
+  private int lethe(String... args) {
+    return Lethe.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void helpListsEveryCommand() {
+    assertThat(lethe("--help")).isZero();
+    assertThat(out.toString())
+        .contains("validate", "plan", "run", "runs", "report", "hold", "restrict", "demo", "bench");
+  }
+
+  @Test
+  void unknownCommandsAndBadOptionsAreBadInput() {
+    assertThat(lethe("purge-everything")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(lethe("run", "nightly", "--as-of", "yesterday")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("--as-of", "yesterday");
+    assertThat(lethe("--config", "/no/such/file.yml", "validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("/no/such/file.yml: no such file");
+  }
+
+  @Test
+  void validateReportsEveryProblemWithFileAndLineAndExitsTwo() {
+    Events.create(APP, schema, 10, 5);
+    policy("events", Events.policy("events", schema, "").replace("retain:", "retian:"));
+    policy(
+        "other", Events.policy("other", schema, "").replace("clock: occurred_at", "clock: status"));
+    job("nightly", Events.job("nightly", "events, other", ""));
+
+    int code = lethe("--config", config.toString(), "validate");
+
+    assertThat(code).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("events.yml:10: field 'retian': unknown field. Fix: did you mean 'retain'?")
+        .contains("error(s); nothing was run");
+  }
+
+  @Test
+  void runPrintsTheReportAndPlanChangesNothing() {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    var job = jobName("cli");
+    job(job, Events.job(job, "events", ""));
+
+    assertThat(lethe("plan", job, "--as-of", "2026-01-01", "--config", config.toString())).isZero();
+    assertThat(out.toString())
+        .contains("dry-run", "events")
+        .containsPattern("events\\s+\\S+\\s+1000\\s+635\\s+635");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+
+    assertThat(lethe("--config", config.toString(), "run", job, "--as-of", "2026-01-01")).isZero();
+    assertThat(out.toString()).contains("COMPLETED", "Rows deleted in all: 635");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
+  }
+
+  @Test
+  void aTrippedGuardFailsTheRunWithExitOne() {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    var job = jobName("cli");
+    job(job, Events.job(job, "events", "guards: {max-rows: 10}"));
+
+    assertThat(lethe("--config", config.toString(), "run", job, "--as-of", "2026-01-01"))
+        .isEqualTo(Lethe.FAILED);
+    assertThat(out.toString()).contains("FAILED", "guard max-rows tripped");
+  }
+
+  @Test
+  void holdCommandsPlaceListAndRelease() {
+    policy("events", Events.policy("events", schema, ""));
+    Events.create(APP, schema, 10, 5);
+
+    assertThat(
+            lethe(
+                "--config",
+                config.toString(),
+                "hold",
+                "place",
+                "--subject",
+                "42",
+                "--case",
+                "LIT-7",
+                "--reason",
+                "court"))
+        .isZero();
+    assertThat(
+            lethe(
+                "--config",
+                config.toString(),
+                "hold",
+                "place",
+                "--subject",
+                "42",
+                "--reason",
+                "no case"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(
+            lethe(
+                "--config",
+                config.toString(),
+                "hold",
+                "place",
+                "--subject",
+                "42",
+                "--case",
+                "X",
+                "--reason",
+                "r",
+                "--policy",
+                "nope"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("--policy nope: no such policy");
+    assertThat(lethe("--config", config.toString(), "hold", "list")).isZero();
+    assertThat(out.toString()).contains("LIT-7", "all data");
+    long id = holds.list(false).get(0).id();
+    assertThat(
+            lethe(
+                "--config",
+                config.toString(),
+                "hold",
+                "release",
+                String.valueOf(id),
+                "--reason",
+                "settled"))
+        .isZero();
+    assertThat(
+            lethe(
+                "--config",
+                config.toString(),
+                "hold",
+                "release",
+                String.valueOf(id),
+                "--reason",
+                "again"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("already released");
+  }
+}
