@@ -96,25 +96,28 @@ SELECT g, a.id, a.email,
        CASE WHEN t.opened_at < timestamptz '2026-10-20 00:00:00+00' THEN t.opened_at + interval '3 days' END
 FROM generate_series(1, 4000) g
 JOIN accounts.account a ON a.id = 1 + (g::bigint * 104729) % 3000
-CROSS JOIN LATERAL (SELECT greatest(a.created_at, timestamptz '2023-05-01 00:00:00+00')
-       + (timestamptz '2026-11-01 00:00:00+00' - greatest(a.created_at, timestamptz '2023-05-01 00:00:00+00')) * random() AS opened_at) t;
+CROSS JOIN LATERAL (SELECT b.lower + (b.upper - b.lower) * random() AS opened_at
+  FROM (SELECT least(greatest(a.created_at, timestamptz '2023-05-01 00:00:00+00'), coalesce(a.closed_at, timestamptz '2026-11-01 00:00:00+00')) AS lower,
+               coalesce(a.closed_at, timestamptz '2026-11-01 00:00:00+00') AS upper) b) t;
 
 SELECT setseed(0.14);
 INSERT INTO marketing.contact
 SELECT a.id, a.id, a.email,
        CASE WHEN a.id % 3 = 0 THEN 'sms' ELSE 'email' END,
        a.created_at,
-       CASE WHEN random() < 0.3 THEN a.created_at + (timestamptz '2026-11-01 00:00:00+00' - a.created_at) * random() END
+       -- closing an account withdraws its marketing consent
+       coalesce(a.closed_at, CASE WHEN random() < 0.3 THEN a.created_at + (timestamptz '2026-11-01 00:00:00+00' - a.created_at) * random() END)
 FROM accounts.account a
 WHERE a.id % 2 = 0;
 
 SELECT setseed(0.15);
 INSERT INTO surveys.response
 SELECT g, a.id, '{"nps": ' || floor(random() * 11) || ', "comment": "' || a.full_name || ' likes it"}',
-       greatest(a.created_at, timestamptz '2023-11-01 00:00:00+00')
-         + (timestamptz '2026-11-01 00:00:00+00' - greatest(a.created_at, timestamptz '2023-11-01 00:00:00+00')) * random()
+       b.lower + (b.upper - b.lower) * random()
 FROM generate_series(1, 2500) g
-JOIN accounts.account a ON a.id = 1 + (g::bigint * 15485863) % 3000;
+JOIN accounts.account a ON a.id = 1 + (g::bigint * 15485863) % 3000
+CROSS JOIN LATERAL (SELECT least(greatest(a.created_at, timestamptz '2023-11-01 00:00:00+00'), coalesce(a.closed_at, timestamptz '2026-11-01 00:00:00+00')) AS lower,
+                           coalesce(a.closed_at, timestamptz '2026-11-01 00:00:00+00') AS upper) b;
 
 SELECT setseed(0.16);
 INSERT INTO social.login

@@ -21,7 +21,7 @@ public record Plan(String job, LocalDate asOf, List<PolicyPlan> policies) {
     var out = new StringBuilder();
     out.append(
         String.format(
-            "Plan for job %s as of %s (dry-run: nothing changes)%n%n%-22s %-28s %-10s %12s %10s %8s %10s %10s%n",
+            "Plan for job %s as of %s (dry-run: nothing changes)%n%n%-22s %-28s %10s %12s %10s %8s %10s %10s%n",
             job,
             asOf,
             "policy",

@@ -1,0 +1,63 @@
+package dev.lethe.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The JSON Schemas in schema/ are what editors check policy and job files with. */
+class PublishedSchemaTests {
+
+  private static Schema schema(String file) throws IOException {
+    try (var in = Files.newInputStream(Path.of("schema", file))) {
+      return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+    }
+  }
+
+  private static Stream<Path> yaml(String folder) throws IOException {
+    return Files.list(Path.of(folder)).filter(f -> f.toString().endsWith(".yml")).sorted();
+  }
+
+  @Test
+  void theWorkedExampleFollowsThePublishedSchemas() throws IOException {
+    var policy = schema("policy.schema.json");
+    var job = schema("job.schema.json");
+    try (var policies = yaml("retention-policies");
+        var jobs = yaml("jobs")) {
+      for (var file : policies.toList()) {
+        assertThat(policy.validate(Files.readString(file), InputFormat.YAML))
+            .as(file.toString())
+            .isEmpty();
+      }
+      for (var file : jobs.toList()) {
+        assertThat(job.validate(Files.readString(file), InputFormat.YAML))
+            .as(file.toString())
+            .isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void theSchemaRefusesWhatTheLoaderRefuses() throws IOException {
+    var policy = schema("policy.schema.json");
+    var valid = Files.readString(Path.of("retention-policies", "page-views.yml"));
+
+    assertThat(policy.validate(valid.replace("retain:", "retian:"), InputFormat.YAML)).isNotEmpty();
+    assertThat(policy.validate(valid.replace("P13M", "13 months"), InputFormat.YAML)).isNotEmpty();
+    assertThat(
+            policy.validate(
+                valid.replace("web.page_view", "web.page_view; DROP TABLE x"), InputFormat.YAML))
+        .isNotEmpty();
+    assertThat(policy.validate(valid.replace("legitimate-interest", "because"), InputFormat.YAML))
+        .isNotEmpty();
+    assertThat(policy.validate(valid + "where:\n  - column: status\n", InputFormat.YAML))
+        .isNotEmpty();
+  }
+}
