@@ -8,13 +8,13 @@ import java.sql.SQLException;
 import org.postgresql.PGConnection;
 
 /**
- * Loads the Pagila sample database (../shared/datasets/pagila: real names, rentals, and payments
- * partitioned by month, with foreign keys between them) into a test database, without psql: plain
- * statements over JDBC, COPY blocks through the driver's copy API.
+ * Loads the Pagila sample database (src/test/resources/datasets/pagila: real names, rentals, and
+ * payments partitioned by month, with foreign keys between them) into a test database, without
+ * psql: plain statements over JDBC, COPY blocks through the driver's copy API.
  */
 public final class Pagila {
 
-  public static final Path FOLDER = Path.of("..", "shared", "datasets", "pagila");
+  public static final Path FOLDER = Path.of("src", "test", "resources", "datasets", "pagila");
 
   private Pagila() {}
 
