@@ -181,4 +181,38 @@ class CommandLineTests extends LetheTests {
         .isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("already released");
   }
+
+  @Test
+  void runsAndReportsShowWhatARunDid() {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    var job = jobName("cli");
+    job(job, Events.job(job, "events", ""));
+    assertThat(lethe("--config", config.toString(), "run", job, "--as-of", "2026-01-01")).isZero();
+
+    assertThat(lethe("--config", config.toString(), "runs")).isZero();
+    assertThat(out.toString())
+        .containsPattern(job + "\\s+2026-01-01\\s+COMPLETED\\s+\\S+ s\\s+635");
+    assertThat(lethe("--config", config.toString(), "report", "--last", job, "--format", "json"))
+        .isZero();
+    assertThat(out.toString())
+        .contains(
+            "\"job\" : \"" + job + "\"",
+            "\"deleted\" : 635",
+            "\"legalBasis\" : \"legitimate-interest\"");
+    assertThat(lethe("--config", config.toString(), "report", "--format", "pdf", "1"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(lethe("--config", config.toString(), "report", "987654")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("no report for run 987654");
+  }
+
+  @Test
+  void aStoreThatIsNotPostgreSqlIsAConfigurationError() throws IOException {
+    var broken =
+        Files.readString(config).replace(TestDatabases.url("app"), "jdbc:oracle:thin:@db:1521/app");
+    Files.writeString(config, broken);
+
+    assertThat(lethe("--config", config.toString(), "validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("lethe.stores.app.url", "not a PostgreSQL JDBC URL");
+  }
 }

@@ -23,7 +23,7 @@ public final class Pagila {
       throw new IllegalStateException(
           "the Pagila data set is missing at "
               + FOLDER.toAbsolutePath()
-              + "; the tests expect the shared folder beside the project");
+              + "; it is kept with the tests, see its README.md");
     }
     try (var connection = db.connect()) {
       try (var s = connection.createStatement()) {
