@@ -4,6 +4,7 @@ import dev.lethe.policy.Definitions;
 import dev.lethe.report.ReportService;
 import dev.lethe.report.RunReport;
 import dev.lethe.store.StoreRegistry;
+import dev.lethe.system.BadInputException;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.core.BatchStatus;
@@ -59,6 +60,16 @@ public class RunService {
   }
 
   public Outcome run(String jobName, LocalDate asOf, String startedBy, ProgressListener progress) {
+    if (asOf.isAfter(clock.today())) {
+      // a later day as today would delete rows before their time
+      throw new BadInputException(
+          "--as-of "
+              + asOf
+              + " is after today ("
+              + clock.today()
+              + "). Fix: give today or a"
+              + " past day; 'lethe plan' shows what a future day would take");
+    }
     Definitions definitions = validator.load();
     var definition = definitions.job(jobName);
     var ordered = ExecutionOrder.of(definitions.policiesOf(definition), stores);

@@ -1,9 +1,12 @@
 package dev.lethe.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
+import dev.lethe.system.BadInputException;
+import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
 class GuardTests extends LetheTests {
@@ -52,5 +55,20 @@ class GuardTests extends LetheTests {
 
     assertThat(report.status()).isEqualTo("COMPLETED");
     assertThat(outcome(report, "events").deleted()).isEqualTo(635);
+  }
+
+  @Test
+  void aRunMayNotTreatAFutureDayAsToday() {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
+
+    assertThatThrownBy(
+            () ->
+                runs.run(
+                    jobName("purge"), LocalDate.now().plusDays(2), "test", ProgressListener.SILENT))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("is after today");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
   }
 }
