@@ -3,7 +3,8 @@ package dev.lethe.cli;
 import dev.lethe.hold.Hold;
 import dev.lethe.hold.HoldService;
 import dev.lethe.policy.Definitions;
-import dev.lethe.retention.Validator;
+import dev.lethe.policy.PolicyCatalogue;
+import dev.lethe.policy.Problems;
 import dev.lethe.system.BadInputException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -87,7 +88,8 @@ class HoldCommand {
     public Integer call() {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         if (policy != null || category != null) {
-          checkScope(context.getBean(Validator.class).load());
+          // a hold must be placeable even while some policy file is broken: only the names count
+          checkScope(context.getBean(PolicyCatalogue.class).read(new Problems()));
         }
         var hold =
             context

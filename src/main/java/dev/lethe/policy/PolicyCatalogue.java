@@ -4,6 +4,7 @@ import dev.lethe.system.LetheProperties;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,9 @@ public class PolicyCatalogue {
     for (var file : yamlFiles(properties.jobs(), "jobs", problems)) {
       JobParser.parse(file, problems).ifPresent(j -> addJob(jobs, j, policies, problems));
     }
-    return new Definitions(Map.copyOf(policies), Map.copyOf(jobs));
+    // in file-name order, which 'policies: all' follows
+    return new Definitions(
+        Collections.unmodifiableMap(policies), Collections.unmodifiableMap(jobs));
   }
 
   private static void addPolicy(Map<String, Policy> policies, Policy policy, Problems problems) {

@@ -215,4 +215,30 @@ class CommandLineTests extends LetheTests {
     assertThat(lethe("--config", config.toString(), "validate")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("lethe.stores.app.url", "not a PostgreSQL JDBC URL");
   }
+
+  @Test
+  void aHoldCanBePlacedWhileAnotherPolicyFileIsBroken() {
+    Events.create(APP, schema, 10, 5);
+    policy("events", Events.policy("events", schema, ""));
+    policy("broken", "policy: broken\nretian: P1Y\n");
+
+    assertThat(
+            lethe(
+                "--config",
+                config.toString(),
+                "hold",
+                "place",
+                "--subject",
+                "7",
+                "--policy",
+                "events",
+                "--case",
+                "LIT-8",
+                "--reason",
+                "urgent"))
+        .isZero();
+    assertThat(holds.list(false))
+        .singleElement()
+        .satisfies(h -> assertThat(h.scope()).isEqualTo("policy events"));
+  }
 }

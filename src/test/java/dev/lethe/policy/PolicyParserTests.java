@@ -189,4 +189,23 @@ class PolicyParserTests {
     assertThat(Spelling.nearest("retian", List.of("retain", "store", "table"))).contains("retain");
     assertThat(Spelling.nearest("zzz", List.of("retain", "store"))).isEmpty();
   }
+
+  @Test
+  void allMeansEveryPolicyInFileNameOrder() throws IOException {
+    Files.createDirectories(dir.resolve("policies"));
+    Files.createDirectories(dir.resolve("jobs"));
+    for (var name : List.of("c-third", "a-first", "b-second")) {
+      Files.writeString(
+          dir.resolve("policies/" + name + ".yml"), VALID.replace("page-views", name));
+    }
+    Files.writeString(dir.resolve("jobs/all.yml"), "job: everything\npolicies: all\n");
+    var problems = new Problems();
+
+    var definitions = catalogue().read(problems);
+
+    assertThat(problems.errors()).isEmpty();
+    assertThat(definitions.policiesOf(definitions.job("everything")))
+        .extracting(Policy::name)
+        .containsExactly("a-first", "b-second", "c-third");
+  }
 }
