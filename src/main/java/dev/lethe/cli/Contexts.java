@@ -1,8 +1,8 @@
 package dev.lethe.cli;
 
+import dev.lethe.CoreConfiguration;
+import dev.lethe.RuntimeConfiguration;
 import dev.lethe.system.BadInputException;
-import dev.lethe.system.CoreConfiguration;
-import dev.lethe.system.RuntimeConfiguration;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package dev.lethe.support;
 
+import dev.lethe.RuntimeConfiguration;
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.RestrictionService;
 import dev.lethe.report.RunReport;
 import dev.lethe.retention.PlanService;
 import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.RunService;
-import dev.lethe.system.RuntimeConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,9 @@
-package dev.lethe.system;
+package dev.lethe;
 
 import dev.lethe.policy.PolicyCatalogue;
 import dev.lethe.retention.Validator;
 import dev.lethe.store.StoreRegistry;
+import dev.lethe.system.LetheProperties;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;

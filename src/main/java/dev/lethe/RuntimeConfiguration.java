@@ -1,4 +1,4 @@
-package dev.lethe.system;
+package dev.lethe;
 
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.RestrictionService;
@@ -9,6 +9,7 @@ import dev.lethe.retention.RetentionJobFactory;
 import dev.lethe.retention.RunClock;
 import dev.lethe.retention.RunLock;
 import dev.lethe.retention.RunService;
+import dev.lethe.system.ControlDatabaseConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
