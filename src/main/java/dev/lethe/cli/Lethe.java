@@ -32,6 +32,11 @@ public final class Lethe {
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
+          var configuration = ConfigurationErrors.describe(e);
+          if (!configuration.isEmpty()) {
+            configuration.forEach(cmd.getErr()::println);
+            return BAD_INPUT;
+          }
           var bad = find(e, BadInputException.class);
           if (bad != null) {
             bad.problems().forEach(cmd.getErr()::println);
@@ -52,7 +57,7 @@ public final class Lethe {
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }
 
-  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+  static <T extends Throwable> T find(Throwable e, Class<T> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
         return type.cast(t);

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Lethe's settings, bound from {@code lethe.*}: where the control database and the stores are, and
  * where policies, jobs and reports live. Scripts outside the project rely on these names.
  */
-@ConfigurationProperties("lethe")
+@ConfigurationProperties(prefix = "lethe", ignoreUnknownFields = false)
 public record LetheProperties(
     DatabaseSettings controlDatabase,
     @DefaultValue Map<String, DatabaseSettings> stores,
@@ -19,6 +19,12 @@ public record LetheProperties(
     @DefaultValue("reports") Path reports,
     @DefaultValue("UTC") ZoneId timeZone,
     @DefaultValue("100000") int chunkSize) {
+
+  public LetheProperties {
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("lethe.chunk-size (rows per window) must be at least 1");
+    }
+  }
 
   /** A JDBC connection: url, user and password (secrets come from the environment). */
   public record DatabaseSettings(String url, String username, String password) {

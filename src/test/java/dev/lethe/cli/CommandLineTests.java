@@ -241,4 +241,19 @@ class CommandLineTests extends LetheTests {
         .singleElement()
         .satisfies(h -> assertThat(h.scope()).isEqualTo("policy events"));
   }
+
+  @Test
+  void wrongSettingsAreBadInputNamingTheSettingAndWhereItWasSet() throws IOException {
+    var typo = WORKSPACE.resolve("typo-" + schema + ".yml");
+    Files.writeString(typo, "lethe:\n  polices: x\n");
+    var zero = WORKSPACE.resolve("zero-" + schema + ".yml");
+    Files.writeString(zero, "lethe:\n  chunk-size: 0\n");
+
+    assertThat(lethe("--config", typo.toString(), "validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(lethe("--config", zero.toString(), "validate")).isEqualTo(Lethe.BAD_INPUT);
+
+    assertThat(err.toString())
+        .contains(typo + "] - 2:", "lethe.polices is not a setting Lethe knows")
+        .contains("lethe.chunk-size (rows per window) must be at least 1");
+  }
 }
