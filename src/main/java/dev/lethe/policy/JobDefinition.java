@@ -10,7 +10,12 @@ import java.util.OptionalLong;
  * guards that stop a runaway delete.
  */
 public record JobDefinition(
-    String name, String description, List<String> policies, Guards guards, Path file) {
+    String name,
+    String description,
+    List<String> policies,
+    Guards guards,
+    Path file,
+    int policiesLine) {
 
   /**
    * The most rows, or the largest share of a table, a policy may delete in one run. Past either,

@@ -40,7 +40,8 @@ final class JobParser {
     }
     // returned even when other fields are wrong, so that its policy names are checked too;
     // the errors recorded keep it from running
-    return Optional.of(new JobDefinition(name, description, policies, guards, file));
+    return Optional.of(
+        new JobDefinition(name, description, policies, guards, file, yaml.lineOf("policies")));
   }
 
   private static JobDefinition.Guards guards(YamlMap yaml) {

@@ -79,7 +79,7 @@ public class PolicyCatalogue {
         if (!policies.containsKey(name)) {
           problems.error(
               job.file(),
-              lineOf(job.file(), "policies"),
+              job.policiesLine(),
               "policies",
               "no policy named '" + name + "'",
               Spelling.nearest(name, policies.keySet())
@@ -89,20 +89,6 @@ public class PolicyCatalogue {
       }
     }
     jobs.put(job.name(), job);
-  }
-
-  private static int lineOf(Path file, String field) {
-    try {
-      var lines = Files.readAllLines(file);
-      for (int i = 0; i < lines.size(); i++) {
-        if (lines.get(i).startsWith(field + ":")) {
-          return i + 1;
-        }
-      }
-    } catch (IOException ignored) {
-      // the file was read a moment ago; without it the problem is still reported, lineless
-    }
-    return 0;
   }
 
   private static List<Path> yamlFiles(Path folder, String what, Problems problems) {

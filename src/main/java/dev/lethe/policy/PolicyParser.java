@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
@@ -14,8 +13,6 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Reads one policy file against the policy file's schema (the fields, their types and values); what
@@ -90,7 +87,7 @@ final class PolicyParser {
     var clock = identifier(yaml, "clock", IDENTIFIER, "a column name").orElse(null);
     var retain = retention(yaml).orElse(null);
     var action = action(yaml).orElse(null);
-    var where = conditions(yaml);
+    var where = ConditionParser.conditions(yaml);
     var allowCascade = yaml.string("allow-cascade", false).map(v -> bool(yaml, v)).orElse(false);
 
     if (problems.errors().size() > before) {
@@ -162,7 +159,7 @@ final class PolicyParser {
     return value.filter(v -> pattern.matcher(v).matches());
   }
 
-  private static void checkIdentifier(YamlMap yaml, String field, String value) {
+  static void checkIdentifier(YamlMap yaml, String field, String value) {
     if (!IDENTIFIER.matcher(value).matches()) {
       yaml.problems()
           .error(
@@ -226,83 +223,5 @@ final class PolicyParser {
             "'" + value + "' is not true or false",
             "write true or false");
     return false;
-  }
-
-  private static List<Condition> conditions(YamlMap yaml) {
-    var conditions = new ArrayList<Condition>();
-    var operators = new ArrayList<String>();
-    for (var op : Condition.Operator.values()) {
-      operators.add(op.yamlName());
-    }
-    var known = new ArrayList<String>(operators);
-    known.add(0, "column");
-    for (var item : yaml.maps("where")) {
-      item.rejectUnknown(known);
-      var column = item.string("column", true).orElse(null);
-      if (column != null) {
-        checkIdentifier(item, "column", column);
-      }
-      var given = item.fields().keySet().stream().filter(operators::contains).toList();
-      if (given.size() != 1) {
-        item.problems()
-            .error(
-                item.file(),
-                item.line(),
-                "where",
-                given.isEmpty()
-                    ? "a condition needs an operator"
-                    : "a condition takes one operator",
-                "use exactly one of " + String.join(", ", operators));
-        continue;
-      }
-      var operator =
-          java.util.Arrays.stream(Condition.Operator.values())
-              .filter(o -> o.yamlName().equals(given.get(0)))
-              .findFirst()
-              .orElseThrow();
-      var values = conditionValues(item, operator);
-      if (column != null && values != null) {
-        conditions.add(new Condition(column, operator, values, item.lineOf(operator.yamlName())));
-      }
-    }
-    return List.copyOf(conditions);
-  }
-
-  private static List<String> conditionValues(YamlMap item, Condition.Operator operator) {
-    var field = operator.yamlName();
-    var node = item.node(field).orElseThrow();
-    if (!operator.takesValue()) {
-      if (node instanceof ScalarNode s && (s.getValue().equals("true") || s.getValue().isEmpty())) {
-        return List.of();
-      }
-      item.problems()
-          .error(
-              item.file(),
-              item.lineOf(field),
-              field,
-              "takes no value",
-              "write '" + field + ": true'");
-      return null;
-    }
-    if (operator == Condition.Operator.IN) {
-      if (node instanceof SequenceNode seq
-          && !seq.getValue().isEmpty()
-          && seq.getValue().stream().allMatch(ScalarNode.class::isInstance)) {
-        return seq.getValue().stream().map(n -> ((ScalarNode) n).getValue()).toList();
-      }
-      item.problems()
-          .error(
-              item.file(),
-              item.lineOf(field),
-              field,
-              "must be a list of values",
-              "write 'in: [a, b]'");
-      return null;
-    }
-    if (node instanceof ScalarNode s) {
-      return List.of(s.getValue());
-    }
-    item.problems().error(item.file(), item.lineOf(field), field, "must be a single value", null);
-    return null;
   }
 }

@@ -31,6 +31,7 @@ public class RunService {
   private final RunLock lock;
   private final ReportService reports;
   private final RunClock clock;
+  private final RunReports runReports;
 
   public RunService(
       Validator validator,
@@ -49,6 +50,7 @@ public class RunService {
     this.lock = lock;
     this.reports = reports;
     this.clock = clock;
+    this.runReports = new RunReports(repository);
   }
 
   /** What a {@code run} did: the report, and whether the run had already completed before. */
@@ -91,7 +93,7 @@ public class RunService {
               clock.now(asOf),
               progress);
       JobExecution execution = operator.start(job, parameters);
-      return new Outcome(reports.record(execution, definitions, startedBy), false);
+      return new Outcome(reports.record(runReports.of(execution, definitions, startedBy)), false);
     } catch (org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException
         | org.springframework.batch.core.launch.JobExecutionAlreadyRunningException
         | org.springframework.batch.core.launch.JobRestartException

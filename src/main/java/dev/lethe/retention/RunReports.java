@@ -1,0 +1,98 @@
+package dev.lethe.retention;
+
+import dev.lethe.policy.Definitions;
+import dev.lethe.report.RunReport;
+import dev.lethe.system.ExplainedFailure;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
+
+/** Reads what a run did out of Spring Batch's job repository, as a {@link RunReport}. */
+class RunReports {
+
+  private final JobRepository repository;
+
+  RunReports(JobRepository repository) {
+    this.repository = repository;
+  }
+
+  RunReport of(JobExecution execution, Definitions definitions, String startedBy) {
+    var attempts = new ArrayList<>(repository.getJobExecutions(execution.getJobInstance()));
+    attempts.sort(Comparator.comparingLong(JobExecution::getId));
+    var policies = new ArrayList<RunReport.PolicyReport>();
+    lastExecutionOfEachStep(execution, attempts).stream()
+        .sorted(Comparator.comparing(StepExecution::getCreateTime))
+        .forEach(step -> policies.add(policyReport(step, definitions)));
+    return new RunReport(
+        execution.getId(),
+        execution.getJobInstance().getJobName(),
+        LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF)),
+        execution.getStatus().name(),
+        failure(execution.getAllFailureExceptions()),
+        startedBy,
+        attempts.get(0).getStartTime().atZone(ZoneId.systemDefault()).toInstant(),
+        execution.getEndTime() == null
+            ? null
+            : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant(),
+        policies);
+  }
+
+  /**
+   * A restarted run skips the steps an earlier attempt completed: each step's last execution across
+   * all attempts, whose counts are cumulative. This attempt's own steps come from memory: only they
+   * still carry their failure exceptions.
+   */
+  private static List<StepExecution> lastExecutionOfEachStep(
+      JobExecution execution, List<JobExecution> attempts) {
+    var steps = new LinkedHashMap<String, StepExecution>();
+    for (var attempt : attempts) {
+      var attemptSteps =
+          attempt.getId() == execution.getId()
+              ? execution.getStepExecutions()
+              : attempt.getStepExecutions();
+      for (var step : attemptSteps) {
+        steps.merge(step.getStepName(), step, (a, b) -> b.getId() > a.getId() ? b : a);
+      }
+    }
+    return List.copyOf(steps.values());
+  }
+
+  private static RunReport.PolicyReport policyReport(StepExecution step, Definitions definitions) {
+    var counts = Counts.read(step.getExecutionContext());
+    var policy = definitions.policies().get(step.getStepName());
+    return new RunReport.PolicyReport(
+        step.getStepName(),
+        policy == null ? null : policy.category(),
+        policy == null ? null : policy.legalBasis().yamlName(),
+        policy == null ? null : policy.store(),
+        policy == null ? null : policy.table(),
+        policy == null ? null : policy.retain().text(),
+        policy == null ? null : policy.action().name().toLowerCase(),
+        step.getStatus().name(),
+        counts.examined(),
+        counts.deleted(),
+        counts.heldByHolds(),
+        counts.heldByRestrictions(),
+        counts.referenced(),
+        counts.windows(),
+        failure(step.getFailureExceptions()));
+  }
+
+  /** The message that explains a failure: ours as written, else the root cause's. */
+  private static String failure(List<Throwable> failures) {
+    if (failures.isEmpty()) {
+      return null;
+    }
+    Throwable cause = failures.get(0);
+    while (cause.getCause() != null && !(cause instanceof ExplainedFailure)) {
+      cause = cause.getCause();
+    }
+    return cause.getMessage();
+  }
+}
