@@ -7,6 +7,7 @@ import dev.lethe.report.ReportService;
 import dev.lethe.retention.PlanService;
 import dev.lethe.retention.RetentionJobFactory;
 import dev.lethe.retention.RunClock;
+import dev.lethe.retention.RunHistory;
 import dev.lethe.retention.RunLock;
 import dev.lethe.retention.RunService;
 import dev.lethe.system.ControlDatabaseConfiguration;
@@ -31,6 +32,7 @@ import org.springframework.context.annotation.Import;
   RunClock.class,
   RunLock.class,
   RunService.class,
+  RunHistory.class,
   PlanService.class
 })
 public class RuntimeConfiguration {}

@@ -41,9 +41,8 @@ class ReportCommand implements Callable<Integer> {
       var report =
           run != null
               ? reports.reportOf(run)
-              : reports.recent(Integer.MAX_VALUE).stream()
-                  .filter(r -> r.job().equals(lastOf))
-                  .findFirst()
+              : reports
+                  .lastOf(lastOf)
                   .orElseThrow(() -> new BadInputException("job '" + lastOf + "' has no runs yet"));
       spec.commandLine()
           .getOut()

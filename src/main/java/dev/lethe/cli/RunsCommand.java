@@ -1,6 +1,6 @@
 package dev.lethe.cli;
 
-import dev.lethe.report.ReportService;
+import dev.lethe.retention.RunHistory;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,16 +23,20 @@ class RunsCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       out.printf(
           "%-6s %-22s %-11s %-10s %10s %12s%n", "run", "job", "as of", "status", "took", "deleted");
-      for (var report : context.getBean(ReportService.class).recent(limit)) {
+      for (var run : context.getBean(RunHistory.class).latest(limit)) {
         var took =
-            report.endedAt() == null
+            run.startedAt() == null || run.endedAt() == null
                 ? "-"
                 : String.format(
-                    "%.1f s",
-                    Duration.between(report.startedAt(), report.endedAt()).toMillis() / 1000.0);
+                    "%.1f s", Duration.between(run.startedAt(), run.endedAt()).toMillis() / 1000.0);
         out.printf(
-            "%-6d %-22s %-11s %-10s %10s %12d%n",
-            report.run(), report.job(), report.asOf(), report.status(), took, report.deleted());
+            "%-6d %-22s %-11s %-10s %10s %12s%n",
+            run.run(),
+            run.job(),
+            run.asOf(),
+            run.status(),
+            took,
+            run.deleted() == null ? "-" : run.deleted().toString());
       }
       return Lethe.DONE;
     }

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
-import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.SerializationFeature;
@@ -66,15 +65,15 @@ public class ReportService {
         .map(json -> JSON.readValue(json, RunReport.class));
   }
 
-  public List<RunReport> recent(int limit) {
-    return jdbc
-        .sql("SELECT report::text FROM lethe.run_report ORDER BY job_execution_id DESC LIMIT ?")
-        .param(limit)
+  /** The report of the latest run of {@code job} that has one. */
+  public Optional<RunReport> lastOf(String job) {
+    return jdbc.sql(
+            "SELECT report::text FROM lethe.run_report WHERE job = ?"
+                + " ORDER BY job_execution_id DESC LIMIT 1")
+        .param(job)
         .query(String.class)
-        .list()
-        .stream()
-        .map(json -> JSON.readValue(json, RunReport.class))
-        .toList();
+        .optional()
+        .map(json -> JSON.readValue(json, RunReport.class));
   }
 
   public static String json(Object value) {

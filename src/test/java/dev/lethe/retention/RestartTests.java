@@ -2,6 +2,7 @@ package dev.lethe.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
@@ -9,8 +10,11 @@ import dev.lethe.support.TestDatabases;
 import java.sql.DriverManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class RestartTests extends LetheTests {
+
+  @Autowired RunHistory history;
 
   private String purge;
 
@@ -134,8 +138,11 @@ class RestartTests extends LetheTests {
     // when the job runs again for the same date, with no process holding it
     var restarted = run(purge);
 
-    // then the dead run is recovered and continued
+    // then the dead run is recovered and continued, and the history shows both attempts
     assertThat(restarted.status()).isEqualTo("COMPLETED");
+    assertThat(history.latest(2))
+        .extracting(RunHistory.RunSummary::run, RunHistory.RunSummary::status)
+        .containsExactly(tuple(restarted.run(), "COMPLETED"), tuple(interrupted.run(), "FAILED"));
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
     assertThat(APP.count("SELECT sum(n) FROM " + schema + ".deleted")).isEqualTo(635);
   }

@@ -1,0 +1,60 @@
+package dev.lethe.retention;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The runs the job repository knows, newest first, with what their reports say they deleted: also
+ * the runs still going, and those whose process died, which have no report yet.
+ */
+public class RunHistory {
+
+  private final JdbcClient jdbc;
+
+  public RunHistory(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** One run: its id, job, as-of date, status, times, and rows deleted (null: no report). */
+  public record RunSummary(
+      long run,
+      String job,
+      String asOf,
+      String status,
+      Instant startedAt,
+      Instant endedAt,
+      Long deleted) {}
+
+  public List<RunSummary> latest(int limit) {
+    return jdbc.sql(
+            """
+            SELECT e.job_execution_id, i.job_name, p.parameter_value, e.status, e.start_time, e.end_time,
+                   (SELECT sum((policy ->> 'deleted')::bigint)
+                    FROM jsonb_array_elements(r.report -> 'policies') policy) AS deleted
+            FROM batch_job_execution e
+            JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
+            LEFT JOIN batch_job_execution_params p
+              ON p.job_execution_id = e.job_execution_id AND p.parameter_name = ?
+            LEFT JOIN lethe.run_report r ON r.job_execution_id = e.job_execution_id
+            ORDER BY e.job_execution_id DESC
+            LIMIT ?""")
+        .params(RunService.AS_OF, limit)
+        .query(
+            (rs, n) ->
+                new RunSummary(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    instant(rs.getTimestamp(5)),
+                    instant(rs.getTimestamp(6)),
+                    rs.getObject(7) == null ? null : rs.getLong(7)))
+        .list();
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}
