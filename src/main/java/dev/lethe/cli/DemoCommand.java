@@ -39,13 +39,15 @@ class DemoCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     out.println("Starting an embedded PostgreSQL and generating the demo data ...");
-    var app = EmbeddedPostgresServer.urlFor("demo_app");
-    var analytics = EmbeddedPostgresServer.urlFor("demo_analytics");
+    // databases of the demo's own, made anew, so that every demo starts from the same data
+    var control = EmbeddedPostgresServer.freshUrlFor("demo_control");
+    var app = EmbeddedPostgresServer.freshUrlFor("demo_app");
+    var analytics = EmbeddedPostgresServer.freshUrlFor("demo_analytics");
     DemoData.loadApp(app);
     DemoData.loadAnalytics(analytics);
     Map<String, Object> demo =
         Map.of(
-            "lethe.control-database.url", "",
+            "lethe.control-database.url", control,
             "lethe.stores.app.url", app,
             "lethe.stores.analytics.url", analytics);
     try (var context = Contexts.runtime(LetheCommand.options(spec), demo)) {

@@ -20,12 +20,32 @@ public final class EmbeddedPostgresServer {
 
   /** Starts the server on first use and returns a JDBC URL for {@code database}, created if new. */
   public static synchronized String urlFor(String database) {
+    started();
+    createIfMissing(database);
+    return server.getJdbcUrl("postgres", database);
+  }
+
+  /** A JDBC URL for {@code database}, dropped first if it exists: a database made anew. */
+  public static synchronized String freshUrlFor(String database) {
+    started();
+    execute("DROP DATABASE IF EXISTS \"" + database.replace("\"", "") + "\" WITH (FORCE)");
+    return urlFor(database);
+  }
+
+  private static void started() {
     if (server == null) {
       server = start();
       Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedPostgresServer::stop));
     }
-    createIfMissing(database);
-    return server.getJdbcUrl("postgres", database);
+  }
+
+  private static void execute(String sql) {
+    try (Connection c = server.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + " failed: " + e.getMessage(), e);
+    }
   }
 
   private static EmbeddedPostgres start() {
