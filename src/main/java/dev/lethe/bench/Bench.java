@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.time.LocalDate;
+import java.util.Locale;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -85,6 +86,7 @@ public final class Bench {
 
   public static String render(Figures f, int windowSize) {
     return String.format(
+        Locale.ROOT,
         """
 
         %,d rows, %,d past retention; 1%% of subjects held, 0.5%% restricted

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,7 +59,7 @@ class BenchCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     var benchUrl = database("lethe_bench");
     var controlUrl = database("lethe_bench_control");
-    out.printf("generating %,d rows ...%n", rows);
+    out.printf(Locale.ROOT, "generating %,d rows ...%n", rows);
     var data = new BenchData(benchUrl);
     data.generate(rows);
     var folder = Files.createTempDirectory("lethe-bench");
@@ -79,8 +80,10 @@ class BenchCommand implements Callable<Integer> {
       out.print(Bench.render(figures, window));
       if (figures.letheDeleted() != figures.rawDeleted()) {
         out.printf(
+            Locale.ROOT,
             "MISMATCH: Lethe deleted %d rows, the raw DELETE %d%n",
-            figures.letheDeleted(), figures.rawDeleted());
+            figures.letheDeleted(),
+            figures.rawDeleted());
         return Lethe.FAILED;
       }
       return Lethe.DONE;

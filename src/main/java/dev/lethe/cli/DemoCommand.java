@@ -8,6 +8,7 @@ import dev.lethe.retention.PlanService;
 import dev.lethe.retention.RunService;
 import dev.lethe.retention.Validator;
 import dev.lethe.system.EmbeddedPostgresServer;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,8 +57,10 @@ class DemoCommand implements Callable<Integer> {
       out.println("Placed 3 legal holds and 2 restrictions.");
       var definitions = context.getBean(Validator.class).load();
       out.printf(
+          Locale.ROOT,
           "Validated %d policies and %d jobs.%n%n",
-          definitions.policies().size(), definitions.jobs().size());
+          definitions.policies().size(),
+          definitions.jobs().size());
       out.println(context.getBean(PlanService.class).plan(job, DemoData.AS_OF).render());
       var outcome =
           context

@@ -7,6 +7,7 @@ import dev.lethe.policy.PolicyCatalogue;
 import dev.lethe.policy.Problems;
 import dev.lethe.system.BadInputException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,6 +29,7 @@ class HoldCommand {
 
   static void print(PrintWriter out, Hold h) {
     out.printf(
+        Locale.ROOT,
         "%-5d %-20s %-24s %-18s %-20s %s%s%n",
         h.id(),
         h.subject(),
@@ -98,8 +100,11 @@ class HoldCommand {
         spec.commandLine()
             .getOut()
             .printf(
+                Locale.ROOT,
                 "Hold %d placed on %s for case %s.%n",
-                hold.id(), hold.scope(), hold.caseReference());
+                hold.id(),
+                hold.scope(),
+                hold.caseReference());
         return Lethe.DONE;
       }
     }
@@ -149,7 +154,7 @@ class HoldCommand {
         var hold = context.getBean(HoldService.class).release(id, reason, who());
         spec.commandLine()
             .getOut()
-            .printf("Hold %d (case %s) released.%n", hold.id(), hold.caseReference());
+            .printf(Locale.ROOT, "Hold %d (case %s) released.%n", hold.id(), hold.caseReference());
         return Lethe.DONE;
       }
     }
@@ -168,8 +173,14 @@ class HoldCommand {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var out = spec.commandLine().getOut();
         out.printf(
+            Locale.ROOT,
             "%-5s %-20s %-24s %-18s %-20s %s%n",
-            "id", "subject", "covers", "case", "placed", "reason");
+            "id",
+            "subject",
+            "covers",
+            "case",
+            "placed",
+            "reason");
         context.getBean(HoldService.class).list(all).forEach(h -> print(out, h));
         return Lethe.DONE;
       }

@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.hold.RestrictionService;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +47,7 @@ class RestrictCommand {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var r =
             context.getBean(RestrictionService.class).place(subject, grounds, HoldCommand.who());
-        spec.commandLine().getOut().printf("Restriction %d placed.%n", r.id());
+        spec.commandLine().getOut().printf(Locale.ROOT, "Restriction %d placed.%n", r.id());
         return Lethe.DONE;
       }
     }
@@ -71,7 +72,7 @@ class RestrictCommand {
     public Integer call() {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var r = context.getBean(RestrictionService.class).lift(subject, HoldCommand.who());
-        spec.commandLine().getOut().printf("Restriction %d lifted.%n", r.id());
+        spec.commandLine().getOut().printf(Locale.ROOT, "Restriction %d lifted.%n", r.id());
         return Lethe.DONE;
       }
     }
@@ -89,9 +90,10 @@ class RestrictCommand {
     public Integer call() {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var out = spec.commandLine().getOut();
-        out.printf("%-5s %-20s %-30s %s%n", "id", "subject", "grounds", "placed");
+        out.printf(Locale.ROOT, "%-5s %-20s %-30s %s%n", "id", "subject", "grounds", "placed");
         for (var r : context.getBean(RestrictionService.class).list(all)) {
           out.printf(
+              Locale.ROOT,
               "%-5d %-20s %-30s %s%s%n",
               r.id(),
               r.subject(),

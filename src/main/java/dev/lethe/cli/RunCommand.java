@@ -4,6 +4,7 @@ import dev.lethe.report.ReportText;
 import dev.lethe.retention.RunClock;
 import dev.lethe.retention.RunService;
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,8 +40,11 @@ class RunCommand implements Callable<Integer> {
                   job, date, startedBy(), TerminalProgress.forConsole(spec.commandLine().getErr()));
       if (outcome.alreadyCompleted()) {
         out.printf(
+            Locale.ROOT,
             "Job %s already completed for %s (run %d); nothing to do.%n%n",
-            job, date, outcome.report().run());
+            job,
+            date,
+            outcome.report().run());
       }
       out.print(ReportText.render(outcome.report()));
       return outcome.failed() ? Lethe.FAILED : Lethe.DONE;

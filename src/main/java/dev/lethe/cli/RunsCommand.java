@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.retention.RunHistory;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,14 +23,24 @@ class RunsCommand implements Callable<Integer> {
     try (var context = Contexts.runtime(LetheCommand.options(spec))) {
       var out = spec.commandLine().getOut();
       out.printf(
-          "%-6s %-22s %-11s %-10s %10s %12s%n", "run", "job", "as of", "status", "took", "deleted");
+          Locale.ROOT,
+          "%-6s %-22s %-11s %-10s %10s %12s%n",
+          "run",
+          "job",
+          "as of",
+          "status",
+          "took",
+          "deleted");
       for (var run : context.getBean(RunHistory.class).latest(limit)) {
         var took =
             run.startedAt() == null || run.endedAt() == null
                 ? "-"
                 : String.format(
-                    "%.1f s", Duration.between(run.startedAt(), run.endedAt()).toMillis() / 1000.0);
+                    Locale.ROOT,
+                    "%.1f s",
+                    Duration.between(run.startedAt(), run.endedAt()).toMillis() / 1000.0);
         out.printf(
+            Locale.ROOT,
             "%-6d %-22s %-11s %-10s %10s %12s%n",
             run.run(),
             run.job(),

@@ -3,32 +3,52 @@ package dev.lethe.cli;
 import dev.lethe.retention.PolicyProgress;
 import dev.lethe.retention.ProgressListener;
 import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.function.LongSupplier;
 
-/** Shows a long run's progress on a terminal: policy, rows done, rate. Silent when piped. */
+/**
+ * Shows a long run's progress on a terminal, one line per policy rewritten after every window:
+ * which policy of how many, expired rows seen, rows deleted, and the policy's rate. Silent when the
+ * output is not a terminal.
+ */
 final class TerminalProgress implements ProgressListener {
 
   private final PrintWriter err;
-  private final long started = System.nanoTime();
+  private final LongSupplier nanoTime;
   private String current;
+  private long policyStarted;
 
-  private TerminalProgress(PrintWriter err) {
+  TerminalProgress(PrintWriter err, LongSupplier nanoTime) {
     this.err = err;
+    this.nanoTime = nanoTime;
   }
 
   static ProgressListener forConsole(PrintWriter err) {
-    return System.console() == null ? ProgressListener.SILENT : new TerminalProgress(err);
+    return System.console() == null
+        ? ProgressListener.SILENT
+        : new TerminalProgress(err, System::nanoTime);
   }
 
   @Override
-  public void windowDone(String policy, PolicyProgress progress) {
-    if (current != null && !current.equals(policy)) {
-      err.println();
+  public void windowDone(String policy, int step, int steps, PolicyProgress progress) {
+    long now = nanoTime.getAsLong();
+    if (!policy.equals(current)) {
+      if (current != null) {
+        err.println();
+      }
+      current = policy;
+      policyStarted = now;
     }
-    current = policy;
-    double seconds = Math.max((System.nanoTime() - started) / 1e9, 0.001);
+    double seconds = Math.max((now - policyStarted) / 1e9, 0.001);
     err.printf(
-        "\r%-24s %,12d expired rows seen, %,12d deleted, %,10.0f rows/s",
-        policy, progress.examined(), progress.deleted(), progress.examined() / seconds);
+        Locale.ROOT,
+        "\rpolicy %d/%d %-22s %,12d expired rows seen, %,12d deleted, %,10.0f rows/s",
+        step,
+        steps,
+        policy,
+        progress.examined(),
+        progress.deleted(),
+        progress.examined() / seconds);
     err.flush();
   }
 }

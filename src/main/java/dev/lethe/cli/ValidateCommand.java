@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.retention.Validator;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,8 +29,10 @@ class ValidateCommand implements Callable<Integer> {
         return Lethe.BAD_INPUT;
       }
       out.printf(
+          Locale.ROOT,
           "ok: %d policies, %d jobs%n",
-          result.definitions().policies().size(), result.definitions().jobs().size());
+          result.definitions().policies().size(),
+          result.definitions().jobs().size());
       return Lethe.DONE;
     }
   }

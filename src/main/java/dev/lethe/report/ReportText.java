@@ -1,6 +1,7 @@
 package dev.lethe.report;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /** The console form of a run report: a summary line, then a table of policies. */
 public final class ReportText {
@@ -11,11 +12,16 @@ public final class ReportText {
     var out = new StringBuilder();
     out.append(
         String.format(
+            Locale.ROOT,
             "Run %d of job %s, as of %s: %s%n",
-            report.run(), report.job(), report.asOf(), report.status()));
+            report.run(),
+            report.job(),
+            report.asOf(),
+            report.status()));
     if (report.startedAt() != null && report.endedAt() != null) {
       out.append(
           String.format(
+              Locale.ROOT,
               "Started %s by %s, took %s%n",
               report.startedAt(),
               report.startedBy(),
@@ -23,6 +29,7 @@ public final class ReportText {
     }
     out.append(
         String.format(
+            Locale.ROOT,
             "%n%-22s %-20s %-12s %10s %10s %8s %10s %10s%n",
             "policy",
             "legal basis",
@@ -35,6 +42,7 @@ public final class ReportText {
     for (var p : report.policies()) {
       out.append(
           String.format(
+              Locale.ROOT,
               "%-22s %-20s %-12s %10d %10d %8d %10d %10d%n",
               p.policy(),
               p.legalBasis(),
@@ -48,13 +56,13 @@ public final class ReportText {
         out.append("  ").append(p.error()).append(System.lineSeparator());
       }
     }
-    out.append(String.format("%nRows deleted in all: %d%n", report.deleted()));
+    out.append(String.format(Locale.ROOT, "%nRows deleted in all: %d%n", report.deleted()));
     return out.toString();
   }
 
   private static String pretty(Duration d) {
     return d.toMinutes() > 0
         ? d.toMinutes() + " min " + d.toSecondsPart() + " s"
-        : String.format("%.1f s", d.toMillis() / 1000.0);
+        : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 }

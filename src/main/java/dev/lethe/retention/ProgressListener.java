@@ -4,7 +4,11 @@ package dev.lethe.retention;
 @FunctionalInterface
 public interface ProgressListener {
 
-  ProgressListener SILENT = (policy, progress) -> {};
+  ProgressListener SILENT = (policy, step, steps, progress) -> {};
 
-  void windowDone(String policy, PolicyProgress progress);
+  /**
+   * @param step the policy's place in the run, from 1
+   * @param steps how many policies the run has
+   */
+  void windowDone(String policy, int step, int steps, PolicyProgress progress);
 }

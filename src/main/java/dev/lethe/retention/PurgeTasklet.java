@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -107,7 +108,7 @@ final class PurgeTasklet implements Tasklet {
     }
     contribution.incrementWriteCount(outcome.deleted());
     contribution.incrementFilterCount(now.examined() - before.examined() - outcome.deleted());
-    progress.windowDone(policy.name(), now);
+    progress.windowDone(policy.name(), 1, 1, now); // the job factory fills in the place
     return outcome.last() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
   }
 
@@ -193,6 +194,7 @@ final class PurgeTasklet implements Tasklet {
       if (share > guards.maxShare().getAsDouble()) {
         throw new GuardTrippedException(
             String.format(
+                Locale.ROOT,
                 "guard max-share tripped: policy '%s' would delete %.1f%% of %s (%d of %d rows),"
                     + " more than the %.1f%% allowed; nothing past the guard was deleted. Fix:"
                     + " check the policy; if expected, raise guards.max-share in the job file and"

@@ -55,12 +55,15 @@ public class RetentionJobFactory {
     SimpleJobBuilder job = null;
     var earlier = new ArrayList<Policy>();
     for (var policy : ordered) {
+      int number = earlier.size() + 1;
+      ProgressListener placed =
+          (name, step, steps, counts) -> progress.windowDone(name, number, ordered.size(), counts);
       var step =
           step(
               definition,
               policy,
               new RetentionScope(now, allPolicies, List.copyOf(earlier)),
-              progress);
+              placed);
       job =
           job == null ? new JobBuilder(definition.name(), repository).start(step) : job.next(step);
       earlier.add(policy);

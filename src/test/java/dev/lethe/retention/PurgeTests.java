@@ -110,7 +110,7 @@ class PurgeTests extends LetheTests {
     job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
     // windows hold 100 rows each; subject 20 has an expired row (370) in the fourth window
     ProgressListener placeHoldAfterFourthWindow =
-        (policy, progress) -> {
+        (policy, step, steps, progress) -> {
           if (progress.windows() == 4) {
             holds.place("20", null, null, "LIT-9", "urgent court order", "test");
           }
@@ -132,7 +132,7 @@ class PurgeTests extends LetheTests {
     job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
     // the hold covers row 370 in the fourth window and is released after it
     ProgressListener releaseAfterFourthWindow =
-        (policy, progress) -> {
+        (policy, step, steps, progress) -> {
           if (progress.windows() == 4) {
             holds.release(hold.id(), "case settled", "test");
           }
