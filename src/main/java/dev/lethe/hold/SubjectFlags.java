@@ -38,7 +38,10 @@ public class SubjectFlags {
     jdbc.sql("UPDATE lethe.subject_flags_version SET version = version + 1").update();
   }
 
-  /** The subjects {@code policy} must spare now: its holds, and every restricted subject. */
+  /**
+   * The subjects {@code policy} must spare now: its holds, and every restricted subject. A policy
+   * whose deletes may cascade spares the subjects of every hold, narrowed or not.
+   */
   public SparedSubjects sparedFor(Policy policy) {
     var current = current();
     return current.byPolicy().computeIfAbsent(policy.name(), name -> spared(current, policy));
@@ -77,6 +80,10 @@ public class SubjectFlags {
   }
 
   private static boolean covers(ActiveHold hold, Policy policy) {
+    if (policy.allowCascade()) {
+      // its deletes reach other tables' rows, which any hold on the subject may be keeping
+      return true;
+    }
     if (hold.policy() != null) {
       return hold.policy().equals(policy.name());
     }

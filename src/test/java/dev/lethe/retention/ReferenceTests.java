@@ -107,4 +107,30 @@ class ReferenceTests extends LetheTests {
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".account WHERE id = 3")).isOne();
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".orders WHERE id = 3")).isOne();
   }
+
+  @Test
+  void aCascadeNeverReachesRowsThatAHoldOnAnotherCategoryKeeps() {
+    // given orders that go with their account (ON DELETE CASCADE), which the policy allows,
+    // and a hold on subject 3 narrowed to the orders' category
+    APP.run(
+        "ALTER TABLE "
+            + schema
+            + ".orders DROP CONSTRAINT orders_account_id_fkey;"
+            + "ALTER TABLE "
+            + schema
+            + ".orders ADD FOREIGN KEY (account_id) REFERENCES "
+            + schema
+            + ".account (id) ON DELETE CASCADE");
+    policy("accounts", accountPolicy("allow-cascade: true"));
+    holds.place("3", null, "payment-data", "LIT-6", "dispute about order 3", "test");
+    job(jobName("purge"), "job: " + jobName("purge") + "\npolicies: [accounts]\n");
+
+    var report = run(jobName("purge"));
+
+    // then account 3 and its order stay; the other accounts went, their orders with them
+    assertThat(APP.longs("SELECT id FROM " + schema + ".account ORDER BY id")).containsExactly(3L);
+    assertThat(APP.longs("SELECT id FROM " + schema + ".orders ORDER BY id")).containsExactly(3L);
+    assertThat(outcome(report, "accounts").heldByHolds()).isEqualTo(1);
+    assertThat(outcome(report, "accounts").deleted()).isEqualTo(99);
+  }
 }
