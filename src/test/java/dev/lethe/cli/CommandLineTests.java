@@ -45,6 +45,13 @@ class CommandLineTests extends LetheTests {
                 WORKSPACE.resolve("reports")));
   }
 
+  /** Lethe with this test's configuration file, the command line given as one line. */
+  private int configured(String commandLine) {
+    var args = new java.util.ArrayList<String>(java.util.List.of("--config", config.toString()));
+    args.addAll(java.util.List.of(commandLine.split(" ")));
+    return lethe(args.toArray(String[]::new));
+  }
+
   private int lethe(String... args) {
     return Lethe.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
   }
@@ -73,7 +80,7 @@ class CommandLineTests extends LetheTests {
         "other", Events.policy("other", schema, "").replace("clock: occurred_at", "clock: status"));
     job("nightly", Events.job("nightly", "events, other", ""));
 
-    int code = lethe("--config", config.toString(), "validate");
+    int code = configured("validate");
 
     assertThat(code).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString())
@@ -94,7 +101,7 @@ class CommandLineTests extends LetheTests {
         .containsPattern("events\\s+\\S+\\s+1000\\s+635\\s+635");
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
 
-    assertThat(lethe("--config", config.toString(), "run", job, "--as-of", "2026-01-01")).isZero();
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
     assertThat(out.toString()).contains("COMPLETED", "Rows deleted in all: 635");
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
   }
@@ -106,8 +113,7 @@ class CommandLineTests extends LetheTests {
     var job = jobName("cli");
     job(job, Events.job(job, "events", "guards: {max-rows: 10}"));
 
-    assertThat(lethe("--config", config.toString(), "run", job, "--as-of", "2026-01-01"))
-        .isEqualTo(Lethe.FAILED);
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.FAILED);
     assertThat(out.toString()).contains("FAILED", "guard max-rows tripped");
   }
 
@@ -116,69 +122,16 @@ class CommandLineTests extends LetheTests {
     policy("events", Events.policy("events", schema, ""));
     Events.create(APP, schema, 10, 5);
 
-    assertThat(
-            lethe(
-                "--config",
-                config.toString(),
-                "hold",
-                "place",
-                "--subject",
-                "42",
-                "--case",
-                "LIT-7",
-                "--reason",
-                "court"))
-        .isZero();
-    assertThat(
-            lethe(
-                "--config",
-                config.toString(),
-                "hold",
-                "place",
-                "--subject",
-                "42",
-                "--reason",
-                "no case"))
-        .isEqualTo(Lethe.BAD_INPUT);
-    assertThat(
-            lethe(
-                "--config",
-                config.toString(),
-                "hold",
-                "place",
-                "--subject",
-                "42",
-                "--case",
-                "X",
-                "--reason",
-                "r",
-                "--policy",
-                "nope"))
+    assertThat(configured("hold place --subject 42 --case LIT-7 --reason court")).isZero();
+    assertThat(configured("hold place --subject 42 --reason no-case")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("hold place --subject 42 --case X --reason r --policy nope"))
         .isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("--policy nope: no such policy");
-    assertThat(lethe("--config", config.toString(), "hold", "list")).isZero();
+    assertThat(configured("hold list")).isZero();
     assertThat(out.toString()).contains("LIT-7", "all data");
     long id = holds.list(false).get(0).id();
-    assertThat(
-            lethe(
-                "--config",
-                config.toString(),
-                "hold",
-                "release",
-                String.valueOf(id),
-                "--reason",
-                "settled"))
-        .isZero();
-    assertThat(
-            lethe(
-                "--config",
-                config.toString(),
-                "hold",
-                "release",
-                String.valueOf(id),
-                "--reason",
-                "again"))
-        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("hold release " + id + " --reason settled")).isZero();
+    assertThat(configured("hold release " + id + " --reason again")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("already released");
   }
 
@@ -188,21 +141,19 @@ class CommandLineTests extends LetheTests {
     policy("events", Events.policy("events", schema, ""));
     var job = jobName("cli");
     job(job, Events.job(job, "events", ""));
-    assertThat(lethe("--config", config.toString(), "run", job, "--as-of", "2026-01-01")).isZero();
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
 
-    assertThat(lethe("--config", config.toString(), "runs")).isZero();
+    assertThat(configured("runs")).isZero();
     assertThat(out.toString())
         .containsPattern(job + "\\s+2026-01-01\\s+COMPLETED\\s+\\S+ s\\s+635");
-    assertThat(lethe("--config", config.toString(), "report", "--last", job, "--format", "json"))
-        .isZero();
+    assertThat(configured("report --last " + job + " --format json")).isZero();
     assertThat(out.toString())
         .contains(
             "\"job\" : \"" + job + "\"",
             "\"deleted\" : 635",
             "\"legalBasis\" : \"legitimate-interest\"");
-    assertThat(lethe("--config", config.toString(), "report", "--format", "pdf", "1"))
-        .isEqualTo(Lethe.BAD_INPUT);
-    assertThat(lethe("--config", config.toString(), "report", "987654")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("report --format pdf 1")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("report 987654")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("no report for run 987654");
   }
 
@@ -212,7 +163,7 @@ class CommandLineTests extends LetheTests {
         Files.readString(config).replace(TestDatabases.url("app"), "jdbc:oracle:thin:@db:1521/app");
     Files.writeString(config, broken);
 
-    assertThat(lethe("--config", config.toString(), "validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("lethe.stores.app.url", "not a PostgreSQL JDBC URL");
   }
 
@@ -222,20 +173,7 @@ class CommandLineTests extends LetheTests {
     policy("events", Events.policy("events", schema, ""));
     policy("broken", "policy: broken\nretian: P1Y\n");
 
-    assertThat(
-            lethe(
-                "--config",
-                config.toString(),
-                "hold",
-                "place",
-                "--subject",
-                "7",
-                "--policy",
-                "events",
-                "--case",
-                "LIT-8",
-                "--reason",
-                "urgent"))
+    assertThat(configured("hold place --subject 7 --policy events --case LIT-8 --reason urgent"))
         .isZero();
     assertThat(holds.list(false))
         .singleElement()
