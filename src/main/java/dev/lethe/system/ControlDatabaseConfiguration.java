@@ -7,8 +7,11 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The control database: Lethe's own tables, Spring Batch's job repository and, later, Quartz's
- * schedule. Configured with {@code lethe.control-database.*}; absent, an embedded PostgreSQL is
- * started so that the demo and the tests need no server.
+ * schedule. Configured with {@code lethe.control-database.*}. Absent, and with no store to clean
+ * either, an embedded PostgreSQL stands in, so that a command can be tried on a bare machine (the
+ * demo and the tests name embedded databases of their own). Absent while stores are configured, it
+ * is an error: holds and restrictions live there, and a control database that vanishes with the
+ * process would spare nobody and forget every run.
  */
 @Configuration(proxyBeanMethods = false)
 public class ControlDatabaseConfiguration {
@@ -17,6 +20,12 @@ public class ControlDatabaseConfiguration {
 
   @Bean
   DataSource dataSource(LetheProperties properties) {
+    if (!properties.hasControlDatabase() && !properties.stores().isEmpty()) {
+      throw new BadInputException(
+          "configuration: stores are configured but lethe.control-database.url is not. Holds,"
+              + " restrictions and runs live in the control database; without it nothing would be"
+              + " spared. Fix: configure lethe.control-database (url, username, password)");
+    }
     var settings =
         properties.hasControlDatabase()
             ? properties.controlDatabase()

@@ -194,4 +194,25 @@ class CommandLineTests extends LetheTests {
         .contains(typo + "] - 2:", "lethe.polices is not a setting Lethe knows")
         .contains("lethe.chunk-size (rows per window) must be at least 1");
   }
+
+  @Test
+  void storesWithoutAControlDatabaseAreRefusedBeforeAnythingIsDeleted() throws IOException {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    var job = jobName("cli");
+    job(job, Events.job(job, "events", ""));
+    var noControl = WORKSPACE.resolve("no-control-" + schema + ".yml");
+    Files.writeString(
+        noControl,
+        Files.readString(config)
+            .replace("  control-database:\n    url: " + TestDatabases.url("control") + "\n", ""));
+    assertThat(Files.readString(noControl)).doesNotContain("control-database");
+
+    assertThat(lethe("--config", noControl.toString(), "run", job, "--as-of", "2026-01-01"))
+        .isEqualTo(Lethe.BAD_INPUT);
+
+    assertThat(err.toString())
+        .contains("lethe.control-database.url is not", "nothing would be spared");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+  }
 }
