@@ -75,7 +75,16 @@ public class PolicyCatalogue {
       return;
     }
     if (!job.policies().equals(List.of("all"))) {
+      var seen = new java.util.HashSet<String>();
       for (var name : job.policies()) {
+        if (!seen.add(name)) {
+          problems.error(
+              job.file(),
+              job.policiesLine(),
+              "policies",
+              "'" + name + "' is named twice",
+              "name each policy once; a run applies it to all of its rows");
+        }
         if (!policies.containsKey(name)) {
           problems.error(
               job.file(),

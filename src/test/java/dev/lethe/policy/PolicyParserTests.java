@@ -164,11 +164,11 @@ class PolicyParserTests {
   }
 
   @Test
-  void aJobNamingAnUnknownPolicySuggestsTheNearest() throws IOException {
+  void aJobNamingAnUnknownOrRepeatedPolicyIsAnError() throws IOException {
     Files.createDirectories(dir.resolve("jobs"));
     Files.writeString(
         dir.resolve("jobs/nightly.yml"),
-        "job: nightly\npolicies: [page-view]\nguards: {max-rows: lots}\n");
+        "job: nightly\npolicies: [page-view, page-views, page-views]\nguards: {max-rows: lots}\n");
     var errors = errorsOf(VALID);
 
     assertThat(errors)
@@ -180,6 +180,7 @@ class PolicyParserTests {
                         "nightly.yml:2",
                         "no policy named 'page-view'",
                         "did you mean 'page-views'?"))
+        .anySatisfy(e -> assertThat(e).contains("nightly.yml:2", "'page-views' is named twice"))
         .anySatisfy(e -> assertThat(e).contains("nightly.yml:3", "max-rows", "whole number"));
   }
 
