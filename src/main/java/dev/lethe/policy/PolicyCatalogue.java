@@ -23,14 +23,6 @@ public class PolicyCatalogue {
     this.properties = properties;
   }
 
-  public Path policyFolder() {
-    return properties.policies();
-  }
-
-  public Path jobFolder() {
-    return properties.jobs();
-  }
-
   /** Reads everything, recording problems instead of stopping at the first. */
   public Definitions read(Problems problems) {
     var policies = new LinkedHashMap<String, Policy>();

@@ -4,7 +4,6 @@ import dev.lethe.system.LetheProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -90,9 +89,5 @@ public class ReportService {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report to " + properties.reports(), e);
     }
-  }
-
-  public Path folder() {
-    return properties.reports();
   }
 }

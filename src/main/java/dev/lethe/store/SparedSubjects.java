@@ -7,7 +7,4 @@ import java.util.Set;
  * under a restriction of processing. A row held for both counts as held by a hold. {@code version}
  * is the version of the flags they were read at, so that a run can tell they changed.
  */
-public record SparedSubjects(long version, Set<String> held, Set<String> restricted) {
-
-  public static final SparedSubjects NONE = new SparedSubjects(0, Set.of(), Set.of());
-}
+public record SparedSubjects(long version, Set<String> held, Set<String> restricted) {}

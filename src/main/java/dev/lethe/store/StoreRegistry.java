@@ -50,10 +50,6 @@ public class StoreRegistry implements DisposableBean {
     return store;
   }
 
-  public Map<String, Store> all() {
-    return Map.copyOf(stores);
-  }
-
   /** Checks every policy against its store; a policy naming an unknown store is an error. */
   public void check(Definitions definitions, Problems problems) {
     var byStore = new LinkedHashMap<String, List<Policy>>();
