@@ -214,5 +214,8 @@ class CommandLineTests extends LetheTests {
     assertThat(err.toString())
         .contains("lethe.control-database.url is not", "nothing would be spared");
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+    // validate reads only the files and the stores' catalogs: it needs no control database
+    assertThat(lethe("--config", noControl.toString(), "validate")).isZero();
+    assertThat(out.toString()).contains("ok: 1 policies, 1 jobs");
   }
 }
