@@ -1,8 +1,6 @@
 package dev.lethe.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.lethe.system.SqlScripts;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
@@ -20,19 +18,22 @@ public final class BenchData {
   }
 
   public void generate(long rows) {
-    execute(script("generate.sql").replace(":rows", Long.toString(rows)));
+    SqlScripts.execute(
+        url,
+        "bench/generate.sql",
+        SqlScripts.text("bench/generate.sql").replace(":rows", Long.toString(rows)));
   }
 
   /** A fresh copy of the pristine table, so that each side starts from the same rows. */
   public void restore() {
-    execute(script("restore.sql"));
+    SqlScripts.run(url, "bench/restore.sql");
   }
 
   /** Runs the raw DELETE: one statement with the same predicate as Lethe's purge. */
   public long rawDelete() {
     try (var c = DriverManager.getConnection(url);
         var s = c.createStatement()) {
-      return s.executeUpdate(script("raw-delete.sql"));
+      return s.executeUpdate(SqlScripts.text("bench/raw-delete.sql"));
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
@@ -60,29 +61,6 @@ public final class BenchData {
       return subjects;
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  /** Statement by statement: VACUUM may not share a round trip with others. */
-  private void execute(String script) {
-    try (var c = DriverManager.getConnection(url);
-        var s = c.createStatement()) {
-      for (var sql : script.split(";\\s*\n")) {
-        var code = sql.lines().filter(l -> !l.strip().startsWith("--")).toList();
-        if (!String.join("", code).isBlank()) {
-          s.execute(String.join("\n", code));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private static String script(String name) {
-    try (var in = BenchData.class.getClassLoader().getResourceAsStream("bench/" + name)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.lethe.bench.Bench;
 import dev.lethe.bench.BenchData;
 import dev.lethe.system.BadInputException;
 import dev.lethe.system.EmbeddedPostgresServer;
+import dev.lethe.system.SqlScripts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -120,10 +121,6 @@ class BenchCommand implements Callable<Integer> {
               + e.getMessage()
               + ". Fix: give an admin JDBC URL of a running server");
     }
-    int query = server.indexOf('?');
-    var base = query < 0 ? server : server.substring(0, query);
-    return base.substring(0, base.lastIndexOf('/') + 1)
-        + name
-        + (query < 0 ? "" : server.substring(query));
+    return SqlScripts.withDatabase(server, name);
   }
 }

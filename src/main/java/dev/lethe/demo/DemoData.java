@@ -2,11 +2,7 @@ package dev.lethe.demo;
 
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.RestrictionService;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.DriverManager;
-import java.sql.SQLException;
+import dev.lethe.system.SqlScripts;
 import java.time.LocalDate;
 
 /**
@@ -22,11 +18,11 @@ public final class DemoData {
   private DemoData() {}
 
   public static void loadApp(String jdbcUrl) {
-    run(jdbcUrl, "demo/app.sql");
+    SqlScripts.run(jdbcUrl, "demo/app.sql");
   }
 
   public static void loadAnalytics(String jdbcUrl) {
-    run(jdbcUrl, "demo/analytics.sql");
+    SqlScripts.run(jdbcUrl, "demo/analytics.sql");
   }
 
   /** Places the demo's holds and restrictions, as compliance would from the command line. */
@@ -36,21 +32,5 @@ public final class DemoData {
     holds.place("99", null, "payment-data", "TAX-2026-003", "Tax audit of 2019", "dpo");
     restrictions.place("13", "accuracy contested (art. 18.1.a)", "dpo");
     restrictions.place("777", "objection pending (art. 18.1.d)", "dpo");
-  }
-
-  /** Runs a SQL script from the class path against a database. */
-  public static void run(String jdbcUrl, String resource) {
-    try (var in = DemoData.class.getClassLoader().getResourceAsStream(resource);
-        var connection = DriverManager.getConnection(jdbcUrl);
-        var statement = connection.createStatement()) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + resource);
-      }
-      statement.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (SQLException e) {
-      throw new IllegalStateException("loading " + resource + " failed: " + e.getMessage(), e);
-    }
   }
 }

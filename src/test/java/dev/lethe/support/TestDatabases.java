@@ -1,6 +1,7 @@
 package dev.lethe.support;
 
 import dev.lethe.system.EmbeddedPostgresServer;
+import dev.lethe.system.SqlScripts;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class TestDatabases {
       throw new IllegalStateException("cannot create test database " + database, e);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(database)));
-    return withDatabase(SERVER, database);
+    return SqlScripts.withDatabase(SERVER, database);
   }
 
   private static void drop(String database) {
@@ -48,12 +49,5 @@ public final class TestDatabases {
     } catch (SQLException ignored) {
       // the server may be going down with the tests; a leftover lethe_t* database is harmless
     }
-  }
-
-  static String withDatabase(String url, String database) {
-    int query = url.indexOf('?');
-    var base = query < 0 ? url : url.substring(0, query);
-    var params = query < 0 ? "" : url.substring(query);
-    return base.substring(0, base.lastIndexOf('/') + 1) + database + params;
   }
 }
