@@ -90,10 +90,7 @@ class CommandLineTests extends LetheTests {
 
   @Test
   void runPrintsTheReportAndPlanChangesNothing() {
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    var job = jobName("cli");
-    job(job, Events.job(job, "events", ""));
+    var job = eventsPurge("");
 
     assertThat(lethe("plan", job, "--as-of", "2026-01-01", "--config", config.toString())).isZero();
     assertThat(out.toString())
@@ -108,10 +105,7 @@ class CommandLineTests extends LetheTests {
 
   @Test
   void aTrippedGuardFailsTheRunWithExitOne() {
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    var job = jobName("cli");
-    job(job, Events.job(job, "events", "guards: {max-rows: 10}"));
+    var job = eventsPurge("guards: {max-rows: 10}");
 
     assertThat(configured("run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.FAILED);
     assertThat(out.toString()).contains("FAILED", "guard max-rows tripped");
@@ -137,10 +131,7 @@ class CommandLineTests extends LetheTests {
 
   @Test
   void runsAndReportsShowWhatARunDid() {
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    var job = jobName("cli");
-    job(job, Events.job(job, "events", ""));
+    var job = eventsPurge("");
     assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
 
     assertThat(configured("runs")).isZero();
@@ -197,10 +188,7 @@ class CommandLineTests extends LetheTests {
 
   @Test
   void storesWithoutAControlDatabaseAreRefusedBeforeAnythingIsDeleted() throws IOException {
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    var job = jobName("cli");
-    job(job, Events.job(job, "events", ""));
+    var job = eventsPurge("");
     var noControl = WORKSPACE.resolve("no-control-" + schema + ".yml");
     Files.writeString(
         noControl,

@@ -3,7 +3,6 @@ package dev.lethe.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
 import dev.lethe.system.BadInputException;
 import java.time.LocalDate;
@@ -14,9 +13,7 @@ class GuardTests extends LetheTests {
   @Test
   void maxRowsStopsARunawayPolicyBeforeItDeletesPastTheGuard() {
     // given 635 expired rows and a guard of 250 rows, with windows of 100 rows
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", "guards: {max-rows: 250}"));
+    eventsPurge("guards: {max-rows: 250}");
 
     // when
     var report = run(jobName("purge"));
@@ -31,9 +28,7 @@ class GuardTests extends LetheTests {
 
   @Test
   void maxShareStopsAPolicyThatWouldEmptyTheTable() {
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", "guards: {max-share: 0.3}"));
+    eventsPurge("guards: {max-share: 0.3}");
 
     var report = run(jobName("purge"));
 
@@ -45,11 +40,7 @@ class GuardTests extends LetheTests {
 
   @Test
   void guardsThatHoldLetTheRunComplete() {
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    job(
-        jobName("purge"),
-        Events.job(jobName("purge"), "events", "guards: {max-rows: 635, max-share: 0.7}"));
+    eventsPurge("guards: {max-rows: 635, max-share: 0.7}");
 
     var report = run(jobName("purge"));
 
@@ -59,9 +50,7 @@ class GuardTests extends LetheTests {
 
   @Test
   void aRunMayNotTreatAFutureDayAsToday() {
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
+    eventsPurge("");
 
     assertThatThrownBy(
             () ->

@@ -11,9 +11,7 @@ class PurgeTests extends LetheTests {
   @Test
   void deletesExpiredRowsAndOnlyThem() {
     // given 1,000 events of which rows 366..1000 are older than a year
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
+    eventsPurge("");
 
     // when
     var report = run(jobName("purge"));
@@ -53,11 +51,9 @@ class PurgeTests extends LetheTests {
 
   @Test
   void sparesHeldAndRestrictedSubjects() {
-    Events.create(APP, schema, 1000, 50);
+    eventsPurge("");
     holds.place("7", null, null, "LIT-1", "court case", "test");
     restrictions.place("8", "accuracy contested", "test");
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
 
     var report = run(jobName("purge"));
 
@@ -77,12 +73,10 @@ class PurgeTests extends LetheTests {
 
   @Test
   void holdNarrowedToAnotherCategoryOrPolicyDoesNotSpare() {
-    Events.create(APP, schema, 1000, 50);
+    eventsPurge("");
     holds.place("7", null, "payment-data", "TAX-1", "audit", "test");
     holds.place("9", "events", null, "LIT-2", "court case", "test");
     holds.place("11", "other-policy", null, "LIT-3", "court case", "test");
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
 
     run(jobName("purge"));
 
@@ -92,11 +86,9 @@ class PurgeTests extends LetheTests {
 
   @Test
   void releasedHoldNoLongerSpares() {
-    Events.create(APP, schema, 1000, 50);
+    eventsPurge("");
     var hold = holds.place("7", null, null, "LIT-1", "court case", "test");
     holds.release(hold.id(), "case closed", "test");
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
 
     run(jobName("purge"));
 
@@ -105,9 +97,7 @@ class PurgeTests extends LetheTests {
 
   @Test
   void holdPlacedDuringARunIsHonouredFromTheNextWindow() {
-    Events.create(APP, schema, 1000, 50);
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
+    eventsPurge("");
     // windows hold 100 rows each; subject 20 has an expired row (370) in the fourth window
     ProgressListener placeHoldAfterFourthWindow =
         (policy, step, steps, progress) -> {
@@ -126,10 +116,8 @@ class PurgeTests extends LetheTests {
 
   @Test
   void rowsKeptByAHoldReleasedDuringTheRunAreCountedAsHeld() {
-    Events.create(APP, schema, 1000, 50);
+    eventsPurge("");
     var hold = holds.place("20", null, null, "LIT-9", "court order", "test");
-    policy("events", Events.policy("events", schema, ""));
-    job(jobName("purge"), Events.job(jobName("purge"), "events", ""));
     // the hold covers row 370 in the fourth window and is released after it
     ProgressListener releaseAfterFourthWindow =
         (policy, step, steps, progress) -> {

@@ -84,6 +84,19 @@ public abstract class LetheTests {
         .orElseThrow();
   }
 
+  /**
+   * The usual fixture: 1,000 events of which rows 366 to 1000 have expired ({@link Events}), the
+   * policy {@code events} on them, and a job running it with {@code guards} (a line of YAML, or
+   * empty). Returns the job's name, {@code jobName("purge")}.
+   */
+  protected String eventsPurge(String guards) {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    var job = jobName("purge");
+    job(job, Events.job(job, "events", guards));
+    return job;
+  }
+
   /** A unique job name, so that each test's runs are job instances of their own. */
   protected String jobName(String base) {
     return base + "-" + schema;
