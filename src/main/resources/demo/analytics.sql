@@ -11,6 +11,7 @@ CREATE TABLE web.page_view (
     user_agent  text        NOT NULL,
     url         text        NOT NULL,
     country     text        NOT NULL,
+    pseudonymised_at timestamptz,       -- set by Lethe when it cuts the IP address and browser
     PRIMARY KEY (viewed_at, id)
 ) PARTITION BY RANGE (viewed_at);
 
@@ -29,7 +30,8 @@ SELECT g,
               'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
               'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'])[1 + floor(random() * 3)::int],
        '/' || (ARRAY['products','blog','pricing','support','account'])[1 + floor(random() * 5)::int] || '/' || floor(random() * 500)::int,
-       (ARRAY['BE','BE','BE','NL','NL','FR','DE','LU'])[1 + floor(random() * 8)::int]
+       (ARRAY['BE','BE','BE','NL','NL','FR','DE','LU'])[1 + floor(random() * 8)::int],
+       NULL
 FROM generate_series(1, 200000) g;
 
 ANALYZE;

@@ -24,7 +24,19 @@ CREATE TABLE billing.payment (
     amount       numeric(10,2) NOT NULL,
     card_number  text,
     status       text          NOT NULL,
-    paid_at      timestamptz   NOT NULL
+    paid_at      timestamptz   NOT NULL,
+    card_masked_at timestamptz             -- set by Lethe when it masks the card number
+);
+
+CREATE TABLE billing.invoice (
+    id               bigint PRIMARY KEY,
+    account_id       bigint        NOT NULL REFERENCES accounts.account (id),
+    customer_name    text,
+    customer_email   text,
+    billing_address  text          NOT NULL,
+    amount           numeric(10,2) NOT NULL,
+    issued_at        timestamptz   NOT NULL,
+    pseudonymised_at timestamptz             -- set by Lethe when it removes the customer's identity
 );
 
 CREATE TABLE support.ticket (
@@ -69,7 +81,8 @@ SELECT g,
        'user' || g || '@example.be',
        (ARRAY['An','Bram','Charlotte','Dries','Emma','Finn','Griet','Hanne','Jens','Lotte'])[1 + g % 10]
          || ' ' || (ARRAY['Peeters','Janssens','Maes','Jacobs','Mertens','Willems','Claes','Goossens'])[1 + g % 8],
-       date '1950-01-01' + floor(random() * 20000)::int,
+       -- one account in 97 belongs to a child, whom the privacy policy sends no marketing
+       CASE WHEN g % 97 = 0 THEN date '2009-06-01' + (g % 1500) ELSE date '1950-01-01' + floor(random() * 20000)::int END,
        '+32 4' || lpad((floor(random() * 100000000))::text, 8, '0'),
        timestamptz '2017-11-01 00:00:00+00' + random() * interval '3240 days',
        NULL
@@ -86,6 +99,19 @@ SELECT g, a.id, round((5 + random() * 195)::numeric, 2),
        a.created_at + (coalesce(a.closed_at, timestamptz '2026-11-01 00:00:00+00') - a.created_at) * random()
 FROM generate_series(1, 20000) g
 JOIN accounts.account a ON a.id = 1 + (g * 7919) % 3000;
+
+SELECT setseed(0.17);
+-- an invoice per quarter of an account's life, at most the last four years of it
+INSERT INTO billing.invoice
+SELECT row_number() OVER (ORDER BY a.id, q.issued_at), a.id, a.full_name, a.email,
+       'Kerkstraat ' || (a.id % 120 + 1) || ', ' || (ARRAY['1000 Brussel','2000 Antwerpen','9000 Gent','3000 Leuven'])[1 + a.id % 4],
+       round((20 + random() * 480)::numeric, 2),
+       q.issued_at, NULL
+FROM accounts.account a
+CROSS JOIN LATERAL generate_series(greatest(a.created_at, timestamptz '2022-11-01 00:00:00+00'),
+                                   coalesce(a.closed_at, timestamptz '2026-11-01 00:00:00+00'),
+                                   interval '3 months') AS q(issued_at)
+WHERE a.id % 4 = 0;
 
 SELECT setseed(0.13);
 INSERT INTO support.ticket

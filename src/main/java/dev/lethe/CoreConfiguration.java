@@ -4,6 +4,7 @@ import dev.lethe.policy.PolicyCatalogue;
 import dev.lethe.retention.Validator;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.LetheProperties;
+import dev.lethe.transform.Keys;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -18,6 +19,12 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties(LetheProperties.class)
 @Import({StoreRegistry.class, PolicyCatalogue.class, Validator.class})
 public class CoreConfiguration {
+
+  @Bean
+  Keys keys(LetheProperties properties) {
+    var settings = properties.pseudonymisation();
+    return new Keys(settings.keyId(), settings.keyFile(), System.getenv());
+  }
 
   @Bean
   Clock clock() {

@@ -50,7 +50,9 @@ class DemoCommand implements Callable<Integer> {
         Map.of(
             "lethe.control-database.url", control,
             "lethe.stores.app.url", app,
-            "lethe.stores.analytics.url", analytics);
+            "lethe.stores.analytics.url", analytics,
+            "lethe.pseudonymisation.key-id", DemoData.KEY_ID,
+            "lethe.pseudonymisation.key-file", DemoData.writeKeyFile().toString());
     try (var context = Contexts.runtime(LetheCommand.options(spec), demo)) {
       DemoData.flagSubjects(
           context.getBean(HoldService.class), context.getBean(RestrictionService.class));

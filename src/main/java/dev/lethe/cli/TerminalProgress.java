@@ -42,12 +42,12 @@ final class TerminalProgress implements ProgressListener {
     double seconds = Math.max((now - policyStarted) / 1e9, 0.001);
     err.printf(
         Locale.ROOT,
-        "\rpolicy %d/%d %-22s %,12d expired rows seen, %,12d deleted, %,10.0f rows/s",
+        "\rstep %d/%d %-30s %,12d rows due, %,12d done, %,10.0f rows/s",
         step,
         steps,
         policy,
         progress.examined(),
-        progress.deleted(),
+        progress.changed(),
         progress.examined() / seconds);
     err.flush();
   }

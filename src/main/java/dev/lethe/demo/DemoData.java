@@ -3,6 +3,11 @@ package dev.lethe.demo;
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.RestrictionService;
 import dev.lethe.system.SqlScripts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDate;
 
 /**
@@ -15,7 +20,29 @@ public final class DemoData {
   /** The day the demo's history ends and its run treats as today. */
   public static final LocalDate AS_OF = LocalDate.of(2026, 11, 1);
 
+  /** The demo's own key id; its key is fixed and public, fit for nothing but the demo. */
+  public static final String KEY_ID = "demo-not-secret";
+
+  /** The demo's key: public, so that a test can show it is in none of the demo's output. */
+  public static final String NOT_SECRET_KEY = "demo-key-everyone-knows-never-use-it-for-real-data";
+
   private DemoData() {}
+
+  /** Writes the demo's key to a file readable only by its owner, as a real key file would be. */
+  public static Path writeKeyFile() {
+    try {
+      var file =
+          Files.createTempFile(
+              "lethe-demo",
+              ".key",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      file.toFile().deleteOnExit();
+      Files.writeString(file, NOT_SECRET_KEY + "\n");
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   public static void loadApp(String jdbcUrl) {
     SqlScripts.run(jdbcUrl, "demo/app.sql");

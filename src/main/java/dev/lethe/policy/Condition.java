@@ -4,9 +4,22 @@ import java.util.List;
 
 /**
  * One condition under a policy's {@code where}: all must hold for a row to be covered. Values are
- * always bound as parameters, never pasted into SQL.
+ * always bound as parameters, never pasted into SQL. A condition may look at another table's row,
+ * reached through a column of this one ({@code column: account.birth_date, via: account_id}).
+ *
+ * @param table the other table, or null when the column is the row's own
+ * @param via this table's column that holds the other table's key, or null
  */
-public record Condition(String column, Operator operator, List<String> values, int line) {
+public record Condition(
+    String column, Operator operator, List<String> values, int line, String table, String via) {
+
+  public Condition(String column, Operator operator, List<String> values, int line) {
+    this(column, operator, values, line, null, null);
+  }
+
+  public boolean related() {
+    return table != null;
+  }
 
   /** The operators a condition may use, by their names in policy files. */
   public enum Operator {
@@ -15,7 +28,11 @@ public record Condition(String column, Operator operator, List<String> values, i
     IS_NULL("is-null"),
     IS_NOT_NULL("is-not-null"),
     BEFORE("before"),
-    AFTER("after");
+    AFTER("after"),
+    /** A point in time less than a period ago (a birth date less than 18 years ago). */
+    NEWER_THAN("newer-than"),
+    /** A point in time more than a period ago. */
+    OLDER_THAN("older-than");
 
     private final String yamlName;
 
@@ -29,6 +46,10 @@ public record Condition(String column, Operator operator, List<String> values, i
 
     public boolean takesValue() {
       return this != IS_NULL && this != IS_NOT_NULL;
+    }
+
+    public boolean takesPeriod() {
+      return this == NEWER_THAN || this == OLDER_THAN;
     }
   }
 }

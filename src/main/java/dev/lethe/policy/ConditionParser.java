@@ -19,11 +19,39 @@ final class ConditionParser {
     }
     var known = new ArrayList<String>(operators);
     known.add(0, "column");
+    known.add(1, "via");
     for (var item : yaml.maps("where")) {
       item.rejectUnknown(known);
       var column = item.string("column", true).orElse(null);
-      if (column != null) {
+      var via = item.string("via", false).orElse(null);
+      String table = null;
+      if (column != null && column.contains(".")) {
+        var related = PolicyParser.related(item, "column", column);
+        table = related.map(PolicyParser.RelatedColumn::table).orElse(null);
+        column = related.map(PolicyParser.RelatedColumn::column).orElse(null);
+        if (via == null) {
+          item.problems()
+              .error(
+                  item.file(),
+                  item.lineOf("column"),
+                  "via",
+                  "is missing: a column of another table is reached through a column of this one",
+                  "add 'via: COLUMN' naming this table's column that holds that table's key");
+          column = null;
+        } else {
+          PolicyParser.checkIdentifier(item, "via", via);
+        }
+      } else if (column != null) {
         PolicyParser.checkIdentifier(item, "column", column);
+        if (via != null) {
+          item.problems()
+              .error(
+                  item.file(),
+                  item.lineOf("via"),
+                  "via",
+                  "is only for a column of another table",
+                  "write the column as table.column, or remove 'via'");
+        }
       }
       var given = item.fields().keySet().stream().filter(operators::contains).toList();
       if (given.size() != 1) {
@@ -45,7 +73,8 @@ final class ConditionParser {
               .orElseThrow();
       var values = conditionValues(item, operator);
       if (column != null && values != null) {
-        conditions.add(new Condition(column, operator, values, item.lineOf(operator.yamlName())));
+        conditions.add(
+            new Condition(column, operator, values, item.lineOf(operator.yamlName()), table, via));
       }
     }
     return List.copyOf(conditions);
@@ -83,6 +112,16 @@ final class ConditionParser {
       return null;
     }
     if (node instanceof ScalarNode s) {
+      if (operator.takesPeriod() && Retention.parse(s.getValue().trim()).isEmpty()) {
+        item.problems()
+            .error(
+                item.file(),
+                item.lineOf(field),
+                field,
+                "'" + s.getValue() + "' is not a positive ISO-8601 period",
+                "write it like P18Y (18 years) or P30D");
+        return null;
+      }
       return List.of(s.getValue());
     }
     item.problems().error(item.file(), item.lineOf(field), field, "must be a single value", null);

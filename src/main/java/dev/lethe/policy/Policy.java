@@ -1,14 +1,19 @@
 package dev.lethe.policy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * One data category in one table: how long its rows are kept, from which moment, under which legal
- * basis, and what happens when their time is up. Parsed from one file in {@code
- * retention-policies/}; {@code lines} keeps the line of each field for errors found later against
- * the store's catalog.
+ * One data category in one table: from which moment its rows age, under which legal basis, and what
+ * happens to them as they do, in stages (pseudonymised after 30 days, deleted after 7 years).
+ * Parsed from one file in {@code retention-policies/}; {@code lines} keeps the line of each field
+ * for errors found later against the store's catalog.
+ *
+ * @param marker the column a pseudonymise stage sets on the rows it transformed (null: the policy
+ *     only deletes)
  */
 public record Policy(
     String name,
@@ -19,20 +24,53 @@ public record Policy(
     String table,
     List<String> key,
     String subject,
-    String clock,
-    Retention retain,
-    Action action,
+    PolicyClock clock,
+    List<Stage> stages,
+    String marker,
     List<Condition> where,
     boolean allowCascade,
     Path file,
     Map<String, Integer> lines) {
 
-  /** What happens to a row whose retention has run out. */
+  /** What happens to a row whose stage has come. */
   public enum Action {
-    DELETE
+    DELETE,
+    PSEUDONYMISE;
+
+    public String yamlName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   public int lineOf(String field) {
     return lines.getOrDefault(field, 1);
+  }
+
+  public Optional<Stage> deleteStage() {
+    return stages.stream().filter(s -> s.action() == Action.DELETE).findFirst();
+  }
+
+  public Optional<Stage> pseudonymiseStage() {
+    return stages.stream().filter(s -> s.action() == Action.PSEUDONYMISE).findFirst();
+  }
+
+  /**
+   * The steps of a run, in the order they run: the delete stage first, so that no row is
+   * transformed just before it goes; then the pseudonymise stage, which takes the rows whose
+   * pseudonymise time has come and that were kept (by a hold, a reference, or because their delete
+   * time has not come).
+   */
+  public List<PolicyStep> steps() {
+    var steps = new ArrayList<PolicyStep>();
+    deleteStage().ifPresent(s -> steps.add(new PolicyStep(this, s)));
+    pseudonymiseStage().ifPresent(s -> steps.add(new PolicyStep(this, s)));
+    return List.copyOf(steps);
+  }
+
+  /** Whether a stage turns the subject column into tokens. */
+  public boolean tokenisesSubject() {
+    return pseudonymiseStage()
+        .map(s -> s.transforms().get(subject()) instanceof dev.lethe.transform.Transform.Hmac)
+        .orElse(false);
   }
 }

@@ -33,6 +33,9 @@ final class PolicyParser {
           "clock",
           "retain",
           "action",
+          "transform",
+          "stages",
+          "marker",
           "where",
           "allow-cascade");
 
@@ -84,9 +87,13 @@ final class PolicyParser {
     var key = yaml.names("key", true);
     key.forEach(k -> checkIdentifier(yaml, "key", k));
     var subject = identifier(yaml, "subject", IDENTIFIER, "a column name").orElse(null);
-    var clock = identifier(yaml, "clock", IDENTIFIER, "a column name").orElse(null);
-    var retain = retention(yaml).orElse(null);
-    var action = action(yaml).orElse(null);
+    var clock = clock(yaml).orElse(null);
+    var stages = StageParser.stages(yaml);
+    var marker =
+        yaml.has("marker")
+            ? identifier(yaml, "marker", IDENTIFIER, "a column name").orElse(null)
+            : null;
+    checkMarker(yaml, stages, marker);
     var where = ConditionParser.conditions(yaml);
     var allowCascade = yaml.string("allow-cascade", false).map(v -> bool(yaml, v)).orElse(false);
 
@@ -94,7 +101,7 @@ final class PolicyParser {
       return Optional.empty();
     }
     var lines = new HashMap<String, Integer>();
-    FIELDS.forEach(f -> lines.put(f, yaml.lineOf(f)));
+    FIELDS.stream().filter(yaml::has).forEach(f -> lines.put(f, yaml.lineOf(f)));
     return Optional.of(
         new Policy(
             name,
@@ -106,8 +113,8 @@ final class PolicyParser {
             List.copyOf(key),
             subject,
             clock,
-            retain,
-            action,
+            stages,
+            marker,
             where,
             allowCascade,
             file,
@@ -171,44 +178,70 @@ final class PolicyParser {
     }
   }
 
-  private static Optional<Retention> retention(YamlMap yaml) {
-    return yaml.string("retain", true)
-        .flatMap(
-            text -> {
-              var retention = Retention.parse(text);
-              if (retention.isEmpty()) {
-                yaml.problems()
-                    .error(
-                        yaml.file(),
-                        yaml.lineOf("retain"),
-                        "retain",
-                        "'" + text + "' is not a positive ISO-8601 period",
-                        "write it like P13M (13 months), P2Y (2 years), P30D or PT36H");
-              }
-              return retention;
-            });
+  /**
+   * A column of the row ({@code clock: paid_at}) or of another table ({@code from}, {@code via}).
+   */
+  private static Optional<PolicyClock> clock(YamlMap yaml) {
+    var node = yaml.node("clock");
+    if (node.isEmpty() || !(node.get() instanceof org.yaml.snakeyaml.nodes.MappingNode)) {
+      return identifier(yaml, "clock", IDENTIFIER, "a column name").map(PolicyClock::own);
+    }
+    var map = yaml.map("clock").orElseThrow();
+    map.rejectUnknown(List.of("from", "via"));
+    var from = map.string("from", true);
+    var via = map.string("via", true);
+    via.ifPresent(v -> checkIdentifier(map, "via", v));
+    if (from.isEmpty() || via.isEmpty()) {
+      return Optional.empty();
+    }
+    return related(map, "from", from.get())
+        .map(r -> new PolicyClock(r.column(), r.table(), via.get()));
   }
 
-  private static Optional<Policy.Action> action(YamlMap yaml) {
-    return yaml.string("action", true)
-        .flatMap(
-            text -> {
-              if (text.equals("delete")) {
-                return Optional.of(Policy.Action.DELETE);
-              }
-              var fix =
-                  text.equals("pseudonymise")
-                      ? "pseudonymise is not available in this version; use delete"
-                      : "use 'delete'";
-              yaml.problems()
-                  .error(
-                      yaml.file(),
-                      yaml.lineOf("action"),
-                      "action",
-                      "unknown action '" + text + "'",
-                      fix);
-              return Optional.empty();
-            });
+  /** A column of another table: {@code table.column} or {@code schema.table.column}. */
+  static Optional<RelatedColumn> related(YamlMap yaml, String field, String text) {
+    int dot = text.lastIndexOf('.');
+    if (dot > 0
+        && TABLE.matcher(text.substring(0, dot)).matches()
+        && IDENTIFIER.matcher(text.substring(dot + 1)).matches()) {
+      return Optional.of(new RelatedColumn(text.substring(0, dot), text.substring(dot + 1)));
+    }
+    yaml.problems()
+        .error(
+            yaml.file(),
+            yaml.lineOf(field),
+            field,
+            "'" + text + "' is not a column of another table",
+            "write table.column or schema.table.column, such as account.closed_at");
+    return Optional.empty();
+  }
+
+  /** A column of another table, as a policy names it. */
+  record RelatedColumn(String table, String column) {}
+
+  private static void checkMarker(YamlMap yaml, List<Stage> stages, String marker) {
+    boolean pseudonymises = stages.stream().anyMatch(s -> s.action() == Policy.Action.PSEUDONYMISE);
+    if (pseudonymises && marker == null && !yaml.has("marker")) {
+      yaml.problems()
+          .error(
+              yaml.file(),
+              yaml.line(),
+              "marker",
+              "is missing: a pseudonymise stage must know which rows it has already transformed,"
+                  + " or a second run would transform them again",
+              "add 'marker: COLUMN' naming a nullable timestamptz, timestamp, date or boolean"
+                  + " column that Lethe sets on each row it transforms (ALTER TABLE ... ADD COLUMN"
+                  + " pseudonymised_at timestamptz)");
+    }
+    if (!pseudonymises && marker != null) {
+      yaml.problems()
+          .error(
+              yaml.file(),
+              yaml.lineOf("marker"),
+              "marker",
+              "only a pseudonymise stage uses a marker",
+              "remove it, or add a pseudonymise stage");
+    }
   }
 
   private static boolean bool(YamlMap yaml, String value) {

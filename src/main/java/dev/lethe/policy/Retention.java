@@ -13,16 +13,25 @@ import java.util.Optional;
 public record Retention(String text, Period period, Duration duration) {
 
   public static Optional<Retention> parse(String text) {
+    return parse(text, false);
+  }
+
+  /** A stage's {@code after}, which may be zero: as soon as the clock starts. */
+  public static Optional<Retention> parseAllowingZero(String text) {
+    return parse(text, true);
+  }
+
+  private static Optional<Retention> parse(String text, boolean zeroAllowed) {
     try {
       var period = Period.parse(text);
-      if (period.isNegative() || period.isZero()) {
+      if (period.isNegative() || (period.isZero() && !zeroAllowed)) {
         return Optional.empty();
       }
       return Optional.of(new Retention(text, period, Duration.ZERO));
     } catch (DateTimeParseException notAPeriod) {
       try {
         var duration = Duration.parse(text);
-        if (duration.isNegative() || duration.isZero()) {
+        if (duration.isNegative() || (duration.isZero() && !zeroAllowed)) {
           return Optional.empty();
         }
         return Optional.of(new Retention(text, Period.ZERO, duration));

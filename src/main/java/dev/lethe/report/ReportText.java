@@ -30,12 +30,13 @@ public final class ReportText {
     out.append(
         String.format(
             Locale.ROOT,
-            "%n%-22s %-20s %-12s %10s %10s %8s %10s %10s%n",
-            "policy",
+            "%n%-30s %-20s %-10s %10s %10s %13s %8s %10s %10s%n",
+            "step",
             "legal basis",
             "status",
-            "expired",
+            "due",
             "deleted",
+            "pseudonymised",
             "held",
             "restricted",
             "referenced"));
@@ -43,12 +44,13 @@ public final class ReportText {
       out.append(
           String.format(
               Locale.ROOT,
-              "%-22s %-20s %-12s %10d %10d %8d %10d %10d%n",
-              p.policy(),
+              "%-30s %-20s %-10s %10d %10d %13d %8d %10d %10d%n",
+              p.step(),
               p.legalBasis(),
               p.status(),
               p.examined(),
               p.deleted(),
+              p.pseudonymised(),
               p.heldByHolds(),
               p.heldByRestrictions(),
               p.referenced()));
@@ -56,7 +58,13 @@ public final class ReportText {
         out.append("  ").append(p.error()).append(System.lineSeparator());
       }
     }
-    out.append(String.format(Locale.ROOT, "%nRows deleted in all: %d%n", report.deleted()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nRows deleted in all: %d; pseudonymised: %d%s%n",
+            report.deleted(),
+            report.pseudonymised(),
+            report.keyId() == null ? "" : " (tokens under key " + report.keyId() + ")"));
     return out.toString();
   }
 

@@ -17,24 +17,34 @@ public record RunReport(
     String startedBy,
     Instant startedAt,
     Instant endedAt,
+    String keyId,
     List<PolicyReport> policies) {
 
   public long deleted() {
     return policies.stream().mapToLong(PolicyReport::deleted).sum();
   }
 
-  /** One policy's part of a run. */
+  public long pseudonymised() {
+    return policies.stream().mapToLong(PolicyReport::pseudonymised).sum();
+  }
+
+  /**
+   * One stage of one policy in a run: {@code examined} rows had reached the stage; each was deleted
+   * or pseudonymised (per the action) or held back for one reason.
+   */
   public record PolicyReport(
       String policy,
+      String step,
       String category,
       String legalBasis,
       String store,
       String table,
-      String retain,
+      String after,
       String action,
       String status,
       long examined,
       long deleted,
+      long pseudonymised,
       long heldByHolds,
       long heldByRestrictions,
       long referenced,

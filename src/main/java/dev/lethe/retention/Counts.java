@@ -11,7 +11,7 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 final class Counts {
 
   static final String EXAMINED = "lethe.examined";
-  static final String DELETED = "lethe.deleted";
+  static final String CHANGED = "lethe.changed";
   static final String HELD = "lethe.heldByHolds";
   static final String RESTRICTED = "lethe.heldByRestrictions";
   static final String REFERENCED = "lethe.referenced";
@@ -22,7 +22,7 @@ final class Counts {
   static PolicyProgress read(ExecutionContext context) {
     return new PolicyProgress(
         context.getLong(EXAMINED, 0),
-        context.getLong(DELETED, 0),
+        context.getLong(CHANGED, 0),
         context.getLong(HELD, 0),
         context.getLong(RESTRICTED, 0),
         context.getLong(REFERENCED, 0),
@@ -32,7 +32,7 @@ final class Counts {
   static PolicyProgress add(PolicyProgress before, WindowOutcome window) {
     return new PolicyProgress(
         before.examined() + window.examined(),
-        before.deleted() + window.deleted(),
+        before.changed() + window.changed(),
         before.heldByHolds() + window.heldByHolds(),
         before.heldByRestrictions() + window.heldByRestrictions(),
         before.referenced() + window.referenced(),
@@ -43,7 +43,7 @@ final class Counts {
   static PolicyProgress add(PolicyProgress before, HeldBack late) {
     return new PolicyProgress(
         before.examined() + late.byHolds() + late.byRestrictions(),
-        before.deleted(),
+        before.changed(),
         before.heldByHolds() + late.byHolds(),
         before.heldByRestrictions() + late.byRestrictions(),
         before.referenced(),
@@ -52,7 +52,7 @@ final class Counts {
 
   static void write(ExecutionContext context, PolicyProgress progress) {
     context.putLong(EXAMINED, progress.examined());
-    context.putLong(DELETED, progress.deleted());
+    context.putLong(CHANGED, progress.changed());
     context.putLong(HELD, progress.heldByHolds());
     context.putLong(RESTRICTED, progress.heldByRestrictions());
     context.putLong(REFERENCED, progress.referenced());

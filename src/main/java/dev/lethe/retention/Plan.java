@@ -8,13 +8,18 @@ import java.util.Locale;
 /** A dry-run's answer: per policy, in execution order, what the run would do. */
 public record Plan(String job, LocalDate asOf, List<PolicyPlan> policies) {
 
-  /** One policy's expected effect, with the cutoff that decides which rows have expired. */
+  /**
+   * One stage's expected effect, with the cutoff that decides which rows have reached it.
+   *
+   * @param step the policy, or policy:action where the policy has several stages
+   */
   public record PolicyPlan(
-      String policy,
+      String step,
+      String action,
       String legalBasis,
       String store,
       String table,
-      String retain,
+      String after,
       String cutoff,
       PlanCounts counts) {}
 
@@ -23,14 +28,15 @@ public record Plan(String job, LocalDate asOf, List<PolicyPlan> policies) {
     out.append(
         String.format(
             Locale.ROOT,
-            "Plan for job %s as of %s (dry-run: nothing changes)%n%n%-22s %-28s %10s %12s %10s %8s %10s %10s%n",
+            "Plan for job %s as of %s (dry-run: nothing changes)%n%n%-30s %-25s %10s %10s %-14s %10s %8s %10s %10s%n",
             job,
             asOf,
-            "policy",
+            "step",
             "cutoff",
             "rows",
-            "expired",
-            "would go",
+            "due",
+            "would",
+            "rows",
             "held",
             "restricted",
             "referenced"));
@@ -39,12 +45,13 @@ public record Plan(String job, LocalDate asOf, List<PolicyPlan> policies) {
       out.append(
           String.format(
               Locale.ROOT,
-              "%-22s %-28s %10d %12d %10d %8d %10d %10d%n",
-              p.policy(),
+              "%-30s %-25s %10d %10d %-14s %10d %8d %10d %10d%n",
+              p.step(),
               p.cutoff(),
               c.totalRows(),
               c.examined(),
-              c.wouldDelete(),
+              p.action(),
+              c.wouldChange(),
               c.heldByHolds(),
               c.heldByRestrictions(),
               c.referenced()));

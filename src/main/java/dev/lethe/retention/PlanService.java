@@ -1,8 +1,10 @@
 package dev.lethe.retention;
 
 import dev.lethe.hold.SubjectFlags;
+import dev.lethe.policy.PolicyStep;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
+import dev.lethe.transform.Keys;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +20,11 @@ public class PlanService {
   private final StoreRegistry stores;
   private final SubjectFlags flags;
   private final RunClock clock;
+  private final Keys keys;
 
   public PlanService(
-      Validator validator, StoreRegistry stores, SubjectFlags flags, RunClock clock) {
+      Validator validator, StoreRegistry stores, SubjectFlags flags, RunClock clock, Keys keys) {
+    this.keys = keys;
     this.validator = validator;
     this.stores = stores;
     this.flags = flags;
@@ -34,23 +38,25 @@ public class PlanService {
     var all = List.copyOf(definitions.policies().values());
     var now = clock.now(asOf);
     var lines = new ArrayList<Plan.PolicyPlan>();
-    var earlier = new ArrayList<dev.lethe.policy.Policy>();
-    for (var policy : ordered) {
+    var earlier = new ArrayList<PolicyStep>();
+    for (var step : ordered.stream().flatMap(p -> p.steps().stream()).toList()) {
+      var policy = step.policy();
       var target =
           stores
               .store(policy.store())
-              .target(policy, new RetentionScope(now, all, List.copyOf(earlier)));
+              .target(step, new RetentionScope(now, all, List.copyOf(earlier), keys.tokens()));
       var counts = target.plan(name -> flags.sparedFor(definitions.policy(name)));
       lines.add(
           new Plan.PolicyPlan(
-              policy.name(),
+              step.name(),
+              step.action().yamlName(),
               policy.legalBasis().yamlName(),
               policy.store(),
               policy.table(),
-              policy.retain().text(),
-              policy.retain().cutoff(now).toOffsetDateTime().toString(),
+              step.stage().after().text(),
+              step.stage().after().cutoff(now).toOffsetDateTime().toString(),
               counts));
-      earlier.add(policy);
+      earlier.add(step);
     }
     return new Plan(jobName, asOf, lines);
   }

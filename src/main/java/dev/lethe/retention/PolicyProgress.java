@@ -3,7 +3,7 @@ package dev.lethe.retention;
 /** Cumulative figures of one policy in one run, as kept in its step's execution context. */
 public record PolicyProgress(
     long examined,
-    long deleted,
+    long changed,
     long heldByHolds,
     long heldByRestrictions,
     long referenced,

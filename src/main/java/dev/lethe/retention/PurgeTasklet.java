@@ -3,6 +3,7 @@ package dev.lethe.retention;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.JobDefinition.Guards;
 import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
 import dev.lethe.store.HeldBack;
 import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.RetentionTarget.Survey;
@@ -49,6 +50,7 @@ final class PurgeTasklet implements Tasklet {
   static final String SURVEYED_HELD = "lethe.surveyedHeld";
   static final String SURVEYED_RESTRICTED = "lethe.surveyedRestricted";
 
+  private final PolicyStep step;
   private final Policy policy;
   private final RetentionTarget target;
   private final Guards guards;
@@ -59,14 +61,15 @@ final class PurgeTasklet implements Tasklet {
   private CompletableFuture<Survey> survey;
 
   PurgeTasklet(
-      Policy policy,
+      PolicyStep step,
       RetentionTarget target,
       Guards guards,
       SubjectFlags flags,
       int windowSize,
       ProgressListener progress,
       Clock clock) {
-    this.policy = policy;
+    this.step = step;
+    this.policy = step.policy();
     this.target = target;
     this.guards = guards;
     this.flags = flags;
@@ -106,9 +109,9 @@ final class PurgeTasklet implements Tasklet {
     if (!outcome.upTo().isEmpty()) {
       context.put(AFTER, new ArrayList<>(outcome.upTo()));
     }
-    contribution.incrementWriteCount(outcome.deleted());
-    contribution.incrementFilterCount(now.examined() - before.examined() - outcome.deleted());
-    progress.windowDone(policy.name(), 1, 1, now); // the job factory fills in the place
+    contribution.incrementWriteCount(outcome.changed());
+    contribution.incrementFilterCount(now.examined() - before.examined() - outcome.changed());
+    progress.windowDone(step.name(), 1, 1, now); // the job factory fills in the place
     return outcome.last() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
   }
 
@@ -170,21 +173,37 @@ final class PurgeTasklet implements Tasklet {
     }
   }
 
+  /**
+   * The job's guards stop a delete that would take more than expected. A pseudonymise step is not
+   * guarded: the first run of a new stage rightly transforms most of a table's history, and the
+   * rows stay.
+   */
   private void checkGuards(
       PolicyProgress before, dev.lethe.store.WindowOutcome window, ExecutionContext context) {
-    long deleted = before.deleted() + window.deleted();
+    if (step.action() != Policy.Action.DELETE) {
+      return;
+    }
+    long deleted = before.changed() + window.changed();
+    var verb = step.action().yamlName();
+    var done = step.action() == Policy.Action.DELETE ? "deleted" : "pseudonymised";
     if (guards.maxRows().isPresent() && deleted > guards.maxRows().getAsLong()) {
       throw new GuardTrippedException(
-          "guard max-rows tripped: policy '"
-              + policy.name()
-              + "' would delete more than "
+          "guard max-rows tripped: step '"
+              + step.name()
+              + "' would "
+              + verb
+              + " more than "
               + guards.maxRows().getAsLong()
               + " rows in this run ("
-              + before.deleted()
-              + " deleted so far, the next window holds "
-              + window.deleted()
+              + before.changed()
+              + " "
+              + done
+              + " so far, the next window holds "
+              + window.changed()
               + " more);"
-              + " nothing past the guard was deleted. Fix: check the policy's retention and"
+              + " nothing past the guard was "
+              + done
+              + ". Fix: check the policy's stages and"
               + " clock; if the volume is expected, raise guards.max-rows in the job file and"
               + " run again with the same --as-of");
     }
@@ -195,16 +214,18 @@ final class PurgeTasklet implements Tasklet {
         throw new GuardTrippedException(
             String.format(
                 Locale.ROOT,
-                "guard max-share tripped: policy '%s' would delete %.1f%% of %s (%d of %d rows),"
-                    + " more than the %.1f%% allowed; nothing past the guard was deleted. Fix:"
+                "guard max-share tripped: step '%s' would %s %.1f%% of %s (%d of %d rows),"
+                    + " more than the %.1f%% allowed; nothing past the guard was %s. Fix:"
                     + " check the policy; if expected, raise guards.max-share in the job file and"
                     + " run again with the same --as-of",
-                policy.name(),
+                step.name(),
+                verb,
                 share * 100,
                 policy.table(),
                 deleted,
                 total,
-                guards.maxShare().getAsDouble() * 100));
+                guards.maxShare().getAsDouble() * 100,
+                done));
       }
     }
   }

@@ -3,13 +3,16 @@ package dev.lethe.retention;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.JobDefinition;
 import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.LetheProperties;
+import dev.lethe.transform.Tokens;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
@@ -51,33 +54,44 @@ public class RetentionJobFactory {
       List<Policy> ordered,
       List<Policy> allPolicies,
       ZonedDateTime now,
+      Optional<Tokens> tokens,
       ProgressListener progress) {
     SimpleJobBuilder job = null;
-    var earlier = new ArrayList<Policy>();
-    for (var policy : ordered) {
+    var steps = ordered.stream().flatMap(p -> p.steps().stream()).toList();
+    var earlier = new ArrayList<PolicyStep>();
+    for (var policyStep : steps) {
       int number = earlier.size() + 1;
       ProgressListener placed =
-          (name, step, steps, counts) -> progress.windowDone(name, number, ordered.size(), counts);
+          (name, step, total, counts) -> progress.windowDone(name, number, steps.size(), counts);
       var step =
           step(
               definition,
-              policy,
-              new RetentionScope(now, allPolicies, List.copyOf(earlier)),
+              policyStep,
+              new RetentionScope(now, allPolicies, List.copyOf(earlier), tokens),
               placed);
       job =
           job == null ? new JobBuilder(definition.name(), repository).start(step) : job.next(step);
-      earlier.add(policy);
+      earlier.add(policyStep);
     }
     return job.build();
   }
 
   private Step step(
-      JobDefinition definition, Policy policy, RetentionScope scope, ProgressListener progress) {
-    var target = stores.store(policy.store()).target(policy, scope);
+      JobDefinition definition,
+      PolicyStep policyStep,
+      RetentionScope scope,
+      ProgressListener progress) {
+    var target = stores.store(policyStep.policy().store()).target(policyStep, scope);
     var tasklet =
         new PurgeTasklet(
-            policy, target, definition.guards(), flags, properties.chunkSize(), progress, clock);
-    return new StepBuilder(policy.name(), repository)
+            policyStep,
+            target,
+            definition.guards(),
+            flags,
+            properties.chunkSize(),
+            progress,
+            clock);
+    return new StepBuilder(policyStep.name(), repository)
         .tasklet(tasklet)
         .transactionManager(transactions)
         .build();

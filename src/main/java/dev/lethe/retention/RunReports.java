@@ -1,6 +1,9 @@
 package dev.lethe.retention;
 
 import dev.lethe.policy.Definitions;
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
+import dev.lethe.policy.Stage;
 import dev.lethe.report.RunReport;
 import dev.lethe.system.ExplainedFailure;
 import java.time.LocalDate;
@@ -9,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
@@ -40,6 +44,7 @@ class RunReports {
         execution.getEndTime() == null
             ? null
             : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant(),
+        execution.getJobParameters().getString(RunService.KEY_ID),
         policies);
   }
 
@@ -65,18 +70,33 @@ class RunReports {
 
   private static RunReport.PolicyReport policyReport(StepExecution step, Definitions definitions) {
     var counts = Counts.read(step.getExecutionContext());
-    var policy = definitions.policies().get(step.getStepName());
+    var name = step.getStepName();
+    int separator = name.indexOf(PolicyStep.SEPARATOR);
+    var policy = definitions.policies().get(separator < 0 ? name : name.substring(0, separator));
+    var stage =
+        policy == null
+            ? Optional.<Stage>empty()
+            : policy.stages().stream()
+                .filter(
+                    s ->
+                        separator < 0
+                            ? policy.stages().size() == 1
+                            : s.action().yamlName().equals(name.substring(separator + 1)))
+                .findFirst();
+    var action = stage.map(Stage::action).orElse(Policy.Action.DELETE);
     return new RunReport.PolicyReport(
-        step.getStepName(),
+        policy == null ? name : policy.name(),
+        name,
         policy == null ? null : policy.category(),
         policy == null ? null : policy.legalBasis().yamlName(),
         policy == null ? null : policy.store(),
         policy == null ? null : policy.table(),
-        policy == null ? null : policy.retain().text(),
-        policy == null ? null : policy.action().name().toLowerCase(),
+        stage.map(s -> s.after().text()).orElse(null),
+        stage.map(s -> s.action().yamlName()).orElse(null),
         step.getStatus().name(),
         counts.examined(),
-        counts.deleted(),
+        action == Policy.Action.DELETE ? counts.changed() : 0,
+        action == Policy.Action.PSEUDONYMISE ? counts.changed() : 0,
         counts.heldByHolds(),
         counts.heldByRestrictions(),
         counts.referenced(),

@@ -5,6 +5,7 @@ import dev.lethe.report.ReportService;
 import dev.lethe.report.RunReport;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.BadInputException;
+import dev.lethe.transform.Keys;
 import java.time.LocalDate;
 import java.util.List;
 import org.springframework.batch.core.BatchStatus;
@@ -22,6 +23,7 @@ import org.springframework.batch.core.repository.JobRepository;
 public class RunService {
 
   public static final String AS_OF = "asOf";
+  public static final String KEY_ID = "keyId";
 
   private final Validator validator;
   private final StoreRegistry stores;
@@ -32,6 +34,7 @@ public class RunService {
   private final ReportService reports;
   private final RunClock clock;
   private final RunReports runReports;
+  private final Keys keys;
 
   public RunService(
       Validator validator,
@@ -41,7 +44,9 @@ public class RunService {
       JobRepository repository,
       RunLock lock,
       ReportService reports,
-      RunClock clock) {
+      RunClock clock,
+      Keys keys) {
+    this.keys = keys;
     this.validator = validator;
     this.stores = stores;
     this.jobs = jobs;
@@ -75,11 +80,15 @@ public class RunService {
     Definitions definitions = validator.load();
     var definition = definitions.job(jobName);
     var ordered = ExecutionOrder.of(definitions.policiesOf(definition), stores);
-    var parameters = parameters(asOf);
+    var keyId = keys.keyId();
+    var parameters = parameters(asOf, keyId);
     try (var held = lock.acquire(jobName)) {
-      var last = repository.getLastJobExecution(jobName, parameters);
+      var last = repository.getLastJobExecution(jobName, parameters(asOf));
       if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
         return new Outcome(reports.reportOf(last.getId()), true);
+      }
+      if (last != null) {
+        refuseOtherKey(last, jobName, asOf, keyId);
       }
       if (last != null && last.getStatus().isRunning()) {
         // We hold the job's lock, so no live process runs it: its process died mid-run.
@@ -91,6 +100,7 @@ public class RunService {
               ordered,
               List.copyOf(definitions.policies().values()),
               clock.now(asOf),
+              keys.tokens(),
               progress);
       JobExecution execution = operator.start(job, parameters);
       return new Outcome(reports.record(runReports.of(execution, definitions, startedBy)), false);
@@ -102,7 +112,40 @@ public class RunService {
     }
   }
 
+  /**
+   * A restarted run goes on with the key it began with: rows transformed before the failure carry
+   * tokens of that key, and tokens of two keys in one run would not join.
+   */
+  private static void refuseOtherKey(
+      JobExecution last, String jobName, LocalDate asOf, String keyId) {
+    var began = last.getJobParameters().getString(KEY_ID);
+    if (began != null && !began.equals(keyId)) {
+      throw new BadInputException(
+          "the run of "
+              + jobName
+              + " as of "
+              + asOf
+              + " began with key id '"
+              + began
+              + "', and the configured key id is "
+              + (keyId == null ? "none" : "'" + keyId + "'")
+              + ". Fix: finish that run with key '"
+              + began
+              + "' (lethe.pseudonymisation.key-id and its key), then change the key");
+    }
+  }
+
+  /** The identity of a run: its as-of date. */
   public static JobParameters parameters(LocalDate asOf) {
     return new JobParametersBuilder().addString(AS_OF, asOf.toString()).toJobParameters();
+  }
+
+  /** The run's parameters: its identity, and the key id it makes tokens with (not identifying). */
+  static JobParameters parameters(LocalDate asOf, String keyId) {
+    var builder = new JobParametersBuilder().addString(AS_OF, asOf.toString());
+    if (keyId != null) {
+      builder.addString(KEY_ID, keyId, false);
+    }
+    return builder.toJobParameters();
   }
 }

@@ -4,6 +4,9 @@ import dev.lethe.policy.Definitions;
 import dev.lethe.policy.PolicyCatalogue;
 import dev.lethe.policy.Problems;
 import dev.lethe.store.StoreRegistry;
+import dev.lethe.transform.HmacKey;
+import dev.lethe.transform.Keys;
+import dev.lethe.transform.Transform;
 
 /**
  * Reads policies and jobs and checks them against the stores' catalogs: nothing runs before
@@ -13,20 +16,46 @@ public class Validator {
 
   private final PolicyCatalogue catalogue;
   private final StoreRegistry stores;
+  private final Keys keys;
 
-  public Validator(PolicyCatalogue catalogue, StoreRegistry stores) {
+  public Validator(PolicyCatalogue catalogue, StoreRegistry stores, Keys keys) {
     this.catalogue = catalogue;
     this.stores = stores;
+    this.keys = keys;
   }
 
   /** Every problem, errors and warnings, without stopping at the first. */
   public Result validate() {
     var problems = new Problems();
     var definitions = catalogue.read(problems);
+    checkKey(definitions, problems);
     if (!problems.hasErrors()) {
       stores.check(definitions, problems);
     }
     return new Result(definitions, problems);
+  }
+
+  /** A policy that makes tokens needs a key; the key itself is checked when it is read. */
+  private void checkKey(Definitions definitions, Problems problems) {
+    for (var policy : definitions.policies().values()) {
+      for (var stage : policy.stages()) {
+        stage
+            .transforms()
+            .forEach(
+                (column, transform) -> {
+                  if (transform instanceof Transform.Hmac && keys.tokens().isEmpty()) {
+                    problems.error(
+                        policy.file(),
+                        policy.lines().getOrDefault("transform", stage.line()),
+                        "transform",
+                        "column '" + column + "': hmac needs a key, and none is configured",
+                        "set lethe.pseudonymisation.key-id, and the key in the environment variable "
+                            + HmacKey.VARIABLE
+                            + " or in a file named by lethe.pseudonymisation.key-file");
+                  }
+                });
+      }
+    }
   }
 
   /** The definitions when all is well; otherwise a bad-input error listing every problem. */

@@ -1,10 +1,13 @@
 package dev.lethe.store;
 
-/** What a run would do to one policy's rows: expired rows, and how each would fare. */
+/**
+ * What a run would do to the rows of one stage of a policy: the rows whose stage has come, how many
+ * it would change (delete or pseudonymise), and how many it would hold back and why.
+ */
 public record PlanCounts(
     long totalRows,
     long examined,
-    long wouldDelete,
+    long wouldChange,
     long heldByHolds,
     long heldByRestrictions,
     long referenced) {}

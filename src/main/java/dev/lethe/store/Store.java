@@ -1,6 +1,7 @@
 package dev.lethe.store;
 
 import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Problems;
 import java.util.List;
 
@@ -24,11 +25,11 @@ public interface Store extends AutoCloseable {
   List<Policy> executionOrder(List<Policy> policies);
 
   /**
-   * The work of one policy in one run.
+   * The work of one stage of one policy in one run.
    *
    * @param scope the moment the run treats as now, and the policies around this one
    */
-  RetentionTarget target(Policy policy, RetentionScope scope);
+  RetentionTarget target(PolicyStep step, RetentionScope scope);
 
   @Override
   void close();

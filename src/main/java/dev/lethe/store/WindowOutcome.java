@@ -5,13 +5,13 @@ import java.util.List;
 /**
  * What one window did: its upper position (empty when the window ran to the end of the table),
  * whether it was the last, and its counts. Rows examined are the expired rows in the window; each
- * of them was deleted or held back for one reason.
+ * of them was changed (deleted or pseudonymised) or held back for one reason.
  */
 public record WindowOutcome(
     List<String> upTo,
     boolean last,
     long examined,
-    long deleted,
+    long changed,
     long heldByHolds,
     long heldByRestrictions,
     long referenced) {}

@@ -18,13 +18,21 @@ public record LetheProperties(
     @DefaultValue("jobs") Path jobs,
     @DefaultValue("reports") Path reports,
     @DefaultValue("UTC") ZoneId timeZone,
-    @DefaultValue("100000") int chunkSize) {
+    @DefaultValue("100000") int chunkSize,
+    @DefaultValue Pseudonymisation pseudonymisation) {
 
   public LetheProperties {
     if (chunkSize < 1) {
       throw new IllegalArgumentException("lethe.chunk-size (rows per window) must be at least 1");
     }
   }
+
+  /**
+   * The id of the HMAC key that tokens are made with, and the file holding the key. Without a file,
+   * the key comes from the environment variable LETHE_HMAC_KEY: never from a policy, this file or
+   * the command line.
+   */
+  public record Pseudonymisation(String keyId, Path keyFile) {}
 
   /** A JDBC connection: url, user and password (secrets come from the environment). */
   public record DatabaseSettings(String url, String username, String password) {

@@ -95,7 +95,7 @@ class CommandLineTests extends LetheTests {
     assertThat(lethe("plan", job, "--as-of", "2026-01-01", "--config", config.toString())).isZero();
     assertThat(out.toString())
         .contains("dry-run", "events")
-        .containsPattern("events\\s+\\S+\\s+1000\\s+635\\s+635");
+        .containsPattern("events\\s+\\S+\\s+1000\\s+635\\s+delete\\s+635");
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
 
     assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();

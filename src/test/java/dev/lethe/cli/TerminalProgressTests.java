@@ -28,8 +28,8 @@ class TerminalProgressTests {
     assertThat(lines).hasSize(2);
     assertThat(lines[0])
         .endsWith(
-            "\rpolicy 1/2 page-views                  200,000 expired rows seen,      190,000"
-                + " deleted,    100,000 rows/s");
-    assertThat(lines[1]).contains("policy 2/2 payments").endsWith("50,000 rows/s");
+            "\rstep 1/2 page-views                          200,000 rows due,      190,000"
+                + " done,    100,000 rows/s");
+    assertThat(lines[1]).contains("step 2/2 payments").endsWith("50,000 rows/s");
   }
 }

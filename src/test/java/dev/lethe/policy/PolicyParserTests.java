@@ -49,7 +49,8 @@ class PolicyParserTests {
             dir.resolve("jobs"),
             dir.resolve("reports"),
             ZoneId.of("UTC"),
-            100));
+            100,
+            new LetheProperties.Pseudonymisation(null, null)));
   }
 
   @Test
@@ -58,7 +59,7 @@ class PolicyParserTests {
     var definitions = catalogue().read(new Problems());
     var policy = definitions.policy("page-views");
     assertThat(policy.key()).containsExactly("id");
-    assertThat(policy.retain().period().toTotalMonths()).isEqualTo(13);
+    assertThat(policy.stages().get(0).after().period().toTotalMonths()).isEqualTo(13);
     assertThat(policy.legalBasis()).isEqualTo(LegalBasis.LEGITIMATE_INTEREST);
   }
 

@@ -47,15 +47,27 @@ class PublishedSchemaTests {
   @Test
   void theSchemaRefusesWhatTheLoaderRefuses() throws IOException {
     var policy = schema("policy.schema.json");
-    var valid = Files.readString(Path.of("retention-policies", "page-views.yml"));
+    var valid = Files.readString(Path.of("retention-policies", "invoices.yml"));
+    var staged = Files.readString(Path.of("retention-policies", "page-views.yml"));
 
     assertThat(policy.validate(valid.replace("retain:", "retian:"), InputFormat.YAML)).isNotEmpty();
-    assertThat(policy.validate(valid.replace("P13M", "13 months"), InputFormat.YAML)).isNotEmpty();
+    assertThat(policy.validate(valid.replace("P7Y", "7 years"), InputFormat.YAML)).isNotEmpty();
+    assertThat(policy.validate(staged.replace("P13M", "13 months"), InputFormat.YAML)).isNotEmpty();
+    assertThat(policy.validate(staged.replace("ip-prefix ", "ip-prefx "), InputFormat.YAML))
+        .isNotEmpty();
+    assertThat(policy.validate(staged + "retain: P1Y\n", InputFormat.YAML)).isNotEmpty();
     assertThat(
             policy.validate(
-                valid.replace("web.page_view", "web.page_view; DROP TABLE x"), InputFormat.YAML))
+                valid.replace("action: delete", "action: pseudonymise\ntransform: {x: hmac}"),
+                InputFormat.YAML))
+        .as("pseudonymise without a marker")
         .isNotEmpty();
-    assertThat(policy.validate(valid.replace("legitimate-interest", "because"), InputFormat.YAML))
+    assertThat(
+            policy.validate(
+                valid.replace("billing.invoice", "billing.invoice; DROP TABLE x"),
+                InputFormat.YAML))
+        .isNotEmpty();
+    assertThat(policy.validate(valid.replace("legal-obligation", "because"), InputFormat.YAML))
         .isNotEmpty();
     assertThat(policy.validate(valid + "where:\n  - column: status\n", InputFormat.YAML))
         .isNotEmpty();

@@ -95,10 +95,10 @@ class PagilaTests extends LetheTests {
 
     // and the dry-run before it said exactly this
     for (var planned : plan.policies()) {
-      var done = outcome(report, planned.policy());
-      assertThat(planned.counts().wouldDelete()).as(planned.policy()).isEqualTo(done.deleted());
-      assertThat(planned.counts().referenced()).as(planned.policy()).isEqualTo(done.referenced());
-      assertThat(planned.counts().heldByHolds()).as(planned.policy()).isEqualTo(done.heldByHolds());
+      var done = outcome(report, planned.step());
+      assertThat(planned.counts().wouldChange()).as(planned.step()).isEqualTo(done.deleted());
+      assertThat(planned.counts().referenced()).as(planned.step()).isEqualTo(done.referenced());
+      assertThat(planned.counts().heldByHolds()).as(planned.step()).isEqualTo(done.heldByHolds());
     }
   }
 }

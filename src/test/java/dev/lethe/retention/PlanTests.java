@@ -56,20 +56,20 @@ class PlanTests extends LetheTests {
     assertThat(checksum(schema + ".event")).isEqualTo(eventsBefore);
     assertThat(checksum(schema + ".note")).isEqualTo(notesBefore);
     assertThat(plan.policies())
-        .extracting(Plan.PolicyPlan::policy)
+        .extracting(Plan.PolicyPlan::step)
         .containsExactly("notes", "events");
     var report = run(jobName("purge"));
     for (var planned : plan.policies()) {
-      var done = outcome(report, planned.policy());
+      var done = outcome(report, planned.step());
       var counts = planned.counts();
-      assertThat(done.examined()).as(planned.policy() + " expired").isEqualTo(counts.examined());
-      assertThat(done.deleted()).as(planned.policy() + " deleted").isEqualTo(counts.wouldDelete());
-      assertThat(done.heldByHolds()).as(planned.policy() + " held").isEqualTo(counts.heldByHolds());
+      assertThat(done.examined()).as(planned.step() + " expired").isEqualTo(counts.examined());
+      assertThat(done.deleted()).as(planned.step() + " deleted").isEqualTo(counts.wouldChange());
+      assertThat(done.heldByHolds()).as(planned.step() + " held").isEqualTo(counts.heldByHolds());
       assertThat(done.heldByRestrictions())
-          .as(planned.policy() + " restricted")
+          .as(planned.step() + " restricted")
           .isEqualTo(counts.heldByRestrictions());
       assertThat(done.referenced())
-          .as(planned.policy() + " referenced")
+          .as(planned.step() + " referenced")
           .isEqualTo(counts.referenced());
     }
     var events = outcome(report, "events");

@@ -32,6 +32,14 @@ public abstract class LetheTests {
   protected static final Path WORKSPACE = workspace();
   protected static final LocalDate AS_OF = LocalDate.of(2026, 1, 1);
   protected static final Sql APP = new Sql(TestDatabases.url("app"));
+
+  /**
+   * The tests' own HMAC key, written to a key file as operators would; its text must appear in no
+   * log line, report or exception message.
+   */
+  protected static final String TEST_KEY = "lethe-test-key-0123456789abcdef-do-not-use";
+
+  protected static final String TEST_KEY_ID = "test-2026";
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
   @Autowired protected RunService runs;
@@ -52,6 +60,8 @@ public abstract class LetheTests {
     registry.add("lethe.jobs", () -> WORKSPACE.resolve("jobs").toString());
     registry.add("lethe.reports", () -> WORKSPACE.resolve("reports").toString());
     registry.add("lethe.chunk-size", () -> "100");
+    registry.add("lethe.pseudonymisation.key-id", () -> TEST_KEY_ID);
+    registry.add("lethe.pseudonymisation.key-file", () -> keyFile().toString());
   }
 
   @BeforeEach
@@ -79,7 +89,7 @@ public abstract class LetheTests {
 
   protected RunReport.PolicyReport outcome(RunReport report, String policy) {
     return report.policies().stream()
-        .filter(p -> p.policy().equals(policy))
+        .filter(p -> p.step().equals(policy))
         .findFirst()
         .orElseThrow();
   }
@@ -122,6 +132,12 @@ public abstract class LetheTests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Path keyFile() {
+    var file = WORKSPACE.resolve("hmac.key");
+    write(file, TEST_KEY + "\n");
+    return file;
   }
 
   private static Path workspace() {

@@ -2,11 +2,13 @@ package dev.lethe.store.jdbc;
 
 import static dev.lethe.store.jdbc.TableAccess.T;
 
+import dev.lethe.policy.Policy;
 import dev.lethe.store.HeldBack;
 import dev.lethe.store.PlanCounts;
 import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.SparedSubjects;
 import dev.lethe.store.WindowOutcome;
+import dev.lethe.transform.Tokens;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,9 +26,18 @@ final class JdbcRetentionTarget implements RetentionTarget {
   private final Plans plans;
 
   JdbcRetentionTarget(
-      DataSource dataSource, Predicates self, List<Predicates> sameTable, Plans plans) {
+      DataSource dataSource,
+      Predicates self,
+      List<Predicates> sameTable,
+      Plans plans,
+      Optional<Tokens> tokens) {
     this.access = new TableAccess(dataSource, self, sameTable);
-    this.windows = new KeysetWindows(access);
+    this.windows =
+        new KeysetWindows(
+            access,
+            self.step().action() == Policy.Action.PSEUDONYMISE
+                ? Optional.of(new Pseudonymiser(access, self.now().getZone(), tokens))
+                : Optional.empty());
     this.expired = new ExpiredRows(access);
     this.plans = plans;
   }
@@ -90,7 +101,7 @@ final class JdbcRetentionTarget implements RetentionTarget {
             .wrap("SELECT count(*), ", " FROM " + access.table() + " " + T + " WHERE ")
             .then("", scope);
     var n = access.inConnection(c -> Statements.longs(c, sql));
-    long wouldDelete = n[0] - n[1] - n[2] - n[3];
-    return new PlanCounts(totalRows(), n[0], wouldDelete, n[1], n[2], n[3]);
+    long wouldChange = n[0] - n[1] - n[2] - n[3];
+    return new PlanCounts(totalRows(), n[0], wouldChange, n[1], n[2], n[3]);
   }
 }

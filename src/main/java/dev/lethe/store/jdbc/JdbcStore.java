@@ -2,6 +2,7 @@ package dev.lethe.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Problems;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.RetentionTarget;
@@ -102,17 +103,18 @@ public final class JdbcStore implements Store {
   }
 
   @Override
-  public RetentionTarget target(Policy policy, RetentionScope scope) {
-    var predicates = new HashMap<String, Predicates>();
+  public RetentionTarget target(PolicyStep step, RetentionScope scope) {
+    // other policies on the table only protect what they keep; any of their steps tells that
+    var policies = new HashMap<String, Predicates>();
     for (var p : scope.allPolicies()) {
-      if (p.store().equals(name)) {
-        predicates.put(p.name(), new Predicates(p, existing(p), scope.now()));
+      if (p.store().equals(name) && !p.steps().isEmpty()) {
+        policies.put(p.name(), predicates(p.steps().get(0), scope));
       }
     }
     var sameTable = new HashMap<String, List<Predicates>>();
-    for (var p : predicates.values()) {
+    for (var p : policies.values()) {
       var others = new ArrayList<Predicates>();
-      for (var q : predicates.values()) {
+      for (var q : policies.values()) {
         if (q != p && q.table().oid() == p.table().oid()) {
           others.add(q);
         }
@@ -120,15 +122,42 @@ public final class JdbcStore implements Store {
       sameTable.put(p.policy().name(), others);
     }
     var jobOrder = new ArrayList<Predicates>();
-    for (var p : scope.earlierInJob()) {
-      if (predicates.containsKey(p.name())) {
-        jobOrder.add(predicates.get(p.name()));
+    for (var earlier : scope.earlierInJob()) {
+      if (earlier.policy().store().equals(name)) {
+        jobOrder.add(predicates(earlier, scope));
       }
     }
-    var self = predicates.get(policy.name());
+    var self = predicates(step, scope);
     jobOrder.add(self);
     return new JdbcRetentionTarget(
-        dataSource(), self, sameTable.get(policy.name()), new Plans(jobOrder, sameTable));
+        dataSource(),
+        self,
+        sameTable.getOrDefault(step.policy().name(), List.of()),
+        new Plans(jobOrder, sameTable),
+        scope.tokens());
+  }
+
+  private Predicates predicates(PolicyStep step, RetentionScope scope) {
+    var policy = step.policy();
+    return new Predicates(
+        step, existing(policy), t -> related(policy, t).orElseThrow(), scope.now(), scope.tokens());
+  }
+
+  /**
+   * Another table a policy names in its clock or conditions: {@code schema.table}, or a table in
+   * the policy's own table's schema, or on the search path.
+   */
+  Optional<Table> related(Policy policy, String tableName) {
+    if (!tableName.contains(".")) {
+      var own = table(policy.table());
+      if (own.isPresent()) {
+        var sameSchema = table(own.get().schema() + "." + tableName);
+        if (sameSchema.isPresent()) {
+          return sameSchema;
+        }
+      }
+    }
+    return table(tableName);
   }
 
   @Override

@@ -20,9 +20,14 @@ import java.util.Optional;
 final class KeysetWindows {
 
   private final TableAccess access;
+  private final Optional<Pseudonymiser> pseudonymiser;
 
-  KeysetWindows(TableAccess access) {
+  /**
+   * @param pseudonymiser present where the step pseudonymises rather than deletes
+   */
+  KeysetWindows(TableAccess access, Optional<Pseudonymiser> pseudonymiser) {
     this.access = access;
+    this.pseudonymiser = pseudonymiser;
   }
 
   WindowOutcome purgeNext(
@@ -37,7 +42,13 @@ final class KeysetWindows {
         var bound = upperBound(connection, after, last, windowSize);
         boolean isLast = bound.isEmpty() || bound.equals(last);
         var upTo = bound.isPresent() ? bound : last;
-        var outcome = delete(connection, after, upTo, spared, isLast);
+        var outcome =
+            pseudonymiser.isPresent()
+                ? pseudonymiser
+                    .get()
+                    .transform(
+                        connection, window(after, upTo), spared, upTo.orElse(List.of()), isLast)
+                : delete(connection, after, upTo, spared, isLast);
         beforeCommit.check(outcome);
         connection.commit();
         return outcome;
@@ -47,7 +58,11 @@ final class KeysetWindows {
       }
     } catch (SQLException e) {
       throw new StoreException(
-          "purge of " + access.self().table().displayName() + " failed: " + StoreErrors.describe(e),
+          access.self().step().action().yamlName()
+              + " of "
+              + access.self().table().displayName()
+              + " failed: "
+              + StoreErrors.describe(e),
           e);
     }
   }

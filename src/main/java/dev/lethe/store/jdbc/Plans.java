@@ -28,7 +28,7 @@ final class Plans {
   private List<Predicates> before(Predicates policy) {
     var earlier = new ArrayList<Predicates>();
     for (var p : jobOrder) {
-      if (p.policy().name().equals(policy.policy().name())) {
+      if (p.step().name().equals(policy.step().name())) {
         return earlier;
       }
       earlier.add(p);
@@ -45,7 +45,7 @@ final class Plans {
     var parts = new ArrayList<Sql>();
     parts.add(policy.eligible(alias, others));
     for (var earlier : before(policy)) {
-      if (earlier.table().oid() == policy.table().oid()) {
+      if (earlier.table().oid() == policy.table().oid() && deletes(earlier)) {
         parts.add(goes(earlier, alias, depth, sparedFor).wrap("NOT (", ")"));
       }
     }
@@ -65,7 +65,7 @@ final class Plans {
           var childAlias = "c" + depth;
           var parts = new ArrayList<Sql>();
           for (var p : earlier) {
-            if (p.table().oid() == fk.childRootOid()) {
+            if (p.table().oid() == fk.childRootOid() && deletes(p)) {
               parts.add(goes(p, childAlias, depth + 1, sparedFor).wrap("(", ")"));
             }
           }
@@ -78,6 +78,10 @@ final class Plans {
           }
           return Optional.of(any);
         });
+  }
+
+  private static boolean deletes(Predicates step) {
+    return step.step().action() == dev.lethe.policy.Policy.Action.DELETE;
   }
 
   /** The row would be deleted by {@code policy} in this run. */

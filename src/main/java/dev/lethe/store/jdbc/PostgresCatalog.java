@@ -25,7 +25,15 @@ final class PostgresCatalog {
       SELECT array(SELECT a.attname FROM unnest(i.indkey) k JOIN pg_attribute a
                    ON a.attrelid = i.indrelid AND a.attnum = k)
       FROM pg_index i
-      WHERE i.indrelid = ? AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL""";
+      WHERE i.indrelid = ? AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+      ORDER BY i.indisprimary DESC, i.indexrelid""";
+
+  private static final String FOREIGN_KEY_COLUMNS =
+      """
+      SELECT DISTINCT a.attname
+      FROM pg_constraint con
+      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY(con.conkey)
+      WHERE con.contype = 'f' AND con.conrelid = ?""";
 
   private static final String REFERENCED_BY =
       """
@@ -83,7 +91,8 @@ final class PostgresCatalog {
             columns(connection, oid),
             uniqueKeys(connection, oid),
             referencedBy(connection, oid),
-            references(connection, oid)));
+            references(connection, oid),
+            foreignKeyColumns(connection, oid)));
   }
 
   private static LinkedHashMap<String, ColumnType> columns(Connection connection, long oid)
@@ -139,6 +148,21 @@ final class PostgresCatalog {
       }
     }
     return keys;
+  }
+
+  /** The columns of this table that refer to another table's row through a foreign key. */
+  private static java.util.Set<String> foreignKeyColumns(Connection connection, long oid)
+      throws SQLException {
+    var columns = new HashSet<String>();
+    try (var ps = connection.prepareStatement(FOREIGN_KEY_COLUMNS)) {
+      ps.setLong(1, oid);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+    }
+    return columns;
   }
 
   private static HashSet<Long> references(Connection connection, long oid) throws SQLException {

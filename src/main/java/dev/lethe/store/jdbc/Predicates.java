@@ -2,6 +2,9 @@ package dev.lethe.store.jdbc;
 
 import dev.lethe.policy.Condition;
 import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
+import dev.lethe.policy.Retention;
+import dev.lethe.transform.Tokens;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,48 +20,92 @@ import java.util.function.Function;
  */
 final class Predicates {
 
-  private final Policy policy;
+  private final PolicyStep step;
   private final Table table;
+  private final Function<String, Table> related;
   private final ZonedDateTime now;
+  private final Optional<Tokens> tokens;
 
-  Predicates(Policy policy, Table table, ZonedDateTime now) {
-    this.policy = policy;
+  /**
+   * @param related the other tables the policy's clock and conditions name, by the name written
+   * @param tokens the run's tokens, to spare held subjects whose key is already a token
+   */
+  Predicates(
+      PolicyStep step,
+      Table table,
+      Function<String, Table> related,
+      ZonedDateTime now,
+      Optional<Tokens> tokens) {
+    this.step = step;
     this.table = table;
+    this.related = related;
     this.now = now;
+    this.tokens = tokens;
   }
 
   Policy policy() {
-    return policy;
+    return step.policy();
+  }
+
+  PolicyStep step() {
+    return step;
   }
 
   Table table() {
     return table;
   }
 
-  private String col(String alias, String column) {
-    return alias + "." + Sql.quote(column);
+  ZonedDateTime now() {
+    return now;
   }
 
-  private String type(String column) {
-    return table.columns().get(column).sqlType();
+  private static String col(String alias, String column) {
+    return alias + "." + Sql.quote(column);
   }
 
   /** Rows the policy covers (its {@code where}), whatever their age. */
   Sql covers(String alias) {
     var parts = new ArrayList<Sql>();
-    for (var condition : policy.where()) {
+    for (var condition : policy().where()) {
       parts.add(condition(alias, condition));
     }
     return Sql.and(parts);
   }
 
   private Sql condition(String alias, Condition c) {
-    var column = col(alias, c.column());
-    var cast = "CAST(? AS " + type(c.column()) + ")";
+    if (!c.related()) {
+      return compare(col(alias, c.column()), table.columns().get(c.column()), c);
+    }
+    var other = related.apply(c.table());
+    var r = alias + "_w";
+    return compare(col(r, c.column()), other.columns().get(c.column()), c)
+        .wrap(relatedRow(other, r, alias, c.via()) + " AND ", ")");
+  }
+
+  /** {@code EXISTS (SELECT 1 FROM other r WHERE r.key = alias.via}, left open for more. */
+  private static String relatedRow(Table other, String r, String alias, String via) {
+    return "EXISTS (SELECT 1 FROM "
+        + other.qualified()
+        + " "
+        + r
+        + " WHERE "
+        + col(r, other.singleKey().orElseThrow())
+        + " = "
+        + col(alias, via);
+  }
+
+  private Sql compare(String column, ColumnType type, Condition c) {
+    var cast = "CAST(? AS " + type.sqlType() + ")";
     return switch (c.operator()) {
       case EQUALS -> Sql.of(column + " = " + cast, c.values().get(0));
       case BEFORE -> Sql.of(column + " < " + cast, c.values().get(0));
       case AFTER -> Sql.of(column + " > " + cast, c.values().get(0));
+      case NEWER_THAN ->
+          Sql.of(
+              column + " > " + cast, point(type, Retention.parse(c.values().get(0)).orElseThrow()));
+      case OLDER_THAN ->
+          Sql.of(
+              column + " < " + cast, point(type, Retention.parse(c.values().get(0)).orElseThrow()));
       case IS_NULL -> Sql.of(column + " IS NULL");
       case IS_NOT_NULL -> Sql.of(column + " IS NOT NULL");
       case IN ->
@@ -71,45 +118,100 @@ final class Predicates {
     };
   }
 
-  /** Rows whose time is up: a clock before the cutoff. A row without a clock never expires. */
-  Sql expired(String alias) {
-    var clock = table.columns().get(policy.clock());
-    var cutoff = policy.retain().cutoff(now);
-    String literal =
-        switch (clock.family()) {
-          case TIMESTAMPTZ -> cutoff.toOffsetDateTime().toString();
-          case TIMESTAMP -> cutoff.toLocalDateTime().toString();
-          // a day has expired only when the whole of it lies before the cutoff
-          default -> cutoff.toLocalDate().toString();
-        };
-    return Sql.of(col(alias, policy.clock()) + " < CAST(? AS " + clock.sqlType() + ")", literal);
-  }
-
-  /** Rows this policy must keep now: covered and not yet expired (or with no clock). */
-  Sql keeps(String alias) {
-    var notExpired = expired(alias).wrap("coalesce(NOT (", "), true)");
-    return covers(alias).wrap("coalesce((", ")").then(" AND ", notExpired).wrap("", ", false)");
+  /** The moment {@code ago} before now, written as a value of the column's type. */
+  private String point(ColumnType type, Retention ago) {
+    var cutoff = ago.cutoff(now);
+    return switch (type.family()) {
+      case TIMESTAMPTZ -> cutoff.toOffsetDateTime().toString();
+      case TIMESTAMP -> cutoff.toLocalDateTime().toString();
+      // a day has passed only when the whole of it lies before the cutoff
+      default -> cutoff.toLocalDate().toString();
+    };
   }
 
   /**
-   * Expired rows this policy may take: covered, expired, and not kept by another policy on the same
-   * table (keeping wins over deleting; so the longer retention wins).
+   * Rows whose stage has come: a clock before the cutoff. A row without a clock (null, or no
+   * related row) has not started to age.
+   */
+  Sql expired(String alias, Retention after) {
+    var clock = policy().clock();
+    if (!clock.related()) {
+      var type = table.columns().get(clock.column());
+      return Sql.of(
+          col(alias, clock.column()) + " < CAST(? AS " + type.sqlType() + ")", point(type, after));
+    }
+    var other = related.apply(clock.table());
+    var r = alias + "_c";
+    var type = other.columns().get(clock.column());
+    return Sql.of(
+        relatedRow(other, r, alias, clock.via())
+            + " AND "
+            + col(r, clock.column())
+            + " < CAST(? AS "
+            + type.sqlType()
+            + "))",
+        point(type, after));
+  }
+
+  /**
+   * Rows this policy must keep now: covered and not yet at its delete stage (or with no clock). A
+   * policy that never deletes sets no retention, and so protects no row from another's delete.
+   */
+  Sql keeps(String alias) {
+    var delete = policy().deleteStage();
+    if (delete.isEmpty()) {
+      return Sql.of("FALSE");
+    }
+    var covered = covers(alias).wrap("coalesce((", "), false)");
+    var notExpired = expired(alias, delete.get().after()).wrap("coalesce(NOT (", "), true)");
+    return covered.then(" AND ", notExpired);
+  }
+
+  /**
+   * Rows this step may act on now. A delete takes covered rows whose delete stage has come and that
+   * no other policy on the table still keeps (keeping wins over deleting; so the longer retention
+   * wins). A pseudonymise step takes covered rows whose stage has come and that it has not
+   * transformed before: its marker is still unset.
    */
   Sql eligible(String alias, List<Predicates> others) {
     var parts = new ArrayList<Sql>();
-    parts.add(expired(alias));
+    parts.add(expired(alias, step.stage().after()));
     parts.add(covers(alias));
-    for (var other : others) {
-      parts.add(other.keeps(alias).wrap("NOT (", ")"));
+    if (step.action() == Policy.Action.PSEUDONYMISE) {
+      parts.add(notYetTransformed(alias));
+    } else {
+      for (var other : others) {
+        parts.add(other.keeps(alias).wrap("NOT (", ")"));
+      }
     }
     return Sql.and(parts);
+  }
+
+  /** The marker says the row has not been transformed: unset, or false. */
+  Sql notYetTransformed(String alias) {
+    var marker = policy().marker();
+    var type = table.columns().get(marker);
+    return Sql.of(
+        col(alias, marker)
+            + (type.family() == ColumnType.Family.BOOLEAN ? " IS NOT TRUE" : " IS NULL"));
+  }
+
+  /** The value the marker gets: the run's now, or true. */
+  Sql markerValue() {
+    var type = table.columns().get(policy().marker());
+    return switch (type.family()) {
+      case BOOLEAN -> Sql.of("TRUE");
+      case TIMESTAMPTZ -> Sql.of("CAST(? AS timestamptz)", now.toOffsetDateTime().toString());
+      case TIMESTAMP -> Sql.of("CAST(? AS timestamp)", now.toLocalDateTime().toString());
+      default -> Sql.of("CAST(? AS date)", now.toLocalDate().toString());
+    };
   }
 
   /** The subject is one of {@code subjects} (false for rows without a subject). */
   Sql subjectIn(String alias, Set<String> subjects) {
     var array = subjectArray(subjects);
     return Sql.of(
-        col(alias, policy.subject()) + " = ANY(CAST(? AS " + array.elementType() + "[]))", array);
+        col(alias, policy().subject()) + " = ANY(CAST(? AS " + array.elementType() + "[]))", array);
   }
 
   /**
@@ -121,7 +223,7 @@ final class Predicates {
     var array = subjectArray(subjects);
     return Sql.of(
         "coalesce("
-            + col(alias, policy.subject())
+            + col(alias, policy().subject())
             + " <> ALL(CAST(? AS "
             + array.elementType()
             + "[])), true)",
@@ -133,24 +235,37 @@ final class Predicates {
    * under an integer column) matches no row, so it is left out rather than failing.
    */
   private Sql.ArrayParam subjectArray(Set<String> subjects) {
-    var family = table.columns().get(policy.subject()).family();
+    var family = table.columns().get(policy().subject()).family();
+    // Where a pseudonymise stage turned the subject column into tokens, the rows it transformed
+    // carry the token of the key: spare those too, or a later delete would take them.
+    var withTokens =
+        policy().tokenisesSubject() && tokens.isPresent() ? tokens.get() : (Tokens) null;
     return switch (family) {
-      case INTEGER ->
-          new Sql.ArrayParam(
-              "int8",
-              subjects.stream()
-                  .map(Predicates::parseLong)
-                  .flatMap(Optional::stream)
-                  .mapToLong(Long::longValue)
-                  .toArray());
-      case UUID ->
-          new Sql.ArrayParam(
-              "uuid",
-              subjects.stream()
-                  .map(Predicates::parseUuid)
-                  .flatMap(Optional::stream)
-                  .toArray(UUID[]::new));
-      default -> new Sql.ArrayParam("text", subjects.toArray(String[]::new));
+      case INTEGER, BIGINT -> {
+        var keys = subjects.stream().map(Predicates::parseLong).flatMap(Optional::stream);
+        if (withTokens != null) {
+          keys =
+              java.util.stream.Stream.concat(
+                  keys, subjects.stream().map(s -> withTokens.number(s.trim())));
+        }
+        yield new Sql.ArrayParam("int8", keys.mapToLong(Long::longValue).toArray());
+      }
+      case UUID -> {
+        var keys = subjects.stream().map(Predicates::parseUuid).flatMap(Optional::stream);
+        if (withTokens != null) {
+          keys =
+              java.util.stream.Stream.concat(
+                  keys, subjects.stream().map(s -> withTokens.uuid(s.trim())));
+        }
+        yield new Sql.ArrayParam("uuid", keys.toArray(UUID[]::new));
+      }
+      default -> {
+        var keys = subjects.stream();
+        if (withTokens != null) {
+          keys = java.util.stream.Stream.concat(keys, subjects.stream().map(withTokens::text));
+        }
+        yield new Sql.ArrayParam("text", keys.toArray(String[]::new));
+      }
     };
   }
 
@@ -176,10 +291,13 @@ final class Predicates {
    * which its row would be gone by then (a dry-run, where earlier steps have not yet deleted).
    */
   Sql referenced(String alias, int depth, Function<Table.ForeignKey, Optional<Sql>> childGoes) {
+    if (step.action() != Policy.Action.DELETE) {
+      return Sql.of("FALSE"); // a pseudonymised row stays, and its keys with it
+    }
     var parts = new ArrayList<Sql>();
     var child = "c" + depth;
     for (var fk : table.referencedBy()) {
-      if (fk.cascades() && policy.allowCascade()) {
+      if (fk.cascades() && policy().allowCascade()) {
         continue;
       }
       var join = new ArrayList<String>();

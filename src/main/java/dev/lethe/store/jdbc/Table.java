@@ -16,7 +16,8 @@ record Table(
     Map<String, ColumnType> columns,
     List<List<String>> uniqueKeys,
     List<ForeignKey> referencedBy,
-    Set<Long> references) {
+    Set<Long> references,
+    Set<String> foreignKeyColumns) {
 
   String qualified() {
     return Sql.quote(schema) + "." + Sql.quote(name);
@@ -31,6 +32,23 @@ record Table(
     boolean notNull =
         key.stream().allMatch(c -> columns.containsKey(c) && columns.get(c).notNull());
     return notNull && uniqueKeys.stream().anyMatch(u -> Set.copyOf(u).equals(Set.copyOf(key)));
+  }
+
+  /**
+   * The column another table's rows name this table's row by: its one-column primary key, else its
+   * first one-column unique key of a not-null column.
+   */
+  java.util.Optional<String> singleKey() {
+    return uniqueKeys.stream()
+        .filter(k -> k.size() == 1 && columns.get(k.get(0)).notNull())
+        .map(k -> k.get(0))
+        .findFirst();
+  }
+
+  /** Whether a foreign key, from this table or to it, holds the column. */
+  boolean inForeignKey(String column) {
+    return foreignKeyColumns.contains(column)
+        || referencedBy.stream().anyMatch(fk -> fk.parentColumns().contains(column));
   }
 
   /**

@@ -1,0 +1,192 @@
+package dev.lethe.policy;
+
+import dev.lethe.transform.Transform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads what a policy does as rows age: one stage written as {@code retain} and {@code action} (and
+ * {@code transform}), or several under {@code stages}, each with {@code after}.
+ */
+final class StageParser {
+
+  private static final List<String> STAGE_FIELDS = List.of("after", "action", "transform");
+
+  private StageParser() {}
+
+  static List<Stage> stages(YamlMap yaml) {
+    if (yaml.has("stages")) {
+      for (var single : List.of("retain", "action", "transform")) {
+        if (yaml.has(single)) {
+          yaml.problems()
+              .error(
+                  yaml.file(),
+                  yaml.lineOf(single),
+                  single,
+                  "a policy with stages has no '" + single + "' of its own",
+                  "move it into a stage, or write the policy without 'stages'");
+        }
+      }
+      return several(yaml);
+    }
+    var after = period(yaml, "retain", false);
+    var action = action(yaml);
+    var transforms = transforms(yaml, action);
+    if (after.isEmpty() || action.isEmpty()) {
+      return List.of();
+    }
+    return List.of(new Stage(after.get(), action.get(), transforms, yaml.lineOf("retain")));
+  }
+
+  private static List<Stage> several(YamlMap yaml) {
+    var stages = new ArrayList<Stage>();
+    var items = yaml.maps("stages");
+    if (items.isEmpty() && yaml.node("stages").isPresent()) {
+      yaml.problems()
+          .error(
+              yaml.file(), yaml.lineOf("stages"), "stages", "lists no stage", "add '- after: ...'");
+    }
+    for (var item : items) {
+      item.rejectUnknown(STAGE_FIELDS);
+      var after = period(item, "after", true);
+      var action = action(item);
+      var transforms = transforms(item, action);
+      if (after.isPresent() && action.isPresent()) {
+        stages.add(new Stage(after.get(), action.get(), transforms, item.line()));
+      }
+    }
+    checkOrder(yaml, stages);
+    return List.copyOf(stages);
+  }
+
+  /**
+   * Stages come in the order their time comes; a delete ends a row's life, so it is the last; and
+   * one pseudonymise stage transforms a row once (a second one would transform tokens again).
+   */
+  private static void checkOrder(YamlMap yaml, List<Stage> stages) {
+    for (int i = 1; i < stages.size(); i++) {
+      var previous = stages.get(i - 1);
+      var stage = stages.get(i);
+      if (!longer(stage.after(), previous.after())) {
+        yaml.problems()
+            .error(
+                yaml.file(),
+                stage.line(),
+                "after",
+                "'"
+                    + stage.after()
+                    + "' does not come after the stage before it ('"
+                    + previous.after()
+                    + "')",
+                "list stages from the earliest to the latest");
+      }
+      if (previous.action() == Policy.Action.DELETE) {
+        yaml.problems()
+            .error(
+                yaml.file(),
+                stage.line(),
+                "action",
+                "a stage after the delete stage would find no row",
+                "make delete the last stage");
+      }
+    }
+    long pseudonymising =
+        stages.stream().filter(s -> s.action() == Policy.Action.PSEUDONYMISE).count();
+    if (pseudonymising > 1) {
+      yaml.problems()
+          .error(
+              yaml.file(),
+              yaml.lineOf("stages"),
+              "stages",
+              "has " + pseudonymising + " pseudonymise stages; a policy pseudonymises a row once",
+              "put every transform in one stage, or write a second policy for the other columns");
+    }
+  }
+
+  /** Whether {@code a} keeps rows longer than {@code b}, for any "now". */
+  private static boolean longer(Retention a, Retention b) {
+    var now = java.time.ZonedDateTime.of(2000, 3, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC);
+    return a.cutoff(now).isBefore(b.cutoff(now));
+  }
+
+  private static Optional<Retention> period(YamlMap yaml, String field, boolean zeroAllowed) {
+    return yaml.string(field, true)
+        .flatMap(
+            text -> {
+              var retention =
+                  zeroAllowed ? Retention.parseAllowingZero(text) : Retention.parse(text);
+              if (retention.isEmpty()) {
+                yaml.problems()
+                    .error(
+                        yaml.file(),
+                        yaml.lineOf(field),
+                        field,
+                        "'"
+                            + text
+                            + "' is not a "
+                            + (zeroAllowed ? "" : "positive ")
+                            + "ISO-8601 period",
+                        "write it like P13M (13 months), P2Y (2 years), P30D or PT36H"
+                            + (zeroAllowed ? ", or P0D for as soon as the clock starts" : ""));
+              }
+              return retention;
+            });
+  }
+
+  private static Optional<Policy.Action> action(YamlMap yaml) {
+    return yaml.string("action", true)
+        .flatMap(
+            text -> {
+              for (var action : Policy.Action.values()) {
+                if (action.yamlName().equals(text)) {
+                  return Optional.of(action);
+                }
+              }
+              var fix =
+                  text.equals("pseudonymize")
+                          || text.equals("anonymise")
+                          || text.equals("anonymize")
+                      ? "did you mean 'pseudonymise'?"
+                      : "use 'delete' or 'pseudonymise'";
+              yaml.problems()
+                  .error(
+                      yaml.file(),
+                      yaml.lineOf("action"),
+                      "action",
+                      "unknown action '" + text + "'",
+                      fix);
+              return Optional.empty();
+            });
+  }
+
+  private static Map<String, Transform> transforms(YamlMap yaml, Optional<Policy.Action> action) {
+    if (action.isEmpty()) {
+      return Map.of();
+    }
+    if (action.get() == Policy.Action.DELETE) {
+      if (yaml.has("transform")) {
+        yaml.problems()
+            .error(
+                yaml.file(),
+                yaml.lineOf("transform"),
+                "transform",
+                "a delete stage transforms nothing",
+                "remove it, or make the action pseudonymise");
+      }
+      return Map.of();
+    }
+    if (!yaml.has("transform")) {
+      yaml.problems()
+          .error(
+              yaml.file(),
+              yaml.lineOf("action"),
+              "transform",
+              "is missing: pseudonymise must say what happens to which column",
+              "add 'transform: {email: hmac, ip_address: ip-prefix}'");
+      return Map.of();
+    }
+    return java.util.Collections.unmodifiableMap(TransformParser.transforms(yaml, "transform"));
+  }
+}

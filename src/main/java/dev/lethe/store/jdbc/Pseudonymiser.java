@@ -1,0 +1,221 @@
+package dev.lethe.store.jdbc;
+
+import static dev.lethe.store.jdbc.TableAccess.T;
+
+import dev.lethe.store.SparedSubjects;
+import dev.lethe.store.WindowOutcome;
+import dev.lethe.transform.Tokens;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Transforms one window of rows whose pseudonymise stage has come, and sets their marker in the
+ * same statement, so that no row is ever transformed without being marked, nor marked without being
+ * transformed (docs/decisions/0006).
+ *
+ * <p>Where the database can compute every transform, the window is one UPDATE. Where one needs
+ * Lethe (a token: the key never goes to the database), the window reads its rows' keys and old
+ * values once, computes the new values, and writes them back in one UPDATE joined to arrays of them
+ * ({@code unnest}): two statements per window, never one per row. That UPDATE changes a row only if
+ * the values it read are still there and the row is still unmarked: a row changed in between is
+ * left for the next run rather than given a token of a value it no longer holds.
+ */
+final class Pseudonymiser {
+
+  private final TableAccess access;
+  private final Map<String, ColumnTransforms.Way> ways = new LinkedHashMap<>();
+  private final Optional<Tokens> tokens;
+
+  Pseudonymiser(TableAccess access, ZoneId zone, Optional<Tokens> tokens) {
+    this.access = access;
+    this.tokens = tokens;
+    var table = access.self().table();
+    access
+        .self()
+        .step()
+        .stage()
+        .transforms()
+        .forEach(
+            (column, transform) ->
+                ways.put(
+                    column, ColumnTransforms.of(transform, table.columns().get(column), zone)));
+    ways.forEach(
+        (column, way) -> {
+          if (way instanceof ColumnTransforms.Unfit unfit) {
+            throw new IllegalStateException(unfit.message()); // validate refuses this first
+          }
+        });
+  }
+
+  private boolean allInSql() {
+    return ways.values().stream().allMatch(ColumnTransforms.InSql.class::isInstance);
+  }
+
+  WindowOutcome transform(
+      Connection connection, Sql window, SparedSubjects spared, List<String> reached, boolean last)
+      throws SQLException {
+    var self = access.self();
+    var rows =
+        Sql.and(
+            List.of(
+                window,
+                access.eligible(),
+                self.subjectNotIn(T, spared.held()),
+                self.subjectNotIn(T, spared.restricted())));
+    long changed = allInSql() ? inSql(connection, rows) : inLethe(connection, rows);
+    return new WindowOutcome(reached, last, changed, changed, 0, 0, 0);
+  }
+
+  private Sql sqlAssignments() {
+    var parts = new ArrayList<Sql>();
+    ways.forEach(
+        (column, way) -> {
+          if (way instanceof ColumnTransforms.InSql sql) {
+            parts.add(
+                sql.expression()
+                    .apply(T + "." + Sql.quote(column))
+                    .wrap(Sql.quote(column) + " = ", ""));
+          }
+        });
+    parts.add(
+        access.self().markerValue().wrap(Sql.quote(access.self().policy().marker()) + " = ", ""));
+    return join(parts, ", ");
+  }
+
+  private long inSql(Connection connection, Sql rows) throws SQLException {
+    var update =
+        sqlAssignments()
+            .wrap("UPDATE " + access.table() + " " + T + " SET ", " WHERE ")
+            .then("", rows);
+    try (var ps = Statements.prepare(connection, update)) {
+      return ps.executeLargeUpdate();
+    }
+  }
+
+  private long inLethe(Connection connection, Sql rows) throws SQLException {
+    var key = access.key();
+    var inLethe = new ArrayList<String>();
+    ways.forEach(
+        (column, way) -> {
+          if (way instanceof ColumnTransforms.InLethe) {
+            inLethe.add(column);
+          }
+        });
+    var select = new ArrayList<String>();
+    key.forEach(k -> select.add(T + "." + Sql.quote(k) + "::text"));
+    inLethe.forEach(c -> select.add(T + "." + Sql.quote(c) + "::text"));
+    var query =
+        rows.wrap(
+            "SELECT " + String.join(", ", select) + " FROM " + access.table() + " " + T + " WHERE ",
+            "");
+    var keys = new ArrayList<List<String>>();
+    var olds = new ArrayList<List<String>>();
+    key.forEach(k -> keys.add(new ArrayList<>()));
+    inLethe.forEach(c -> olds.add(new ArrayList<>()));
+    try (var ps = Statements.prepare(connection, query);
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        for (int i = 0; i < key.size(); i++) {
+          keys.get(i).add(rs.getString(i + 1));
+        }
+        for (int i = 0; i < inLethe.size(); i++) {
+          olds.get(i).add(rs.getString(key.size() + i + 1));
+        }
+      }
+    }
+    if (keys.get(0).isEmpty()) {
+      return 0;
+    }
+    var token = tokens.orElse(null);
+    var news = new ArrayList<List<String>>();
+    for (int i = 0; i < inLethe.size(); i++) {
+      var way = (ColumnTransforms.InLethe) ways.get(inLethe.get(i));
+      if (way.needsKey() && token == null) {
+        throw new IllegalStateException("no key for hmac"); // validate refuses this first
+      }
+      var values = new ArrayList<String>(olds.get(i).size());
+      for (var old : olds.get(i)) {
+        values.add(old == null ? null : way.function().apply(token, old));
+      }
+      news.add(values);
+    }
+    return write(connection, key, inLethe, keys, olds, news);
+  }
+
+  private long write(
+      Connection connection,
+      List<String> key,
+      List<String> columns,
+      List<List<String>> keys,
+      List<List<String>> olds,
+      List<List<String>> news)
+      throws SQLException {
+    var table = access.self().table();
+    var arrays = new ArrayList<Object>();
+    var names = new ArrayList<String>();
+    var match = new ArrayList<String>();
+    for (int i = 0; i < key.size(); i++) {
+      names.add("k" + i);
+      arrays.add(new Sql.ArrayParam("text", keys.get(i).toArray(String[]::new)));
+      match.add(
+          T
+              + "."
+              + Sql.quote(key.get(i))
+              + " = CAST(u.k"
+              + i
+              + " AS "
+              + table.columns().get(key.get(i)).sqlType()
+              + ")");
+    }
+    var assignments = new ArrayList<Sql>();
+    for (int i = 0; i < columns.size(); i++) {
+      var column = columns.get(i);
+      names.add("o" + i);
+      names.add("n" + i);
+      arrays.add(new Sql.ArrayParam("text", olds.get(i).toArray(String[]::new)));
+      arrays.add(new Sql.ArrayParam("text", news.get(i).toArray(String[]::new)));
+      match.add(T + "." + Sql.quote(column) + "::text IS NOT DISTINCT FROM u.o" + i);
+      assignments.add(
+          Sql.of(
+              Sql.quote(column)
+                  + " = CAST(u.n"
+                  + i
+                  + " AS "
+                  + table.columns().get(column).sqlType()
+                  + ")"));
+    }
+    assignments.add(sqlAssignments());
+    var unnest =
+        new Sql(
+            "unnest("
+                + String.join(", ", arrays.stream().map(a -> "CAST(? AS text[])").toList())
+                + ") AS u("
+                + String.join(", ", names)
+                + ")",
+            arrays);
+    var update =
+        join(assignments, ", ")
+            .wrap("UPDATE " + access.table() + " " + T + " SET ", " FROM ")
+            .then("", unnest)
+            .then(
+                " WHERE " + String.join(" AND ", match) + " AND ",
+                access.self().notYetTransformed(T));
+    try (var ps = Statements.prepare(connection, update)) {
+      return ps.executeLargeUpdate();
+    }
+  }
+
+  private static Sql join(List<Sql> parts, String separator) {
+    var result = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      result = result.then(separator, parts.get(i));
+    }
+    return result;
+  }
+}

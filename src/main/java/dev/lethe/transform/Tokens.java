@@ -1,0 +1,67 @@
+package dev.lethe.transform;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import javax.crypto.Mac;
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.HmacAlgorithms;
+import org.apache.commons.codec.digest.HmacUtils;
+
+/**
+ * Tokens under one key: HMAC-SHA256 of the value's text (UTF-8), shaped to the column. The same
+ * value gives the same token in every store and run under the key, so pseudonymised data still
+ * joins; without the key a token cannot be turned back. The text form is the lower-case hex of the
+ * whole HMAC, which is what PostgreSQL's {@code encode(hmac(value, key, 'sha256'), 'hex')} gives.
+ */
+public final class Tokens {
+
+  /** Characters of a text token. */
+  public static final int TEXT_LENGTH = 64;
+
+  private final HmacKey key;
+  // A Mac is not thread-safe and costs a provider lookup to make: one per thread, reused.
+  private final ThreadLocal<Mac> mac;
+
+  public Tokens(HmacKey key) {
+    this.key = key;
+    this.mac =
+        ThreadLocal.withInitial(
+            () -> HmacUtils.getInitializedMac(HmacAlgorithms.HMAC_SHA_256, key.secret()));
+  }
+
+  public String keyId() {
+    return key.id();
+  }
+
+  private byte[] hmac(String value) {
+    return mac.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A text token: 64 hex characters; null stays null. */
+  public String text(String value) {
+    return value == null ? null : Hex.encodeHexString(hmac(value));
+  }
+
+  /** A 63-bit number: the first eight bytes of the HMAC, never negative; null stays null. */
+  public Long number(String value) {
+    return value == null ? null : ByteBuffer.wrap(hmac(value)).getLong() & Long.MAX_VALUE;
+  }
+
+  /** A UUID made of the HMAC's first 16 bytes, marked version 8 (custom); null stays null. */
+  public UUID uuid(String value) {
+    if (value == null) {
+      return null;
+    }
+    var bytes = hmac(value);
+    bytes[6] = (byte) ((bytes[6] & 0x0f) | 0x80);
+    bytes[8] = (byte) ((bytes[8] & 0x3f) | 0x80);
+    var buffer = ByteBuffer.wrap(bytes);
+    return new UUID(buffer.getLong(), buffer.getLong());
+  }
+
+  @Override
+  public String toString() {
+    return "Tokens[" + key.id() + "]";
+  }
+}
