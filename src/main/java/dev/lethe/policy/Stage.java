@@ -9,7 +9,16 @@ import java.util.Map;
  * of the latest stage whose time has come.
  */
 public record Stage(
-    Retention after, Policy.Action action, Map<String, Transform> transforms, int line) {
+    Retention after,
+    Policy.Action action,
+    Map<String, Transform> transforms,
+    int line,
+    Map<String, Integer> transformLines) {
+
+  /** The line of a column's transform, for errors found against the catalog. */
+  public int lineOf(String column) {
+    return transformLines.getOrDefault(column, line);
+  }
 
   public String describe() {
     return action.yamlName() + " after " + after.text();

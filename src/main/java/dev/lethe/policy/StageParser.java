@@ -33,11 +33,13 @@ final class StageParser {
     }
     var after = period(yaml, "retain", false);
     var action = action(yaml);
-    var transforms = transforms(yaml, action);
+    var lines = new java.util.HashMap<String, Integer>();
+    var transforms = transforms(yaml, action, lines);
     if (after.isEmpty() || action.isEmpty()) {
       return List.of();
     }
-    return List.of(new Stage(after.get(), action.get(), transforms, yaml.lineOf("retain")));
+    return List.of(
+        new Stage(after.get(), action.get(), transforms, yaml.lineOf("retain"), Map.copyOf(lines)));
   }
 
   private static List<Stage> several(YamlMap yaml) {
@@ -52,9 +54,11 @@ final class StageParser {
       item.rejectUnknown(STAGE_FIELDS);
       var after = period(item, "after", true);
       var action = action(item);
-      var transforms = transforms(item, action);
+      var lines = new java.util.HashMap<String, Integer>();
+      var transforms = transforms(item, action, lines);
       if (after.isPresent() && action.isPresent()) {
-        stages.add(new Stage(after.get(), action.get(), transforms, item.line()));
+        stages.add(
+            new Stage(after.get(), action.get(), transforms, item.line(), Map.copyOf(lines)));
       }
     }
     checkOrder(yaml, stages);
@@ -161,7 +165,8 @@ final class StageParser {
             });
   }
 
-  private static Map<String, Transform> transforms(YamlMap yaml, Optional<Policy.Action> action) {
+  private static Map<String, Transform> transforms(
+      YamlMap yaml, Optional<Policy.Action> action, Map<String, Integer> lines) {
     if (action.isEmpty()) {
       return Map.of();
     }
@@ -187,6 +192,7 @@ final class StageParser {
               "add 'transform: {email: hmac, ip_address: ip-prefix}'");
       return Map.of();
     }
-    return java.util.Collections.unmodifiableMap(TransformParser.transforms(yaml, "transform"));
+    return java.util.Collections.unmodifiableMap(
+        TransformParser.transforms(yaml, "transform", lines));
   }
 }

@@ -20,7 +20,7 @@ final class TransformParser {
   private TransformParser() {}
 
   /** The transforms under {@code field} of {@code yaml}, in the order written. */
-  static Map<String, Transform> transforms(YamlMap yaml, String field) {
+  static Map<String, Transform> transforms(YamlMap yaml, String field, Map<String, Integer> lines) {
     var transforms = new LinkedHashMap<String, Transform>();
     var map = yaml.map(field);
     if (map.isEmpty()) {
@@ -40,6 +40,7 @@ final class TransformParser {
         .forEach(
             (column, node) -> {
               PolicyParser.checkIdentifier(map.get(), column, column);
+              lines.put(column, map.get().lineOf(column));
               one(map.get(), column, node).ifPresent(t -> transforms.put(column, t));
             });
     return transforms;

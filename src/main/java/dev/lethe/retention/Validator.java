@@ -46,7 +46,7 @@ public class Validator {
                   if (transform instanceof Transform.Hmac && keys.tokens().isEmpty()) {
                     problems.error(
                         policy.file(),
-                        policy.lines().getOrDefault("transform", stage.line()),
+                        stage.lineOf(column),
                         "transform",
                         "column '" + column + "': hmac needs a key, and none is configured",
                         "set lethe.pseudonymisation.key-id, and the key in the environment variable "

@@ -206,4 +206,38 @@ class CommandLineTests extends LetheTests {
     assertThat(lethe("--config", noControl.toString(), "validate")).isZero();
     assertThat(out.toString()).contains("ok: 1 policies, 1 jobs");
   }
+
+  @Test
+  void aTokenWithoutAKeyIsBadInputThatSaysWhereTheKeyGoes() throws IOException {
+    dev.lethe.support.Visits.create(APP, schema, "visit", 10);
+    policy(
+        "visits",
+        dev.lethe.support.Visits.policy(
+            "visits",
+            schema,
+            "visit",
+            "retain: P30D\naction: pseudonymise\ntransform: {email: hmac}"));
+
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("visits.yml:13: field 'transform': column 'email': hmac needs a key")
+        .contains("lethe.pseudonymisation.key-id", "LETHE_HMAC_KEY");
+
+    // a key id whose key is missing is bad configuration, named as such
+    Files.writeString(
+        config,
+        Files.readString(config)
+            + "  pseudonymisation:\n    key-id: k1\n    key-file: /no/such/key\n");
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("lethe.pseudonymisation.key-file: /no/such/key cannot be read");
+
+    // with its key, the policy validates
+    var key = WORKSPACE.resolve("cli-" + schema + ".key");
+    Files.writeString(key, TEST_KEY);
+    Files.writeString(config, Files.readString(config).replace("/no/such/key", key.toString()));
+    err.getBuffer().setLength(0);
+    assertThat(configured("validate")).as(err.toString()).isZero();
+    assertThat(out.toString() + err.toString()).doesNotContain(TEST_KEY);
+  }
 }

@@ -3,6 +3,7 @@ package dev.lethe.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.system.LetheProperties;
+import dev.lethe.transform.Transform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,5 +210,136 @@ class PolicyParserTests {
     assertThat(definitions.policiesOf(definitions.job("everything")))
         .extracting(Policy::name)
         .containsExactly("a-first", "b-second", "c-third");
+  }
+
+  private static String staged(String stages) {
+    return VALID.replace("retain: P13M\naction: delete\n", "marker: done_at\n" + stages);
+  }
+
+  @Test
+  void stagesAreReadInOrderWithTheirTransforms() throws IOException {
+    var yaml =
+        staged(
+            """
+            stages:
+              - after: P30D
+                action: pseudonymise
+                transform:
+                  ip_address: {ip-prefix: {v4: 16}}
+                  email: hmac
+                  full_name: null
+                  card: {keep-last: 4}
+              - after: P13M
+                action: delete
+            """);
+    assertThat(errorsOf(yaml)).isEmpty();
+
+    var policy = catalogue().read(new Problems()).policy("page-views");
+    assertThat(policy.steps())
+        .extracting(PolicyStep::name)
+        .containsExactly("page-views:delete", "page-views:pseudonymise");
+    assertThat(policy.pseudonymiseStage().orElseThrow().transforms())
+        .containsExactly(
+            Map.entry("ip_address", new Transform.IpPrefix(16, 48)),
+            Map.entry("email", new Transform.Hmac()),
+            Map.entry("full_name", new Transform.Nullify()),
+            Map.entry("card", new Transform.KeepLast(4)));
+    assertThat(policy.marker()).isEqualTo("done_at");
+  }
+
+  @Test
+  void stagesOutOfOrderOrAfterADeleteAreErrors() throws IOException {
+    var errors =
+        errorsOf(
+            staged(
+                """
+                stages:
+                  - after: P13M
+                    action: delete
+                  - after: P30D
+                    action: pseudonymise
+                    transform: {email: hmac}
+                """));
+
+    assertThat(errors)
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).contains("does not come after the stage before it"))
+        .anySatisfy(m -> assertThat(m).contains("a stage after the delete stage"));
+  }
+
+  @Test
+  void aPolicyPseudonymisesInOneStageAndNeedsAMarker() throws IOException {
+    var twice =
+        staged(
+            """
+            stages:
+              - after: P30D
+                action: pseudonymise
+                transform: {email: hmac}
+              - after: P60D
+                action: pseudonymise
+                transform: {email: hmac}
+            """);
+    assertThat(errorsOf(twice))
+        .extracting(Problem::message)
+        .anySatisfy(m -> assertThat(m).contains("has 2 pseudonymise stages"));
+
+    var noMarker =
+        VALID.replace("action: delete", "action: pseudonymise\ntransform: {email: hmac}");
+    assertThat(errorsOf(noMarker))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("marker");
+              assertThat(e.fix()).contains("ADD COLUMN");
+            });
+  }
+
+  @Test
+  void anUnknownTransformSuggestsTheNearestAndAMissingOneIsNamed() throws IOException {
+    var errors =
+        errorsOf(
+            VALID.replace(
+                "action: delete",
+                "action: pseudonymise\nmarker: done_at\ntransform:\n  ip: ip-prefx\n  age: {band: -3}"));
+
+    assertThat(errors)
+        .extracting(Problem::toString)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains(
+                        "p.yml:14", "unknown transform 'ip-prefx'", "did you mean 'ip-prefix'?"))
+        .anySatisfy(e -> assertThat(e).contains("p.yml:15", "field 'age'", "whole number from 1"));
+    assertThat(errorsOf(VALID.replace("action: delete", "action: pseudonymise\nmarker: done_at")))
+        .extracting(Problem::field)
+        .containsExactly("transform");
+  }
+
+  @Test
+  void retainAndStagesDoNotMix() throws IOException {
+    var errors = errorsOf(VALID + "stages:\n  - after: P1Y\n    action: delete\n");
+
+    assertThat(errors).extracting(Problem::field).contains("retain", "action");
+  }
+
+  @Test
+  void aRelatedClockAndConditionAreReadWithTheirVia() throws IOException {
+    var yaml =
+        VALID.replace(
+                "clock: viewed_at", "clock:\n  from: accounts.account.closed_at\n  via: account_id")
+            + "where:\n  - column: account.birth_date\n    via: account_id\n    newer-than: P18Y\n";
+    assertThat(errorsOf(yaml)).isEmpty();
+    var policy = catalogue().read(new Problems()).policy("page-views");
+    assertThat(policy.clock())
+        .isEqualTo(new PolicyClock("closed_at", "accounts.account", "account_id"));
+    assertThat(policy.where().get(0))
+        .extracting(Condition::table, Condition::column, Condition::via, Condition::operator)
+        .containsExactly("account", "birth_date", "account_id", Condition.Operator.NEWER_THAN);
+
+    var noVia = VALID + "where:\n  - column: account.birth_date\n    newer-than: P18Y\n";
+    assertThat(errorsOf(noVia)).extracting(Problem::field).containsExactly("via");
+    var notAPeriod = VALID + "where:\n  - column: viewed_at\n    older-than: 18 years\n";
+    assertThat(errorsOf(notAPeriod)).extracting(Problem::field).containsExactly("older-than");
   }
 }

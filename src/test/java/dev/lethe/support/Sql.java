@@ -55,4 +55,21 @@ public final class Sql {
       throw new IllegalStateException(e.getMessage() + " in: " + sql, e);
     }
   }
+
+  /** The first row's columns as text (empty when there is no row). */
+  public List<String> row(String sql) {
+    try (var c = connect();
+        var s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      var values = new ArrayList<String>();
+      if (rs.next()) {
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          values.add(rs.getString(i));
+        }
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage() + " in: " + sql, e);
+    }
+  }
 }

@@ -3,7 +3,6 @@ package dev.lethe.store.jdbc;
 import dev.lethe.policy.Condition;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Problems;
-import dev.lethe.policy.Stage;
 import dev.lethe.transform.Transform;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -278,7 +277,7 @@ final class PolicyChecks {
     for (var stage : policy.stages()) {
       for (var entry : stage.transforms().entrySet()) {
         var column = entry.getKey();
-        var line = transformLine(policy, stage);
+        var line = stage.lineOf(column);
         if (!table.columns().containsKey(column)) {
           problems.error(
               policy.file(),
@@ -313,12 +312,6 @@ final class PolicyChecks {
       }
     }
     return ok;
-  }
-
-  private static int transformLine(Policy policy, Stage stage) {
-    return policy.stages().size() == 1 && policy.lines().containsKey("transform")
-        ? policy.lineOf("transform")
-        : stage.line();
   }
 
   /** Why a column must not be transformed, or null when it may be. */

@@ -1,0 +1,332 @@
+package dev.lethe.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.Visits;
+import dev.lethe.transform.HmacKey;
+import dev.lethe.transform.Tokens;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+@ExtendWith(OutputCaptureExtension.class)
+class PseudonymiseTests extends LetheTests {
+
+  private Tokens tokens;
+  private String visits;
+
+  @BeforeEach
+  void visitsAndTheTestKey() throws IOException {
+    var keyFile = Files.createTempFile("key", ".txt");
+    Files.writeString(keyFile, TEST_KEY);
+    tokens = new Tokens(HmacKey.load(TEST_KEY_ID, keyFile, Map.of()).orElseThrow());
+    Files.delete(keyFile);
+    Visits.create(APP, schema, "visit", 200);
+    visits = schema + ".visit";
+  }
+
+  private String visitsJob(String stages) {
+    policy("visits", Visits.policy("visits", schema, "visit", stages));
+    var job = jobName("visits");
+    job(job, Events.job(job, "visits", ""));
+    return job;
+  }
+
+  private List<String> row(long id, String columns) {
+    return APP.row("SELECT " + columns + " FROM " + visits + " WHERE id = " + id);
+  }
+
+  @Test
+  void everyTransformFitsItsColumnAndOnlyRowsWhoseTimeHasComeChange() {
+    var job = visitsJob(Visits.EVERY_TRANSFORM);
+
+    var report = run(job);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    var visitsReport = outcome(report, "visits");
+    assertThat(visitsReport.pseudonymised()).isEqualTo(170);
+    assertThat(visitsReport.deleted()).isZero();
+    assertThat(report.keyId()).isEqualTo(TEST_KEY_ID);
+    // row 100 is 100 days old, past its 30 days; subject 0
+    assertThat(
+            row(
+                100,
+                "email, account_ref::text, external_id::text, ip::text, ip_text, user_agent,"
+                    + " birth_date::text, postal_code, card, latitude::text, age::text, age_text, note,"
+                    + " nickname, done_at::date::text"))
+        .containsExactly(
+            tokens.text("user0@example.org"),
+            Long.toString(tokens.number("1000")),
+            tokens.uuid(APP.text("SELECT md5('0')::uuid::text")).toString(),
+            "192.168.100.0/24",
+            "10.1.2.0",
+            "Firefox 128",
+            "1980-01-01",
+            "90****",
+            "************1111",
+            "51.050000",
+            "30",
+            "30-39",
+            "(removed)",
+            null,
+            AS_OF.toString());
+    // row 30 is 30 days old: untouched
+    assertThat(row(30, "email, ip::text, user_agent, note, nickname, done_at"))
+        .containsExactly(
+            "user10@example.org",
+            "192.168.30.31/32",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+            "secret note",
+            "nick",
+            null);
+  }
+
+  @Test
+  void theTokensAreWhatPgcryptosHmacGivesSoTheyJoinAcrossTablesAndStores() {
+    Visits.create(APP, schema, "signup", 200);
+    policy(
+        "visits",
+        Visits.policy(
+            "visits",
+            schema,
+            "visit",
+            "retain: P30D\naction: pseudonymise\ntransform: {email: hmac}"));
+    policy(
+        "signups",
+        Visits.policy(
+            "signups",
+            schema,
+            "signup",
+            "retain: P1D\naction: pseudonymise\ntransform: {email: hmac}"));
+    var job = jobName("both");
+    job(job, Events.job(job, "visits, signups", ""));
+
+    run(job);
+
+    APP.run("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+    // every visit transformed has a signup with the same token
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + visits
+                    + " v WHERE v.done_at IS NOT NULL AND EXISTS (SELECT 1 FROM "
+                    + schema
+                    + ".signup s WHERE s.email = v.email AND s.done_at IS NOT NULL)"))
+        .isEqualTo(170);
+    // and the token is PostgreSQL's own HMAC-SHA256 of the value under the same key
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + visits
+                    + " WHERE done_at IS NOT NULL AND email = encode(hmac('user' || subject_id ||"
+                    + " '@example.org', '"
+                    + TEST_KEY
+                    + "', 'sha256'), 'hex')"))
+        .isEqualTo(170);
+  }
+
+  @Test
+  void aSecondRunTransformsNoRowAgainAndTakesOnlyTheNewlyDue() {
+    var job = visitsJob(Visits.EVERY_TRANSFORM);
+    run(job);
+    var before =
+        APP.text(
+            "SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM " + visits + " t WHERE id > 30");
+
+    var next = runs.run(job, AS_OF.plusDays(1), "test", ProgressListener.SILENT).report();
+
+    assertThat(outcome(next, "visits").pseudonymised()).isEqualTo(1); // row 30 came of age
+    assertThat(
+            APP.text(
+                "SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM "
+                    + visits
+                    + " t WHERE id > 30"))
+        .as("rows transformed by the first run")
+        .isEqualTo(before);
+    assertThat(row(30, "email")).containsExactly(tokens.text("user10@example.org"));
+  }
+
+  @Test
+  void aRestartAfterAFailureGoesOnWithoutTransformingAnyRowTwice(CapturedOutput output)
+      throws IOException {
+    var job =
+        visitsJob("retain: P30D\naction: pseudonymise\ntransform: {email: hmac, ip: ip-prefix}");
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
+            + " BEGIN RAISE EXCEPTION 'storage failure'; END $$;"
+            + "CREATE TRIGGER refuse BEFORE UPDATE ON "
+            + visits
+            + " FOR EACH ROW WHEN (OLD.id = 150) EXECUTE FUNCTION "
+            + schema
+            + ".refuse()");
+
+    var failed = run(job);
+    assertThat(failed.status()).isEqualTo("FAILED");
+    assertThat(outcome(failed, "visits").error()).contains("storage failure");
+    long doneBefore = APP.count("SELECT count(*) FROM " + visits + " WHERE done_at IS NOT NULL");
+    assertThat(doneBefore)
+        .isEqualTo(outcome(failed, "visits").pseudonymised())
+        .isPositive()
+        .isLessThan(170);
+
+    APP.run("DROP TRIGGER refuse ON " + visits);
+    var restarted = run(job);
+
+    assertThat(restarted.status()).isEqualTo("COMPLETED");
+    assertThat(outcome(restarted, "visits").pseudonymised()).isEqualTo(170);
+    // a token of a token would not be the token of the subject's e-mail
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + visits
+                    + " WHERE done_at IS NOT NULL AND email = CASE subject_id "
+                    + caseOfTokens()
+                    + " END"))
+        .isEqualTo(170);
+    assertTheKeyIsNowhere(output);
+  }
+
+  @Test
+  void heldAndRestrictedRowsAreTransformedInTheFirstRunAfterRelease() {
+    var job = visitsJob("retain: P30D\naction: pseudonymise\ntransform: {email: hmac}");
+    var hold = holds.place("3", null, null, "LIT-1", "claim", "test");
+    restrictions.place("4", "accuracy contested", "test");
+
+    var first = run(job);
+
+    var report = outcome(first, "visits");
+    assertThat(report.heldByHolds())
+        .isEqualTo(
+            APP.count("SELECT count(*) FROM " + visits + " WHERE id > 30 AND subject_id = 3"));
+    assertThat(report.heldByRestrictions())
+        .isEqualTo(
+            APP.count("SELECT count(*) FROM " + visits + " WHERE id > 30 AND subject_id = 4"));
+    assertThat(report.pseudonymised() + report.heldByHolds() + report.heldByRestrictions())
+        .isEqualTo(170);
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + visits
+                    + " WHERE subject_id IN (3, 4) AND done_at IS NULL AND email LIKE '%@example.org'"))
+        .isEqualTo(20);
+
+    holds.release(hold.id(), "case closed", "test");
+    restrictions.lift("4", "test");
+    var next = runs.run(job, AS_OF.plusDays(1), "test", ProgressListener.SILENT).report();
+
+    assertThat(outcome(next, "visits").pseudonymised())
+        .isEqualTo(report.heldByHolds() + report.heldByRestrictions() + 1);
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + visits
+                    + " WHERE subject_id IN (3, 4) AND id > 29 AND email <> CASE subject_id "
+                    + caseOfTokens()
+                    + " END"))
+        .isZero();
+  }
+
+  @Test
+  void eachRowGetsTheLatestStageWhoseTimeHasComeAndThePlanSaysSoPerStage() {
+    var job =
+        visitsJob(
+            """
+            stages:
+              - after: P30D
+                action: pseudonymise
+                transform: {email: hmac}
+              - after: P150D
+                action: delete
+            """);
+    holds.place("5", null, null, "LIT-2", "claim", "test");
+
+    var plan = plans.plan(job, AS_OF);
+    var report = run(job);
+
+    assertThat(plan.policies())
+        .extracting(Plan.PolicyPlan::step)
+        .containsExactly("visits:delete", "visits:pseudonymise");
+    var deleted = outcome(report, "visits:delete");
+    var pseudonymised = outcome(report, "visits:pseudonymise");
+    assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(deleted.deleted());
+    assertThat(plan.policies().get(1).counts().wouldChange())
+        .isEqualTo(pseudonymised.pseudonymised());
+    // rows 151-200 are past their delete stage: gone, but for the held subject's (165 and 185),
+    // which stay whole: a held row is neither deleted nor transformed
+    assertThat(deleted.deleted()).isEqualTo(50 - 2);
+    assertThat(APP.count("SELECT count(*) FROM " + visits + " WHERE id > 150 AND done_at IS NULL"))
+        .isEqualTo(2);
+    // rows 31-150 were pseudonymised, but for the held subject's six
+    assertThat(pseudonymised.pseudonymised()).isEqualTo(120 - 6);
+    assertThat(
+            APP.count("SELECT count(*) FROM " + visits + " WHERE id <= 30 AND done_at IS NOT NULL"))
+        .isZero();
+  }
+
+  @Test
+  void aHoldStillKeepsRowsWhoseSubjectIsAlreadyAToken() {
+    var job =
+        visitsJob(
+            """
+            stages:
+              - after: P30D
+                action: pseudonymise
+                transform: {subject_id: hmac}
+              - after: P150D
+                action: delete
+            """);
+    run(job);
+    long tokenOf7 = tokens.number("7");
+    long rowsOf7 = APP.count("SELECT count(*) FROM " + visits + " WHERE subject_id = " + tokenOf7);
+    assertThat(rowsOf7).isEqualTo(6); // rows 47, 67, ..., 147
+
+    // a hold placed on subject 7 after its rows became tokens
+    holds.place("7", null, null, "LIT-3", "claim", "test");
+    var later = runs.run(job, AS_OF.plusDays(100), "test", ProgressListener.SILENT).report();
+
+    // rows 51-150 are now past 150 days, and only subject 7's stay
+    assertThat(APP.count("SELECT count(*) FROM " + visits + " WHERE subject_id = " + tokenOf7))
+        .isEqualTo(6);
+    assertThat(outcome(later, "visits:delete").heldByHolds()).isEqualTo(5);
+  }
+
+  private String caseOfTokens() {
+    var cases = new StringBuilder();
+    for (int s = 0; s < 20; s++) {
+      cases
+          .append(" WHEN ")
+          .append(s)
+          .append(" THEN '")
+          .append(tokens.text("user" + s + "@example.org"))
+          .append("'");
+    }
+    return cases.toString();
+  }
+
+  private void assertTheKeyIsNowhere(CapturedOutput output) throws IOException {
+    assertThat(output.getAll()).doesNotContain(TEST_KEY);
+    try (Stream<Path> reports = Files.list(WORKSPACE.resolve("reports"))) {
+      for (var report : reports.toList()) {
+        assertThat(Files.readString(report)).as(report.toString()).doesNotContain(TEST_KEY);
+      }
+    }
+    var stored =
+        control
+            .sql("SELECT string_agg(report::text, ' ') FROM lethe.run_report")
+            .query(String.class)
+            .single();
+    assertThat(stored).doesNotContain(TEST_KEY).contains(TEST_KEY_ID);
+  }
+}
