@@ -3,6 +3,8 @@
 -- restricted. Deterministic: fixed seeds, a fixed anchor. :rows is replaced before it runs.
 SET max_parallel_workers_per_gather = 0;
 SET work_mem = '512MB';
+-- pgcrypto's hmac() is the raw side of the pseudonymise case
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
 DROP TABLE IF EXISTS events, events_pristine, legal_holds, restrictions;
 SELECT setseed(0.4242);
 CREATE TABLE legal_holds AS
@@ -17,7 +19,10 @@ DELETE FROM restrictions r USING legal_holds h WHERE h.subject_id = r.subject_id
 ALTER TABLE restrictions ADD PRIMARY KEY (subject_id);
 SELECT setseed(0.17);
 CREATE TABLE events_pristine AS
-SELECT row_number() OVER (ORDER BY occurred_at)::bigint AS id, * FROM (
+SELECT row_number() OVER (ORDER BY occurred_at)::bigint AS id, *,
+       'user' || subject_id || '@example.org' AS email,
+       NULL::timestamptz AS pseudonymised_at
+FROM (
   SELECT 1 + floor(random() * (:rows / 2))::bigint AS subject_id,
          timestamptz '2026-11-01 00:00:00+00' - random() * interval '4 years' AS occurred_at,
          ('0.0.0.0'::inet + floor(random() * 4294967296)::bigint) AS ip,

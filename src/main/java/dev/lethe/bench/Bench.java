@@ -1,5 +1,6 @@
 package dev.lethe.bench;
 
+import dev.lethe.report.RunReport;
 import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.RunService;
 import java.io.PrintWriter;
@@ -11,33 +12,86 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Runs Lethe's purge and the raw SQL DELETE with the same predicate on identical copies of one
- * table, one after the other in the same process, and reports rows per second for each.
+ * Runs one of Lethe's jobs and the raw SQL statement that does the same to the same rows on
+ * identical copies of one table, one after the other in the same process, and reports rows per
+ * second for each.
  */
 public final class Bench {
 
   /** The as-of date of the bench's run: the anchor of its data, two years after the cutoff. */
   public static final LocalDate AS_OF = LocalDate.of(2026, 11, 1);
 
+  /** The bench's key: public, fit for nothing but generated data. */
+  public static final String KEY = "bench-key-everyone-knows-never-use-it-for-real-data";
+
+  public static final String KEY_ID = "bench-not-secret";
+
   private Bench() {}
+
+  /** What is measured: a job of Lethe's, and its raw SQL twin. */
+  public enum Case {
+    DELETE("bench", "bench/bench-events.yml", "bench/raw-delete.sql", "one DELETE", 0.9),
+    PSEUDONYMISE(
+        "bench-pseudonymise",
+        "bench/bench-pseudonymise.yml",
+        "bench/raw-pseudonymise.sql",
+        "one UPDATE, pgcrypto hmac()",
+        0.7);
+
+    private final String job;
+    private final String policy;
+    private final String rawScript;
+    private final String rawName;
+    private final double target;
+
+    Case(String job, String policy, String rawScript, String rawName, double target) {
+      this.job = job;
+      this.policy = policy;
+      this.rawScript = rawScript;
+      this.rawName = rawName;
+      this.target = target;
+    }
+
+    public String job() {
+      return job;
+    }
+
+    public String policyResource() {
+      return policy;
+    }
+
+    public String policyName() {
+      return policy.substring(policy.indexOf('/') + 1, policy.lastIndexOf('.'));
+    }
+
+    String verb() {
+      return this == DELETE ? "deleted" : "pseudonymised";
+    }
+
+    long done(RunReport report) {
+      return this == DELETE ? report.deleted() : report.pseudonymised();
+    }
+  }
 
   /** What was measured; the ratio is Lethe's rate over the raw statement's. */
   public record Figures(
+      Case what,
       long rows,
-      long expired,
-      long letheDeleted,
+      long due,
+      long letheRows,
       double letheSeconds,
       double jobSeconds,
-      long rawDeleted,
+      long rawRows,
       double rawSeconds,
-      long peakHeapMiB) {
+      long peakHeapMiB,
+      long tokensMatchingPgcrypto) {
 
     public double letheRate() {
-      return letheDeleted / letheSeconds;
+      return letheRows / letheSeconds;
     }
 
     public double rawRate() {
-      return rawDeleted / rawSeconds;
+      return rawRows / rawSeconds;
     }
 
     public double ratio() {
@@ -46,76 +100,112 @@ public final class Bench {
 
     /** The ratio of the Spring Batch job alone, without validation, launch and report. */
     public double jobRatio() {
-      return (letheDeleted / jobSeconds) / rawRate();
+      return (letheRows / jobSeconds) / rawRate();
+    }
+
+    /** Whether Lethe and the raw statement did the same, token for token. */
+    public boolean agree() {
+      return letheRows == rawRows
+          && (what != Case.PSEUDONYMISE || tokensMatchingPgcrypto == letheRows);
     }
   }
 
-  public static Figures measure(ApplicationContext context, BenchData data, PrintWriter out) {
+  public static Figures measure(
+      ApplicationContext context, BenchData data, Case what, PrintWriter out) {
     var control = context.getBean(JdbcClient.class);
     Flags.load(control, data.subjects("legal_holds"), data.subjects("restrictions"));
     long rows = data.count("SELECT count(*) FROM events_pristine");
-    long expired =
+    long due =
         data.count(
             "SELECT count(*) FROM events_pristine WHERE occurred_at < timestamptz '2024-11-01 00:00:00+00'");
 
-    out.println("restoring the table for Lethe ...");
+    out.printf(Locale.ROOT, "%s: restoring the table for Lethe ...%n", what.job());
     data.restore();
     resetPeakHeap();
     long start = System.nanoTime();
     var report =
         context
             .getBean(RunService.class)
-            .run("bench", AS_OF, "lethe bench", ProgressListener.SILENT)
+            .run(what.job(), AS_OF, "lethe bench", ProgressListener.SILENT)
             .report();
     double letheSeconds = (System.nanoTime() - start) / 1e9;
     if (!report.status().equals("COMPLETED")) {
       throw new IllegalStateException("the bench's run failed: " + report.exitMessage());
     }
     long peak = peakHeapMiB();
+    long matching =
+        what == Case.PSEUDONYMISE
+            ? data.count(
+                "SELECT count(*) FROM events WHERE pseudonymised_at IS NOT NULL AND email ="
+                    + " encode(hmac('user' || subject_id || '@example.org', '"
+                    + KEY
+                    + "', 'sha256'), 'hex')")
+            : 0;
 
-    out.println("restoring the table for the raw DELETE ...");
+    out.printf(Locale.ROOT, "%s: restoring the table for the raw statement ...%n", what.job());
     data.restore();
     start = System.nanoTime();
-    long rawDeleted = data.rawDelete();
+    long rawRows = data.raw(what.rawScript, KEY);
     double rawSeconds = (System.nanoTime() - start) / 1e9;
     double jobSeconds =
         java.time.Duration.between(report.startedAt(), report.endedAt()).toNanos() / 1e9;
     return new Figures(
-        rows, expired, report.deleted(), letheSeconds, jobSeconds, rawDeleted, rawSeconds, peak);
+        what,
+        rows,
+        due,
+        what.done(report),
+        letheSeconds,
+        jobSeconds,
+        rawRows,
+        rawSeconds,
+        peak,
+        matching);
   }
 
   public static String render(Figures f, int windowSize) {
-    return String.format(
-        Locale.ROOT,
-        """
+    var text =
+        String.format(
+            Locale.ROOT,
+            """
 
-        %,d rows, %,d past retention; 1%% of subjects held, 0.5%% restricted
-        %-34s %12s %10s %14s
-        %-34s %,12d %9.2fs %,14.0f
-        %-34s %,12d %9.2fs %,14.0f
-        ratio Lethe / raw SQL: %.2f   (target: at least 0.9)
-        of Lethe's time, the Batch job itself: %.2fs (ratio %.2f); the rest is validating
-        the policies against the catalog, launching the job and writing the report
-        peak heap during Lethe's run: %d MiB
-        """,
-        f.rows(),
-        f.expired(),
-        "",
-        "deleted",
-        "time",
-        "rows/s",
-        "Lethe (windows of " + windowSize + " rows)",
-        f.letheDeleted(),
-        f.letheSeconds(),
-        f.letheRate(),
-        "raw SQL (one DELETE)",
-        f.rawDeleted(),
-        f.rawSeconds(),
-        f.rawRate(),
-        f.ratio(),
-        f.jobSeconds(),
-        f.jobRatio(),
-        f.peakHeapMiB());
+            %s: %,d rows, %,d past the stage; 1%% of subjects held, 0.5%% restricted
+            %-34s %14s %10s %14s
+            %-34s %,14d %9.2fs %,14.0f
+            %-34s %,14d %9.2fs %,14.0f
+            ratio Lethe / raw SQL: %.2f   (target: at least %.1f)
+            of Lethe's time, the Batch job itself: %.2fs (ratio %.2f); the rest is validating
+            the policies against the catalog, launching the job and writing the report
+            peak heap during Lethe's run: %d MiB
+            """,
+            f.what().name().toLowerCase(Locale.ROOT),
+            f.rows(),
+            f.due(),
+            "",
+            f.what().verb(),
+            "time",
+            "rows/s",
+            "Lethe (windows of " + windowSize + " rows)",
+            f.letheRows(),
+            f.letheSeconds(),
+            f.letheRate(),
+            "raw SQL (" + f.what().rawName + ")",
+            f.rawRows(),
+            f.rawSeconds(),
+            f.rawRate(),
+            f.ratio(),
+            f.what().target,
+            f.jobSeconds(),
+            f.jobRatio(),
+            f.peakHeapMiB());
+    if (f.what() == Case.PSEUDONYMISE) {
+      text +=
+          String.format(
+              Locale.ROOT,
+              "tokens equal to pgcrypto's hmac() of the same value: %,d of %,d%n",
+              f.tokensMatchingPgcrypto(),
+              f.letheRows());
+    }
+    return text;
   }
 
   private static void resetPeakHeap() {

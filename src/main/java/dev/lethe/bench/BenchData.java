@@ -29,11 +29,14 @@ public final class BenchData {
     SqlScripts.run(url, "bench/restore.sql");
   }
 
-  /** Runs the raw DELETE: one statement with the same predicate as Lethe's purge. */
-  public long rawDelete() {
+  /**
+   * Runs a raw statement: one statement that does what Lethe's job does, to the same rows. {@code
+   * :key} in it becomes the bench's (public) key.
+   */
+  public long raw(String script, String key) {
     try (var c = DriverManager.getConnection(url);
         var s = c.createStatement()) {
-      return s.executeUpdate(SqlScripts.text("bench/raw-delete.sql"));
+      return s.executeUpdate(SqlScripts.text(script).replace(":key", "'" + key + "'"));
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

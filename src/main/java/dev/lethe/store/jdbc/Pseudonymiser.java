@@ -107,80 +107,116 @@ final class Pseudonymiser {
             inLethe.add(column);
           }
         });
-    var select = new ArrayList<String>();
-    key.forEach(k -> select.add(T + "." + Sql.quote(k) + "::text"));
-    inLethe.forEach(c -> select.add(T + "." + Sql.quote(c) + "::text"));
-    var query =
-        rows.wrap(
-            "SELECT " + String.join(", ", select) + " FROM " + access.table() + " " + T + " WHERE ",
-            "");
-    var keys = new ArrayList<List<String>>();
-    var olds = new ArrayList<List<String>>();
-    key.forEach(k -> keys.add(new ArrayList<>()));
-    inLethe.forEach(c -> olds.add(new ArrayList<>()));
-    try (var ps = Statements.prepare(connection, query);
-        var rs = ps.executeQuery()) {
-      while (rs.next()) {
-        for (int i = 0; i < key.size(); i++) {
-          keys.get(i).add(rs.getString(i + 1));
-        }
-        for (int i = 0; i < inLethe.size(); i++) {
-          olds.get(i).add(rs.getString(key.size() + i + 1));
-        }
-      }
-    }
-    if (keys.get(0).isEmpty()) {
+    var read = readWindow(connection, rows, key, inLethe);
+    if (read.versions().isEmpty()) {
       return 0;
     }
     var token = tokens.orElse(null);
-    var news = new ArrayList<List<String>>();
+    var news = new ArrayList<String[]>();
     for (int i = 0; i < inLethe.size(); i++) {
       var way = (ColumnTransforms.InLethe) ways.get(inLethe.get(i));
       if (way.needsKey() && token == null) {
         throw new IllegalStateException("no key for hmac"); // validate refuses this first
       }
-      var values = new ArrayList<String>(olds.get(i).size());
-      for (var old : olds.get(i)) {
-        values.add(old == null ? null : way.function().apply(token, old));
-      }
+      var olds = read.olds().get(i);
+      var values = new String[olds.size()];
+      // the database waits while Lethe computes: use every core for it
+      java.util.stream.IntStream.range(0, values.length)
+          .parallel()
+          .forEach(
+              r -> {
+                var old = olds.get(r);
+                values[r] = old == null ? null : way.function().apply(token, old);
+              });
       news.add(values);
     }
-    return write(connection, key, inLethe, keys, olds, news);
+    return write(connection, key, inLethe, read, news);
+  }
+
+  /** A window's rows as read: their keys, their versions, and the old values to transform. */
+  private record Window(List<Object> keys, List<String> versions, List<List<String>> olds) {}
+
+  /** Whether the key is one integer column, read and sent as a binary int8 array. */
+  private boolean integerKey() {
+    var key = access.key();
+    return key.size() == 1
+        && access.self().table().columns().get(key.get(0)).family().isWholeNumber();
+  }
+
+  private Window readWindow(Connection connection, Sql rows, List<String> key, List<String> columns)
+      throws SQLException {
+    var select = new ArrayList<String>();
+    key.forEach(k -> select.add(T + "." + Sql.quote(k) + (integerKey() ? "" : "::text")));
+    select.add(T + ".xmin::text");
+    columns.forEach(c -> select.add(T + "." + Sql.quote(c) + "::text"));
+    var query =
+        rows.wrap(
+            "SELECT " + String.join(", ", select) + " FROM " + access.table() + " " + T + " WHERE ",
+            "");
+    var keys = new ArrayList<Object>();
+    key.forEach(k -> keys.add(integerKey() ? new LongList() : new ArrayList<String>()));
+    var versions = new ArrayList<String>();
+    var olds = new ArrayList<List<String>>();
+    columns.forEach(c -> olds.add(new ArrayList<>()));
+    try (var ps = Statements.prepare(connection, query);
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        for (int i = 0; i < key.size(); i++) {
+          if (integerKey()) {
+            ((LongList) keys.get(i)).add(rs.getLong(i + 1));
+          } else {
+            @SuppressWarnings("unchecked")
+            var texts = (List<String>) keys.get(i);
+            texts.add(rs.getString(i + 1));
+          }
+        }
+        versions.add(rs.getString(key.size() + 1));
+        for (int i = 0; i < columns.size(); i++) {
+          olds.get(i).add(rs.getString(key.size() + 2 + i));
+        }
+      }
+    }
+    return new Window(keys, versions, olds);
   }
 
   private long write(
       Connection connection,
       List<String> key,
       List<String> columns,
-      List<List<String>> keys,
-      List<List<String>> olds,
-      List<List<String>> news)
+      Window read,
+      List<String[]> news)
       throws SQLException {
     var table = access.self().table();
     var arrays = new ArrayList<Object>();
+    var casts = new ArrayList<String>();
     var names = new ArrayList<String>();
     var match = new ArrayList<String>();
     for (int i = 0; i < key.size(); i++) {
       names.add("k" + i);
-      arrays.add(new Sql.ArrayParam("text", keys.get(i).toArray(String[]::new)));
-      match.add(
-          T
-              + "."
-              + Sql.quote(key.get(i))
-              + " = CAST(u.k"
-              + i
-              + " AS "
-              + table.columns().get(key.get(i)).sqlType()
-              + ")");
+      var column = T + "." + Sql.quote(key.get(i));
+      if (integerKey()) {
+        arrays.add(new Sql.ArrayParam("int8", ((LongList) read.keys().get(i)).toArray()));
+        casts.add("CAST(? AS int8[])");
+        match.add(column + " = u.k" + i);
+      } else {
+        @SuppressWarnings("unchecked")
+        var texts = (List<String>) read.keys().get(i);
+        arrays.add(new Sql.ArrayParam("text", texts.toArray(String[]::new)));
+        casts.add("CAST(? AS text[])");
+        match.add(
+            column + " = CAST(u.k" + i + " AS " + table.columns().get(key.get(i)).sqlType() + ")");
+      }
     }
+    names.add("v");
+    arrays.add(new Sql.ArrayParam("text", read.versions().toArray(String[]::new)));
+    casts.add("CAST(? AS text[])");
+    match.add(T + ".xmin = CAST(u.v AS xid)");
     var assignments = new ArrayList<Sql>();
     for (int i = 0; i < columns.size(); i++) {
       var column = columns.get(i);
-      names.add("o" + i);
       names.add("n" + i);
-      arrays.add(new Sql.ArrayParam("text", olds.get(i).toArray(String[]::new)));
-      arrays.add(new Sql.ArrayParam("text", news.get(i).toArray(String[]::new)));
-      match.add(T + "." + Sql.quote(column) + "::text IS NOT DISTINCT FROM u.o" + i);
+      arrays.add(new Sql.ArrayParam("text", news.get(i)));
+      casts.add("CAST(? AS text[])");
       assignments.add(
           Sql.of(
               Sql.quote(column)
@@ -193,11 +229,7 @@ final class Pseudonymiser {
     assignments.add(sqlAssignments());
     var unnest =
         new Sql(
-            "unnest("
-                + String.join(", ", arrays.stream().map(a -> "CAST(? AS text[])").toList())
-                + ") AS u("
-                + String.join(", ", names)
-                + ")",
+            "unnest(" + String.join(", ", casts) + ") AS u(" + String.join(", ", names) + ")",
             arrays);
     var update =
         join(assignments, ", ")
@@ -208,6 +240,23 @@ final class Pseudonymiser {
                 access.self().notYetTransformed(T));
     try (var ps = Statements.prepare(connection, update)) {
       return ps.executeLargeUpdate();
+    }
+  }
+
+  /** A growing array of longs, without a Long per row. */
+  private static final class LongList {
+    private long[] values = new long[1024];
+    private int size;
+
+    void add(long value) {
+      if (size == values.length) {
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = value;
+    }
+
+    long[] toArray() {
+      return java.util.Arrays.copyOf(values, size);
     }
   }
 
