@@ -240,4 +240,44 @@ class CommandLineTests extends LetheTests {
     assertThat(configured("validate")).as(err.toString()).isZero();
     assertThat(out.toString() + err.toString()).doesNotContain(TEST_KEY);
   }
+
+  @Test
+  void aFailedRunIsNotRestartedUnderAnotherKey() throws IOException {
+    dev.lethe.support.Visits.create(APP, schema, "visit", 200);
+    policy(
+        "visits",
+        dev.lethe.support.Visits.policy(
+            "visits",
+            schema,
+            "visit",
+            "retain: P30D\naction: pseudonymise\ntransform: {email: hmac}"));
+    var job = jobName("visits");
+    job(job, Events.job(job, "visits", ""));
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full';"
+            + " END $$; CREATE TRIGGER refuse BEFORE UPDATE ON "
+            + schema
+            + ".visit FOR EACH ROW WHEN (OLD.id = 150) EXECUTE FUNCTION "
+            + schema
+            + ".refuse()");
+    var key = WORKSPACE.resolve("rotate-" + schema + ".key");
+    Files.writeString(key, TEST_KEY);
+    var original = Files.readString(config);
+    Files.writeString(
+        config, original + "  pseudonymisation:\n    key-id: k1\n    key-file: " + key + "\n");
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.FAILED);
+    APP.run("DROP TRIGGER refuse ON " + schema + ".visit");
+
+    Files.writeString(
+        config, original + "  pseudonymisation:\n    key-id: k2\n    key-file: " + key + "\n");
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("began with key id 'k1'", "configured key id is 'k2'");
+
+    Files.writeString(
+        config, original + "  pseudonymisation:\n    key-id: k1\n    key-file: " + key + "\n");
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
+    assertThat(out.toString()).contains("COMPLETED", "pseudonymised: 170", "key k1");
+  }
 }

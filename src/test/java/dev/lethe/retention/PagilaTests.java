@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 class PagilaTests extends LetheTests {
 
   private static final Sql PAGILA = new Sql(TestDatabases.url("pagila"));
+
+  @org.springframework.beans.factory.annotation.Autowired Validator validator;
   private static final LocalDate JUNE_2022 = LocalDate.of(2022, 6, 1);
 
   @Test
@@ -100,5 +102,70 @@ class PagilaTests extends LetheTests {
       assertThat(planned.counts().referenced()).as(planned.step()).isEqualTo(done.referenced());
       assertThat(planned.counts().heldByHolds()).as(planned.step()).isEqualTo(done.heldByHolds());
     }
+  }
+
+  @Test
+  void pseudonymisesInactiveCustomersOnRealDataAndRefusesToTokeniseAForeignKey() throws Exception {
+    // given Pagila's customers, a marker column added as an operator would, and a hold on one of
+    // the 15 inactive customers
+    Pagila.load(PAGILA);
+    PAGILA.run("ALTER TABLE customer ADD COLUMN pseudonymised_at timestamptz");
+    long held = PAGILA.count("SELECT min(customer_id) FROM customer WHERE active = 0");
+    holds.place(Long.toString(held), null, null, "LIT-23", "late fees dispute", "test");
+    PAGILA.run("CREATE TABLE original AS SELECT customer_id, email, last_name FROM customer");
+    var customers =
+        """
+        policy: customers
+        category: account-data
+        legal-basis: contract
+        store: pagila
+        table: customer
+        key: customer_id
+        subject: customer_id
+        clock: create_date
+        marker: pseudonymised_at
+        retain: P30D
+        action: pseudonymise
+        transform:
+          email: hmac
+          last_name: {keep-first: 1}
+          %s
+        where:
+          - column: active
+            equals: 0
+        """;
+    policy("customers", customers.formatted(""));
+    var job = jobName("customers");
+    job(job, "job: " + job + "\npolicies: [customers]\n");
+
+    var report = runs.run(job, JUNE_2022, "test", ProgressListener.SILENT).report();
+
+    var outcome = outcome(report, "customers");
+    assertThat(outcome.pseudonymised()).isEqualTo(14);
+    assertThat(outcome.heldByHolds()).isEqualTo(1);
+    PAGILA.run("CREATE EXTENSION IF NOT EXISTS pgcrypto");
+    assertThat(
+            PAGILA.count(
+                "SELECT count(*) FROM customer c JOIN original o USING (customer_id)"
+                    + " WHERE c.active = 0 AND c.customer_id <> "
+                    + held
+                    + " AND c.email = encode(hmac(o.email, '"
+                    + TEST_KEY
+                    + "', 'sha256'), 'hex')"
+                    + " AND c.last_name = left(o.last_name, 1) || repeat('*', length(o.last_name) - 1)"))
+        .isEqualTo(14);
+    assertThat(
+            PAGILA.count(
+                "SELECT count(*) FROM customer c JOIN original o USING (customer_id)"
+                    + " WHERE c.email IS NOT DISTINCT FROM o.email AND c.pseudonymised_at IS NULL"))
+        .as("active customers and the held one, untouched")
+        .isEqualTo(PAGILA.count("SELECT count(*) FROM customer") - 14);
+
+    // Pagila's address_id references address: a token there would break the foreign key
+    policy("customers", customers.formatted("address_id: hmac"));
+    var errors = validator.validate().problems().errors();
+    assertThat(errors)
+        .singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("address_id", "foreign key"));
   }
 }
