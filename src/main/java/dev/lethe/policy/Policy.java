@@ -67,10 +67,10 @@ public record Policy(
     return List.copyOf(steps);
   }
 
-  /** Whether a stage turns the subject column into tokens. */
-  public boolean tokenisesSubject() {
+  /** Whether a stage turns {@code column} into tokens. */
+  public boolean tokenises(String column) {
     return pseudonymiseStage()
-        .map(s -> s.transforms().get(subject()) instanceof dev.lethe.transform.Transform.Hmac)
+        .map(s -> s.transforms().get(column) instanceof dev.lethe.transform.Transform.Hmac)
         .orElse(false);
   }
 }

@@ -328,6 +328,124 @@ class PseudonymiseTests extends LetheTests {
     assertThat(outcome(later, "visits:delete").heldByHolds()).isEqualTo(5);
   }
 
+  @Test
+  void aHoldKeepsTokenisedRowsFromAnotherPolicysDeleteToo() {
+    policy(
+        "visit-tokens",
+        Visits.policy(
+            "visit-tokens",
+            schema,
+            "visit",
+            "retain: P30D\naction: pseudonymise\ntransform: {subject_id: hmac}"));
+    policy(
+        "visits",
+        Visits.policy("visits", schema, "visit", "retain: P150D\naction: delete")
+            .replace("marker: done_at\n", ""));
+    var job = jobName("two");
+    job(job, Events.job(job, "visits, visit-tokens", ""));
+    run(job);
+    long tokenOf7 = tokens.number("7");
+    holds.place("7", null, null, "LIT-4", "claim", "test");
+
+    var later = runs.run(job, AS_OF.plusDays(100), "test", ProgressListener.SILENT).report();
+
+    assertThat(APP.count("SELECT count(*) FROM " + visits + " WHERE subject_id = " + tokenOf7))
+        .isEqualTo(6);
+    assertThat(outcome(later, "visits").heldByHolds()).isEqualTo(5);
+  }
+
+  @Test
+  void theOtherColumnTypesEachTransformAccepts() {
+    APP.run(
+        ("CREATE TABLE %1$s.kinds (id bigint PRIMARY KEY, seen_at timestamptz NOT NULL,"
+                + " subject_id bigint, at_tz timestamptz, at_local timestamp, net cidr, ip6 inet,"
+                + " ratio float8, amount numeric(10,2), code char(6), born date, done boolean);"
+                + " INSERT INTO %1$s.kinds VALUES (1, timestamptz '2025-01-01 00:00:00+00', 1,"
+                + " timestamptz '2025-03-31 23:30:00+00', timestamp '2025-03-17 13:45:00',"
+                + " cidr '10.20.30.0/24', inet '2001:db8:1234:5678::1', 3.14159, 1234.56, 'AB1234',"
+                + " date '1990-07-04', NULL)")
+            .formatted(schema));
+    policy(
+        "kinds",
+        """
+        policy: kinds
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %s.kinds
+        key: id
+        subject: subject_id
+        clock: seen_at
+        marker: done
+        retain: P30D
+        action: pseudonymise
+        transform:
+          at_tz: month
+          at_local: day
+          net: {ip-prefix: {v4: 16, v6: 32}}
+          ip6: ip-prefix
+          ratio: {round: 1}
+          amount: {band: 500}
+          code: {keep-last: 2}
+          born: {constant: 1900-01-01}
+        """
+            .formatted(schema));
+    var job = jobName("kinds");
+    job(job, Events.job(job, "kinds", ""));
+
+    run(job);
+
+    assertThat(
+            APP.row(
+                "SELECT at_tz::text, at_local::text, net::text, ip6::text, ratio::text,"
+                    + " amount::text, code, born::text, done::text FROM "
+                    + schema
+                    + ".kinds"))
+        .containsExactly(
+            // the month of a moment is the run's time zone's (UTC here)
+            "2025-03-01 00:00:00+00",
+            "2025-03-17 00:00:00",
+            "10.20.0.0/16",
+            "2001:db8:1234::/48",
+            "3.1",
+            "1000.00",
+            "****34",
+            "1900-01-01",
+            "true");
+  }
+
+  @Test
+  void tokensOfTheSameValueMatchAcrossStores() {
+    var pagila = new dev.lethe.support.Sql(dev.lethe.support.TestDatabases.url("pagila"));
+    pagila.run("CREATE SCHEMA IF NOT EXISTS " + schema);
+    pagila.run("DROP TABLE IF EXISTS " + schema + ".visit");
+    Visits.create(pagila, schema, "visit", 200);
+    policy(
+        "visits",
+        Visits.policy(
+            "visits",
+            schema,
+            "visit",
+            "retain: P30D\naction: pseudonymise\ntransform: {email: hmac}"));
+    policy(
+        "elsewhere",
+        Visits.policy(
+                "elsewhere",
+                schema,
+                "visit",
+                "retain: P30D\naction: pseudonymise\ntransform: {email: hmac}")
+            .replace("store: app", "store: pagila"));
+    var job = jobName("stores");
+    job(job, Events.job(job, "visits, elsewhere", ""));
+
+    run(job);
+
+    var here = APP.text("SELECT string_agg(email, ',' ORDER BY id) FROM " + visits);
+    var there = pagila.text("SELECT string_agg(email, ',' ORDER BY id) FROM " + schema + ".visit");
+    assertThat(here).isEqualTo(there).contains(tokens.text("user0@example.org"));
+    pagila.run("DROP SCHEMA " + schema + " CASCADE");
+  }
+
   private String caseOfTokens() {
     var cases = new StringBuilder();
     for (int s = 0; s < 20; s++) {

@@ -139,8 +139,22 @@ public final class JdbcStore implements Store {
 
   private Predicates predicates(PolicyStep step, RetentionScope scope) {
     var policy = step.policy();
+    var table = existing(policy);
+    // Rows whose subject column a policy on this table turned into tokens carry the subject's
+    // token: a hold on the subject must keep them too, under whichever policy deletes them.
+    boolean subjectMayBeToken =
+        scope.allPolicies().stream()
+            .anyMatch(
+                p ->
+                    p.store().equals(name)
+                        && p.tokenises(policy.subject())
+                        && table(p.table()).map(t -> t.oid() == table.oid()).orElse(false));
     return new Predicates(
-        step, existing(policy), t -> related(policy, t).orElseThrow(), scope.now(), scope.tokens());
+        step,
+        table,
+        t -> related(policy, t).orElseThrow(),
+        scope.now(),
+        subjectMayBeToken ? scope.tokens() : Optional.empty());
   }
 
   /**

@@ -24,23 +24,24 @@ final class Predicates {
   private final Table table;
   private final Function<String, Table> related;
   private final ZonedDateTime now;
-  private final Optional<Tokens> tokens;
+  private final Optional<Tokens> subjectTokens;
 
   /**
    * @param related the other tables the policy's clock and conditions name, by the name written
-   * @param tokens the run's tokens, to spare held subjects whose key is already a token
+   * @param subjectTokens the run's tokens where a policy on the table turns the subject column into
+   *     tokens: spared subjects are then spared under their tokens too
    */
   Predicates(
       PolicyStep step,
       Table table,
       Function<String, Table> related,
       ZonedDateTime now,
-      Optional<Tokens> tokens) {
+      Optional<Tokens> subjectTokens) {
     this.step = step;
     this.table = table;
     this.related = related;
     this.now = now;
-    this.tokens = tokens;
+    this.subjectTokens = subjectTokens;
   }
 
   Policy policy() {
@@ -238,8 +239,7 @@ final class Predicates {
     var family = table.columns().get(policy().subject()).family();
     // Where a pseudonymise stage turned the subject column into tokens, the rows it transformed
     // carry the token of the key: spare those too, or a later delete would take them.
-    var withTokens =
-        policy().tokenisesSubject() && tokens.isPresent() ? tokens.get() : (Tokens) null;
+    var withTokens = subjectTokens.orElse(null);
     return switch (family) {
       case INTEGER, BIGINT -> {
         var keys = subjects.stream().map(Predicates::parseLong).flatMap(Optional::stream);
