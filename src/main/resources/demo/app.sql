@@ -15,7 +15,9 @@ CREATE TABLE accounts.account (
     birth_date  date,
     phone       text,
     created_at  timestamptz NOT NULL,
-    closed_at   timestamptz
+    closed_at   timestamptz,
+    country     text        NOT NULL,
+    sector      text        NOT NULL
 );
 
 CREATE TABLE billing.payment (
@@ -85,7 +87,9 @@ SELECT g,
        CASE WHEN g % 97 = 0 THEN date '2009-06-01' + (g % 1500) ELSE date '1950-01-01' + floor(random() * 20000)::int END,
        '+32 4' || lpad((floor(random() * 100000000))::text, 8, '0'),
        timestamptz '2017-11-01 00:00:00+00' + random() * interval '3240 days',
-       NULL
+       NULL,
+       (ARRAY['BE','BE','BE','NL','NL','FR','DE','LU'])[1 + g % 8],
+       (ARRAY['retail','health','education','public','industry'])[1 + (g * 7) % 5]
 FROM generate_series(1, 3000) g;
 UPDATE accounts.account
 SET closed_at = created_at + (timestamptz '2026-11-01 00:00:00+00' - created_at) * random()

@@ -1,6 +1,7 @@
 package dev.lethe;
 
 import dev.lethe.hold.HoldService;
+import dev.lethe.hold.ObjectionService;
 import dev.lethe.hold.RestrictionService;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.report.ReportService;
@@ -10,14 +11,20 @@ import dev.lethe.retention.RunClock;
 import dev.lethe.retention.RunHistory;
 import dev.lethe.retention.RunLock;
 import dev.lethe.retention.RunService;
+import dev.lethe.statistics.GeometricNoise;
+import dev.lethe.statistics.StatisticsExport;
+import dev.lethe.statistics.StatisticsService;
 import dev.lethe.system.ControlDatabaseConfiguration;
+import java.security.SecureRandom;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /**
  * Everything a run needs on top of {@link CoreConfiguration}: the control database with its
- * migrations (Flyway), Spring Batch's job repository, holds, restrictions and reports.
+ * migrations (Flyway), Spring Batch's job repository, holds, restrictions, objections, statistics
+ * and reports.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
@@ -26,6 +33,9 @@ import org.springframework.context.annotation.Import;
   ControlDatabaseConfiguration.class,
   HoldService.class,
   RestrictionService.class,
+  ObjectionService.class,
+  StatisticsService.class,
+  StatisticsExport.class,
   SubjectFlags.class,
   ReportService.class,
   RetentionJobFactory.class,
@@ -35,4 +45,11 @@ import org.springframework.context.annotation.Import;
   RunHistory.class,
   PlanService.class
 })
-public class RuntimeConfiguration {}
+public class RuntimeConfiguration {
+
+  /** Noise for statistics: a strong source, never a seeded one, outside tests. */
+  @Bean
+  GeometricNoise geometricNoise() {
+    return new GeometricNoise(new SecureRandom());
+  }
+}

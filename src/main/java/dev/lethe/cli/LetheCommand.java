@@ -16,6 +16,8 @@ import picocli.CommandLine.Mixin;
       RunCommand.class,
       RunsCommand.class,
       ReportCommand.class,
+      StatsCommand.class,
+      ObjectCommand.class,
       HoldCommand.class,
       RestrictCommand.class,
       DemoCommand.class,

@@ -57,6 +57,11 @@ public class SubjectFlags {
     return new SparedSubjects(snapshot.version(), Set.copyOf(held), snapshot.restricted());
   }
 
+  /** The subjects whose processing is restricted now. */
+  public Set<String> restricted() {
+    return current().restricted();
+  }
+
   /**
    * Every subject {@code policy} spared at any time since {@code since}: holds and restrictions
    * active then or placed since. Counting what a run held back with this set counts a row kept by a

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The policies and jobs read from their folders, each by name, in a stable order. */
-public record Definitions(Map<String, Policy> policies, Map<String, JobDefinition> jobs) {
+/** The policies, jobs and statistics read from their folders, each by name, in a stable order. */
+public record Definitions(
+    Map<String, Policy> policies,
+    Map<String, JobDefinition> jobs,
+    Map<String, Statistic> statistics) {
 
   public Policy policy(String name) {
     var policy = policies.get(name);
@@ -25,8 +28,18 @@ public record Definitions(Map<String, Policy> policies, Map<String, JobDefinitio
     return job;
   }
 
+  /** The statistics a job computes, in its order. */
+  public List<Statistic> statisticsOf(JobDefinition job) {
+    var list = new ArrayList<Statistic>();
+    job.statistics().forEach(name -> list.add(statistics.get(name)));
+    return list;
+  }
+
   /** The policies a job names, in its order ({@code all}: every policy, by name). */
   public List<Policy> policiesOf(JobDefinition job) {
+    if (job.policies().isEmpty()) {
+      return List.of();
+    }
     if (job.policies().equals(List.of("all"))) {
       return List.copyOf(policies.values());
     }

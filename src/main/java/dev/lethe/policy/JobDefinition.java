@@ -6,16 +6,19 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * A named unit of work from {@code jobs/*.yml}: which policies it runs, in which order, and the
- * guards that stop a runaway delete.
+ * A named unit of work from {@code jobs/*.yml}: the statistics it computes first (so that every
+ * closed bucket is counted before its rows can go), then the policies it runs, in which order, and
+ * the guards that stop a runaway delete.
  */
 public record JobDefinition(
     String name,
     String description,
+    List<String> statistics,
     List<String> policies,
     Guards guards,
     Path file,
-    int policiesLine) {
+    int policiesLine,
+    int statisticsLine) {
 
   /**
    * The most rows, or the largest share of a table, a policy may delete in one run. Past either,

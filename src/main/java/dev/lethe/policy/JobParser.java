@@ -1,6 +1,5 @@
 package dev.lethe.policy;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -10,18 +9,15 @@ import java.util.regex.Pattern;
 /** Reads one job definition file against the job file's schema. */
 final class JobParser {
 
-  static final List<String> FIELDS = List.of("job", "description", "policies", "guards");
+  static final List<String> FIELDS =
+      List.of("job", "description", "statistics", "policies", "guards");
   private static final List<String> GUARD_FIELDS = List.of("max-rows", "max-share");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
   private JobParser() {}
 
-  static Optional<JobDefinition> parse(Path file, Problems problems) {
-    var root = PolicyParser.readMapping(file, problems);
-    if (root.isEmpty()) {
-      return Optional.empty();
-    }
-    var yaml = root.get();
+  static Optional<JobDefinition> parse(YamlMap yaml, Problems problems) {
+    var file = yaml.file();
     yaml.rejectUnknown(FIELDS);
     var name = yaml.string("job", true).orElse(null);
     if (name != null && !NAME.matcher(name).matches()) {
@@ -33,7 +29,8 @@ final class JobParser {
           "use lower-case letters, digits and dashes, such as 'nightly-retention'");
     }
     var description = yaml.string("description", false).orElse("");
-    var policies = yaml.names("policies", true);
+    var statistics = yaml.names("statistics", false);
+    var policies = yaml.names("policies", statistics.isEmpty());
     var guards = yaml.map("guards").map(JobParser::guards).orElse(JobDefinition.Guards.NONE);
     if (name == null) {
       return Optional.empty();
@@ -41,7 +38,15 @@ final class JobParser {
     // returned even when other fields are wrong, so that its policy names are checked too;
     // the errors recorded keep it from running
     return Optional.of(
-        new JobDefinition(name, description, policies, guards, file, yaml.lineOf("policies")));
+        new JobDefinition(
+            name,
+            description,
+            statistics,
+            policies,
+            guards,
+            file,
+            yaml.lineOf("policies"),
+            yaml.lineOf("statistics")));
   }
 
   private static JobDefinition.Guards guards(YamlMap yaml) {

@@ -30,12 +30,65 @@ public class PolicyCatalogue {
       PolicyParser.parse(file, problems).ifPresent(p -> addPolicy(policies, p, problems));
     }
     var jobs = new LinkedHashMap<String, JobDefinition>();
+    var statistics = new LinkedHashMap<String, Statistic>();
     for (var file : yamlFiles(properties.jobs(), "jobs", problems)) {
-      JobParser.parse(file, problems).ifPresent(j -> addJob(jobs, j, policies, problems));
+      var yaml = PolicyParser.readMapping(file, problems);
+      if (yaml.isEmpty()) {
+        continue;
+      }
+      if (StatisticParser.isStatistic(yaml.get())) {
+        StatisticParser.parse(yaml.get(), problems)
+            .ifPresent(s -> addStatistic(statistics, s, problems));
+      } else {
+        JobParser.parse(yaml.get(), problems).ifPresent(j -> addJob(jobs, j, policies, problems));
+      }
     }
+    jobs.values().forEach(job -> checkStatistics(job, statistics, problems));
     // in file-name order, which 'policies: all' follows
     return new Definitions(
-        Collections.unmodifiableMap(policies), Collections.unmodifiableMap(jobs));
+        Collections.unmodifiableMap(policies),
+        Collections.unmodifiableMap(jobs),
+        Collections.unmodifiableMap(statistics));
+  }
+
+  private static void addStatistic(
+      Map<String, Statistic> statistics, Statistic statistic, Problems problems) {
+    var earlier = statistics.get(statistic.name());
+    if (earlier != null) {
+      problems.error(
+          statistic.file(),
+          statistic.lineOf("statistic"),
+          "statistic",
+          "the name '" + statistic.name() + "' is already used by " + earlier.file(),
+          "give each statistic its own name");
+      return;
+    }
+    statistics.put(statistic.name(), statistic);
+  }
+
+  private static void checkStatistics(
+      JobDefinition job, Map<String, Statistic> statistics, Problems problems) {
+    var seen = new java.util.HashSet<String>();
+    for (var name : job.statistics()) {
+      if (!seen.add(name)) {
+        problems.error(
+            job.file(),
+            job.statisticsLine(),
+            "statistics",
+            "'" + name + "' is named twice",
+            "name each statistic once");
+      }
+      if (!statistics.containsKey(name)) {
+        problems.error(
+            job.file(),
+            job.statisticsLine(),
+            "statistics",
+            "no statistic named '" + name + "'",
+            Spelling.nearest(name, statistics.keySet())
+                .map(n -> "did you mean '" + n + "'?")
+                .orElse("name a statistic of the jobs folder: " + statistics.keySet()));
+      }
+    }
   }
 
   private static void addPolicy(Map<String, Policy> policies, Policy policy, Problems problems) {
@@ -66,7 +119,7 @@ public class PolicyCatalogue {
           "give each job its own name");
       return;
     }
-    if (!job.policies().equals(List.of("all"))) {
+    if (!job.policies().equals(List.of("all")) && !job.policies().isEmpty()) {
       var seen = new java.util.HashSet<String>();
       for (var name : job.policies()) {
         if (!seen.add(name)) {

@@ -27,6 +27,37 @@ public final class ReportText {
               report.startedBy(),
               pretty(Duration.between(report.startedAt(), report.endedAt()))));
     }
+    if (!report.statistics().isEmpty()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%n%-30s %-10s %8s %10s %11s %14s %9s %8s%n",
+              "statistic",
+              "status",
+              "buckets",
+              "published",
+              "suppressed",
+              "rows in those",
+              "withheld",
+              "ε/bucket"));
+      for (var s : report.statistics()) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "%-30s %-10s %8d %10d %11d %14d %9d %8.2f%n",
+                s.statistic(),
+                s.status(),
+                s.bucketsAdded(),
+                s.cellsPublished(),
+                s.cellsSuppressed(),
+                s.rowsSuppressed(),
+                s.totalsWithheld(),
+                s.bucketsAdded() == 0 ? 0 : s.epsilonSpent() / s.bucketsAdded()));
+        if (s.error() != null && !s.error().isBlank()) {
+          out.append("  ").append(s.error()).append(System.lineSeparator());
+        }
+      }
+    }
     out.append(
         String.format(
             Locale.ROOT,

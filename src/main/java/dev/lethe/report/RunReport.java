@@ -18,6 +18,7 @@ public record RunReport(
     Instant startedAt,
     Instant endedAt,
     String keyId,
+    List<StatisticReport> statistics,
     List<PolicyReport> policies) {
 
   public long deleted() {
@@ -27,6 +28,21 @@ public record RunReport(
   public long pseudonymised() {
     return policies.stream().mapToLong(PolicyReport::pseudonymised).sum();
   }
+
+  /**
+   * One statistic in a run: buckets added, cells published and suppressed (with the rows in those),
+   * totals withheld, and the privacy budget spent.
+   */
+  public record StatisticReport(
+      String statistic,
+      String status,
+      long bucketsAdded,
+      long cellsPublished,
+      long cellsSuppressed,
+      long rowsSuppressed,
+      long totalsWithheld,
+      double epsilonSpent,
+      String error) {}
 
   /**
    * One stage of one policy in a run: {@code examined} rows had reached the stage; each was deleted

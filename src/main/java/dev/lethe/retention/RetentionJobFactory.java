@@ -4,6 +4,9 @@ import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.JobDefinition;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
+import dev.lethe.policy.Statistic;
+import dev.lethe.statistics.StatisticTasklet;
+import dev.lethe.statistics.StatisticsService;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.LetheProperties;
@@ -33,8 +36,10 @@ public class RetentionJobFactory {
   private final SubjectFlags flags;
   private final LetheProperties properties;
   private final Clock clock;
+  private final StatisticsService statisticsService;
 
   public RetentionJobFactory(
+      StatisticsService statisticsService,
       JobRepository repository,
       PlatformTransactionManager transactions,
       StoreRegistry stores,
@@ -42,6 +47,7 @@ public class RetentionJobFactory {
       LetheProperties properties,
       Clock clock) {
     this.clock = clock;
+    this.statisticsService = statisticsService;
     this.repository = repository;
     this.transactions = transactions;
     this.stores = stores;
@@ -51,12 +57,23 @@ public class RetentionJobFactory {
 
   public Job build(
       JobDefinition definition,
+      List<Statistic> statistics,
       List<Policy> ordered,
       List<Policy> allPolicies,
       ZonedDateTime now,
       Optional<Tokens> tokens,
       ProgressListener progress) {
     SimpleJobBuilder job = null;
+    // statistics first: every closed bucket is counted before its rows can go
+    for (var statistic : statistics) {
+      var step =
+          new StepBuilder(StatisticTasklet.STEP_PREFIX + statistic.name(), repository)
+              .tasklet(new StatisticTasklet(statistic, statisticsService, now))
+              .transactionManager(transactions)
+              .build();
+      job =
+          job == null ? new JobBuilder(definition.name(), repository).start(step) : job.next(step);
+    }
     var steps = ordered.stream().flatMap(p -> p.steps().stream()).toList();
     var earlier = new ArrayList<PolicyStep>();
     for (var policyStep : steps) {

@@ -5,6 +5,7 @@ import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Stage;
 import dev.lethe.report.RunReport;
+import dev.lethe.statistics.StatisticTasklet;
 import dev.lethe.system.ExplainedFailure;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -30,9 +31,17 @@ class RunReports {
     var attempts = new ArrayList<>(repository.getJobExecutions(execution.getJobInstance()));
     attempts.sort(Comparator.comparingLong(JobExecution::getId));
     var policies = new ArrayList<RunReport.PolicyReport>();
+    var statistics = new ArrayList<RunReport.StatisticReport>();
     lastExecutionOfEachStep(execution, attempts).stream()
         .sorted(Comparator.comparing(StepExecution::getCreateTime))
-        .forEach(step -> policies.add(policyReport(step, definitions)));
+        .forEach(
+            step -> {
+              if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
+                statistics.add(statisticReport(step));
+              } else {
+                policies.add(policyReport(step, definitions));
+              }
+            });
     return new RunReport(
         execution.getId(),
         execution.getJobInstance().getJobName(),
@@ -45,6 +54,7 @@ class RunReports {
             ? null
             : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant(),
         execution.getJobParameters().getString(RunService.KEY_ID),
+        statistics,
         policies);
   }
 
@@ -66,6 +76,20 @@ class RunReports {
       }
     }
     return List.copyOf(steps.values());
+  }
+
+  private static RunReport.StatisticReport statisticReport(StepExecution step) {
+    var outcome = StatisticTasklet.read(step.getExecutionContext());
+    return new RunReport.StatisticReport(
+        step.getStepName().substring(StatisticTasklet.STEP_PREFIX.length()),
+        step.getStatus().name(),
+        outcome.bucketsAdded(),
+        outcome.cellsPublished(),
+        outcome.cellsSuppressed(),
+        outcome.rowsSuppressed(),
+        outcome.totalsWithheld(),
+        outcome.epsilonSpent(),
+        failure(step.getFailureExceptions()));
   }
 
   private static RunReport.PolicyReport policyReport(StepExecution step, Definitions definitions) {

@@ -97,6 +97,7 @@ public class RunService {
       var job =
           jobs.build(
               definition,
+              definitions.statisticsOf(definition),
               ordered,
               List.copyOf(definitions.policies().values()),
               clock.now(asOf),

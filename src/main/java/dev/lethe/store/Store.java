@@ -3,6 +3,7 @@ package dev.lethe.store;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Problems;
+import dev.lethe.policy.Statistic;
 import java.util.List;
 
 /**
@@ -17,6 +18,12 @@ public interface Store extends AutoCloseable {
 
   /** Checks the policies on this store against its catalog, recording every problem. */
   void check(List<Policy> policies, Problems problems);
+
+  /** Checks the statistics on this store against its catalog, recording every problem. */
+  void checkStatistics(List<Statistic> statistics, Problems problems);
+
+  /** A statistic's rows in this store; buckets start in {@code zone}. */
+  StatisticSource statistic(Statistic statistic, java.time.ZoneId zone);
 
   /**
    * The order in which policies on this store must run: a table that references another is cleaned

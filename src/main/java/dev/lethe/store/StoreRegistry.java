@@ -3,6 +3,7 @@ package dev.lethe.store;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Problems;
+import dev.lethe.policy.Statistic;
 import dev.lethe.store.jdbc.JdbcStore;
 import dev.lethe.system.BadInputException;
 import dev.lethe.system.LetheProperties;
@@ -68,6 +69,21 @@ public class StoreRegistry implements DisposableBean {
       byStore.computeIfAbsent(policy.store(), s -> new ArrayList<>()).add(policy);
     }
     byStore.forEach((store, policies) -> stores.get(store).check(policies, problems));
+    var statisticsByStore = new LinkedHashMap<String, List<Statistic>>();
+    for (var statistic : definitions.statistics().values()) {
+      if (!stores.containsKey(statistic.store())) {
+        problems.error(
+            statistic.file(),
+            statistic.lineOf("store"),
+            "store",
+            "no store named '" + statistic.store() + "' is configured",
+            "use one of " + stores.keySet() + " or configure lethe.stores." + statistic.store());
+        continue;
+      }
+      statisticsByStore.computeIfAbsent(statistic.store(), s -> new ArrayList<>()).add(statistic);
+    }
+    statisticsByStore.forEach(
+        (store, statistics) -> stores.get(store).checkStatistics(statistics, problems));
   }
 
   @Override

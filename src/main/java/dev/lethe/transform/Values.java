@@ -20,7 +20,7 @@ public final class Values {
   private static final Pattern IPV4 =
       Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
-  private static final Pattern VERSION = Pattern.compile("[/ ](\\d+)");
+  private static final Pattern VERSION = Pattern.compile("[/ ]([0-9]+)");
 
   /** Longest output of {@link #browserFamily}. */
   public static final int BROWSER_FAMILY_LENGTH = 24;

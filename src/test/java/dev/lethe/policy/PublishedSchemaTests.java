@@ -29,6 +29,7 @@ class PublishedSchemaTests {
   void theWorkedExampleFollowsThePublishedSchemas() throws IOException {
     var policy = schema("policy.schema.json");
     var job = schema("job.schema.json");
+    var statistic = schema("statistic.schema.json");
     try (var policies = yaml("retention-policies");
         var jobs = yaml("jobs")) {
       for (var file : policies.toList()) {
@@ -36,11 +37,17 @@ class PublishedSchemaTests {
             .as(file.toString())
             .isEmpty();
       }
+      int statistics = 0;
       for (var file : jobs.toList()) {
-        assertThat(job.validate(Files.readString(file), InputFormat.YAML))
+        var text = Files.readString(file);
+        // the jobs folder holds jobs and the statistics they compute
+        boolean isStatistic = text.lines().anyMatch(l -> l.startsWith("statistic:"));
+        statistics += isStatistic ? 1 : 0;
+        assertThat((isStatistic ? statistic : job).validate(text, InputFormat.YAML))
             .as(file.toString())
             .isEmpty();
       }
+      assertThat(statistics).isEqualTo(4);
     }
   }
 
@@ -70,6 +77,21 @@ class PublishedSchemaTests {
     assertThat(policy.validate(valid.replace("legal-obligation", "because"), InputFormat.YAML))
         .isNotEmpty();
     assertThat(policy.validate(valid + "where:\n  - column: status\n", InputFormat.YAML))
+        .isNotEmpty();
+  }
+
+  @Test
+  void theStatisticSchemaRefusesWhatTheLoaderRefuses() throws IOException {
+    var statistic = schema("statistic.schema.json");
+    var valid = Files.readString(Path.of("jobs", "monthly-payments.yml"));
+    assertThat(statistic.validate(valid, InputFormat.YAML)).isEmpty();
+    assertThat(statistic.validate(valid.replace("bucket: month", "bucket: year"), InputFormat.YAML))
+        .isNotEmpty();
+    assertThat(statistic.validate(valid.replace(", bounds: [0, 500]", ""), InputFormat.YAML))
+        .isNotEmpty();
+    assertThat(statistic.validate(valid.replace("minimum-subjects: 10", ""), InputFormat.YAML))
+        .isNotEmpty();
+    assertThat(statistic.validate(valid.replace("epsilon: 1.0", "epsilon: -1"), InputFormat.YAML))
         .isNotEmpty();
   }
 }

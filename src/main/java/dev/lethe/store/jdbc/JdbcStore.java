@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Problems;
+import dev.lethe.policy.Statistic;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.RetentionTarget;
+import dev.lethe.store.StatisticSource;
 import dev.lethe.store.Store;
 import dev.lethe.store.StoreException;
 import dev.lethe.system.LetheProperties.DatabaseSettings;
@@ -96,6 +98,46 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public void checkStatistics(List<Statistic> statistics, Problems problems) {
+    try (var connection = dataSource().getConnection()) {
+      new StatisticChecks(this, connection, problems).check(statistics);
+    } catch (SQLException e) {
+      for (var statistic : statistics) {
+        problems.error(
+            statistic.file(),
+            statistic.lineOf("store"),
+            "store",
+            "store '" + name + "' cannot be reached: " + e.getMessage(),
+            "check lethe.stores." + name + ".url, username and password, and that the server runs");
+      }
+    }
+  }
+
+  @Override
+  public StatisticSource statistic(Statistic statistic, java.time.ZoneId zone) {
+    var table =
+        table(statistic.table())
+            .orElseThrow(() -> new StoreException("table " + statistic.table() + " is gone", null));
+    var related = new java.util.LinkedHashMap<Statistic.Dimension, Table>();
+    for (var d : statistic.dimensions()) {
+      relatedTable(statistic, table, d).ifPresent(t -> related.put(d, t));
+    }
+    return new JdbcStatisticSource(
+        dataSource(), new StatisticQuery(statistic, table, related, zone));
+  }
+
+  /** The other table a dimension reads, where it reads one. */
+  Optional<Table> relatedTable(Statistic statistic, Table table, Statistic.Dimension d) {
+    if (d.via() == null) {
+      return Optional.empty();
+    }
+    if (d.table() != null) {
+      return related(statistic.table(), d.table());
+    }
+    return table.referencedThrough(d.via()).flatMap(this::table);
+  }
+
+  @Override
   public List<Policy> executionOrder(List<Policy> policies) {
     var byPolicy = new HashMap<String, Table>();
     policies.forEach(p -> byPolicy.put(p.name(), existing(p)));
@@ -162,8 +204,13 @@ public final class JdbcStore implements Store {
    * the policy's own table's schema, or on the search path.
    */
   Optional<Table> related(Policy policy, String tableName) {
+    return related(policy.table(), tableName);
+  }
+
+  /** Another table named from {@code ownTable}: schema-qualified, in its schema, or on the path. */
+  Optional<Table> related(String ownTable, String tableName) {
     if (!tableName.contains(".")) {
-      var own = table(policy.table());
+      var own = table(ownTable);
       if (own.isPresent()) {
         var sameSchema = table(own.get().schema() + "." + tableName);
         if (sameSchema.isPresent()) {

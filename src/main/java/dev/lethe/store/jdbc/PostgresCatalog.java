@@ -30,9 +30,12 @@ final class PostgresCatalog {
 
   private static final String FOREIGN_KEY_COLUMNS =
       """
-      SELECT DISTINCT a.attname
+      SELECT a.attname,
+             CASE WHEN cardinality(con.conkey) = 1 THEN pn.nspname || '.' || pc.relname END
       FROM pg_constraint con
       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY(con.conkey)
+      JOIN pg_class pc ON pc.oid = con.confrelid
+      JOIN pg_namespace pn ON pn.oid = pc.relnamespace
       WHERE con.contype = 'f' AND con.conrelid = ?""";
 
   private static final String REFERENCED_BY =
@@ -150,15 +153,20 @@ final class PostgresCatalog {
     return keys;
   }
 
-  /** The columns of this table that refer to another table's row through a foreign key. */
-  private static java.util.Set<String> foreignKeyColumns(Connection connection, long oid)
+  /**
+   * The columns of this table that refer to another table's row through a foreign key, each with
+   * the table it refers to (schema.table) where the key is of that one column, else "".
+   */
+  private static java.util.Map<String, String> foreignKeyColumns(Connection connection, long oid)
       throws SQLException {
-    var columns = new HashSet<String>();
+    var columns = new java.util.HashMap<String, String>();
     try (var ps = connection.prepareStatement(FOREIGN_KEY_COLUMNS)) {
       ps.setLong(1, oid);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
-          columns.add(rs.getString(1));
+          var parent = rs.getString(2);
+          columns.merge(
+              rs.getString(1), parent == null ? "" : parent, (a, b) -> a.isEmpty() ? b : a);
         }
       }
     }

@@ -96,6 +96,13 @@ final class Predicates {
   }
 
   private Sql compare(String column, ColumnType type, Condition c) {
+    return compare(column, type, c, now);
+  }
+
+  /**
+   * One condition on a column expression of the given type; periods count back from {@code now}.
+   */
+  static Sql compare(String column, ColumnType type, Condition c, ZonedDateTime now) {
     var cast = "CAST(? AS " + type.sqlType() + ")";
     return switch (c.operator()) {
       case EQUALS -> Sql.of(column + " = " + cast, c.values().get(0));
@@ -103,10 +110,12 @@ final class Predicates {
       case AFTER -> Sql.of(column + " > " + cast, c.values().get(0));
       case NEWER_THAN ->
           Sql.of(
-              column + " > " + cast, point(type, Retention.parse(c.values().get(0)).orElseThrow()));
+              column + " > " + cast,
+              point(type, Retention.parse(c.values().get(0)).orElseThrow(), now));
       case OLDER_THAN ->
           Sql.of(
-              column + " < " + cast, point(type, Retention.parse(c.values().get(0)).orElseThrow()));
+              column + " < " + cast,
+              point(type, Retention.parse(c.values().get(0)).orElseThrow(), now));
       case IS_NULL -> Sql.of(column + " IS NULL");
       case IS_NOT_NULL -> Sql.of(column + " IS NOT NULL");
       case IN ->
@@ -121,6 +130,10 @@ final class Predicates {
 
   /** The moment {@code ago} before now, written as a value of the column's type. */
   private String point(ColumnType type, Retention ago) {
+    return point(type, ago, now);
+  }
+
+  static String point(ColumnType type, Retention ago, ZonedDateTime now) {
     var cutoff = ago.cutoff(now);
     return switch (type.family()) {
       case TIMESTAMPTZ -> cutoff.toOffsetDateTime().toString();
@@ -236,7 +249,15 @@ final class Predicates {
    * under an integer column) matches no row, so it is left out rather than failing.
    */
   private Sql.ArrayParam subjectArray(Set<String> subjects) {
-    var family = table.columns().get(policy().subject()).family();
+    return subjectArray(table.columns().get(policy().subject()).family(), subjects, subjectTokens);
+  }
+
+  /**
+   * Subject keys as an array of a subject column's kind, with their tokens where the column may
+   * hold tokens. A key that cannot be of that kind matches no row, so it is left out.
+   */
+  static Sql.ArrayParam subjectArray(
+      ColumnType.Family family, Set<String> subjects, Optional<Tokens> subjectTokens) {
     // Where a pseudonymise stage turned the subject column into tokens, the rows it transformed
     // carry the token of the key: spare those too, or a later delete would take them.
     var withTokens = subjectTokens.orElse(null);

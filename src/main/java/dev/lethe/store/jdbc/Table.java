@@ -17,7 +17,7 @@ record Table(
     List<List<String>> uniqueKeys,
     List<ForeignKey> referencedBy,
     Set<Long> references,
-    Set<String> foreignKeyColumns) {
+    Map<String, String> foreignKeyColumns) {
 
   String qualified() {
     return Sql.quote(schema) + "." + Sql.quote(name);
@@ -45,9 +45,14 @@ record Table(
         .findFirst();
   }
 
+  /** The table (schema.table) a one-column foreign key on {@code column} refers to. */
+  java.util.Optional<String> referencedThrough(String column) {
+    return java.util.Optional.ofNullable(foreignKeyColumns.get(column)).filter(t -> !t.isEmpty());
+  }
+
   /** Whether a foreign key, from this table or to it, holds the column. */
   boolean inForeignKey(String column) {
-    return foreignKeyColumns.contains(column)
+    return foreignKeyColumns.containsKey(column)
         || referencedBy.stream().anyMatch(fk -> fk.parentColumns().contains(column));
   }
 

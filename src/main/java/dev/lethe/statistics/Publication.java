@@ -1,0 +1,166 @@
+package dev.lethe.statistics;
+
+import dev.lethe.policy.Statistic;
+import dev.lethe.store.StatisticSource.Aggregate;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What of one bucket may be published. A cell with fewer distinct subjects than the minimum is
+ * suppressed. So that no suppressed cell can be had by subtracting published cells from the
+ * bucket's total, the suppressed cells are published together as one "other" cell when that cell
+ * meets the minimum, and the total is withheld when it does not.
+ *
+ * <p>With noise, every published number gets two-sided geometric noise; the bucket's budget is
+ * split evenly between the measures (with the distinct-subject count that decides suppression among
+ * them), once for the cells and once for the total. A subject counts at most once per cell (the
+ * store bounds contributions), so counts change by at most 1 per subject and a sum by at most the
+ * larger of its bounds. Suppression is decided on the noisy subject count.
+ */
+final class Publication {
+
+  /** A published cell: kind (cell, other or total), dimensions, measures in definition order. */
+  record Cell(String kind, List<String> dimensions, List<BigDecimal> measures) {}
+
+  /** The bucket as published, with what was held back. */
+  record Bucket(
+      List<Cell> cells,
+      int suppressedCells,
+      long suppressedRows,
+      boolean totalWithheld,
+      double epsilonSpent) {}
+
+  private final Statistic statistic;
+  private final Optional<GeometricNoise> noise;
+
+  Publication(Statistic statistic, Optional<GeometricNoise> noise) {
+    this.statistic = statistic;
+    this.noise = noise;
+  }
+
+  /** A bucket's cells decided, before the union of its suppressed cells is known. */
+  record Draft(
+      List<Cell> cells, List<List<String>> suppressed, long suppressedRows, Aggregate total) {
+
+    boolean needsUnion() {
+      return total != null && !suppressed.isEmpty();
+    }
+  }
+
+  /** Decides which of a bucket's cells are published and which suppressed. */
+  Draft draft(List<Aggregate> aggregates) {
+    var cells = new ArrayList<Cell>();
+    var suppressed = new ArrayList<List<String>>();
+    long suppressedRows = 0;
+    Aggregate total = null;
+    for (var aggregate : aggregates) {
+      if (aggregate.isTotal()) {
+        total = statistic.dimensions().isEmpty() ? null : aggregate;
+        continue;
+      }
+      var measures = noisy(aggregate, cellEpsilon());
+      if (subjects(aggregate, measures) < statistic.minimumSubjects()) {
+        suppressed.add(aggregate.dimensions());
+        suppressedRows += aggregate.rows();
+      } else {
+        cells.add(new Cell("cell", aggregate.dimensions(), measures.published()));
+      }
+    }
+    return new Draft(cells, suppressed, suppressedRows, total);
+  }
+
+  /**
+   * The bucket as published: its cells, and its total where no suppressed cell can be had from it
+   * (none was suppressed, or they together, as "other", meet the minimum).
+   *
+   * @param other the measures of the union of the draft's suppressed cells, when it has any
+   */
+  Bucket finish(Draft draft, Aggregate other) {
+    var cells = new ArrayList<>(draft.cells());
+    boolean withheld = false;
+    if (draft.total() != null) {
+      if (draft.suppressed().isEmpty()) {
+        cells.add(new Cell("total", List.of(), noisy(draft.total(), totalEpsilon()).published()));
+      } else if (other == null) {
+        withheld = true; // nothing to publish the suppressed cells as: keep the total back too
+      } else {
+        var otherMeasures = noisy(other, cellEpsilon());
+        if (subjects(other, otherMeasures) >= statistic.minimumSubjects()) {
+          cells.add(new Cell("other", List.of(), otherMeasures.published()));
+          cells.add(new Cell("total", List.of(), noisy(draft.total(), totalEpsilon()).published()));
+        } else {
+          withheld = true;
+        }
+      }
+    }
+    return new Bucket(
+        cells,
+        draft.suppressed().size(),
+        draft.suppressedRows(),
+        withheld,
+        statistic.epsilon().orElse(0.0));
+  }
+
+  /** The queries one bucket's budget is split between: each measure, and the subject count. */
+  private int queries() {
+    int measures = statistic.measures().size();
+    boolean subjectsMeasured =
+        statistic.measures().stream()
+            .anyMatch(m -> m.kind() == Statistic.Measure.Kind.DISTINCT_SUBJECTS);
+    return subjectsMeasured ? measures : measures + 1;
+  }
+
+  private double cellEpsilon() {
+    double epsilon = statistic.epsilon().orElse(0.0);
+    int levels = statistic.dimensions().isEmpty() ? 1 : 2; // cells, and the total
+    return epsilon / (queries() * levels);
+  }
+
+  private double totalEpsilon() {
+    return cellEpsilon();
+  }
+
+  private record Measured(long subjects, List<BigDecimal> published) {}
+
+  private long subjects(Aggregate aggregate, Measured measured) {
+    return noise.isPresent() ? measured.subjects() : aggregate.subjects();
+  }
+
+  private Measured noisy(Aggregate aggregate, double epsilon) {
+    long subjects = aggregate.subjects() + sample(epsilon, 1);
+    var values = new ArrayList<BigDecimal>();
+    int sum = 0;
+    for (var measure : statistic.measures()) {
+      switch (measure.kind()) {
+        case ROWS -> values.add(count(aggregate.rows() + sample(epsilon, 1)));
+        case DISTINCT_SUBJECTS -> values.add(count(subjects));
+        case SUM -> {
+          var value = aggregate.sums().get(sum++);
+          if (noise.isEmpty()) {
+            values.add(value);
+          } else {
+            double sensitivity =
+                Math.ceil(Math.max(Math.abs(measure.lower()), Math.abs(measure.upper())));
+            values.add(
+                value
+                    .setScale(0, RoundingMode.HALF_EVEN)
+                    .add(BigDecimal.valueOf(sample(epsilon, Math.max(sensitivity, 1)))));
+          }
+        }
+      }
+    }
+    return new Measured(Math.max(subjects, 0), List.copyOf(values));
+  }
+
+  private long sample(double epsilon, double sensitivity) {
+    return noise.map(n -> n.sample(epsilon, sensitivity)).orElse(0L);
+  }
+
+  /** A count is never published below zero: the noise may take it there, the truth never is. */
+  private static BigDecimal count(long value) {
+    return BigDecimal.valueOf(Math.max(value, 0));
+  }
+}

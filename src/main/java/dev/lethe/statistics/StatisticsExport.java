@@ -1,0 +1,157 @@
+package dev.lethe.statistics;
+
+import dev.lethe.policy.Statistic;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What analysts read: the statistics and their stored series, and a series exported as CSV or JSON.
+ * Only published cells are stored, so only published cells can be exported.
+ */
+public class StatisticsExport {
+
+  private final JdbcClient jdbc;
+
+  public StatisticsExport(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  /** A statistic's current series: its buckets stored so far. */
+  public record Series(
+      String statistic,
+      String bucket,
+      String definition,
+      long buckets,
+      LocalDate first,
+      LocalDate last,
+      long earlierSeries) {}
+
+  public Series series(Statistic statistic) {
+    var definition = StatisticsService.definition(statistic);
+    var row =
+        jdbc.sql(
+                "SELECT count(*), min(bucket), max(bucket) FROM lethe.statistic_bucket"
+                    + " WHERE statistic = ? AND definition = ?")
+            .params(statistic.name(), definition)
+            .query(
+                (rs, n) ->
+                    new Object[] {
+                      rs.getLong(1),
+                      rs.getObject(2, LocalDate.class),
+                      rs.getObject(3, LocalDate.class)
+                    })
+            .single();
+    long earlier =
+        jdbc.sql(
+                "SELECT count(DISTINCT definition) FROM lethe.statistic_bucket"
+                    + " WHERE statistic = ? AND definition <> ?")
+            .params(statistic.name(), definition)
+            .query(Long.class)
+            .single();
+    return new Series(
+        statistic.name(),
+        statistic.bucket().yamlName(),
+        definition.substring(0, 12),
+        (Long) row[0],
+        (LocalDate) row[1],
+        (LocalDate) row[2],
+        earlier);
+  }
+
+  /** One published cell, as exported. */
+  public record Cell(
+      LocalDate bucket, String kind, List<String> dimensions, List<BigDecimal> measures) {}
+
+  public List<Cell> cells(Statistic statistic, LocalDate from, LocalDate to) {
+    return jdbc.sql(
+            "SELECT bucket, kind, dimensions, measures FROM lethe.statistic_cell"
+                + " WHERE statistic = ? AND definition = ? AND bucket >= ? AND bucket <= ?"
+                + " ORDER BY bucket, CASE kind WHEN 'cell' THEN 0 WHEN 'other' THEN 1 ELSE 2 END,"
+                + " dimensions")
+        .params(statistic.name(), StatisticsService.definition(statistic), from, to)
+        .query(
+            (rs, n) ->
+                new Cell(
+                    rs.getObject(1, LocalDate.class),
+                    rs.getString(2),
+                    strings(rs.getArray(3)),
+                    decimals(rs.getArray(4))))
+        .list();
+  }
+
+  public void csv(Statistic statistic, List<Cell> cells, Writer out) {
+    var header = new ArrayList<String>();
+    header.add("bucket");
+    header.add("kind");
+    statistic.dimensions().forEach(d -> header.add(d.name()));
+    statistic.measures().forEach(m -> header.add(m.label()));
+    try (var printer =
+        new CSVPrinter(
+            out, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get())) {
+      for (var cell : cells) {
+        var record = new ArrayList<Object>();
+        record.add(cell.bucket());
+        record.add(cell.kind());
+        for (int i = 0; i < statistic.dimensions().size(); i++) {
+          record.add(cell.dimensions().isEmpty() ? "" : cell.dimensions().get(i));
+        }
+        cell.measures().forEach(m -> record.add(m.toPlainString()));
+        printer.printRecord(record);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void json(Statistic statistic, List<Cell> cells, Writer out) {
+    var document = new LinkedHashMap<String, Object>();
+    document.put("statistic", statistic.name());
+    document.put("description", statistic.description());
+    document.put("bucket", statistic.bucket().yamlName());
+    document.put("definition", StatisticsService.definition(statistic));
+    document.put("minimumSubjects", statistic.minimumSubjects());
+    document.put("epsilonPerBucket", statistic.epsilon().orElse(null));
+    var rows = new ArrayList<Map<String, Object>>();
+    for (var cell : cells) {
+      var row = new LinkedHashMap<String, Object>();
+      row.put("bucket", cell.bucket().toString());
+      row.put("kind", cell.kind());
+      var dims = new LinkedHashMap<String, Object>();
+      for (int i = 0; i < statistic.dimensions().size() && !cell.dimensions().isEmpty(); i++) {
+        dims.put(statistic.dimensions().get(i).name(), cell.dimensions().get(i));
+      }
+      row.put("dimensions", dims);
+      var measures = new LinkedHashMap<String, Object>();
+      for (int i = 0; i < statistic.measures().size(); i++) {
+        measures.put(statistic.measures().get(i).label(), cell.measures().get(i));
+      }
+      row.put("measures", measures);
+      rows.add(row);
+    }
+    document.put("cells", rows);
+    JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValue(out, document);
+  }
+
+  private static List<String> strings(Array array) throws SQLException {
+    // a dimension may be null (no country known): kept as null, not refused
+    return java.util.Collections.unmodifiableList(
+        java.util.Arrays.asList((String[]) array.getArray()));
+  }
+
+  private static List<BigDecimal> decimals(Array array) throws SQLException {
+    return List.of((BigDecimal[]) array.getArray());
+  }
+}

@@ -1,0 +1,197 @@
+package dev.lethe.statistics;
+
+import dev.lethe.hold.ObjectionService;
+import dev.lethe.hold.SubjectFlags;
+import dev.lethe.policy.Statistic;
+import dev.lethe.store.StatisticSource.Aggregate;
+import dev.lethe.store.StoreRegistry;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Computes a statistic's buckets that have closed since it last ran, from the raw rows, and stores
+ * what may be published of them in the control database. A bucket is computed once: a stored bucket
+ * is never computed again, so a rerun adds nothing and a purge of its rows changes nothing.
+ */
+public class StatisticsService {
+
+  private final JdbcClient jdbc;
+  private final JdbcTemplate batch;
+  private final TransactionTemplate transaction;
+  private final StoreRegistry stores;
+  private final SubjectFlags flags;
+  private final ObjectionService objections;
+  private final GeometricNoise noise;
+  private final Clock clock;
+
+  public StatisticsService(
+      JdbcClient jdbc,
+      JdbcTemplate batch,
+      PlatformTransactionManager transactions,
+      StoreRegistry stores,
+      SubjectFlags flags,
+      ObjectionService objections,
+      GeometricNoise noise,
+      Clock clock) {
+    this.jdbc = jdbc;
+    this.batch = batch;
+    this.transaction = new TransactionTemplate(transactions);
+    this.stores = stores;
+    this.flags = flags;
+    this.objections = objections;
+    this.noise = noise;
+    this.clock = clock;
+  }
+
+  /** The checksum that names a definition's series. */
+  public static String definition(Statistic statistic) {
+    return DigestUtils.sha256Hex(statistic.definitionText());
+  }
+
+  /** The first day of the bucket holding {@code day}. */
+  public static LocalDate bucketOf(Statistic.Bucket bucket, LocalDate day) {
+    return switch (bucket) {
+      case DAY -> day;
+      case WEEK -> day.with(TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY));
+      case MONTH -> day.withDayOfMonth(1);
+    };
+  }
+
+  static LocalDate next(Statistic.Bucket bucket, LocalDate start) {
+    return switch (bucket) {
+      case DAY -> start.plusDays(1);
+      case WEEK -> start.plusWeeks(1);
+      case MONTH -> start.plusMonths(1);
+    };
+  }
+
+  /**
+   * Computes and stores every bucket closed by {@code now} and not stored yet.
+   *
+   * @param runId the run that computes them, recorded with each bucket
+   */
+  public StatisticOutcome compute(Statistic statistic, ZonedDateTime now, long runId) {
+    var definition = definition(statistic);
+    ZoneId zone = now.getZone();
+    // the bucket holding "now" is still open: everything before it is closed
+    var upTo = bucketOf(statistic.bucket(), now.toLocalDate());
+    var last =
+        jdbc.sql(
+                "SELECT max(bucket) FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?")
+            .params(statistic.name(), definition)
+            .query(LocalDate.class)
+            .optional();
+    Optional<LocalDate> from = last.map(l -> next(statistic.bucket(), l));
+    if (from.isPresent() && !from.get().isBefore(upTo)) {
+      return StatisticOutcome.NONE;
+    }
+    var excluded = new HashSet<>(flags.restricted());
+    excluded.addAll(objections.objectors("analytics"));
+    var source = stores.store(statistic.store()).statistic(statistic, zone);
+    boolean bound = statistic.epsilon().isPresent();
+    var byBucket = new LinkedHashMap<LocalDate, List<Aggregate>>();
+    for (var aggregate : source.aggregate(from, upTo, Set.copyOf(excluded), bound)) {
+      byBucket.computeIfAbsent(aggregate.bucket(), b -> new java.util.ArrayList<>()).add(aggregate);
+    }
+    var publication =
+        new Publication(
+            statistic, statistic.epsilon().isPresent() ? Optional.of(noise) : Optional.empty());
+    var drafts = new LinkedHashMap<LocalDate, Publication.Draft>();
+    byBucket.forEach((bucket, aggregates) -> drafts.put(bucket, publication.draft(aggregates)));
+    var needing = new LinkedHashMap<LocalDate, List<List<String>>>();
+    drafts.forEach(
+        (bucket, draft) -> {
+          if (draft.needsUnion()) {
+            needing.put(bucket, draft.suppressed());
+          }
+        });
+    // every bucket's "other" cell in one statement
+    var others = source.unions(needing, Set.copyOf(excluded), bound);
+    long buckets = 0, published = 0, suppressed = 0, rowsSuppressed = 0, withheld = 0;
+    double epsilon = 0;
+    for (var entry : drafts.entrySet()) {
+      var bucket = entry.getKey();
+      var result = publication.finish(entry.getValue(), others.get(bucket));
+      if (store(statistic, definition, bucket, result, runId)) {
+        buckets++;
+        published += result.cells().stream().filter(c -> c.kind().equals("cell")).count();
+        suppressed += result.suppressedCells();
+        rowsSuppressed += result.suppressedRows();
+        withheld += result.totalWithheld() ? 1 : 0;
+        epsilon += result.epsilonSpent();
+      }
+    }
+    return new StatisticOutcome(buckets, published, suppressed, rowsSuppressed, withheld, epsilon);
+  }
+
+  /** Stores one bucket and its cells in one transaction; false when it was stored already. */
+  private boolean store(
+      Statistic statistic,
+      String definition,
+      LocalDate bucket,
+      Publication.Bucket result,
+      long runId) {
+    return Boolean.TRUE.equals(
+        transaction.execute(
+            status -> {
+              int inserted =
+                  jdbc.sql(
+                          "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket,"
+                              + " bucket_end, run_id, computed_at, cells, suppressed_cells,"
+                              + " suppressed_rows, total_withheld, epsilon)"
+                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                      .params(
+                          statistic.name(),
+                          definition,
+                          bucket,
+                          next(statistic.bucket(), bucket),
+                          runId,
+                          Timestamp.from(clock.instant()),
+                          (int)
+                              result.cells().stream().filter(c -> c.kind().equals("cell")).count(),
+                          result.suppressedCells(),
+                          result.suppressedRows(),
+                          result.totalWithheld(),
+                          statistic.epsilon().isPresent()
+                              ? BigDecimal.valueOf(result.epsilonSpent())
+                              : null)
+                      .update();
+              if (inserted == 0) {
+                return false;
+              }
+              var rows = new java.util.ArrayList<Object[]>();
+              for (var cell : result.cells()) {
+                rows.add(
+                    new Object[] {
+                      statistic.name(),
+                      definition,
+                      bucket,
+                      cell.kind(),
+                      cell.dimensions().toArray(String[]::new),
+                      cell.measures().toArray(BigDecimal[]::new)
+                    });
+              }
+              // a bucket's cells in one batch, not a round trip each
+              batch.batchUpdate(
+                  "INSERT INTO lethe.statistic_cell (statistic, definition, bucket, kind,"
+                      + " dimensions, measures) VALUES (?, ?, ?, ?, ?, ?)",
+                  rows);
+              return true;
+            }));
+  }
+}
