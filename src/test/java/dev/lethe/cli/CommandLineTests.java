@@ -60,7 +60,18 @@ class CommandLineTests extends LetheTests {
   void helpListsEveryCommand() {
     assertThat(lethe("--help")).isZero();
     assertThat(out.toString())
-        .contains("validate", "plan", "run", "runs", "report", "hold", "restrict", "demo", "bench");
+        .contains(
+            "validate",
+            "plan",
+            "run",
+            "runs",
+            "report",
+            "stats",
+            "object",
+            "hold",
+            "restrict",
+            "demo",
+            "bench");
   }
 
   @Test
@@ -279,5 +290,94 @@ class CommandLineTests extends LetheTests {
         config, original + "  pseudonymisation:\n    key-id: k1\n    key-file: " + key + "\n");
     assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
     assertThat(out.toString()).contains("COMPLETED", "pseudonymised: 170", "key k1");
+  }
+
+  @Test
+  void statisticsAreListedAndExportedAsCsvAndJsonAndObjectionsRecorded() throws IOException {
+    Events.create(APP, schema, 100, 50);
+    var name = "events-" + schema;
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.event
+        time: occurred_at
+        bucket: month
+        dimensions: [status]
+        measures: [rows, distinct-subjects]
+        subject: subject_id
+        minimum-subjects: 10
+        """
+            .formatted(name, schema));
+    var job = jobName("stats");
+    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
+
+    assertThat(configured("object place --subject 7 --purpose analytics")).isZero();
+    assertThat(configured("object list")).isZero();
+    assertThat(out.toString()).containsPattern("7\\s+analytics");
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
+    assertThat(out.toString()).contains(name, "COMPLETED");
+    assertThat(configured("stats list")).isZero();
+    assertThat(out.toString())
+        .containsPattern(name + "\\s+month\\s+\\S+\\s+4\\s+2025-09-01\\s+2025-12-01");
+
+    out.getBuffer().setLength(0);
+    assertThat(
+            configured("stats export " + name + " --format csv --from 2025-11-01 --to 2025-11-30"))
+        .isZero();
+    var csv =
+        org.apache.commons.csv.CSVFormat.RFC4180
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .get()
+            .parse(new java.io.StringReader(out.toString()))
+            .getRecords();
+    // November: 30 events of 30 subjects, subject 7 left out
+    assertThat(csv).hasSize(2);
+    assertThat(csv.get(0).get("bucket")).isEqualTo("2025-11-01");
+    assertThat(csv.get(0).get("status")).isEqualTo("done");
+    assertThat(csv.get(0).get("rows")).isEqualTo("29");
+    assertThat(csv.get(1).get("kind")).isEqualTo("total");
+
+    var file = WORKSPACE.resolve("export-" + schema + ".json");
+    assertThat(configured("stats export " + name + " --format json --output " + file)).isZero();
+    var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(file.toFile());
+    assertThat(json.get("statistic").asString()).isEqualTo(name);
+    // September's 8 events are too few: its cell is suppressed and its total withheld
+    assertThat(json.get("cells").size()).isEqualTo(6);
+    assertThat(json.get("cells").get(0).get("dimensions").get("status").asString())
+        .isEqualTo("done");
+
+    assertThat(configured("stats export nope")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("no statistic named 'nope'");
+  }
+
+  @Test
+  void aBadStatisticIsBadInputOnItsLine() {
+    Events.create(APP, schema, 10, 5);
+    job(
+        "bad-" + schema,
+        """
+        statistic: bad-%s
+        store: app
+        table: %s.event
+        time: occurred_at
+        bucket: year
+        measures: [rows, {sum: subject_id}]
+        subject: subject_id
+        minimum-subjects: 0
+        """
+            .formatted(schema, schema));
+
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains(
+            "bad-"
+                + schema
+                + ".yml:5: field 'bucket': 'year' is not a bucket. Fix: use day, week or month")
+        .contains(".yml:6: field 'measures': a sum needs bounds")
+        .contains(".yml:8: field 'minimum-subjects'");
   }
 }

@@ -1,0 +1,106 @@
+package dev.lethe.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.policy.Statistic;
+import dev.lethe.store.StatisticSource.Aggregate;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PublicationTests {
+
+  private static final LocalDate DAY = LocalDate.of(2026, 1, 1);
+
+  private static Statistic statistic(Optional<Double> epsilon) {
+    return new Statistic(
+        "s",
+        "",
+        "app",
+        "t",
+        "time",
+        Statistic.Bucket.DAY,
+        List.of(
+            new Statistic.Dimension(
+                "country", "country", null, null, Statistic.Dimension.Kind.VALUE, 0, 1)),
+        List.of(
+            new Statistic.Measure(Statistic.Measure.Kind.ROWS, null, 0, 0),
+            new Statistic.Measure(Statistic.Measure.Kind.SUM, "amount", 0, 100)),
+        "subject",
+        10,
+        epsilon,
+        List.of(),
+        Path.of("s.yml"),
+        Map.of());
+  }
+
+  private static Aggregate cell(String country, long rows, long subjects, long sum) {
+    return new Aggregate(DAY, List.of(country), rows, subjects, List.of(BigDecimal.valueOf(sum)));
+  }
+
+  @Test
+  void withNoiseEveryPublishedNumberIsNoisyAndTheBudgetIsRecorded() throws Exception {
+    var random = SecureRandom.getInstance("SHA1PRNG");
+    random.setSeed(1);
+    var publication =
+        new Publication(statistic(Optional.of(1.0)), Optional.of(new GeometricNoise(random)));
+    var aggregates =
+        List.of(
+            cell("BE", 5000, 4000, 250_000),
+            new Aggregate(DAY, null, 5000, 4000, List.of(BigDecimal.valueOf(250_000))));
+
+    var bucket = publication.finish(publication.draft(aggregates), null);
+
+    assertThat(bucket.epsilonSpent()).isEqualTo(1.0);
+    var be = bucket.cells().get(0);
+    var total = bucket.cells().get(1);
+    assertThat(be.kind()).isEqualTo("cell");
+    assertThat(total.kind()).isEqualTo("total");
+    // near the truth (three queries share epsilon 1 per level: counts move by a few, sums by
+    // a few hundred), and not all of them exactly it
+    assertThat(be.measures().get(0).longValue()).isBetween(4900L, 5100L);
+    assertThat(be.measures().get(1).longValue()).isBetween(240_000L, 260_000L);
+    assertThat(
+            List.of(
+                be.measures().get(0),
+                total.measures().get(0),
+                be.measures().get(1),
+                total.measures().get(1)))
+        .isNotEqualTo(
+            List.of(
+                BigDecimal.valueOf(5000),
+                BigDecimal.valueOf(5000),
+                BigDecimal.valueOf(250_000),
+                BigDecimal.valueOf(250_000)));
+  }
+
+  @Test
+  void withoutNoiseTheNumbersAreExactAndSmallCellsGoToOther() {
+    var publication = new Publication(statistic(Optional.empty()), Optional.empty());
+    var aggregates =
+        List.of(
+            cell("BE", 50, 40, 1000),
+            cell("LU", 5, 4, 100),
+            cell("NL", 9, 7, 300),
+            new Aggregate(DAY, null, 64, 51, List.of(BigDecimal.valueOf(1400))));
+
+    var draft = publication.draft(aggregates);
+    assertThat(draft.suppressed()).containsExactly(List.of("LU"), List.of("NL"));
+    var bucket =
+        publication.finish(
+            draft, new Aggregate(DAY, null, 14, 11, List.of(BigDecimal.valueOf(400))));
+
+    assertThat(bucket.cells())
+        .extracting(Publication.Cell::kind)
+        .containsExactly("cell", "other", "total");
+    assertThat(bucket.cells().get(1).measures())
+        .containsExactly(BigDecimal.valueOf(14), BigDecimal.valueOf(400));
+    assertThat(bucket.suppressedRows()).isEqualTo(14);
+    assertThat(bucket.totalWithheld()).isFalse();
+  }
+}

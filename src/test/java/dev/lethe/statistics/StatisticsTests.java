@@ -1,0 +1,266 @@
+package dev.lethe.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.hold.ObjectionService;
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.retention.Validator;
+import dev.lethe.support.LetheTests;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Statistics on real PostgreSQL. The views of each of the three days before the as-of date: BE 20
+ * subjects with 2 views each, FR 5 subjects, NL 6, LU 3 (one view each), and 4 anonymous views from
+ * BE.
+ */
+class StatisticsTests extends LetheTests {
+
+  @Autowired StatisticsExport export;
+  @Autowired ObjectionService objections;
+  @Autowired Validator validator;
+
+  @BeforeEach
+  void views() {
+    APP.run(
+        ("CREATE TABLE %1$s.view (id bigint PRIMARY KEY, subject_id bigint, seen_at timestamptz NOT NULL,"
+                + " country text, amount numeric);"
+                + " INSERT INTO %1$s.view SELECT row_number() OVER (), s, day + interval '10 hours', c, a"
+                + " FROM generate_series(1, 3) d"
+                + " CROSS JOIN LATERAL (SELECT timestamptz '2026-01-01 00:00:00+00' - d * interval '1 day' AS day) t"
+                + " CROSS JOIN LATERAL (VALUES"
+                + "   (1, 20, 'BE', 2), (21, 26, 'NL', 1), (27, 29, 'LU', 1), (30, 34, 'FR', 1)) AS g(lo, hi, c, n)"
+                + " CROSS JOIN LATERAL generate_series(g.lo, g.hi) s"
+                + " CROSS JOIN LATERAL generate_series(1, g.n) k"
+                + " CROSS JOIN LATERAL (SELECT 100 * s AS a) amounts;"
+                + " INSERT INTO %1$s.view SELECT 1000 + i, NULL, timestamptz '2025-12-31 12:00:00+00', 'BE', 1"
+                + " FROM generate_series(1, 4) i")
+            .formatted(schema));
+  }
+
+  private String statistic(String name, String extra) {
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.view
+        time: seen_at
+        bucket: day
+        dimensions: [country]
+        measures: [rows, distinct-subjects, {sum: amount, bounds: [0, 1000]}]
+        subject: subject_id
+        minimum-subjects: 10
+        %s
+        """
+            .formatted(name, schema, extra));
+    var job = jobName(name);
+    job(job + "-job", "job: " + job + "\nstatistics: [" + name + "]\n");
+    return job;
+  }
+
+  private List<StatisticsExport.Cell> cells(String name) {
+    var statistic = validator.load().statistics().get(name);
+    return export.cells(statistic, LocalDate.of(2000, 1, 1), LocalDate.of(2100, 1, 1));
+  }
+
+  private static long measure(StatisticsExport.Cell cell, int i) {
+    return cell.measures().get(i).longValueExact();
+  }
+
+  @Test
+  void smallCellsAreSuppressedAndCannotBeHadByTakingPublishedCellsFromTheTotal() {
+    var job = statistic("views-" + schema, "");
+
+    var report = run(job);
+
+    var stats = report.statistics().get(0);
+    assertThat(stats.status()).isEqualTo("COMPLETED");
+    assertThat(stats.bucketsAdded()).isEqualTo(3);
+    assertThat(stats.cellsSuppressed()).isEqualTo(9); // NL, LU and FR each day
+    assertThat(stats.rowsSuppressed()).isEqualTo(3 * 14);
+    var byBucket = new HashMap<LocalDate, List<StatisticsExport.Cell>>();
+    cells("views-" + schema)
+        .forEach(c -> byBucket.computeIfAbsent(c.bucket(), b -> new ArrayList<>()).add(c));
+    assertThat(byBucket).hasSize(3);
+    for (var bucket : byBucket.values()) {
+      for (var cell : bucket) {
+        assertThat(measure(cell, 1))
+            .as("distinct subjects of a published cell")
+            .isGreaterThanOrEqualTo(10);
+      }
+      var kinds = bucket.stream().map(StatisticsExport.Cell::kind).toList();
+      assertThat(kinds).containsExactly("cell", "other", "total");
+      var be = bucket.get(0);
+      assertThat(be.dimensions()).containsExactly("BE");
+      var other = bucket.get(1);
+      var total = bucket.get(2);
+      // the suppressed cells are only there as one "other" of 14 subjects: no subtraction of
+      // published numbers gives NL, LU or FR alone
+      assertThat(measure(other, 1)).isEqualTo(14);
+      assertThat(measure(be, 0) + measure(other, 0)).isEqualTo(measure(total, 0));
+      assertThat(be.measures().get(2).add(other.measures().get(2)))
+          .isEqualByComparingTo(total.measures().get(2));
+    }
+    // the day with the anonymous views counts their rows but no subject for them
+    var last = byBucket.get(LocalDate.of(2025, 12, 31));
+    assertThat(measure(last.get(0), 0)).isEqualTo(44);
+    assertThat(measure(last.get(0), 1)).isEqualTo(20);
+  }
+
+  @Test
+  void whenEvenTheSuppressedCellsTogetherAreTooFewTheTotalIsWithheld() {
+    APP.run("DELETE FROM " + schema + ".view WHERE country IN ('NL', 'FR')");
+    var job = statistic("views-" + schema, "");
+
+    var report = run(job);
+
+    assertThat(report.statistics().get(0).totalsWithheld()).isEqualTo(3);
+    assertThat(cells("views-" + schema))
+        .allSatisfy(c -> assertThat(c.kind()).isEqualTo("cell"))
+        .allSatisfy(c -> assertThat(c.dimensions()).containsExactly("BE"));
+  }
+
+  @Test
+  void restrictedSubjectsAndThoseWhoObjectedAreLeftOut() {
+    restrictions.place("1", "accuracy contested", "test");
+    objections.place("2", "analytics", "test");
+    objections.place("3", "marketing", "test"); // not an objection to analytics
+    var job = statistic("views-" + schema, "");
+
+    run(job);
+
+    var be = cells("views-" + schema).get(0);
+    assertThat(measure(be, 1)).isEqualTo(18);
+    assertThat(measure(be, 0)).isEqualTo(36);
+    assertThat(be.measures().get(2))
+        .isEqualByComparingTo(BigDecimal.valueOf(2 * (100 * 52 + 10 * 1000)));
+  }
+
+  @Test
+  void aBucketIsComputedOnceAndKeepsItsValuesAfterThePurge() {
+    var name = "views-" + schema;
+    statistic(name, "");
+    policy(
+        "views",
+        """
+        policy: views
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %s.view
+        key: id
+        subject: subject_id
+        clock: seen_at
+        retain: P1D
+        action: delete
+        """
+            .formatted(schema));
+    var job = jobName("both");
+    job(job, "job: " + job + "\nstatistics: [" + name + "]\npolicies: [views]\n");
+
+    var first = run(job);
+    var before = cells(name);
+    assertThat(first.statistics().get(0).bucketsAdded()).isEqualTo(3);
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".view")).isLessThan(100);
+
+    // a day later the purged rows are gone; the buckets stored from them are not recomputed
+    var later = runs.run(job, AS_OF.plusDays(1), "test", ProgressListener.SILENT).report();
+    var again = runs.run(job, AS_OF.plusDays(1), "test", ProgressListener.SILENT);
+
+    assertThat(later.statistics().get(0).bucketsAdded()).isZero(); // no view on the as-of day
+    assertThat(again.alreadyCompleted()).isTrue();
+    assertThat(cells(name)).isEqualTo(before);
+  }
+
+  @Test
+  void aRerunOfTheSameDayAddsNothing(@Autowired StatisticsService service) {
+    var name = "views-" + schema;
+    statistic(name, "");
+    var statistic = validator.load().statistics().get(name);
+    var now = AS_OF.atStartOfDay(java.time.ZoneOffset.UTC);
+
+    var first = service.compute(statistic, now, 1);
+    var second = service.compute(statistic, now, 2);
+
+    assertThat(first.bucketsAdded()).isEqualTo(3);
+    assertThat(second).isEqualTo(StatisticOutcome.NONE);
+    assertThat(
+            control
+                .sql("SELECT count(*) FROM lethe.statistic_bucket WHERE statistic = ?")
+                .param(name)
+                .query(Long.class)
+                .single())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void aChangedDefinitionStartsANewSeries(@Autowired StatisticsService service) {
+    var name = "views-" + schema;
+    statistic(name, "");
+    var now = AS_OF.atStartOfDay(java.time.ZoneOffset.UTC);
+    service.compute(validator.load().statistics().get(name), now, 1);
+
+    job(
+        name,
+        "statistic: "
+            + name
+            + "\nstore: app\ntable: "
+            + schema
+            + ".view\ntime: seen_at\nbucket: day\n"
+            + "dimensions: [country]\nmeasures: [rows]\nsubject: subject_id\nminimum-subjects: 5\n");
+    var changed = validator.load().statistics().get(name);
+    var outcome = service.compute(changed, now, 2);
+
+    assertThat(outcome.bucketsAdded()).isEqualTo(3);
+    assertThat(export.series(changed).earlierSeries()).isEqualTo(1);
+    // with k = 5, NL and FR are published now, and LU alone is too small to be "other"
+    assertThat(
+            cells(name).stream()
+                .filter(c -> c.bucket().equals(LocalDate.of(2025, 12, 30)))
+                .map(StatisticsExport.Cell::dimensions)
+                .toList())
+        .containsExactly(List.of("BE"), List.of("FR"), List.of("NL"));
+  }
+
+  @Test
+  void withNoiseASubjectCountsOncePerCellAndSumsAreClamped(
+      @Autowired dev.lethe.store.StoreRegistry stores) {
+    var name = "views-" + schema;
+    statistic(name, "noise: {epsilon: 1.0}");
+    var statistic = validator.load().statistics().get(name);
+    var source = stores.store("app").statistic(statistic, java.time.ZoneOffset.UTC);
+
+    var bounded = source.aggregate(java.util.Optional.empty(), AS_OF, java.util.Set.of(), true);
+    var unbounded = source.aggregate(java.util.Optional.empty(), AS_OF, java.util.Set.of(), false);
+
+    Map<String, dev.lethe.store.StatisticSource.Aggregate> be = new HashMap<>();
+    bounded.stream()
+        .filter(
+            a ->
+                !a.isTotal()
+                    && a.dimensions().equals(List.of("BE"))
+                    && a.bucket().equals(LocalDate.of(2025, 12, 31)))
+        .forEach(a -> be.put("bounded", a));
+    unbounded.stream()
+        .filter(
+            a ->
+                !a.isTotal()
+                    && a.dimensions().equals(List.of("BE"))
+                    && a.bucket().equals(LocalDate.of(2025, 12, 31)))
+        .forEach(a -> be.put("unbounded", a));
+    // 20 subjects with two views each, and four anonymous views, each its own contribution
+    assertThat(be.get("unbounded").rows()).isEqualTo(44);
+    assertThat(be.get("bounded").rows()).isEqualTo(24);
+    // amounts of 100 to 2000 per view, clamped to 1000: subjects 11-20 add 1000 each
+    assertThat(be.get("bounded").sums().get(0))
+        .isEqualByComparingTo(BigDecimal.valueOf(100 * 55 + 10 * 1000 + 4));
+  }
+}
