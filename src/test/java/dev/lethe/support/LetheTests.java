@@ -70,6 +70,7 @@ public abstract class LetheTests {
     clear(WORKSPACE.resolve("jobs"));
     control.sql("DELETE FROM lethe.legal_hold").update();
     control.sql("DELETE FROM lethe.restriction").update();
+    control.sql("DELETE FROM lethe.objection").update();
     control.sql("UPDATE lethe.subject_flags_version SET version = version + 1").update();
     schema = "t" + SCHEMAS.incrementAndGet();
     APP.run("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
