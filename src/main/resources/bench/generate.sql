@@ -28,6 +28,7 @@ FROM (
          ('0.0.0.0'::inet + floor(random() * 4294967296)::bigint) AS ip,
          'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/'
            || (100 + floor(random() * 30)::int) || '.0.0.0 Safari/537.36' AS user_agent,
-         '/products/' || floor(random() * 100000)::int AS page
+         '/products/' || floor(random() * 100000)::int AS page,
+         (ARRAY['BE','BE','BE','NL','NL','FR','DE','LU'])[1 + floor(random() * 8)::int] AS country
   FROM generate_series(1, :rows)) s;
 VACUUM (FREEZE, ANALYZE) legal_holds, restrictions, events_pristine;

@@ -36,7 +36,13 @@ public final class Bench {
         "bench/bench-pseudonymise.yml",
         "bench/raw-pseudonymise.sql",
         "one UPDATE, pgcrypto hmac()",
-        0.7);
+        0.7),
+    STATISTICS(
+        "bench-statistics",
+        "bench/bench-daily.yml",
+        "bench/raw-statistics.sql",
+        "one GROUP BY ... HAVING",
+        0.8);
 
     private final String job;
     private final String policy;
@@ -64,12 +70,35 @@ public final class Bench {
       return policy.substring(policy.indexOf('/') + 1, policy.lastIndexOf('.'));
     }
 
+    /** Whether the case's definition is a statistic (in the jobs folder), not a policy. */
+    public boolean isStatistic() {
+      return this == STATISTICS;
+    }
+
+    /** The job file that runs the case. */
+    public String jobYaml() {
+      return "job: "
+          + job
+          + "\n"
+          + (isStatistic() ? "statistics: [" : "policies: [")
+          + policyName()
+          + "]\n";
+    }
+
     String verb() {
-      return this == DELETE ? "deleted" : "pseudonymised";
+      return switch (this) {
+        case DELETE -> "deleted";
+        case PSEUDONYMISE -> "pseudonymised";
+        case STATISTICS -> "aggregated";
+      };
     }
 
     long done(RunReport report) {
-      return this == DELETE ? report.deleted() : report.pseudonymised();
+      return switch (this) {
+        case DELETE -> report.deleted();
+        case PSEUDONYMISE -> report.pseudonymised();
+        case STATISTICS -> report.statistics().get(0).cellsPublished();
+      };
     }
   }
 
@@ -84,7 +113,9 @@ public final class Bench {
       long rawRows,
       double rawSeconds,
       long peakHeapMiB,
-      long tokensMatchingPgcrypto) {
+      long tokensMatchingPgcrypto,
+      long letheCells,
+      long rawCells) {
 
     public double letheRate() {
       return letheRows / letheSeconds;
@@ -103,10 +134,16 @@ public final class Bench {
       return (letheRows / jobSeconds) / rawRate();
     }
 
-    /** Whether Lethe and the raw statement did the same, token for token. */
+    /**
+     * Whether Lethe and the raw statement did the same: as many rows, token for token; for
+     * statistics, as many cells published ({@code tokensMatchingPgcrypto} holds the raw count).
+     */
     public boolean agree() {
-      return letheRows == rawRows
-          && (what != Case.PSEUDONYMISE || tokensMatchingPgcrypto == letheRows);
+      return switch (what) {
+        case DELETE -> letheRows == rawRows;
+        case PSEUDONYMISE -> letheRows == rawRows && tokensMatchingPgcrypto == letheRows;
+        case STATISTICS -> letheCells == rawCells;
+      };
     }
   }
 
@@ -116,8 +153,13 @@ public final class Bench {
     Flags.load(control, data.subjects("legal_holds"), data.subjects("restrictions"));
     long rows = data.count("SELECT count(*) FROM events_pristine");
     long due =
-        data.count(
-            "SELECT count(*) FROM events_pristine WHERE occurred_at < timestamptz '2024-11-01 00:00:00+00'");
+        what.isStatistic()
+            ? data.count(
+                "SELECT count(*) FROM events_pristine e WHERE NOT EXISTS (SELECT 1 FROM"
+                    + " restrictions r WHERE r.subject_id = e.subject_id)")
+            : data.count(
+                "SELECT count(*) FROM events_pristine WHERE occurred_at < timestamptz '2024-11-01"
+                    + " 00:00:00+00'");
 
     out.printf(Locale.ROOT, "%s: restoring the table for Lethe ...%n", what.job());
     data.restore();
@@ -145,21 +187,26 @@ public final class Bench {
     out.printf(Locale.ROOT, "%s: restoring the table for the raw statement ...%n", what.job());
     data.restore();
     start = System.nanoTime();
-    long rawRows = data.raw(what.rawScript, KEY);
+    long raw = what.isStatistic() ? data.rawQuery(what.rawScript) : data.raw(what.rawScript, KEY);
     double rawSeconds = (System.nanoTime() - start) / 1e9;
     double jobSeconds =
         java.time.Duration.between(report.startedAt(), report.endedAt()).toNanos() / 1e9;
+    // a statistic reads every row of its buckets: its rate is rows read; what must agree is cells
+    long letheRows = what.isStatistic() ? due : what.done(report);
+    long rawRows = what.isStatistic() ? due : raw;
     return new Figures(
         what,
         rows,
         due,
-        what.done(report),
+        letheRows,
         letheSeconds,
         jobSeconds,
         rawRows,
         rawSeconds,
         peak,
-        matching);
+        matching,
+        what.isStatistic() ? what.done(report) : 0,
+        what.isStatistic() ? raw : 0);
   }
 
   public static String render(Figures f, int windowSize) {
@@ -197,6 +244,14 @@ public final class Bench {
             f.jobSeconds(),
             f.jobRatio(),
             f.peakHeapMiB());
+    if (f.what() == Case.STATISTICS) {
+      text +=
+          String.format(
+              Locale.ROOT,
+              "cells published: Lethe %,d, the raw statement %,d%n",
+              f.letheCells(),
+              f.rawCells());
+    }
     if (f.what() == Case.PSEUDONYMISE) {
       text +=
           String.format(

@@ -42,6 +42,11 @@ public final class BenchData {
     }
   }
 
+  /** Runs a raw query and returns the number in its first column. */
+  public long rawQuery(String script) {
+    return count(SqlScripts.text(script));
+  }
+
   public long count(String sql) {
     try (var c = DriverManager.getConnection(url);
         var s = c.createStatement();

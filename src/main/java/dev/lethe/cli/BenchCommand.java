@@ -55,7 +55,7 @@ class BenchCommand implements Callable<Integer> {
       names = "--case",
       defaultValue = "all",
       paramLabel = "CASE",
-      description = "delete, pseudonymise or all (default: all)")
+      description = "delete, pseudonymise, statistics or all (default: all)")
   String only;
 
   @Spec CommandSpec spec;
@@ -77,10 +77,9 @@ class BenchCommand implements Callable<Integer> {
     Files.createDirectories(folder.resolve("jobs"));
     for (var c : Bench.Case.values()) {
       Files.writeString(
-          folder.resolve("policies/" + c.policyName() + ".yml"), resource(c.policyResource()));
-      Files.writeString(
-          folder.resolve("jobs/" + c.job() + ".yml"),
-          "job: " + c.job() + "\npolicies: [" + c.policyName() + "]\n");
+          folder.resolve((c.isStatistic() ? "jobs/" : "policies/") + c.policyName() + ".yml"),
+          resource(c.policyResource()));
+      Files.writeString(folder.resolve("jobs/" + c.job() + ".yml"), c.jobYaml());
     }
     var key = folder.resolve("bench.key");
     Files.writeString(key, Bench.KEY);
@@ -120,9 +119,12 @@ class BenchCommand implements Callable<Integer> {
       case "all" -> java.util.List.of(Bench.Case.values());
       case "delete" -> java.util.List.of(Bench.Case.DELETE);
       case "pseudonymise" -> java.util.List.of(Bench.Case.PSEUDONYMISE);
+      case "statistics" -> java.util.List.of(Bench.Case.STATISTICS);
       default ->
           throw new BadInputException(
-              "--case " + only + " is not a case. Fix: give delete, pseudonymise or all");
+              "--case "
+                  + only
+                  + " is not a case. Fix: give delete, pseudonymise, statistics or all");
     };
   }
 

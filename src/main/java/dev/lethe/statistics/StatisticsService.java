@@ -122,76 +122,94 @@ public class StatisticsService {
         });
     // every bucket's "other" cell in one statement
     var others = source.unions(needing, Set.copyOf(excluded), bound);
+    var results = new LinkedHashMap<LocalDate, Publication.Bucket>();
+    drafts.forEach(
+        (bucket, draft) -> results.put(bucket, publication.finish(draft, others.get(bucket))));
+    var stored = store(statistic, definition, results, runId);
     long buckets = 0, published = 0, suppressed = 0, rowsSuppressed = 0, withheld = 0;
     double epsilon = 0;
-    for (var entry : drafts.entrySet()) {
-      var bucket = entry.getKey();
-      var result = publication.finish(entry.getValue(), others.get(bucket));
-      if (store(statistic, definition, bucket, result, runId)) {
-        buckets++;
-        published += result.cells().stream().filter(c -> c.kind().equals("cell")).count();
-        suppressed += result.suppressedCells();
-        rowsSuppressed += result.suppressedRows();
-        withheld += result.totalWithheld() ? 1 : 0;
-        epsilon += result.epsilonSpent();
-      }
+    for (var result : stored) {
+      buckets++;
+      published += result.cells().stream().filter(c -> c.kind().equals("cell")).count();
+      suppressed += result.suppressedCells();
+      rowsSuppressed += result.suppressedRows();
+      withheld += result.totalWithheld() ? 1 : 0;
+      epsilon += result.epsilonSpent();
     }
     return new StatisticOutcome(buckets, published, suppressed, rowsSuppressed, withheld, epsilon);
   }
 
-  /** Stores one bucket and its cells in one transaction; false when it was stored already. */
-  private boolean store(
+  /**
+   * Stores the buckets and their cells in one transaction, in two batches, and returns those it
+   * stored. Under a lock on the statistic, buckets that another run stored meanwhile are left out:
+   * a bucket is never stored twice.
+   */
+  private List<Publication.Bucket> store(
       Statistic statistic,
       String definition,
-      LocalDate bucket,
-      Publication.Bucket result,
+      LinkedHashMap<LocalDate, Publication.Bucket> results,
       long runId) {
-    return Boolean.TRUE.equals(
-        transaction.execute(
-            status -> {
-              int inserted =
-                  jdbc.sql(
-                          "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket,"
-                              + " bucket_end, run_id, computed_at, cells, suppressed_cells,"
-                              + " suppressed_rows, total_withheld, epsilon)"
-                              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                      .params(
-                          statistic.name(),
-                          definition,
-                          bucket,
-                          next(statistic.bucket(), bucket),
-                          runId,
-                          Timestamp.from(clock.instant()),
-                          (int)
-                              result.cells().stream().filter(c -> c.kind().equals("cell")).count(),
-                          result.suppressedCells(),
-                          result.suppressedRows(),
-                          result.totalWithheld(),
-                          statistic.epsilon().isPresent()
-                              ? BigDecimal.valueOf(result.epsilonSpent())
-                              : null)
-                      .update();
-              if (inserted == 0) {
-                return false;
-              }
-              var rows = new java.util.ArrayList<Object[]>();
-              for (var cell : result.cells()) {
-                rows.add(
+    return transaction.execute(
+        status -> {
+          jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?), 1)")
+              .param("lethe.statistic." + statistic.name())
+              .query(Object.class)
+              .single();
+          var last =
+              jdbc.sql(
+                      "SELECT max(bucket) FROM lethe.statistic_bucket"
+                          + " WHERE statistic = ? AND definition = ?")
+                  .params(statistic.name(), definition)
+                  .query(LocalDate.class)
+                  .optional();
+          var now = Timestamp.from(clock.instant());
+          var buckets = new java.util.ArrayList<Object[]>();
+          var cells = new java.util.ArrayList<Object[]>();
+          var stored = new java.util.ArrayList<Publication.Bucket>();
+          results.forEach(
+              (bucket, result) -> {
+                if (last.isPresent() && !bucket.isAfter(last.get())) {
+                  return;
+                }
+                stored.add(result);
+                buckets.add(
                     new Object[] {
                       statistic.name(),
                       definition,
                       bucket,
-                      cell.kind(),
-                      cell.dimensions().toArray(String[]::new),
-                      cell.measures().toArray(BigDecimal[]::new)
+                      next(statistic.bucket(), bucket),
+                      runId,
+                      now,
+                      (int) result.cells().stream().filter(c -> c.kind().equals("cell")).count(),
+                      result.suppressedCells(),
+                      result.suppressedRows(),
+                      result.totalWithheld(),
+                      statistic.epsilon().isPresent()
+                          ? BigDecimal.valueOf(result.epsilonSpent())
+                          : null
                     });
-              }
-              // a bucket's cells in one batch, not a round trip each
-              batch.batchUpdate(
-                  "INSERT INTO lethe.statistic_cell (statistic, definition, bucket, kind,"
-                      + " dimensions, measures) VALUES (?, ?, ?, ?, ?, ?)",
-                  rows);
-              return true;
-            }));
+                for (var cell : result.cells()) {
+                  cells.add(
+                      new Object[] {
+                        statistic.name(),
+                        definition,
+                        bucket,
+                        cell.kind(),
+                        cell.dimensions().toArray(String[]::new),
+                        cell.measures().toArray(BigDecimal[]::new)
+                      });
+                }
+              });
+          batch.batchUpdate(
+              "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket, bucket_end,"
+                  + " run_id, computed_at, cells, suppressed_cells, suppressed_rows,"
+                  + " total_withheld, epsilon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              buckets);
+          batch.batchUpdate(
+              "INSERT INTO lethe.statistic_cell (statistic, definition, bucket, kind, dimensions,"
+                  + " measures) VALUES (?, ?, ?, ?, ?, ?)",
+              cells);
+          return stored;
+        });
   }
 }

@@ -263,4 +263,36 @@ class StatisticsTests extends LetheTests {
     assertThat(be.get("bounded").sums().get(0))
         .isEqualByComparingTo(BigDecimal.valueOf(100 * 55 + 10 * 1000 + 4));
   }
+
+  @Test
+  void bucketsAreDaysOfTheRunsTimeZone(@Autowired dev.lethe.store.StoreRegistry stores) {
+    // half past eleven in the evening in UTC is already the next day in Brussels
+    APP.run(
+        "INSERT INTO "
+            + schema
+            + ".view VALUES (2000, NULL, timestamptz '2025-12-30 23:30:00+00', 'BE', 1)");
+    var name = "views-" + schema;
+    statistic(name, "");
+    var statistic = validator.load().statistics().get(name);
+
+    java.util.function.Function<String, Map<LocalDate, Long>> totals =
+        zone -> {
+          var result = new HashMap<LocalDate, Long>();
+          stores
+              .store("app")
+              .statistic(statistic, java.time.ZoneId.of(zone))
+              .aggregate(java.util.Optional.empty(), AS_OF, java.util.Set.of(), false)
+              .stream()
+              .filter(dev.lethe.store.StatisticSource.Aggregate::isTotal)
+              .forEach(a -> result.put(a.bucket(), a.rows()));
+          return result;
+        };
+
+    var utc = totals.apply("UTC");
+    var brussels = totals.apply("Europe/Brussels");
+    assertThat(utc.get(LocalDate.of(2025, 12, 30)))
+        .isEqualTo(brussels.get(LocalDate.of(2025, 12, 30)) + 1);
+    assertThat(brussels.get(LocalDate.of(2025, 12, 31)))
+        .isEqualTo(utc.get(LocalDate.of(2025, 12, 31)) + 1);
+  }
 }

@@ -23,6 +23,28 @@ final class JdbcStatisticSource implements StatisticSource {
     this.query = query;
   }
 
+  /**
+   * For the statement's transaction: the run's zone, in which rows fall into days, and room for the
+   * one sort of every cell in memory rather than on disk.
+   */
+  private void settings(java.sql.Connection connection) throws SQLException {
+    var zone = query.zone().normalized();
+    try (var s = connection.createStatement()) {
+      if (zone instanceof java.time.ZoneOffset offset) {
+        // PostgreSQL reads a bare "+01:00" the POSIX way (west positive): give it as an interval,
+        // whose text (+HH:MM) comes from java.time, not from a user
+        var id = offset.getTotalSeconds() == 0 ? "+00:00" : offset.getId();
+        s.execute("SET LOCAL TIME ZONE INTERVAL '" + id + "' HOUR TO MINUTE");
+      } else {
+        try (var ps = connection.prepareStatement("SELECT set_config('TimeZone', ?, true)")) {
+          ps.setString(1, zone.getId());
+          ps.executeQuery().close();
+        }
+      }
+      s.execute("SET LOCAL work_mem = '256MB'");
+    }
+  }
+
   private int dimensions() {
     return query.statistic().dimensions().size();
   }
@@ -43,9 +65,7 @@ final class JdbcStatisticSource implements StatisticSource {
       // one statement's sort of every cell: give it room, and keep it from parallel workers that
       // the windows of a purge beside it would miss
       connection.setAutoCommit(false);
-      try (var s = connection.createStatement()) {
-        s.execute("SET LOCAL work_mem = '256MB'");
-      }
+      settings(connection);
       try (var ps = Statements.prepare(connection, sql);
           var rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -82,9 +102,7 @@ final class JdbcStatisticSource implements StatisticSource {
     var sql = query.unions(cells, excluded, boundContributions);
     try (var connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
-      try (var s = connection.createStatement()) {
-        s.execute("SET LOCAL work_mem = '256MB'");
-      }
+      settings(connection);
       try (var ps = Statements.prepare(connection, sql);
           var rs = ps.executeQuery()) {
         while (rs.next()) {

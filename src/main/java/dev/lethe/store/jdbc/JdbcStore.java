@@ -49,6 +49,10 @@ public final class JdbcStore implements Store {
       // Plans made for the bound subject arrays, never a generic plan that scans them row by
       // row; and no JIT compilation, which costs more than it saves on a window of rows.
       ds.addDataSourceProperty("prepareThreshold", "0");
+      // Values go as text of no declared type, so that PostgreSQL types each from its CAST(? AS
+      // type): the cutoff is then a constant of the column's type. Sent as varchar, the cast of
+      // text to timestamptz (a stable function) would be done again for every row compared.
+      ds.addDataSourceProperty("stringtype", "unspecified");
       ds.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; SET jit = off");
       dataSource = ds;
     }
