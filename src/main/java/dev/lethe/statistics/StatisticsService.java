@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.commons.codec.digest.DigestUtils;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,7 +30,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class StatisticsService {
 
   private final JdbcClient jdbc;
-  private final JdbcTemplate batch;
   private final TransactionTemplate transaction;
   private final StoreRegistry stores;
   private final SubjectFlags flags;
@@ -41,7 +39,6 @@ public class StatisticsService {
 
   public StatisticsService(
       JdbcClient jdbc,
-      JdbcTemplate batch,
       PlatformTransactionManager transactions,
       StoreRegistry stores,
       SubjectFlags flags,
@@ -49,7 +46,6 @@ public class StatisticsService {
       GeometricNoise noise,
       Clock clock) {
     this.jdbc = jdbc;
-    this.batch = batch;
     this.transaction = new TransactionTemplate(transactions);
     this.stores = stores;
     this.flags = flags;
@@ -162,53 +158,81 @@ public class StatisticsService {
                   .params(statistic.name(), definition)
                   .query(LocalDate.class)
                   .optional();
-          var now = Timestamp.from(clock.instant());
-          var buckets = new java.util.ArrayList<Object[]>();
-          var cells = new java.util.ArrayList<Object[]>();
           var stored = new java.util.ArrayList<Publication.Bucket>();
+          var bucketDays = new java.util.ArrayList<String>();
+          var ends = new java.util.ArrayList<String>();
+          var cellKinds = new java.util.ArrayList<String>();
+          var cellBuckets = new java.util.ArrayList<String>();
+          var cellDimensions = new java.util.ArrayList<String>();
+          var cellMeasures = new java.util.ArrayList<String>();
+          var counts = new java.util.ArrayList<long[]>();
+          var withheld = new java.util.ArrayList<Boolean>();
+          var epsilons = new java.util.ArrayList<String>();
           results.forEach(
               (bucket, result) -> {
                 if (last.isPresent() && !bucket.isAfter(last.get())) {
                   return;
                 }
                 stored.add(result);
-                buckets.add(
-                    new Object[] {
-                      statistic.name(),
-                      definition,
-                      bucket,
-                      next(statistic.bucket(), bucket),
-                      runId,
-                      now,
-                      (int) result.cells().stream().filter(c -> c.kind().equals("cell")).count(),
+                bucketDays.add(bucket.toString());
+                ends.add(next(statistic.bucket(), bucket).toString());
+                counts.add(
+                    new long[] {
+                      result.cells().stream().filter(c -> c.kind().equals("cell")).count(),
                       result.suppressedCells(),
-                      result.suppressedRows(),
-                      result.totalWithheld(),
-                      statistic.epsilon().isPresent()
-                          ? BigDecimal.valueOf(result.epsilonSpent())
-                          : null
+                      result.suppressedRows()
                     });
+                withheld.add(result.totalWithheld());
+                epsilons.add(
+                    statistic.epsilon().isPresent()
+                        ? Double.toString(result.epsilonSpent())
+                        : null);
                 for (var cell : result.cells()) {
-                  cells.add(
-                      new Object[] {
-                        statistic.name(),
-                        definition,
-                        bucket,
-                        cell.kind(),
-                        cell.dimensions().toArray(String[]::new),
-                        cell.measures().toArray(BigDecimal[]::new)
-                      });
+                  cellBuckets.add(bucket.toString());
+                  cellKinds.add(cell.kind());
+                  cellDimensions.add(ArrayLiteral.of(cell.dimensions()));
+                  cellMeasures.add(
+                      ArrayLiteral.of(
+                          cell.measures().stream().map(BigDecimal::toPlainString).toList()));
                 }
               });
-          batch.batchUpdate(
-              "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket, bucket_end,"
-                  + " run_id, computed_at, cells, suppressed_cells, suppressed_rows,"
-                  + " total_withheld, epsilon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-              buckets);
-          batch.batchUpdate(
-              "INSERT INTO lethe.statistic_cell (statistic, definition, bucket, kind, dimensions,"
-                  + " measures) VALUES (?, ?, ?, ?, ?, ?)",
-              cells);
+          if (stored.isEmpty()) {
+            return stored;
+          }
+          // the buckets in one statement, their cells in another: arrays, not a row at a time
+          jdbc.sql(
+                  "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket, bucket_end,"
+                      + " run_id, computed_at, cells, suppressed_cells, suppressed_rows,"
+                      + " total_withheld, epsilon)"
+                      + " SELECT ?, ?, b, e, ?, ?, c, s, r, w, n FROM unnest(CAST(? AS date[]),"
+                      + " CAST(? AS date[]), CAST(? AS int[]), CAST(? AS int[]), CAST(? AS int8[]),"
+                      + " CAST(? AS boolean[]), CAST(? AS numeric[])) AS u(b, e, c, s, r, w, n)")
+              .params(
+                  statistic.name(),
+                  definition,
+                  runId,
+                  Timestamp.from(clock.instant()),
+                  bucketDays.toArray(String[]::new),
+                  ends.toArray(String[]::new),
+                  counts.stream().mapToLong(c -> c[0]).toArray(),
+                  counts.stream().mapToLong(c -> c[1]).toArray(),
+                  counts.stream().mapToLong(c -> c[2]).toArray(),
+                  withheld.toArray(Boolean[]::new),
+                  epsilons.toArray(String[]::new))
+              .update();
+          jdbc.sql(
+                  "INSERT INTO lethe.statistic_cell (statistic, definition, bucket, kind, dimensions,"
+                      + " measures) SELECT ?, ?, b, k, CAST(d AS text[]), CAST(m AS numeric[])"
+                      + " FROM unnest(CAST(? AS date[]), CAST(? AS text[]), CAST(? AS text[]),"
+                      + " CAST(? AS text[])) AS u(b, k, d, m)")
+              .params(
+                  statistic.name(),
+                  definition,
+                  cellBuckets.toArray(String[]::new),
+                  cellKinds.toArray(String[]::new),
+                  cellDimensions.toArray(String[]::new),
+                  cellMeasures.toArray(String[]::new))
+              .update();
           return stored;
         });
   }
