@@ -60,6 +60,15 @@ class DemoTests {
     assertThat(done.get("page-views:pseudonymise")).isPositive();
     assertThat(done.get("invoice-names")).isPositive();
     assertThat(done.get("children")).isPositive();
+    // and the statistics were computed first, each with buckets stored
+    for (var statistic :
+        List.of(
+            "daily-page-views",
+            "weekly-sign-ups",
+            "monthly-payments",
+            "support-requests-by-category")) {
+      assertThat(text).containsPattern(statistic + "\\s+COMPLETED\\s+[1-9][0-9]*\\s+[1-9]");
+    }
 
     // and no e-mail address, name, phone or card number of the demo's data is anywhere in its
     // output, its logs or its reports

@@ -295,4 +295,43 @@ class StatisticsTests extends LetheTests {
     assertThat(brussels.get(LocalDate.of(2025, 12, 31)))
         .isEqualTo(utc.get(LocalDate.of(2025, 12, 31)) + 1);
   }
+
+  @Test
+  void anAgeBandIsReadThroughTheForeignKeyAtTheRowsTime() {
+    // persons born on 1 July of 1990, 1980 or 1970, each visiting twice on 2025-12-31: 35, 45
+    // and 55 years old then
+    APP.run(
+        ("CREATE TABLE %1$s.person (id bigint PRIMARY KEY, birth_date date);"
+                + " INSERT INTO %1$s.person SELECT i, make_date(1990 - (i %% 3) * 10, 7, 1)"
+                + " FROM generate_series(1, 60) i;"
+                + " CREATE TABLE %1$s.visit (id bigint PRIMARY KEY,"
+                + " person_id bigint REFERENCES %1$s.person (id), seen_at timestamptz NOT NULL);"
+                + " INSERT INTO %1$s.visit SELECT row_number() OVER (), p, timestamptz '2025-12-31 12:00:00+00'"
+                + " FROM generate_series(1, 60) p, generate_series(1, 2) k")
+            .formatted(schema));
+    var name = "ages-" + schema;
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.visit
+        time: seen_at
+        bucket: month
+        dimensions: [{age-band: {column: birth_date, via: person_id, band: 10}}]
+        measures: [rows, distinct-subjects]
+        subject: person_id
+        minimum-subjects: 10
+        """
+            .formatted(name, schema));
+    var job = jobName("ages-run");
+    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
+
+    run(job);
+
+    assertThat(cells(name))
+        .filteredOn(c -> c.kind().equals("cell"))
+        .extracting(c -> c.dimensions().get(0) + "=" + c.measures().get(1).longValue())
+        .containsExactly("30-39=20", "40-49=20", "50-59=20");
+  }
 }
