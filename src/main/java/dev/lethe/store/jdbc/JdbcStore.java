@@ -104,7 +104,9 @@ public final class JdbcStore implements Store {
   @Override
   public void checkStatistics(List<Statistic> statistics, Problems problems) {
     try (var connection = dataSource().getConnection()) {
-      new StatisticChecks(this, connection, problems).check(statistics);
+      // the table lookups below use the pool; this connection proves the store is reachable
+      connection.isValid(5);
+      new StatisticChecks(this, problems).check(statistics);
     } catch (SQLException e) {
       for (var statistic : statistics) {
         problems.error(

@@ -2,7 +2,6 @@ package dev.lethe.store.jdbc;
 
 import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
-import java.sql.Connection;
 import java.util.List;
 
 /**
@@ -14,7 +13,7 @@ final class StatisticChecks {
   private final JdbcStore store;
   private final Problems problems;
 
-  StatisticChecks(JdbcStore store, Connection connection, Problems problems) {
+  StatisticChecks(JdbcStore store, Problems problems) {
     this.store = store;
     this.problems = problems;
   }

@@ -131,11 +131,11 @@ final class StatisticQuery {
                   Double.toString(sums.get(i).lower()),
                   Double.toString(sums.get(i).upper())));
     }
-    var from_ = new StringBuilder(" FROM " + table.qualified() + " t");
+    var joins = new StringBuilder(" FROM " + table.qualified() + " t");
     for (var entry : related.entrySet()) {
       var other = entry.getValue();
       var a = alias(entry.getKey());
-      from_
+      joins
           .append(" LEFT JOIN ")
           .append(other.qualified())
           .append(" ")
@@ -172,7 +172,7 @@ final class StatisticQuery {
                   + "[])), true)",
               array));
     }
-    return select.wrap("SELECT ", from_.toString() + " WHERE ").then("", Sql.and(where));
+    return select.wrap("SELECT ", joins.toString() + " WHERE ").then("", Sql.and(where));
   }
 
   /**
