@@ -334,4 +334,24 @@ class StatisticsTests extends LetheTests {
         .extracting(c -> c.dimensions().get(0) + "=" + c.measures().get(1).longValue())
         .containsExactly("30-39=20", "40-49=20", "50-59=20");
   }
+
+  @Test
+  void withNoiseEachBucketRecordsItsEpsilonAndAWhereNarrowsTheRows() {
+    var name = "views-" + schema;
+    var job =
+        statistic(name, "noise: {epsilon: 0.5}\nwhere:\n  - column: country\n    in: [BE, FR]");
+
+    var report = run(job);
+
+    assertThat(report.statistics().get(0).epsilonSpent()).isEqualTo(1.5); // 3 buckets of 0.5
+    assertThat(
+            control
+                .sql(
+                    "SELECT array_agg(DISTINCT epsilon) FROM lethe.statistic_bucket WHERE statistic = ?")
+                .param(name)
+                .query((rs, n) -> java.util.Arrays.asList((Object[]) rs.getArray(1).getArray()))
+                .single())
+        .containsExactly(new BigDecimal("0.5"));
+    assertThat(cells(name)).allSatisfy(c -> assertThat(c.dimensions()).isSubsetOf("BE", "FR"));
+  }
 }
