@@ -23,15 +23,22 @@ class ReportCommand implements Callable<Integer> {
   @Option(names = "--last", paramLabel = "JOB", description = "the latest run of this job")
   String lastOf;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: text)")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text, json or html (default: text)")
   String format;
+
+  @Option(names = "--output", paramLabel = "FILE", description = "write here, not to the console")
+  java.nio.file.Path output;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new BadInputException("--format " + format + " is not known. Fix: use text or json");
+    if (!java.util.List.of("text", "json", "html").contains(format)) {
+      throw new BadInputException(
+          "--format " + format + " is not known. Fix: use text, json or html");
     }
     if ((run == null) == (lastOf == null)) {
       throw new BadInputException("give a RUN id or --last JOB. Fix: see 'lethe runs'");
@@ -44,12 +51,27 @@ class ReportCommand implements Callable<Integer> {
               : reports
                   .lastOf(lastOf)
                   .orElseThrow(() -> new BadInputException("job '" + lastOf + "' has no runs yet"));
-      spec.commandLine()
-          .getOut()
-          .print(
-              format.equals("json")
-                  ? ReportService.json(report) + "\n"
-                  : ReportText.render(report));
+      var text =
+          switch (format) {
+            case "json" -> ReportService.json(report) + "\n";
+            case "html" -> reports.html(report);
+            default -> ReportText.render(report);
+          };
+      if (output != null) {
+        try {
+          java.nio.file.Files.writeString(output, text);
+        } catch (java.io.IOException e) {
+          throw new BadInputException(
+              "--output "
+                  + output
+                  + " cannot be written ("
+                  + e.getMessage()
+                  + ")."
+                  + " Fix: name a file in a folder that exists and can be written");
+        }
+      } else {
+        spec.commandLine().getOut().print(text);
+      }
       return Lethe.DONE;
     }
   }

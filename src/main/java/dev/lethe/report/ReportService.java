@@ -11,8 +11,8 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Builds a run's report from the job repository, stores it in the control database and writes it to
- * the reports folder as JSON and text.
+ * Stores a run's report in the control database and writes it to the reports folder as JSON, text
+ * and an HTML page.
  */
 public class ReportService {
 
@@ -75,6 +75,29 @@ public class ReportService {
         .map(json -> JSON.readValue(json, RunReport.class));
   }
 
+  /** The job's runs before {@code report}, oldest first, at most {@code limit}: its trend. */
+  public java.util.List<RunReport> earlier(RunReport report, int limit) {
+    var runs =
+        new java.util.ArrayList<>(
+            jdbc
+                .sql(
+                    "SELECT report::text FROM lethe.run_report WHERE job = ? AND job_execution_id < ?"
+                        + " ORDER BY job_execution_id DESC LIMIT ?")
+                .params(report.job(), report.run(), limit)
+                .query(String.class)
+                .list()
+                .stream()
+                .map(json -> JSON.readValue(json, RunReport.class))
+                .toList());
+    java.util.Collections.reverse(runs);
+    return runs;
+  }
+
+  /** The HTML page of a run's report, with the trend of the job's last ten runs. */
+  public String html(RunReport report) {
+    return ReportHtml.render(report, earlier(report, 9));
+  }
+
   public static String json(Object value) {
     return JSON.writeValueAsString(value);
   }
@@ -86,6 +109,7 @@ public class ReportService {
       Files.writeString(
           properties.reports().resolve(base + ".json"), JSON.writeValueAsString(report));
       Files.writeString(properties.reports().resolve(base + ".txt"), ReportText.render(report));
+      Files.writeString(properties.reports().resolve(base + ".html"), html(report));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report to " + properties.reports(), e);
     }

@@ -18,6 +18,7 @@ public record RunReport(
     Instant startedAt,
     Instant endedAt,
     String keyId,
+    List<DefinitionFile> definitionFiles,
     List<StatisticReport> statistics,
     List<PolicyReport> policies) {
 
@@ -28,6 +29,12 @@ public record RunReport(
   public long pseudonymised() {
     return policies.stream().mapToLong(PolicyReport::pseudonymised).sum();
   }
+
+  /**
+   * A policy, statistic or job file the run used, with its SHA-256: a reviewer can tell that the
+   * files in front of them are the ones that ran.
+   */
+  public record DefinitionFile(String file, String sha256) {}
 
   /**
    * One statistic in a run: buckets added, cells published and suppressed (with the rows in those),

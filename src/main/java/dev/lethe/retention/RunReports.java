@@ -54,6 +54,7 @@ class RunReports {
             ? null
             : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant(),
         execution.getJobParameters().getString(RunService.KEY_ID),
+        definitionFiles(definitions, execution.getJobInstance().getJobName()),
         statistics,
         policies);
   }
@@ -126,6 +127,32 @@ class RunReports {
         counts.referenced(),
         counts.windows(),
         failure(step.getFailureExceptions()));
+  }
+
+  /** The job's file and those of the statistics and policies it names, with their checksums. */
+  private static List<RunReport.DefinitionFile> definitionFiles(
+      Definitions definitions, String jobName) {
+    var job = definitions.jobs().get(jobName);
+    if (job == null) {
+      return List.of();
+    }
+    var files = new java.util.LinkedHashSet<java.nio.file.Path>();
+    files.add(job.file());
+    definitions.statisticsOf(job).forEach(s -> files.add(s.file()));
+    definitions.policiesOf(job).forEach(p -> files.add(p.file()));
+    var result = new ArrayList<RunReport.DefinitionFile>();
+    for (var file : files) {
+      try {
+        result.add(
+            new RunReport.DefinitionFile(
+                file.getFileName().toString(),
+                org.apache.commons.codec.digest.DigestUtils.sha256Hex(
+                    java.nio.file.Files.readAllBytes(file))));
+      } catch (java.io.IOException e) {
+        result.add(new RunReport.DefinitionFile(file.getFileName().toString(), null));
+      }
+    }
+    return result;
   }
 
   /** The message that explains a failure: ours as written, else the root cause's. */

@@ -1,0 +1,163 @@
+package dev.lethe.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.Visits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A run's report in its three forms: the JSON follows its published schema, and the HTML page,
+ * rendered by a real browser, shows the JSON's numbers.
+ */
+class ReportFormatsTests extends LetheTests {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Pattern STEP_ROW =
+      Pattern.compile("<tr data-step=\"([^\"]+)\">(.*?)</tr>", Pattern.DOTALL);
+  private static final Pattern FIELD =
+      Pattern.compile("<td data-field=\"([a-zA-Z]+)\">([0-9]+)</td>");
+
+  @Autowired ReportService reports;
+
+  private RunReport runWithStagesAndAFailure() {
+    Visits.create(APP, schema, "visit", 200);
+    policy(
+        "visits",
+        Visits.policy(
+            "visits",
+            schema,
+            "visit",
+            """
+            stages:
+              - after: P30D
+                action: pseudonymise
+                transform: {email: hmac}
+              - after: P150D
+                action: delete
+            """));
+    Events.create(APP, schema, 1000, 50);
+    // a failure whose message carries markup: the page must show it, not run it
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION"
+            + " '<script>alert(1)</script> & more'; END $$; CREATE TRIGGER refuse BEFORE DELETE ON "
+            + schema
+            + ".event FOR EACH ROW WHEN (OLD.id = 900) EXECUTE FUNCTION "
+            + schema
+            + ".refuse()");
+    policy("events", Events.policy("events", schema, ""));
+    var job = jobName("forms");
+    job(job, Events.job(job, "visits, events", ""));
+    holds.place("3", null, null, "LIT-9", "claim", "test");
+    return run(job);
+  }
+
+  private Path written(RunReport report, String extension) {
+    return WORKSPACE
+        .resolve("reports")
+        .resolve(report.job() + "-" + report.asOf() + "-run" + report.run() + "." + extension);
+  }
+
+  @Test
+  void theJsonFollowsItsPublishedSchemaAndNamesTheFilesItUsedWithTheirChecksums()
+      throws IOException {
+    var report = runWithStagesAndAFailure();
+    assertThat(report.status()).isEqualTo("FAILED");
+
+    var schema =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(Files.newInputStream(Path.of("schema", "report.schema.json")));
+    var json = Files.readString(written(report, "json"));
+    assertThat(schema.validate(json, InputFormat.JSON)).isEmpty();
+
+    var files = new HashMap<String, String>();
+    report.definitionFiles().forEach(f -> files.put(f.file(), f.sha256()));
+    assertThat(files).containsOnlyKeys(report.job() + ".yml", "visits.yml", "events.yml");
+    assertThat(files.get("visits.yml"))
+        .isEqualTo(
+            DigestUtils.sha256Hex(Files.readAllBytes(WORKSPACE.resolve("policies/visits.yml"))));
+  }
+
+  @Test
+  void theHtmlPageRendersInABrowserWithTheJsonsNumbersAndRunsNothing() throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
+    var first = runWithStagesAndAFailure();
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+    var report = run(jobName("forms")); // the restart: a trend of two runs
+    var page = written(report, "html");
+    var html = Files.readString(page);
+
+    // nothing that runs or fetches: no script, no link to anywhere
+    assertThat(html.toLowerCase()).doesNotContain("<script", "src=", "href=", "@import", "url(");
+    var dom = render(page);
+
+    assertThat(dom).contains("<svg id=\"steps-chart\"", "<svg id=\"trend-chart\"");
+    assertThat(dom)
+        .contains("data-run=\"" + first.run() + "\"", "data-run=\"" + report.run() + "\"");
+    var shown = new HashMap<String, Map<String, Long>>();
+    var rows = STEP_ROW.matcher(dom);
+    while (rows.find()) {
+      var fields = new HashMap<String, Long>();
+      var cells = FIELD.matcher(rows.group(2));
+      while (cells.find()) {
+        fields.put(cells.group(1), Long.parseLong(cells.group(2)));
+      }
+      shown.put(rows.group(1), fields);
+    }
+    assertThat(shown).containsOnlyKeys("visits:delete", "visits:pseudonymise", "events");
+    for (var step : report.policies()) {
+      var numbers = shown.get(step.step());
+      assertThat(numbers.get("examined")).as(step.step()).isEqualTo(step.examined());
+      assertThat(numbers.get("deleted")).as(step.step()).isEqualTo(step.deleted());
+      assertThat(numbers.get("pseudonymised")).as(step.step()).isEqualTo(step.pseudonymised());
+      assertThat(numbers.get("heldByHolds")).as(step.step()).isEqualTo(step.heldByHolds());
+      assertThat(numbers.get("heldByRestrictions")).isEqualTo(step.heldByRestrictions());
+      assertThat(numbers.get("referenced")).isEqualTo(step.referenced());
+    }
+    assertThat(dom).contains("data-field=\"deleted\">" + report.deleted() + "<");
+
+    // the first run's failure, with its markup shown as text
+    var failedPage = Files.readString(written(first, "html"));
+    assertThat(failedPage).contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more");
+  }
+
+  /** The page as Chromium built it: headless, no sandbox (root), no network of its own. */
+  private static String render(Path page) throws IOException, InterruptedException {
+    var process =
+        new ProcessBuilder(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--dump-dom",
+                page.toUri().toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    var dom = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(dom).as("the DOM Chromium printed").contains("</html>");
+    return dom;
+  }
+}
