@@ -248,6 +248,68 @@ public final class ReportHtml {
       html.append("</tr>\n");
     }
     html.append("</table>\n");
+    for (var s : report.statistics()) {
+      sparkline(html, s);
+    }
+  }
+
+  /**
+   * A statistic's trend: the published total of its last buckets as a line; a gap where a total was
+   * withheld, so that nothing withheld can be read off the drawing.
+   */
+  private static void sparkline(StringBuilder html, RunReport.StatisticReport s) {
+    var points = s.trend() == null ? List.<RunReport.TrendPoint>of() : s.trend();
+    if (points.isEmpty()) {
+      return;
+    }
+    double max =
+        points.stream()
+            .filter(p -> p.total() != null)
+            .mapToDouble(p -> p.total().doubleValue())
+            .max()
+            .orElse(1);
+    int width = 600;
+    int height = 80;
+    double step = points.size() > 1 ? (double) width / (points.size() - 1) : width;
+    html.append("<h3>")
+        .append(escape(s.statistic()))
+        .append(": total per bucket, ")
+        .append(escape(points.get(0).bucket()))
+        .append(" to ")
+        .append(escape(points.get(points.size() - 1).bucket()))
+        .append("</h3>\n")
+        .append(
+            String.format(
+                Locale.ROOT,
+                "<svg class=\"trend\" data-statistic=\"%s\" role=\"img\" width=\"%d\" height=\"%d\""
+                    + " xmlns=\"http://www.w3.org/2000/svg\">\n",
+                escape(s.statistic()),
+                width + 10,
+                height + 10));
+    var line = new StringBuilder();
+    for (int i = 0; i < points.size(); i++) {
+      var p = points.get(i);
+      if (p.total() == null) {
+        flush(html, line);
+        continue;
+      }
+      double x = 5 + i * step;
+      double y = 5 + height - (max <= 0 ? 0 : p.total().doubleValue() / max * height);
+      line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+    }
+    flush(html, line);
+    html.append("</svg>\n");
+  }
+
+  private static void flush(StringBuilder html, StringBuilder line) {
+    if (!line.isEmpty()) {
+      html.append("<polyline fill=\"none\" stroke=\"")
+          .append(PSEUDONYMISED)
+          .append("\" stroke-width=\"1.5\" points=\"")
+          .append(line.toString().trim())
+          .append("\"/>\n");
+      line.setLength(0);
+    }
   }
 
   private static void files(StringBuilder html, RunReport report) {

@@ -49,7 +49,14 @@ public record RunReport(
       long rowsSuppressed,
       long totalsWithheld,
       double epsilonSpent,
-      String error) {}
+      String error,
+      List<TrendPoint> trend) {}
+
+  /**
+   * One bucket of a statistic's trend: its first day and the first measure of its published total
+   * (null where the total was withheld).
+   */
+  public record TrendPoint(String bucket, java.math.BigDecimal total) {}
 
   /**
    * One stage of one policy in a run: {@code examined} rows had reached the stage; each was deleted

@@ -6,6 +6,7 @@ import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Stage;
 import dev.lethe.report.RunReport;
 import dev.lethe.statistics.StatisticTasklet;
+import dev.lethe.statistics.StatisticsExport;
 import dev.lethe.system.ExplainedFailure;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -22,22 +23,24 @@ import org.springframework.batch.core.step.StepExecution;
 class RunReports {
 
   private final JobRepository repository;
+  private final StatisticsExport statistics;
 
-  RunReports(JobRepository repository) {
+  RunReports(JobRepository repository, StatisticsExport statistics) {
     this.repository = repository;
+    this.statistics = statistics;
   }
 
   RunReport of(JobExecution execution, Definitions definitions, String startedBy) {
     var attempts = new ArrayList<>(repository.getJobExecutions(execution.getJobInstance()));
     attempts.sort(Comparator.comparingLong(JobExecution::getId));
     var policies = new ArrayList<RunReport.PolicyReport>();
-    var statistics = new ArrayList<RunReport.StatisticReport>();
+    var statisticReports = new ArrayList<RunReport.StatisticReport>();
     lastExecutionOfEachStep(execution, attempts).stream()
         .sorted(Comparator.comparing(StepExecution::getCreateTime))
         .forEach(
             step -> {
               if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
-                statistics.add(statisticReport(step));
+                statisticReports.add(statisticReport(step, definitions));
               } else {
                 policies.add(policyReport(step, definitions));
               }
@@ -55,7 +58,7 @@ class RunReports {
             : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant(),
         execution.getJobParameters().getString(RunService.KEY_ID),
         definitionFiles(definitions, execution.getJobInstance().getJobName()),
-        statistics,
+        statisticReports,
         policies);
   }
 
@@ -79,10 +82,12 @@ class RunReports {
     return List.copyOf(steps.values());
   }
 
-  private static RunReport.StatisticReport statisticReport(StepExecution step) {
+  private RunReport.StatisticReport statisticReport(StepExecution step, Definitions definitions) {
     var outcome = StatisticTasklet.read(step.getExecutionContext());
+    var name = step.getStepName().substring(StatisticTasklet.STEP_PREFIX.length());
+    var statistic = definitions.statistics().get(name);
     return new RunReport.StatisticReport(
-        step.getStepName().substring(StatisticTasklet.STEP_PREFIX.length()),
+        name,
         step.getStatus().name(),
         outcome.bucketsAdded(),
         outcome.cellsPublished(),
@@ -90,7 +95,8 @@ class RunReports {
         outcome.rowsSuppressed(),
         outcome.totalsWithheld(),
         outcome.epsilonSpent(),
-        failure(step.getFailureExceptions()));
+        failure(step.getFailureExceptions()),
+        statistic == null ? List.of() : statistics.trend(statistic, 60));
   }
 
   private static RunReport.PolicyReport policyReport(StepExecution step, Definitions definitions) {

@@ -3,6 +3,7 @@ package dev.lethe.retention;
 import dev.lethe.policy.Definitions;
 import dev.lethe.report.ReportService;
 import dev.lethe.report.RunReport;
+import dev.lethe.statistics.StatisticsExport;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.BadInputException;
 import dev.lethe.transform.Keys;
@@ -45,7 +46,8 @@ public class RunService {
       RunLock lock,
       ReportService reports,
       RunClock clock,
-      Keys keys) {
+      Keys keys,
+      StatisticsExport statistics) {
     this.keys = keys;
     this.validator = validator;
     this.stores = stores;
@@ -55,7 +57,7 @@ public class RunService {
     this.lock = lock;
     this.reports = reports;
     this.clock = clock;
-    this.runReports = new RunReports(repository);
+    this.runReports = new RunReports(repository, statistics);
   }
 
   /** What a {@code run} did: the report, and whether the run had already completed before. */

@@ -71,6 +71,28 @@ public class StatisticsExport {
         earlier);
   }
 
+  /**
+   * The last {@code limit} buckets of a statistic's current series, oldest first, each with the
+   * rows of its published total (null where the total was withheld): the trend a report draws.
+   */
+  public List<dev.lethe.report.RunReport.TrendPoint> trend(Statistic statistic, int limit) {
+    var points =
+        new ArrayList<>(
+            jdbc.sql(
+                    "SELECT b.bucket, (SELECT c.measures[1] FROM lethe.statistic_cell c"
+                        + " WHERE c.statistic = b.statistic AND c.definition = b.definition"
+                        + " AND c.bucket = b.bucket AND c.kind = 'total') FROM lethe.statistic_bucket b"
+                        + " WHERE b.statistic = ? AND b.definition = ? ORDER BY b.bucket DESC LIMIT ?")
+                .params(statistic.name(), StatisticsService.definition(statistic), limit)
+                .query(
+                    (rs, n) ->
+                        new dev.lethe.report.RunReport.TrendPoint(
+                            rs.getObject(1, LocalDate.class).toString(), rs.getBigDecimal(2)))
+                .list());
+    java.util.Collections.reverse(points);
+    return points;
+  }
+
   /** One published cell, as exported. */
   public record Cell(
       LocalDate bucket, String kind, List<String> dimensions, List<BigDecimal> measures) {}

@@ -75,8 +75,18 @@ class DemoTests {
     var written =
         new ArrayList<String>(List.of(text, err.toString(), logs.toString(StandardCharsets.UTF_8)));
     try (Stream<Path> reports = Files.list(folder.resolve("reports"))) {
+      var schema =
+          com.networknt.schema.SchemaRegistry.withDefaultDialect(
+                  com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+              .getSchema(Files.newInputStream(Path.of("schema", "report.schema.json")));
       for (var report : reports.toList()) {
-        written.add(Files.readString(report));
+        var content = Files.readString(report);
+        written.add(content);
+        if (report.toString().endsWith(".json")) {
+          assertThat(schema.validate(content, com.networknt.schema.InputFormat.JSON))
+              .as(report.toString())
+              .isEmpty();
+        }
       }
     }
     assertThat(written).hasSizeGreaterThan(4);

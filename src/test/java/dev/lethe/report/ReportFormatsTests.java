@@ -63,8 +63,27 @@ class ReportFormatsTests extends LetheTests {
             + schema
             + ".refuse()");
     policy("events", Events.policy("events", schema, ""));
+    job(
+        "daily-visits-" + schema,
+        """
+        statistic: daily-visits-%s
+        store: app
+        table: %s.visit
+        time: seen_at
+        bucket: day
+        measures: [rows]
+        subject: subject_id
+        minimum-subjects: 1
+        """
+            .formatted(schema, schema));
     var job = jobName("forms");
-    job(job, Events.job(job, "visits, events", ""));
+    job(
+        job,
+        "job: "
+            + job
+            + "\nstatistics: [daily-visits-"
+            + schema
+            + "]\npolicies: [visits, events]\n");
     holds.place("3", null, null, "LIT-9", "claim", "test");
     return run(job);
   }
@@ -81,15 +100,17 @@ class ReportFormatsTests extends LetheTests {
     var report = runWithStagesAndAFailure();
     assertThat(report.status()).isEqualTo("FAILED");
 
-    var schema =
+    var published =
         SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
             .getSchema(Files.newInputStream(Path.of("schema", "report.schema.json")));
     var json = Files.readString(written(report, "json"));
-    assertThat(schema.validate(json, InputFormat.JSON)).isEmpty();
+    assertThat(published.validate(json, InputFormat.JSON)).isEmpty();
 
     var files = new HashMap<String, String>();
     report.definitionFiles().forEach(f -> files.put(f.file(), f.sha256()));
-    assertThat(files).containsOnlyKeys(report.job() + ".yml", "visits.yml", "events.yml");
+    assertThat(files)
+        .containsOnlyKeys(
+            report.job() + ".yml", "daily-visits-" + schema + ".yml", "visits.yml", "events.yml");
     assertThat(files.get("visits.yml"))
         .isEqualTo(
             DigestUtils.sha256Hex(Files.readAllBytes(WORKSPACE.resolve("policies/visits.yml"))));
@@ -110,6 +131,9 @@ class ReportFormatsTests extends LetheTests {
     var dom = render(page);
 
     assertThat(dom).contains("<svg id=\"steps-chart\"", "<svg id=\"trend-chart\"");
+    // the statistic's trend, drawn from its stored buckets: one point per day
+    assertThat(dom).contains("<svg class=\"trend\" data-statistic=\"daily-visits-" + schema + "\"");
+    assertThat(report.statistics().get(0).trend()).hasSize(60);
     assertThat(dom)
         .contains("data-run=\"" + first.run() + "\"", "data-run=\"" + report.run() + "\"");
     var shown = new HashMap<String, Map<String, Long>>();
