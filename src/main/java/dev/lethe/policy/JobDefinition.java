@@ -16,9 +16,16 @@ public record JobDefinition(
     List<String> statistics,
     List<String> policies,
     Guards guards,
+    java.util.Optional<Schedule> schedule,
     Path file,
     int policiesLine,
     int statisticsLine) {
+
+  /**
+   * When {@code lethe serve} runs the job: a Quartz cron expression in a time zone, and what to do
+   * with a fire time missed while no node was up (run it once at start-up, or skip it).
+   */
+  public record Schedule(String cron, java.time.ZoneId timeZone, boolean runMissedOnce) {}
 
   /**
    * The most rows, or the largest share of a table, a policy may delete in one run. Past either,

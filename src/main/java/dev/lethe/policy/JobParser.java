@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 final class JobParser {
 
   static final List<String> FIELDS =
-      List.of("job", "description", "statistics", "policies", "guards");
+      List.of("job", "description", "schedule", "statistics", "policies", "guards");
+  private static final List<String> SCHEDULE_FIELDS = List.of("cron", "time-zone", "missed");
   private static final List<String> GUARD_FIELDS = List.of("max-rows", "max-share");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
@@ -32,6 +33,7 @@ final class JobParser {
     var statistics = yaml.names("statistics", false);
     var policies = yaml.names("policies", statistics.isEmpty());
     var guards = yaml.map("guards").map(JobParser::guards).orElse(JobDefinition.Guards.NONE);
+    var schedule = yaml.map("schedule").flatMap(JobParser::schedule);
     if (name == null) {
       return Optional.empty();
     }
@@ -44,9 +46,62 @@ final class JobParser {
             statistics,
             policies,
             guards,
+            schedule,
             file,
             yaml.lineOf("policies"),
             yaml.lineOf("statistics")));
+  }
+
+  private static Optional<JobDefinition.Schedule> schedule(YamlMap yaml) {
+    yaml.rejectUnknown(SCHEDULE_FIELDS);
+    var cron = yaml.string("cron", true);
+    cron.ifPresent(
+        c -> {
+          try {
+            new org.quartz.CronExpression(c);
+          } catch (java.text.ParseException e) {
+            yaml.problems()
+                .error(
+                    yaml.file(),
+                    yaml.lineOf("cron"),
+                    "cron",
+                    "'" + c + "' is not a Quartz cron expression: " + e.getMessage(),
+                    "write seconds, minutes, hours, day of month, month, day of week, such as"
+                        + " '0 30 1 * * ?' (every night at 01:30)");
+          }
+        });
+    var zone =
+        yaml.string("time-zone", true)
+            .flatMap(
+                z -> {
+                  try {
+                    return Optional.of(java.time.ZoneId.of(z));
+                  } catch (java.time.DateTimeException e) {
+                    yaml.problems()
+                        .error(
+                            yaml.file(),
+                            yaml.lineOf("time-zone"),
+                            "time-zone",
+                            "'" + z + "' is not a time zone",
+                            "write a region such as Europe/Brussels, or UTC");
+                    return Optional.empty();
+                  }
+                });
+    var missed = yaml.string("missed", false).orElse("run-once");
+    if (!missed.equals("run-once") && !missed.equals("skip")) {
+      yaml.problems()
+          .error(
+              yaml.file(),
+              yaml.lineOf("missed"),
+              "missed",
+              "'" + missed + "' is not what to do with a missed fire time",
+              "write run-once (at start-up) or skip");
+    }
+    if (cron.isEmpty() || zone.isEmpty() || yaml.problems().hasErrors()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new JobDefinition.Schedule(cron.get(), zone.get(), missed.equals("run-once")));
   }
 
   private static JobDefinition.Guards guards(YamlMap yaml) {

@@ -380,4 +380,21 @@ class CommandLineTests extends LetheTests {
         .contains(".yml:6: field 'measures': a sum needs bounds")
         .contains(".yml:8: field 'minimum-subjects'");
   }
+
+  @Test
+  void aBadScheduleIsBadInputOnItsLine() {
+    eventsPurge("");
+    job(
+        "scheduled",
+        "job: scheduled-"
+            + schema
+            + "\npolicies: [events]\nschedule:\n  cron: '0 30 25 * * ?'\n"
+            + "  time-zone: Europe/Brusels\n  missed: later\n");
+
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("scheduled.yml:4: field 'cron': '0 30 25 * * ?' is not a Quartz cron expression")
+        .contains("scheduled.yml:5: field 'time-zone': 'Europe/Brusels' is not a time zone")
+        .contains("scheduled.yml:6: field 'missed'");
+  }
 }

@@ -1,0 +1,83 @@
+package dev.lethe.cli;
+
+import dev.lethe.retention.RunService;
+import dev.lethe.retention.Validator;
+import dev.lethe.schedule.Scheduling;
+import java.net.InetAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lethe serve}: runs the jobs on their schedules until stopped. Nodes started with the same
+ * control database share one schedule; each fire time runs on one of them.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the jobs on the schedules of their job files, until stopped (SIGTERM). Several nodes"
+            + " on one control database share the schedule; each fire time runs once.")
+class ServeCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description = "this node's name in the cluster (default: host name and process id)")
+  String node;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      var definitions = context.getBean(Validator.class).load();
+      var name = node != null ? node : host() + "-" + ProcessHandle.current().pid();
+      var scheduler =
+          Scheduling.create(
+              "lethe",
+              name,
+              context.getBean(DataSource.class),
+              context.getBean(RunService.class),
+              context.getBean(JdbcClient.class));
+      Scheduling.synchronise(scheduler, definitions);
+      var stopped = new CountDownLatch(1);
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      // a run in hand goes on to its end; no new fire time starts
+                      scheduler.shutdown(true);
+                    } catch (org.quartz.SchedulerException e) {
+                      spec.commandLine().getErr().println("stopping: " + e.getMessage());
+                    }
+                    stopped.countDown();
+                  },
+                  "lethe-serve-stop"));
+      scheduler.start();
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "Serving %d scheduled job(s) as node %s. Stop with SIGTERM (Ctrl-C).%n",
+              definitions.jobs().values().stream().filter(j -> j.schedule().isPresent()).count(),
+              name);
+      spec.commandLine().getOut().flush();
+      stopped.await();
+      return Lethe.DONE;
+    }
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "node";
+    }
+  }
+}

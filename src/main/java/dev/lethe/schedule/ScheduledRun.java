@@ -1,0 +1,91 @@
+package dev.lethe.schedule;
+
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.retention.RunLock.JobAlreadyRunningException;
+import dev.lethe.retention.RunService;
+import java.sql.Timestamp;
+import java.time.ZoneId;
+import org.quartz.Job;
+import org.quartz.JobExecutionContext;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * One fire time of a scheduled job: claims the fire time (once across every node), then runs the
+ * job for the as-of date of that fire time in the job's zone. A fire time that finds the previous
+ * run still going is skipped and logged, not queued behind it.
+ */
+public class ScheduledRun implements Job {
+
+  static final String JOB = "lethe.job";
+  static final String ZONE = "lethe.zone";
+  static final String RUNS = "lethe.runs";
+  static final String JDBC = "lethe.jdbc";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduledRun.class);
+
+  /** Quartz makes one per fire: it needs this constructor. */
+  public ScheduledRun() {}
+
+  @Override
+  public void execute(JobExecutionContext context) {
+    var data = context.getMergedJobDataMap();
+    var job = data.getString(JOB);
+    var zone = ZoneId.of(data.getString(ZONE));
+    var fired = context.getScheduledFireTime().toInstant();
+    var asOf = fired.atZone(zone).toLocalDate();
+    try {
+      var runs = (RunService) context.getScheduler().getContext().get(RUNS);
+      var jdbc = (JdbcClient) context.getScheduler().getContext().get(JDBC);
+      var node = context.getScheduler().getSchedulerInstanceId();
+      int claimed =
+          jdbc.sql(
+                  "INSERT INTO lethe.scheduled_fire (job, fire_time, node, as_of, handled_at,"
+                      + " outcome) VALUES (?, ?, ?, ?, now(), 'started') ON CONFLICT DO NOTHING")
+              .params(job, Timestamp.from(fired), node, asOf)
+              .update();
+      if (claimed == 0) {
+        LOG.warn("job {}: fire time {} was already handled; not run again", job, fired);
+        return;
+      }
+      try {
+        var outcome = runs.run(job, asOf, "schedule (node " + node + ")", ProgressListener.SILENT);
+        record(jdbc, job, fired, outcome.failed() ? "failed" : "completed", outcome.report().run());
+        if (outcome.alreadyCompleted()) {
+          LOG.info(
+              "job {} as of {}: already done by run {}; nothing to do",
+              job,
+              asOf,
+              outcome.report().run());
+        } else {
+          LOG.info(
+              "job {} as of {}: run {} {} ({} rows deleted, {} pseudonymised)",
+              job,
+              asOf,
+              outcome.report().run(),
+              outcome.report().status(),
+              outcome.report().deleted(),
+              outcome.report().pseudonymised());
+        }
+      } catch (JobAlreadyRunningException e) {
+        record(jdbc, job, fired, "skipped", null);
+        LOG.warn("job {}: fire time {} skipped, the previous run is still going", job, fired);
+      } catch (RuntimeException e) {
+        record(jdbc, job, fired, "failed", null);
+        LOG.error("job {} as of {} failed: {}", job, asOf, e.getMessage());
+      }
+    } catch (SchedulerException e) {
+      LOG.error("job {}: the scheduler's context is missing: {}", job, e.getMessage());
+    }
+  }
+
+  private static void record(
+      JdbcClient jdbc, String job, java.time.Instant fired, String outcome, Long run) {
+    jdbc.sql(
+            "UPDATE lethe.scheduled_fire SET outcome = ?, run_id = ? WHERE job = ? AND fire_time = ?")
+        .params(outcome, run, job, Timestamp.from(fired))
+        .update();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.lethe.schedule;
+
+import dev.lethe.policy.Definitions;
+import dev.lethe.retention.RunService;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.JobBuilder;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.utils.ConnectionProvider;
+import org.quartz.utils.DBConnectionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The scheduler of {@code lethe serve}: Quartz with its JDBC job store, clustered, on the control
+ * database whose migrations made its tables. Several nodes share one schedule and each fire time
+ * runs on one of them. Built only by serve (and tests), never by one-shot commands.
+ */
+public final class Scheduling {
+
+  static final String GROUP = "lethe";
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduling.class);
+
+  private Scheduling() {}
+
+  /**
+   * A scheduler on {@code dataSource}, not yet started.
+   *
+   * @param name the cluster's name: nodes with the same name share one schedule
+   * @param node this node's id, unique in the cluster
+   */
+  public static Scheduler create(
+      String name, String node, DataSource dataSource, RunService runs, JdbcClient jdbc)
+      throws SchedulerException {
+    var provider = "lethe-" + name + "-" + node;
+    DBConnectionManager.getInstance().addConnectionProvider(provider, new Provider(dataSource));
+    var properties = new Properties();
+    properties.setProperty("org.quartz.scheduler.instanceName", name);
+    properties.setProperty("org.quartz.scheduler.instanceId", node);
+    properties.setProperty("org.quartz.threadPool.threadCount", "2");
+    properties.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+    properties.setProperty(
+        "org.quartz.jobStore.driverDelegateClass",
+        "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
+    properties.setProperty("org.quartz.jobStore.dataSource", provider);
+    properties.setProperty("org.quartz.jobStore.isClustered", "true");
+    properties.setProperty("org.quartz.jobStore.clusterCheckinInterval", "5000");
+    properties.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
+    properties.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
+    var factory = new StdSchedulerFactory(properties);
+    var scheduler = factory.getScheduler();
+    // Quartz keeps one scheduler per name in a JVM; a node is a scheduler of the cluster's name,
+    // so that two nodes can live in one JVM (as in the tests), it is not kept there
+    org.quartz.impl.SchedulerRepository.getInstance().remove(name);
+    scheduler.getContext().put(ScheduledRun.RUNS, runs);
+    scheduler.getContext().put(ScheduledRun.JDBC, jdbc);
+    return scheduler;
+  }
+
+  /**
+   * Makes the scheduler's triggers those of the job files: a job with a schedule gets its cron
+   * trigger (replaced, so that a changed file takes effect), a job without one loses it.
+   */
+  public static void synchronise(Scheduler scheduler, Definitions definitions)
+      throws SchedulerException {
+    var scheduled = new HashSet<String>();
+    for (var job : definitions.jobs().values()) {
+      if (job.schedule().isEmpty()) {
+        continue;
+      }
+      var schedule = job.schedule().get();
+      scheduled.add(job.name());
+      var detail =
+          JobBuilder.newJob(ScheduledRun.class)
+              .withIdentity(job.name(), GROUP)
+              .usingJobData(ScheduledRun.JOB, job.name())
+              .usingJobData(ScheduledRun.ZONE, schedule.timeZone().getId())
+              .storeDurably()
+              .requestRecovery()
+              .build();
+      var cron =
+          CronScheduleBuilder.cronSchedule(schedule.cron())
+              .inTimeZone(java.util.TimeZone.getTimeZone(schedule.timeZone()));
+      cron =
+          schedule.runMissedOnce()
+              ? cron.withMisfireHandlingInstructionFireAndProceed()
+              : cron.withMisfireHandlingInstructionDoNothing();
+      var trigger =
+          TriggerBuilder.newTrigger()
+              .withIdentity(job.name(), GROUP)
+              .forJob(detail)
+              .withSchedule(cron)
+              .build();
+      scheduler.addJob(detail, true);
+      if (scheduler.checkExists(trigger.getKey())) {
+        scheduler.rescheduleJob(trigger.getKey(), trigger);
+      } else {
+        scheduler.scheduleJob(trigger);
+      }
+      LOG.info("job {} scheduled: {} ({})", job.name(), schedule.cron(), schedule.timeZone());
+    }
+    for (var key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+      if (!scheduled.contains(key.getName())) {
+        scheduler.unscheduleJob(TriggerKey.triggerKey(key.getName(), GROUP));
+        scheduler.deleteJob(JobKey.jobKey(key.getName(), GROUP));
+        LOG.info("job {} is no longer scheduled", key.getName());
+      }
+    }
+  }
+
+  /** Quartz's connections, from Lethe's pool of the control database. */
+  private record Provider(DataSource dataSource) implements ConnectionProvider {
+    @Override
+    public Connection getConnection() throws SQLException {
+      return dataSource.getConnection();
+    }
+
+    @Override
+    public void shutdown() {}
+
+    @Override
+    public void initialize() {}
+  }
+}

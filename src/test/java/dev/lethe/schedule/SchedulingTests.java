@@ -1,0 +1,136 @@
+package dev.lethe.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lethe.retention.RunLock;
+import dev.lethe.retention.RunService;
+import dev.lethe.retention.Validator;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quartz.JobExecutionContext;
+import org.quartz.Scheduler;
+import org.quartz.listeners.JobListenerSupport;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Two nodes on one control database share one schedule; each fire time runs once. */
+class SchedulingTests extends LetheTests {
+
+  @Autowired DataSource controlDatabase;
+  @Autowired RunService runService;
+  @Autowired Validator validator;
+  @Autowired RunLock lock;
+
+  private final List<Scheduler> nodes = new java.util.ArrayList<>();
+  private final ConcurrentLinkedQueue<String> fired = new ConcurrentLinkedQueue<>();
+  private String job;
+
+  @BeforeEach
+  void aJobEverySecond() throws Exception {
+    Events.create(APP, schema, 100, 10);
+    policy("events", Events.policy("events", schema, ""));
+    job = jobName("every-second");
+    job(
+        job,
+        "job: "
+            + job
+            + "\npolicies: [events]\nschedule:\n  cron: '* * * * * ?'\n"
+            + "  time-zone: Europe/Brussels\n  missed: skip\n");
+    for (var node : List.of("node-a", "node-b")) {
+      var scheduler =
+          Scheduling.create("lethe-test-" + schema, node, controlDatabase, runService, control);
+      scheduler
+          .getListenerManager()
+          .addJobListener(
+              new JobListenerSupport() {
+                @Override
+                public String getName() {
+                  return "test-" + node;
+                }
+
+                @Override
+                public void jobToBeExecuted(JobExecutionContext context) {
+                  fired.add(context.getScheduledFireTime().toInstant() + "@" + node);
+                }
+              });
+      nodes.add(scheduler);
+    }
+    Scheduling.synchronise(nodes.get(0), validator.load());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    nodes.get(0).clear();
+    for (var node : nodes) {
+      node.shutdown(true);
+    }
+  }
+
+  private long handled(String outcome) {
+    return control
+        .sql("SELECT count(*) FROM lethe.scheduled_fire WHERE job = ? AND outcome LIKE ?")
+        .params(job, outcome)
+        .query(Long.class)
+        .single();
+  }
+
+  @Test
+  void eachFireTimeRunsOnceOnOneNode() throws Exception {
+    for (var node : nodes) {
+      node.start();
+    }
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled("%") >= 5);
+    // two nodes of one cluster, checking in on the control database
+    assertThat(
+            control
+                .sql("SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = ?")
+                .param("lethe-test-" + schema)
+                .query(Long.class)
+                .single())
+        .isEqualTo(2);
+
+    for (var node : nodes) {
+      node.standby();
+    }
+    var fireTimes = fired.stream().map(f -> f.substring(0, f.indexOf('@'))).toList();
+    assertThat(fireTimes).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(5);
+    // the first fire time ran the job; the later ones of the same day found it done
+    assertThat(handled("completed")).isEqualTo(handled("%"));
+    assertThat(
+            control
+                .sql("SELECT count(DISTINCT run_id) FROM lethe.scheduled_fire WHERE job = ?")
+                .param(job)
+                .query(Long.class)
+                .single())
+        .isEqualTo(1);
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isLessThan(100);
+  }
+
+  @Test
+  void aFireTimeThatFindsThePreviousRunGoingIsSkippedNotQueued() throws Exception {
+    try (var held = lock.acquire(job)) {
+      nodes.get(0).start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> handled("skipped") >= 2);
+      nodes.get(0).standby();
+    }
+    assertThat(handled("completed")).isZero();
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(100);
+  }
+
+  @Test
+  void changingTheJobFileChangesTheSchedule() throws Exception {
+    job(job, "job: " + job + "\npolicies: [events]\n");
+    Scheduling.synchronise(nodes.get(0), validator.load());
+
+    assertThat(nodes.get(0).getJobKeys(org.quartz.impl.matchers.GroupMatcher.anyJobGroup()))
+        .isEmpty();
+  }
+}
