@@ -11,6 +11,7 @@ import dev.lethe.retention.RunClock;
 import dev.lethe.retention.RunHistory;
 import dev.lethe.retention.RunLock;
 import dev.lethe.retention.RunService;
+import dev.lethe.retention.RunningRuns;
 import dev.lethe.statistics.GeometricNoise;
 import dev.lethe.statistics.StatisticsExport;
 import dev.lethe.statistics.StatisticsService;
@@ -39,6 +40,7 @@ import org.springframework.context.annotation.Import;
   SubjectFlags.class,
   ReportService.class,
   RetentionJobFactory.class,
+  RunningRuns.class,
   RunClock.class,
   RunLock.class,
   RunService.class,

@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
       PlanCommand.class,
       RunCommand.class,
       RunsCommand.class,
+      RestartCommand.class,
       ServeCommand.class,
       ReportCommand.class,
       StatsCommand.class,

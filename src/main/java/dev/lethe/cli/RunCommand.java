@@ -33,11 +33,24 @@ class RunCommand implements Callable<Integer> {
     try (var context = Contexts.runtime(LetheCommand.options(spec))) {
       var out = spec.commandLine().getOut();
       var date = asOf.orToday(context.getBean(RunClock.class));
-      var outcome =
-          context
-              .getBean(RunService.class)
-              .run(
-                  job, date, startedBy(), TerminalProgress.forConsole(spec.commandLine().getErr()));
+      var runs = context.getBean(RunService.class);
+      var done = new java.util.concurrent.CountDownLatch(1);
+      // SIGTERM: stop after the window in hand, record the report, then let the JVM go
+      var stop = new Thread(() -> stopAndWait(runs, done), "lethe-run-stop");
+      Runtime.getRuntime().addShutdownHook(stop);
+      RunService.Outcome outcome;
+      try {
+        outcome =
+            runs.run(
+                job, date, startedBy(), TerminalProgress.forConsole(spec.commandLine().getErr()));
+      } finally {
+        done.countDown();
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(stop);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it waits for this report
+      }
       if (outcome.alreadyCompleted()) {
         out.printf(
             Locale.ROOT,
@@ -48,6 +61,15 @@ class RunCommand implements Callable<Integer> {
       }
       out.print(ReportText.render(outcome.report()));
       return outcome.failed() ? Lethe.FAILED : Lethe.DONE;
+    }
+  }
+
+  private static void stopAndWait(RunService runs, java.util.concurrent.CountDownLatch done) {
+    runs.stopAll();
+    try {
+      done.await(5, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

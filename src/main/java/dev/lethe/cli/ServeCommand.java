@@ -52,7 +52,10 @@ class ServeCommand implements Callable<Integer> {
               new Thread(
                   () -> {
                     try {
-                      // a run in hand goes on to its end; no new fire time starts
+                      // no new fire time starts; a run in hand stops after its window and is
+                      // restarted where it stopped by its job's next fire time
+                      scheduler.standby();
+                      context.getBean(RunService.class).stopAll();
                       scheduler.shutdown(true);
                     } catch (org.quartz.SchedulerException e) {
                       spec.commandLine().getErr().println("stopping: " + e.getMessage());

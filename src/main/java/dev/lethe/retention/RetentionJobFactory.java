@@ -37,9 +37,11 @@ public class RetentionJobFactory {
   private final LetheProperties properties;
   private final Clock clock;
   private final StatisticsService statisticsService;
+  private final RunningRuns running;
 
   public RetentionJobFactory(
       StatisticsService statisticsService,
+      RunningRuns running,
       JobRepository repository,
       PlatformTransactionManager transactions,
       StoreRegistry stores,
@@ -48,6 +50,7 @@ public class RetentionJobFactory {
       Clock clock) {
     this.clock = clock;
     this.statisticsService = statisticsService;
+    this.running = running;
     this.repository = repository;
     this.transactions = transactions;
     this.stores = stores;
@@ -90,7 +93,7 @@ public class RetentionJobFactory {
           job == null ? new JobBuilder(definition.name(), repository).start(step) : job.next(step);
       earlier.add(policyStep);
     }
-    return job.build();
+    return job.listener(running).build();
   }
 
   private Step step(

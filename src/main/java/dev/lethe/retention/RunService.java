@@ -36,6 +36,7 @@ public class RunService {
   private final RunClock clock;
   private final RunReports runReports;
   private final Keys keys;
+  private final RunningRuns running;
 
   public RunService(
       Validator validator,
@@ -47,7 +48,9 @@ public class RunService {
       ReportService reports,
       RunClock clock,
       Keys keys,
-      StatisticsExport statistics) {
+      StatisticsExport statistics,
+      RunningRuns running) {
+    this.running = running;
     this.keys = keys;
     this.validator = validator;
     this.stores = stores;
@@ -58,6 +61,21 @@ public class RunService {
     this.reports = reports;
     this.clock = clock;
     this.runReports = new RunReports(repository, statistics);
+  }
+
+  /**
+   * Asks every run of this process to stop after the window in hand: each window's transaction
+   * completes, its position is committed, and the run ends STOPPED, to be restarted where it
+   * stopped by the next run of the same job and date.
+   */
+  public void stopAll() {
+    for (var execution : running.now()) {
+      try {
+        operator.stop(execution);
+      } catch (org.springframework.batch.core.launch.JobExecutionNotRunningException e) {
+        // it ended meanwhile
+      }
+    }
   }
 
   /** What a {@code run} did: the report, and whether the run had already completed before. */

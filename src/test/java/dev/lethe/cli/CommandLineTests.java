@@ -397,4 +397,32 @@ class CommandLineTests extends LetheTests {
         .contains("scheduled.yml:5: field 'time-zone': 'Europe/Brusels' is not a time zone")
         .contains("scheduled.yml:6: field 'missed'");
   }
+
+  @Test
+  void restartGoesOnWithAFailedRun() {
+    var job = eventsPurge("");
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full';"
+            + " END $$; CREATE TRIGGER refuse BEFORE DELETE ON "
+            + schema
+            + ".event FOR EACH ROW WHEN (OLD.id = 800) EXECUTE FUNCTION "
+            + schema
+            + ".refuse()");
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.FAILED);
+    var failed =
+        control
+            .sql("SELECT max(job_execution_id) FROM lethe.run_report WHERE job = ?")
+            .param(job)
+            .query(Long.class)
+            .single();
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+
+    assertThat(configured("restart " + failed)).isZero();
+    assertThat(out.toString()).contains("COMPLETED", "restart of run " + failed);
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
+    assertThat(configured("restart " + failed)).isZero();
+    assertThat(out.toString()).contains("nothing to restart");
+  }
 }
