@@ -1,7 +1,6 @@
 package dev.lethe.report;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The HTML page of a run report, for a reviewer's browser: a summary, charts drawn as inline SVG
@@ -10,9 +9,6 @@ import java.util.Locale;
  * anywhere: the page is whole in itself. Every text from a report is escaped.
  */
 public final class ReportHtml {
-
-  private static final String DELETED = "#b2432f";
-  private static final String PSEUDONYMISED = "#2f6db2";
 
   private ReportHtml() {}
 
@@ -38,10 +34,10 @@ public final class ReportHtml {
         .append("\n</style>\n</head>\n<body>\n");
     summary(html, report);
     html.append("<h2>Rows per step</h2>\n");
-    legend(html);
-    stepChart(html, report);
+    ReportCharts.legend(html);
+    ReportCharts.steps(html, report);
     html.append("<h2>The last runs of ").append(escape(report.job())).append("</h2>\n");
-    trendChart(html, earlier, report);
+    ReportCharts.trend(html, earlier, report);
     steps(html, report);
     statistics(html, report);
     files(html, report);
@@ -78,117 +74,6 @@ public final class ReportHtml {
         .append("\">")
         .append(escape(value))
         .append("</dd>\n");
-  }
-
-  private static void legend(StringBuilder html) {
-    html.append("<p class=\"legend\"><span><svg width=\"12\" height=\"12\"><rect width=\"12\"")
-        .append(" height=\"12\" fill=\"")
-        .append(DELETED)
-        .append("\"/></svg> deleted</span><span><svg width=\"12\" height=\"12\"><rect width=\"12\"")
-        .append(" height=\"12\" fill=\"")
-        .append(PSEUDONYMISED)
-        .append("\"/></svg> pseudonymised</span></p>\n");
-  }
-
-  /** One horizontal bar per step, its length the rows it deleted or pseudonymised. */
-  private static void stepChart(StringBuilder html, RunReport report) {
-    var steps = report.policies();
-    long max =
-        Math.max(1, steps.stream().mapToLong(p -> p.deleted() + p.pseudonymised()).max().orElse(1));
-    int label = 240;
-    int width = 480;
-    int row = 22;
-    html.append(
-        String.format(
-            Locale.ROOT,
-            "<svg id=\"steps-chart\" role=\"img\" aria-label=\"rows per step\" width=\"%d\""
-                + " height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-            label + width + 90,
-            row * steps.size() + 10));
-    for (int i = 0; i < steps.size(); i++) {
-      var p = steps.get(i);
-      long rows = p.deleted() + p.pseudonymised();
-      int length = (int) Math.round((double) rows / max * width);
-      int y = i * row + 5;
-      html.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"0\" y=\"%d\" font-size=\"13\">%s</text>"
-                  + "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"><title>%s: %d</title></rect>"
-                  + "<text x=\"%d\" y=\"%d\" font-size=\"12\">%d</text>\n",
-              y + 14,
-              escape(p.step()),
-              label,
-              y,
-              Math.max(length, 1),
-              row - 6,
-              p.pseudonymised() > 0 ? PSEUDONYMISED : DELETED,
-              escape(p.step()),
-              rows,
-              label + Math.max(length, 1) + 6,
-              y + 13,
-              rows));
-    }
-    html.append("</svg>\n");
-  }
-
-  /** One column per run, oldest first: rows deleted below, pseudonymised stacked on top. */
-  private static void trendChart(StringBuilder html, List<RunReport> earlier, RunReport report) {
-    var runs = new java.util.ArrayList<>(earlier);
-    runs.add(report);
-    long max =
-        Math.max(1, runs.stream().mapToLong(r -> r.deleted() + r.pseudonymised()).max().orElse(1));
-    int height = 160;
-    int column = 48;
-    html.append(
-            String.format(
-                Locale.ROOT,
-                "<svg id=\"trend-chart\" role=\"img\" aria-label=\"rows per run\" width=\"%d\""
-                    + " height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-                column * runs.size() + 20,
-                height + 40))
-        .append(
-            String.format(
-                Locale.ROOT,
-                "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n",
-                height,
-                column * runs.size() + 10,
-                height));
-    for (int i = 0; i < runs.size(); i++) {
-      var r = runs.get(i);
-      int deleted = (int) Math.round((double) r.deleted() / max * (height - 10));
-      int pseudonymised = (int) Math.round((double) r.pseudonymised() / max * (height - 10));
-      int x = i * column + 10;
-      html.append(
-          String.format(
-              Locale.ROOT,
-              "<g data-run=\"%d\"><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
-                  + "<title>run %d, as of %s: %d deleted</title></rect>"
-                  + "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
-                  + "<title>run %d, as of %s: %d pseudonymised</title></rect>"
-                  + "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text></g>\n",
-              r.run(),
-              x,
-              height - deleted,
-              column - 12,
-              deleted,
-              DELETED,
-              r.run(),
-              r.asOf(),
-              r.deleted(),
-              x,
-              height - deleted - pseudonymised,
-              column - 12,
-              pseudonymised,
-              PSEUDONYMISED,
-              r.run(),
-              r.asOf(),
-              r.pseudonymised(),
-              x,
-              height + 16,
-              String.valueOf(r.asOf()).substring(5)));
-    }
-    html.append("</svg>\n");
   }
 
   private static void steps(StringBuilder html, RunReport report) {
@@ -249,66 +134,7 @@ public final class ReportHtml {
     }
     html.append("</table>\n");
     for (var s : report.statistics()) {
-      sparkline(html, s);
-    }
-  }
-
-  /**
-   * A statistic's trend: the published total of its last buckets as a line; a gap where a total was
-   * withheld, so that nothing withheld can be read off the drawing.
-   */
-  private static void sparkline(StringBuilder html, RunReport.StatisticReport s) {
-    var points = s.trend() == null ? List.<RunReport.TrendPoint>of() : s.trend();
-    if (points.isEmpty()) {
-      return;
-    }
-    double max =
-        points.stream()
-            .filter(p -> p.total() != null)
-            .mapToDouble(p -> p.total().doubleValue())
-            .max()
-            .orElse(1);
-    int width = 600;
-    int height = 80;
-    double step = points.size() > 1 ? (double) width / (points.size() - 1) : width;
-    html.append("<h3>")
-        .append(escape(s.statistic()))
-        .append(": total per bucket, ")
-        .append(escape(points.get(0).bucket()))
-        .append(" to ")
-        .append(escape(points.get(points.size() - 1).bucket()))
-        .append("</h3>\n")
-        .append(
-            String.format(
-                Locale.ROOT,
-                "<svg class=\"trend\" data-statistic=\"%s\" role=\"img\" width=\"%d\" height=\"%d\""
-                    + " xmlns=\"http://www.w3.org/2000/svg\">\n",
-                escape(s.statistic()),
-                width + 10,
-                height + 10));
-    var line = new StringBuilder();
-    for (int i = 0; i < points.size(); i++) {
-      var p = points.get(i);
-      if (p.total() == null) {
-        flush(html, line);
-        continue;
-      }
-      double x = 5 + i * step;
-      double y = 5 + height - (max <= 0 ? 0 : p.total().doubleValue() / max * height);
-      line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-    }
-    flush(html, line);
-    html.append("</svg>\n");
-  }
-
-  private static void flush(StringBuilder html, StringBuilder line) {
-    if (!line.isEmpty()) {
-      html.append("<polyline fill=\"none\" stroke=\"")
-          .append(PSEUDONYMISED)
-          .append("\" stroke-width=\"1.5\" points=\"")
-          .append(line.toString().trim())
-          .append("\"/>\n");
-      line.setLength(0);
+      ReportCharts.sparkline(html, s);
     }
   }
 

@@ -100,10 +100,14 @@ class SchedulingTests extends LetheTests {
     for (var node : nodes) {
       node.standby();
     }
+    // a fire time claimed just before the standby is still running: let it end
+    await().atMost(Duration.ofSeconds(30)).until(() -> handled("started") == 0);
     var fireTimes = fired.stream().map(f -> f.substring(0, f.indexOf('@'))).toList();
     assertThat(fireTimes).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(5);
-    // the first fire time ran the job; the later ones of the same day found it done
-    assertThat(handled("completed")).isEqualTo(handled("%"));
+    // the first fire time ran the job; the later ones of the same day found it done, or, where
+    // they came while it was still going on the other node, were skipped
+    assertThat(handled("failed")).isZero();
+    assertThat(handled("completed") + handled("skipped")).isEqualTo(handled("%"));
     assertThat(
             control
                 .sql("SELECT count(DISTINCT run_id) FROM lethe.scheduled_fire WHERE job = ?")

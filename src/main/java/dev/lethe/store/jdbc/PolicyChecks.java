@@ -3,10 +3,8 @@ package dev.lethe.store.jdbc;
 import dev.lethe.policy.Condition;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Problems;
-import dev.lethe.transform.Transform;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -82,8 +80,9 @@ final class PolicyChecks {
       ok = false;
     }
     ok &= checkClock(policy, table);
-    ok &= checkMarker(policy, table);
-    ok &= checkTransforms(policy, table);
+    var transforms = new TransformChecks(connection, problems);
+    ok &= transforms.checkMarker(policy, table);
+    ok &= transforms.checkTransforms(policy, table);
     for (var condition : policy.where()) {
       ok &= checkCondition(policy, table, condition);
     }
@@ -91,11 +90,18 @@ final class PolicyChecks {
   }
 
   private boolean exists(Policy policy, Table table, String field, String column) {
+    return exists(problems, policy, table, field, column);
+  }
+
+  /** Whether the column exists; if not, the error names the columns there are. */
+  static boolean exists(
+      Problems problems, Policy policy, Table table, String field, String column) {
     if (table.columns().containsKey(column)) {
       return true;
     }
-    error(
-        policy,
+    problems.error(
+        policy.file(),
+        policy.lineOf(field),
         field,
         "no column '" + column + "' in " + table.displayName(),
         "use one of " + String.join(", ", table.columns().keySet()));
@@ -142,11 +148,7 @@ final class PolicyChecks {
       return true;
     }
     for (var value : condition.values()) {
-      connection.setAutoCommit(false);
-      try (var ps = connection.prepareStatement("SELECT CAST(? AS " + type + ")")) {
-        ps.setString(1, value);
-        ps.executeQuery().close();
-      } catch (SQLException e) {
+      if (!TransformChecks.fits(connection, type, value)) {
         problems.error(
             policy.file(),
             condition.line(),
@@ -154,9 +156,6 @@ final class PolicyChecks {
             "'" + value + "' is not a value of column '" + condition.column() + "' (" + type + ")",
             "write a " + type + " value");
         return false;
-      } finally {
-        connection.rollback();
-        connection.setAutoCommit(true);
       }
     }
     return true;
@@ -244,122 +243,6 @@ final class PolicyChecks {
       return Optional.empty();
     }
     return other;
-  }
-
-  /** The marker: a nullable time or boolean column that nothing else of the policy uses. */
-  private boolean checkMarker(Policy policy, Table table) {
-    var marker = policy.marker();
-    if (marker == null) {
-      return true;
-    }
-    if (!exists(policy, table, "marker", marker)) {
-      return false;
-    }
-    var type = table.columns().get(marker);
-    if (!(type.family().isTime() || type.family() == ColumnType.Family.BOOLEAN) || type.notNull()) {
-      error(
-          policy,
-          "marker",
-          "column '" + marker + "' is " + type.sqlType() + (type.notNull() ? " NOT NULL" : ""),
-          "name a nullable timestamptz, timestamp, date or boolean column that only Lethe sets,"
-              + " such as one added by ALTER TABLE ... ADD COLUMN pseudonymised_at timestamptz");
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * Every transform fits its column, and touches no column the policy or the database relies on:
-   * the key, the clock, what conditions read, the marker, or a foreign key.
-   */
-  private boolean checkTransforms(Policy policy, Table table) throws SQLException {
-    boolean ok = true;
-    for (var stage : policy.stages()) {
-      for (var entry : stage.transforms().entrySet()) {
-        var column = entry.getKey();
-        var line = stage.lineOf(column);
-        if (!table.columns().containsKey(column)) {
-          problems.error(
-              policy.file(),
-              line,
-              "transform",
-              "no column '" + column + "' in " + table.displayName(),
-              "use one of " + String.join(", ", table.columns().keySet()));
-          ok = false;
-          continue;
-        }
-        var reason = reserved(policy, table, column);
-        if (reason != null) {
-          problems.error(
-              policy.file(),
-              line,
-              "transform",
-              "column '" + column + "' " + reason + ", so it cannot be transformed",
-              "transform other columns; the row keeps what identifies and ages it");
-          ok = false;
-          continue;
-        }
-        var way =
-            ColumnTransforms.of(entry.getValue(), table.columns().get(column), ZoneOffset.UTC);
-        if (way instanceof ColumnTransforms.Unfit unfit) {
-          problems.error(policy.file(), line, "transform", unfit.message(), unfit.fix());
-          ok = false;
-        } else if (entry.getValue() instanceof Transform.Constant constant) {
-          ok &=
-              fitsColumn(
-                  policy, line, column, table.columns().get(column).sqlType(), constant.value());
-        }
-      }
-    }
-    return ok;
-  }
-
-  /** Why a column must not be transformed, or null when it may be. */
-  private static String reserved(Policy policy, Table table, String column) {
-    if (policy.key().contains(column)) {
-      return "is part of the policy's key";
-    }
-    var clock = policy.clock();
-    if (!clock.related() && clock.column().equals(column)) {
-      return "is the policy's clock";
-    }
-    if (clock.related() && clock.via().equals(column)) {
-      return "leads to the policy's clock";
-    }
-    for (var condition : policy.where()) {
-      if ((!condition.related() && condition.column().equals(column))
-          || (condition.related() && condition.via().equals(column))) {
-        return "decides which rows the policy covers";
-      }
-    }
-    if (column.equals(policy.marker())) {
-      return "is the policy's marker";
-    }
-    if (table.inForeignKey(column)) {
-      return "is in a foreign key, which a new value would break";
-    }
-    return null;
-  }
-
-  private boolean fitsColumn(Policy policy, int line, String column, String type, String value)
-      throws SQLException {
-    connection.setAutoCommit(false);
-    try (var ps = connection.prepareStatement("SELECT CAST(? AS " + type + ")")) {
-      ps.setString(1, value);
-      ps.executeQuery().close();
-      return true;
-    } catch (SQLException e) {
-      problems.error(
-          policy.file(),
-          line,
-          "transform",
-          "the constant for column '" + column + "' is not a " + type + " value",
-          "write a " + type + " value");
-      return false;
-    } finally {
-      connection.rollback();
-      connection.setAutoCommit(true);
-    }
   }
 
   private void checkCascades(Policy policy, Table table) {

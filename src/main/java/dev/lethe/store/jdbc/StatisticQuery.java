@@ -161,7 +161,7 @@ final class StatisticQuery {
     }
     if (!excluded.isEmpty()) {
       var array =
-          Predicates.subjectArray(
+          SubjectArrays.of(
               table.columns().get(statistic.subject()).family(), excluded, Optional.empty());
       where.add(
           Sql.of(

@@ -1,0 +1,66 @@
+package dev.lethe.store.jdbc;
+
+import dev.lethe.transform.Tokens;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Subject keys, as kept in the control database (text), made into an array of a column's kind. */
+final class SubjectArrays {
+
+  private SubjectArrays() {}
+
+  /**
+   * Subject keys as an array of a subject column's kind, with their tokens where the column may
+   * hold tokens. A key that cannot be of that kind matches no row, so it is left out.
+   */
+  static Sql.ArrayParam of(
+      ColumnType.Family family, Set<String> subjects, Optional<Tokens> subjectTokens) {
+    // Where a pseudonymise stage turned the subject column into tokens, the rows it transformed
+    // carry the token of the key: spare those too, or a later delete would take them.
+    var withTokens = subjectTokens.orElse(null);
+    return switch (family) {
+      case INTEGER, BIGINT -> {
+        var keys = subjects.stream().map(SubjectArrays::parseLong).flatMap(Optional::stream);
+        if (withTokens != null) {
+          keys =
+              java.util.stream.Stream.concat(
+                  keys, subjects.stream().map(s -> withTokens.number(s.trim())));
+        }
+        yield new Sql.ArrayParam("int8", keys.mapToLong(Long::longValue).toArray());
+      }
+      case UUID -> {
+        var keys = subjects.stream().map(SubjectArrays::parseUuid).flatMap(Optional::stream);
+        if (withTokens != null) {
+          keys =
+              java.util.stream.Stream.concat(
+                  keys, subjects.stream().map(s -> withTokens.uuid(s.trim())));
+        }
+        yield new Sql.ArrayParam("uuid", keys.toArray(UUID[]::new));
+      }
+      default -> {
+        var keys = subjects.stream();
+        if (withTokens != null) {
+          keys = java.util.stream.Stream.concat(keys, subjects.stream().map(withTokens::text));
+        }
+        yield new Sql.ArrayParam("text", keys.toArray(String[]::new));
+      }
+    };
+  }
+
+  private static Optional<Long> parseLong(String s) {
+    try {
+      return Optional.of(Long.parseLong(s.trim()));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<UUID> parseUuid(String s) {
+    try {
+      return Optional.of(UUID.fromString(s.trim()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}
