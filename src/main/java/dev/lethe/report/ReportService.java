@@ -21,10 +21,12 @@ public class ReportService {
 
   private final JdbcClient jdbc;
   private final LetheProperties properties;
+  private final java.time.Clock clock;
 
-  public ReportService(JdbcClient jdbc, LetheProperties properties) {
+  public ReportService(JdbcClient jdbc, LetheProperties properties, java.time.Clock clock) {
     this.jdbc = jdbc;
     this.properties = properties;
+    this.clock = clock;
   }
 
   /** Stores the report of a run in the control database and writes it to the reports folder. */
@@ -100,6 +102,26 @@ public class ReportService {
 
   public static String json(Object value) {
     return JSON.writeValueAsString(value);
+  }
+
+  /**
+   * Writes a dry-run's plan next to the reports of runs: {@code JOB-DATE-plan-TIME.json} and {@code
+   * .txt}, TIME being when it was made, since a job and date may be planned many times.
+   */
+  public void writePlan(String job, java.time.LocalDate asOf, Object plan, String text) {
+    try {
+      Files.createDirectories(properties.reports());
+      var made =
+          java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS")
+              .withZone(java.time.ZoneOffset.UTC)
+              .format(clock.instant());
+      var base = job + "-" + asOf + "-plan-" + made;
+      Files.writeString(
+          properties.reports().resolve(base + ".json"), JSON.writeValueAsString(plan));
+      Files.writeString(properties.reports().resolve(base + ".txt"), text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the plan to " + properties.reports(), e);
+    }
   }
 
   private void write(RunReport report) {

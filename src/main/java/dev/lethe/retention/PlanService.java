@@ -2,6 +2,7 @@ package dev.lethe.retention;
 
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.PolicyStep;
+import dev.lethe.report.ReportService;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.transform.Keys;
@@ -11,8 +12,9 @@ import java.util.List;
 
 /**
  * The dry-run: what a run of a job would do now, per policy, counted set-based in the stores.
- * Nothing changes. The counts equal what the run then does, as long as neither the data nor the
- * holds change in between.
+ * Nothing changes in the stores; the plan is written to the reports folder as a dry-run's report.
+ * The counts equal what the run then does, as long as neither the data nor the holds change in
+ * between.
  */
 public class PlanService {
 
@@ -21,10 +23,17 @@ public class PlanService {
   private final SubjectFlags flags;
   private final RunClock clock;
   private final Keys keys;
+  private final ReportService reports;
 
   public PlanService(
-      Validator validator, StoreRegistry stores, SubjectFlags flags, RunClock clock, Keys keys) {
+      Validator validator,
+      StoreRegistry stores,
+      SubjectFlags flags,
+      RunClock clock,
+      Keys keys,
+      ReportService reports) {
     this.keys = keys;
+    this.reports = reports;
     this.validator = validator;
     this.stores = stores;
     this.flags = flags;
@@ -58,6 +67,8 @@ public class PlanService {
               counts));
       earlier.add(step);
     }
-    return new Plan(jobName, asOf, lines);
+    var plan = new Plan(jobName, asOf, lines);
+    reports.writePlan(jobName, asOf, plan, plan.render());
+    return plan;
   }
 }

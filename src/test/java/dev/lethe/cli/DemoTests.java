@@ -82,7 +82,7 @@ class DemoTests {
       for (var report : reports.toList()) {
         var content = Files.readString(report);
         written.add(content);
-        if (report.toString().endsWith(".json")) {
+        if (report.toString().endsWith(".json") && !report.toString().contains("-plan-")) {
           assertThat(schema.validate(content, com.networknt.schema.InputFormat.JSON))
               .as(report.toString())
               .isEmpty();

@@ -13,7 +13,7 @@ class PlanTests extends LetheTests {
   }
 
   @Test
-  void dryRunChangesNothingAndItsCountsAreWhatTheRunThenDoes() {
+  void dryRunChangesNothingAndItsCountsAreWhatTheRunThenDoes() throws java.io.IOException {
     // given events with held, restricted and referenced rows, and a parent table whose rows are
     // only freed by the child policy that runs first
     Events.create(APP, schema, 1000, 50);
@@ -51,6 +51,24 @@ class PlanTests extends LetheTests {
 
     // when
     var plan = plans.plan(jobName("purge"), AS_OF);
+
+    // a dry-run leaves its report too, next to the runs'
+    try (var written = java.nio.file.Files.list(WORKSPACE.resolve("reports"))) {
+      var planFiles =
+          written
+              .filter(
+                  f ->
+                      f.getFileName().toString().startsWith(jobName("purge") + "-2026-01-01-plan-"))
+              .toList();
+      assertThat(planFiles).hasSize(2);
+      var json =
+          java.nio.file.Files.readString(
+              planFiles.stream()
+                  .filter(f -> f.toString().endsWith(".json"))
+                  .findFirst()
+                  .orElseThrow());
+      assertThat(json).contains("\"step\" : \"events\"", "\"wouldChange\" : ");
+    }
 
     // then nothing changed, and the run does what the plan said
     assertThat(checksum(schema + ".event")).isEqualTo(eventsBefore);
