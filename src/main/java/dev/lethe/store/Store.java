@@ -16,6 +16,12 @@ public interface Store extends AutoCloseable {
 
   String name();
 
+  /**
+   * Forgets what the store has read of its catalog, so that the next check reads it afresh: a
+   * long-running process (serve) sees a column added or a table recreated since.
+   */
+  default void forgetCatalog() {}
+
   /** Checks the policies on this store against its catalog, recording every problem. */
   void check(List<Policy> policies, Problems problems);
 

@@ -53,6 +53,8 @@ public class StoreRegistry implements DisposableBean {
 
   /** Checks every policy against its store; a policy naming an unknown store is an error. */
   public void check(Definitions definitions, Problems problems) {
+    // every validation (so every run and plan) reads the catalogs as they are now
+    stores.values().forEach(Store::forgetCatalog);
     var byStore = new LinkedHashMap<String, List<Policy>>();
     for (var policy : definitions.policies().values()) {
       if (!stores.containsKey(policy.store())) {

@@ -446,6 +446,31 @@ class PseudonymiseTests extends LetheTests {
     pagila.run("DROP SCHEMA " + schema + " CASCADE");
   }
 
+  @Test
+  void aColumnAddedSinceTheLastRunIsSeenByTheNextInTheSameProcess() {
+    // as in a long-running serve: one run, then the table gains a marker and the policy a stage
+    var job = visitsJob("retain: P150D\naction: delete");
+    policy(
+        "visits",
+        Visits.policy("visits", schema, "visit", "retain: P150D\naction: delete")
+            .replace("marker: done_at\n", ""));
+    run(job);
+    APP.run("ALTER TABLE " + visits + " ADD COLUMN masked_at timestamptz");
+    policy(
+        "visits",
+        Visits.policy(
+                "visits",
+                schema,
+                "visit",
+                "retain: P30D\naction: pseudonymise\ntransform: {email: hmac}")
+            .replace("marker: done_at", "marker: masked_at"));
+
+    var next = runs.run(job, AS_OF.plusDays(1), "test", ProgressListener.SILENT).report();
+
+    assertThat(next.status()).isEqualTo("COMPLETED");
+    assertThat(outcome(next, "visits").pseudonymised()).isEqualTo(121);
+  }
+
   private String caseOfTokens() {
     var cases = new StringBuilder();
     for (int s = 0; s < 20; s++) {

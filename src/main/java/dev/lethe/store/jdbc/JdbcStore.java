@@ -102,6 +102,11 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public void forgetCatalog() {
+    tables.clear();
+  }
+
+  @Override
   public void checkStatistics(List<Statistic> statistics, Problems problems) {
     try (var connection = dataSource().getConnection()) {
       // the table lookups below use the pool; this connection proves the store is reachable
