@@ -40,7 +40,7 @@ final class PolicyChecks {
       }
       if (checkColumns(policy, table.get())) {
         checked.add(policy);
-        checkCascades(policy, table.get());
+        CascadeChecks.check(policy, table.get(), problems);
       }
     }
     reportOverlaps(checked);
@@ -243,40 +243,6 @@ final class PolicyChecks {
       return Optional.empty();
     }
     return other;
-  }
-
-  private void checkCascades(Policy policy, Table table) {
-    if (policy.deleteStage().isEmpty() || policy.allowCascade()) {
-      return;
-    }
-    for (var fk : table.referencedBy()) {
-      if (fk.cascades()) {
-        var what =
-            switch (fk.onDelete()) {
-              case 'c' -> "ON DELETE CASCADE deletes";
-              case 'n' -> "ON DELETE SET NULL changes";
-              default -> "ON DELETE SET DEFAULT changes";
-            };
-        error(
-            policy,
-            "table",
-            "deleting rows of "
-                + table.displayName()
-                + " would reach "
-                + fk.childSchema()
-                + "."
-                + fk.childTable()
-                + ": its foreign key "
-                + fk.constraint()
-                + " "
-                + what
-                + " rows no policy of this table decides on, held rows included",
-            "add a policy for "
-                + fk.childTable()
-                + " that runs first, and 'allow-cascade: true'"
-                + " to this policy if the cascade is intended");
-      }
-    }
   }
 
   private void reportOverlaps(List<Policy> policies) {
