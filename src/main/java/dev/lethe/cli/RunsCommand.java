@@ -24,13 +24,14 @@ class RunsCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       out.printf(
           Locale.ROOT,
-          "%-6s %-22s %-11s %-10s %10s %12s%n",
+          "%-6s %-22s %-11s %-10s %10s %12s %14s%n",
           "run",
           "job",
           "as of",
           "status",
           "took",
-          "deleted");
+          "deleted",
+          "pseudonymised");
       for (var run : context.getBean(RunHistory.class).latest(limit)) {
         var took =
             run.startedAt() == null || run.endedAt() == null
@@ -41,13 +42,14 @@ class RunsCommand implements Callable<Integer> {
                     Duration.between(run.startedAt(), run.endedAt()).toMillis() / 1000.0);
         out.printf(
             Locale.ROOT,
-            "%-6d %-22s %-11s %-10s %10s %12s%n",
+            "%-6d %-22s %-11s %-10s %10s %12s %14s%n",
             run.run(),
             run.job(),
             run.asOf(),
             run.status(),
             took,
-            run.deleted() == null ? "-" : run.deleted().toString());
+            run.deleted() == null ? "-" : run.deleted().toString(),
+            run.pseudonymised() == null ? "-" : run.pseudonymised().toString());
       }
       return Lethe.DONE;
     }

@@ -17,7 +17,10 @@ public class RunHistory {
     this.jdbc = jdbc;
   }
 
-  /** One run: its id, job, as-of date, status, times, and rows deleted (null: no report). */
+  /**
+   * One run: its id, job, as-of date, status, times, and rows deleted and pseudonymised (null: no
+   * report).
+   */
   public record RunSummary(
       long run,
       String job,
@@ -25,14 +28,17 @@ public class RunHistory {
       String status,
       Instant startedAt,
       Instant endedAt,
-      Long deleted) {}
+      Long deleted,
+      Long pseudonymised) {}
 
   public List<RunSummary> latest(int limit) {
     return jdbc.sql(
             """
             SELECT e.job_execution_id, i.job_name, p.parameter_value, e.status, e.start_time, e.end_time,
                    (SELECT sum((policy ->> 'deleted')::bigint)
-                    FROM jsonb_array_elements(r.report -> 'policies') policy) AS deleted
+                    FROM jsonb_array_elements(r.report -> 'policies') policy) AS deleted,
+                   (SELECT sum((policy ->> 'pseudonymised')::bigint)
+                    FROM jsonb_array_elements(r.report -> 'policies') policy) AS pseudonymised
             FROM batch_job_execution e
             JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
             LEFT JOIN batch_job_execution_params p
@@ -50,7 +56,8 @@ public class RunHistory {
                     rs.getString(4),
                     instant(rs.getTimestamp(5)),
                     instant(rs.getTimestamp(6)),
-                    rs.getObject(7) == null ? null : rs.getLong(7)))
+                    rs.getObject(7) == null ? null : rs.getLong(7),
+                    rs.getObject(8) == null ? null : rs.getLong(8)))
         .list();
   }
 
