@@ -147,7 +147,7 @@ class CommandLineTests extends LetheTests {
 
     assertThat(configured("runs")).isZero();
     assertThat(out.toString())
-        .containsPattern(job + "\\s+2026-01-01\\s+COMPLETED\\s+\\S+ s\\s+635");
+        .containsPattern(job + "\\s+2026-01-01\\s+COMPLETED\\s+\\S+ s\\s+635\\s+0\\b");
     assertThat(configured("report --last " + job + " --format json")).isZero();
     assertThat(out.toString())
         .contains(
