@@ -4,6 +4,7 @@ import dev.lethe.hold.ObjectionService;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,26 +26,17 @@ class ObjectCommand {
   @Command(name = "place", mixinStandardHelpOptions = true, description = "Record an objection.")
   static class Place implements Callable<Integer> {
 
-    @Option(
-        names = "--subject",
-        required = true,
-        paramLabel = "ID",
-        description = "the subject key")
-    String subject;
-
-    @Option(
-        names = "--purpose",
-        required = true,
-        paramLabel = "PURPOSE",
-        description = "analytics or marketing")
-    String purpose;
+    @Mixin SubjectAndPurpose objection;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
-        var o = context.getBean(ObjectionService.class).place(subject, purpose, HoldCommand.who());
+        var o =
+            context
+                .getBean(ObjectionService.class)
+                .place(objection.subject, objection.purpose, HoldCommand.who());
         spec.commandLine()
             .getOut()
             .printf(Locale.ROOT, "Objection %d to %s recorded.%n", o.id(), o.purpose());
@@ -56,26 +48,17 @@ class ObjectCommand {
   @Command(name = "lift", mixinStandardHelpOptions = true, description = "Lift an objection.")
   static class Lift implements Callable<Integer> {
 
-    @Option(
-        names = "--subject",
-        required = true,
-        paramLabel = "ID",
-        description = "the subject key")
-    String subject;
-
-    @Option(
-        names = "--purpose",
-        required = true,
-        paramLabel = "PURPOSE",
-        description = "analytics or marketing")
-    String purpose;
+    @Mixin SubjectAndPurpose objection;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
-        var o = context.getBean(ObjectionService.class).lift(subject, purpose, HoldCommand.who());
+        var o =
+            context
+                .getBean(ObjectionService.class)
+                .lift(objection.subject, objection.purpose, HoldCommand.who());
         spec.commandLine().getOut().printf(Locale.ROOT, "Objection %d lifted.%n", o.id());
         return Lethe.DONE;
       }
@@ -108,5 +91,23 @@ class ObjectCommand {
         return Lethe.DONE;
       }
     }
+  }
+
+  /** Whose objection, to what: the options place and lift share. */
+  static class SubjectAndPurpose {
+
+    @Option(
+        names = "--subject",
+        required = true,
+        paramLabel = "ID",
+        description = "the subject key")
+    String subject;
+
+    @Option(
+        names = "--purpose",
+        required = true,
+        paramLabel = "PURPOSE",
+        description = "analytics or marketing")
+    String purpose;
   }
 }

@@ -1,6 +1,8 @@
 package dev.lethe.cli;
 
-import dev.lethe.retention.Validator;
+import dev.lethe.policy.Definitions;
+import dev.lethe.policy.PolicyCatalogue;
+import dev.lethe.policy.Problems;
 import dev.lethe.statistics.StatisticsExport;
 import dev.lethe.system.BadInputException;
 import java.io.IOException;
@@ -26,6 +28,17 @@ import picocli.CommandLine.Spec;
     subcommands = {StatsCommand.ListAll.class, StatsCommand.Export.class})
 class StatsCommand {
 
+  /**
+   * The definitions as the files say: reading stored statistics needs no store, so the stores'
+   * catalogs are not checked (validate does that).
+   */
+  static Definitions definitions(org.springframework.context.ApplicationContext context) {
+    var problems = new Problems();
+    var definitions = context.getBean(PolicyCatalogue.class).read(problems);
+    problems.throwIfAny();
+    return definitions;
+  }
+
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
@@ -37,7 +50,7 @@ class StatsCommand {
     @Override
     public Integer call() {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
-        var definitions = context.getBean(Validator.class).load();
+        var definitions = definitions(context);
         var export = context.getBean(StatisticsExport.class);
         var out = spec.commandLine().getOut();
         out.printf(
@@ -102,7 +115,7 @@ class StatsCommand {
             "--format " + format + " is not a format. Fix: give csv or json");
       }
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
-        var definitions = context.getBean(Validator.class).load();
+        var definitions = definitions(context);
         var statistic = definitions.statistics().get(name);
         if (statistic == null) {
           throw new BadInputException(

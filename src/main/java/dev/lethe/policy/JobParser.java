@@ -53,6 +53,7 @@ final class JobParser {
   }
 
   private static Optional<JobDefinition.Schedule> schedule(YamlMap yaml) {
+    int before = yaml.problems().errors().size();
     yaml.rejectUnknown(SCHEDULE_FIELDS);
     var cron = yaml.string("cron", true);
     cron.ifPresent(
@@ -97,7 +98,7 @@ final class JobParser {
               "'" + missed + "' is not what to do with a missed fire time",
               "write run-once (at start-up) or skip");
     }
-    if (cron.isEmpty() || zone.isEmpty() || yaml.problems().hasErrors()) {
+    if (cron.isEmpty() || zone.isEmpty() || yaml.problems().errors().size() > before) {
       return Optional.empty();
     }
     return Optional.of(

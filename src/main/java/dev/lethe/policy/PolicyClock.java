@@ -17,8 +17,4 @@ public record PolicyClock(String column, String table, String via) {
   public boolean related() {
     return table != null;
   }
-
-  public String describe() {
-    return related() ? table + "." + column + " via " + via : column;
-  }
 }

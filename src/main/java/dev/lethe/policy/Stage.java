@@ -19,8 +19,4 @@ public record Stage(
   public int lineOf(String column) {
     return transformLines.getOrDefault(column, line);
   }
-
-  public String describe() {
-    return action.yamlName() + " after " + after.text();
-  }
 }

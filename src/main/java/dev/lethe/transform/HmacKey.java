@@ -37,20 +37,19 @@ public final class HmacKey {
    */
   public static Optional<HmacKey> load(
       String keyId, Path keyFile, Map<String, String> environment) {
-    var settings = new KeySettings(keyId, keyFile);
     if (keyId == null || keyId.isBlank()) {
       return Optional.empty();
     }
     byte[] secret;
     String source;
-    if (settings.keyFile() != null) {
-      source = "key file " + settings.keyFile();
+    if (keyFile != null) {
+      source = "key file " + keyFile;
       try {
-        secret = stripNewline(Files.readAllBytes(settings.keyFile()));
+        secret = stripNewline(Files.readAllBytes(keyFile));
       } catch (IOException e) {
         throw new BadInputException(
             "lethe.pseudonymisation.key-file: "
-                + settings.keyFile()
+                + keyFile
                 + " cannot be read ("
                 + e.getClass().getSimpleName()
                 + "). Fix: name a readable file holding the key, such as one written by"
@@ -62,7 +61,7 @@ public final class HmacKey {
       if (value == null || value.isEmpty()) {
         throw new BadInputException(
             "lethe.pseudonymisation.key-id is '"
-                + settings.keyId()
+                + keyId
                 + "' but there is no key. Fix: set the environment variable "
                 + VARIABLE
                 + " to the key, or name a file holding it in lethe.pseudonymisation.key-file");
@@ -80,7 +79,7 @@ public final class HmacKey {
               + " a safe HMAC-SHA256 key needs. Fix: use a random key such as 'openssl rand -hex"
               + " 32' gives, under a new key id");
     }
-    return Optional.of(new HmacKey(settings.keyId(), secret));
+    return Optional.of(new HmacKey(keyId, secret));
   }
 
   private static byte[] stripNewline(byte[] bytes) {
@@ -103,6 +102,4 @@ public final class HmacKey {
   public String toString() {
     return "HmacKey[" + id + "]";
   }
-
-  private record KeySettings(String keyId, Path keyFile) {}
 }

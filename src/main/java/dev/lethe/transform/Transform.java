@@ -12,15 +12,6 @@ public sealed interface Transform {
   /** The transform as a policy writes it, for reports and errors. */
   String describe();
 
-  /**
-   * Whether applying the transform to its own output changes nothing. Every transform but the token
-   * and the browser family is; Lethe never relies on it (rows are transformed once), but the
-   * property tests do.
-   */
-  default boolean idempotent() {
-    return !(this instanceof Hmac) && !(this instanceof BrowserFamily) && !(this instanceof Band);
-  }
-
   /** A keyed HMAC-SHA256 token: the same value gives the same token under one key. */
   record Hmac() implements Transform {
     @Override

@@ -145,8 +145,10 @@ final class Pseudonymiser {
 
   private Window readWindow(Connection connection, Sql rows, List<String> key, List<String> columns)
       throws SQLException {
+    // decided once for the window, not for every row read
+    boolean integerKey = integerKey();
     var select = new ArrayList<String>();
-    key.forEach(k -> select.add(T + "." + Sql.quote(k) + (integerKey() ? "" : "::text")));
+    key.forEach(k -> select.add(T + "." + Sql.quote(k) + (integerKey ? "" : "::text")));
     select.add(T + ".xmin::text");
     columns.forEach(c -> select.add(T + "." + Sql.quote(c) + "::text"));
     var query =
@@ -154,7 +156,7 @@ final class Pseudonymiser {
             "SELECT " + String.join(", ", select) + " FROM " + access.table() + " " + T + " WHERE ",
             "");
     var keys = new ArrayList<Object>();
-    key.forEach(k -> keys.add(integerKey() ? new LongList() : new ArrayList<String>()));
+    key.forEach(k -> keys.add(integerKey ? new LongList() : new ArrayList<String>()));
     var versions = new ArrayList<String>();
     var olds = new ArrayList<List<String>>();
     columns.forEach(c -> olds.add(new ArrayList<>()));
@@ -162,7 +164,7 @@ final class Pseudonymiser {
         var rs = ps.executeQuery()) {
       while (rs.next()) {
         for (int i = 0; i < key.size(); i++) {
-          if (integerKey()) {
+          if (integerKey) {
             ((LongList) keys.get(i)).add(rs.getLong(i + 1));
           } else {
             @SuppressWarnings("unchecked")
