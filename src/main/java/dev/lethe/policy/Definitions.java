@@ -21,6 +21,9 @@ public record Definitions(
 
   public JobDefinition job(String name) {
     var job = jobs.get(name);
+    if (job == null && JobDefinition.REQUESTS.equals(name)) {
+      return JobDefinition.requestsOnly();
+    }
     if (job == null) {
       throw new BadInputException(
           "no job named '" + name + "' in the jobs folder; known jobs: " + jobs.keySet());

@@ -6,9 +6,10 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * A named unit of work from {@code jobs/*.yml}: the statistics it computes first (so that every
- * closed bucket is counted before its rows can go), then the policies it runs, in which order, and
- * the guards that stop a runaway delete.
+ * A named unit of work from {@code jobs/*.yml}: the data-subject requests it carries out first
+ * ({@code requests: true}), the statistics it computes next (so that every closed bucket is counted
+ * before its rows can go), then the policies it runs, in which order, and the guards that stop a
+ * runaway delete.
  */
 public record JobDefinition(
     String name,
@@ -16,10 +17,29 @@ public record JobDefinition(
     List<String> statistics,
     List<String> policies,
     Guards guards,
+    boolean requests,
     java.util.Optional<Schedule> schedule,
     Path file,
     int policiesLine,
     int statisticsLine) {
+
+  /** The name of Lethe's own job that carries out requests and nothing else. */
+  public static final String REQUESTS = "requests";
+
+  /** {@code lethe run requests}: the requests not yet done, with no statistic or policy. */
+  public static JobDefinition requestsOnly() {
+    return new JobDefinition(
+        REQUESTS,
+        "Carries out the data-subject requests not yet done",
+        List.of(),
+        List.of(),
+        Guards.NONE,
+        true,
+        java.util.Optional.empty(),
+        Path.of("(built in)"),
+        0,
+        0);
+  }
 
   /**
    * When {@code lethe serve} runs the job: a Quartz cron expression in a time zone, and what to do

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 final class JobParser {
 
   static final List<String> FIELDS =
-      List.of("job", "description", "schedule", "statistics", "policies", "guards");
+      List.of("job", "description", "schedule", "requests", "statistics", "policies", "guards");
   private static final List<String> SCHEDULE_FIELDS = List.of("cron", "time-zone", "missed");
   private static final List<String> GUARD_FIELDS = List.of("max-rows", "max-share");
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -31,7 +31,16 @@ final class JobParser {
     }
     var description = yaml.string("description", false).orElse("");
     var statistics = yaml.names("statistics", false);
-    var policies = yaml.names("policies", statistics.isEmpty());
+    var requests = yaml.string("requests", false).map(v -> bool(yaml, v)).orElse(false);
+    var policies = yaml.names("policies", statistics.isEmpty() && !requests);
+    if (JobDefinition.REQUESTS.equals(name)) {
+      problems.error(
+          file,
+          yaml.lineOf("job"),
+          "job",
+          "'requests' is the name of Lethe's own job that carries out data-subject requests",
+          "choose another name; to carry out requests in this job, add 'requests: true'");
+    }
     var guards = yaml.map("guards").map(JobParser::guards).orElse(JobDefinition.Guards.NONE);
     var schedule = yaml.map("schedule").flatMap(JobParser::schedule);
     if (name == null) {
@@ -46,10 +55,25 @@ final class JobParser {
             statistics,
             policies,
             guards,
+            requests,
             schedule,
             file,
             yaml.lineOf("policies"),
             yaml.lineOf("statistics")));
+  }
+
+  private static boolean bool(YamlMap yaml, String value) {
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    yaml.problems()
+        .error(
+            yaml.file(),
+            yaml.lineOf("requests"),
+            "requests",
+            "'" + value + "' is not true or false",
+            "write true or false");
+    return false;
   }
 
   private static Optional<JobDefinition.Schedule> schedule(YamlMap yaml) {

@@ -14,6 +14,8 @@ import java.util.Optional;
  *
  * @param marker the column a pseudonymise stage sets on the rows it transformed (null: the policy
  *     only deletes)
+ * @param onErasure what an erasure request does to the subject's rows
+ * @param contact the column holding the address a consent withdrawal suppresses (null: none)
  */
 public record Policy(
     String name,
@@ -29,6 +31,8 @@ public record Policy(
     String marker,
     List<Condition> where,
     boolean allowCascade,
+    Erasure onErasure,
+    String contact,
     Path file,
     Map<String, Integer> lines) {
 
@@ -65,6 +69,17 @@ public record Policy(
     deleteStage().ifPresent(s -> steps.add(new PolicyStep(this, s)));
     pseudonymiseStage().ifPresent(s -> steps.add(new PolicyStep(this, s)));
     return List.copyOf(steps);
+  }
+
+  /**
+   * Every stage that transforms columns: the pseudonymise stage, and what an erasure does to rows
+   * it keeps. Their transforms are checked alike.
+   */
+  public List<Stage> transformingStages() {
+    var all = new ArrayList<Stage>();
+    pseudonymiseStage().ifPresent(all::add);
+    onErasure.transform().ifPresent(all::add);
+    return List.copyOf(all);
   }
 
   /** Whether a stage turns {@code column} into tokens. */

@@ -17,4 +17,9 @@ public record PolicyClock(String column, String table, String via) {
   public boolean related() {
     return table != null;
   }
+
+  /** As a reader says it: "viewed_at", or "account.closed_at (through account_id)". */
+  public String describe() {
+    return related() ? table + "." + column + " (through " + via + ")" : column;
+  }
 }

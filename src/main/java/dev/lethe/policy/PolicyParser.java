@@ -37,7 +37,9 @@ final class PolicyParser {
           "stages",
           "marker",
           "where",
-          "allow-cascade");
+          "allow-cascade",
+          "on-erasure",
+          "contact");
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
@@ -93,7 +95,12 @@ final class PolicyParser {
         yaml.has("marker")
             ? identifier(yaml, "marker", IDENTIFIER, "a column name").orElse(null)
             : null;
-    checkMarker(yaml, stages, marker);
+    var onErasure = ErasureParser.erasure(yaml);
+    checkMarker(yaml, stages, onErasure, marker);
+    var contact =
+        yaml.has("contact")
+            ? identifier(yaml, "contact", IDENTIFIER, "a column name").orElse(null)
+            : null;
     var where = ConditionParser.conditions(yaml);
     var allowCascade = yaml.string("allow-cascade", false).map(v -> bool(yaml, v)).orElse(false);
 
@@ -117,6 +124,8 @@ final class PolicyParser {
             marker,
             where,
             allowCascade,
+            onErasure,
+            contact,
             file,
             lines));
   }
@@ -219,15 +228,19 @@ final class PolicyParser {
   /** A column of another table, as a policy names it. */
   record RelatedColumn(String table, String column) {}
 
-  private static void checkMarker(YamlMap yaml, List<Stage> stages, String marker) {
-    boolean pseudonymises = stages.stream().anyMatch(s -> s.action() == Policy.Action.PSEUDONYMISE);
+  private static void checkMarker(
+      YamlMap yaml, List<Stage> stages, Erasure onErasure, String marker) {
+    boolean pseudonymises =
+        stages.stream().anyMatch(s -> s.action() == Policy.Action.PSEUDONYMISE)
+            || onErasure.transform().isPresent();
     if (pseudonymises && marker == null && !yaml.has("marker")) {
       yaml.problems()
           .error(
               yaml.file(),
               yaml.line(),
               "marker",
-              "is missing: a pseudonymise stage must know which rows it has already transformed,"
+              "is missing: a pseudonymise stage (or on-erasure transform) must know which rows it"
+                  + " has already transformed,"
                   + " or a second run would transform them again",
               "add 'marker: COLUMN' naming a nullable timestamptz, timestamp, date or boolean"
                   + " column that Lethe sets on each row it transforms (ALTER TABLE ... ADD COLUMN"
@@ -239,7 +252,7 @@ final class PolicyParser {
               yaml.file(),
               yaml.lineOf("marker"),
               "marker",
-              "only a pseudonymise stage uses a marker",
+              "only a pseudonymise stage or an on-erasure transform uses a marker",
               "remove it, or add a pseudonymise stage");
     }
   }

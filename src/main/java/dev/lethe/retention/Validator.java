@@ -38,7 +38,7 @@ public class Validator {
   /** A policy that makes tokens needs a key; the key itself is checked when it is read. */
   private void checkKey(Definitions definitions, Problems problems) {
     for (var policy : definitions.policies().values()) {
-      for (var stage : policy.stages()) {
+      for (var stage : policy.transformingStages()) {
         stage
             .transforms()
             .forEach(

@@ -51,7 +51,8 @@ class PolicyParserTests {
             dir.resolve("reports"),
             ZoneId.of("UTC"),
             100,
-            new LetheProperties.Pseudonymisation(null, null)));
+            new LetheProperties.Pseudonymisation(null, null),
+            new LetheProperties.Requests(java.time.Period.ofMonths(1), dir.resolve("exports"))));
   }
 
   @Test
@@ -184,6 +185,60 @@ class PolicyParserTests {
                         "did you mean 'page-views'?"))
         .anySatisfy(e -> assertThat(e).contains("nightly.yml:2", "'page-views' is named twice"))
         .anySatisfy(e -> assertThat(e).contains("nightly.yml:3", "max-rows", "whole number"));
+  }
+
+  @Test
+  void onErasureIsReadAndItsMistakesAreErrorsWithLineAndFix() throws IOException {
+    var keeping =
+        VALID
+            + "marker: pseudonymised_at\n"
+            + "on-erasure:\n  action: pseudonymise\n  transform: {ip_address: ip-prefix}\n";
+    assertThat(errorsOf(keeping)).isEmpty();
+    var policy = catalogue().read(new Problems()).policy("page-views");
+    assertThat(policy.onErasure().keepsRows()).isTrue();
+    assertThat(policy.transformingStages()).hasSize(1);
+
+    assertThat(errorsOf(VALID + "on-erasure: {action: forget}\n"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.line()).isEqualTo(12);
+              assertThat(e.field()).isEqualTo("on-erasure.action");
+              assertThat(e.fix()).contains("'delete'", "'pseudonymise'");
+            });
+    assertThat(errorsOf(VALID + "on-erasure: {action: pseudonymise}\n"))
+        .extracting(Problem::toString)
+        .anySatisfy(e -> assertThat(e).contains("p.yml:12", "what happens to which column"));
+    assertThat(
+            errorsOf(
+                VALID + "on-erasure: {action: delete, if-referenced: {ip_address: ip-prefix}}\n"))
+        .extracting(Problem::toString)
+        .anySatisfy(e -> assertThat(e).contains("field 'marker'", "is missing"));
+    assertThat(errorsOf(VALID + "on-erasure: {action: delete, transform: {ip_address: null}}\n"))
+        .extracting(Problem::toString)
+        .anySatisfy(e -> assertThat(e).contains("on-erasure.transform", "if-referenced"));
+  }
+
+  @Test
+  void aJobMayCarryOutRequestsAndNoJobFileMayTakeTheBuiltInJobsName() throws IOException {
+    Files.createDirectories(dir.resolve("jobs"));
+    Files.writeString(dir.resolve("jobs/a.yml"), "job: nightly\nrequests: true\n");
+    Files.writeString(dir.resolve("jobs/b.yml"), "job: requests\npolicies: [page-views]\n");
+    Files.writeString(dir.resolve("jobs/c.yml"), "job: other\nrequests: sometimes\n");
+
+    var errors = errorsOf(VALID);
+
+    assertThat(errors)
+        .extracting(Problem::toString)
+        .anySatisfy(e -> assertThat(e).contains("b.yml:1", "Lethe's own job", "requests: true"))
+        .anySatisfy(e -> assertThat(e).contains("c.yml:2", "'sometimes' is not true or false"))
+        .noneSatisfy(e -> assertThat(e).contains("a.yml"));
+    var definitions = catalogue().read(new Problems());
+    assertThat(definitions.job("nightly").requests()).isTrue();
+    Files.delete(dir.resolve("jobs/b.yml"));
+    var builtIn = catalogue().read(new Problems()).job("requests");
+    assertThat(builtIn.requests()).isTrue();
+    assertThat(builtIn.policies()).isEmpty();
   }
 
   @Test

@@ -65,9 +65,19 @@ class PublishedSchemaTests {
     assertThat(policy.validate(staged + "retain: P1Y\n", InputFormat.YAML)).isNotEmpty();
     assertThat(
             policy.validate(
-                valid.replace("action: delete", "action: pseudonymise\ntransform: {x: hmac}"),
+                valid
+                    .replaceAll("(?m)^marker:.*\n", "")
+                    .replace("action: delete", "action: pseudonymise\ntransform: {x: hmac}"),
                 InputFormat.YAML))
         .as("pseudonymise without a marker")
+        .isNotEmpty();
+    assertThat(policy.validate(valid.replaceAll("(?m)^marker:.*\n", ""), InputFormat.YAML))
+        .as("an on-erasure transform without a marker")
+        .isNotEmpty();
+    assertThat(
+            policy.validate(
+                valid.replace("  action: pseudonymise\n", "  action: delete\n"), InputFormat.YAML))
+        .as("an erasure that deletes with a transform")
         .isNotEmpty();
     assertThat(
             policy.validate(

@@ -166,4 +166,30 @@ class TransformValidationTests extends LetheTests {
         .singleElement()
         .satisfies(e -> assertThat(e.message()).contains("no table 'acount'"));
   }
+
+  @Test
+  void anErasureTransformIsCheckedLikeAStageAndTheContactMustBeAnAddressHeldByConsent() {
+    policy(
+        "visits",
+        Visits.policy(
+            "visits",
+            schema,
+            "visit",
+            "retain: P30D\naction: delete\ncontact: age\non-erasure:\n  action: pseudonymise\n"
+                + "  transform: {short_code: hmac}\n"));
+
+    assertThat(validator.validate().problems().errors())
+        .extracting(Problem::toString)
+        .anySatisfy(e -> assertThat(e).contains("short_code", "character varying(8)"))
+        .anySatisfy(e -> assertThat(e).contains("field 'contact'", "not text"));
+
+    policy(
+        "visits",
+        Visits.policy("visits", schema, "visit", "retain: P30D\naction: delete\ncontact: email\n")
+            .replace("marker: done_at\n", ""));
+    assertThat(validator.validate().problems().errors())
+        .extracting(Problem::toString)
+        .singleElement()
+        .satisfies(e -> assertThat(e).contains("field 'contact'", "consent"));
+  }
 }

@@ -86,7 +86,37 @@ final class PolicyChecks {
     for (var condition : policy.where()) {
       ok &= checkCondition(policy, table, condition);
     }
+    ok &= checkContact(policy, table);
     return ok;
+  }
+
+  /** The contact column holds an address as text: its token goes on the suppression list. */
+  private boolean checkContact(Policy policy, Table table) {
+    var contact = policy.contact();
+    if (contact == null) {
+      return true;
+    }
+    if (!exists(policy, table, "contact", contact)) {
+      return false;
+    }
+    var type = table.columns().get(contact);
+    if (type.family() != ColumnType.Family.TEXT) {
+      error(
+          policy,
+          "contact",
+          "column '" + contact + "' is " + type.sqlType() + ", not text",
+          "name the column holding the e-mail address or phone number, such as 'email'");
+      return false;
+    }
+    if (policy.legalBasis() != dev.lethe.policy.LegalBasis.CONSENT) {
+      error(
+          policy,
+          "contact",
+          "only a policy whose legal basis is consent keeps a suppression list",
+          "remove 'contact', or set legal-basis: consent if the data is held by consent");
+      return false;
+    }
+    return true;
   }
 
   private boolean exists(Policy policy, Table table, String field, String column) {

@@ -49,7 +49,7 @@ final class TransformChecks {
    */
   boolean checkTransforms(Policy policy, Table table) throws SQLException {
     boolean ok = true;
-    for (var stage : policy.stages()) {
+    for (var stage : policy.transformingStages()) {
       for (var entry : stage.transforms().entrySet()) {
         var column = entry.getKey();
         var line = stage.lineOf(column);
