@@ -17,7 +17,8 @@ CREATE TABLE accounts.account (
     created_at  timestamptz NOT NULL,
     closed_at   timestamptz,
     country     text        NOT NULL,
-    sector      text        NOT NULL
+    sector      text        NOT NULL,
+    pseudonymised_at timestamptz          -- set by Lethe when an erasure keeps the account
 );
 
 CREATE TABLE billing.payment (

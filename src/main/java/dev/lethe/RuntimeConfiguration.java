@@ -15,6 +15,10 @@ import dev.lethe.retention.RunningRuns;
 import dev.lethe.statistics.GeometricNoise;
 import dev.lethe.statistics.StatisticsExport;
 import dev.lethe.statistics.StatisticsService;
+import dev.lethe.subject.ExportWriter;
+import dev.lethe.subject.RequestIntake;
+import dev.lethe.subject.RequestRunner;
+import dev.lethe.subject.RequestService;
 import dev.lethe.system.ControlDatabaseConfiguration;
 import java.security.SecureRandom;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -45,7 +49,11 @@ import org.springframework.context.annotation.Import;
   RunLock.class,
   RunService.class,
   RunHistory.class,
-  PlanService.class
+  PlanService.class,
+  RequestService.class,
+  RequestIntake.class,
+  RequestRunner.class,
+  ExportWriter.class
 })
 public class RuntimeConfiguration {
 

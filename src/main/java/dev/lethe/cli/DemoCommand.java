@@ -7,6 +7,8 @@ import dev.lethe.report.ReportText;
 import dev.lethe.retention.PlanService;
 import dev.lethe.retention.RunService;
 import dev.lethe.retention.Validator;
+import dev.lethe.subject.RequestIntake;
+import dev.lethe.subject.RequestKind;
 import dev.lethe.system.EmbeddedPostgresServer;
 import java.util.Locale;
 import java.util.Map;
@@ -60,9 +62,23 @@ class DemoCommand implements Callable<Integer> {
       var definitions = context.getBean(Validator.class).load();
       out.printf(
           Locale.ROOT,
-          "Validated %d policies and %d jobs.%n%n",
+          "Validated %d policies and %d jobs.%n",
           definitions.policies().size(),
           definitions.jobs().size());
+      // requests the nightly job carries out first: an erasure a legal hold keeps partly done,
+      // an export whose subject the purge spares until it is made, and a withdrawal of consent
+      var intake = context.getBean(RequestIntake.class);
+      intake.receive(RequestKind.ERASE, "42", null, "DSR-2026-101", "lethe demo", definitions);
+      intake.receive(RequestKind.EXPORT, "60", null, "DSR-2026-102", "lethe demo", definitions);
+      intake.receive(
+          RequestKind.WITHDRAW_CONSENT,
+          DemoData.consentingAdult(app),
+          "marketing",
+          "DSR-2026-103",
+          "lethe demo",
+          definitions);
+      out.printf(
+          Locale.ROOT, "Received 3 data-subject requests (erase, export, withdraw-consent).%n%n");
       out.println(context.getBean(PlanService.class).plan(job, DemoData.AS_OF).render());
       var outcome =
           context

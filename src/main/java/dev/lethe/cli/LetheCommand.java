@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
       ReportCommand.class,
       StatsCommand.class,
       ObjectCommand.class,
+      RequestCommand.class,
       HoldCommand.class,
       RestrictCommand.class,
       DemoCommand.class,

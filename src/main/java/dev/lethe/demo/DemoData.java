@@ -52,6 +52,26 @@ public final class DemoData {
     SqlScripts.run(jdbcUrl, "demo/analytics.sql");
   }
 
+  /**
+   * An adult whose marketing consent still stands: withdrawing it changes nothing the demo's purge
+   * would do, so the demo's plan still matches its run.
+   */
+  public static String consentingAdult(String appUrl) {
+    try (var c = java.sql.DriverManager.getConnection(appUrl);
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT c.account_id FROM marketing.contact c JOIN accounts.account a ON a.id ="
+                    + " c.account_id WHERE c.withdrawn_at IS NULL AND a.birth_date < date"
+                    + " '2000-01-01' ORDER BY c.account_id LIMIT 1")) {
+      rs.next();
+      return rs.getString(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(
+          "the demo data has no consenting adult: " + e.getMessage(), e);
+    }
+  }
+
   /** Places the demo's holds and restrictions, as compliance would from the command line. */
   public static void flagSubjects(HoldService holds, RestrictionService restrictions) {
     holds.place("42", null, null, "LIT-2026-014", "Claim before the commercial court", "dpo");

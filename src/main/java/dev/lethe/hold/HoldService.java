@@ -81,6 +81,16 @@ public class HoldService {
         .list();
   }
 
+  /** The holds on a subject that are active now. */
+  @Transactional(readOnly = true)
+  public List<Hold> activeOn(String subject) {
+    return jdbc.sql(
+            "SELECT * FROM lethe.legal_hold WHERE subject = ? AND released_at IS NULL ORDER BY id")
+        .param(subject.trim())
+        .query(HoldService::hold)
+        .list();
+  }
+
   @Transactional(readOnly = true)
   public Hold find(long id) {
     return jdbc.sql("SELECT * FROM lethe.legal_hold WHERE id = ?")

@@ -24,7 +24,7 @@ public class SubjectFlags {
   private final JdbcClient jdbc;
   private final TransactionTemplate snapshotRead;
   private volatile Snapshot snapshot =
-      new Snapshot(-1, List.of(), Set.of(), new ConcurrentHashMap<>());
+      new Snapshot(-1, List.of(), Set.of(), Set.of(), new ConcurrentHashMap<>());
 
   public SubjectFlags(JdbcClient jdbc, PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
@@ -33,14 +33,18 @@ public class SubjectFlags {
     snapshotRead.setReadOnly(true);
   }
 
-  /** Called in the same transaction as every change to holds or restrictions. */
-  static void bumpVersion(JdbcClient jdbc) {
+  /**
+   * Called in the same transaction as every change to holds, restrictions and open access requests,
+   * so that a running purge sees the change at its next window.
+   */
+  public static void bumpVersion(JdbcClient jdbc) {
     jdbc.sql("UPDATE lethe.subject_flags_version SET version = version + 1").update();
   }
 
   /**
-   * The subjects {@code policy} must spare now: its holds, and every restricted subject. A policy
-   * whose deletes may cascade spares the subjects of every hold, narrowed or not.
+   * The subjects {@code policy} must spare now: its holds, every subject with an open access or
+   * export request, and every restricted subject. A policy whose deletes may cascade spares the
+   * subjects of every hold, narrowed or not.
    */
   public SparedSubjects sparedFor(Policy policy) {
     var current = current();
@@ -54,7 +58,8 @@ public class SubjectFlags {
         held.add(hold.subject());
       }
     }
-    return new SparedSubjects(snapshot.version(), Set.copyOf(held), snapshot.restricted());
+    return new SparedSubjects(
+        snapshot.version(), Set.copyOf(held), snapshot.requested(), snapshot.restricted());
   }
 
   /** The subjects whose processing is restricted now. */
@@ -63,9 +68,10 @@ public class SubjectFlags {
   }
 
   /**
-   * Every subject {@code policy} spared at any time since {@code since}: holds and restrictions
-   * active then or placed since. Counting what a run held back with this set counts a row kept by a
-   * hold released half-way through the run, and leaves out nothing that was still there.
+   * Every subject {@code policy} spared at any time since {@code since}: holds, requests and
+   * restrictions active then or placed since. Counting what a run held back with this set counts a
+   * row kept by a hold released half-way through the run, and leaves out nothing that was still
+   * there.
    */
   public SparedSubjects sparedSince(Policy policy, Instant since) {
     var at = Timestamp.from(since);
@@ -81,18 +87,19 @@ public class SubjectFlags {
             .param(at)
             .query(String.class)
             .set();
-    return spared(new Snapshot(-1, holds, Set.copyOf(restricted), Map.of()), policy);
+    var requested =
+        jdbc.sql(
+                "SELECT subject FROM lethe.subject_request WHERE kind = 'export'"
+                    + " AND (completed_at IS NULL OR completed_at >= ?)")
+            .param(at)
+            .query(String.class)
+            .set();
+    return spared(
+        new Snapshot(-1, holds, Set.copyOf(requested), Set.copyOf(restricted), Map.of()), policy);
   }
 
   private static boolean covers(ActiveHold hold, Policy policy) {
-    if (policy.allowCascade()) {
-      // its deletes reach other tables' rows, which any hold on the subject may be keeping
-      return true;
-    }
-    if (hold.policy() != null) {
-      return hold.policy().equals(policy.name());
-    }
-    return hold.category() == null || hold.category().equals(policy.category());
+    return Hold.covers(hold.policy(), hold.category(), policy);
   }
 
   private Snapshot current() {
@@ -118,7 +125,21 @@ public class SubjectFlags {
         jdbc.sql("SELECT subject FROM lethe.restriction WHERE lifted_at IS NULL")
             .query(String.class)
             .set();
-    return new Snapshot(version, holds, Set.copyOf(restricted), new ConcurrentHashMap<>());
+    return new Snapshot(
+        version, holds, openAccessRequests(), Set.copyOf(restricted), new ConcurrentHashMap<>());
+  }
+
+  /**
+   * Subjects who asked to see their data and have not yet been sent it: their rows must still be
+   * there when the export is made. Read from the requests' table in the control database; the
+   * requests' module depends on this one, not the other way round.
+   */
+  private Set<String> openAccessRequests() {
+    return Set.copyOf(
+        jdbc.sql(
+                "SELECT subject FROM lethe.subject_request WHERE kind = 'export' AND status <> 'done'")
+            .query(String.class)
+            .set());
   }
 
   private record ActiveHold(String subject, String policy, String category) {}
@@ -127,6 +148,7 @@ public class SubjectFlags {
   private record Snapshot(
       long version,
       List<ActiveHold> holds,
+      Set<String> requested,
       Set<String> restricted,
       Map<String, SparedSubjects> byPolicy) {}
 }

@@ -39,6 +39,7 @@ public final class ReportHtml {
     html.append("<h2>The last runs of ").append(escape(report.job())).append("</h2>\n");
     ReportCharts.trend(html, earlier, report);
     steps(html, report);
+    requests(html, report);
     statistics(html, report);
     files(html, report);
     return html.append("</body>\n</html>\n").toString();
@@ -79,7 +80,8 @@ public final class ReportHtml {
   private static void steps(StringBuilder html, RunReport report) {
     html.append("<h2>Steps</h2>\n<table id=\"steps\">\n<tr><th>step</th><th>legal basis</th>")
         .append("<th>stage</th><th>status</th><th>due</th><th>deleted</th><th>pseudonymised</th>")
-        .append("<th>held by holds</th><th>restricted</th><th>referenced</th></tr>\n");
+        .append("<th>held by holds</th><th>by requests</th><th>restricted</th><th>referenced</th>")
+        .append("</tr>\n");
     for (var p : report.policies()) {
       html.append("<tr data-step=\"")
           .append(escape(p.step()))
@@ -98,14 +100,50 @@ public final class ReportHtml {
       cell(html, "deleted", p.deleted());
       cell(html, "pseudonymised", p.pseudonymised());
       cell(html, "heldByHolds", p.heldByHolds());
+      cell(html, "heldByRequests", p.heldByRequests());
       cell(html, "heldByRestrictions", p.heldByRestrictions());
       cell(html, "referenced", p.referenced());
       html.append("</tr>\n");
       if (p.error() != null && !p.error().isBlank()) {
-        html.append("<tr><td colspan=\"10\" class=\"failed\">")
+        html.append("<tr><td colspan=\"11\" class=\"failed\">")
             .append(escape(p.error()))
             .append("</td></tr>\n");
       }
+    }
+    html.append("</table>\n");
+  }
+
+  /** Requests carried out by the run, then those overdue; subjects by token only. */
+  private static void requests(StringBuilder html, RunReport report) {
+    if (report.requests().isEmpty()) {
+      return;
+    }
+    html.append("<h2>Data-subject requests</h2>\n<table id=\"requests\">\n<tr><th>request</th>")
+        .append("<th>kind</th><th>status</th><th>deadline</th><th>deleted</th>")
+        .append(
+            "<th>pseudonymised</th><th>exported</th><th>held by</th><th>subject token</th></tr>\n");
+    for (var r : report.requests()) {
+      html.append("<tr data-request=\"")
+          .append(r.request())
+          .append("\"><td>")
+          .append(r.request())
+          .append("</td><td>")
+          .append(escape(r.kind()))
+          .append("</td><td")
+          .append(r.overdue() ? " class=\"failed\"" : "")
+          .append(">")
+          .append(escape(r.status() + (r.overdue() ? ", overdue" : "")))
+          .append("</td><td>")
+          .append(r.deadline())
+          .append("</td>");
+      cell(html, "deleted", r.deleted());
+      cell(html, "pseudonymised", r.pseudonymised());
+      cell(html, "exported", r.exported());
+      html.append("<td>")
+          .append(escape(r.heldBy()))
+          .append("</td><td><code>")
+          .append(escape(r.subjectToken()))
+          .append("</code></td></tr>\n");
     }
     html.append("</table>\n");
   }

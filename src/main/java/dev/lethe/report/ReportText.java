@@ -27,6 +27,7 @@ public final class ReportText {
               report.startedBy(),
               pretty(Duration.between(report.startedAt(), report.endedAt()))));
     }
+    requests(out, report);
     if (!report.statistics().isEmpty()) {
       out.append(
           String.format(
@@ -61,7 +62,7 @@ public final class ReportText {
     out.append(
         String.format(
             Locale.ROOT,
-            "%n%-30s %-20s %-10s %10s %10s %13s %8s %10s %10s%n",
+            "%n%-30s %-20s %-10s %10s %10s %13s %8s %9s %10s %10s%n",
             "step",
             "legal basis",
             "status",
@@ -69,13 +70,14 @@ public final class ReportText {
             "deleted",
             "pseudonymised",
             "held",
+            "requested",
             "restricted",
             "referenced"));
     for (var p : report.policies()) {
       out.append(
           String.format(
               Locale.ROOT,
-              "%-30s %-20s %-10s %10d %10d %13d %8d %10d %10d%n",
+              "%-30s %-20s %-10s %10d %10d %13d %8d %9d %10d %10d%n",
               p.step(),
               p.legalBasis(),
               p.status(),
@@ -83,6 +85,7 @@ public final class ReportText {
               p.deleted(),
               p.pseudonymised(),
               p.heldByHolds(),
+              p.heldByRequests(),
               p.heldByRestrictions(),
               p.referenced()));
       if (p.error() != null && !p.error().isBlank()) {
@@ -97,6 +100,42 @@ public final class ReportText {
             report.pseudonymised(),
             report.keyId() == null ? "" : " (tokens under key " + report.keyId() + ")"));
     return out.toString();
+  }
+
+  /** Requests carried out, then those overdue: by id and token, never the subject's key. */
+  private static void requests(StringBuilder out, RunReport report) {
+    if (report.requests().isEmpty()) {
+      return;
+    }
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n%-8s %-17s %-12s %-11s %8s %13s %8s  %s%n",
+            "request",
+            "kind",
+            "status",
+            "deadline",
+            "deleted",
+            "pseudonymised",
+            "exported",
+            "subject token / held by"));
+    for (var r : report.requests()) {
+      var token = r.subjectToken() == null ? "-" : r.subjectToken().substring(0, 16) + "…";
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-8d %-17s %-12s %-11s %8d %13d %8d  %s%s%s%n",
+              r.request(),
+              r.kind(),
+              r.status(),
+              r.deadline(),
+              r.deleted(),
+              r.pseudonymised(),
+              r.exported(),
+              token,
+              r.heldBy() == null ? "" : " held by " + r.heldBy(),
+              r.overdue() ? " OVERDUE" : ""));
+    }
   }
 
   private static String pretty(Duration d) {

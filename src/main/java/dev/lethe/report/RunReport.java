@@ -19,6 +19,7 @@ public record RunReport(
     Instant endedAt,
     String keyId,
     List<DefinitionFile> definitionFiles,
+    List<RequestReport> requests,
     List<StatisticReport> statistics,
     List<PolicyReport> policies) {
 
@@ -29,6 +30,26 @@ public record RunReport(
   public long pseudonymised() {
     return policies.stream().mapToLong(PolicyReport::pseudonymised).sum();
   }
+
+  /**
+   * A data-subject request the run carried out, or one past its deadline. The subject appears only
+   * as its token.
+   *
+   * @param handled whether this run carried it out (else it is listed as overdue)
+   * @param heldBy the case references of the holds that keep it partly done
+   */
+  public record RequestReport(
+      long request,
+      String kind,
+      String subjectToken,
+      String status,
+      LocalDate deadline,
+      boolean overdue,
+      boolean handled,
+      long deleted,
+      long pseudonymised,
+      long exported,
+      String heldBy) {}
 
   /**
    * A policy, statistic or job file the run used, with its SHA-256: a reviewer can tell that the
@@ -76,6 +97,7 @@ public record RunReport(
       long deleted,
       long pseudonymised,
       long heldByHolds,
+      long heldByRequests,
       long heldByRestrictions,
       long referenced,
       long windows,

@@ -13,6 +13,7 @@ final class Counts {
   static final String EXAMINED = "lethe.examined";
   static final String CHANGED = "lethe.changed";
   static final String HELD = "lethe.heldByHolds";
+  static final String REQUESTED = "lethe.heldByRequests";
   static final String RESTRICTED = "lethe.heldByRestrictions";
   static final String REFERENCED = "lethe.referenced";
   static final String WINDOWS = "lethe.windows";
@@ -24,6 +25,7 @@ final class Counts {
         context.getLong(EXAMINED, 0),
         context.getLong(CHANGED, 0),
         context.getLong(HELD, 0),
+        context.getLong(REQUESTED, 0),
         context.getLong(RESTRICTED, 0),
         context.getLong(REFERENCED, 0),
         context.getLong(WINDOWS, 0));
@@ -34,6 +36,7 @@ final class Counts {
         before.examined() + window.examined(),
         before.changed() + window.changed(),
         before.heldByHolds() + window.heldByHolds(),
+        before.heldByRequests() + window.heldByRequests(),
         before.heldByRestrictions() + window.heldByRestrictions(),
         before.referenced() + window.referenced(),
         before.windows() + 1);
@@ -42,9 +45,10 @@ final class Counts {
   /** Adds what was counted after the last window: the held-back rows were expired too. */
   static PolicyProgress add(PolicyProgress before, HeldBack late) {
     return new PolicyProgress(
-        before.examined() + late.byHolds() + late.byRestrictions(),
+        before.examined() + late.total(),
         before.changed(),
         before.heldByHolds() + late.byHolds(),
+        before.heldByRequests() + late.byRequests(),
         before.heldByRestrictions() + late.byRestrictions(),
         before.referenced(),
         before.windows());
@@ -54,6 +58,7 @@ final class Counts {
     context.putLong(EXAMINED, progress.examined());
     context.putLong(CHANGED, progress.changed());
     context.putLong(HELD, progress.heldByHolds());
+    context.putLong(REQUESTED, progress.heldByRequests());
     context.putLong(RESTRICTED, progress.heldByRestrictions());
     context.putLong(REFERENCED, progress.referenced());
     context.putLong(WINDOWS, progress.windows());

@@ -1,14 +1,19 @@
 package dev.lethe.retention;
 
 import dev.lethe.hold.SubjectFlags;
+import dev.lethe.policy.JobDefinition;
+import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
 import dev.lethe.report.ReportService;
 import dev.lethe.store.RetentionScope;
+import dev.lethe.store.SparedSubjects;
 import dev.lethe.store.StoreRegistry;
+import dev.lethe.subject.RequestService;
 import dev.lethe.transform.Keys;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The dry-run: what a run of a job would do now, per policy, counted set-based in the stores.
@@ -21,6 +26,7 @@ public class PlanService {
   private final Validator validator;
   private final StoreRegistry stores;
   private final SubjectFlags flags;
+  private final RequestService requests;
   private final RunClock clock;
   private final Keys keys;
   private final ReportService reports;
@@ -29,6 +35,7 @@ public class PlanService {
       Validator validator,
       StoreRegistry stores,
       SubjectFlags flags,
+      RequestService requests,
       RunClock clock,
       Keys keys,
       ReportService reports) {
@@ -37,7 +44,19 @@ public class PlanService {
     this.validator = validator;
     this.stores = stores;
     this.flags = flags;
+    this.requests = requests;
     this.clock = clock;
+  }
+
+  /**
+   * The subjects the run will spare: a job that carries out requests makes the exports first, so by
+   * the time it purges no export is open.
+   */
+  private SparedSubjects spared(JobDefinition job, Policy policy) {
+    var spared = flags.sparedFor(policy);
+    return job.requests()
+        ? new SparedSubjects(spared.version(), spared.held(), Set.of(), spared.restricted())
+        : spared;
   }
 
   public Plan plan(String jobName, LocalDate asOf) {
@@ -54,7 +73,7 @@ public class PlanService {
           stores
               .store(policy.store())
               .target(step, new RetentionScope(now, all, List.copyOf(earlier), keys.tokens()));
-      var counts = target.plan(name -> flags.sparedFor(definitions.policy(name)));
+      var counts = target.plan(name -> spared(job, definitions.policy(name)));
       lines.add(
           new Plan.PolicyPlan(
               step.name(),
@@ -67,7 +86,7 @@ public class PlanService {
               counts));
       earlier.add(step);
     }
-    var plan = new Plan(jobName, asOf, lines);
+    var plan = new Plan(jobName, asOf, job.requests() ? requests.pending().size() : -1, lines);
     reports.writePlan(jobName, asOf, plan, plan.render());
     return plan;
   }

@@ -5,9 +5,10 @@ public record PolicyProgress(
     long examined,
     long changed,
     long heldByHolds,
+    long heldByRequests,
     long heldByRestrictions,
     long referenced,
     long windows) {
 
-  public static final PolicyProgress NONE = new PolicyProgress(0, 0, 0, 0, 0, 0);
+  public static final PolicyProgress NONE = new PolicyProgress(0, 0, 0, 0, 0, 0, 0);
 }

@@ -48,6 +48,7 @@ final class PurgeTasklet implements Tasklet {
   static final String FLAGS_VERSION = "lethe.flagsVersion";
   static final String FLAGS_CHANGED = "lethe.flagsChanged";
   static final String SURVEYED_HELD = "lethe.surveyedHeld";
+  static final String SURVEYED_REQUESTED = "lethe.surveyedRequested";
   static final String SURVEYED_RESTRICTED = "lethe.surveyedRestricted";
 
   private final PolicyStep step;
@@ -139,6 +140,7 @@ final class PurgeTasklet implements Tasklet {
               last -> context.put(LAST, new ArrayList<>(last)),
               () -> context.put(NOTHING_EXPIRED, true));
       context.putLong(SURVEYED_HELD, found.spared().byHolds());
+      context.putLong(SURVEYED_REQUESTED, found.spared().byRequests());
       context.putLong(SURVEYED_RESTRICTED, found.spared().byRestrictions());
     }
     return context.containsKey(LAST) ? Optional.of(strings(context.get(LAST))) : Optional.empty();
@@ -154,7 +156,10 @@ final class PurgeTasklet implements Tasklet {
     }
     last(context);
     if (context.containsKey(SURVEYED_HELD) && !context.containsKey(FLAGS_CHANGED)) {
-      return new HeldBack(context.getLong(SURVEYED_HELD), context.getLong(SURVEYED_RESTRICTED));
+      return new HeldBack(
+          context.getLong(SURVEYED_HELD),
+          context.getLong(SURVEYED_REQUESTED),
+          context.getLong(SURVEYED_RESTRICTED));
     }
     if (survey != null) {
       survey.cancel(true);

@@ -1,6 +1,7 @@
 package dev.lethe.retention;
 
 import dev.lethe.hold.SubjectFlags;
+import dev.lethe.policy.Definitions;
 import dev.lethe.policy.JobDefinition;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
@@ -9,6 +10,9 @@ import dev.lethe.statistics.StatisticTasklet;
 import dev.lethe.statistics.StatisticsService;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
+import dev.lethe.subject.RequestRunner;
+import dev.lethe.subject.RequestService;
+import dev.lethe.subject.RequestTasklet;
 import dev.lethe.system.LetheProperties;
 import dev.lethe.transform.Tokens;
 import java.time.Clock;
@@ -25,8 +29,9 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * Turns a job definition into a Spring Batch job: one step per policy, in execution order, each a
- * {@link PurgeTasklet} whose every call purges one window in one transaction.
+ * Turns a job definition into a Spring Batch job: the requests step where the job carries out
+ * requests, a step per statistic, then one step per policy stage, in execution order, each a {@link
+ * PurgeTasklet} whose every call purges one window in one transaction.
  */
 public class RetentionJobFactory {
 
@@ -38,8 +43,12 @@ public class RetentionJobFactory {
   private final Clock clock;
   private final StatisticsService statisticsService;
   private final RunningRuns running;
+  private final RequestRunner requestRunner;
+  private final RequestService requests;
 
   public RetentionJobFactory(
+      RequestRunner requestRunner,
+      RequestService requests,
       StatisticsService statisticsService,
       RunningRuns running,
       JobRepository repository,
@@ -49,6 +58,8 @@ public class RetentionJobFactory {
       LetheProperties properties,
       Clock clock) {
     this.clock = clock;
+    this.requestRunner = requestRunner;
+    this.requests = requests;
     this.statisticsService = statisticsService;
     this.running = running;
     this.repository = repository;
@@ -60,6 +71,7 @@ public class RetentionJobFactory {
 
   public Job build(
       JobDefinition definition,
+      Definitions definitions,
       List<Statistic> statistics,
       List<Policy> ordered,
       List<Policy> allPolicies,
@@ -67,7 +79,16 @@ public class RetentionJobFactory {
       Optional<Tokens> tokens,
       ProgressListener progress) {
     SimpleJobBuilder job = null;
-    // statistics first: every closed bucket is counted before its rows can go
+    if (definition.requests()) {
+      // requests first: an erasure is not left for retention to reach in its own time
+      var step =
+          new StepBuilder(RequestTasklet.STEP, repository)
+              .tasklet(new RequestTasklet(requestRunner, requests, definitions, now))
+              .transactionManager(transactions)
+              .build();
+      job = new JobBuilder(definition.name(), repository).start(step);
+    }
+    // statistics next: every closed bucket is counted before its rows can go
     for (var statistic : statistics) {
       var step =
           new StepBuilder(StatisticTasklet.STEP_PREFIX + statistic.name(), repository)
@@ -92,6 +113,13 @@ public class RetentionJobFactory {
       job =
           job == null ? new JobBuilder(definition.name(), repository).start(step) : job.next(step);
       earlier.add(policyStep);
+    }
+    if (job == null) {
+      throw new dev.lethe.system.BadInputException(
+          "job "
+              + definition.name()
+              + " has nothing to do. Fix: list policies or statistics in "
+              + definition.file());
     }
     return job.listener(running).build();
   }

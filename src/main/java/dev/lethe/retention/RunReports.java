@@ -7,7 +7,11 @@ import dev.lethe.policy.Stage;
 import dev.lethe.report.RunReport;
 import dev.lethe.statistics.StatisticTasklet;
 import dev.lethe.statistics.StatisticsExport;
+import dev.lethe.subject.RequestService;
+import dev.lethe.subject.RequestTasklet;
+import dev.lethe.subject.SubjectRequest;
 import dev.lethe.system.ExplainedFailure;
+import dev.lethe.transform.Keys;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -24,10 +28,15 @@ class RunReports {
 
   private final JobRepository repository;
   private final StatisticsExport statistics;
+  private final RequestService requests;
+  private final Keys keys;
 
-  RunReports(JobRepository repository, StatisticsExport statistics) {
+  RunReports(
+      JobRepository repository, StatisticsExport statistics, RequestService requests, Keys keys) {
     this.repository = repository;
     this.statistics = statistics;
+    this.requests = requests;
+    this.keys = keys;
   }
 
   RunReport of(JobExecution execution, Definitions definitions, String startedBy) {
@@ -35,20 +44,24 @@ class RunReports {
     attempts.sort(Comparator.comparingLong(JobExecution::getId));
     var policies = new ArrayList<RunReport.PolicyReport>();
     var statisticReports = new ArrayList<RunReport.StatisticReport>();
+    var handled = new ArrayList<Long>();
     lastExecutionOfEachStep(execution, attempts).stream()
         .sorted(Comparator.comparing(StepExecution::getCreateTime))
         .forEach(
             step -> {
-              if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
+              if (step.getStepName().equals(RequestTasklet.STEP)) {
+                handled.addAll(RequestTasklet.handled(step.getExecutionContext()));
+              } else if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
                 statisticReports.add(statisticReport(step, definitions));
               } else {
                 policies.add(policyReport(step, definitions));
               }
             });
+    var asOf = LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF));
     return new RunReport(
         execution.getId(),
         execution.getJobInstance().getJobName(),
-        LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF)),
+        asOf,
         execution.getStatus().name(),
         failure(execution.getAllFailureExceptions()),
         startedBy,
@@ -58,8 +71,51 @@ class RunReports {
             : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant(),
         execution.getJobParameters().getString(RunService.KEY_ID),
         definitionFiles(definitions, execution.getJobInstance().getJobName()),
+        requestReports(handled, asOf),
         statisticReports,
         policies);
+  }
+
+  /**
+   * The requests this run carried out, then those past their deadline it did not: by id and the
+   * subject's token, never the key.
+   */
+  private List<RunReport.RequestReport> requestReports(List<Long> handled, LocalDate asOf) {
+    var reports = new ArrayList<RunReport.RequestReport>();
+    var seen = new java.util.HashSet<Long>();
+    for (var id : handled) {
+      if (seen.add(id)) {
+        reports.add(requestReport(requests.find(id), true, asOf));
+      }
+    }
+    for (var overdue : requests.list(false, true, asOf)) {
+      if (seen.add(overdue.id())) {
+        reports.add(requestReport(overdue, false, asOf));
+      }
+    }
+    return reports;
+  }
+
+  private RunReport.RequestReport requestReport(
+      SubjectRequest request, boolean handled, LocalDate asOf) {
+    var outcomes = request.outcomes();
+    var held = new java.util.TreeSet<String>();
+    outcomes.stream()
+        .map(SubjectRequest.Outcome::heldBy)
+        .filter(java.util.Objects::nonNull)
+        .forEach(refs -> held.addAll(List.of(refs.split(", "))));
+    return new RunReport.RequestReport(
+        request.id(),
+        request.kind().text(),
+        keys.tokens().map(t -> t.text(request.subject())).orElse(null),
+        request.status(),
+        request.deadline(),
+        request.overdue(asOf),
+        handled,
+        outcomes.stream().mapToLong(SubjectRequest.Outcome::deleted).sum(),
+        outcomes.stream().mapToLong(SubjectRequest.Outcome::pseudonymised).sum(),
+        outcomes.stream().mapToLong(SubjectRequest.Outcome::exported).sum(),
+        held.isEmpty() ? null : String.join(", ", held));
   }
 
   /**
@@ -129,6 +185,7 @@ class RunReports {
         action == Policy.Action.DELETE ? counts.changed() : 0,
         action == Policy.Action.PSEUDONYMISE ? counts.changed() : 0,
         counts.heldByHolds(),
+        counts.heldByRequests(),
         counts.heldByRestrictions(),
         counts.referenced(),
         counts.windows(),

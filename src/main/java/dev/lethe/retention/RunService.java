@@ -1,10 +1,12 @@
 package dev.lethe.retention;
 
 import dev.lethe.policy.Definitions;
+import dev.lethe.policy.JobDefinition;
 import dev.lethe.report.ReportService;
 import dev.lethe.report.RunReport;
 import dev.lethe.statistics.StatisticsExport;
 import dev.lethe.store.StoreRegistry;
+import dev.lethe.subject.RequestService;
 import dev.lethe.system.BadInputException;
 import dev.lethe.transform.Keys;
 import java.time.LocalDate;
@@ -25,6 +27,7 @@ public class RunService {
 
   public static final String AS_OF = "asOf";
   public static final String KEY_ID = "keyId";
+  static final String ANEW = "anew";
 
   private final Validator validator;
   private final StoreRegistry stores;
@@ -49,6 +52,7 @@ public class RunService {
       RunClock clock,
       Keys keys,
       StatisticsExport statistics,
+      RequestService requests,
       RunningRuns running) {
     this.running = running;
     this.keys = keys;
@@ -60,7 +64,7 @@ public class RunService {
     this.lock = lock;
     this.reports = reports;
     this.clock = clock;
-    this.runReports = new RunReports(repository, statistics);
+    this.runReports = new RunReports(repository, statistics, requests, keys);
   }
 
   /**
@@ -101,9 +105,18 @@ public class RunService {
     var definition = definitions.job(jobName);
     var ordered = ExecutionOrder.of(definitions.policiesOf(definition), stores);
     var keyId = keys.keyId();
-    var parameters = parameters(asOf, keyId);
+    // Lethe's own requests job may run several times a day, whenever requests come in: each run is
+    // a run of its own. What it has done is kept with the requests, so a new run goes on where a
+    // failed one stopped, and applies nothing twice.
+    boolean everyTimeAnew = jobName.equals(JobDefinition.REQUESTS);
+    var parameters =
+        everyTimeAnew
+            ? new JobParametersBuilder(parameters(asOf, keyId))
+                .addString(ANEW, java.util.UUID.randomUUID().toString())
+                .toJobParameters()
+            : parameters(asOf, keyId);
     try (var held = lock.acquire(jobName)) {
-      var last = repository.getLastJobExecution(jobName, parameters(asOf));
+      var last = everyTimeAnew ? null : repository.getLastJobExecution(jobName, parameters(asOf));
       if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
         return new Outcome(reports.reportOf(last.getId()), true);
       }
@@ -117,6 +130,7 @@ public class RunService {
       var job =
           jobs.build(
               definition,
+              definitions,
               definitions.statisticsOf(definition),
               ordered,
               List.copyOf(definitions.policies().values()),

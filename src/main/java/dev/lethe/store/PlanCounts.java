@@ -9,5 +9,6 @@ public record PlanCounts(
     long examined,
     long wouldChange,
     long heldByHolds,
+    long heldByRequests,
     long heldByRestrictions,
     long referenced) {}

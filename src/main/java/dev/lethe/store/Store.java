@@ -44,6 +44,12 @@ public interface Store extends AutoCloseable {
    */
   RetentionTarget target(PolicyStep step, RetentionScope scope);
 
+  /**
+   * A subject's rows under one policy, for requests; {@code scope} gives now, every policy and the
+   * run's tokens.
+   */
+  SubjectData subjectData(Policy policy, RetentionScope scope);
+
   @Override
   void close();
 }

@@ -13,5 +13,6 @@ public record WindowOutcome(
     long examined,
     long changed,
     long heldByHolds,
+    long heldByRequests,
     long heldByRestrictions,
     long referenced) {}

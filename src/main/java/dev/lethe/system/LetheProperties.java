@@ -19,7 +19,8 @@ public record LetheProperties(
     @DefaultValue("reports") Path reports,
     @DefaultValue("UTC") ZoneId timeZone,
     @DefaultValue("100000") int chunkSize,
-    @DefaultValue Pseudonymisation pseudonymisation) {
+    @DefaultValue Pseudonymisation pseudonymisation,
+    @DefaultValue Requests requests) {
 
   public LetheProperties {
     if (chunkSize < 1) {
@@ -33,6 +34,13 @@ public record LetheProperties(
    * the command line.
    */
   public record Pseudonymisation(String keyId, Path keyFile) {}
+
+  /**
+   * Data-subject requests: how long after receipt a request is due (a month, GDPR art. 12.3), and
+   * the folder exports are written to.
+   */
+  public record Requests(
+      @DefaultValue("P1M") java.time.Period deadline, @DefaultValue("exports") Path exports) {}
 
   /** A JDBC connection: url, user and password (secrets come from the environment). */
   public record DatabaseSettings(String url, String username, String password) {

@@ -68,6 +68,7 @@ class CommandLineTests extends LetheTests {
             "report",
             "stats",
             "object",
+            "request",
             "hold",
             "restrict",
             "demo",
@@ -138,6 +139,47 @@ class CommandLineTests extends LetheTests {
     assertThat(configured("hold release " + id + " --reason settled")).isZero();
     assertThat(configured("hold release " + id + " --reason again")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("already released");
+  }
+
+  @Test
+  void requestCommandsReceiveCarryOutShowAndRefuseWhatIsWrong() throws IOException {
+    policy("events", Events.policy("events", schema, ""));
+    Events.create(APP, schema, 10, 5);
+
+    assertThat(configured("request erase --subject 3")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("requests need the pseudonymisation key", "Fix:");
+
+    var key = WORKSPACE.resolve("cli.key");
+    Files.writeString(key, TEST_KEY);
+    Files.writeString(
+        config,
+        Files.readString(config)
+            + "  pseudonymisation: {key-id: cli, key-file: "
+            + key
+            + "}\n  requests: {exports: "
+            + WORKSPACE.resolve("exports")
+            + "}\n");
+    assertThat(configured("request erase --subject 3 --reference DSR-9")).isZero();
+    assertThat(out.toString()).containsPattern("Request \\d+ \\(erase\\) received, due ");
+    assertThat(configured("request erase --subject 3")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("already has an open erase request");
+    assertThat(configured("request erase --subject not-a-number")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("request withdraw-consent --subject 3 --purpose marketing"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("unknown purpose 'marketing'");
+    assertThat(configured("request list --open")).isZero();
+    assertThat(out.toString()).containsPattern("erase\\s+3\\s+open");
+
+    assertThat(configured("run requests")).isZero();
+    long id = control.sql("SELECT id FROM lethe.subject_request").query(Long.class).single();
+    assertThat(configured("request show " + id)).isZero();
+    assertThat(out.toString()).contains("erase of subject 3", "reference DSR-9", "; done");
+    assertThat(out.toString()).containsPattern("events\\s+app\\s+deleted 2");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 3"))
+        .isZero();
+    assertThat(configured("request suppressed --purpose marketing --address a@b.c"))
+        .isEqualTo(RequestCommand.Suppressed.NOT_SUPPRESSED);
+    assertThat(configured("request show 987654")).isEqualTo(Lethe.BAD_INPUT);
   }
 
   @Test

@@ -30,7 +30,13 @@ class DemoTests {
   void theDemoPlansAndRunsTheWorkedExampleAndItsOutputHoldsNoPersonalData() throws Exception {
     // given a configuration that sends the demo's reports to a folder of the test's own
     var config = folder.resolve("lethe.yml");
-    Files.writeString(config, "lethe:\n  reports: " + folder.resolve("reports") + "\n");
+    Files.writeString(
+        config,
+        "lethe:\n  reports: "
+            + folder.resolve("reports")
+            + "\n  requests:\n    exports: "
+            + folder.resolve("exports")
+            + "\n");
     var out = new StringWriter();
     var err = new StringWriter();
     var logs = new ByteArrayOutputStream();
@@ -60,6 +66,15 @@ class DemoTests {
     assertThat(done.get("page-views:pseudonymise")).isPositive();
     assertThat(done.get("invoice-names")).isPositive();
     assertThat(done.get("children")).isPositive();
+    // and the requests were carried out first: the erasure of a held subject is partly done, with
+    // the hold's case reference; the export is written
+    assertThat(text)
+        .containsPattern("erase\\s+partly-done.*held by LIT-2026-014")
+        .containsPattern("export\\s+done")
+        .containsPattern("withdraw-consent\\s+done");
+    try (Stream<Path> exports = Files.list(folder.resolve("exports"))) {
+      assertThat(exports.toList()).hasSize(1);
+    }
     // and the statistics were computed first, each with buckets stored
     for (var statistic :
         List.of(
@@ -101,7 +116,7 @@ class DemoTests {
     var values = new HashMap<String, Long>();
     for (var line : table.lines().toList()) {
       var cells = line.trim().split("\\s+");
-      if (cells.length == 9 && cells[5].matches("\\d+")) {
+      if (cells.length == 10 && cells[5].matches("\\d+")) {
         values.put(cells[0], Long.parseLong(cells[5]));
       }
     }
@@ -113,7 +128,7 @@ class DemoTests {
     var values = new HashMap<String, Long>();
     for (var line : table.lines().toList()) {
       var cells = line.trim().split("\\s+");
-      if (cells.length == 9 && cells[4].matches("\\d+")) {
+      if (cells.length == 10 && cells[4].matches("\\d+")) {
         values.put(cells[0], Long.parseLong(cells[4]) + Long.parseLong(cells[5]));
       }
     }

@@ -16,13 +16,14 @@ class TerminalProgressTests {
     var clock = new AtomicLong();
     var progress = new TerminalProgress(new PrintWriter(screen, true), clock::get);
 
-    progress.windowDone("page-views", 1, 2, new PolicyProgress(0, 0, 0, 0, 0, 0));
+    progress.windowDone("page-views", 1, 2, new PolicyProgress(0, 0, 0, 0, 0, 0, 0));
     clock.addAndGet(2_000_000_000L);
-    progress.windowDone("page-views", 1, 2, new PolicyProgress(200_000, 190_000, 10_000, 0, 0, 2));
+    progress.windowDone(
+        "page-views", 1, 2, new PolicyProgress(200_000, 190_000, 10_000, 0, 0, 0, 2));
     clock.addAndGet(5_000_000_000L);
-    progress.windowDone("payments", 2, 2, new PolicyProgress(0, 0, 0, 0, 0, 0));
+    progress.windowDone("payments", 2, 2, new PolicyProgress(0, 0, 0, 0, 0, 0, 0));
     clock.addAndGet(1_000_000_000L);
-    progress.windowDone("payments", 2, 2, new PolicyProgress(50_000, 50_000, 0, 0, 0, 1));
+    progress.windowDone("payments", 2, 2, new PolicyProgress(50_000, 50_000, 0, 0, 0, 0, 1));
 
     var lines = screen.toString().split("\n");
     assertThat(lines).hasSize(2);

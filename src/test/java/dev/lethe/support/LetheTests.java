@@ -56,6 +56,8 @@ public abstract class LetheTests {
     registry.add("lethe.control-database.url", () -> TestDatabases.url("control"));
     registry.add("lethe.stores.app.url", () -> TestDatabases.url("app"));
     registry.add("lethe.stores.pagila.url", () -> TestDatabases.url("pagila"));
+    registry.add("lethe.stores.analytics.url", () -> TestDatabases.url("analytics"));
+    registry.add("lethe.requests.exports", () -> WORKSPACE.resolve("exports").toString());
     registry.add("lethe.policies", () -> WORKSPACE.resolve("policies").toString());
     registry.add("lethe.jobs", () -> WORKSPACE.resolve("jobs").toString());
     registry.add("lethe.reports", () -> WORKSPACE.resolve("reports").toString());
@@ -71,6 +73,9 @@ public abstract class LetheTests {
     control.sql("DELETE FROM lethe.legal_hold").update();
     control.sql("DELETE FROM lethe.restriction").update();
     control.sql("DELETE FROM lethe.objection").update();
+    control.sql("DELETE FROM lethe.request_outcome").update();
+    control.sql("DELETE FROM lethe.suppression").update();
+    control.sql("DELETE FROM lethe.subject_request").update();
     control.sql("UPDATE lethe.subject_flags_version SET version = version + 1").update();
     schema = "t" + SCHEMAS.incrementAndGet();
     APP.run("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);

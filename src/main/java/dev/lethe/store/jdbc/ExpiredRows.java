@@ -7,7 +7,6 @@ import dev.lethe.store.RetentionTarget.Survey;
 import dev.lethe.store.SparedSubjects;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -55,7 +54,8 @@ final class ExpiredRows {
     }
     return new Survey(
         Optional.of(List.of(row.get(0))),
-        new HeldBack(Long.parseLong(row.get(1)), Long.parseLong(row.get(2))));
+        new HeldBack(
+            Long.parseLong(row.get(1)), Long.parseLong(row.get(2)), Long.parseLong(row.get(3))));
   }
 
   /** One core for the survey: the windows beside it need the others. */
@@ -127,8 +127,7 @@ final class ExpiredRows {
    * or the table once, rather than every expired row's index entry, dead ones included.
    */
   HeldBack countSpared(SparedSubjects spared) {
-    var all = new HashSet<>(spared.held());
-    all.addAll(spared.restricted());
+    var all = spared.all();
     if (all.isEmpty()) {
       return HeldBack.NONE;
     }
@@ -139,6 +138,6 @@ final class ExpiredRows {
             .then("", access.eligible())
             .then(") IS TRUE AND ", access.self().subjectIn(T, all));
     var n = access.inConnection(c -> Statements.longs(c, sql));
-    return new HeldBack(n[0], n[1]);
+    return new HeldBack(n[0], n[1], n[2]);
   }
 }

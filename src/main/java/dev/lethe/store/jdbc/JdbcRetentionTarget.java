@@ -101,7 +101,7 @@ final class JdbcRetentionTarget implements RetentionTarget {
             .wrap("SELECT count(*), ", " FROM " + access.table() + " " + T + " WHERE ")
             .then("", scope);
     var n = access.inConnection(c -> Statements.longs(c, sql));
-    long wouldChange = n[0] - n[1] - n[2] - n[3];
-    return new PlanCounts(totalRows(), n[0], wouldChange, n[1], n[2], n[3]);
+    long wouldChange = n[0] - n[1] - n[2] - n[3] - n[4];
+    return new PlanCounts(totalRows(), n[0], wouldChange, n[1], n[2], n[3], n[4]);
   }
 }

@@ -4,12 +4,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Problems;
+import dev.lethe.policy.Retention;
+import dev.lethe.policy.Stage;
 import dev.lethe.policy.Statistic;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.StatisticSource;
 import dev.lethe.store.Store;
 import dev.lethe.store.StoreException;
+import dev.lethe.store.SubjectData;
 import dev.lethe.system.LetheProperties.DatabaseSettings;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -187,6 +190,36 @@ public final class JdbcStore implements Store {
         self,
         sameTable.getOrDefault(step.policy().name(), List.of()),
         new Plans(jobOrder, sameTable),
+        scope.tokens());
+  }
+
+  @Override
+  public SubjectData subjectData(Policy policy, RetentionScope scope) {
+    var table = existing(policy);
+    // as a delete, due at once, so that its predicates check what still references a row
+    var deleteNow =
+        new Stage(
+            Retention.parseAllowingZero("P0D").orElseThrow(),
+            Policy.Action.DELETE,
+            Map.of(),
+            policy.lineOf("on-erasure"),
+            Map.of());
+    var sameTable = new ArrayList<Predicates>();
+    for (var p : scope.allPolicies()) {
+      if (p != policy
+          && p.store().equals(name)
+          && table(p.table()).map(t -> t.oid() == table.oid()).orElse(false)) {
+        sameTable.add(predicates(new PolicyStep(p, deleteNow), scope));
+      }
+    }
+    return new JdbcSubjectData(
+        dataSource(),
+        predicates(new PolicyStep(policy, deleteNow), scope),
+        policy
+            .onErasure()
+            .transform()
+            .map(stage -> predicates(new PolicyStep(policy, stage), scope)),
+        sameTable,
         scope.tokens());
   }
 

@@ -100,11 +100,7 @@ final class KeysetWindows {
     var self = access.self();
     var scope = Sql.and(List.of(window(after, upTo), access.eligible()));
     var free =
-        Sql.and(
-            List.of(
-                self.subjectNotIn(T, spared.held()),
-                self.subjectNotIn(T, spared.restricted()),
-                access.referenced().wrap("NOT ", "")));
+        Sql.and(List.of(self.subjectNotIn(T, spared.all()), access.referenced().wrap("NOT ", "")));
     var delete =
         Sql.and(List.of(scope, free))
             .wrap("DELETE FROM " + access.table() + " " + T + " WHERE ", "");
@@ -114,7 +110,7 @@ final class KeysetWindows {
       // here would read every window twice.
       try (var ps = Statements.prepare(connection, delete)) {
         long deleted = ps.executeLargeUpdate();
-        return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0);
+        return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0);
       }
     }
     // The same statement counts what it held back: a row kept because another still references
@@ -125,7 +121,7 @@ final class KeysetWindows {
             .then("", access.heldBackCounts(spared, Optional.of(access.referenced())))
             .then(" FROM " + access.table() + " " + T + " WHERE ", scope);
     var n = Statements.longs(connection, sql);
-    return new WindowOutcome(reached, last, n[1], n[0], n[2], n[3], n[4]);
+    return new WindowOutcome(reached, last, n[1], n[0], n[2], n[3], n[4], n[5]);
   }
 
   /** Rows with a key after {@code after} and up to {@code upTo}, where these are given. */

@@ -96,8 +96,7 @@ final class Plans {
                 depth,
                 sameTable.getOrDefault(policy.policy().name(), List.of()),
                 sparedFor),
-            policy.subjectNotIn(alias, spared.held()),
-            policy.subjectNotIn(alias, spared.restricted()),
+            policy.subjectNotIn(alias, spared.all()),
             referencedInPlan(policy, alias, depth, sparedFor).wrap("NOT ", "")));
   }
 }

@@ -61,15 +61,9 @@ final class Pseudonymiser {
       Connection connection, Sql window, SparedSubjects spared, List<String> reached, boolean last)
       throws SQLException {
     var self = access.self();
-    var rows =
-        Sql.and(
-            List.of(
-                window,
-                access.eligible(),
-                self.subjectNotIn(T, spared.held()),
-                self.subjectNotIn(T, spared.restricted())));
+    var rows = Sql.and(List.of(window, access.eligible(), self.subjectNotIn(T, spared.all())));
     long changed = allInSql() ? inSql(connection, rows) : inLethe(connection, rows);
-    return new WindowOutcome(reached, last, changed, changed, 0, 0, 0);
+    return new WindowOutcome(reached, last, changed, changed, 0, 0, 0, 0);
   }
 
   private Sql sqlAssignments() {

@@ -20,12 +20,23 @@ final class TableAccess {
   private final Predicates self;
   private final List<Predicates> sameTable;
   private final Sql referenced;
+  private final Optional<Sql> rowsOverride;
 
   TableAccess(DataSource dataSource, Predicates self, List<Predicates> sameTable) {
+    this(dataSource, self, sameTable, Optional.empty());
+  }
+
+  /**
+   * @param rows the rows to act on, when they are not the policy's expired rows (a subject's rows
+   *     for a request)
+   */
+  TableAccess(
+      DataSource dataSource, Predicates self, List<Predicates> sameTable, Optional<Sql> rows) {
     this.dataSource = dataSource;
     this.self = self;
     this.sameTable = sameTable;
     this.referenced = self.referenced(T, 0, fk -> Optional.empty());
+    this.rowsOverride = rows;
   }
 
   DataSource dataSource() {
@@ -58,21 +69,28 @@ final class TableAccess {
     return self.policy().key();
   }
 
-  /** Expired rows the policy may take, with the row alias {@link #T}. */
+  /**
+   * Expired rows the policy may take (or the rows given instead), with the row alias {@link #T}.
+   */
   Sql eligible() {
-    return self.eligible(T, sameTable);
+    return rowsOverride.orElseGet(() -> self.eligible(T, sameTable));
   }
 
   /**
-   * The select list that sorts held-back rows by reason: held by a hold; else restricted; else
-   * (where {@code referenced} is given) referenced.
+   * The select list that sorts held-back rows by reason: held by a hold; else by an open request;
+   * else restricted; else (where {@code referenced} is given) referenced.
    */
   Sql heldBackCounts(SparedSubjects spared, Optional<Sql> referenced) {
     var held = self.subjectIn(T, spared.held()).wrap("coalesce(", ", false)");
+    var requested = self.subjectIn(T, spared.requested()).wrap("coalesce(", ", false)");
     var restricted = self.subjectIn(T, spared.restricted()).wrap("coalesce(", ", false)");
     var counts =
         held.wrap("count(*) FILTER (WHERE ", ")")
             .then(", count(*) FILTER (WHERE NOT ", held)
+            .then(" AND ", requested)
+            .then(")", Sql.of(""))
+            .then(", count(*) FILTER (WHERE NOT ", held)
+            .then(" AND NOT ", requested)
             .then(" AND ", restricted)
             .then(")", Sql.of(""));
     if (referenced.isEmpty()) {
@@ -80,6 +98,7 @@ final class TableAccess {
     }
     return counts
         .then(", count(*) FILTER (WHERE NOT ", held)
+        .then(" AND NOT ", requested)
         .then(" AND NOT ", restricted)
         .then(" AND ", referenced.get())
         .then(")", Sql.of(""));

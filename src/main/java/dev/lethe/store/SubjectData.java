@@ -1,0 +1,51 @@
+package dev.lethe.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One subject's rows under one policy, for the requests a subject makes: access and export,
+ * erasure, withdrawal of consent. The rows are those of the policy's table whose subject column
+ * holds the subject's key, or its token where a policy on the table turns that column into tokens;
+ * a policy's {@code where} and clock play no part: a request is about all of a subject's data.
+ */
+public interface SubjectData {
+
+  /** Whether the key can be a value of the subject column (an integer column takes no "abc"). */
+  boolean fits(String subject);
+
+  /**
+   * The table the rows are in, the same text for every policy on that table, so that a request
+   * lists each table's rows once.
+   */
+  String tableIdentity();
+
+  /** Every row of the subject, column by column: numbers and booleans as such, the rest as text. */
+  List<Map<String, Object>> rows(String subject);
+
+  /** The values of the policy's contact column in the subject's rows (none: no contact column). */
+  List<String> contacts(String subject);
+
+  /**
+   * Erases the subject's rows: deletes them, or pseudonymises them where a policy on the table
+   * keeps them for a legal obligation; nothing where a policy on the table is under a hold for the
+   * subject. Applying it twice changes nothing more: a deleted row is gone, a pseudonymised one is
+   * marked.
+   *
+   * @param heldPolicies the policies under a legal hold on this subject
+   */
+  ErasureOutcome erase(String subject, Set<String> heldPolicies);
+
+  /** What one erasure did under one policy. */
+  record ErasureOutcome(
+      long deleted, long pseudonymised, long referenced, String heldBy, String keptBy) {
+
+    /**
+     * Whether nothing more is left to do: no hold stands in the way, no row is still referenced.
+     */
+    public boolean complete() {
+      return heldBy == null && referenced == 0;
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package dev.lethe.store.jdbc;
+
+import static dev.lethe.store.jdbc.TableAccess.T;
+
+import dev.lethe.store.SparedSubjects;
+import dev.lethe.store.StoreException;
+import dev.lethe.store.SubjectData;
+import dev.lethe.transform.Tokens;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * A subject's rows under one policy on one PostgreSQL table. Each request's change to the table is
+ * one transaction of at most three statements: the delete, the transform of what must stay, and the
+ * count of what is still referenced.
+ */
+final class JdbcSubjectData implements SubjectData {
+
+  private final DataSource dataSource;
+  private final Predicates deleting;
+  private final Optional<Predicates> transforming;
+  private final List<Predicates> sameTable;
+  private final Optional<Tokens> tokens;
+
+  /**
+   * @param deleting the policy's predicates as a delete (so that references are checked)
+   * @param transforming the policy's predicates with its {@code on-erasure} transform, if any
+   * @param sameTable the other policies on the same table
+   */
+  JdbcSubjectData(
+      DataSource dataSource,
+      Predicates deleting,
+      Optional<Predicates> transforming,
+      List<Predicates> sameTable,
+      Optional<Tokens> tokens) {
+    this.dataSource = dataSource;
+    this.deleting = deleting;
+    this.transforming = transforming;
+    this.sameTable = sameTable;
+    this.tokens = tokens;
+  }
+
+  private Table table() {
+    return deleting.table();
+  }
+
+  private ColumnType subjectColumn() {
+    return table().columns().get(deleting.policy().subject());
+  }
+
+  @Override
+  public boolean fits(String subject) {
+    var key = subject.trim();
+    try {
+      return switch (subjectColumn().family()) {
+        case INTEGER -> {
+          Integer.parseInt(key);
+          yield true;
+        }
+        case BIGINT -> {
+          Long.parseLong(key);
+          yield true;
+        }
+        case UUID -> {
+          UUID.fromString(key);
+          yield true;
+        }
+        default -> subjectColumn().maxLength().orElse(Integer.MAX_VALUE) >= key.length();
+      };
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String tableIdentity() {
+    return Long.toString(table().oid());
+  }
+
+  private Sql subjectRows(String subject) {
+    return deleting.subjectIn(T, Set.of(subject.trim()));
+  }
+
+  @Override
+  public List<Map<String, Object>> rows(String subject) {
+    var order = String.join(", ", deleting.policy().key().stream().map(Sql::quote).toList());
+    var select =
+        subjectRows(subject)
+            .wrap("SELECT " + T + ".* FROM " + table().qualified() + " " + T + " WHERE ", "")
+            .then(" ORDER BY " + order, Sql.of(""));
+    return inConnection(
+        "reading",
+        c -> {
+          var rows = new ArrayList<Map<String, Object>>();
+          try (var ps = Statements.prepare(c, select);
+              var rs = ps.executeQuery()) {
+            var meta = rs.getMetaData();
+            while (rs.next()) {
+              var row = new LinkedHashMap<String, Object>();
+              for (int i = 1; i <= meta.getColumnCount(); i++) {
+                var name = meta.getColumnName(i);
+                var type = table().columns().get(name);
+                row.put(name, value(rs, i, type));
+              }
+              rows.add(row);
+            }
+          }
+          return rows;
+        });
+  }
+
+  /**
+   * Numbers and booleans as such (a machine reads them so), everything else as PostgreSQL writes
+   * it.
+   */
+  private static Object value(java.sql.ResultSet rs, int column, ColumnType type)
+      throws SQLException {
+    var family = type == null ? ColumnType.Family.OTHER : type.family();
+    Object value =
+        switch (family) {
+          case INTEGER, BIGINT, NUMERIC, FLOAT, BOOLEAN -> rs.getObject(column);
+          default -> rs.getString(column);
+        };
+    return rs.wasNull() ? null : value;
+  }
+
+  @Override
+  public List<String> contacts(String subject) {
+    var contact = deleting.policy().contact();
+    if (contact == null) {
+      return List.of();
+    }
+    var select =
+        subjectRows(subject)
+            .wrap(
+                "SELECT DISTINCT "
+                    + T
+                    + "."
+                    + Sql.quote(contact)
+                    + " FROM "
+                    + table().qualified()
+                    + " "
+                    + T
+                    + " WHERE ",
+                " AND " + T + "." + Sql.quote(contact) + " IS NOT NULL");
+    return inConnection(
+        "reading",
+        c -> {
+          var values = new ArrayList<String>();
+          try (var ps = Statements.prepare(c, select);
+              var rs = ps.executeQuery()) {
+            while (rs.next()) {
+              values.add(rs.getString(1));
+            }
+          }
+          return values;
+        });
+  }
+
+  @Override
+  public ErasureOutcome erase(String subject, Set<String> heldPolicies) {
+    var onTable = new ArrayList<Predicates>(sameTable);
+    onTable.add(0, deleting);
+    var held =
+        onTable.stream()
+            .map(p -> p.policy().name())
+            .filter(heldPolicies::contains)
+            .sorted()
+            .toList();
+    if (!held.isEmpty()) {
+      // a hold on any policy of the table keeps the subject's rows there as they are
+      return new ErasureOutcome(0, 0, 0, String.join(", ", held), null);
+    }
+    var keeper =
+        onTable.stream().filter(p -> p.policy().onErasure().keepsRows()).findFirst().orElse(null);
+    if (keeper != null && keeper != deleting) {
+      return count(subjectRows(subject)) == 0
+          ? new ErasureOutcome(0, 0, 0, null, null)
+          : new ErasureOutcome(0, 0, 0, null, keeper.policy().name());
+    }
+    return inConnection(
+        "erasing a subject's rows in",
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            var outcome = keeper != null ? pseudonymiseAll(c, subject) : delete(c, subject);
+            c.commit();
+            return outcome;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          }
+        });
+  }
+
+  private ErasureOutcome pseudonymiseAll(Connection c, String subject) throws SQLException {
+    return new ErasureOutcome(0, transform(c, subject), 0, null, null);
+  }
+
+  /**
+   * Deletes what nothing references any more; transforms what is still referenced, where the policy
+   * says how; counts what is left of the person.
+   */
+  private ErasureOutcome delete(Connection c, String subject) throws SQLException {
+    var access = new TableAccess(dataSource, deleting, List.of());
+    var rows = subjectRows(subject);
+    var delete =
+        Sql.and(List.of(rows, access.referenced().wrap("NOT ", "")))
+            .wrap("DELETE FROM " + table().qualified() + " " + T + " WHERE ", "");
+    long deleted;
+    try (var ps = Statements.prepare(c, delete)) {
+      deleted = ps.executeLargeUpdate();
+    }
+    long pseudonymised = transforming.isPresent() ? transform(c, subject) : 0;
+    var left =
+        transforming.isPresent()
+            ? Sql.and(List.of(rows, transforming.get().notYetTransformed(T)))
+            : rows;
+    long referenced = count(c, left);
+    return new ErasureOutcome(deleted, pseudonymised, referenced, null, null);
+  }
+
+  private long count(Sql rows) {
+    return inConnection("reading", c -> count(c, rows));
+  }
+
+  private long count(Connection c, Sql rows) throws SQLException {
+    return Statements.longs(
+        c, rows.wrap("SELECT count(*) FROM " + table().qualified() + " " + T + " WHERE ", ""))[0];
+  }
+
+  /** Transforms the subject's rows not transformed before, and marks them, in one window. */
+  private long transform(Connection c, String subject) throws SQLException {
+    var policy = transforming.orElseThrow();
+    var rows =
+        Sql.and(List.of(policy.subjectIn(T, Set.of(subject.trim())), policy.notYetTransformed(T)));
+    var access = new TableAccess(dataSource, policy, List.of(), Optional.of(rows));
+    var none = new SparedSubjects(0, Set.of(), Set.of(), Set.of());
+    return new Pseudonymiser(access, policy.now().getZone(), tokens)
+        .transform(c, Sql.of("TRUE"), none, List.of(), true)
+        .changed();
+  }
+
+  private <R> R inConnection(String doing, TableAccess.SqlWork<R> work) {
+    try (var connection = dataSource.getConnection()) {
+      return work.apply(connection);
+    } catch (SQLException e) {
+      throw new StoreException(
+          doing + " " + table().displayName() + " failed: " + StoreErrors.describe(e), e);
+    }
+  }
+}

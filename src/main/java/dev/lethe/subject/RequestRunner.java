@@ -1,0 +1,261 @@
+package dev.lethe.subject;
+
+import dev.lethe.hold.Hold;
+import dev.lethe.hold.HoldService;
+import dev.lethe.policy.Definitions;
+import dev.lethe.policy.LegalBasis;
+import dev.lethe.policy.Policy;
+import dev.lethe.store.RetentionScope;
+import dev.lethe.store.StoreRegistry;
+import dev.lethe.store.SubjectData;
+import dev.lethe.transform.Keys;
+import dev.lethe.transform.Tokens;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+
+/**
+ * Carries out one request as far as it can go now, policy by policy, in every store: each policy's
+ * change is one transaction in its store, then its outcome is recorded in the control database. A
+ * policy whose outcome is final is skipped next time, so a rerun after a crash, or the next night's
+ * run of a request a hold kept partly done, applies nothing twice.
+ */
+public class RequestRunner {
+
+  private final RequestService requests;
+  private final StoreRegistry stores;
+  private final HoldService holds;
+  private final Keys keys;
+  private final ExportWriter exports;
+  private final DataSource control;
+
+  public RequestRunner(
+      RequestService requests,
+      StoreRegistry stores,
+      HoldService holds,
+      Keys keys,
+      ExportWriter exports,
+      DataSource control) {
+    this.control = control;
+    this.requests = requests;
+    this.stores = stores;
+    this.holds = holds;
+    this.keys = keys;
+    this.exports = exports;
+  }
+
+  public SubjectRequest carryOut(long id, Definitions definitions, ZonedDateTime now, Long runId) {
+    var request = requests.find(id);
+    if (request.done()) {
+      return request;
+    }
+    var tokens =
+        keys.tokens()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "request "
+                            + id
+                            + " needs the pseudonymisation key, and none is configured. Fix: set"
+                            + " lethe.pseudonymisation.key-id and its key"));
+    var scope =
+        new RetentionScope(
+            now, List.copyOf(definitions.policies().values()), List.of(), keys.tokens());
+    var policies = ordered(policiesFor(request, definitions));
+    var finished =
+        request.outcomes().stream()
+            .filter(SubjectRequest.Outcome::fin)
+            .map(SubjectRequest.Outcome::policy)
+            .collect(Collectors.toSet());
+    String exportFile = null;
+    if (request.kind() == RequestKind.EXPORT) {
+      exportFile = export(request, policies, scope, now, runId).toString();
+    } else {
+      erase(request, policies, finished, scope, tokens, runId);
+    }
+    return requests.settle(id, exportFile);
+  }
+
+  /** Erasure: every policy; withdrawal of consent: the policies held by consent for the purpose. */
+  static List<Policy> policiesFor(SubjectRequest request, Definitions definitions) {
+    var all = definitions.policies().values().stream();
+    if (request.kind() == RequestKind.WITHDRAW_CONSENT) {
+      all =
+          all.filter(
+              p -> p.legalBasis() == LegalBasis.CONSENT && p.category().equals(request.purpose()));
+    }
+    return all.toList();
+  }
+
+  /** Store by store; within one, tables that reference others first, as a purge runs them. */
+  private List<Policy> ordered(List<Policy> policies) {
+    var byStore = new TreeMap<String, List<Policy>>();
+    policies.forEach(p -> byStore.computeIfAbsent(p.store(), s -> new ArrayList<>()).add(p));
+    var ordered = new ArrayList<Policy>();
+    byStore.forEach((store, list) -> ordered.addAll(stores.store(store).executionOrder(list)));
+    return ordered;
+  }
+
+  private void erase(
+      SubjectRequest request,
+      List<Policy> policies,
+      Set<String> finished,
+      RetentionScope scope,
+      Tokens tokens,
+      Long runId) {
+    var activeHolds = holds.activeOn(request.subject());
+    var casesByPolicy = new HashMap<String, Set<String>>();
+    for (var policy : scope.allPolicies()) {
+      for (Hold hold : activeHolds) {
+        if (hold.covers(policy)) {
+          casesByPolicy
+              .computeIfAbsent(policy.name(), n -> new TreeSet<>())
+              .add(hold.caseReference());
+        }
+      }
+    }
+    for (var policy : policies) {
+      if (finished.contains(policy.name())) {
+        continue;
+      }
+      var data = stores.store(policy.store()).subjectData(policy, scope);
+      if (request.kind() == RequestKind.WITHDRAW_CONSENT && policy.contact() != null) {
+        // the tokens first, committed before the addresses go: a crash in between loses nothing
+        var contacts = data.contacts(request.subject());
+        requests.suppress(
+            request.purpose(),
+            tokens.keyId(),
+            contacts.stream().map(a -> Suppression.token(tokens, a)).distinct().toList(),
+            request.id());
+      }
+      var outcome = data.erase(request.subject(), casesByPolicy.keySet());
+      requests.record(request.id(), describe(policy, outcome, casesByPolicy, runId));
+    }
+  }
+
+  private static SubjectRequest.Outcome describe(
+      Policy policy,
+      SubjectData.ErasureOutcome outcome,
+      Map<String, Set<String>> casesByPolicy,
+      Long runId) {
+    if (outcome.heldBy() != null) {
+      var cases = new TreeSet<String>();
+      for (var held : outcome.heldBy().split(", ")) {
+        cases.addAll(casesByPolicy.getOrDefault(held, Set.of()));
+      }
+      var refs = String.join(", ", cases);
+      return new SubjectRequest.Outcome(
+          policy.name(), policy.store(), false, "held: " + refs, 0, 0, 0, 0, refs, runId);
+    }
+    String text;
+    if (outcome.keptBy() != null) {
+      text = "kept, pseudonymised under policy " + outcome.keptBy();
+    } else if (outcome.deleted() + outcome.pseudonymised() + outcome.referenced() == 0) {
+      text = "no data held";
+    } else {
+      var parts = new ArrayList<String>();
+      if (outcome.deleted() > 0) {
+        parts.add("deleted " + outcome.deleted());
+      }
+      if (outcome.pseudonymised() > 0) {
+        parts.add("pseudonymised " + outcome.pseudonymised());
+      }
+      if (outcome.referenced() > 0) {
+        parts.add(
+            outcome.referenced()
+                + " still referenced by rows kept elsewhere (give the policy"
+                + " on-erasure.if-referenced)");
+      }
+      if (parts.isEmpty()) {
+        parts.add("nothing left to do");
+      }
+      text = String.join(", ", parts);
+    }
+    return new SubjectRequest.Outcome(
+        policy.name(),
+        policy.store(),
+        outcome.complete(),
+        text,
+        outcome.deleted(),
+        outcome.pseudonymised(),
+        0,
+        outcome.referenced(),
+        null,
+        runId);
+  }
+
+  /**
+   * The export: every row of the subject in every store, grouped by policy, each with its category,
+   * legal basis and retention (what art. 15 asks for besides the data). Rows of a table two
+   * policies govern are listed under the first and referred to from the second.
+   */
+  private java.nio.file.Path export(
+      SubjectRequest request,
+      List<Policy> policies,
+      RetentionScope scope,
+      ZonedDateTime now,
+      Long runId) {
+    var document = new LinkedHashMap<String, Object>();
+    document.put("request", request.id());
+    document.put("subject", request.subject());
+    document.put("received", request.receivedAt().toString());
+    document.put("generated", now.toOffsetDateTime().toString());
+    var entries = new ArrayList<Map<String, Object>>();
+    var listedUnder = new HashMap<String, String>();
+    var outcomes = new ArrayList<SubjectRequest.Outcome>();
+    for (var policy : policies) {
+      var data = stores.store(policy.store()).subjectData(policy, scope);
+      var entry = new LinkedHashMap<String, Object>();
+      entry.put("policy", policy.name());
+      entry.put("description", policy.description());
+      entry.put("category", policy.category());
+      entry.put("legalBasis", policy.legalBasis().yamlName());
+      entry.put("retention", retention(policy));
+      entry.put("store", policy.store());
+      entry.put("table", policy.table());
+      var table = policy.store() + "/" + data.tableIdentity();
+      var first = listedUnder.putIfAbsent(table, policy.name());
+      long count;
+      String text;
+      if (first != null) {
+        entry.put("rowsListedUnder", first);
+        count = 0;
+        text = "rows listed under policy " + first;
+      } else {
+        var rows = data.rows(request.subject());
+        entry.put("rows", rows);
+        count = rows.size();
+        text = count == 0 ? "no data held" : "exported " + count;
+      }
+      entries.add(entry);
+      outcomes.add(
+          new SubjectRequest.Outcome(
+              policy.name(), policy.store(), true, text, 0, 0, count, 0, null, runId));
+    }
+    document.put("policies", entries);
+    var file = exports.write(request.id(), document);
+    outcomes.forEach(o -> requests.record(request.id(), o));
+    return file;
+  }
+
+  /** The policy's stages as a reader understands them: "after P13M: delete". */
+  private static List<Map<String, String>> retention(Policy policy) {
+    var stages = new ArrayList<Map<String, String>>();
+    for (var stage : policy.stages()) {
+      var map = new LinkedHashMap<String, String>();
+      map.put("after", stage.after().text());
+      map.put("action", stage.action().yamlName());
+      map.put("from", policy.clock().describe());
+      stages.add(map);
+    }
+    return stages;
+  }
+}

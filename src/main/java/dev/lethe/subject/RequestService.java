@@ -1,0 +1,254 @@
+package dev.lethe.subject;
+
+import dev.lethe.hold.SubjectFlags;
+import dev.lethe.system.BadInputException;
+import dev.lethe.system.LetheProperties;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Records requests and what was done for them in the control database. Checking a request against
+ * the policies and stores, and carrying it out, is {@link RequestIntake}'s and {@link
+ * RequestRunner}'s; this class only keeps the records, each change in one transaction. What a run
+ * did is committed at once, in a transaction of its own, not with the run's step: a store's change
+ * cannot be rolled back with it, so its record must not be either.
+ */
+@Transactional
+public class RequestService {
+
+  private final JdbcClient jdbc;
+  private final Clock clock;
+  private final LetheProperties properties;
+
+  public RequestService(JdbcClient jdbc, Clock clock, LetheProperties properties) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+    this.properties = properties;
+  }
+
+  /** Records a checked request; an open export request spares the subject's rows from then on. */
+  SubjectRequest insert(
+      RequestKind kind, String subject, String purpose, String reference, String receivedBy) {
+    var now = clock.instant();
+    var deadline =
+        LocalDate.ofInstant(now, properties.timeZone()).plus(properties.requests().deadline());
+    var open = openOf(kind, subject, purpose);
+    if (open != null) {
+      throw duplicate(kind, purpose, open);
+    }
+    long id;
+    try {
+      id =
+          jdbc.sql(
+                  """
+                  INSERT INTO lethe.subject_request
+                    (kind, subject, purpose, reference, received_by, received_at, deadline, status)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, 'open') RETURNING id""")
+              .params(
+                  kind.text(),
+                  subject,
+                  purpose,
+                  reference,
+                  receivedBy,
+                  Timestamp.from(now),
+                  deadline)
+              .query(Long.class)
+              .single();
+    } catch (DuplicateKeyException e) {
+      throw duplicate(kind, purpose, null); // received by another process just now
+    }
+    if (kind == RequestKind.EXPORT) {
+      SubjectFlags.bumpVersion(jdbc);
+    }
+    return find(id);
+  }
+
+  private static BadInputException duplicate(RequestKind kind, String purpose, Long open) {
+    return new BadInputException(
+        "the subject already has an open "
+            + kind.text()
+            + " request"
+            + (purpose == null ? "" : " for " + purpose)
+            + (open == null ? "" : " (request " + open + ")")
+            + ". Fix: see 'lethe request show "
+            + (open == null ? "ID" : open)
+            + "'; it is carried out by the next 'lethe run requests'");
+  }
+
+  private Long openOf(RequestKind kind, String subject, String purpose) {
+    return jdbc.sql(
+            "SELECT id FROM lethe.subject_request WHERE kind = ? AND subject = ?"
+                + " AND coalesce(purpose, '') = coalesce(?, '') AND status <> 'done'")
+        .params(kind.text(), subject, purpose)
+        .query(Long.class)
+        .optional()
+        .orElse(null);
+  }
+
+  /** Records what was done under one policy; a final outcome is never replaced. */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  void record(long requestId, SubjectRequest.Outcome outcome) {
+    jdbc.sql(
+            """
+            INSERT INTO lethe.request_outcome
+              (request_id, policy, store, final, outcome, deleted, pseudonymised, exported,
+               referenced, held_by, run_id, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (request_id, policy) DO UPDATE SET
+              store = excluded.store, final = excluded.final, outcome = excluded.outcome,
+              deleted = lethe.request_outcome.deleted + excluded.deleted,
+              pseudonymised = lethe.request_outcome.pseudonymised + excluded.pseudonymised,
+              exported = excluded.exported, referenced = excluded.referenced,
+              held_by = excluded.held_by, run_id = excluded.run_id,
+              updated_at = excluded.updated_at
+            WHERE NOT lethe.request_outcome.final""")
+        .params(
+            requestId,
+            outcome.policy(),
+            outcome.store(),
+            outcome.fin(),
+            outcome.outcome(),
+            outcome.deleted(),
+            outcome.pseudonymised(),
+            outcome.exported(),
+            outcome.referenced(),
+            outcome.heldBy(),
+            outcome.runId(),
+            Timestamp.from(clock.instant()))
+        .update();
+  }
+
+  /**
+   * Closes the request where every policy's outcome is final, else marks it partly done. A closed
+   * export request no longer spares the subject's rows.
+   */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  SubjectRequest settle(long id, String exportFile) {
+    var request = find(id);
+    boolean complete = request.outcomes().stream().allMatch(SubjectRequest.Outcome::fin);
+    jdbc.sql(
+            "UPDATE lethe.subject_request SET status = ?, completed_at = ?,"
+                + " export_file = coalesce(?, export_file) WHERE id = ?")
+        .params(
+            complete ? SubjectRequest.DONE : SubjectRequest.PARTLY_DONE,
+            complete ? Timestamp.from(clock.instant()) : null,
+            exportFile,
+            id)
+        .update();
+    if (complete && request.kind() == RequestKind.EXPORT) {
+      SubjectFlags.bumpVersion(jdbc);
+    }
+    return find(id);
+  }
+
+  /** Keeps the token of an address whose owner withdrew consent; the address itself is not kept. */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  void suppress(String purpose, String keyId, List<String> tokens, long requestId) {
+    for (var token : tokens) {
+      jdbc.sql(
+              "INSERT INTO lethe.suppression (purpose, key_id, token, request_id, suppressed_at)"
+                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+          .params(purpose, keyId, token, requestId, Timestamp.from(clock.instant()))
+          .update();
+    }
+  }
+
+  /** Whether the token is on the purpose's suppression list under the key it was made with. */
+  @Transactional(readOnly = true)
+  public boolean suppressed(String purpose, String keyId, String token) {
+    return jdbc.sql(
+                "SELECT count(*) FROM lethe.suppression WHERE purpose = ? AND key_id = ? AND token = ?")
+            .params(purpose, keyId, token)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /** Requests not yet done, oldest first: what a run carries out. */
+  @Transactional(readOnly = true)
+  public List<Long> pending() {
+    return jdbc.sql("SELECT id FROM lethe.subject_request WHERE status <> 'done' ORDER BY id")
+        .query(Long.class)
+        .list();
+  }
+
+  /** Requests, newest first: all, those not done, or those past their deadline on {@code today}. */
+  @Transactional(readOnly = true)
+  public List<SubjectRequest> list(boolean openOnly, boolean overdueOnly, LocalDate today) {
+    var sql = new StringBuilder("SELECT id FROM lethe.subject_request");
+    if (overdueOnly) {
+      sql.append(" WHERE status <> 'done' AND deadline < ?");
+    } else if (openOnly) {
+      sql.append(" WHERE status <> 'done'");
+    }
+    sql.append(" ORDER BY id DESC");
+    var query = jdbc.sql(sql.toString());
+    if (overdueOnly) {
+      query = query.param(today);
+    }
+    return query.query(Long.class).list().stream().map(this::find).toList();
+  }
+
+  @Transactional(readOnly = true)
+  public SubjectRequest find(long id) {
+    var outcomes =
+        jdbc.sql("SELECT * FROM lethe.request_outcome WHERE request_id = ? ORDER BY policy")
+            .param(id)
+            .query(RequestService::outcome)
+            .list();
+    return jdbc.sql("SELECT * FROM lethe.subject_request WHERE id = ?")
+        .param(id)
+        .query((rs, n) -> request(rs, outcomes))
+        .optional()
+        .orElseThrow(
+            () ->
+                new BadInputException(
+                    "no request with id " + id + ". Fix: see 'lethe request list'"));
+  }
+
+  private static SubjectRequest request(ResultSet rs, List<SubjectRequest.Outcome> outcomes)
+      throws SQLException {
+    return new SubjectRequest(
+        rs.getLong("id"),
+        RequestKind.of(rs.getString("kind")),
+        rs.getString("subject"),
+        rs.getString("purpose"),
+        rs.getString("reference"),
+        rs.getString("received_by"),
+        instant(rs.getTimestamp("received_at")),
+        rs.getObject("deadline", LocalDate.class),
+        rs.getString("status"),
+        instant(rs.getTimestamp("completed_at")),
+        rs.getString("export_file"),
+        outcomes);
+  }
+
+  private static SubjectRequest.Outcome outcome(ResultSet rs, int row) throws SQLException {
+    long run = rs.getLong("run_id");
+    boolean noRun = rs.wasNull();
+    return new SubjectRequest.Outcome(
+        rs.getString("policy"),
+        rs.getString("store"),
+        rs.getBoolean("final"),
+        rs.getString("outcome"),
+        rs.getLong("deleted"),
+        rs.getLong("pseudonymised"),
+        rs.getLong("exported"),
+        rs.getLong("referenced"),
+        rs.getString("held_by"),
+        noRun ? null : run);
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return timestamp == null ? null : timestamp.toInstant();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.lethe.subject;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * A request as recorded: what was asked, by when it is due, where it stands, and what was done
+ * under each policy.
+ *
+ * @param status open (nothing done yet), partly-done (a hold or a reference is in the way), done
+ * @param exportFile where the export was written (export requests, once done)
+ */
+public record SubjectRequest(
+    long id,
+    RequestKind kind,
+    String subject,
+    String purpose,
+    String reference,
+    String receivedBy,
+    Instant receivedAt,
+    LocalDate deadline,
+    String status,
+    Instant completedAt,
+    String exportFile,
+    List<Outcome> outcomes) {
+
+  public static final String OPEN = "open";
+  public static final String PARTLY_DONE = "partly-done";
+  public static final String DONE = "done";
+
+  public boolean done() {
+    return DONE.equals(status);
+  }
+
+  /** Due and not done by the end of {@code today}'s day before. */
+  public boolean overdue(LocalDate today) {
+    return !done() && deadline.isBefore(today);
+  }
+
+  /**
+   * What was done under one policy. {@code fin} means nothing is left to do there; {@code heldBy}
+   * names the case references of the holds in the way.
+   */
+  public record Outcome(
+      String policy,
+      String store,
+      boolean fin,
+      String outcome,
+      long deleted,
+      long pseudonymised,
+      long exported,
+      long referenced,
+      String heldBy,
+      Long runId) {}
+}
