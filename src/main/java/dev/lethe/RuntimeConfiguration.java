@@ -10,6 +10,7 @@ import dev.lethe.retention.RetentionJobFactory;
 import dev.lethe.retention.RunClock;
 import dev.lethe.retention.RunHistory;
 import dev.lethe.retention.RunLock;
+import dev.lethe.retention.RunMetrics;
 import dev.lethe.retention.RunService;
 import dev.lethe.retention.RunningRuns;
 import dev.lethe.statistics.GeometricNoise;
@@ -21,7 +22,16 @@ import dev.lethe.subject.RequestRunner;
 import dev.lethe.subject.RequestService;
 import dev.lethe.system.ControlDatabaseConfiguration;
 import java.security.SecureRandom;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
+import org.springframework.boot.batch.autoconfigure.BatchAutoConfiguration;
+import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcAutoConfiguration;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -32,7 +42,19 @@ import org.springframework.context.annotation.Import;
  * and reports.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableAutoConfiguration
+// Only what a run needs, named: evaluating every auto-configuration on the class path (the
+// web server, Actuator and metrics that only serve uses) would add seconds to every command.
+@ImportAutoConfiguration({
+  PropertyPlaceholderAutoConfiguration.class,
+  DataSourceAutoConfiguration.class,
+  DataSourceTransactionManagerAutoConfiguration.class,
+  TransactionAutoConfiguration.class,
+  JdbcTemplateAutoConfiguration.class,
+  JdbcClientAutoConfiguration.class,
+  FlywayAutoConfiguration.class,
+  BatchAutoConfiguration.class,
+  BatchJdbcAutoConfiguration.class
+})
 @Import({
   CoreConfiguration.class,
   ControlDatabaseConfiguration.class,
@@ -49,6 +71,7 @@ import org.springframework.context.annotation.Import;
   RunLock.class,
   RunService.class,
   RunHistory.class,
+  RunMetrics.class,
   PlanService.class,
   RequestService.class,
   RequestIntake.class,

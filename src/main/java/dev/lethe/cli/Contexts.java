@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.CoreConfiguration;
 import dev.lethe.RuntimeConfiguration;
+import dev.lethe.ServeConfiguration;
 import dev.lethe.system.BadInputException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -32,8 +33,31 @@ final class Contexts {
     return start(RuntimeConfiguration.class, options, extra);
   }
 
+  /**
+   * The runtime context of {@code serve}; with a metrics port, also an HTTP server with Actuator's
+   * health and Prometheus endpoints ({@code /actuator/health}, {@code /actuator/prometheus}).
+   */
+  static ConfigurableApplicationContext serve(GlobalOptions options, Integer metricsPort) {
+    if (metricsPort == null) {
+      return runtime(options);
+    }
+    var web = new HashMap<String, Object>();
+    web.put("spring.main.web-application-type", "servlet");
+    web.put("server.port", metricsPort);
+    web.put("management.endpoints.web.exposure.include", "health,prometheus");
+    return start(ServeConfiguration.class, options, web, WebApplicationType.SERVLET);
+  }
+
   private static ConfigurableApplicationContext start(
       Class<?> configuration, GlobalOptions options, Map<String, Object> extra) {
+    return start(configuration, options, extra, WebApplicationType.NONE);
+  }
+
+  private static ConfigurableApplicationContext start(
+      Class<?> configuration,
+      GlobalOptions options,
+      Map<String, Object> extra,
+      WebApplicationType webType) {
     var properties = new HashMap<String, Object>(extra);
     if (options.config != null) {
       if (!Files.isReadable(options.config)) {
@@ -55,7 +79,7 @@ final class Contexts {
             .map(e -> "--" + e.getKey() + "=" + e.getValue())
             .toArray(String[]::new);
     return new SpringApplicationBuilder(configuration)
-        .web(WebApplicationType.NONE)
+        .web(webType)
         .bannerMode(Banner.Mode.OFF)
         .logStartupInfo(false)
         .run(args);

@@ -3,10 +3,12 @@ package dev.lethe.cli;
 import dev.lethe.retention.RunService;
 import dev.lethe.retention.Validator;
 import dev.lethe.schedule.Scheduling;
+import dev.lethe.system.BadInputException;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,11 +33,36 @@ class ServeCommand implements Callable<Integer> {
       description = "this node's name in the cluster (default: host name and process id)")
   String node;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      defaultValue = "9464",
+      description =
+          "HTTP port of /actuator/health and /actuator/prometheus (default: 9464; 'off': none;"
+              + " server.address in the configuration file binds it to one interface)")
+  String metricsPort;
+
   @Spec CommandSpec spec;
+
+  private Integer port() {
+    if (metricsPort.equals("off")) {
+      return null;
+    }
+    try {
+      int port = Integer.parseInt(metricsPort);
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+      return port;
+    } catch (NumberFormatException e) {
+      throw new BadInputException(
+          "--metrics-port " + metricsPort + " is not a port. Fix: give 0 to 65535, or off");
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
-    try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+    try (var context = Contexts.serve(LetheCommand.options(spec), port())) {
       var definitions = context.getBean(Validator.class).load();
       var name = node != null ? node : host() + "-" + ProcessHandle.current().pid();
       var scheduler =
@@ -67,9 +94,12 @@ class ServeCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "Serving %d scheduled job(s) as node %s. Stop with SIGTERM (Ctrl-C).%n",
+              "Serving %d scheduled job(s) as node %s%s. Stop with SIGTERM (Ctrl-C).%n",
               definitions.jobs().values().stream().filter(j -> j.schedule().isPresent()).count(),
-              name);
+              name,
+              context instanceof WebServerApplicationContext web
+                  ? "; metrics on port " + web.getWebServer().getPort() + " (/actuator/prometheus)"
+                  : "");
       spec.commandLine().getOut().flush();
       stopped.await();
       return Lethe.DONE;

@@ -40,6 +40,7 @@ public class RunService {
   private final RunReports runReports;
   private final Keys keys;
   private final RunningRuns running;
+  private final RunMetrics metrics;
 
   public RunService(
       Validator validator,
@@ -53,7 +54,9 @@ public class RunService {
       Keys keys,
       StatisticsExport statistics,
       RequestService requests,
-      RunningRuns running) {
+      RunningRuns running,
+      RunMetrics metrics) {
+    this.metrics = metrics;
     this.running = running;
     this.keys = keys;
     this.validator = validator;
@@ -138,7 +141,9 @@ public class RunService {
               keys.tokens(),
               progress);
       JobExecution execution = operator.start(job, parameters);
-      return new Outcome(reports.record(runReports.of(execution, definitions, startedBy)), false);
+      var report = reports.record(runReports.of(execution, definitions, startedBy));
+      metrics.record(report);
+      return new Outcome(report, false);
     } catch (org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException
         | org.springframework.batch.core.launch.JobExecutionAlreadyRunningException
         | org.springframework.batch.core.launch.JobRestartException
