@@ -1,5 +1,7 @@
 package dev.lethe;
 
+import dev.lethe.audit.AuditTrail;
+import dev.lethe.audit.AuditVerifier;
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.ObjectionService;
 import dev.lethe.hold.RestrictionService;
@@ -74,6 +76,8 @@ import org.springframework.context.annotation.Import;
   RunMetrics.class,
   PlanService.class,
   RequestService.class,
+  AuditTrail.class,
+  AuditVerifier.class,
   RequestIntake.class,
   RequestRunner.class,
   ExportWriter.class

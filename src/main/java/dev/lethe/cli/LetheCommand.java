@@ -21,6 +21,7 @@ import picocli.CommandLine.Mixin;
       StatsCommand.class,
       ObjectCommand.class,
       RequestCommand.class,
+      AuditCommand.class,
       HoldCommand.class,
       RestrictCommand.class,
       DemoCommand.class,

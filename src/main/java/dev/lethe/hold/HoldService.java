@@ -1,5 +1,7 @@
 package dev.lethe.hold;
 
+import dev.lethe.audit.AuditEntry;
+import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.BadInputException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,12 +16,21 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional
 public class HoldService {
 
+  private static final String KIND = "hold";
+
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final AuditTrail audit;
 
-  public HoldService(JdbcClient jdbc, Clock clock) {
+  public HoldService(JdbcClient jdbc, Clock clock, AuditTrail audit) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.audit = audit;
+  }
+
+  private void record(String action, String subject, String detail) {
+    audit.append(
+        AuditEntry.Draft.about(KIND, action, audit.token(subject).orElse(null), 0, detail));
   }
 
   public Hold place(
@@ -47,7 +58,9 @@ public class HoldService {
             .query(Long.class)
             .single();
     SubjectFlags.bumpVersion(jdbc);
-    return find(id);
+    var hold = find(id);
+    record("placed", subject, "hold " + id + ", case " + caseReference + ", " + hold.scope());
+    return hold;
   }
 
   public Hold release(long id, String reason, String releasedBy) {
@@ -68,6 +81,7 @@ public class HoldService {
         .params(releasedBy, now(), reason, id)
         .update();
     SubjectFlags.bumpVersion(jdbc);
+    record("released", hold.subject(), "hold " + id + ", case " + hold.caseReference());
     return find(id);
   }
 

@@ -1,5 +1,7 @@
 package dev.lethe.hold;
 
+import dev.lethe.audit.AuditEntry;
+import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.BadInputException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -19,12 +21,21 @@ public class ObjectionService {
   /** The purposes one may object to. */
   public static final List<String> PURPOSES = List.of("analytics", "marketing");
 
+  private static final String KIND = "objection";
+
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final AuditTrail audit;
 
-  public ObjectionService(JdbcClient jdbc, Clock clock) {
+  public ObjectionService(JdbcClient jdbc, Clock clock, AuditTrail audit) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.audit = audit;
+  }
+
+  private void record(String action, String subject, String detail) {
+    audit.append(
+        AuditEntry.Draft.about(KIND, action, audit.token(subject).orElse(null), 0, detail));
   }
 
   /** An objection as recorded. */
@@ -45,6 +56,7 @@ public class ObjectionService {
                   + " VALUES (?, ?, ?, ?)")
           .params(subject.trim(), purpose, placedBy, Timestamp.from(clock.instant()))
           .update();
+      record("placed", subject, "to " + purpose);
     }
     return active(subject.trim(), purpose);
   }
@@ -62,6 +74,7 @@ public class ObjectionService {
       throw new BadInputException(
           "that subject has no active objection to " + purpose + ". Fix: see 'lethe object list'");
     }
+    record("lifted", subject, "to " + purpose);
     return jdbc.sql(
             "SELECT * FROM lethe.objection WHERE subject = ? AND purpose = ? ORDER BY id DESC"
                 + " LIMIT 1")

@@ -1,5 +1,7 @@
 package dev.lethe.hold;
 
+import dev.lethe.audit.AuditEntry;
+import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.BadInputException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,10 +15,14 @@ import org.springframework.transaction.annotation.Transactional;
 @Transactional
 public class RestrictionService {
 
+  private static final String KIND = "restriction";
+
+  private final AuditTrail audit;
   private final JdbcClient jdbc;
   private final Clock clock;
 
-  public RestrictionService(JdbcClient jdbc, Clock clock) {
+  public RestrictionService(JdbcClient jdbc, Clock clock, AuditTrail audit) {
+    this.audit = audit;
     this.jdbc = jdbc;
     this.clock = clock;
   }
@@ -36,7 +42,13 @@ public class RestrictionService {
             .query(Long.class)
             .single();
     SubjectFlags.bumpVersion(jdbc);
+    record("placed", subject, "restriction " + id);
     return find(id);
+  }
+
+  private void record(String action, String subject, String detail) {
+    audit.append(
+        AuditEntry.Draft.about(KIND, action, audit.token(subject).orElse(null), 0, detail));
   }
 
   public Restriction lift(String subject, String liftedBy) {
@@ -51,6 +63,7 @@ public class RestrictionService {
         .params(liftedBy, Timestamp.from(clock.instant()), restriction.id())
         .update();
     SubjectFlags.bumpVersion(jdbc);
+    record("lifted", subject, "restriction " + restriction.id());
     return find(restriction.id());
   }
 

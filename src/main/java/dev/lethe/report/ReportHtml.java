@@ -80,7 +80,8 @@ public final class ReportHtml {
   private static void steps(StringBuilder html, RunReport report) {
     html.append("<h2>Steps</h2>\n<table id=\"steps\">\n<tr><th>step</th><th>legal basis</th>")
         .append("<th>stage</th><th>status</th><th>due</th><th>deleted</th><th>pseudonymised</th>")
-        .append("<th>held by holds</th><th>by requests</th><th>restricted</th><th>referenced</th>")
+        .append(
+            "<th>held by holds</th><th>hold cases</th><th>by requests</th><th>restricted</th><th>referenced</th>")
         .append("</tr>\n");
     for (var p : report.policies()) {
       html.append("<tr data-step=\"")
@@ -100,12 +101,15 @@ public final class ReportHtml {
       cell(html, "deleted", p.deleted());
       cell(html, "pseudonymised", p.pseudonymised());
       cell(html, "heldByHolds", p.heldByHolds());
+      html.append("<td data-field=\"holdCases\">")
+          .append(escape(String.join(", ", p.holdCases())))
+          .append("</td>");
       cell(html, "heldByRequests", p.heldByRequests());
       cell(html, "heldByRestrictions", p.heldByRestrictions());
       cell(html, "referenced", p.referenced());
       html.append("</tr>\n");
       if (p.error() != null && !p.error().isBlank()) {
-        html.append("<tr><td colspan=\"11\" class=\"failed\">")
+        html.append("<tr><td colspan=\"12\" class=\"failed\">")
             .append(escape(p.error()))
             .append("</td></tr>\n");
       }

@@ -1,5 +1,7 @@
 package dev.lethe.report;
 
+import dev.lethe.audit.AuditEntry;
+import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.LetheProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,13 +25,21 @@ public class ReportService {
   private final LetheProperties properties;
   private final java.time.Clock clock;
 
-  public ReportService(JdbcClient jdbc, LetheProperties properties, java.time.Clock clock) {
+  private final AuditTrail audit;
+
+  public ReportService(
+      JdbcClient jdbc, LetheProperties properties, java.time.Clock clock, AuditTrail audit) {
+    this.audit = audit;
     this.jdbc = jdbc;
     this.properties = properties;
     this.clock = clock;
   }
 
-  /** Stores the report of a run in the control database and writes it to the reports folder. */
+  /**
+   * Stores the report of a run in the control database and writes it to the reports folder; in one
+   * transaction with the audit entry that records its checksums.
+   */
+  @org.springframework.transaction.annotation.Transactional
   public RunReport record(RunReport report) {
     jdbc.sql(
             """
@@ -46,7 +56,19 @@ public class ReportService {
             report.endedAt() == null ? null : Timestamp.from(report.endedAt()),
             JSON.writeValueAsString(report))
         .update();
-    write(report);
+    var files = write(report);
+    // the trail vouches for the report: its checksum as stored, and those of its files
+    var stored =
+        jdbc.sql(
+                "SELECT encode(sha256(convert_to(report::text, 'UTF8')), 'hex')"
+                    + " FROM lethe.run_report WHERE job_execution_id = ?")
+            .param(report.run())
+            .query(String.class)
+            .single();
+    var detail = new StringBuilder("stored=" + stored);
+    files.forEach(
+        (extension, sha) -> detail.append(", ").append(extension).append('=').append(sha));
+    audit.append(AuditEntry.Draft.plain("report", "stored", report.run(), detail.toString()));
     return report;
   }
 
@@ -124,14 +146,22 @@ public class ReportService {
     }
   }
 
-  private void write(RunReport report) {
+  /** Writes the report's files; returns the SHA-256 of each, by extension. */
+  private java.util.Map<String, String> write(RunReport report) {
     try {
       Files.createDirectories(properties.reports());
       var base = report.job() + "-" + report.asOf() + "-run" + report.run();
-      Files.writeString(
-          properties.reports().resolve(base + ".json"), JSON.writeValueAsString(report));
-      Files.writeString(properties.reports().resolve(base + ".txt"), ReportText.render(report));
-      Files.writeString(properties.reports().resolve(base + ".html"), html(report));
+      var contents = new java.util.LinkedHashMap<String, String>();
+      contents.put("json", JSON.writeValueAsString(report));
+      contents.put("txt", ReportText.render(report));
+      contents.put("html", html(report));
+      var checksums = new java.util.LinkedHashMap<String, String>();
+      for (var file : contents.entrySet()) {
+        var bytes = file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(properties.reports().resolve(base + "." + file.getKey()), bytes);
+        checksums.put(file.getKey(), org.apache.commons.codec.digest.DigestUtils.sha256Hex(bytes));
+      }
+      return checksums;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report to " + properties.reports(), e);
     }

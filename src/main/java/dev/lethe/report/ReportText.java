@@ -88,6 +88,11 @@ public final class ReportText {
               p.heldByRequests(),
               p.heldByRestrictions(),
               p.referenced()));
+      if (!p.holdCases().isEmpty()) {
+        out.append("  held by holds of ")
+            .append(String.join(", ", p.holdCases()))
+            .append(System.lineSeparator());
+      }
       if (p.error() != null && !p.error().isBlank()) {
         out.append("  ").append(p.error()).append(System.lineSeparator());
       }

@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * What one run did, per policy: what was deleted, under which legal basis, and what was held back
  * and why. Counts only: no subject key or other value from a store appears in a report.
+ *
+ * @param auditHash the hash of the run's last audit entry (of any attempt; where it recorded none,
+ *     the last entry before the report): the report and the trail vouch for each other
  */
 public record RunReport(
     long run,
@@ -18,6 +21,7 @@ public record RunReport(
     Instant startedAt,
     Instant endedAt,
     String keyId,
+    String auditHash,
     List<DefinitionFile> definitionFiles,
     List<RequestReport> requests,
     List<StatisticReport> statistics,
@@ -81,7 +85,8 @@ public record RunReport(
 
   /**
    * One stage of one policy in a run: {@code examined} rows had reached the stage; each was deleted
-   * or pseudonymised (per the action) or held back for one reason.
+   * or pseudonymised (per the action) or held back for one reason. {@code holdCases}: the case
+   * references of the legal holds on the policy in force during the run, where holds kept rows.
    */
   public record PolicyReport(
       String policy,
@@ -97,6 +102,7 @@ public record RunReport(
       long deleted,
       long pseudonymised,
       long heldByHolds,
+      List<String> holdCases,
       long heldByRequests,
       long heldByRestrictions,
       long referenced,

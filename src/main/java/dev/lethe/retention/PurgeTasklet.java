@@ -1,5 +1,6 @@
 package dev.lethe.retention;
 
+import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.JobDefinition.Guards;
 import dev.lethe.policy.Policy;
@@ -59,6 +60,7 @@ final class PurgeTasklet implements Tasklet {
   private final int windowSize;
   private final ProgressListener progress;
   private final Clock clock;
+  private final AuditTrail audit;
   private CompletableFuture<Survey> survey;
 
   PurgeTasklet(
@@ -68,7 +70,9 @@ final class PurgeTasklet implements Tasklet {
       SubjectFlags flags,
       int windowSize,
       ProgressListener progress,
-      Clock clock) {
+      Clock clock,
+      AuditTrail audit) {
+    this.audit = audit;
     this.step = step;
     this.policy = step.policy();
     this.target = target;
@@ -102,6 +106,19 @@ final class PurgeTasklet implements Tasklet {
             windowSize,
             spared,
             window -> checkGuards(before, window, context));
+    if (outcome.changed() > 0) {
+      // in the chunk's transaction: the entry commits with the window's position, or not at all
+      audit.append(
+          audit.draft(
+              "purge",
+              step.action() == Policy.Action.DELETE ? "deleted" : "pseudonymised",
+              chunkContext.getStepContext().getStepExecution().getJobExecutionId(),
+              policy.name(),
+              step.action().yamlName(),
+              outcome.changedBySubject(),
+              outcome.changed(),
+              null));
+    }
     var now = Counts.add(before, outcome);
     if (outcome.last()) {
       now = Counts.add(now, heldBack(context));

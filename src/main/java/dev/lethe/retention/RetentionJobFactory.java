@@ -1,5 +1,6 @@
 package dev.lethe.retention;
 
+import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.JobDefinition;
@@ -45,8 +46,10 @@ public class RetentionJobFactory {
   private final RunningRuns running;
   private final RequestRunner requestRunner;
   private final RequestService requests;
+  private final AuditTrail audit;
 
   public RetentionJobFactory(
+      AuditTrail audit,
       RequestRunner requestRunner,
       RequestService requests,
       StatisticsService statisticsService,
@@ -59,6 +62,7 @@ public class RetentionJobFactory {
       Clock clock) {
     this.clock = clock;
     this.requestRunner = requestRunner;
+    this.audit = audit;
     this.requests = requests;
     this.statisticsService = statisticsService;
     this.running = running;
@@ -138,7 +142,8 @@ public class RetentionJobFactory {
             flags,
             properties.chunkSize(),
             progress,
-            clock);
+            clock,
+            audit);
     return new StepBuilder(policyStep.name(), repository)
         .tasklet(tasklet)
         .transactionManager(transactions)

@@ -1,5 +1,8 @@
 package dev.lethe.retention;
 
+import dev.lethe.audit.AuditTrail;
+import dev.lethe.hold.Hold;
+import dev.lethe.hold.HoldService;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
@@ -30,9 +33,18 @@ class RunReports {
   private final StatisticsExport statistics;
   private final RequestService requests;
   private final Keys keys;
+  private final AuditTrail audit;
+  private final HoldService holds;
 
   RunReports(
-      JobRepository repository, StatisticsExport statistics, RequestService requests, Keys keys) {
+      HoldService holds,
+      JobRepository repository,
+      StatisticsExport statistics,
+      RequestService requests,
+      Keys keys,
+      AuditTrail audit) {
+    this.audit = audit;
+    this.holds = holds;
     this.repository = repository;
     this.statistics = statistics;
     this.requests = requests;
@@ -54,7 +66,7 @@ class RunReports {
               } else if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
                 statisticReports.add(statisticReport(step, definitions));
               } else {
-                policies.add(policyReport(step, definitions));
+                policies.add(policyReport(step, definitions, holdsDuring(attempts, execution)));
               }
             });
     var asOf = LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF));
@@ -70,6 +82,7 @@ class RunReports {
             ? null
             : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant(),
         execution.getJobParameters().getString(RunService.KEY_ID),
+        audit.lastHashOf(attempts.stream().map(JobExecution::getId).toList()).orElse(null),
         definitionFiles(definitions, execution.getJobInstance().getJobName()),
         requestReports(handled, asOf),
         statisticReports,
@@ -155,7 +168,16 @@ class RunReports {
         statistic == null ? List.of() : statistics.trend(statistic, 60));
   }
 
-  private static RunReport.PolicyReport policyReport(StepExecution step, Definitions definitions) {
+  /** The holds in force at any time during the run, from its first attempt's start to now. */
+  private List<Hold> holdsDuring(List<JobExecution> attempts, JobExecution execution) {
+    var start = attempts.get(0).getStartTime().atZone(ZoneId.systemDefault()).toInstant();
+    return holds.list(true).stream()
+        .filter(h -> h.releasedAt() == null || !h.releasedAt().isBefore(start))
+        .toList();
+  }
+
+  private static RunReport.PolicyReport policyReport(
+      StepExecution step, Definitions definitions, List<Hold> holdsDuring) {
     var counts = Counts.read(step.getExecutionContext());
     var name = step.getStepName();
     int separator = name.indexOf(PolicyStep.SEPARATOR);
@@ -185,6 +207,14 @@ class RunReports {
         action == Policy.Action.DELETE ? counts.changed() : 0,
         action == Policy.Action.PSEUDONYMISE ? counts.changed() : 0,
         counts.heldByHolds(),
+        policy == null || counts.heldByHolds() == 0
+            ? List.of()
+            : holdsDuring.stream()
+                .filter(h -> h.covers(policy))
+                .map(Hold::caseReference)
+                .distinct()
+                .sorted()
+                .toList(),
         counts.heldByRequests(),
         counts.heldByRestrictions(),
         counts.referenced(),

@@ -1,5 +1,7 @@
 package dev.lethe.retention;
 
+import dev.lethe.audit.AuditTrail;
+import dev.lethe.hold.HoldService;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.JobDefinition;
 import dev.lethe.report.ReportService;
@@ -41,6 +43,7 @@ public class RunService {
   private final Keys keys;
   private final RunningRuns running;
   private final RunMetrics metrics;
+  private final AuditTrail audit;
 
   public RunService(
       Validator validator,
@@ -55,7 +58,9 @@ public class RunService {
       StatisticsExport statistics,
       RequestService requests,
       RunningRuns running,
-      RunMetrics metrics) {
+      RunMetrics metrics,
+      AuditTrail audit,
+      HoldService holds) {
     this.metrics = metrics;
     this.running = running;
     this.keys = keys;
@@ -67,7 +72,8 @@ public class RunService {
     this.lock = lock;
     this.reports = reports;
     this.clock = clock;
-    this.runReports = new RunReports(repository, statistics, requests, keys);
+    this.runReports = new RunReports(holds, repository, statistics, requests, keys, audit);
+    this.audit = audit;
   }
 
   /**
@@ -130,6 +136,7 @@ public class RunService {
         // We hold the job's lock, so no live process runs it: its process died mid-run.
         operator.recover(last);
       }
+      recordKeyFirstUse(keyId);
       var job =
           jobs.build(
               definition,
@@ -149,6 +156,16 @@ public class RunService {
         | org.springframework.batch.core.launch.JobRestartException
         | org.springframework.batch.core.job.parameters.InvalidJobParametersException e) {
       throw new IllegalStateException("job " + jobName + " could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The trail records when a key id is first used, so that a reviewer can tell which key made the
+   * tokens of which period (a rotation is a new id).
+   */
+  private void recordKeyFirstUse(String keyId) {
+    if (keyId != null && !audit.recorded("key", "first used", keyId)) {
+      audit.append(dev.lethe.audit.AuditEntry.Draft.plain("key", "first used", null, keyId));
     }
   }
 

@@ -15,4 +15,5 @@ public record WindowOutcome(
     long heldByHolds,
     long heldByRequests,
     long heldByRestrictions,
-    long referenced) {}
+    long referenced,
+    java.util.Map<String, Long> changedBySubject) {}

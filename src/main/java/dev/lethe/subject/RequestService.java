@@ -1,5 +1,7 @@
 package dev.lethe.subject;
 
+import dev.lethe.audit.AuditEntry;
+import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.system.BadInputException;
 import dev.lethe.system.LetheProperties;
@@ -28,8 +30,11 @@ public class RequestService {
   private final JdbcClient jdbc;
   private final Clock clock;
   private final LetheProperties properties;
+  private final AuditTrail audit;
 
-  public RequestService(JdbcClient jdbc, Clock clock, LetheProperties properties) {
+  public RequestService(
+      JdbcClient jdbc, Clock clock, LetheProperties properties, AuditTrail audit) {
+    this.audit = audit;
     this.jdbc = jdbc;
     this.clock = clock;
     this.properties = properties;
@@ -69,6 +74,13 @@ public class RequestService {
     if (kind == RequestKind.EXPORT) {
       SubjectFlags.bumpVersion(jdbc);
     }
+    audit.append(
+        AuditEntry.Draft.about(
+            "request",
+            "received",
+            audit.token(subject).orElse(null),
+            0,
+            "request " + id + ", " + kind.text() + (purpose == null ? "" : " " + purpose)));
     return find(id);
   }
 
@@ -97,6 +109,18 @@ public class RequestService {
   /** Records what was done under one policy; a final outcome is never replaced. */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
   void record(long requestId, SubjectRequest.Outcome outcome) {
+    var subject = subjectOf(requestId);
+    long rows = outcome.deleted() + outcome.pseudonymised() + outcome.exported();
+    audit.append(
+        audit.draft(
+            "request",
+            action(outcome),
+            outcome.runId(),
+            outcome.policy(),
+            null,
+            java.util.Map.of(subject, rows),
+            rows,
+            "request " + requestId + ": " + outcome.outcome()));
     jdbc.sql(
             """
             INSERT INTO lethe.request_outcome
@@ -127,6 +151,27 @@ public class RequestService {
         .update();
   }
 
+  /** The audit action of an outcome: what happened to the rows. */
+  private static String action(SubjectRequest.Outcome outcome) {
+    if (outcome.heldBy() != null) {
+      return "held";
+    }
+    if (outcome.exported() > 0) {
+      return "exported";
+    }
+    if (outcome.deleted() > 0) {
+      return "deleted";
+    }
+    return outcome.pseudonymised() > 0 ? "pseudonymised" : "nothing to do";
+  }
+
+  private String subjectOf(long requestId) {
+    return jdbc.sql("SELECT subject FROM lethe.subject_request WHERE id = ?")
+        .param(requestId)
+        .query(String.class)
+        .single();
+  }
+
   /**
    * Closes the request where every policy's outcome is final, else marks it partly done. A closed
    * export request no longer spares the subject's rows.
@@ -147,6 +192,17 @@ public class RequestService {
     if (complete && request.kind() == RequestKind.EXPORT) {
       SubjectFlags.bumpVersion(jdbc);
     }
+    var status = complete ? SubjectRequest.DONE : SubjectRequest.PARTLY_DONE;
+    if (status.equals(request.status())) {
+      return find(id); // tried again, and still where it was: nothing new to record
+    }
+    audit.append(
+        AuditEntry.Draft.about(
+            "request",
+            complete ? "done" : "partly done",
+            audit.token(request.subject()).orElse(null),
+            0,
+            "request " + id + ", " + request.kind().text()));
     return find(id);
   }
 

@@ -38,6 +38,11 @@ public final class Tokens {
     return mac.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The token's 32 bytes, whose hex is {@link #text}: how the audit trail records a subject. */
+  public byte[] raw(String value) {
+    return hmac(value);
+  }
+
   /** A text token: 64 hex characters; null stays null. */
   public String text(String value) {
     return value == null ? null : Hex.encodeHexString(hmac(value));

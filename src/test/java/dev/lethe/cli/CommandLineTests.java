@@ -69,6 +69,7 @@ class CommandLineTests extends LetheTests {
             "stats",
             "object",
             "request",
+            "audit",
             "hold",
             "restrict",
             "demo",
@@ -180,6 +181,15 @@ class CommandLineTests extends LetheTests {
     assertThat(configured("request suppressed --purpose marketing --address a@b.c"))
         .isEqualTo(RequestCommand.Suppressed.NOT_SUPPRESSED);
     assertThat(configured("request show 987654")).isEqualTo(Lethe.BAD_INPUT);
+
+    // and the trail says what was done to the subject, by its token
+    assertThat(configured("audit subject 3")).isZero();
+    assertThat(out.toString())
+        .containsPattern("request\\s+received")
+        .containsPattern("request\\s+deleted\\s+events\\s+\\d+\\s+2 ")
+        .containsPattern("request\\s+done");
+    assertThat(configured("audit verify")).isZero();
+    assertThat(out.toString()).contains("The audit trail is intact");
   }
 
   @Test

@@ -101,27 +101,66 @@ final class KeysetWindows {
     var scope = Sql.and(List.of(window(after, upTo), access.eligible()));
     var free =
         Sql.and(List.of(self.subjectNotIn(T, spared.all()), access.referenced().wrap("NOT ", "")));
+    var subject = T + "." + Sql.quote(self.policy().subject());
+    // The rows deleted per subject come back with the delete, for the audit trail (one entry per
+    // window, with each subject's rows): grouped in the statement, one row per subject.
     var delete =
         Sql.and(List.of(scope, free))
-            .wrap("DELETE FROM " + access.table() + " " + T + " WHERE ", "");
+            .wrap(
+                "WITH gone AS (DELETE FROM " + access.table() + " " + T + " WHERE ",
+                " RETURNING "
+                    + subject
+                    + " AS s), by_subject AS (SELECT s::text AS s, count(*)"
+                    + " AS n FROM gone GROUP BY gone.s) ");
     var reached = upTo.orElse(List.of());
     if (!access.isReferenced()) {
       // What the windows hold back is counted once for the whole run (ExpiredRows): counting it
       // here would read every window twice.
-      try (var ps = Statements.prepare(connection, delete)) {
-        long deleted = ps.executeLargeUpdate();
-        return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0);
+      var sql = delete.then("SELECT s, n FROM by_subject", Sql.of(""));
+      var bySubject = new java.util.HashMap<String, Long>();
+      long deleted = 0;
+      try (var ps = Statements.prepare(connection, sql);
+          var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          deleted += rs.getLong(2);
+          var key = rs.getString(1);
+          if (key != null) {
+            bySubject.put(key, rs.getLong(2));
+          }
+        }
       }
+      return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0, bySubject);
     }
     // The same statement counts what it held back: a row kept because another still references
-    // it can only be told while the window is looked at.
+    // it can only be told while the window is looked at (the counts see the window as it was).
     var sql =
         delete
-            .wrap("WITH gone AS (", " RETURNING 1) SELECT (SELECT count(*) FROM gone), count(*), ")
+            .then(", counts AS (SELECT count(*) AS examined, ", Sql.of(""))
             .then("", access.heldBackCounts(spared, Optional.of(access.referenced())))
-            .then(" FROM " + access.table() + " " + T + " WHERE ", scope);
-    var n = Statements.longs(connection, sql);
-    return new WindowOutcome(reached, last, n[1], n[0], n[2], n[3], n[4], n[5]);
+            .then(" FROM " + access.table() + " " + T + " WHERE ", scope)
+            .then(
+                ") SELECT g.s, g.n, c.* FROM counts c LEFT JOIN by_subject g ON true", Sql.of(""));
+    var bySubject = new java.util.HashMap<String, Long>();
+    long deleted = 0;
+    long[] counts = null;
+    try (var ps = Statements.prepare(connection, sql);
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        if (counts == null) {
+          counts = new long[5];
+          for (int i = 0; i < 5; i++) {
+            counts[i] = rs.getLong(3 + i);
+          }
+        }
+        deleted += rs.getLong(2);
+        var key = rs.getString(1);
+        if (key != null) {
+          bySubject.put(key, rs.getLong(2));
+        }
+      }
+    }
+    return new WindowOutcome(
+        reached, last, counts[0], deleted, counts[1], counts[2], counts[3], counts[4], bySubject);
   }
 
   /** Rows with a key after {@code after} and up to {@code upTo}, where these are given. */

@@ -53,8 +53,38 @@ final class Pseudonymiser {
         });
   }
 
+  /**
+   * Whether the database computes every transform, and the subject column keeps its value (the
+   * UPDATE can then return the subject of each row it changed; otherwise the window is read first).
+   */
   private boolean allInSql() {
-    return ways.values().stream().allMatch(ColumnTransforms.InSql.class::isInstance);
+    return ways.values().stream().allMatch(ColumnTransforms.InSql.class::isInstance)
+        && !ways.containsKey(subjectColumn());
+  }
+
+  private String subjectColumn() {
+    return access.self().policy().subject();
+  }
+
+  /** The rows a statement changed, in all and per subject (rows of no subject left out). */
+  private record Changed(long total, Map<String, Long> bySubject) {}
+
+  /** Counts per subject of the {@code s} column of {@code changed}, a WITH of the changed rows. */
+  private static Changed grouped(Connection connection, Sql changed) throws SQLException {
+    var sql = changed.then(" SELECT s::text, count(*) FROM changed GROUP BY s", Sql.of(""));
+    var bySubject = new java.util.HashMap<String, Long>();
+    long total = 0;
+    try (var ps = Statements.prepare(connection, sql);
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        total += rs.getLong(2);
+        var key = rs.getString(1);
+        if (key != null) {
+          bySubject.put(key, rs.getLong(2));
+        }
+      }
+    }
+    return new Changed(total, bySubject);
   }
 
   WindowOutcome transform(
@@ -62,8 +92,9 @@ final class Pseudonymiser {
       throws SQLException {
     var self = access.self();
     var rows = Sql.and(List.of(window, access.eligible(), self.subjectNotIn(T, spared.all())));
-    long changed = allInSql() ? inSql(connection, rows) : inLethe(connection, rows);
-    return new WindowOutcome(reached, last, changed, changed, 0, 0, 0, 0);
+    var changed = allInSql() ? inSql(connection, rows) : inLethe(connection, rows);
+    return new WindowOutcome(
+        reached, last, changed.total(), changed.total(), 0, 0, 0, 0, changed.bySubject());
   }
 
   private Sql sqlAssignments() {
@@ -82,17 +113,17 @@ final class Pseudonymiser {
     return join(parts, ", ");
   }
 
-  private long inSql(Connection connection, Sql rows) throws SQLException {
+  private Changed inSql(Connection connection, Sql rows) throws SQLException {
     var update =
         sqlAssignments()
-            .wrap("UPDATE " + access.table() + " " + T + " SET ", " WHERE ")
-            .then("", rows);
-    try (var ps = Statements.prepare(connection, update)) {
-      return ps.executeLargeUpdate();
-    }
+            .wrap("WITH changed AS (UPDATE " + access.table() + " " + T + " SET ", " WHERE ")
+            .then("", rows)
+            .then(
+                " RETURNING " + T + "." + Sql.quote(subjectColumn()) + "::text AS s)", Sql.of(""));
+    return grouped(connection, update);
   }
 
-  private long inLethe(Connection connection, Sql rows) throws SQLException {
+  private Changed inLethe(Connection connection, Sql rows) throws SQLException {
     var key = access.key();
     var inLethe = new ArrayList<String>();
     ways.forEach(
@@ -103,7 +134,7 @@ final class Pseudonymiser {
         });
     var read = readWindow(connection, rows, key, inLethe);
     if (read.versions().isEmpty()) {
-      return 0;
+      return new Changed(0, Map.of());
     }
     var token = tokens.orElse(null);
     var news = new ArrayList<String[]>();
@@ -127,8 +158,12 @@ final class Pseudonymiser {
     return write(connection, key, inLethe, read, news);
   }
 
-  /** A window's rows as read: their keys, their versions, and the old values to transform. */
-  private record Window(List<Object> keys, List<String> versions, List<List<String>> olds) {}
+  /**
+   * A window's rows as read: their keys, their versions, the old values to transform, and their
+   * subjects (before any transform).
+   */
+  private record Window(
+      List<Object> keys, List<String> versions, List<List<String>> olds, List<String> subjects) {}
 
   /** Whether the key is one integer column, read and sent as a binary int8 array. */
   private boolean integerKey() {
@@ -145,6 +180,7 @@ final class Pseudonymiser {
     key.forEach(k -> select.add(T + "." + Sql.quote(k) + (integerKey ? "" : "::text")));
     select.add(T + ".xmin::text");
     columns.forEach(c -> select.add(T + "." + Sql.quote(c) + "::text"));
+    select.add(T + "." + Sql.quote(subjectColumn()) + "::text");
     var query =
         rows.wrap(
             "SELECT " + String.join(", ", select) + " FROM " + access.table() + " " + T + " WHERE ",
@@ -154,6 +190,7 @@ final class Pseudonymiser {
     var versions = new ArrayList<String>();
     var olds = new ArrayList<List<String>>();
     columns.forEach(c -> olds.add(new ArrayList<>()));
+    var subjects = new ArrayList<String>();
     try (var ps = Statements.prepare(connection, query);
         var rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -170,12 +207,13 @@ final class Pseudonymiser {
         for (int i = 0; i < columns.size(); i++) {
           olds.get(i).add(rs.getString(key.size() + 2 + i));
         }
+        subjects.add(rs.getString(key.size() + 2 + columns.size()));
       }
     }
-    return new Window(keys, versions, olds);
+    return new Window(keys, versions, olds, subjects);
   }
 
-  private long write(
+  private Changed write(
       Connection connection,
       List<String> key,
       List<String> columns,
@@ -206,6 +244,9 @@ final class Pseudonymiser {
     names.add("v");
     arrays.add(new Sql.ArrayParam("text", read.versions().toArray(String[]::new)));
     casts.add("CAST(? AS text[])");
+    names.add("s");
+    arrays.add(new Sql.ArrayParam("text", read.subjects().toArray(String[]::new)));
+    casts.add("CAST(? AS text[])");
     match.add(T + ".xmin = CAST(u.v AS xid)");
     var assignments = new ArrayList<Sql>();
     for (int i = 0; i < columns.size(); i++) {
@@ -229,14 +270,13 @@ final class Pseudonymiser {
             arrays);
     var update =
         join(assignments, ", ")
-            .wrap("UPDATE " + access.table() + " " + T + " SET ", " FROM ")
+            .wrap("WITH changed AS (UPDATE " + access.table() + " " + T + " SET ", " FROM ")
             .then("", unnest)
             .then(
                 " WHERE " + String.join(" AND ", match) + " AND ",
-                access.self().notYetTransformed(T));
-    try (var ps = Statements.prepare(connection, update)) {
-      return ps.executeLargeUpdate();
-    }
+                access.self().notYetTransformed(T))
+            .then(" RETURNING u.s)", Sql.of(""));
+    return grouped(connection, update);
   }
 
   /** A growing array of longs, without a Long per row. */

@@ -1,0 +1,179 @@
+package dev.lethe.audit;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/**
+ * One entry of the trail: what was done ({@code kind}, {@code action}), in which run, under which
+ * policy and stage, to which subjects and how many rows each. A subject is recorded by the first 8
+ * bytes of its HMAC token, which is as good as the whole token for finding it again and takes a
+ * quarter of the room; {@code subjects} is ascending, {@code rows} in the same order. {@code hash}
+ * covers every field and the hash of the entry before, so the entries form a chain.
+ */
+public record AuditEntry(
+    long seq,
+    Instant recordedAt,
+    String kind,
+    String action,
+    Long runId,
+    String policy,
+    String stage,
+    long[] subjects,
+    int[] rows,
+    long totalRows,
+    String detail,
+    String prevHash,
+    String hash) {
+
+  /** The hash before the first entry. */
+  public static final String GENESIS = "0".repeat(64);
+
+  /** The hash of the entry's content and of the entry before it, as stored. */
+  public String expectedHash() {
+    return hashOf(
+        seq,
+        recordedAt,
+        kind,
+        action,
+        runId,
+        policy,
+        stage,
+        subjects,
+        rows,
+        totalRows,
+        detail,
+        prevHash);
+  }
+
+  static String hashOf(
+      long seq,
+      Instant recordedAt,
+      String kind,
+      String action,
+      Long runId,
+      String policy,
+      String stage,
+      long[] subjects,
+      int[] rows,
+      long totalRows,
+      String detail,
+      String prevHash) {
+    try {
+      var sha = MessageDigest.getInstance("SHA-256");
+      var head =
+          String.join(
+              "\n",
+              Long.toString(seq),
+              recordedAt.toString(),
+              kind,
+              action,
+              runId == null ? "" : runId.toString(),
+              policy == null ? "" : policy,
+              stage == null ? "" : stage,
+              "");
+      sha.update(head.getBytes(StandardCharsets.UTF_8));
+      sha.update(pack(subjects));
+      sha.update((byte) '\n');
+      sha.update(pack(rows));
+      var tail =
+          String.join("\n", "", Long.toString(totalRows), detail == null ? "" : detail, prevHash);
+      sha.update(tail.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java", e);
+    }
+  }
+
+  /** Whether the entry is about the subject of this token prefix. */
+  public boolean about(long token) {
+    return java.util.Arrays.binarySearch(subjects, token) >= 0;
+  }
+
+  /** The rows the entry records for one subject (0: none, or the subject is not in it). */
+  public long rowsOf(long token) {
+    int i = java.util.Arrays.binarySearch(subjects, token);
+    if (i < 0) {
+      return 0;
+    }
+    // two subjects whose tokens begin alike (once in billions) are both counted
+    long rows = 0;
+    int first = i;
+    while (first > 0 && subjects[first - 1] == token) {
+      first--;
+    }
+    for (int j = first; j < subjects.length && subjects[j] == token; j++) {
+      rows += this.rows[j];
+    }
+    return rows;
+  }
+
+  static byte[] pack(long[] values) {
+    var buffer = ByteBuffer.allocate(values.length * Long.BYTES);
+    for (var v : values) {
+      buffer.putLong(v);
+    }
+    return buffer.array();
+  }
+
+  static byte[] pack(int[] values) {
+    var buffer = ByteBuffer.allocate(values.length * Integer.BYTES);
+    for (var v : values) {
+      buffer.putInt(v);
+    }
+    return buffer.array();
+  }
+
+  static long[] longs(byte[] packed) {
+    var buffer = ByteBuffer.wrap(packed);
+    var values = new long[packed.length / Long.BYTES];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = buffer.getLong();
+    }
+    return values;
+  }
+
+  static int[] ints(byte[] packed) {
+    var buffer = ByteBuffer.wrap(packed);
+    var values = new int[packed.length / Integer.BYTES];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = buffer.getInt();
+    }
+    return values;
+  }
+
+  /** What is to be appended; the trail gives it its place, time and hashes. */
+  public record Draft(
+      String kind,
+      String action,
+      Long runId,
+      String policy,
+      String stage,
+      long[] subjects,
+      int[] rows,
+      long totalRows,
+      String detail) {
+
+    /** An entry of no run about one subject (or none: {@code token} null). */
+    public static Draft about(String kind, String action, Long token, long rows, String detail) {
+      return new Draft(
+          kind,
+          action,
+          null,
+          null,
+          null,
+          token == null ? new long[0] : new long[] {token},
+          token == null ? new int[0] : new int[] {Math.toIntExact(rows)},
+          rows,
+          detail);
+    }
+
+    /** An entry with no subject. */
+    public static Draft plain(String kind, String action, Long runId, String detail) {
+      return new Draft(kind, action, runId, null, null, new long[0], new int[0], 0, detail);
+    }
+  }
+}

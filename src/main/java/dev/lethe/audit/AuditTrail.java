@@ -1,0 +1,225 @@
+package dev.lethe.audit;
+
+import dev.lethe.transform.Keys;
+import dev.lethe.transform.Tokens;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Appends entries to the audit trail and reads them back. An entry is appended in the caller's
+ * transaction (a purge window's is the chunk's, which also commits the window's position), under a
+ * lock that puts appends from every process in one order.
+ */
+@Transactional
+public class AuditTrail {
+
+  private final JdbcTemplate jdbc;
+  private final Clock clock;
+  private final Keys keys;
+
+  public AuditTrail(JdbcTemplate jdbc, Clock clock, Keys keys) {
+    this.jdbc = jdbc;
+    this.clock = clock;
+    this.keys = keys;
+  }
+
+  /**
+   * What an entry records a subject by: the first 8 bytes of its HMAC token. Empty without a key
+   * (the subject is then left out).
+   */
+  public Optional<Long> token(String subject) {
+    return keys.tokens().map(t -> prefix(t, subject));
+  }
+
+  private static long prefix(Tokens tokens, String subject) {
+    return java.nio.ByteBuffer.wrap(tokens.raw(subject.trim())).getLong();
+  }
+
+  /**
+   * An entry about the subjects of {@code rowsBySubject} (keys as the store holds them), with their
+   * rows; their tokens are computed on every core, as a window may hold many thousands.
+   */
+  public AuditEntry.Draft draft(
+      String kind,
+      String action,
+      Long runId,
+      String policy,
+      String stage,
+      Map<String, Long> rowsBySubject,
+      long totalRows,
+      String detail) {
+    var tokens = keys.tokens();
+    if (tokens.isEmpty()) {
+      return new AuditEntry.Draft(
+          kind,
+          action,
+          runId,
+          policy,
+          stage,
+          new long[0],
+          new int[0],
+          totalRows,
+          rowsBySubject.isEmpty()
+              ? detail
+              : join(detail, "subjects not recorded: no pseudonymisation key"));
+    }
+    var subjectKeys = rowsBySubject.keySet().toArray(String[]::new);
+    var prefixes = new long[subjectKeys.length];
+    IntStream.range(0, subjectKeys.length)
+        .parallel()
+        .forEach(i -> prefixes[i] = prefix(tokens.get(), subjectKeys[i]));
+    var order =
+        IntStream.range(0, subjectKeys.length)
+            .boxed()
+            .sorted(java.util.Comparator.comparingLong(i -> prefixes[i]))
+            .mapToInt(Integer::intValue)
+            .toArray();
+    var subjects = new long[order.length];
+    var rows = new int[order.length];
+    for (int i = 0; i < order.length; i++) {
+      subjects[i] = prefixes[order[i]];
+      rows[i] = Math.toIntExact(rowsBySubject.get(subjectKeys[order[i]]));
+    }
+    return new AuditEntry.Draft(
+        kind, action, runId, policy, stage, subjects, rows, totalRows, detail);
+  }
+
+  private static String join(String a, String b) {
+    return a == null ? b : a + "; " + b;
+  }
+
+  /** Appends the entry after the last one, chained to it; returns its hash. */
+  public String append(AuditEntry.Draft draft) {
+    jdbc.execute("SELECT pg_advisory_xact_lock(hashtext('lethe.audit'))");
+    var last =
+        jdbc.query(
+            "SELECT seq, hash FROM lethe.audit_entry ORDER BY seq DESC LIMIT 1",
+            (rs, n) -> Map.entry(rs.getLong(1), rs.getString(2)));
+    long seq = last.isEmpty() ? 1 : last.get(0).getKey() + 1;
+    var prev = last.isEmpty() ? AuditEntry.GENESIS : last.get(0).getValue();
+    // microseconds: what timestamptz keeps, so the stored entry hashes as it was written
+    var at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    var hash =
+        AuditEntry.hashOf(
+            seq,
+            at,
+            draft.kind(),
+            draft.action(),
+            draft.runId(),
+            draft.policy(),
+            draft.stage(),
+            draft.subjects(),
+            draft.rows(),
+            draft.totalRows(),
+            draft.detail(),
+            prev);
+    jdbc.update(
+        connection -> {
+          var ps =
+              connection.prepareStatement(
+                  "INSERT INTO lethe.audit_entry (seq, recorded_at, kind, action, run_id, policy,"
+                      + " stage, subjects, rows, total_rows, detail, prev_hash, hash)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+          ps.setLong(1, seq);
+          ps.setTimestamp(2, Timestamp.from(at));
+          ps.setString(3, draft.kind());
+          ps.setString(4, draft.action());
+          ps.setObject(5, draft.runId());
+          ps.setString(6, draft.policy());
+          ps.setString(7, draft.stage());
+          ps.setBytes(8, AuditEntry.pack(draft.subjects()));
+          ps.setBytes(9, AuditEntry.pack(draft.rows()));
+          ps.setLong(10, draft.totalRows());
+          ps.setString(11, draft.detail());
+          ps.setString(12, prev);
+          ps.setString(13, hash);
+          return ps;
+        });
+    return hash;
+  }
+
+  /**
+   * The hash of the last entry of the runs (a run's attempts); where they recorded none, of the
+   * last entry of all. Empty only while the trail is empty.
+   */
+  @Transactional(readOnly = true)
+  public Optional<String> lastHashOf(List<Long> runIds) {
+    var own =
+        jdbc.query(
+            connection -> {
+              var ps =
+                  connection.prepareStatement(
+                      "SELECT hash FROM lethe.audit_entry WHERE run_id = ANY(?)"
+                          + " ORDER BY seq DESC LIMIT 1");
+              ps.setArray(1, connection.createArrayOf("int8", runIds.toArray(Long[]::new)));
+              return ps;
+            },
+            (rs, n) -> rs.getString(1));
+    if (!own.isEmpty()) {
+      return Optional.of(own.get(0));
+    }
+    return jdbc
+        .query(
+            "SELECT hash FROM lethe.audit_entry ORDER BY seq DESC LIMIT 1",
+            (rs, n) -> rs.getString(1))
+        .stream()
+        .findFirst();
+  }
+
+  /** Whether any entry records {@code action} of {@code kind} with exactly {@code detail}. */
+  @Transactional(readOnly = true)
+  public boolean recorded(String kind, String action, String detail) {
+    Long n =
+        jdbc.queryForObject(
+            "SELECT count(*) FROM lethe.audit_entry WHERE kind = ? AND action = ? AND detail = ?",
+            Long.class,
+            kind,
+            action,
+            detail);
+    return n != null && n > 0;
+  }
+
+  /**
+   * The entries about one subject, in order: those whose packed subjects hold the token's 8 bytes
+   * (a byte search in the database), kept where they hold them as one of their tokens.
+   */
+  @Transactional(readOnly = true)
+  public List<AuditEntry> about(long token) {
+    return jdbc
+        .query(
+            "SELECT * FROM lethe.audit_entry WHERE position(? IN subjects) > 0 ORDER BY seq",
+            AuditTrail::entry,
+            (Object) AuditEntry.pack(new long[] {token}))
+        .stream()
+        .filter(e -> e.about(token))
+        .toList();
+  }
+
+  static AuditEntry entry(ResultSet rs, int row) throws SQLException {
+    var run = rs.getLong("run_id");
+    boolean noRun = rs.wasNull();
+    return new AuditEntry(
+        rs.getLong("seq"),
+        rs.getTimestamp("recorded_at").toInstant(),
+        rs.getString("kind"),
+        rs.getString("action"),
+        noRun ? null : run,
+        rs.getString("policy"),
+        rs.getString("stage"),
+        AuditEntry.longs(rs.getBytes("subjects")),
+        AuditEntry.ints(rs.getBytes("rows")),
+        rs.getLong("total_rows"),
+        rs.getString("detail"),
+        rs.getString("prev_hash"),
+        rs.getString("hash"));
+  }
+}
