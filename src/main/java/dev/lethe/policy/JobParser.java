@@ -31,7 +31,7 @@ final class JobParser {
     }
     var description = yaml.string("description", false).orElse("");
     var statistics = yaml.names("statistics", false);
-    var requests = yaml.string("requests", false).map(v -> bool(yaml, v)).orElse(false);
+    var requests = yaml.bool("requests").orElse(false);
     var policies = yaml.names("policies", statistics.isEmpty() && !requests);
     if (JobDefinition.REQUESTS.equals(name)) {
       problems.error(
@@ -60,20 +60,6 @@ final class JobParser {
             file,
             yaml.lineOf("policies"),
             yaml.lineOf("statistics")));
-  }
-
-  private static boolean bool(YamlMap yaml, String value) {
-    if (value.equals("true") || value.equals("false")) {
-      return Boolean.parseBoolean(value);
-    }
-    yaml.problems()
-        .error(
-            yaml.file(),
-            yaml.lineOf("requests"),
-            "requests",
-            "'" + value + "' is not true or false",
-            "write true or false");
-    return false;
   }
 
   private static Optional<JobDefinition.Schedule> schedule(YamlMap yaml) {

@@ -102,7 +102,7 @@ final class PolicyParser {
             ? identifier(yaml, "contact", IDENTIFIER, "a column name").orElse(null)
             : null;
     var where = ConditionParser.conditions(yaml);
-    var allowCascade = yaml.string("allow-cascade", false).map(v -> bool(yaml, v)).orElse(false);
+    var allowCascade = yaml.bool("allow-cascade").orElse(false);
 
     if (problems.errors().size() > before) {
       return Optional.empty();
@@ -255,19 +255,5 @@ final class PolicyParser {
               "only a pseudonymise stage or an on-erasure transform uses a marker",
               "remove it, or add a pseudonymise stage");
     }
-  }
-
-  private static boolean bool(YamlMap yaml, String value) {
-    if (value.equals("true") || value.equals("false")) {
-      return Boolean.parseBoolean(value);
-    }
-    yaml.problems()
-        .error(
-            yaml.file(),
-            yaml.lineOf("allow-cascade"),
-            "allow-cascade",
-            "'" + value + "' is not true or false",
-            "write true or false");
-    return false;
   }
 }

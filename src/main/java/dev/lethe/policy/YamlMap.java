@@ -149,6 +149,24 @@ final class YamlMap {
     return maps;
   }
 
+  /** A true-or-false field; anything else is an error on its line. Empty when absent. */
+  Optional<Boolean> bool(String field) {
+    return string(field, false)
+        .flatMap(
+            value -> {
+              if (value.equals("true") || value.equals("false")) {
+                return Optional.of(Boolean.parseBoolean(value));
+              }
+              problems.error(
+                  file,
+                  lineOf(field),
+                  field,
+                  "'" + value + "' is not true or false",
+                  "write true or false");
+              return Optional.empty();
+            });
+  }
+
   Optional<YamlMap> map(String field) {
     var node = fields.get(field);
     if (node == null) {

@@ -206,11 +206,7 @@ class AuditTests extends LetheTests {
 
   @Test
   void aSubjectIsRecordedByTheFirstEightBytesOfTheTokenReportsShow() {
-    var keyFile = WORKSPACE.resolve("hmac.key");
-    var tokens =
-        new dev.lethe.transform.Tokens(
-            dev.lethe.transform.HmacKey.load(TEST_KEY_ID, keyFile, java.util.Map.of())
-                .orElseThrow());
+    var tokens = testTokens();
     assertThat(String.format("%016x", audit.token("42").orElseThrow()))
         .isEqualTo(tokens.text("42").substring(0, 16));
   }

@@ -21,28 +21,8 @@ class CommandLineTests extends LetheTests {
   private final StringWriter err = new StringWriter();
 
   @BeforeEach
-  void configFile() throws IOException {
-    config = WORKSPACE.resolve("lethe-" + schema + ".yml");
-    Files.writeString(
-        config,
-        """
-        lethe:
-          control-database:
-            url: %s
-          stores:
-            app:
-              url: %s
-          policies: %s
-          jobs: %s
-          reports: %s
-          chunk-size: 100
-        """
-            .formatted(
-                TestDatabases.url("control"),
-                TestDatabases.url("app"),
-                WORKSPACE.resolve("policies"),
-                WORKSPACE.resolve("jobs"),
-                WORKSPACE.resolve("reports")));
+  void configFile() {
+    config = configFile("lethe-" + schema);
   }
 
   /** Lethe with this test's configuration file, the command line given as one line. */
@@ -256,7 +236,8 @@ class CommandLineTests extends LetheTests {
     Files.writeString(
         noControl,
         Files.readString(config)
-            .replace("  control-database:\n    url: " + TestDatabases.url("control") + "\n", ""));
+            .replace(
+                "  control-database:\n    url: \"" + TestDatabases.url("control") + "\"\n", ""));
     assertThat(Files.readString(noControl)).doesNotContain("control-database");
 
     assertThat(lethe("--config", noControl.toString(), "run", job, "--as-of", "2026-01-01"))

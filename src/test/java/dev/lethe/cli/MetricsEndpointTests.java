@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.RunService;
 import dev.lethe.support.LetheTests;
-import dev.lethe.support.TestDatabases;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
@@ -22,25 +20,7 @@ class MetricsEndpointTests extends LetheTests {
   void theMetricsEndpointShowsTheCountsOfARunAndTheLastSuccess() throws Exception {
     var job = eventsPurge("");
     var options = new GlobalOptions();
-    options.config = WORKSPACE.resolve("serve-" + schema + ".yml");
-    Files.writeString(
-        options.config,
-        """
-        lethe:
-          control-database: {url: "%s"}
-          stores:
-            app: {url: "%s"}
-          policies: %s
-          jobs: %s
-          reports: %s
-          chunk-size: 100
-        """
-            .formatted(
-                TestDatabases.url("control"),
-                TestDatabases.url("app"),
-                WORKSPACE.resolve("policies"),
-                WORKSPACE.resolve("jobs"),
-                WORKSPACE.resolve("reports")));
+    options.config = configFile("serve-" + schema);
 
     try (var context = Contexts.serve(options, 0)) {
       int port = ((WebServerApplicationContext) context).getWebServer().getPort();

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
 import dev.lethe.support.Visits;
-import dev.lethe.transform.HmacKey;
 import dev.lethe.transform.Tokens;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,10 +25,7 @@ class PseudonymiseTests extends LetheTests {
 
   @BeforeEach
   void visitsAndTheTestKey() throws IOException {
-    var keyFile = Files.createTempFile("key", ".txt");
-    Files.writeString(keyFile, TEST_KEY);
-    tokens = new Tokens(HmacKey.load(TEST_KEY_ID, keyFile, Map.of()).orElseThrow());
-    Files.delete(keyFile);
+    tokens = testTokens();
     Visits.create(APP, schema, "visit", 200);
     visits = schema + ".visit";
   }

@@ -11,7 +11,6 @@ import dev.lethe.retention.Validator;
 import dev.lethe.support.DemoStores;
 import dev.lethe.support.LetheTests;
 import dev.lethe.system.BadInputException;
-import dev.lethe.transform.HmacKey;
 import dev.lethe.transform.Tokens;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,10 +51,7 @@ class RequestTests extends LetheTests {
   void demoStoresAndTheirPolicies() throws IOException {
     DemoStores.load();
     DemoStores.copyPolicies(WORKSPACE.resolve("policies"));
-    var keyFile = Files.createTempFile("key", ".txt");
-    Files.writeString(keyFile, TEST_KEY);
-    tokens = new Tokens(HmacKey.load(TEST_KEY_ID, keyFile, Map.of()).orElseThrow());
-    Files.delete(keyFile);
+    tokens = testTokens();
   }
 
   private SubjectRequest receive(RequestKind kind, String subject, String purpose) {

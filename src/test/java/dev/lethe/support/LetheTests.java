@@ -7,11 +7,14 @@ import dev.lethe.report.RunReport;
 import dev.lethe.retention.PlanService;
 import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.RunService;
+import dev.lethe.transform.HmacKey;
+import dev.lethe.transform.Tokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,6 +141,40 @@ public abstract class LetheTests {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The tokens the tests' key gives, as Lethe makes them. */
+  protected static Tokens testTokens() {
+    return new Tokens(HmacKey.load(TEST_KEY_ID, keyFile(), Map.of()).orElseThrow());
+  }
+
+  /**
+   * A configuration file for Lethe started as operators start it (the command line, serve): this
+   * run's control database and app store, the test's folders.
+   */
+  protected static Path configFile(String name) {
+    var config = WORKSPACE.resolve(name + ".yml");
+    write(
+        config,
+        """
+        lethe:
+          control-database:
+            url: "%s"
+          stores:
+            app:
+              url: "%s"
+          policies: %s
+          jobs: %s
+          reports: %s
+          chunk-size: 100
+        """
+            .formatted(
+                TestDatabases.url("control"),
+                TestDatabases.url("app"),
+                WORKSPACE.resolve("policies"),
+                WORKSPACE.resolve("jobs"),
+                WORKSPACE.resolve("reports")));
+    return config;
   }
 
   private static Path keyFile() {
