@@ -210,4 +210,31 @@ class AuditTests extends LetheTests {
     assertThat(String.format("%016x", audit.token("42").orElseThrow()))
         .isEqualTo(tokens.text("42").substring(0, 16));
   }
+
+  @Test
+  void aStageThatTokenisesTheSubjectIsRecordedUnderTheSubjectItHadBefore() {
+    dev.lethe.support.Visits.create(APP, schema, "visit", 200);
+    policy(
+        "visits",
+        dev.lethe.support.Visits.policy(
+            "visits",
+            schema,
+            "visit",
+            "retain: P30D\naction: pseudonymise\ntransform:\n  subject_id: hmac\n"));
+    var job = jobName("visits");
+    job(job, dev.lethe.support.Events.job(job, "visits", ""));
+    // subject 7: rows 7, 27, ... 187; those more than 30 days old (id > 30) are due
+    long due =
+        APP.count("SELECT count(*) FROM " + schema + ".visit WHERE subject_id = 7 AND id > 30");
+
+    var report = run(job);
+
+    var token = audit.token("7").orElseThrow();
+    var entries =
+        audit.about(token).stream()
+            .filter(e -> Long.valueOf(report.run()).equals(e.runId()))
+            .toList();
+    assertThat(entries).extracting(AuditEntry::action).containsOnly("pseudonymised");
+    assertThat(entries.stream().mapToLong(e -> e.rowsOf(token)).sum()).isEqualTo(due).isPositive();
+  }
 }

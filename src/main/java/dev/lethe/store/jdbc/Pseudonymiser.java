@@ -59,7 +59,12 @@ final class Pseudonymiser {
    */
   private boolean allInSql() {
     return ways.values().stream().allMatch(ColumnTransforms.InSql.class::isInstance)
-        && !ways.containsKey(subjectColumn());
+        && !transformsSubject();
+  }
+
+  /** Whether the stage transforms the subject column itself (page views' account id). */
+  private boolean transformsSubject() {
+    return ways.containsKey(subjectColumn());
   }
 
   private String subjectColumn() {
@@ -180,7 +185,9 @@ final class Pseudonymiser {
     key.forEach(k -> select.add(T + "." + Sql.quote(k) + (integerKey ? "" : "::text")));
     select.add(T + ".xmin::text");
     columns.forEach(c -> select.add(T + "." + Sql.quote(c) + "::text"));
-    select.add(T + "." + Sql.quote(subjectColumn()) + "::text");
+    if (transformsSubject()) {
+      select.add(T + "." + Sql.quote(subjectColumn()) + "::text");
+    }
     var query =
         rows.wrap(
             "SELECT " + String.join(", ", select) + " FROM " + access.table() + " " + T + " WHERE ",
@@ -207,7 +214,9 @@ final class Pseudonymiser {
         for (int i = 0; i < columns.size(); i++) {
           olds.get(i).add(rs.getString(key.size() + 2 + i));
         }
-        subjects.add(rs.getString(key.size() + 2 + columns.size()));
+        if (transformsSubject()) {
+          subjects.add(rs.getString(key.size() + 2 + columns.size()));
+        }
       }
     }
     return new Window(keys, versions, olds, subjects);
@@ -244,9 +253,12 @@ final class Pseudonymiser {
     names.add("v");
     arrays.add(new Sql.ArrayParam("text", read.versions().toArray(String[]::new)));
     casts.add("CAST(? AS text[])");
-    names.add("s");
-    arrays.add(new Sql.ArrayParam("text", read.subjects().toArray(String[]::new)));
-    casts.add("CAST(? AS text[])");
+    if (transformsSubject()) {
+      // the subject each row had before: the audit trail records subjects, not their tokens
+      names.add("s");
+      arrays.add(new Sql.ArrayParam("text", read.subjects().toArray(String[]::new)));
+      casts.add("CAST(? AS text[])");
+    }
     match.add(T + ".xmin = CAST(u.v AS xid)");
     var assignments = new ArrayList<Sql>();
     for (int i = 0; i < columns.size(); i++) {
@@ -275,7 +287,11 @@ final class Pseudonymiser {
             .then(
                 " WHERE " + String.join(" AND ", match) + " AND ",
                 access.self().notYetTransformed(T))
-            .then(" RETURNING u.s)", Sql.of(""));
+            .then(
+                transformsSubject()
+                    ? " RETURNING u.s)"
+                    : " RETURNING " + T + "." + Sql.quote(subjectColumn()) + " AS s)",
+                Sql.of(""));
     return grouped(connection, update);
   }
 
