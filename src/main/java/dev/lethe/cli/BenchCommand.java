@@ -58,12 +58,22 @@ class BenchCommand implements Callable<Integer> {
       description = "delete, pseudonymise, statistics or all (default: all)")
   String only;
 
+  @Option(
+      names = "--audit",
+      defaultValue = "subjects",
+      paramLabel = "WHAT",
+      description = "what the audit trail records of each window: subjects (the default) or counts")
+  String audit;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
     if (rows < 1000 || window < 1) {
       throw new BadInputException("--rows must be at least 1000 and --window at least 1");
+    }
+    if (!audit.equals("subjects") && !audit.equals("counts")) {
+      throw new BadInputException("--audit " + audit + ": write subjects or counts");
     }
     var cases = cases();
     var out = spec.commandLine().getOut();
@@ -78,7 +88,7 @@ class BenchCommand implements Callable<Integer> {
     for (var c : Bench.Case.values()) {
       Files.writeString(
           folder.resolve((c.isStatistic() ? "jobs/" : "policies/") + c.policyName() + ".yml"),
-          resource(c.policyResource()));
+          resource(c.policyResource()) + (c.isStatistic() ? "" : "audit: " + audit + "\n"));
       Files.writeString(folder.resolve("jobs/" + c.job() + ".yml"), c.jobYaml());
     }
     var key = folder.resolve("bench.key");

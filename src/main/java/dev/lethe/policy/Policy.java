@@ -16,6 +16,8 @@ import java.util.Optional;
  *     only deletes)
  * @param onErasure what an erasure request does to the subject's rows
  * @param contact the column holding the address a consent withdrawal suppresses (null: none)
+ * @param auditsSubjects whether the audit trail records, per window, the subjects whose rows
+ *     changed (the default), or only how many rows ({@code audit: counts})
  */
 public record Policy(
     String name,
@@ -33,6 +35,7 @@ public record Policy(
     boolean allowCascade,
     Erasure onErasure,
     String contact,
+    boolean auditsSubjects,
     Path file,
     Map<String, Integer> lines) {
 

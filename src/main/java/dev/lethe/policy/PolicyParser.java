@@ -39,7 +39,8 @@ final class PolicyParser {
           "where",
           "allow-cascade",
           "on-erasure",
-          "contact");
+          "contact",
+          "audit");
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
@@ -103,6 +104,15 @@ final class PolicyParser {
             : null;
     var where = ConditionParser.conditions(yaml);
     var allowCascade = yaml.bool("allow-cascade").orElse(false);
+    var audit = yaml.string("audit", false).orElse("subjects");
+    if (!audit.equals("subjects") && !audit.equals("counts")) {
+      problems.error(
+          file,
+          yaml.lineOf("audit"),
+          "audit",
+          "'" + audit + "' is not what the audit trail records",
+          "write 'subjects' (each window's subjects with their rows, the default) or 'counts'");
+    }
 
     if (problems.errors().size() > before) {
       return Optional.empty();
@@ -126,6 +136,7 @@ final class PolicyParser {
             allowCascade,
             onErasure,
             contact,
+            !audit.equals("counts"),
             file,
             lines));
   }

@@ -117,7 +117,9 @@ final class PurgeTasklet implements Tasklet {
               step.action().yamlName(),
               outcome.changedBySubject(),
               outcome.changed(),
-              null));
+              policy.auditsSubjects()
+                  ? null
+                  : "subjects not recorded: the policy says audit: counts"));
     }
     var now = Counts.add(before, outcome);
     if (outcome.last()) {

@@ -3,6 +3,7 @@ package dev.lethe.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -236,5 +237,30 @@ class AuditTests extends LetheTests {
             .toList();
     assertThat(entries).extracting(AuditEntry::action).containsOnly("pseudonymised");
     assertThat(entries.stream().mapToLong(e -> e.rowsOf(token)).sum()).isEqualTo(due).isPositive();
+  }
+
+  @Test
+  void aPolicyThatAuditsCountsRecordsEachWindowWithoutItsSubjects() {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, "") + "audit: counts\n");
+    var job = jobName("counts");
+    job(job, Events.job(job, "events", ""));
+
+    var report = run(job);
+
+    var entries =
+        control
+            .sql(
+                "SELECT length(subjects) || ' ' || total_rows || ' ' || detail"
+                    + " FROM lethe.audit_entry WHERE run_id = ? AND kind = 'purge' ORDER BY seq")
+            .param(report.run())
+            .query(String.class)
+            .list();
+    assertThat(entries)
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e).startsWith("0 ").endsWith("the policy says audit: counts"));
+    assertThat(entries.stream().mapToLong(e -> Long.parseLong(e.split(" ")[1])).sum())
+        .isEqualTo(report.deleted())
+        .isEqualTo(635);
   }
 }

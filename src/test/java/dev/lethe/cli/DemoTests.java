@@ -59,6 +59,8 @@ class DemoTests {
     assertThat(code).as(err.toString()).isZero();
     var text = out.toString();
     assertThat(text).contains("as of 2026-11-01: COMPLETED", "closed-accounts", "page-views");
+    // the plan says the requests come first
+    assertThat(text).contains("The run first carries out 3 data-subject request(s) not yet done");
     var planned = planned(text.substring(0, text.indexOf("Run ")));
     var done = done(text.substring(text.indexOf("Run ")));
     assertThat(planned).hasSize(12).isEqualTo(done);

@@ -242,6 +242,15 @@ class PolicyParserTests {
   }
 
   @Test
+  void theAuditFieldTakesSubjectsOrCounts() throws IOException {
+    assertThat(errorsOf(VALID + "audit: counts\n")).isEmpty();
+    assertThat(catalogue().read(new Problems()).policy("page-views").auditsSubjects()).isFalse();
+    assertThat(errorsOf(VALID + "audit: everything\n"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.toString()).contains("p.yml:12", "'subjects'", "'counts'"));
+  }
+
+  @Test
   void spellingDistanceCountsASwapAsOne() {
     assertThat(Spelling.distance("retian", "retain")).isEqualTo(1);
     assertThat(Spelling.nearest("retian", List.of("retain", "store", "table"))).contains("retain");
