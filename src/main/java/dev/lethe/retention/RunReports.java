@@ -62,7 +62,7 @@ class RunReports {
         .forEach(
             step -> {
               if (step.getStepName().equals(RequestTasklet.STEP)) {
-                handled.addAll(RequestTasklet.handled(step.getExecutionContext()));
+                handled.addAll(RequestTasklet.attempted(step.getExecutionContext()));
               } else if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
                 statisticReports.add(statisticReport(step, definitions));
               } else {

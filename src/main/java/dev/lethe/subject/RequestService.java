@@ -111,16 +111,25 @@ public class RequestService {
   void record(long requestId, SubjectRequest.Outcome outcome) {
     var subject = subjectOf(requestId);
     long rows = outcome.deleted() + outcome.pseudonymised() + outcome.exported();
-    audit.append(
-        audit.draft(
-            "request",
-            action(outcome),
-            outcome.runId(),
-            outcome.policy(),
-            null,
-            java.util.Map.of(subject, rows),
-            rows,
-            "request " + requestId + ": " + outcome.outcome()));
+    var before =
+        jdbc.sql("SELECT outcome FROM lethe.request_outcome WHERE request_id = ? AND policy = ?")
+            .params(requestId, outcome.policy())
+            .query(String.class)
+            .optional();
+    // a request a hold keeps is tried every night: the trail records what changed, not each try
+    boolean unchanged = rows == 0 && before.isPresent() && before.get().equals(outcome.outcome());
+    if (!unchanged) {
+      audit.append(
+          audit.draft(
+              "request",
+              action(outcome),
+              outcome.runId(),
+              outcome.policy(),
+              null,
+              java.util.Map.of(subject, rows),
+              rows,
+              "request " + requestId + ": " + outcome.outcome()));
+    }
     jdbc.sql(
             """
             INSERT INTO lethe.request_outcome

@@ -21,6 +21,8 @@ public final class RequestTasklet implements Tasklet {
   public static final String STEP = "requests";
 
   static final String HANDLED = "lethe.requests.handled";
+  static final String FAILED = "lethe.requests.failed";
+  static final String FAILURE = "lethe.requests.failure";
 
   private final RequestRunner runner;
   private final RequestService requests;
@@ -40,23 +42,69 @@ public final class RequestTasklet implements Tasklet {
     var step = chunkContext.getStepContext().getStepExecution();
     var context = step.getExecutionContext();
     var handled = handled(context);
-    var next = requests.pending().stream().filter(id -> !handled.contains(id)).findFirst();
+    var failed = ids(context, FAILED);
+    var next =
+        requests.pending().stream()
+            .filter(id -> !handled.contains(id) && !failed.contains(id))
+            .findFirst();
     if (next.isEmpty()) {
+      if (!failed.isEmpty()) {
+        // the others were carried out; the run fails so that it is seen, and the next run
+        // (or lethe restart) tries these again where they stopped
+        throw new RequestsFailedException(
+            "request(s) "
+                + failed
+                + " could not be carried out: "
+                + context.getString(FAILURE, "")
+                + ". Fix: see 'lethe request show ID'; the next 'lethe run requests' goes on"
+                + " where each stopped");
+      }
       return RepeatStatus.FINISHED;
     }
-    runner.carryOut(next.get(), definitions, now, step.getJobExecutionId());
-    var updated = new ArrayList<String>();
-    handled.forEach(id -> updated.add(Long.toString(id)));
-    updated.add(Long.toString(next.get()));
-    context.put(HANDLED, updated);
-    contribution.incrementWriteCount(1);
+    try {
+      runner.carryOut(next.get(), definitions, now, step.getJobExecutionId());
+      context.put(HANDLED, with(handled, next.get()));
+      contribution.incrementWriteCount(1);
+    } catch (RuntimeException e) {
+      // one request's failure (a store down) does not hold up the others
+      context.put(FAILED, with(failed, next.get()));
+      if (!context.containsKey(FAILURE)) {
+        context.putString(FAILURE, String.valueOf(e.getMessage()));
+      }
+    }
     return RepeatStatus.CONTINUABLE;
   }
 
+  private static ArrayList<String> with(List<Long> ids, long id) {
+    var list = new ArrayList<String>();
+    ids.forEach(i -> list.add(Long.toString(i)));
+    list.add(Long.toString(id));
+    return list;
+  }
+
+  /** Requests that failed in this run, carried out as far as they went. */
+  static final class RequestsFailedException extends RuntimeException
+      implements dev.lethe.system.ExplainedFailure {
+    RequestsFailedException(String message) {
+      super(message);
+    }
+  }
+
   /** The requests the step has carried out so far in this run. */
-  @SuppressWarnings("unchecked")
   public static List<Long> handled(ExecutionContext context) {
-    var value = (List<String>) context.get(HANDLED);
+    return ids(context, HANDLED);
+  }
+
+  /** The requests the step tried so far in this run: carried out, or failed on the way. */
+  public static List<Long> attempted(ExecutionContext context) {
+    var all = new ArrayList<>(ids(context, HANDLED));
+    all.addAll(ids(context, FAILED));
+    return all;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Long> ids(ExecutionContext context, String key) {
+    var value = (List<String>) context.get(key);
     return value == null ? List.of() : value.stream().map(Long::valueOf).toList();
   }
 }

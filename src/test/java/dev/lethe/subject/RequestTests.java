@@ -200,6 +200,13 @@ class RequestTests extends LetheTests {
         .isEqualTo("(erased)");
     assertThat(rowsOf(subject)).isLessThan(before);
 
+    // tried again while the hold stands: nothing changes, and the trail records no new try
+    var trail =
+        "SELECT count(*) FROM lethe.audit_entry WHERE detail LIKE 'request " + request.id() + "%'";
+    long entries = control.sql(trail).query(Long.class).single();
+    runRequests();
+    assertThat(control.sql(trail).query(Long.class).single()).isEqualTo(entries);
+
     holds.release(hold.id(), "audit closed", "dpo");
     runRequests();
 
@@ -383,11 +390,19 @@ class RequestTests extends LetheTests {
             + ") EXECUTE FUNCTION surveys.refuse()");
     try {
       var request = receive(RequestKind.ERASE, Long.toString(subject), null);
+      var other = receive(RequestKind.ERASE, "987655", null);
       var failed = runRequests();
       assertThat(failed.status()).isEqualTo("FAILED");
+      assertThat(failed.exitMessage())
+          .contains("request(s) [" + request.id() + "] could not be carried out", "Fix:");
       var partly = requests.find(request.id());
       assertThat(partly.done()).isFalse();
       assertThat(partly.outcomes()).anyMatch(SubjectRequest.Outcome::fin);
+      // the failure held up no other request
+      assertThat(requests.find(other.id()).done()).isTrue();
+      assertThat(failed.requests())
+          .extracting(RunReport.RequestReport::request)
+          .containsExactlyInAnyOrder(request.id(), other.id());
 
       APP.run("DROP TRIGGER refuse ON surveys.response; DROP FUNCTION surveys.refuse()");
       runRequests();
