@@ -90,6 +90,15 @@ class DemoCommand implements Callable<Integer> {
                   TerminalProgress.forConsole(spec.commandLine().getErr()));
       out.println();
       out.print(ReportText.render(outcome.report()));
+      var trail =
+          context
+              .getBean(dev.lethe.audit.AuditVerifier.class)
+              .verify(context.getBean(dev.lethe.system.LetheProperties.class).reports());
+      out.printf(
+          Locale.ROOT,
+          "Audit trail: %d entries, %s ('lethe audit verify').%n",
+          trail.entries(),
+          trail.intact() ? "intact" : "BROKEN: " + trail.breaks().get(0));
       return outcome.failed() ? Lethe.FAILED : Lethe.DONE;
     }
   }

@@ -59,6 +59,7 @@ class DemoTests {
     assertThat(code).as(err.toString()).isZero();
     var text = out.toString();
     assertThat(text).contains("as of 2026-11-01: COMPLETED", "closed-accounts", "page-views");
+    assertThat(text).containsPattern("Audit trail: [1-9][0-9]* entries, intact");
     // the plan says the requests come first
     assertThat(text).contains("The run first carries out 3 data-subject request(s) not yet done");
     var planned = planned(text.substring(0, text.indexOf("Run ")));
