@@ -26,6 +26,41 @@ public class ScheduledRun implements Job {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScheduledRun.class);
 
+  /**
+   * What each step and request of an unattended run did, in operators' words: policies, counts,
+   * case references and request ids, never a subject.
+   */
+  private static void logSteps(dev.lethe.report.RunReport report) {
+    for (var step : report.policies()) {
+      LOG.info(
+          "job {} run {}: step {} {}: {} due, {} deleted, {} pseudonymised, held back {} by holds{},"
+              + " {} by requests, {} by restrictions, {} referenced",
+          report.job(),
+          report.run(),
+          step.step(),
+          step.status(),
+          step.examined(),
+          step.deleted(),
+          step.pseudonymised(),
+          step.heldByHolds(),
+          step.holdCases().isEmpty() ? "" : " (" + String.join(", ", step.holdCases()) + ")",
+          step.heldByRequests(),
+          step.heldByRestrictions(),
+          step.referenced());
+    }
+    for (var request : report.requests()) {
+      LOG.info(
+          "job {} run {}: request {} ({}) {}{}{}",
+          report.job(),
+          report.run(),
+          request.request(),
+          request.kind(),
+          request.status(),
+          request.heldBy() == null ? "" : ", held by " + request.heldBy(),
+          request.overdue() ? ", OVERDUE (due " + request.deadline() + ")" : "");
+    }
+  }
+
   /** Quartz makes one per fire: it needs this constructor. */
   public ScheduledRun() {}
 
@@ -68,6 +103,7 @@ public class ScheduledRun implements Job {
               outcome.report().status(),
               outcome.report().deleted(),
               outcome.report().pseudonymised());
+          logSteps(outcome.report());
         }
       } catch (JobAlreadyRunningException e) {
         record(jdbc, job, fired, "skipped", null);
