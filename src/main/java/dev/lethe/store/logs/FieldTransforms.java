@@ -1,0 +1,94 @@
+package dev.lethe.store.logs;
+
+import dev.lethe.transform.Tokens;
+import dev.lethe.transform.Values;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Rewrites fields of a log line in place: every other character of the line stays as it was.
+ *
+ * <p>{@code ip-prefix} cuts every IP address in the field (the whole field, as in the client's, or
+ * inside text, as in a referrer's URL) to its network; {@code hmac} replaces the field with its
+ * token; {@code null} with "-", the logs' own word for nothing. A field of "-" is left alone.
+ */
+public final class FieldTransforms {
+
+  /** What happens to one field. */
+  public enum Kind {
+    IP_PREFIX,
+    HMAC,
+    NULL
+  }
+
+  /**
+   * IPv4 addresses inside text (a port may follow), and IPv6 literals of three groups or more; what
+   * is not an address ({@link Values#ipPrefix} says) is left as it is.
+   */
+  private static final Pattern IP_IN_TEXT =
+      Pattern.compile(
+          "(?<![\\w.])\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\w.])"
+              + "|(?<![\\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\\w:.])");
+
+  private final Map<String, Kind> byField;
+  private final int v4Bits;
+  private final int v6Bits;
+
+  public FieldTransforms(Map<String, Kind> byField, int v4Bits, int v6Bits) {
+    this.byField = Map.copyOf(byField);
+    this.v4Bits = v4Bits;
+    this.v6Bits = v6Bits;
+  }
+
+  /** The line with its fields transformed; the rest unchanged. */
+  public String apply(LogLine line, Tokens tokens) {
+    var spans = new ArrayList<Map.Entry<String, LogLine.Span>>();
+    byField
+        .keySet()
+        .forEach(
+            f -> {
+              var span = line.fields().get(f);
+              if (span != null) {
+                spans.add(Map.entry(f, span));
+              }
+            });
+    // from the end, so that earlier places stay where they were
+    spans.sort(
+        Comparator.comparingInt((Map.Entry<String, LogLine.Span> e) -> e.getValue().start())
+            .reversed());
+    var text = new StringBuilder(line.text());
+    for (var entry : spans) {
+      var span = entry.getValue();
+      var old = text.substring(span.start(), span.end());
+      if (old.equals("-") || old.isEmpty()) {
+        continue;
+      }
+      text.replace(span.start(), span.end(), value(byField.get(entry.getKey()), old, tokens));
+    }
+    return text.toString();
+  }
+
+  private String value(Kind kind, String old, Tokens tokens) {
+    return switch (kind) {
+      case HMAC -> tokens.text(old);
+      case NULL -> "-";
+      case IP_PREFIX -> {
+        var whole = Values.ipPrefix(old, v4Bits, v6Bits);
+        if (whole != null) {
+          yield whole;
+        }
+        var m = IP_IN_TEXT.matcher(old);
+        var out = new StringBuilder();
+        while (m.find()) {
+          var cut = Values.ipPrefix(m.group(), v4Bits, v6Bits);
+          m.appendReplacement(
+              out, java.util.regex.Matcher.quoteReplacement(cut == null ? m.group() : cut));
+        }
+        m.appendTail(out);
+        yield out.toString();
+      }
+    };
+  }
+}

@@ -1,0 +1,111 @@
+package dev.lethe.store.logs;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Replaces a log file with new contents so that a crash at any moment leaves either the old file or
+ * the new one, never a mix: the new contents go to a file beside it (same directory, so the rename
+ * cannot cross file systems), gzip-compressed if the old one was, with the old one's owner and
+ * permissions; flushed to disk; then renamed over the old one in one step, and the directory
+ * flushed. Leftovers of a crash (".lethe-*" files) are removed by the next rewrite of the folder.
+ */
+public final class SafeRewrite {
+
+  /** A step of the rewrite, for tests that stop it half-way as a crash would. */
+  public interface Crash {
+    Crash NEVER = step -> {};
+
+    void at(String step) throws IOException;
+  }
+
+  static final String PREFIX = ".lethe-";
+
+  private SafeRewrite() {}
+
+  /** Whether a file name is gzip-compressed by its name, as logrotate names them. */
+  public static boolean compressed(Path file) {
+    return file.getFileName().toString().endsWith(".gz");
+  }
+
+  /** Replaces {@code file} with {@code lines}, each ended by a newline. */
+  public static void replace(Path file, List<String> lines, Crash crash) throws IOException {
+    var folder = file.toAbsolutePath().getParent();
+    removeLeftovers(folder);
+    var next = Files.createTempFile(folder, PREFIX + file.getFileName(), ".tmp");
+    try {
+      try (OutputStream raw = Files.newOutputStream(next, StandardOpenOption.WRITE);
+          OutputStream body = compressed(file) ? new GZIPOutputStream(raw, 1 << 16) : raw;
+          var out =
+              new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8), 1 << 16)) {
+        for (var line : lines) {
+          out.write(line);
+          out.write('\n');
+        }
+      }
+      crash.at("written");
+      copyOwnerAndPermissions(file, next);
+      try (var channel = FileChannel.open(next, StandardOpenOption.WRITE)) {
+        channel.force(true);
+      }
+      crash.at("flushed");
+      try {
+        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system of " + folder + " cannot rename atomically", e);
+      }
+      crash.at("renamed");
+      flushDirectory(folder);
+    } finally {
+      Files.deleteIfExists(next);
+    }
+  }
+
+  /** Removes a file whose every line went. */
+  public static void remove(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    flushDirectory(file.toAbsolutePath().getParent());
+  }
+
+  private static void copyOwnerAndPermissions(Path from, Path to) throws IOException {
+    Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+    var owner = Files.getFileAttributeView(from, PosixFileAttributeView.class).readAttributes();
+    try {
+      var view = Files.getFileAttributeView(to, PosixFileAttributeView.class);
+      view.setOwner(owner.owner());
+      view.setGroup(owner.group());
+    } catch (java.nio.file.FileSystemException e) {
+      // only root may give a file away: a process that is not keeps its own ownership
+    }
+  }
+
+  private static void flushDirectory(Path folder) {
+    try (var channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // not every file system lets a directory be opened; the rename is done either way
+    }
+  }
+
+  private static void removeLeftovers(Path folder) throws IOException {
+    try (var files = Files.list(folder)) {
+      for (var f : files.toList()) {
+        if (f.getFileName().toString().startsWith(PREFIX)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package dev.lethe.store.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lethe.store.logs.FieldTransforms.Kind;
+import dev.lethe.transform.HmacKey;
+import dev.lethe.transform.Tokens;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The log-file pieces on a real Apache access log (10,000 lines of May 2015, not in time order, one
+ * malformed line), rotated and compressed as logrotate leaves them.
+ */
+class LogFilesTests {
+
+  private static final Path REAL_LOG =
+      Path.of("src/test/resources/datasets/weblogs/apache_access_combined.log");
+  private static final Instant DELETE_BEFORE = Instant.parse("2015-05-18T00:00:00Z");
+  private static final Instant PSEUDONYMISE_BEFORE = Instant.parse("2015-05-19T12:00:00Z");
+  private static final Map<String, Kind> TRANSFORMS =
+      Map.of("ip", Kind.IP_PREFIX, "user", Kind.HMAC, "referrer", Kind.IP_PREFIX);
+
+  @TempDir Path folder;
+  private List<String> original;
+  private Tokens tokens;
+
+  @BeforeEach
+  void rotatedLikeLogrotateLeavesThem() throws IOException {
+    original = Files.readAllLines(REAL_LOG);
+    var key = folder.resolve("key");
+    Files.writeString(key, "log-tests-key-0123456789abcdef-0123456789");
+    tokens = new Tokens(HmacKey.load("logs", key, Map.of()).orElseThrow());
+    Files.delete(key);
+    var logs = Files.createDirectories(folder.resolve("logs"));
+    gzip(logs.resolve("access.log.2.gz"), original.subList(0, 3000));
+    Files.write(logs.resolve("access.log.1"), original.subList(3000, 9000));
+    Files.write(logs.resolve("access.log"), original.subList(9000, 10000));
+    Files.setLastModifiedTime(logs.resolve("access.log.2.gz"), time("2015-05-19T00:00:00Z"));
+    Files.setLastModifiedTime(logs.resolve("access.log.1"), time("2015-05-20T00:00:00Z"));
+    Files.setLastModifiedTime(logs.resolve("access.log"), time("2015-05-21T00:00:00Z"));
+    for (var f : List.of("access.log.2.gz", "access.log.1", "access.log")) {
+      Files.setPosixFilePermissions(logs.resolve(f), PosixFilePermissions.fromString("rw-r-----"));
+    }
+  }
+
+  private static java.nio.file.attribute.FileTime time(String instant) {
+    return java.nio.file.attribute.FileTime.from(Instant.parse(instant));
+  }
+
+  private static void gzip(Path file, List<String> lines) throws IOException {
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      for (var line : lines) {
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private FilePass.Rules rules(boolean removeUnparsable) {
+    return new FilePass.Rules(
+        LineFormat.combined(),
+        "ip",
+        Optional.of(DELETE_BEFORE),
+        Optional.of(PSEUDONYMISE_BEFORE),
+        Optional.empty(),
+        new FieldTransforms(TRANSFORMS, 24, 48),
+        removeUnparsable);
+  }
+
+  @Test
+  void everyLineOfTheRealLogParsesButTheMalformedOneWhichIsNamedByItsNumber() {
+    var format = LineFormat.combined();
+    var bad = new ArrayList<Integer>();
+    Instant previous = null;
+    boolean outOfOrder = false;
+    for (int i = 0; i < original.size(); i++) {
+      var line = format.parse(original.get(i));
+      if (line.isEmpty()) {
+        bad.add(i + 1);
+        continue;
+      }
+      outOfOrder |= previous != null && line.get().time().isBefore(previous);
+      previous = line.get().time();
+      assertThat(line.get().value("status")).matches("\\d{3}");
+    }
+    assertThat(bad).containsExactly(8899);
+    assertThat(outOfOrder).as("a real log is not in time order").isTrue();
+  }
+
+  @Test
+  void expiredLinesGoAndKeptLinesAreByteForByteThemselvesButForTheirTransformedFields()
+      throws IOException {
+    var logs = new LogFiles(folder.resolve("logs"), "access.log*");
+    assertThat(logs.active()).contains(folder.resolve("logs/access.log"));
+    // a client with lines past the delete cutoff, spared as if under a hold
+    var spared = LineFormat.combined().parse(original.get(0)).orElseThrow().value("ip");
+
+    var outcomes = new ArrayList<FilePass.Outcome>();
+    for (var file : logs.list()) {
+      if (!file.equals(logs.active().orElseThrow())) {
+        outcomes.add(
+            FilePass.run(
+                file, rules(false), Set.of(spared), Optional.of(tokens), SafeRewrite.Crash.NEVER));
+      }
+    }
+
+    // the active file is as it was
+    assertThat(Files.readAllLines(folder.resolve("logs/access.log")))
+        .isEqualTo(original.subList(9000, 10000));
+    // the rotated ones keep their compression and permissions
+    var older = folder.resolve("logs/access.log.2.gz");
+    try (var in = new GZIPInputStream(Files.newInputStream(older))) {
+      assertThat(in.read()).isNotNegative();
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(older)))
+        .isEqualTo("rw-r-----");
+    var kept = new ArrayList<String>();
+    kept.addAll(LogFiles.read(older));
+    kept.addAll(LogFiles.read(folder.resolve("logs/access.log.1")));
+    var before = new ArrayList<>(original.subList(0, 9000));
+
+    long expired = 0;
+    long dueForTokens = 0;
+    for (var line : before) {
+      var parsed = LineFormat.combined().parse(line);
+      if (parsed.isPresent() && !parsed.get().value("ip").equals(spared)) {
+        expired += parsed.get().time().isBefore(DELETE_BEFORE) ? 1 : 0;
+        dueForTokens +=
+            !parsed.get().time().isBefore(DELETE_BEFORE)
+                    && parsed.get().time().isBefore(PSEUDONYMISE_BEFORE)
+                ? 1
+                : 0;
+      }
+    }
+    assertThat(outcomes.stream().mapToLong(FilePass.Outcome::deleted).sum())
+        .isEqualTo(expired)
+        .isPositive();
+    assertThat(kept).hasSize(before.size() - (int) expired);
+    assertThat(outcomes.stream().mapToLong(FilePass.Outcome::pseudonymised).sum())
+        .isEqualTo(dueForTokens)
+        .isPositive();
+    // the malformed line stays, and is reported by its number in its file
+    assertThat(outcomes)
+        .filteredOn(o -> o.file().getFileName().toString().equals("access.log.1"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.unparsable()).containsExactly(8899 - 3000));
+    assertThat(kept).contains(original.get(8898));
+
+    // every kept line is its original with only the transformed fields changed
+    int k = 0;
+    for (var line : before) {
+      var parsed = LineFormat.combined().parse(line);
+      if (parsed.isPresent()
+          && !parsed.get().value("ip").equals(spared)
+          && parsed.get().time().isBefore(DELETE_BEFORE)) {
+        continue; // deleted
+      }
+      var now = kept.get(k++);
+      if (parsed.isEmpty()
+          || parsed.get().value("ip").equals(spared)
+          || !parsed.get().time().isBefore(PSEUDONYMISE_BEFORE)) {
+        assertThat(now).isEqualTo(line);
+        continue;
+      }
+      var after = LineFormat.combined().parse(now).orElseThrow();
+      assertThat(after.value("ip")).endsWith(".0").isNotEqualTo(parsed.get().value("ip"));
+      assertThat(now)
+          .isEqualTo(
+              line.substring(0, parsed.get().fields().get("ip").end())
+                      .replace(parsed.get().value("ip"), after.value("ip"))
+                  + line.substring(parsed.get().fields().get("ip").end()));
+    }
+    assertThat(k).isEqualTo(kept.size());
+  }
+
+  @Test
+  void aFileWhoseEveryLineExpiredIsRemovedWhole() throws IOException {
+    var file = folder.resolve("logs/old.log");
+    Files.write(
+        file,
+        original.subList(0, 50).stream()
+            .filter(
+                l -> LineFormat.combined().parse(l).orElseThrow().time().isBefore(DELETE_BEFORE))
+            .toList());
+
+    var outcome =
+        FilePass.run(file, rules(false), Set.of(), Optional.of(tokens), SafeRewrite.Crash.NEVER);
+
+    assertThat(outcome.removed()).isTrue();
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void aCrashAtAnyMomentOfARewriteLeavesTheOldFileOrTheNewNeverAMix() throws IOException {
+    var file = folder.resolve("logs/access.log.1");
+    var before = Files.readAllBytes(file);
+    for (var step : List.of("written", "flushed")) {
+      assertThatThrownBy(
+              () ->
+                  FilePass.run(
+                      file,
+                      rules(false),
+                      Set.of(),
+                      Optional.of(tokens),
+                      at -> {
+                        if (at.equals(step)) {
+                          throw new IOException("killed at " + at);
+                        }
+                      }))
+          .hasMessage("killed at " + step);
+      assertThat(Files.readAllBytes(file)).as("after a crash once " + step).isEqualTo(before);
+    }
+    // killed just after the rename: the new file is whole; a rerun finds nothing more to do
+    assertThatThrownBy(
+            () ->
+                FilePass.run(
+                    file,
+                    rules(false),
+                    Set.of(),
+                    Optional.of(tokens),
+                    at -> {
+                      if (at.equals("renamed")) {
+                        throw new IOException("killed at " + at);
+                      }
+                    }))
+        .hasMessage("killed at renamed");
+    var renamed = Files.readAllLines(file);
+    assertThat(String.join("\n", renamed) + "\n")
+        .isNotEqualTo(new String(before, StandardCharsets.UTF_8));
+    var rerun =
+        FilePass.run(
+            file,
+            new FilePass.Rules(
+                LineFormat.combined(),
+                "ip",
+                Optional.of(DELETE_BEFORE),
+                Optional.of(PSEUDONYMISE_BEFORE),
+                Optional.of(PSEUDONYMISE_BEFORE), // what the pass before transformed
+                new FieldTransforms(TRANSFORMS, 24, 48),
+                false),
+            Set.of(),
+            Optional.of(tokens),
+            SafeRewrite.Crash.NEVER);
+    assertThat(rerun.deleted()).isZero();
+    assertThat(rerun.pseudonymised()).isZero();
+    assertThat(Files.readAllLines(file)).isEqualTo(renamed);
+    try (var left = Files.list(folder.resolve("logs"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".lethe-"));
+    }
+  }
+
+  @Test
+  void ipAddressesInsideOtherFieldsAreCutAndAUserBecomesAToken() {
+    var line =
+        "10.1.2.3 - alice [17/May/2015:10:05:03 +0000] \"GET /a HTTP/1.1\" 200 5"
+            + " \"http://192.168.77.12:8080/from?ip=2001:db8:85a3::8a2e:370:7334\" \"curl/8\"";
+    var parsed = LineFormat.combined().parse(line).orElseThrow();
+
+    var out = new FieldTransforms(TRANSFORMS, 24, 48).apply(parsed, tokens);
+
+    assertThat(out)
+        .isEqualTo(
+            "10.1.2.0 - "
+                + tokens.text("alice")
+                + " [17/May/2015:10:05:03 +0000] \"GET /a HTTP/1.1\" 200 5"
+                + " \"http://192.168.77.0:8080/from?ip=2001:db8:85a3:0:0:0:0:0\" \"curl/8\"");
+  }
+
+  @Test
+  void jsonLinesAndRegularExpressionsNameTheirFieldsToo() {
+    var json =
+        LineFormat.JsonLines.class.cast(
+            new LineFormat.JsonLines(
+                List.of("ts", "client", "user"), "ts", new LineFormat.Times(Optional.empty())));
+    var line =
+        "{\"ts\":\"2015-05-17T10:05:03Z\",\"client\":\"83.149.9.216\",\"n\":{\"x\":1},\"user\":\"bob\"}";
+    var parsed = json.parse(line).orElseThrow();
+    assertThat(parsed.time()).isEqualTo(Instant.parse("2015-05-17T10:05:03Z"));
+    assertThat(parsed.value("client")).isEqualTo("83.149.9.216");
+    assertThat(new FieldTransforms(Map.of("client", Kind.IP_PREFIX), 24, 48).apply(parsed, tokens))
+        .isEqualTo(line.replace("83.149.9.216", "83.149.9.0"));
+    assertThat(json.parse("not json")).isEmpty();
+
+    var regex =
+        LineFormat.Regex.of(
+            "(?<time>\\S+ \\S+) (?<host>\\S+) sshd: login (?<user>\\w+)",
+            "time",
+            Optional.of("yyyy-MM-dd HH:mm:ss"));
+    var auth = regex.parse("2015-05-17 10:05:03 10.0.0.7 sshd: login carol").orElseThrow();
+    assertThat(regex.fields()).containsExactly("time", "host", "user");
+    assertThat(auth.value("user")).isEqualTo("carol");
+    assertThat(auth.time()).isEqualTo(Instant.parse("2015-05-17T10:05:03Z"));
+  }
+}
