@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param contact the column holding the address a consent withdrawal suppresses (null: none)
  * @param auditsSubjects whether the audit trail records, per window, the subjects whose rows
  *     changed (the default), or only how many rows ({@code audit: counts})
+ * @param logs what a policy on a directory of log files says of lines that do not parse and of the
+ *     file still being written
  */
 public record Policy(
     String name,
@@ -36,8 +38,19 @@ public record Policy(
     Erasure onErasure,
     String contact,
     boolean auditsSubjects,
+    LogOptions logs,
     Path file,
     Map<String, Integer> lines) {
+
+  /**
+   * For a store of log files: whether a line that does not parse is removed ({@code unparsable:
+   * remove}) or kept (the default), and whether the file still being written may be rewritten
+   * ({@code rewrite-active: true}; by default it is left to its writer).
+   */
+  public record LogOptions(boolean removeUnparsable, boolean rewriteActive) {
+
+    public static final LogOptions DEFAULT = new LogOptions(false, false);
+  }
 
   /** What happens to a row whose stage has come. */
   public enum Action {

@@ -40,7 +40,9 @@ final class PolicyParser {
           "allow-cascade",
           "on-erasure",
           "contact",
-          "audit");
+          "audit",
+          "unparsable",
+          "rewrite-active");
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
@@ -86,8 +88,13 @@ final class PolicyParser {
                 })
             .orElse(null);
     var store = yaml.string("store", true).orElse(null);
-    var table = identifier(yaml, "table", TABLE, "schema.table or table").orElse(null);
-    var key = yaml.names("key", true);
+    // a database store's policy names its table and key (checked against the store); a log
+    // store's has neither
+    var table =
+        yaml.has("table")
+            ? identifier(yaml, "table", TABLE, "schema.table or table").orElse(null)
+            : null;
+    var key = yaml.names("key", false);
     key.forEach(k -> checkIdentifier(yaml, "key", k));
     var subject = identifier(yaml, "subject", IDENTIFIER, "a column name").orElse(null);
     var clock = clock(yaml).orElse(null);
@@ -104,6 +111,18 @@ final class PolicyParser {
             : null;
     var where = ConditionParser.conditions(yaml);
     var allowCascade = yaml.bool("allow-cascade").orElse(false);
+    var unparsable = yaml.string("unparsable", false).orElse("keep");
+    if (!unparsable.equals("keep") && !unparsable.equals("remove")) {
+      problems.error(
+          file,
+          yaml.lineOf("unparsable"),
+          "unparsable",
+          "'" + unparsable + "' is not what happens to a line that does not parse",
+          "write 'keep' (the default) or 'remove'");
+    }
+    var logs =
+        new Policy.LogOptions(
+            unparsable.equals("remove"), yaml.bool("rewrite-active").orElse(false));
     var audit = yaml.string("audit", false).orElse("subjects");
     if (!audit.equals("subjects") && !audit.equals("counts")) {
       problems.error(
@@ -137,6 +156,7 @@ final class PolicyParser {
             onErasure,
             contact,
             !audit.equals("counts"),
+            logs,
             file,
             lines));
   }
@@ -244,19 +264,6 @@ final class PolicyParser {
     boolean pseudonymises =
         stages.stream().anyMatch(s -> s.action() == Policy.Action.PSEUDONYMISE)
             || onErasure.transform().isPresent();
-    if (pseudonymises && marker == null && !yaml.has("marker")) {
-      yaml.problems()
-          .error(
-              yaml.file(),
-              yaml.line(),
-              "marker",
-              "is missing: a pseudonymise stage (or on-erasure transform) must know which rows it"
-                  + " has already transformed,"
-                  + " or a second run would transform them again",
-              "add 'marker: COLUMN' naming a nullable timestamptz, timestamp, date or boolean"
-                  + " column that Lethe sets on each row it transforms (ALTER TABLE ... ADD COLUMN"
-                  + " pseudonymised_at timestamptz)");
-    }
     if (!pseudonymises && marker != null) {
       yaml.problems()
           .error(

@@ -88,6 +88,14 @@ public final class ReportText {
               p.heldByRequests(),
               p.heldByRestrictions(),
               p.referenced()));
+      if (p.unparsable() > 0) {
+        out.append("  ")
+            .append(p.unparsable())
+            .append(" line(s) did not parse: ")
+            .append(String.join(", ", p.unparsableLines()))
+            .append(p.unparsable() > p.unparsableLines().size() ? ", ..." : "")
+            .append(System.lineSeparator());
+      }
       if (!p.holdCases().isEmpty()) {
         out.append("  held by holds of ")
             .append(String.join(", ", p.holdCases()))

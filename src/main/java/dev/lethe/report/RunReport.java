@@ -87,6 +87,8 @@ public record RunReport(
    * One stage of one policy in a run: {@code examined} rows had reached the stage; each was deleted
    * or pseudonymised (per the action) or held back for one reason. {@code holdCases}: the case
    * references of the legal holds on the policy in force during the run, where holds kept rows.
+   * {@code unparsable}: lines of log files that did not parse, the first hundred named as file:line
+   * in {@code unparsableLines}.
    */
   public record PolicyReport(
       String policy,
@@ -106,6 +108,8 @@ public record RunReport(
       long heldByRequests,
       long heldByRestrictions,
       long referenced,
+      long unparsable,
+      List<String> unparsableLines,
       long windows,
       String error) {}
 }

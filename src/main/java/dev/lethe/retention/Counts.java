@@ -54,6 +54,27 @@ final class Counts {
         before.windows());
   }
 
+  static final String UNPARSABLE = "lethe.unparsable";
+  static final String UNPARSABLE_COUNT = "lethe.unparsableCount";
+
+  /** The first lines that did not parse, as file:line (at most 100 named), and how many in all. */
+  static void addUnparsable(ExecutionContext context, java.util.List<String> lines) {
+    var named = new java.util.ArrayList<>(unparsable(context));
+    for (var line : lines) {
+      if (named.size() < 100) {
+        named.add(line);
+      }
+    }
+    context.put(UNPARSABLE, named);
+    context.putLong(UNPARSABLE_COUNT, context.getLong(UNPARSABLE_COUNT, 0) + lines.size());
+  }
+
+  @SuppressWarnings("unchecked")
+  static java.util.List<String> unparsable(ExecutionContext context) {
+    var value = (java.util.List<String>) context.get(UNPARSABLE);
+    return value == null ? java.util.List.of() : value;
+  }
+
   static void write(ExecutionContext context, PolicyProgress progress) {
     context.putLong(EXAMINED, progress.examined());
     context.putLong(CHANGED, progress.changed());

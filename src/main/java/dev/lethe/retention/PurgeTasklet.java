@@ -121,6 +121,9 @@ final class PurgeTasklet implements Tasklet {
                   ? null
                   : "subjects not recorded: the policy says audit: counts"));
     }
+    if (!outcome.unparsable().isEmpty()) {
+      Counts.addUnparsable(context, outcome.unparsable());
+    }
     var now = Counts.add(before, outcome);
     if (outcome.last()) {
       now = Counts.add(now, heldBack(context));

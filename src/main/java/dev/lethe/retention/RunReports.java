@@ -218,6 +218,8 @@ class RunReports {
         counts.heldByRequests(),
         counts.heldByRestrictions(),
         counts.referenced(),
+        step.getExecutionContext().getLong(Counts.UNPARSABLE_COUNT, 0),
+        Counts.unparsable(step.getExecutionContext()),
         counts.windows(),
         failure(step.getFailureExceptions()));
   }

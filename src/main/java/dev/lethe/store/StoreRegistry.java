@@ -5,6 +5,7 @@ import dev.lethe.policy.Policy;
 import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
 import dev.lethe.store.jdbc.JdbcStore;
+import dev.lethe.store.logs.LogStore;
 import dev.lethe.system.BadInputException;
 import dev.lethe.system.LetheProperties;
 import java.util.ArrayList;
@@ -23,7 +24,20 @@ public class StoreRegistry implements DisposableBean {
         .stores()
         .forEach(
             (name, settings) -> {
-              if (!settings.configured()) {
+              if (settings.logFiles()) {
+                stores.put(name, LogStore.of(name, settings));
+                return;
+              }
+              if (!settings.kind().equals("jdbc")) {
+                throw new BadInputException(
+                    "configuration: lethe.stores."
+                        + name
+                        + ".kind '"
+                        + settings.kind()
+                        + "' is not a kind of store. Fix: leave it out for a database, or write"
+                        + " logfiles for a directory of log files");
+              }
+              if (!settings.database().configured()) {
                 throw new BadInputException(
                     "configuration: lethe.stores."
                         + name
@@ -38,7 +52,7 @@ public class StoreRegistry implements DisposableBean {
                         + settings.url()
                         + "' is not a PostgreSQL JDBC URL. Fix: use jdbc:postgresql://host:port/db");
               }
-              stores.put(name, new JdbcStore(name, settings));
+              stores.put(name, new JdbcStore(name, settings.database()));
             });
   }
 

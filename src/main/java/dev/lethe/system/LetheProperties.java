@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties(prefix = "lethe", ignoreUnknownFields = false)
 public record LetheProperties(
     DatabaseSettings controlDatabase,
-    @DefaultValue Map<String, DatabaseSettings> stores,
+    @DefaultValue Map<String, StoreSettings> stores,
     @DefaultValue("retention-policies") Path policies,
     @DefaultValue("jobs") Path jobs,
     @DefaultValue("reports") Path reports,
@@ -41,6 +41,35 @@ public record LetheProperties(
    */
   public record Requests(
       @DefaultValue("P1M") java.time.Period deadline, @DefaultValue("exports") Path exports) {}
+
+  /**
+   * Where a store's data is: a database reached by JDBC ({@code url}, {@code username}, {@code
+   * password}), or, with {@code kind: logfiles}, a directory of log files: the files a name pattern
+   * takes ({@code files}, such as {@code access.log*}) in a line {@code format} (combined, common,
+   * json or regex; for regex a {@code pattern} with named groups), and for json and regex the field
+   * that holds each line's time ({@code time-field}) and how it is written ({@code time-format},
+   * default ISO-8601).
+   */
+  public record StoreSettings(
+      String url,
+      String username,
+      String password,
+      @DefaultValue("jdbc") String kind,
+      Path directory,
+      @DefaultValue("*") String files,
+      @DefaultValue("combined") String format,
+      String pattern,
+      @DefaultValue("time") String timeField,
+      String timeFormat) {
+
+    public boolean logFiles() {
+      return "logfiles".equals(kind);
+    }
+
+    public DatabaseSettings database() {
+      return new DatabaseSettings(url, username, password);
+    }
+  }
 
   /** A JDBC connection: url, user and password (secrets come from the environment). */
   public record DatabaseSettings(String url, String username, String password) {

@@ -192,4 +192,25 @@ class TransformValidationTests extends LetheTests {
         .singleElement()
         .satisfies(e -> assertThat(e).contains("field 'contact'", "consent"));
   }
+
+  @Test
+  void aPseudonymiseStageOnATableNeedsAMarker() {
+    policy(
+        "visits",
+        Visits.policy(
+                "visits",
+                schema,
+                "visit",
+                "retain: P30D\naction: pseudonymise\ntransform: {email: hmac}")
+            .replace("marker: done_at\n", ""));
+
+    assertThat(validator.validate().problems().errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.field()).isEqualTo("marker");
+              assertThat(e.message()).contains("is missing");
+              assertThat(e.fix()).contains("ADD COLUMN");
+            });
+  }
 }

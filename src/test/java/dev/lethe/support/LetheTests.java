@@ -60,6 +60,11 @@ public abstract class LetheTests {
     registry.add("lethe.stores.app.url", () -> TestDatabases.url("app"));
     registry.add("lethe.stores.pagila.url", () -> TestDatabases.url("pagila"));
     registry.add("lethe.stores.analytics.url", () -> TestDatabases.url("analytics"));
+    // a directory of log files, which the log tests fill
+    registry.add("lethe.stores.weblogs.kind", () -> "logfiles");
+    registry.add("lethe.stores.weblogs.directory", () -> WORKSPACE.resolve("logs").toString());
+    registry.add("lethe.stores.weblogs.files", () -> "access.log*");
+    registry.add("lethe.stores.weblogs.format", () -> "combined");
     registry.add("lethe.requests.exports", () -> WORKSPACE.resolve("exports").toString());
     registry.add("lethe.policies", () -> WORKSPACE.resolve("policies").toString());
     registry.add("lethe.jobs", () -> WORKSPACE.resolve("jobs").toString());

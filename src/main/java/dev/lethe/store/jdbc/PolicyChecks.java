@@ -29,6 +29,18 @@ final class PolicyChecks {
   void check(List<Policy> policies) throws SQLException {
     var checked = new ArrayList<Policy>();
     for (var policy : policies) {
+      if (policy.table() == null || policy.key().isEmpty()) {
+        var field = policy.table() == null ? "table" : "key";
+        problems.error(
+            policy.file(),
+            1,
+            field,
+            "is missing: a policy on database store '" + store.name() + "' names its " + field,
+            policy.table() == null
+                ? "add 'table: schema.table'"
+                : "add 'key: id', the table's primary key or unique not-null columns");
+        continue;
+      }
       var table = store.table(policy.table());
       if (table.isEmpty()) {
         error(

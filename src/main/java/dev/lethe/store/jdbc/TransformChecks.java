@@ -24,6 +24,18 @@ final class TransformChecks {
   /** The marker: a nullable time or boolean column that nothing else of the policy uses. */
   boolean checkMarker(Policy policy, Table table) {
     var marker = policy.marker();
+    if (marker == null && !policy.transformingStages().isEmpty()) {
+      // a database row can carry its own mark; a store of log files records it elsewhere
+      error(
+          policy,
+          "marker",
+          "is missing: a pseudonymise stage (or on-erasure transform) must know which rows it has"
+              + " already transformed, or a second run would transform them again",
+          "add 'marker: COLUMN' naming a nullable timestamptz, timestamp, date or boolean column"
+              + " that Lethe sets on each row it transforms (ALTER TABLE ... ADD COLUMN"
+              + " pseudonymised_at timestamptz)");
+      return false;
+    }
     if (marker == null) {
       return true;
     }

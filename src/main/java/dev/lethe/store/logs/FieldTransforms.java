@@ -32,14 +32,23 @@ public final class FieldTransforms {
           "(?<![\\w.])\\d{1,3}(?:\\.\\d{1,3}){3}(?![\\w.])"
               + "|(?<![\\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\\w:.])");
 
-  private final Map<String, Kind> byField;
-  private final int v4Bits;
-  private final int v6Bits;
+  /** One field's transform; the prefix lengths are those of {@code ip-prefix}. */
+  public record Field(Kind kind, int v4Bits, int v6Bits) {
 
-  public FieldTransforms(Map<String, Kind> byField, int v4Bits, int v6Bits) {
+    public static Field of(Kind kind) {
+      return new Field(kind, 24, 48);
+    }
+  }
+
+  private final Map<String, Field> byField;
+
+  public FieldTransforms(Map<String, Field> byField) {
     this.byField = Map.copyOf(byField);
-    this.v4Bits = v4Bits;
-    this.v6Bits = v6Bits;
+  }
+
+  /** Whether a transform gives a different value when applied again (a token of a token). */
+  public boolean repeatable() {
+    return byField.values().stream().noneMatch(f -> f.kind() == Kind.HMAC);
   }
 
   /** The line with its fields transformed; the rest unchanged. */
@@ -70,8 +79,10 @@ public final class FieldTransforms {
     return text.toString();
   }
 
-  private String value(Kind kind, String old, Tokens tokens) {
-    return switch (kind) {
+  private static String value(Field field, String old, Tokens tokens) {
+    int v4Bits = field.v4Bits();
+    int v6Bits = field.v6Bits();
+    return switch (field.kind()) {
       case HMAC -> tokens.text(old);
       case NULL -> "-";
       case IP_PREFIX -> {

@@ -1,55 +1,80 @@
 package dev.lethe.store.logs;
 
+import dev.lethe.store.SparedSubjects;
 import dev.lethe.transform.Tokens;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * One policy's pass over one log file: lines whose delete time has come go, lines whose
+ * One policy stage's pass over one log file: lines whose delete time has come go, lines whose
  * pseudonymise time has come get their fields transformed, lines of spared subjects stay as they
  * are, and a line that does not parse is counted with its number and kept or removed as the policy
- * says. Lines are looked at one by one: a log is not in time order. The file is rewritten only when
+ * says. Lines are looked at one by one: a log is not in time order. The pass is worked out first
+ * ({@link #compute}), so that a guard can veto it, then applied: the file is rewritten only when
  * something changed, and removed when no line is left.
+ *
+ * <p>A token of a token would break every join. Where a transform is not repeatable (hmac), the
+ * {@link PassState.Entry} of the file's contents says which lines an earlier pass transformed:
+ * those before its cutoff, among its first lines, whose subject it did not spare.
  */
 public final class FilePass {
 
-  /** What a policy does to a log's lines. */
+  /** What a policy stage does to a log's lines. */
   public record Rules(
       LineFormat format,
       String subjectField,
       Optional<Instant> deleteBefore,
       Optional<Instant> pseudonymiseBefore,
-      Optional<Instant> transformedBefore,
       FieldTransforms transforms,
       boolean removeUnparsable) {}
 
-  /** What the pass did to one file. */
-  public record Outcome(
+  /** The pass worked out: the lines to keep, and what it does, by reason. */
+  public record Pass(
       Path file,
+      List<String> kept,
       long lines,
+      long due,
       long deleted,
       long pseudonymised,
-      long spared,
+      long heldByHolds,
+      long heldByRequests,
+      long heldByRestrictions,
       List<Integer> unparsable,
-      boolean removed,
-      boolean rewritten) {}
+      Map<String, Long> changedBySubject,
+      Set<Long> sparedDue) {
+
+    public boolean changes() {
+      return deleted > 0 || pseudonymised > 0;
+    }
+  }
 
   private FilePass() {}
 
-  public static Outcome run(
-      Path file, Rules rules, Set<String> spared, Optional<Tokens> tokens, SafeRewrite.Crash crash)
-      throws IOException {
-    var lines = LogFiles.read(file);
+  public static Pass compute(
+      Path file,
+      List<String> lines,
+      Rules rules,
+      SparedSubjects spared,
+      Optional<Tokens> tokens,
+      Optional<PassState.Entry> before) {
+    // a line whose subject field a stage made a token is spared under the token too
+    var held = withTokens(spared.held(), tokens);
+    var requested = withTokens(spared.requested(), tokens);
+    var restricted = withTokens(spared.restricted(), tokens);
     var kept = new ArrayList<String>(lines.size());
     var unparsable = new ArrayList<Integer>();
-    long deleted = 0;
-    long pseudonymised = 0;
-    long sparedLines = 0;
+    var bySubject = new HashMap<String, Long>();
+    var sparedDue = new HashSet<Long>();
+    long due = 0, deleted = 0, pseudonymised = 0, holds = 0, requests = 0, restrictions = 0;
     for (int i = 0; i < lines.size(); i++) {
       var text = lines.get(i);
       var parsed = rules.format().parse(text);
@@ -63,47 +88,105 @@ public final class FilePass {
         continue;
       }
       var line = parsed.get();
-      boolean due =
-          rules.deleteBefore().map(line.time()::isBefore).orElse(false)
-              || rules.pseudonymiseBefore().map(line.time()::isBefore).orElse(false);
-      var subject = line.value(rules.subjectField());
-      if (due && subject != null && spared.contains(subject)) {
-        sparedLines++;
+      boolean toDelete = rules.deleteBefore().map(line.time()::isBefore).orElse(false);
+      boolean toTransform =
+          !toDelete
+              && rules.pseudonymiseBefore().map(line.time()::isBefore).orElse(false)
+              && !transformedBefore(before, i, line, tokens, rules.subjectField());
+      if (!toDelete && !toTransform) {
         kept.add(text);
-      } else if (rules.deleteBefore().map(line.time()::isBefore).orElse(false)) {
+        continue;
+      }
+      due++;
+      var subject = line.value(rules.subjectField());
+      if (subject != null && held.contains(subject)) {
+        holds++;
+      } else if (subject != null && requested.contains(subject)) {
+        requests++;
+      } else if (subject != null && restricted.contains(subject)) {
+        restrictions++;
+      } else if (toDelete) {
         deleted++;
-      } else if (rules.pseudonymiseBefore().map(line.time()::isBefore).orElse(false)
-          && !rules.transformedBefore().map(line.time()::isBefore).orElse(false)) {
+        count(bySubject, subject);
+        continue;
+      } else {
         var changed =
             rules
                 .transforms()
-                .apply(
-                    line, tokens.orElseThrow(() -> new IllegalStateException("no key for hmac")));
+                .apply(line, tokens.orElseThrow(() -> new IllegalStateException("no key")));
         if (!changed.equals(text)) {
           pseudonymised++;
+          count(bySubject, subject);
         }
         kept.add(changed);
-      } else {
-        kept.add(text);
+        continue;
       }
+      // spared: kept as it is; a later pass transforms it once it is no longer spared
+      if (toTransform && tokens.isPresent()) {
+        sparedDue.add(prefix(tokens.get(), subject));
+      }
+      kept.add(text);
     }
-    boolean removed = false;
-    boolean rewritten = false;
-    if (kept.isEmpty() && !lines.isEmpty()) {
-      SafeRewrite.remove(file);
-      removed = true;
-    } else if (deleted > 0 || pseudonymised > 0) {
-      SafeRewrite.replace(file, kept, crash);
-      rewritten = true;
-    }
-    return new Outcome(
+    return new Pass(
         file,
+        kept,
         lines.size(),
+        due,
         deleted,
         pseudonymised,
-        sparedLines,
+        holds,
+        requests,
+        restrictions,
         List.copyOf(unparsable),
-        removed,
-        rewritten);
+        bySubject,
+        sparedDue);
+  }
+
+  static Set<String> withTokens(Set<String> subjects, Optional<Tokens> tokens) {
+    if (subjects.isEmpty() || tokens.isEmpty()) {
+      return subjects;
+    }
+    var all = new HashSet<String>(subjects);
+    subjects.forEach(s -> all.add(tokens.get().text(s)));
+    return all;
+  }
+
+  /** Whether an earlier pass over these contents transformed line {@code index}. */
+  private static boolean transformedBefore(
+      Optional<PassState.Entry> before,
+      int index,
+      LogLine line,
+      Optional<Tokens> tokens,
+      String subjectField) {
+    if (before.isEmpty() || index >= before.get().lines()) {
+      return false;
+    }
+    var entry = before.get();
+    if (!line.time().isBefore(entry.cutoff())) {
+      return false;
+    }
+    var subject = line.value(subjectField);
+    return subject == null
+        || tokens.isEmpty()
+        || !entry.spared().contains(prefix(tokens.get(), subject));
+  }
+
+  static long prefix(Tokens tokens, String subject) {
+    return ByteBuffer.wrap(tokens.raw(subject)).getLong();
+  }
+
+  private static void count(Map<String, Long> bySubject, String subject) {
+    if (subject != null && !subject.equals("-")) {
+      bySubject.merge(subject, 1L, Long::sum);
+    }
+  }
+
+  /** Applies a pass: the file rewritten, or removed when nothing is left, or left alone. */
+  public static void apply(Pass pass, SafeRewrite.Crash crash) throws IOException {
+    if (pass.kept().isEmpty() && pass.lines() > 0) {
+      SafeRewrite.remove(pass.file());
+    } else if (pass.changes()) {
+      SafeRewrite.replace(pass.file(), pass.kept(), crash);
+    }
   }
 }

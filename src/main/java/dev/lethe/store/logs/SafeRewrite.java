@@ -20,7 +20,8 @@ import java.util.zip.GZIPOutputStream;
  * the new one, never a mix: the new contents go to a file beside it (same directory, so the rename
  * cannot cross file systems), gzip-compressed if the old one was, with the old one's owner and
  * permissions; flushed to disk; then renamed over the old one in one step, and the directory
- * flushed. Leftovers of a crash (".lethe-*" files) are removed by the next rewrite of the folder.
+ * flushed. Leftovers of a crash (".lethe-*.tmp" files) are removed by the next rewrite of the
+ * folder.
  */
 public final class SafeRewrite {
 
@@ -102,7 +103,8 @@ public final class SafeRewrite {
   private static void removeLeftovers(Path folder) throws IOException {
     try (var files = Files.list(folder)) {
       for (var f : files.toList()) {
-        if (f.getFileName().toString().startsWith(PREFIX)) {
+        var name = f.getFileName().toString();
+        if (name.startsWith(PREFIX) && name.endsWith(".tmp")) {
           Files.deleteIfExists(f);
         }
       }

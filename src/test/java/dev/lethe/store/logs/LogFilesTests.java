@@ -34,8 +34,11 @@ class LogFilesTests {
       Path.of("src/test/resources/datasets/weblogs/apache_access_combined.log");
   private static final Instant DELETE_BEFORE = Instant.parse("2015-05-18T00:00:00Z");
   private static final Instant PSEUDONYMISE_BEFORE = Instant.parse("2015-05-19T12:00:00Z");
-  private static final Map<String, Kind> TRANSFORMS =
-      Map.of("ip", Kind.IP_PREFIX, "user", Kind.HMAC, "referrer", Kind.IP_PREFIX);
+  private static final Map<String, FieldTransforms.Field> TRANSFORMS =
+      Map.of(
+          "ip", FieldTransforms.Field.of(Kind.IP_PREFIX),
+          "user", FieldTransforms.Field.of(Kind.HMAC),
+          "referrer", FieldTransforms.Field.of(Kind.IP_PREFIX));
 
   @TempDir Path folder;
   private List<String> original;
@@ -78,9 +81,24 @@ class LogFilesTests {
         "ip",
         Optional.of(DELETE_BEFORE),
         Optional.of(PSEUDONYMISE_BEFORE),
-        Optional.empty(),
-        new FieldTransforms(TRANSFORMS, 24, 48),
+        new FieldTransforms(TRANSFORMS),
         removeUnparsable);
+  }
+
+  /** One pass over a file, worked out and applied, sparing {@code held} clients. */
+  private FilePass.Pass pass(
+      Path file, Set<String> held, Optional<PassState.Entry> before, SafeRewrite.Crash crash)
+      throws IOException {
+    var pass =
+        FilePass.compute(
+            file,
+            LogFiles.read(file),
+            rules(false),
+            new dev.lethe.store.SparedSubjects(0, held, Set.of(), Set.of()),
+            Optional.of(tokens),
+            before);
+    FilePass.apply(pass, crash);
+    return pass;
   }
 
   @Test
@@ -111,12 +129,10 @@ class LogFilesTests {
     // a client with lines past the delete cutoff, spared as if under a hold
     var spared = LineFormat.combined().parse(original.get(0)).orElseThrow().value("ip");
 
-    var outcomes = new ArrayList<FilePass.Outcome>();
+    var outcomes = new ArrayList<FilePass.Pass>();
     for (var file : logs.list()) {
       if (!file.equals(logs.active().orElseThrow())) {
-        outcomes.add(
-            FilePass.run(
-                file, rules(false), Set.of(spared), Optional.of(tokens), SafeRewrite.Crash.NEVER));
+        outcomes.add(pass(file, Set.of(spared), Optional.empty(), SafeRewrite.Crash.NEVER));
       }
     }
 
@@ -148,11 +164,11 @@ class LogFilesTests {
                 : 0;
       }
     }
-    assertThat(outcomes.stream().mapToLong(FilePass.Outcome::deleted).sum())
+    assertThat(outcomes.stream().mapToLong(FilePass.Pass::deleted).sum())
         .isEqualTo(expired)
         .isPositive();
     assertThat(kept).hasSize(before.size() - (int) expired);
-    assertThat(outcomes.stream().mapToLong(FilePass.Outcome::pseudonymised).sum())
+    assertThat(outcomes.stream().mapToLong(FilePass.Pass::pseudonymised).sum())
         .isEqualTo(dueForTokens)
         .isPositive();
     // the malformed line stays, and is reported by its number in its file
@@ -199,10 +215,8 @@ class LogFilesTests {
                 l -> LineFormat.combined().parse(l).orElseThrow().time().isBefore(DELETE_BEFORE))
             .toList());
 
-    var outcome =
-        FilePass.run(file, rules(false), Set.of(), Optional.of(tokens), SafeRewrite.Crash.NEVER);
+    pass(file, Set.of(), Optional.empty(), SafeRewrite.Crash.NEVER);
 
-    assertThat(outcome.removed()).isTrue();
     assertThat(file).doesNotExist();
   }
 
@@ -213,11 +227,10 @@ class LogFilesTests {
     for (var step : List.of("written", "flushed")) {
       assertThatThrownBy(
               () ->
-                  FilePass.run(
+                  pass(
                       file,
-                      rules(false),
                       Set.of(),
-                      Optional.of(tokens),
+                      Optional.empty(),
                       at -> {
                         if (at.equals(step)) {
                           throw new IOException("killed at " + at);
@@ -229,11 +242,10 @@ class LogFilesTests {
     // killed just after the rename: the new file is whole; a rerun finds nothing more to do
     assertThatThrownBy(
             () ->
-                FilePass.run(
+                pass(
                     file,
-                    rules(false),
                     Set.of(),
-                    Optional.of(tokens),
+                    Optional.empty(),
                     at -> {
                       if (at.equals("renamed")) {
                         throw new IOException("killed at " + at);
@@ -244,18 +256,11 @@ class LogFilesTests {
     assertThat(String.join("\n", renamed) + "\n")
         .isNotEqualTo(new String(before, StandardCharsets.UTF_8));
     var rerun =
-        FilePass.run(
+        pass(
             file,
-            new FilePass.Rules(
-                LineFormat.combined(),
-                "ip",
-                Optional.of(DELETE_BEFORE),
-                Optional.of(PSEUDONYMISE_BEFORE),
-                Optional.of(PSEUDONYMISE_BEFORE), // what the pass before transformed
-                new FieldTransforms(TRANSFORMS, 24, 48),
-                false),
             Set.of(),
-            Optional.of(tokens),
+            // what the pass before recorded of the contents it left
+            Optional.of(new PassState.Entry(PSEUDONYMISE_BEFORE, renamed.size(), Set.of())),
             SafeRewrite.Crash.NEVER);
     assertThat(rerun.deleted()).isZero();
     assertThat(rerun.pseudonymised()).isZero();
@@ -272,7 +277,7 @@ class LogFilesTests {
             + " \"http://192.168.77.12:8080/from?ip=2001:db8:85a3::8a2e:370:7334\" \"curl/8\"";
     var parsed = LineFormat.combined().parse(line).orElseThrow();
 
-    var out = new FieldTransforms(TRANSFORMS, 24, 48).apply(parsed, tokens);
+    var out = new FieldTransforms(TRANSFORMS).apply(parsed, tokens);
 
     assertThat(out)
         .isEqualTo(
@@ -293,7 +298,9 @@ class LogFilesTests {
     var parsed = json.parse(line).orElseThrow();
     assertThat(parsed.time()).isEqualTo(Instant.parse("2015-05-17T10:05:03Z"));
     assertThat(parsed.value("client")).isEqualTo("83.149.9.216");
-    assertThat(new FieldTransforms(Map.of("client", Kind.IP_PREFIX), 24, 48).apply(parsed, tokens))
+    assertThat(
+            new FieldTransforms(Map.of("client", FieldTransforms.Field.of(Kind.IP_PREFIX)))
+                .apply(parsed, tokens))
         .isEqualTo(line.replace("83.149.9.216", "83.149.9.0"));
     assertThat(json.parse("not json")).isEmpty();
 

@@ -1,0 +1,173 @@
+package dev.lethe.store.logs;
+
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
+import dev.lethe.policy.Problems;
+import dev.lethe.policy.Statistic;
+import dev.lethe.store.RetentionScope;
+import dev.lethe.store.RetentionTarget;
+import dev.lethe.store.StatisticSource;
+import dev.lethe.store.Store;
+import dev.lethe.store.StoreException;
+import dev.lethe.store.SubjectData;
+import dev.lethe.system.BadInputException;
+import dev.lethe.system.LetheProperties.StoreSettings;
+import dev.lethe.transform.Transform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A directory of log files as a store ({@code kind: logfiles}): the files a name pattern takes, in
+ * one line format. A policy on it names no table or key: its subject and clock are fields of the
+ * lines, and its stages delete lines or transform their fields (ip-prefix, hmac, null). Each file
+ * is one window of a run.
+ */
+public final class LogStore implements Store {
+
+  private final String name;
+  private final Path directory;
+  private final LogFiles files;
+  private final LineFormat format;
+
+  LogStore(String name, Path directory, String pattern, LineFormat format) {
+    this.name = name;
+    this.directory = directory;
+    this.files = new LogFiles(directory, pattern);
+    this.format = format;
+  }
+
+  /** The store a configuration describes; a wrong setting is bad input naming it. */
+  public static LogStore of(String name, StoreSettings settings) {
+    var prefix = "configuration: lethe.stores." + name + ".";
+    if (settings.directory() == null) {
+      throw new BadInputException(
+          prefix + "directory is missing. Fix: name the directory of the log files");
+    }
+    var timeFormat = Optional.ofNullable(settings.timeFormat()).filter(s -> !s.isBlank());
+    var times = new LineFormat.Times(timeFormat);
+    LineFormat format =
+        switch (settings.format()) {
+          case "combined" -> LineFormat.combined();
+          case "common" -> LineFormat.common();
+          case "json" -> new LineFormat.JsonLines(List.of(), settings.timeField(), times);
+          case "regex" -> {
+            if (settings.pattern() == null || settings.pattern().isBlank()) {
+              throw new BadInputException(
+                  prefix
+                      + "pattern is missing. Fix: give a regular expression whose named groups"
+                      + " are the fields, such as (?<time>\\S+) (?<user>\\S+) (?<message>.*)");
+            }
+            try {
+              yield LineFormat.Regex.of(settings.pattern(), settings.timeField(), timeFormat);
+            } catch (PatternSyntaxException e) {
+              throw new BadInputException(
+                  prefix
+                      + "pattern is not a regular expression: "
+                      + e.getDescription()
+                      + ". Fix: correct it at index "
+                      + e.getIndex());
+            }
+          }
+          default ->
+              throw new BadInputException(
+                  prefix
+                      + "format '"
+                      + settings.format()
+                      + "' is not a log format. Fix: use combined, common, json or regex");
+        };
+    return new LogStore(name, settings.directory(), settings.files(), format);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  LogFiles files() {
+    return files;
+  }
+
+  LineFormat format() {
+    return format;
+  }
+
+  @Override
+  public void check(List<Policy> policies, Problems problems) {
+    for (var policy : policies) {
+      if (!Files.isDirectory(directory) || !Files.isWritable(directory)) {
+        problems.error(
+            policy.file(),
+            policy.lineOf("store"),
+            "store",
+            "store '" + name + "': " + directory + " is not a directory Lethe can write in",
+            "check lethe.stores." + name + ".directory, and that Lethe may rename files there");
+        continue;
+      }
+      new LogPolicyChecks(this, policy, problems).check();
+    }
+  }
+
+  /** The fields a policy may name (empty: any, as in JSON lines). */
+  List<String> fields() {
+    return format.fields();
+  }
+
+  @Override
+  public void checkStatistics(List<Statistic> statistics, Problems problems) {
+    for (var statistic : statistics) {
+      problems.error(
+          statistic.file(),
+          statistic.lineOf("store"),
+          "store",
+          "store '" + name + "' holds log files; statistics are computed from database tables",
+          "compute the statistic from a database store");
+    }
+  }
+
+  @Override
+  public StatisticSource statistic(Statistic statistic, java.time.ZoneId zone) {
+    throw new StoreException("store '" + name + "' holds log files, not tables", null);
+  }
+
+  @Override
+  public List<Policy> executionOrder(List<Policy> policies) {
+    return policies;
+  }
+
+  @Override
+  public RetentionTarget target(PolicyStep step, RetentionScope scope) {
+    return new LogTarget(this, step, scope);
+  }
+
+  @Override
+  public SubjectData subjectData(Policy policy, RetentionScope scope) {
+    return new LogSubjectData(this, policy, scope);
+  }
+
+  /** The transforms of a stage, field by field, as the log pieces take them. */
+  static FieldTransforms transforms(java.util.Map<String, Transform> stage) {
+    var fields = new java.util.HashMap<String, FieldTransforms.Field>();
+    stage.forEach(
+        (field, transform) -> {
+          if (transform instanceof Transform.IpPrefix ip) {
+            fields.put(
+                field, new FieldTransforms.Field(FieldTransforms.Kind.IP_PREFIX, ip.v4(), ip.v6()));
+          } else if (transform instanceof Transform.Hmac) {
+            fields.put(field, FieldTransforms.Field.of(FieldTransforms.Kind.HMAC));
+          } else if (transform instanceof Transform.Nullify) {
+            fields.put(field, FieldTransforms.Field.of(FieldTransforms.Kind.NULL));
+          }
+        });
+    return new FieldTransforms(fields);
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,119 @@
+package dev.lethe.store.logs;
+
+import dev.lethe.policy.Policy;
+import dev.lethe.store.RetentionScope;
+import dev.lethe.store.StoreException;
+import dev.lethe.store.SubjectData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A subject's lines in a log store: every line whose subject field holds the key, in every file
+ * (the one being written too when the policy may rewrite it). An erasure removes them.
+ */
+final class LogSubjectData implements SubjectData {
+
+  private final LogStore store;
+  private final Policy policy;
+  private final List<String> policiesOnStore;
+  private final RetentionScope scope;
+
+  LogSubjectData(LogStore store, Policy policy, RetentionScope scope) {
+    this.scope = scope;
+    this.store = store;
+    this.policy = policy;
+    this.policiesOnStore =
+        scope.allPolicies().stream()
+            .filter(p -> p.store().equals(store.name()))
+            .map(Policy::name)
+            .toList();
+  }
+
+  @Override
+  public boolean fits(String subject) {
+    return !subject.isBlank() && subject.chars().noneMatch(Character::isWhitespace);
+  }
+
+  @Override
+  public String tableIdentity() {
+    return "logs:" + store.directory().toAbsolutePath();
+  }
+
+  private List<Path> files() throws IOException {
+    var all = new ArrayList<>(store.files().list());
+    var active = store.files().active();
+    if (active.isPresent() && !policy.logs().rewriteActive()) {
+      all.remove(active.get());
+    }
+    return all;
+  }
+
+  @Override
+  public List<Map<String, Object>> rows(String subject) {
+    var keys = FilePass.withTokens(Set.of(subject), scope.tokens());
+    var rows = new ArrayList<Map<String, Object>>();
+    try {
+      for (var file : store.files().list()) {
+        var lines = LogFiles.read(file);
+        for (int i = 0; i < lines.size(); i++) {
+          var line = store.format().parse(lines.get(i));
+          if (line.isPresent() && keys.contains(line.get().value(policy.subject()))) {
+            var row = new LinkedHashMap<String, Object>();
+            row.put("file", file.getFileName().toString());
+            row.put("line", i + 1);
+            row.put("text", lines.get(i));
+            rows.add(row);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("reading " + store.directory() + " failed: " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  @Override
+  public List<String> contacts(String subject) {
+    return List.of();
+  }
+
+  @Override
+  public ErasureOutcome erase(String subject, Set<String> heldPolicies) {
+    var held = policiesOnStore.stream().filter(heldPolicies::contains).sorted().toList();
+    if (!held.isEmpty()) {
+      return new ErasureOutcome(0, 0, 0, String.join(", ", held), null);
+    }
+    long deleted = 0;
+    // lines whose subject field a stage made a token are the subject's too
+    var keys = FilePass.withTokens(Set.of(subject), scope.tokens());
+    try {
+      for (var file : files()) {
+        var lines = LogFiles.read(file);
+        var kept = new ArrayList<String>(lines.size());
+        for (var text : lines) {
+          var line = store.format().parse(text);
+          if (line.isPresent() && keys.contains(line.get().value(policy.subject()))) {
+            deleted++;
+          } else {
+            kept.add(text);
+          }
+        }
+        if (kept.size() < lines.size()) {
+          if (kept.isEmpty()) {
+            SafeRewrite.remove(file);
+          } else {
+            SafeRewrite.replace(file, kept, SafeRewrite.Crash.NEVER);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("erasing in " + store.directory() + " failed: " + e.getMessage(), e);
+    }
+    return new ErasureOutcome(deleted, 0, 0, null, null);
+  }
+}

@@ -1,0 +1,315 @@
+package dev.lethe.store.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.report.RunReport;
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.retention.Validator;
+import dev.lethe.subject.RequestIntake;
+import dev.lethe.subject.RequestKind;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.transform.Tokens;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A directory of log files as a store (the tests' {@code weblogs}: {@code access.log*} in combined
+ * format), beside a database table in one job, on the real Apache log rotated as logrotate leaves
+ * it: {@code access.log.2.gz}, {@code access.log.1}, and {@code access.log} being written.
+ */
+class LogStoreTests extends LetheTests {
+
+  private static final Path REAL_LOG =
+      Path.of("src/test/resources/datasets/weblogs/apache_access_combined.log");
+
+  /** The log's days are 17 to 20 May 2015; a run as of the 20th sees them as its last days. */
+  private static final LocalDate AS_OF_LOGS = LocalDate.of(2015, 5, 20);
+
+  @Autowired Validator validator;
+  @Autowired RequestIntake intake;
+
+  private Path logs;
+  private List<String> original;
+
+  @BeforeEach
+  void rotatedLogs() throws IOException {
+    logs = WORKSPACE.resolve("logs");
+    if (Files.exists(logs)) {
+      try (Stream<Path> files = Files.list(logs)) {
+        for (var f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+    Files.createDirectories(logs);
+    original = Files.readAllLines(REAL_LOG);
+    gzip(logs.resolve("access.log.2.gz"), original.subList(0, 3000));
+    Files.write(logs.resolve("access.log.1"), original.subList(3000, 9000));
+    Files.write(logs.resolve("access.log"), original.subList(9000, 10000));
+    Files.setLastModifiedTime(
+        logs.resolve("access.log.2.gz"), FileTime.from(Instant.parse("2015-05-19T00:00:00Z")));
+    Files.setLastModifiedTime(
+        logs.resolve("access.log.1"), FileTime.from(Instant.parse("2015-05-20T00:00:00Z")));
+    Files.setLastModifiedTime(
+        logs.resolve("access.log"), FileTime.from(Instant.parse("2015-05-21T00:00:00Z")));
+  }
+
+  private static void gzip(Path file, List<String> lines) throws IOException {
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      for (var line : lines) {
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private String logPolicy(String transforms) {
+    return """
+        policy: access-logs
+        description: The web server's access log
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: weblogs
+        subject: ip
+        clock: time
+        stages:
+          - after: P1D
+            action: pseudonymise
+            transform: {%s}
+          - after: P2D
+            action: delete
+        """
+        .formatted(transforms);
+  }
+
+  private List<String> rotatedLines() throws IOException {
+    var lines = new ArrayList<String>();
+    lines.addAll(LogFiles.read(logs.resolve("access.log.2.gz")));
+    lines.addAll(LogFiles.read(logs.resolve("access.log.1")));
+    return lines;
+  }
+
+  private RunReport run(String job, LocalDate asOf) {
+    return runs.run(job, asOf, "test", ProgressListener.SILENT).report();
+  }
+
+  @Test
+  void oneJobCleansATableAndALogDirectoryAndDoesWhatItsPlanSaid() throws IOException {
+    Events.create(APP, schema, 100, 10);
+    policy("events", Events.policy("events", schema, ""));
+    policy("access-logs", logPolicy("ip: ip-prefix, referrer: ip-prefix"));
+    var job = jobName("logs");
+    job(job, "job: " + job + "\npolicies: [events, access-logs]\n");
+    assertThat(validator.validate().problems().errors()).isEmpty();
+    var format = LineFormat.combined();
+    var held = format.parse(original.get(0)).orElseThrow().value("ip");
+    holds.place(held, "access-logs", null, "LIT-LOG-1", "abuse report", "dpo");
+    var deleteBefore = Instant.parse("2015-05-18T00:00:00Z");
+    var tokensBefore = Instant.parse("2015-05-19T00:00:00Z");
+    long expired = 0, due = 0, heldDue = 0;
+    for (var line : original.subList(0, 9000)) {
+      var parsed = format.parse(line);
+      if (parsed.isEmpty()) {
+        continue;
+      }
+      boolean isHeld = parsed.get().value("ip").equals(held);
+      if (parsed.get().time().isBefore(deleteBefore)) {
+        if (isHeld) {
+          heldDue++;
+        } else {
+          expired++;
+        }
+      } else if (parsed.get().time().isBefore(tokensBefore) && !isHeld) {
+        due++;
+      }
+    }
+
+    var plan = plans.plan(job, AS_OF_LOGS);
+    var report = run(job, AS_OF_LOGS);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    var deleted = outcome(report, "access-logs:delete");
+    var pseudonymised = outcome(report, "access-logs:pseudonymise");
+    assertThat(deleted.deleted()).isEqualTo(expired).isPositive();
+    assertThat(deleted.heldByHolds()).isEqualTo(heldDue).isPositive();
+    assertThat(deleted.holdCases()).containsExactly("LIT-LOG-1");
+    // the malformed line is reported by file and line, by both steps that read it
+    assertThat(deleted.unparsable()).isEqualTo(1);
+    assertThat(deleted.unparsableLines()).containsExactly("access.log.1:" + (8899 - 3000));
+    assertThat(pseudonymised.pseudonymised()).isEqualTo(due).isPositive();
+    for (var step : plan.policies()) {
+      var done = outcome(report, step.step());
+      assertThat(step.counts().wouldChange())
+          .as(step.step())
+          .isEqualTo(done.deleted() + done.pseudonymised());
+    }
+    // what is left: the held client's lines as they were, the malformed line, no other old line
+    var left = rotatedLines();
+    assertThat(left).contains(original.get(0), original.get(8898));
+    for (var line : left) {
+      var parsed = format.parse(line);
+      if (parsed.isPresent() && !parsed.get().value("ip").equals(held)) {
+        assertThat(parsed.get().time()).isAfterOrEqualTo(deleteBefore);
+        if (parsed.get().time().isBefore(tokensBefore)) {
+          assertThat(parsed.get().value("ip")).endsWith(".0");
+        }
+      }
+    }
+    // the file being written is left to its writer
+    assertThat(Files.readAllLines(logs.resolve("access.log")))
+        .isEqualTo(original.subList(9000, 10000));
+    assertThat(outcome(report, "events").status()).isEqualTo("COMPLETED");
+  }
+
+  @Test
+  void aTokenIsMadeOnceAlsoAfterTheFilesAreRotatedAgain() throws IOException {
+    // tokens only, no delete: every line stays, so what the first run did can be seen after the
+    // second
+    policy(
+        "access-logs",
+        logPolicy("ip: hmac")
+            .replace(
+                "stages:\n  - after: P1D\n    action: pseudonymise\n    transform: {ip: hmac}\n"
+                    + "  - after: P2D\n    action: delete\n",
+                "retain: P1D\naction: pseudonymise\ntransform: {ip: hmac}\n"));
+    var job = jobName("tokens");
+    job(job, "job: " + job + "\npolicies: [access-logs]\n");
+    Tokens tokens = testTokens();
+    var format = LineFormat.combined();
+    // the 19th's run makes tokens of the 17th; the 20th's of the 18th, and must leave the 17th's
+    var first = run(job, LocalDate.of(2015, 5, 19));
+    assertThat(first.status()).isEqualTo("COMPLETED");
+    var afterFirst = rotatedLines();
+
+    // logrotate moves the files on between the runs: the contents are what Lethe knows them by
+    Files.move(logs.resolve("access.log.2.gz"), logs.resolve("access.log.3.gz"));
+    gzip(logs.resolve("access.log.2.gz"), Files.readAllLines(logs.resolve("access.log.1")));
+    Files.delete(logs.resolve("access.log.1"));
+    Files.setLastModifiedTime(
+        logs.resolve("access.log.3.gz"), FileTime.from(Instant.parse("2015-05-19T00:00:00Z")));
+    Files.setLastModifiedTime(
+        logs.resolve("access.log.2.gz"), FileTime.from(Instant.parse("2015-05-20T00:00:00Z")));
+
+    var second =
+        runs.run(jobName("tokens"), LocalDate.of(2015, 5, 20), "test", ProgressListener.SILENT)
+            .report();
+    assertThat(second.status()).isEqualTo("COMPLETED");
+
+    var now = new ArrayList<String>();
+    now.addAll(LogFiles.read(logs.resolve("access.log.3.gz")));
+    now.addAll(LogFiles.read(logs.resolve("access.log.2.gz")));
+    long tokenOfToken = 0, once = 0;
+    var originalIps = new java.util.HashMap<String, String>();
+    for (var line : original) {
+      format.parse(line).ifPresent(l -> originalIps.put(tokens.text(l.value("ip")), l.value("ip")));
+    }
+    for (var line : now) {
+      var parsed = format.parse(line);
+      if (parsed.isEmpty()) {
+        continue;
+      }
+      var ip = parsed.get().value("ip");
+      if (ip.length() == 64) {
+        if (originalIps.containsKey(ip)) {
+          once++;
+        } else {
+          tokenOfToken++;
+        }
+      }
+    }
+    assertThat(once).isPositive();
+    assertThat(tokenOfToken).as("tokens made of tokens").isZero();
+    // lines tokenised by the first run are still there, unchanged, among those of the second
+    assertThat(now)
+        .containsAll(
+            afterFirst.stream()
+                .filter(l -> format.parse(l).map(p -> p.value("ip").length() == 64).orElse(false))
+                .toList());
+
+    // an erasure finds the subject's lines under its token too
+    var subject = format.parse(original.get(0)).orElseThrow().value("ip");
+    intake.receive(RequestKind.ERASE, subject, null, "DSR-LOG-2", "test", validator.load());
+    runs.run("requests", LocalDate.of(2015, 5, 20), "test", ProgressListener.SILENT);
+    var afterErasure = new ArrayList<String>();
+    afterErasure.addAll(LogFiles.read(logs.resolve("access.log.3.gz")));
+    afterErasure.addAll(LogFiles.read(logs.resolve("access.log.2.gz")));
+    assertThat(afterErasure)
+        .hasSizeLessThan(now.size())
+        .noneMatch(l -> l.startsWith(subject + " ") || l.startsWith(tokens.text(subject) + " "));
+  }
+
+  @Test
+  void anErasureRemovesTheSubjectsLinesFromTheRotatedLogs() throws IOException {
+    policy("access-logs", logPolicy("ip: ip-prefix"));
+    var format = LineFormat.combined();
+    var subject = format.parse(original.get(5000)).orElseThrow().value("ip");
+    long lines =
+        original.subList(0, 9000).stream()
+            .filter(l -> format.parse(l).map(p -> p.value("ip").equals(subject)).orElse(false))
+            .count();
+
+    intake.receive(RequestKind.ERASE, subject, null, "DSR-LOG", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+
+    assertThat(lines).isPositive();
+    assertThat(rotatedLines())
+        .noneMatch(l -> format.parse(l).map(p -> p.value("ip").equals(subject)).orElse(false))
+        .hasSize(9000 - (int) lines);
+  }
+
+  @Test
+  void aPolicyOnLogsThatSpeaksOfTablesOrOtherTransformsIsRefusedWithItsLines() {
+    policy(
+        "access-logs",
+        logPolicy("ip: {keep-first: 3}")
+            .replace("subject: ip\n", "subject: visitor\ntable: web.hits\nkey: id\n")
+            .replace("clock: time", "clock: received"));
+
+    var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
+
+    assertThat(errors)
+        .anySatisfy(e -> assertThat(e).contains("access-logs.yml:7", "field 'table'", "no tables"))
+        .anySatisfy(e -> assertThat(e).contains("field 'key'", "no key"))
+        .anySatisfy(e -> assertThat(e).contains("field 'subject'", "no field 'visitor'"))
+        .anySatisfy(e -> assertThat(e).contains("field 'clock'", "'time'"))
+        .anySatisfy(e -> assertThat(e).contains("field 'transform'", "ip-prefix, hmac or null"));
+  }
+
+  @Test
+  void aRunStoppedByAGuardGoesOnFromTheNextFileWhenRunAgain() throws IOException {
+    // deleted after 36 hours: all 3,000 lines of access.log.2.gz (so the file goes whole), then 75
+    // of access.log.1; a guard of 3,050 rows lets the first file through and stops the second
+    policy(
+        "access-logs",
+        logPolicy("ip: ip-prefix").replaceAll("(?s)stages:.*", "retain: PT36H\naction: delete\n"));
+    var job = jobName("guarded");
+    job(job, Events.job(job, "access-logs", "guards: {max-rows: 3050}"));
+
+    var stopped = run(job, AS_OF_LOGS);
+
+    assertThat(stopped.status()).isEqualTo("FAILED");
+    assertThat(stopped.exitMessage()).contains("guard max-rows tripped");
+    assertThat(logs.resolve("access.log.2.gz")).doesNotExist();
+    assertThat(Files.readAllLines(logs.resolve("access.log.1"))).hasSize(6000);
+
+    job(job, Events.job(job, "access-logs", "guards: {max-rows: 5000}"));
+    var restarted = run(job, AS_OF_LOGS);
+
+    assertThat(restarted.status()).isEqualTo("COMPLETED");
+    assertThat(outcome(restarted, "access-logs").deleted()).isEqualTo(3075);
+    assertThat(Files.readAllLines(logs.resolve("access.log.1"))).hasSize(6000 - 75);
+  }
+}
