@@ -17,11 +17,13 @@ public final class BenchData {
     this.url = url;
   }
 
-  public void generate(long rows) {
+  public void generate(long rows, long subjects) {
     SqlScripts.execute(
         url,
         "bench/generate.sql",
-        SqlScripts.text("bench/generate.sql").replace(":rows", Long.toString(rows)));
+        SqlScripts.text("bench/generate.sql")
+            .replace(":subjects", Long.toString(subjects))
+            .replace(":rows", Long.toString(rows)));
   }
 
   /** A fresh copy of the pristine table, so that each side starts from the same rows. */

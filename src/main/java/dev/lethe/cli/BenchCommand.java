@@ -59,6 +59,12 @@ class BenchCommand implements Callable<Integer> {
   String only;
 
   @Option(
+      names = "--subjects",
+      paramLabel = "N",
+      description = "distinct subjects in the table (default: half the rows, two rows each)")
+  Long subjects;
+
+  @Option(
       names = "--audit",
       defaultValue = "subjects",
       paramLabel = "WHAT",
@@ -81,7 +87,12 @@ class BenchCommand implements Callable<Integer> {
     var controlUrl = database("lethe_bench_control");
     out.printf(Locale.ROOT, "generating %,d rows ...%n", rows);
     var data = new BenchData(benchUrl);
-    data.generate(rows);
+    long distinct = subjects == null ? rows / 2 : subjects;
+    if (distinct < 200 || distinct > rows) {
+      throw new BadInputException(
+          "--subjects must be at least 200 and at most --rows (" + rows + ")");
+    }
+    data.generate(rows, distinct);
     var folder = Files.createTempDirectory("lethe-bench");
     Files.createDirectories(folder.resolve("policies"));
     Files.createDirectories(folder.resolve("jobs"));
