@@ -22,6 +22,7 @@ import dev.lethe.subject.ExportWriter;
 import dev.lethe.subject.RequestIntake;
 import dev.lethe.subject.RequestRunner;
 import dev.lethe.subject.RequestService;
+import dev.lethe.subject.SuppressionList;
 import dev.lethe.system.ControlDatabaseConfiguration;
 import java.security.SecureRandom;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -76,6 +77,7 @@ import org.springframework.context.annotation.Import;
   RunMetrics.class,
   PlanService.class,
   RequestService.class,
+  SuppressionList.class,
   AuditTrail.class,
   AuditVerifier.class,
   RequestIntake.class,

@@ -93,6 +93,11 @@ public class AuditTrail {
         kind, action, runId, policy, stage, subjects, rows, totalRows, detail);
   }
 
+  /** Appends an entry of no run about one subject (its token; none without a key). */
+  public String appendAbout(String kind, String action, String subject, String detail) {
+    return append(AuditEntry.Draft.about(kind, action, token(subject).orElse(null), 0, detail));
+  }
+
   private static String join(String a, String b) {
     return a == null ? b : a + "; " + b;
   }

@@ -6,6 +6,7 @@ import dev.lethe.subject.RequestKind;
 import dev.lethe.subject.RequestService;
 import dev.lethe.subject.SubjectRequest;
 import dev.lethe.subject.Suppression;
+import dev.lethe.subject.SuppressionList;
 import dev.lethe.system.BadInputException;
 import dev.lethe.transform.Keys;
 import java.io.PrintWriter;
@@ -288,8 +289,8 @@ class RequestCommand {
                                 + " tokens. Fix: set lethe.pseudonymisation.key-id and its key"));
         boolean suppressed =
             context
-                .getBean(RequestService.class)
-                .suppressed(purpose, tokens.keyId(), Suppression.token(tokens, address));
+                .getBean(SuppressionList.class)
+                .contains(purpose, tokens.keyId(), Suppression.token(tokens, address));
         spec.commandLine()
             .getOut()
             .println(suppressed ? "suppressed for " + purpose : "not suppressed for " + purpose);

@@ -1,6 +1,5 @@
 package dev.lethe.hold;
 
-import dev.lethe.audit.AuditEntry;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.BadInputException;
 import java.sql.ResultSet;
@@ -26,11 +25,6 @@ public class HoldService {
     this.jdbc = jdbc;
     this.clock = clock;
     this.audit = audit;
-  }
-
-  private void record(String action, String subject, String detail) {
-    audit.append(
-        AuditEntry.Draft.about(KIND, action, audit.token(subject).orElse(null), 0, detail));
   }
 
   public Hold place(
@@ -59,7 +53,8 @@ public class HoldService {
             .single();
     SubjectFlags.bumpVersion(jdbc);
     var hold = find(id);
-    record("placed", subject, "hold " + id + ", case " + caseReference + ", " + hold.scope());
+    audit.appendAbout(
+        KIND, "placed", subject, "hold " + id + ", case " + caseReference + ", " + hold.scope());
     return hold;
   }
 
@@ -81,7 +76,8 @@ public class HoldService {
         .params(releasedBy, now(), reason, id)
         .update();
     SubjectFlags.bumpVersion(jdbc);
-    record("released", hold.subject(), "hold " + id + ", case " + hold.caseReference());
+    audit.appendAbout(
+        KIND, "released", hold.subject(), "hold " + id + ", case " + hold.caseReference());
     return find(id);
   }
 

@@ -1,6 +1,5 @@
 package dev.lethe.hold;
 
-import dev.lethe.audit.AuditEntry;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.BadInputException;
 import java.sql.Timestamp;
@@ -33,11 +32,6 @@ public class ObjectionService {
     this.audit = audit;
   }
 
-  private void record(String action, String subject, String detail) {
-    audit.append(
-        AuditEntry.Draft.about(KIND, action, audit.token(subject).orElse(null), 0, detail));
-  }
-
   /** An objection as recorded. */
   public record Objection(
       long id,
@@ -56,7 +50,7 @@ public class ObjectionService {
                   + " VALUES (?, ?, ?, ?)")
           .params(subject.trim(), purpose, placedBy, Timestamp.from(clock.instant()))
           .update();
-      record("placed", subject, "to " + purpose);
+      audit.appendAbout(KIND, "placed", subject, "to " + purpose);
     }
     return active(subject.trim(), purpose);
   }
@@ -74,7 +68,7 @@ public class ObjectionService {
       throw new BadInputException(
           "that subject has no active objection to " + purpose + ". Fix: see 'lethe object list'");
     }
-    record("lifted", subject, "to " + purpose);
+    audit.appendAbout(KIND, "lifted", subject, "to " + purpose);
     return jdbc.sql(
             "SELECT * FROM lethe.objection WHERE subject = ? AND purpose = ? ORDER BY id DESC"
                 + " LIMIT 1")

@@ -1,6 +1,5 @@
 package dev.lethe.hold;
 
-import dev.lethe.audit.AuditEntry;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.BadInputException;
 import java.sql.ResultSet;
@@ -42,13 +41,8 @@ public class RestrictionService {
             .query(Long.class)
             .single();
     SubjectFlags.bumpVersion(jdbc);
-    record("placed", subject, "restriction " + id);
+    audit.appendAbout(KIND, "placed", subject, "restriction " + id);
     return find(id);
-  }
-
-  private void record(String action, String subject, String detail) {
-    audit.append(
-        AuditEntry.Draft.about(KIND, action, audit.token(subject).orElse(null), 0, detail));
   }
 
   public Restriction lift(String subject, String liftedBy) {
@@ -63,7 +57,7 @@ public class RestrictionService {
         .params(liftedBy, Timestamp.from(clock.instant()), restriction.id())
         .update();
     SubjectFlags.bumpVersion(jdbc);
-    record("lifted", subject, "restriction " + restriction.id());
+    audit.appendAbout(KIND, "lifted", subject, "restriction " + restriction.id());
     return find(restriction.id());
   }
 

@@ -36,8 +36,10 @@ public class RequestRunner {
   private final Keys keys;
   private final ExportWriter exports;
   private final DataSource control;
+  private final SuppressionList suppressions;
 
   public RequestRunner(
+      SuppressionList suppressions,
       RequestService requests,
       StoreRegistry stores,
       HoldService holds,
@@ -45,6 +47,7 @@ public class RequestRunner {
       ExportWriter exports,
       DataSource control) {
     this.control = control;
+    this.suppressions = suppressions;
     this.requests = requests;
     this.stores = stores;
     this.holds = holds;
@@ -130,7 +133,7 @@ public class RequestRunner {
       if (request.kind() == RequestKind.WITHDRAW_CONSENT && policy.contact() != null) {
         // the tokens first, committed before the addresses go: a crash in between loses nothing
         var contacts = data.contacts(request.subject());
-        requests.suppress(
+        suppressions.add(
             request.purpose(),
             tokens.keyId(),
             contacts.stream().map(a -> Suppression.token(tokens, a)).distinct().toList(),

@@ -1,6 +1,5 @@
 package dev.lethe.subject;
 
-import dev.lethe.audit.AuditEntry;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.system.BadInputException;
@@ -74,13 +73,11 @@ public class RequestService {
     if (kind == RequestKind.EXPORT) {
       SubjectFlags.bumpVersion(jdbc);
     }
-    audit.append(
-        AuditEntry.Draft.about(
-            "request",
-            "received",
-            audit.token(subject).orElse(null),
-            0,
-            "request " + id + ", " + kind.text() + (purpose == null ? "" : " " + purpose)));
+    audit.appendAbout(
+        "request",
+        "received",
+        subject,
+        "request " + id + ", " + kind.text() + (purpose == null ? "" : " " + purpose));
     return find(id);
   }
 
@@ -205,37 +202,12 @@ public class RequestService {
     if (status.equals(request.status())) {
       return find(id); // tried again, and still where it was: nothing new to record
     }
-    audit.append(
-        AuditEntry.Draft.about(
-            "request",
-            complete ? "done" : "partly done",
-            audit.token(request.subject()).orElse(null),
-            0,
-            "request " + id + ", " + request.kind().text()));
+    audit.appendAbout(
+        "request",
+        complete ? "done" : "partly done",
+        request.subject(),
+        "request " + id + ", " + request.kind().text());
     return find(id);
-  }
-
-  /** Keeps the token of an address whose owner withdrew consent; the address itself is not kept. */
-  @Transactional(propagation = Propagation.REQUIRES_NEW)
-  void suppress(String purpose, String keyId, List<String> tokens, long requestId) {
-    for (var token : tokens) {
-      jdbc.sql(
-              "INSERT INTO lethe.suppression (purpose, key_id, token, request_id, suppressed_at)"
-                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-          .params(purpose, keyId, token, requestId, Timestamp.from(clock.instant()))
-          .update();
-    }
-  }
-
-  /** Whether the token is on the purpose's suppression list under the key it was made with. */
-  @Transactional(readOnly = true)
-  public boolean suppressed(String purpose, String keyId, String token) {
-    return jdbc.sql(
-                "SELECT count(*) FROM lethe.suppression WHERE purpose = ? AND key_id = ? AND token = ?")
-            .params(purpose, keyId, token)
-            .query(Long.class)
-            .single()
-        > 0;
   }
 
   /** Requests not yet done, oldest first: what a run carries out. */
