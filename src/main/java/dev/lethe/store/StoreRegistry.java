@@ -6,6 +6,7 @@ import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
 import dev.lethe.store.jdbc.JdbcStore;
 import dev.lethe.store.logs.LogStore;
+import dev.lethe.store.mariadb.MariaDbStore;
 import dev.lethe.system.BadInputException;
 import dev.lethe.system.LetheProperties;
 import java.util.ArrayList;
@@ -44,13 +45,18 @@ public class StoreRegistry implements DisposableBean {
                         + ".url is empty. Fix: give the JDBC URL"
                         + " of the store, such as jdbc:postgresql://host:5432/database");
               }
+              if (settings.url().startsWith("jdbc:mariadb:")
+                  || settings.url().startsWith("jdbc:mysql:")) {
+                stores.put(name, new MariaDbStore(name, settings.database()));
+                return;
+              }
               if (!settings.url().startsWith("jdbc:postgresql:")) {
                 throw new BadInputException(
                     "configuration: lethe.stores."
                         + name
                         + ".url '"
                         + settings.url()
-                        + "' is not a PostgreSQL JDBC URL. Fix: use jdbc:postgresql://host:port/db");
+                        + "' is not a JDBC URL Lethe knows. Fix: use jdbc:postgresql://host:port/db or jdbc:mariadb://host:port/db");
               }
               stores.put(name, new JdbcStore(name, settings.database()));
             });

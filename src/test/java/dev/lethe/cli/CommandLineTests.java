@@ -192,13 +192,14 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
-  void aStoreThatIsNotPostgreSqlIsAConfigurationError() throws IOException {
+  void aStoreOfAnUnknownDatabaseIsAConfigurationError() throws IOException {
     var broken =
         Files.readString(config).replace(TestDatabases.url("app"), "jdbc:oracle:thin:@db:1521/app");
     Files.writeString(config, broken);
 
     assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
-    assertThat(err.toString()).contains("lethe.stores.app.url", "not a PostgreSQL JDBC URL");
+    assertThat(err.toString())
+        .contains("lethe.stores.app.url", "not a JDBC URL Lethe knows", "jdbc:mariadb:");
   }
 
   @Test

@@ -60,6 +60,8 @@ public abstract class LetheTests {
     registry.add("lethe.stores.app.url", () -> TestDatabases.url("app"));
     registry.add("lethe.stores.pagila.url", () -> TestDatabases.url("pagila"));
     registry.add("lethe.stores.analytics.url", () -> TestDatabases.url("analytics"));
+    // this run's database on the MariaDB server, created by the MariaDB tests that need it
+    registry.add("lethe.stores.maria.url", MariaDb::url);
     // a directory of log files, which the log tests fill
     registry.add("lethe.stores.weblogs.kind", () -> "logfiles");
     registry.add("lethe.stores.weblogs.directory", () -> WORKSPACE.resolve("logs").toString());

@@ -1,0 +1,162 @@
+package dev.lethe.store.mariadb;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
+import dev.lethe.policy.Problems;
+import dev.lethe.policy.Statistic;
+import dev.lethe.store.RetentionScope;
+import dev.lethe.store.RetentionTarget;
+import dev.lethe.store.StatisticSource;
+import dev.lethe.store.Store;
+import dev.lethe.store.StoreException;
+import dev.lethe.store.SubjectData;
+import dev.lethe.system.LetheProperties.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A MariaDB or MySQL database as a store, reached by the MariaDB JDBC driver. Its sessions work in
+ * UTC, so that a DATETIME clock and the run's cutoff mean the same moment.
+ */
+public final class MariaDbStore implements Store {
+
+  private final String name;
+  private final DatabaseSettings settings;
+  private final Map<String, Optional<MariaTable>> tables = new ConcurrentHashMap<>();
+  private volatile HikariDataSource dataSource;
+
+  public MariaDbStore(String name, DatabaseSettings settings) {
+    this.name = name;
+    this.settings = settings;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  synchronized HikariDataSource dataSource() {
+    if (dataSource == null) {
+      var ds = new HikariDataSource();
+      ds.setPoolName("lethe-store-" + name);
+      // the MariaDB driver speaks to MySQL too, under its own scheme
+      ds.setJdbcUrl(settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"));
+      ds.setUsername(settings.username());
+      ds.setPassword(settings.password());
+      ds.setMaximumPoolSize(3);
+      ds.setInitializationFailTimeout(-1);
+      ds.setConnectionInitSql("SET time_zone = '+00:00'");
+      dataSource = ds;
+    }
+    return dataSource;
+  }
+
+  Optional<MariaTable> table(String tableName) {
+    return tables.computeIfAbsent(
+        tableName,
+        t -> {
+          try (var c = dataSource().getConnection()) {
+            return MariaTable.read(c, t);
+          } catch (SQLException e) {
+            throw new StoreException(
+                "store '"
+                    + name
+                    + "' cannot be read: "
+                    + MariaErrors.describe(e)
+                    + ". Fix: check lethe.stores."
+                    + name
+                    + ".url, username and password",
+                e);
+          }
+        });
+  }
+
+  MariaTable existing(Policy policy) {
+    return table(policy.table())
+        .orElseThrow(() -> new StoreException("table " + policy.table() + " is gone", null));
+  }
+
+  @Override
+  public void forgetCatalog() {
+    tables.clear();
+  }
+
+  @Override
+  public void check(List<Policy> policies, Problems problems) {
+    try (Connection c = dataSource().getConnection()) {
+      c.isValid(5);
+    } catch (SQLException e) {
+      for (var policy : policies) {
+        problems.error(
+            policy.file(),
+            policy.lineOf("store"),
+            "store",
+            "store '" + name + "' cannot be reached: " + MariaErrors.describe(e),
+            "check lethe.stores." + name + ".url, username and password, and that the server runs");
+      }
+      return;
+    }
+    for (var policy : policies) {
+      new MariaPolicyChecks(this, policy, problems).check();
+    }
+  }
+
+  @Override
+  public void checkStatistics(List<Statistic> statistics, Problems problems) {
+    for (var statistic : statistics) {
+      problems.error(
+          statistic.file(),
+          statistic.lineOf("store"),
+          "store",
+          "statistics are not computed on MariaDB stores yet",
+          "compute the statistic from a PostgreSQL store");
+    }
+  }
+
+  @Override
+  public StatisticSource statistic(Statistic statistic, java.time.ZoneId zone) {
+    throw new StoreException("statistics are not computed on MariaDB stores yet", null);
+  }
+
+  /** Tables that reference others are cleaned first, as on PostgreSQL. */
+  @Override
+  public List<Policy> executionOrder(List<Policy> policies) {
+    var ordered = new java.util.ArrayList<>(policies);
+    ordered.sort(
+        (a, b) -> {
+          var ta = existing(a);
+          var tb = existing(b);
+          boolean aReferencesB =
+              tb.referencedBy().stream()
+                  .anyMatch(r -> r.schema().equals(ta.schema()) && r.table().equals(ta.name()));
+          boolean bReferencesA =
+              ta.referencedBy().stream()
+                  .anyMatch(r -> r.schema().equals(tb.schema()) && r.table().equals(tb.name()));
+          return aReferencesB ? -1 : bReferencesA ? 1 : 0;
+        });
+    return ordered;
+  }
+
+  @Override
+  public RetentionTarget target(PolicyStep step, RetentionScope scope) {
+    return new MariaTarget(this, step, scope);
+  }
+
+  @Override
+  public SubjectData subjectData(Policy policy, RetentionScope scope) {
+    return new MariaSubjectData(this, policy, scope);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (dataSource != null) {
+      dataSource.close();
+      dataSource = null;
+    }
+  }
+}

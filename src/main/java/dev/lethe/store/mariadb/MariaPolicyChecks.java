@@ -1,0 +1,96 @@
+package dev.lethe.store.mariadb;
+
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.Problems;
+
+/** What a policy on a MariaDB store may say, checked against the information schema. */
+final class MariaPolicyChecks {
+
+  private final MariaDbStore store;
+  private final Policy policy;
+  private final Problems problems;
+
+  MariaPolicyChecks(MariaDbStore store, Policy policy, Problems problems) {
+    this.store = store;
+    this.policy = policy;
+    this.problems = problems;
+  }
+
+  void check() {
+    if (policy.table() == null || policy.key().isEmpty()) {
+      error(
+          policy.table() == null ? "table" : "key",
+          "is missing: a policy on database store '" + store.name() + "' names its table and key",
+          "add 'table: database.table' and 'key: id'");
+      return;
+    }
+    var found = store.table(policy.table());
+    if (found.isEmpty()) {
+      error(
+          "table",
+          "no table '" + policy.table() + "' in store '" + store.name() + "'",
+          "check the name, and write database.table when it is not the connection's database");
+      return;
+    }
+    var table = found.get();
+    if (policy.key().size() != 1) {
+      error("key", "MariaDB stores take a one-column key for now", "name the primary key column");
+    } else if (!table.isUniqueKey(policy.key())) {
+      error(
+          "key",
+          "("
+              + String.join(", ", policy.key())
+              + ") is not a unique, not-null key of "
+              + policy.table(),
+          "name the primary key or the column of a unique index");
+    }
+    var subject = table.columns().get(policy.subject());
+    if (subject == null) {
+      noColumn("subject", policy.subject(), table);
+    } else if (!subject.isWholeNumber() && !subject.isText()) {
+      error(
+          "subject",
+          "column '" + policy.subject() + "' is " + subject.type(),
+          "name a column holding the subject key as an integer or text");
+    }
+    if (policy.clock() != null && policy.clock().related()) {
+      error(
+          "clock",
+          "a clock in another table is not read on MariaDB stores yet",
+          "use a column of the table");
+    } else if (policy.clock() != null) {
+      var clock = table.columns().get(policy.clock().column());
+      if (clock == null) {
+        noColumn("clock", policy.clock().column(), table);
+      } else if (!clock.isTime()) {
+        error(
+            "clock",
+            "column '" + policy.clock().column() + "' is " + clock.type() + ", not a point in time",
+            "name a date, datetime or timestamp column");
+      }
+    }
+    if (policy.pseudonymiseStage().isPresent() || policy.onErasure().transform().isPresent()) {
+      error(
+          "stages",
+          "pseudonymising is not done on MariaDB stores yet (issue #8)",
+          "delete only, or keep the data in a PostgreSQL store");
+    }
+    if (!policy.where().isEmpty()) {
+      error("where", "conditions are not read on MariaDB stores yet (issue #8)", "remove 'where'");
+    }
+    if (policy.contact() != null) {
+      error("contact", "suppression lists are not kept for MariaDB stores yet", "remove 'contact'");
+    }
+  }
+
+  private void noColumn(String field, String column, MariaTable table) {
+    error(
+        field,
+        "no column '" + column + "' in " + policy.table(),
+        "use one of " + String.join(", ", table.columns().keySet()));
+  }
+
+  private void error(String field, String message, String fix) {
+    problems.error(policy.file(), policy.lineOf(field), field, message, fix);
+  }
+}

@@ -1,0 +1,162 @@
+package dev.lethe.store.mariadb;
+
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.Retention;
+import dev.lethe.store.SparedSubjects;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of one delete stage on one MariaDB table, built from catalog identifiers with every value
+ * bound: which rows have expired (for this policy and every other delete policy on the table, so
+ * that keeping wins), which are spared (subjects in a temporary table of the session), which are
+ * still referenced.
+ */
+final class MariaSql {
+
+  /** A piece of SQL and its values. */
+  record Part(String text, List<Object> values) {
+
+    static Part of(String text, Object... values) {
+      return new Part(text, List.of(values));
+    }
+
+    Part and(Part other) {
+      if (text.isEmpty()) {
+        return other;
+      }
+      if (other.text.isEmpty()) {
+        return this;
+      }
+      var all = new ArrayList<>(values);
+      all.addAll(other.values);
+      return new Part(text + " AND " + other.text, all);
+    }
+
+    PreparedStatement prepare(Connection c, String before, String after) throws SQLException {
+      var ps = c.prepareStatement(before + text + after);
+      for (int i = 0; i < values.size(); i++) {
+        ps.setObject(i + 1, values.get(i));
+      }
+      return ps;
+    }
+  }
+
+  static final String SPARED = "lethe_spared";
+
+  private final MariaTable table;
+  private final Policy policy;
+  private final Part expired;
+
+  /**
+   * @param cutoffs the delete cutoff of this policy first, then of every other delete policy on the
+   *     table, each with its clock column
+   */
+  MariaSql(MariaTable table, Policy policy, List<Cutoff> cutoffs) {
+    this.table = table;
+    this.policy = policy;
+    var expired = Part.of("");
+    for (var cutoff : cutoffs) {
+      var column = table.columns().get(cutoff.column());
+      expired =
+          expired.and(
+              Part.of(
+                  col(cutoff.column()) + " < ?",
+                  column.type().equals("date")
+                      ? cutoff.at().withZoneSameInstant(ZoneOffset.UTC).toLocalDate()
+                      : cutoff.at().withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime()));
+    }
+    this.expired = expired;
+  }
+
+  /** A delete cutoff: rows whose {@code column} lies before {@code at} have expired for it. */
+  record Cutoff(String column, ZonedDateTime at) {
+
+    static Cutoff of(Policy policy, Retention after, ZonedDateTime now) {
+      return new Cutoff(policy.clock().column(), after.cutoff(now));
+    }
+  }
+
+  String col(String column) {
+    return table.qualified() + "." + MariaTable.quote(column);
+  }
+
+  String key() {
+    return col(policy.key().get(0));
+  }
+
+  String subjectText() {
+    return "CAST(" + col(policy.subject()) + " AS CHAR)";
+  }
+
+  Part expired() {
+    return expired;
+  }
+
+  static Part window(
+      String key, java.util.Optional<String> after, java.util.Optional<String> upTo) {
+    var part = Part.of("");
+    if (after.isPresent()) {
+      part = part.and(Part.of(key + " > ?", after.get()));
+    }
+    if (upTo.isPresent()) {
+      part = part.and(Part.of(key + " <= ?", upTo.get()));
+    }
+    return part;
+  }
+
+  Part notSpared() {
+    return Part.of(
+        "NOT EXISTS (SELECT 1 FROM " + SPARED + " s WHERE s.subject = " + subjectText() + ")");
+  }
+
+  /** The row is still referenced by a row of another table (empty: nothing references it). */
+  Part referenced() {
+    var parts = new ArrayList<String>();
+    for (var ref : table.referencedBy()) {
+      parts.add(
+          "EXISTS (SELECT 1 FROM "
+              + MariaTable.quote(ref.schema())
+              + "."
+              + MariaTable.quote(ref.table())
+              + " c WHERE c."
+              + MariaTable.quote(ref.column())
+              + " = "
+              + col(ref.parentColumn())
+              + ")");
+    }
+    return parts.isEmpty() ? Part.of("FALSE") : Part.of("(" + String.join(" OR ", parts) + ")");
+  }
+
+  /**
+   * Loads the spared subjects into the session's temporary table, each under its first reason: 1
+   * held, 2 requested, 3 restricted.
+   */
+  static void loadSpared(Connection c, SparedSubjects spared) throws SQLException {
+    try (var s = c.createStatement()) {
+      s.execute(
+          "CREATE TEMPORARY TABLE IF NOT EXISTS "
+              + SPARED
+              + " (subject VARCHAR(255) NOT NULL PRIMARY KEY, reason TINYINT NOT NULL)"
+              + " ENGINE=MEMORY");
+      s.execute("DELETE FROM " + SPARED);
+    }
+    try (var ps = c.prepareStatement("INSERT IGNORE INTO " + SPARED + " VALUES (?, ?)")) {
+      int reason = 1;
+      for (var set : List.of(spared.held(), spared.requested(), spared.restricted())) {
+        for (var subject : set) {
+          ps.setString(1, subject.trim());
+          ps.setInt(2, reason);
+          ps.addBatch();
+        }
+        reason++;
+      }
+      ps.executeBatch();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.lethe.store.mariadb;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A table as MariaDB's information schema gives it: columns with their types, unique keys, and the
+ * foreign keys of other tables that reference it.
+ */
+record MariaTable(
+    String schema,
+    String name,
+    Map<String, Column> columns,
+    List<List<String>> uniqueKeys,
+    List<Reference> referencedBy) {
+
+  /** A column: its data type as the information schema names it, and whether it takes null. */
+  record Column(String type, boolean nullable) {
+
+    boolean isTime() {
+      return type.equals("date") || type.equals("datetime") || type.equals("timestamp");
+    }
+
+    boolean isWholeNumber() {
+      return List.of("tinyint", "smallint", "mediumint", "int", "bigint").contains(type);
+    }
+
+    boolean isText() {
+      return List.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext")
+          .contains(type);
+    }
+  }
+
+  /** A one-column foreign key of {@code table} whose {@code column} holds this table's key. */
+  record Reference(String schema, String table, String column, String parentColumn) {}
+
+  String qualified() {
+    return quote(schema) + "." + quote(name);
+  }
+
+  static String quote(String identifier) {
+    return '`' + identifier.replace("`", "``") + '`';
+  }
+
+  boolean isUniqueKey(List<String> key) {
+    return uniqueKeys.stream().anyMatch(k -> k.size() == key.size() && k.containsAll(key))
+        && key.stream().noneMatch(c -> columns.get(c) == null || columns.get(c).nullable());
+  }
+
+  /** The table named {@code schema.table}, or {@code table} in the connection's database. */
+  static Optional<MariaTable> read(Connection c, String qualifiedName) throws SQLException {
+    String schema;
+    String name;
+    int dot = qualifiedName.indexOf('.');
+    if (dot > 0) {
+      schema = qualifiedName.substring(0, dot);
+      name = qualifiedName.substring(dot + 1);
+    } else {
+      try (var s = c.createStatement();
+          var rs = s.executeQuery("SELECT DATABASE()")) {
+        rs.next();
+        schema = rs.getString(1);
+      }
+      name = qualifiedName;
+    }
+    var columns = new LinkedHashMap<String, Column>();
+    try (var ps =
+        c.prepareStatement(
+            "SELECT column_name, data_type, is_nullable FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+      ps.setString(1, schema);
+      ps.setString(2, name);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.put(
+              rs.getString(1),
+              new Column(
+                  rs.getString(2).toLowerCase(java.util.Locale.ROOT),
+                  rs.getString(3).equals("YES")));
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      return Optional.empty();
+    }
+    var keys = new LinkedHashMap<String, List<String>>();
+    try (var ps =
+        c.prepareStatement(
+            "SELECT index_name, column_name FROM information_schema.statistics"
+                + " WHERE table_schema = ? AND table_name = ? AND non_unique = 0"
+                + " ORDER BY index_name, seq_in_index")) {
+      ps.setString(1, schema);
+      ps.setString(2, name);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          keys.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+        }
+      }
+    }
+    var references = new ArrayList<Reference>();
+    try (var ps =
+        c.prepareStatement(
+            "SELECT table_schema, table_name, column_name, referenced_column_name"
+                + " FROM information_schema.key_column_usage"
+                + " WHERE referenced_table_schema = ? AND referenced_table_name = ?")) {
+      ps.setString(1, schema);
+      ps.setString(2, name);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          references.add(
+              new Reference(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        }
+      }
+    }
+    return Optional.of(
+        new MariaTable(schema, name, columns, List.copyOf(keys.values()), List.copyOf(references)));
+  }
+}

@@ -1,0 +1,263 @@
+package dev.lethe.store.mariadb;
+
+import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
+import dev.lethe.store.HeldBack;
+import dev.lethe.store.PlanCounts;
+import dev.lethe.store.RetentionScope;
+import dev.lethe.store.RetentionTarget;
+import dev.lethe.store.SparedSubjects;
+import dev.lethe.store.StoreException;
+import dev.lethe.store.WindowOutcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One delete stage on one MariaDB table, in keyset windows of its one-column key, each window one
+ * transaction that counts what it holds back and deletes the rest, returning each deleted row's
+ * subject for the audit trail.
+ */
+final class MariaTarget implements RetentionTarget {
+
+  private final MariaDbStore store;
+  private final PolicyStep step;
+  private final MariaTable table;
+  private final MariaSql sql;
+
+  MariaTarget(MariaDbStore store, PolicyStep step, RetentionScope scope) {
+    if (step.action() != Policy.Action.DELETE) {
+      throw new StoreException("MariaDB stores only delete for now", null); // validate says so
+    }
+    this.store = store;
+    this.step = step;
+    this.table = store.existing(step.policy());
+    var cutoffs = new ArrayList<MariaSql.Cutoff>();
+    cutoffs.add(MariaSql.Cutoff.of(step.policy(), step.stage().after(), scope.now()));
+    // keeping wins: a row goes only when every delete policy on the table lets it go
+    for (var other : scope.allPolicies()) {
+      if (other != step.policy()
+          && other.store().equals(store.name())
+          && other.deleteStage().isPresent()
+          && store
+              .table(other.table())
+              .map(t -> t.qualified().equals(table.qualified()))
+              .orElse(false)) {
+        cutoffs.add(MariaSql.Cutoff.of(other, other.deleteStage().get().after(), scope.now()));
+      }
+    }
+    this.sql = new MariaSql(table, step.policy(), cutoffs);
+  }
+
+  private interface Work<R> {
+    R apply(Connection c) throws SQLException;
+  }
+
+  private <R> R inConnection(String doing, Work<R> work) {
+    try (var c = store.dataSource().getConnection()) {
+      return work.apply(c);
+    } catch (SQLException e) {
+      throw new StoreException(
+          doing + " " + step.policy().table() + " failed: " + MariaErrors.describe(e), e);
+    }
+  }
+
+  @Override
+  public long totalRows() {
+    return inConnection(
+        "counting",
+        c -> {
+          try (var s = c.createStatement();
+              var rs = s.executeQuery("SELECT count(*) FROM " + table.qualified())) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  @Override
+  public Survey survey(SparedSubjects spared) {
+    return inConnection(
+        "surveying",
+        c -> {
+          try (var ps =
+                  sql.expired()
+                      .prepare(
+                          c,
+                          "SELECT CAST(MAX("
+                              + sql.key()
+                              + ") AS CHAR) FROM "
+                              + table.qualified()
+                              + " WHERE ",
+                          "");
+              var rs = ps.executeQuery()) {
+            rs.next();
+            var last = rs.getString(1);
+            return new Survey(
+                last == null ? Optional.empty() : Optional.of(List.of(last)), HeldBack.NONE);
+          }
+        });
+  }
+
+  @Override
+  public WindowOutcome purgeNextWindow(
+      Optional<List<String>> after,
+      Optional<List<String>> last,
+      int windowSize,
+      SparedSubjects spared,
+      WindowCheck beforeCommit) {
+    return inConnection(
+        "deleting from",
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            var bound =
+                upperBound(c, after.map(a -> a.get(0)), last.map(l -> l.get(0)), windowSize);
+            boolean isLast = bound.isEmpty() || bound.equals(last.map(l -> l.get(0)));
+            var upTo = bound.isPresent() ? bound : last.map(l -> l.get(0));
+            var scope =
+                MariaSql.window(sql.key(), after.map(a -> a.get(0)), upTo).and(sql.expired());
+            MariaSql.loadSpared(c, spared);
+            var held = new long[4];
+            try (var ps =
+                    scope.prepare(
+                        c,
+                        "SELECT s.reason, count(*) FROM "
+                            + table.qualified()
+                            + " JOIN "
+                            + MariaSql.SPARED
+                            + " s ON s.subject = "
+                            + sql.subjectText()
+                            + " WHERE ",
+                        " GROUP BY s.reason");
+                var rs = ps.executeQuery()) {
+              while (rs.next()) {
+                held[rs.getInt(1)] = rs.getLong(2);
+              }
+            }
+            long referenced;
+            var free = scope.and(sql.notSpared());
+            try (var ps =
+                    free.and(sql.referenced())
+                        .prepare(c, "SELECT count(*) FROM " + table.qualified() + " WHERE ", "");
+                var rs = ps.executeQuery()) {
+              rs.next();
+              referenced = rs.getLong(1);
+            }
+            var bySubject = new HashMap<String, Long>();
+            long deleted = 0;
+            var delete = free.and(MariaSql.Part.of("NOT " + sql.referenced().text()));
+            try (var ps =
+                    delete.prepare(
+                        c,
+                        "DELETE FROM " + table.qualified() + " WHERE ",
+                        " RETURNING " + sql.subjectText());
+                var rs = ps.executeQuery()) {
+              while (rs.next()) {
+                deleted++;
+                var subject = rs.getString(1);
+                if (subject != null) {
+                  bySubject.merge(subject, 1L, Long::sum);
+                }
+              }
+            }
+            var outcome =
+                new WindowOutcome(
+                    upTo.map(List::of).orElse(List.of()),
+                    isLast,
+                    deleted + held[1] + held[2] + held[3] + referenced,
+                    deleted,
+                    held[1],
+                    held[2],
+                    held[3],
+                    referenced,
+                    bySubject);
+            beforeCommit.check(outcome);
+            c.commit();
+            return outcome;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          }
+        });
+  }
+
+  private Optional<String> upperBound(
+      Connection c, Optional<String> after, Optional<String> last, int windowSize)
+      throws SQLException {
+    var window = MariaSql.window(sql.key(), after, last);
+    var where = window.text().isEmpty() ? MariaSql.Part.of("TRUE") : window;
+    try (var ps =
+        where.prepare(
+            c,
+            "SELECT CAST(" + sql.key() + " AS CHAR) FROM " + table.qualified() + " WHERE ",
+            " ORDER BY " + sql.key() + " LIMIT 1 OFFSET " + (windowSize - 1))) {
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  @Override
+  public PlanCounts plan(Function<String, SparedSubjects> sparedFor) {
+    var spared = sparedFor.apply(step.policy().name());
+    return inConnection(
+        "planning",
+        c -> {
+          MariaSql.loadSpared(c, spared);
+          long total = totalRows();
+          long expired;
+          try (var ps =
+                  sql.expired()
+                      .prepare(c, "SELECT count(*) FROM " + table.qualified() + " WHERE ", "");
+              var rs = ps.executeQuery()) {
+            rs.next();
+            expired = rs.getLong(1);
+          }
+          var held = new long[4];
+          try (var ps =
+                  sql.expired()
+                      .prepare(
+                          c,
+                          "SELECT s.reason, count(*) FROM "
+                              + table.qualified()
+                              + " JOIN "
+                              + MariaSql.SPARED
+                              + " s ON s.subject = "
+                              + sql.subjectText()
+                              + " WHERE ",
+                          " GROUP BY s.reason");
+              var rs = ps.executeQuery()) {
+            while (rs.next()) {
+              held[rs.getInt(1)] = rs.getLong(2);
+            }
+          }
+          long referenced;
+          try (var ps =
+                  sql.expired()
+                      .and(sql.notSpared())
+                      .and(sql.referenced())
+                      .prepare(c, "SELECT count(*) FROM " + table.qualified() + " WHERE ", "");
+              var rs = ps.executeQuery()) {
+            rs.next();
+            referenced = rs.getLong(1);
+          }
+          long wouldChange = expired - held[1] - held[2] - held[3] - referenced;
+          return new PlanCounts(total, expired, wouldChange, held[1], held[2], held[3], referenced);
+        });
+  }
+
+  @Override
+  public boolean countsAsItGoes() {
+    return true;
+  }
+
+  @Override
+  public HeldBack heldBack(SparedSubjects sparedDuringRun) {
+    return HeldBack.NONE;
+  }
+}

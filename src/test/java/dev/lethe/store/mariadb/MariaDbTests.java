@@ -1,0 +1,151 @@
+package dev.lethe.store.mariadb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.audit.AuditTrail;
+import dev.lethe.retention.Validator;
+import dev.lethe.subject.RequestIntake;
+import dev.lethe.subject.RequestKind;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.MariaDb;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A MariaDB table beside a PostgreSQL one in one job: the same events (row i happened i days before
+ * 2026-01-01, subject i % 50), a year's retention, holds and restrictions spared, rows still
+ * referenced kept.
+ */
+class MariaDbTests extends LetheTests {
+
+  @Autowired Validator validator;
+  @Autowired AuditTrail audit;
+  @Autowired RequestIntake intake;
+
+  private String table;
+
+  @BeforeEach
+  void eventsInMariaDb() {
+    MariaDb.require();
+    table = "event_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + table
+            + " (id BIGINT PRIMARY KEY, subject_id BIGINT, occurred_at DATETIME NOT NULL);\n"
+            + "INSERT INTO "
+            + table
+            + " SELECT seq, seq % 50, TIMESTAMP '2026-01-01 00:00:00' - INTERVAL seq DAY"
+            + " FROM seq_1_to_1000;\n"
+            + "CREATE TABLE "
+            + table
+            + "_note (id BIGINT PRIMARY KEY, event_id BIGINT NOT NULL, FOREIGN KEY (event_id)"
+            + " REFERENCES "
+            + table
+            + " (id));\n"
+            + "INSERT INTO "
+            + table
+            + "_note VALUES (1, 400), (2, 401)");
+    policy(
+        "maria-events",
+        """
+        policy: maria-events
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock: occurred_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(table));
+  }
+
+  @Test
+  void oneJobDeletesFromPostgreSqlAndMariaDbSparingHeldRestrictedAndReferencedRows() {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    var job = jobName("both");
+    job(job, "job: " + job + "\npolicies: [events, maria-events]\n");
+    holds.place("7", null, null, "LIT-M", "court", "dpo");
+    restrictions.place("8", "accuracy contested", "dpo");
+    long held =
+        MariaDb.count("SELECT count(*) FROM " + table + " WHERE id >= 366 AND subject_id = 7");
+    long restricted =
+        MariaDb.count("SELECT count(*) FROM " + table + " WHERE id >= 366 AND subject_id = 8");
+
+    long heldPg =
+        APP.count(
+            "SELECT count(*) FROM " + schema + ".event WHERE id >= 366 AND subject_id IN (7, 8)");
+    long nine =
+        MariaDb.count("SELECT count(*) FROM " + table + " WHERE id >= 366 AND subject_id = 9");
+    var plan = plans.plan(job, AS_OF);
+    var report = run(job);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    var maria = outcome(report, "maria-events");
+    assertThat(maria.examined()).isEqualTo(635);
+    assertThat(maria.heldByHolds()).isEqualTo(held).isPositive();
+    assertThat(maria.heldByRestrictions()).isEqualTo(restricted).isPositive();
+    assertThat(maria.referenced()).isEqualTo(2);
+    assertThat(maria.deleted()).isEqualTo(635 - held - restricted - 2);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + table)).isEqualTo(1000 - maria.deleted());
+    assertThat(outcome(report, "events").deleted()).isEqualTo(635 - heldPg);
+    for (var step : plan.policies()) {
+      assertThat(step.counts().wouldChange())
+          .as(step.step())
+          .isEqualTo(outcome(report, step.step()).deleted());
+    }
+    // and the trail has each subject's deleted rows, as for PostgreSQL
+    var token = audit.token("9").orElseThrow();
+    assertThat(
+            audit.about(token).stream()
+                .filter(e -> Long.valueOf(report.run()).equals(e.runId()))
+                .filter(e -> "maria-events".equals(e.policy()))
+                .mapToLong(e -> e.rowsOf(token))
+                .sum())
+        .isEqualTo(nine)
+        .isPositive();
+  }
+
+  @Test
+  void anErasureReachesTheSubjectsMariaDbRows() {
+    intake.receive(RequestKind.ERASE, "11", null, "DSR-M", "test", validator.load());
+    runs.run("requests", AS_OF, "test", dev.lethe.retention.ProgressListener.SILENT);
+
+    assertThat(MariaDb.count("SELECT count(*) FROM " + table + " WHERE subject_id = 11")).isZero();
+    assertThat(MariaDb.count("SELECT count(*) FROM " + table)).isEqualTo(980);
+  }
+
+  @Test
+  void whatMariaDbStoresDoNotDoYetIsRefusedWithTheLine() {
+    policy(
+        "maria-events",
+        """
+        policy: maria-events
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: nobody
+        clock: subject_id
+        marker: occurred_at
+        stages:
+          - {after: P30D, action: pseudonymise, transform: {subject_id: hmac}}
+          - {after: P1Y, action: delete}
+        """
+            .formatted(table));
+
+    var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
+
+    assertThat(errors)
+        .anySatisfy(e -> assertThat(e).contains("maria-events.yml:7", "no column 'nobody'"))
+        .anySatisfy(e -> assertThat(e).contains("field 'clock'", "bigint, not a point in time"))
+        .anySatisfy(
+            e -> assertThat(e).contains("pseudonymising is not done on MariaDB stores yet"));
+  }
+}
