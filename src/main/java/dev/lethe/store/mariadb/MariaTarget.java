@@ -122,32 +122,9 @@ final class MariaTarget implements RetentionTarget {
             var scope =
                 MariaSql.window(sql.key(), after.map(a -> a.get(0)), upTo).and(sql.expired());
             MariaSql.loadSpared(c, spared);
-            var held = new long[4];
-            try (var ps =
-                    scope.prepare(
-                        c,
-                        "SELECT s.reason, count(*) FROM "
-                            + table.qualified()
-                            + " JOIN "
-                            + MariaSql.SPARED
-                            + " s ON s.subject = "
-                            + sql.subjectText()
-                            + " WHERE ",
-                        " GROUP BY s.reason");
-                var rs = ps.executeQuery()) {
-              while (rs.next()) {
-                held[rs.getInt(1)] = rs.getLong(2);
-              }
-            }
-            long referenced;
+            var held = heldByReason(c, scope);
             var free = scope.and(sql.notSpared());
-            try (var ps =
-                    free.and(sql.referenced())
-                        .prepare(c, "SELECT count(*) FROM " + table.qualified() + " WHERE ", "");
-                var rs = ps.executeQuery()) {
-              rs.next();
-              referenced = rs.getLong(1);
-            }
+            long referenced = count(c, free.and(sql.referenced()));
             var bySubject = new HashMap<String, Long>();
             long deleted = 0;
             var delete = free.and(MariaSql.Part.of("NOT " + sql.referenced().text()));
@@ -210,45 +187,42 @@ final class MariaTarget implements RetentionTarget {
         c -> {
           MariaSql.loadSpared(c, spared);
           long total = totalRows();
-          long expired;
-          try (var ps =
-                  sql.expired()
-                      .prepare(c, "SELECT count(*) FROM " + table.qualified() + " WHERE ", "");
-              var rs = ps.executeQuery()) {
-            rs.next();
-            expired = rs.getLong(1);
-          }
-          var held = new long[4];
-          try (var ps =
-                  sql.expired()
-                      .prepare(
-                          c,
-                          "SELECT s.reason, count(*) FROM "
-                              + table.qualified()
-                              + " JOIN "
-                              + MariaSql.SPARED
-                              + " s ON s.subject = "
-                              + sql.subjectText()
-                              + " WHERE ",
-                          " GROUP BY s.reason");
-              var rs = ps.executeQuery()) {
-            while (rs.next()) {
-              held[rs.getInt(1)] = rs.getLong(2);
-            }
-          }
-          long referenced;
-          try (var ps =
-                  sql.expired()
-                      .and(sql.notSpared())
-                      .and(sql.referenced())
-                      .prepare(c, "SELECT count(*) FROM " + table.qualified() + " WHERE ", "");
-              var rs = ps.executeQuery()) {
-            rs.next();
-            referenced = rs.getLong(1);
-          }
+          long expired = count(c, sql.expired());
+          var held = heldByReason(c, sql.expired());
+          long referenced = count(c, sql.expired().and(sql.notSpared()).and(sql.referenced()));
           long wouldChange = expired - held[1] - held[2] - held[3] - referenced;
           return new PlanCounts(total, expired, wouldChange, held[1], held[2], held[3], referenced);
         });
+  }
+
+  /** The rows of {@code rows} spared, by reason: [1] held, [2] requested, [3] restricted. */
+  private long[] heldByReason(Connection c, MariaSql.Part rows) throws SQLException {
+    var held = new long[4];
+    try (var ps =
+            rows.prepare(
+                c,
+                "SELECT s.reason, count(*) FROM "
+                    + table.qualified()
+                    + " JOIN "
+                    + MariaSql.SPARED
+                    + " s ON s.subject = "
+                    + sql.subjectText()
+                    + " WHERE ",
+                " GROUP BY s.reason");
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        held[rs.getInt(1)] = rs.getLong(2);
+      }
+    }
+    return held;
+  }
+
+  private long count(Connection c, MariaSql.Part rows) throws SQLException {
+    try (var ps = rows.prepare(c, "SELECT count(*) FROM " + table.qualified() + " WHERE ", "");
+        var rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   @Override
