@@ -148,4 +148,72 @@ class MariaDbTests extends LetheTests {
         .anySatisfy(
             e -> assertThat(e).contains("pseudonymising is not done on MariaDB stores yet"));
   }
+
+  @Test
+  void oneJobOverPostgreSqlMariaDbAndLogFilesRunsPlansAndRestartsAsOne() throws Exception {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    var logs = WORKSPACE.resolve("logs");
+    if (java.nio.file.Files.exists(logs)) {
+      try (var files = java.nio.file.Files.list(logs)) {
+        for (var f : files.toList()) {
+          java.nio.file.Files.delete(f);
+        }
+      }
+    }
+    java.nio.file.Files.createDirectories(logs);
+    var log =
+        java.nio.file.Files.readAllLines(
+            java.nio.file.Path.of(
+                "src/test/resources/datasets/weblogs/apache_access_combined.log"));
+    java.nio.file.Files.write(logs.resolve("access.log.1"), log.subList(0, 4000));
+    java.nio.file.Files.write(logs.resolve("access.log"), log.subList(4000, 5000));
+    java.nio.file.Files.setLastModifiedTime(
+        logs.resolve("access.log.1"), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    policy(
+        "access-logs",
+        """
+        policy: access-logs
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: weblogs
+        subject: ip
+        clock: time
+        retain: P2D
+        action: delete
+        """);
+    var job = jobName("three");
+    // a guard the log step crosses: the first run stops there, after the two tables
+    job(
+        job,
+        "job: "
+            + job
+            + "\npolicies: [events, maria-events, access-logs]\nguards: {max-rows: 1000}\n");
+
+    var plan = plans.plan(job, AS_OF);
+    var stopped = run(job);
+
+    assertThat(stopped.status()).isEqualTo("FAILED");
+    assertThat(outcome(stopped, "events").status()).isEqualTo("COMPLETED");
+    assertThat(outcome(stopped, "maria-events").status()).isEqualTo("COMPLETED");
+    assertThat(java.nio.file.Files.readAllLines(logs.resolve("access.log.1"))).hasSize(4000);
+
+    job(job, "job: " + job + "\npolicies: [events, maria-events, access-logs]\n");
+    var restarted = run(job);
+
+    assertThat(restarted.status()).isEqualTo("COMPLETED");
+    // the tables were not done again; the logs were done once
+    assertThat(outcome(restarted, "events").deleted())
+        .isEqualTo(outcome(stopped, "events").deleted());
+    assertThat(outcome(restarted, "maria-events").deleted())
+        .isEqualTo(outcome(stopped, "maria-events").deleted());
+    assertThat(outcome(restarted, "access-logs").deleted()).isEqualTo(4000);
+    // every line of the rotated file went, and the file with them; the one being written stays
+    assertThat(logs.resolve("access.log.1")).doesNotExist();
+    assertThat(java.nio.file.Files.readAllLines(logs.resolve("access.log"))).hasSize(1000);
+    for (var step : plan.policies()) {
+      var done = outcome(restarted, step.step());
+      assertThat(step.counts().wouldChange()).as(step.step()).isEqualTo(done.deleted());
+    }
+  }
 }
