@@ -69,18 +69,69 @@ final class MariaPolicyChecks {
             "name a date, datetime or timestamp column");
       }
     }
-    if (policy.pseudonymiseStage().isPresent() || policy.onErasure().transform().isPresent()) {
+    if (policy.onErasure().transform().isPresent()) {
       error(
-          "stages",
-          "pseudonymising is not done on MariaDB stores yet (issue #8)",
-          "delete only, or keep the data in a PostgreSQL store");
+          "on-erasure",
+          "an erasure does not pseudonymise on MariaDB stores yet (issue #8)",
+          "let the erasure delete, or keep the data in a PostgreSQL store");
     }
+    policy.pseudonymiseStage().ifPresent(stage -> checkPseudonymise(stage, table));
     if (!policy.where().isEmpty()) {
       error("where", "conditions are not read on MariaDB stores yet (issue #8)", "remove 'where'");
     }
     if (policy.contact() != null) {
       error("contact", "suppression lists are not kept for MariaDB stores yet", "remove 'contact'");
     }
+  }
+
+  /** The marker, and every transform against its column. */
+  private void checkPseudonymise(dev.lethe.policy.Stage stage, MariaTable table) {
+    var marker = policy.marker() == null ? null : table.columns().get(policy.marker());
+    if (policy.marker() == null) {
+      error(
+          "marker",
+          "is missing: a pseudonymise stage must know which rows it has already transformed",
+          "add 'marker: COLUMN' naming a nullable DATETIME, TIMESTAMP, DATE or TINYINT column"
+              + " (ALTER TABLE ... ADD COLUMN pseudonymised_at DATETIME NULL)");
+    } else if (marker == null) {
+      noColumn("marker", policy.marker(), table);
+    } else if (!marker.nullable() || !(marker.isTime() || marker.type().equals("tinyint"))) {
+      error(
+          "marker",
+          "column '"
+              + policy.marker()
+              + "' is "
+              + marker.columnType()
+              + (marker.nullable() ? "" : " NOT NULL"),
+          "name a nullable DATETIME, TIMESTAMP, DATE or TINYINT column that only Lethe sets");
+    }
+    stage
+        .transforms()
+        .forEach(
+            (column, transform) -> {
+              var type = table.columns().get(column);
+              String problem = null;
+              if (type == null) {
+                problem = "no column '" + column + "' in " + policy.table();
+              } else if (policy.key().contains(column)
+                  || column.equals(policy.marker())
+                  || (policy.clock() != null && column.equals(policy.clock().column()))) {
+                problem = "column '" + column + "' identifies or ages the row";
+              } else {
+                problem =
+                    MariaTransforms.unfit(transform, type)
+                        .map(p -> "column '" + column + "': " + p)
+                        .orElse(null);
+              }
+              if (problem != null) {
+                problems.error(
+                    policy.file(),
+                    stage.lineOf(column),
+                    "transform",
+                    problem,
+                    "transform another column, or another way");
+              }
+            });
   }
 
   private void noColumn(String field, String column, MariaTable table) {

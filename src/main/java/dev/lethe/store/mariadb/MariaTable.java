@@ -20,7 +20,7 @@ record MariaTable(
     List<Reference> referencedBy) {
 
   /** A column: its data type as the information schema names it, and whether it takes null. */
-  record Column(String type, boolean nullable) {
+  record Column(String type, boolean nullable, String columnType, long maxLength) {
 
     boolean isTime() {
       return type.equals("date") || type.equals("datetime") || type.equals("timestamp");
@@ -71,7 +71,8 @@ record MariaTable(
     var columns = new LinkedHashMap<String, Column>();
     try (var ps =
         c.prepareStatement(
-            "SELECT column_name, data_type, is_nullable FROM information_schema.columns"
+            "SELECT column_name, data_type, is_nullable, column_type,"
+                + " coalesce(character_maximum_length, 0) FROM information_schema.columns"
                 + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
       ps.setString(1, schema);
       ps.setString(2, name);
@@ -81,7 +82,9 @@ record MariaTable(
               rs.getString(1),
               new Column(
                   rs.getString(2).toLowerCase(java.util.Locale.ROOT),
-                  rs.getString(3).equals("YES")));
+                  rs.getString(3).equals("YES"),
+                  rs.getString(4),
+                  rs.getLong(5)));
         }
       }
     }

@@ -28,19 +28,20 @@ final class MariaTarget implements RetentionTarget {
   private final PolicyStep step;
   private final MariaTable table;
   private final MariaSql sql;
+  private final Optional<MariaPseudonymiser> pseudonymiser;
+  private final List<MariaSql> goneFirst;
 
-  MariaTarget(MariaDbStore store, PolicyStep step, RetentionScope scope) {
-    if (step.action() != Policy.Action.DELETE) {
-      throw new StoreException("MariaDB stores only delete for now", null); // validate says so
-    }
-    this.store = store;
-    this.step = step;
-    this.table = store.existing(step.policy());
+  /**
+   * A delete policy's SQL: keeping wins, so a row goes only when every delete policy on the table
+   * lets it go.
+   */
+  private static MariaSql deleting(
+      MariaDbStore store, MariaTable table, Policy policy, RetentionScope scope) {
     var cutoffs = new ArrayList<MariaSql.Cutoff>();
-    cutoffs.add(MariaSql.Cutoff.of(step.policy(), step.stage().after(), scope.now()));
-    // keeping wins: a row goes only when every delete policy on the table lets it go
+    cutoffs.add(
+        MariaSql.Cutoff.of(policy, policy.deleteStage().orElseThrow().after(), scope.now()));
     for (var other : scope.allPolicies()) {
-      if (other != step.policy()
+      if (other != policy
           && other.store().equals(store.name())
           && other.deleteStage().isPresent()
           && store
@@ -50,7 +51,44 @@ final class MariaTarget implements RetentionTarget {
         cutoffs.add(MariaSql.Cutoff.of(other, other.deleteStage().get().after(), scope.now()));
       }
     }
-    this.sql = new MariaSql(table, step.policy(), cutoffs);
+    return new MariaSql(table, policy, cutoffs);
+  }
+
+  MariaTarget(MariaDbStore store, PolicyStep step, RetentionScope scope) {
+    this.store = store;
+    this.step = step;
+    this.table = store.existing(step.policy());
+    this.sql =
+        step.action() == Policy.Action.DELETE
+            ? deleting(store, table, step.policy(), scope)
+            : new MariaSql(
+                table,
+                step.policy(),
+                List.of(MariaSql.Cutoff.of(step.policy(), step.stage().after(), scope.now())));
+    // what the job's earlier delete steps on this table take first, for the plan
+    this.goneFirst =
+        scope.earlierInJob().stream()
+            .filter(
+                e -> e.action() == Policy.Action.DELETE && e.policy().store().equals(store.name()))
+            .filter(
+                e ->
+                    store
+                        .table(e.policy().table())
+                        .map(t -> t.qualified().equals(table.qualified()))
+                        .orElse(false))
+            .map(e -> deleting(store, table, e.policy(), scope))
+            .toList();
+    this.pseudonymiser =
+        step.action() == Policy.Action.PSEUDONYMISE
+            ? Optional.of(new MariaPseudonymiser(table, step, sql, scope.now(), scope.tokens()))
+            : Optional.empty();
+  }
+
+  /**
+   * The rows whose stage has come: expired, and for a pseudonymise stage not transformed before.
+   */
+  private MariaSql.Part eligible() {
+    return pseudonymiser.map(p -> sql.expired().and(p.notYetTransformed())).orElse(sql.expired());
   }
 
   private interface Work<R> {
@@ -85,7 +123,7 @@ final class MariaTarget implements RetentionTarget {
         "surveying",
         c -> {
           try (var ps =
-                  sql.expired()
+                  eligible()
                       .prepare(
                           c,
                           "SELECT CAST(MAX("
@@ -119,11 +157,27 @@ final class MariaTarget implements RetentionTarget {
                 upperBound(c, after.map(a -> a.get(0)), last.map(l -> l.get(0)), windowSize);
             boolean isLast = bound.isEmpty() || bound.equals(last.map(l -> l.get(0)));
             var upTo = bound.isPresent() ? bound : last.map(l -> l.get(0));
-            var scope =
-                MariaSql.window(sql.key(), after.map(a -> a.get(0)), upTo).and(sql.expired());
+            var scope = MariaSql.window(sql.key(), after.map(a -> a.get(0)), upTo).and(eligible());
             MariaSql.loadSpared(c, spared);
             var held = heldByReason(c, scope);
             var free = scope.and(sql.notSpared());
+            if (pseudonymiser.isPresent()) {
+              var changed = pseudonymiser.get().transform(c, free);
+              var outcome =
+                  new WindowOutcome(
+                      upTo.map(List::of).orElse(List.of()),
+                      isLast,
+                      changed.rows() + held[1] + held[2] + held[3],
+                      changed.rows(),
+                      held[1],
+                      held[2],
+                      held[3],
+                      0,
+                      changed.bySubject());
+              beforeCommit.check(outcome);
+              c.commit();
+              return outcome;
+            }
             long referenced = count(c, free.and(sql.referenced()));
             var bySubject = new HashMap<String, Long>();
             long deleted = 0;
@@ -187,9 +241,23 @@ final class MariaTarget implements RetentionTarget {
         c -> {
           MariaSql.loadSpared(c, spared);
           long total = totalRows();
-          long expired = count(c, sql.expired());
-          var held = heldByReason(c, sql.expired());
-          long referenced = count(c, sql.expired().and(sql.notSpared()).and(sql.referenced()));
+          // rows the job's earlier delete steps take first are not there for this one (their
+          // spared subjects are taken to be this step's: the same policy's, as a rule)
+          var rows = eligible();
+          for (var earlier : goneFirst) {
+            var gone =
+                earlier
+                    .expired()
+                    .and(earlier.notSpared())
+                    .and(MariaSql.Part.of("NOT " + earlier.referenced().text()));
+            rows = rows.and(new MariaSql.Part("NOT (" + gone.text() + ")", gone.values()));
+          }
+          long expired = count(c, rows);
+          var held = heldByReason(c, rows);
+          long referenced =
+              pseudonymiser.isPresent()
+                  ? 0
+                  : count(c, rows.and(sql.notSpared()).and(sql.referenced()));
           long wouldChange = expired - held[1] - held[2] - held[3] - referenced;
           return new PlanCounts(total, expired, wouldChange, held[1], held[2], held[3], referenced);
         });

@@ -1,0 +1,146 @@
+package dev.lethe.store.mariadb;
+
+import dev.lethe.policy.PolicyStep;
+import dev.lethe.transform.Tokens;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Transforms one window of a MariaDB table's rows whose pseudonymise stage has come: their keys and
+ * old values are read once, locked (FOR UPDATE) so that nothing changes them before they are
+ * written; the new values, computed in Lethe, go into a temporary table in one batch, and one
+ * UPDATE joined to it writes them and sets the marker, which keeps a row from being transformed
+ * twice (docs/decisions/0006).
+ */
+final class MariaPseudonymiser {
+
+  private static final String NEW = "lethe_new";
+
+  private final MariaTable table;
+  private final PolicyStep step;
+  private final MariaSql sql;
+  private final ZonedDateTime now;
+  private final Optional<Tokens> tokens;
+  private final List<String> columns;
+
+  MariaPseudonymiser(
+      MariaTable table, PolicyStep step, MariaSql sql, ZonedDateTime now, Optional<Tokens> tokens) {
+    this.table = table;
+    this.step = step;
+    this.sql = sql;
+    this.now = now;
+    this.tokens = tokens;
+    this.columns = List.copyOf(step.stage().transforms().keySet());
+  }
+
+  /** The row has not been transformed: its marker is unset, or false. */
+  MariaSql.Part notYetTransformed() {
+    var marker = sql.col(step.policy().marker());
+    return MariaSql.Part.of("(" + marker + " IS NULL OR " + marker + " = 0)");
+  }
+
+  /** What one window changed: rows, and rows per subject. */
+  record Changed(long rows, Map<String, Long> bySubject) {}
+
+  Changed transform(Connection c, MariaSql.Part rows) throws SQLException {
+    var keyColumn = table.columns().get(step.policy().key().get(0));
+    var select = new StringBuilder("SELECT CAST(" + sql.key() + " AS CHAR), " + sql.subjectText());
+    for (var column : columns) {
+      select.append(", CAST(").append(sql.col(column)).append(" AS CHAR)");
+    }
+    var keys = new ArrayList<String>();
+    var news = new ArrayList<String[]>();
+    var bySubject = new HashMap<String, Long>();
+    try (var ps =
+            rows.prepare(c, select + " FROM " + table.qualified() + " WHERE ", " FOR UPDATE");
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        keys.add(rs.getString(1));
+        var subject = rs.getString(2);
+        if (subject != null) {
+          bySubject.merge(subject, 1L, Long::sum);
+        }
+        var values = new String[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+          var column = columns.get(i);
+          values[i] =
+              MariaTransforms.apply(
+                  step.stage().transforms().get(column),
+                  table.columns().get(column),
+                  rs.getString(3 + i),
+                  tokens.orElse(null));
+        }
+        news.add(values);
+      }
+    }
+    if (keys.isEmpty()) {
+      return new Changed(0, Map.of());
+    }
+    try (var s = c.createStatement()) {
+      s.execute("DROP TEMPORARY TABLE IF EXISTS " + NEW);
+      var create =
+          new StringBuilder(
+              "CREATE TEMPORARY TABLE " + NEW + " (k " + keyColumn.columnType() + " PRIMARY KEY");
+      for (int i = 0; i < columns.size(); i++) {
+        create.append(", v").append(i).append(" TEXT");
+      }
+      s.execute(create.append(")").toString());
+    }
+    var insert = new StringBuilder("INSERT INTO " + NEW + " VALUES (?");
+    columns.forEach(column -> insert.append(", ?"));
+    try (var ps = c.prepareStatement(insert.append(")").toString())) {
+      for (int r = 0; r < keys.size(); r++) {
+        ps.setString(1, keys.get(r));
+        for (int i = 0; i < columns.size(); i++) {
+          ps.setString(2 + i, news.get(r)[i]);
+        }
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    var set = new StringBuilder();
+    for (int i = 0; i < columns.size(); i++) {
+      set.append(sql.col(columns.get(i))).append(" = n.v").append(i).append(", ");
+    }
+    var markerColumn = table.columns().get(step.policy().marker());
+    set.append(sql.col(step.policy().marker())).append(" = ?");
+    long changed;
+    try (var ps =
+        notYetTransformed()
+            .prepare(
+                c,
+                "UPDATE "
+                    + table.qualified()
+                    + " JOIN "
+                    + NEW
+                    + " n ON "
+                    + sql.key()
+                    + " = n.k SET "
+                    + set
+                    + " WHERE ",
+                "")) {
+      // the marker's value comes first in the statement: bind it before the condition's values
+      ps.clearParameters();
+      ps.setObject(1, markerValue(markerColumn));
+      changed = ps.executeLargeUpdate();
+    }
+    return new Changed(changed, bySubject);
+  }
+
+  private Object markerValue(MariaTable.Column marker) {
+    if (marker.type().equals("tinyint")) {
+      return 1;
+    }
+    if (marker.type().equals("date")) {
+      return now.withZoneSameInstant(ZoneOffset.UTC).toLocalDate();
+    }
+    return now.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.lethe.store.mariadb;
+
+import dev.lethe.transform.Tokens;
+import dev.lethe.transform.Transform;
+import dev.lethe.transform.Values;
+import java.util.Optional;
+
+/**
+ * The transforms a MariaDB column takes, all computed in Lethe from the value as text: hmac (a text
+ * column of 64 characters or more, or a bigint), ip-prefix, browser-family, keep-first, keep-last
+ * (text), null (a nullable column) and constant. Others are refused by validate for now.
+ */
+final class MariaTransforms {
+
+  private MariaTransforms() {}
+
+  /** Why the transform does not fit the column; empty when it fits. */
+  static Optional<String> unfit(Transform transform, MariaTable.Column column) {
+    if (transform instanceof Transform.Hmac) {
+      if (column.type().equals("bigint")) {
+        return Optional.empty();
+      }
+      if (column.isText()
+          && (column.maxLength() == 0 || column.maxLength() >= Tokens.TEXT_LENGTH)) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "a token is 64 characters (or a bigint) and the column is " + column.columnType());
+    }
+    if (transform instanceof Transform.IpPrefix
+        || transform instanceof Transform.BrowserFamily
+        || transform instanceof Transform.KeepFirst
+        || transform instanceof Transform.KeepLast) {
+      return column.isText()
+          ? Optional.empty()
+          : Optional.of("it takes text, and the column is " + column.columnType());
+    }
+    if (transform instanceof Transform.Nullify) {
+      return column.nullable() ? Optional.empty() : Optional.of("the column is NOT NULL");
+    }
+    if (transform instanceof Transform.Constant) {
+      return Optional.empty();
+    }
+    return Optional.of("this transform is not done on MariaDB stores yet (issue #8)");
+  }
+
+  /** The new value of {@code old} (text as the server wrote it; null stays null). */
+  static String apply(Transform transform, MariaTable.Column column, String old, Tokens tokens) {
+    if (transform instanceof Transform.Constant constant) {
+      return constant.value();
+    }
+    if (old == null || transform instanceof Transform.Nullify) {
+      return null;
+    }
+    if (transform instanceof Transform.Hmac) {
+      return column.type().equals("bigint") ? Long.toString(tokens.number(old)) : tokens.text(old);
+    }
+    if (transform instanceof Transform.IpPrefix ip) {
+      var cut = Values.ipPrefix(old, ip.v4(), ip.v6());
+      return cut == null ? old : cut;
+    }
+    if (transform instanceof Transform.BrowserFamily) {
+      return Values.browserFamily(old);
+    }
+    if (transform instanceof Transform.KeepFirst first) {
+      return Values.keepFirst(old, first.characters());
+    }
+    if (transform instanceof Transform.KeepLast last) {
+      return Values.keepLast(old, last.characters());
+    }
+    throw new IllegalStateException("validate refuses " + transform + " first");
+  }
+}
