@@ -76,8 +76,30 @@ final class MariaPolicyChecks {
           "let the erasure delete, or keep the data in a PostgreSQL store");
     }
     policy.pseudonymiseStage().ifPresent(stage -> checkPseudonymise(stage, table));
-    if (!policy.where().isEmpty()) {
-      error("where", "conditions are not read on MariaDB stores yet (issue #8)", "remove 'where'");
+    for (var condition : policy.where()) {
+      if (condition.related()) {
+        problems.error(
+            policy.file(),
+            condition.line(),
+            "where",
+            "a condition on another table is not read on MariaDB stores yet (issue #8)",
+            "use a column of the table");
+      } else if (!table.columns().containsKey(condition.column())) {
+        problems.error(
+            policy.file(),
+            condition.line(),
+            "where",
+            "no column '" + condition.column() + "' in " + policy.table(),
+            "use one of " + String.join(", ", table.columns().keySet()));
+      } else if (condition.operator().takesPeriod()
+          && !table.columns().get(condition.column()).isTime()) {
+        problems.error(
+            policy.file(),
+            condition.line(),
+            condition.operator().yamlName(),
+            "column '" + condition.column() + "' is not a point in time",
+            "use it on a date, datetime or timestamp column");
+      }
     }
     if (policy.contact() != null) {
       error("contact", "suppression lists are not kept for MariaDB stores yet", "remove 'contact'");

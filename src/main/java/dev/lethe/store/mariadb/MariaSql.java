@@ -61,24 +61,85 @@ final class MariaSql {
     this.table = table;
     this.policy = policy;
     var expired = Part.of("");
-    for (var cutoff : cutoffs) {
-      var column = table.columns().get(cutoff.column());
-      expired =
-          expired.and(
-              Part.of(
-                  col(cutoff.column()) + " < ?",
-                  column.type().equals("date")
-                      ? cutoff.at().withZoneSameInstant(ZoneOffset.UTC).toLocalDate()
-                      : cutoff.at().withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime()));
+    for (int i = 0; i < cutoffs.size(); i++) {
+      var cutoff = cutoffs.get(i);
+      var before =
+          covers(cutoff.policy(), cutoff.now())
+              .and(Part.of(col(cutoff.column()) + " < ?", point(cutoff.column(), cutoff.at())));
+      if (i == 0) {
+        expired = expired.and(before);
+      } else {
+        // another delete policy on the table keeps what it covers and has not let go yet
+        var covers = covers(cutoff.policy(), cutoff.now());
+        var keeps =
+            new Part(
+                "(COALESCE(("
+                    + covers.text()
+                    + "), FALSE) AND COALESCE(NOT ("
+                    + col(cutoff.column())
+                    + " < ?), TRUE))",
+                concat(covers.values(), point(cutoff.column(), cutoff.at())));
+        expired = expired.and(new Part("NOT " + keeps.text(), keeps.values()));
+      }
     }
     this.expired = expired;
   }
 
-  /** A delete cutoff: rows whose {@code column} lies before {@code at} have expired for it. */
-  record Cutoff(String column, ZonedDateTime at) {
+  private static List<Object> concat(List<Object> values, Object more) {
+    var all = new ArrayList<>(values);
+    all.add(more);
+    return all;
+  }
+
+  /** A moment as a value of the column's type, in UTC as the sessions are. */
+  private Object point(String column, ZonedDateTime at) {
+    return table.columns().get(column).type().equals("date")
+        ? at.withZoneSameInstant(ZoneOffset.UTC).toLocalDate()
+        : at.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+  }
+
+  /** The rows a policy covers: its {@code where}, every condition bound. */
+  Part covers(Policy covered, ZonedDateTime now) {
+    var part = Part.of("");
+    for (var c : covered.where()) {
+      var column = col(c.column());
+      part =
+          part.and(
+              switch (c.operator()) {
+                case EQUALS -> Part.of(column + " = ?", c.values().get(0));
+                case IN ->
+                    new Part(
+                        column
+                            + " IN ("
+                            + String.join(", ", c.values().stream().map(v -> "?").toList())
+                            + ")",
+                        List.copyOf(c.values()));
+                case IS_NULL -> Part.of(column + " IS NULL");
+                case IS_NOT_NULL -> Part.of(column + " IS NOT NULL");
+                case BEFORE -> Part.of(column + " < ?", c.values().get(0));
+                case AFTER -> Part.of(column + " > ?", c.values().get(0));
+                case NEWER_THAN ->
+                    Part.of(
+                        column + " > ?",
+                        point(
+                            c.column(),
+                            Retention.parse(c.values().get(0)).orElseThrow().cutoff(now)));
+                case OLDER_THAN ->
+                    Part.of(
+                        column + " < ?",
+                        point(
+                            c.column(),
+                            Retention.parse(c.values().get(0)).orElseThrow().cutoff(now)));
+              });
+    }
+    return part.text().isEmpty() ? Part.of("TRUE") : part;
+  }
+
+  /** A cutoff of a policy: its rows whose {@code column} lies before {@code at} have expired. */
+  record Cutoff(Policy policy, String column, ZonedDateTime at, ZonedDateTime now) {
 
     static Cutoff of(Policy policy, Retention after, ZonedDateTime now) {
-      return new Cutoff(policy.clock().column(), after.cutoff(now));
+      return new Cutoff(policy, policy.clock().column(), after.cutoff(now), now);
     }
   }
 

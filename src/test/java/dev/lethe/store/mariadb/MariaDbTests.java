@@ -302,4 +302,62 @@ class MariaDbTests extends LetheTests {
                     + "'"))
         .isEqualTo(1);
   }
+
+  @Test
+  void conditionsAndTheLongerRetentionOfAnotherPolicyOnTheTableDecideWhatGoes() {
+    var payments = "payment_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + payments
+            + " (id BIGINT PRIMARY KEY, account BIGINT, paid_at DATETIME NOT NULL,"
+            + " status VARCHAR(20) NOT NULL);\n"
+            + "INSERT INTO "
+            + payments
+            + " SELECT seq, seq % 30, TIMESTAMP '2026-01-01 00:00:00' - INTERVAL seq DAY,"
+            + " IF(seq % 2 = 0, 'settled', 'disputed') FROM seq_1_to_1000");
+    var policy =
+        """
+        policy: %s
+        category: payment-data
+        legal-basis: legal-obligation
+        store: maria
+        table: %s
+        key: id
+        subject: account
+        clock: paid_at
+        retain: %s
+        action: delete
+        %s
+        """;
+    // settled payments a year; every payment at least two: the two years win
+    policy(
+        "settled",
+        policy.formatted("settled", payments, "P1Y", "where: [{column: status, equals: settled}]"));
+    policy("all-payments", policy.formatted("all-payments", payments, "P2Y", ""));
+    var job = jobName("payments");
+    job(job, "job: " + job + "\npolicies: [settled, all-payments]\n");
+
+    var plan = plans.plan(job, AS_OF);
+    var report = run(job);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    long oldest =
+        MariaDb.count("SELECT count(*) FROM " + payments + " WHERE paid_at < '2024-01-01'");
+    assertThat(oldest).isZero();
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + payments
+                    + " WHERE status = 'settled' AND paid_at < '2025-01-01'"))
+        .as("settled payments past a year, kept by the two-year policy")
+        .isPositive();
+    assertThat(outcome(report, "settled").deleted() + outcome(report, "all-payments").deleted())
+        .isEqualTo(1000 - MariaDb.count("SELECT count(*) FROM " + payments));
+    assertThat(outcome(report, "settled").deleted()).isPositive();
+    for (var step : plan.policies()) {
+      assertThat(step.counts().wouldChange())
+          .as(step.step())
+          .isEqualTo(outcome(report, step.step()).deleted());
+    }
+  }
 }
