@@ -2,6 +2,7 @@ package dev.lethe.store.mariadb;
 
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Retention;
+import dev.lethe.store.RetentionScope;
 import dev.lethe.store.SparedSubjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -219,5 +220,28 @@ final class MariaSql {
       }
       ps.executeBatch();
     }
+  }
+
+  /**
+   * A delete policy's SQL: keeping wins, so a row goes only when every delete policy on the table
+   * lets it go.
+   */
+  static MariaSql deleting(
+      MariaDbStore store, MariaTable table, Policy policy, RetentionScope scope) {
+    var cutoffs = new ArrayList<MariaSql.Cutoff>();
+    cutoffs.add(
+        MariaSql.Cutoff.of(policy, policy.deleteStage().orElseThrow().after(), scope.now()));
+    for (var other : scope.allPolicies()) {
+      if (other != policy
+          && other.store().equals(store.name())
+          && other.deleteStage().isPresent()
+          && store
+              .table(other.table())
+              .map(t -> t.qualified().equals(table.qualified()))
+              .orElse(false)) {
+        cutoffs.add(MariaSql.Cutoff.of(other, other.deleteStage().get().after(), scope.now()));
+      }
+    }
+    return new MariaSql(table, policy, cutoffs);
   }
 }

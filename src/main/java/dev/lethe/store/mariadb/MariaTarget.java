@@ -11,7 +11,6 @@ import dev.lethe.store.StoreException;
 import dev.lethe.store.WindowOutcome;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
@@ -31,36 +30,13 @@ final class MariaTarget implements RetentionTarget {
   private final Optional<MariaPseudonymiser> pseudonymiser;
   private final List<MariaSql> goneFirst;
 
-  /**
-   * A delete policy's SQL: keeping wins, so a row goes only when every delete policy on the table
-   * lets it go.
-   */
-  private static MariaSql deleting(
-      MariaDbStore store, MariaTable table, Policy policy, RetentionScope scope) {
-    var cutoffs = new ArrayList<MariaSql.Cutoff>();
-    cutoffs.add(
-        MariaSql.Cutoff.of(policy, policy.deleteStage().orElseThrow().after(), scope.now()));
-    for (var other : scope.allPolicies()) {
-      if (other != policy
-          && other.store().equals(store.name())
-          && other.deleteStage().isPresent()
-          && store
-              .table(other.table())
-              .map(t -> t.qualified().equals(table.qualified()))
-              .orElse(false)) {
-        cutoffs.add(MariaSql.Cutoff.of(other, other.deleteStage().get().after(), scope.now()));
-      }
-    }
-    return new MariaSql(table, policy, cutoffs);
-  }
-
   MariaTarget(MariaDbStore store, PolicyStep step, RetentionScope scope) {
     this.store = store;
     this.step = step;
     this.table = store.existing(step.policy());
     this.sql =
         step.action() == Policy.Action.DELETE
-            ? deleting(store, table, step.policy(), scope)
+            ? MariaSql.deleting(store, table, step.policy(), scope)
             : new MariaSql(
                 table,
                 step.policy(),
@@ -76,7 +52,7 @@ final class MariaTarget implements RetentionTarget {
                         .table(e.policy().table())
                         .map(t -> t.qualified().equals(table.qualified()))
                         .orElse(false))
-            .map(e -> deleting(store, table, e.policy(), scope))
+            .map(e -> MariaSql.deleting(store, table, e.policy(), scope))
             .toList();
     this.pseudonymiser =
         step.action() == Policy.Action.PSEUDONYMISE
