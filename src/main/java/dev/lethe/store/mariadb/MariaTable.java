@@ -30,6 +30,10 @@ record MariaTable(
       return List.of("tinyint", "smallint", "mediumint", "int", "bigint").contains(type);
     }
 
+    boolean isNumber() {
+      return isWholeNumber() || List.of("decimal", "float", "double").contains(type);
+    }
+
     boolean isText() {
       return List.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext")
           .contains(type);

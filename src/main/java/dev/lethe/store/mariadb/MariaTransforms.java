@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * The transforms a MariaDB column takes, all computed in Lethe from the value as text: hmac (a text
  * column of 64 characters or more, or a bigint), ip-prefix, browser-family, keep-first, keep-last
- * (text), null (a nullable column) and constant. Others are refused by validate for now.
+ * (text), year, month, day (dates and times), round (numbers), band (numbers, text), null (a
+ * nullable column) and constant.
  */
 final class MariaTransforms {
 
@@ -41,6 +42,21 @@ final class MariaTransforms {
     if (transform instanceof Transform.Constant) {
       return Optional.empty();
     }
+    if (transform instanceof Transform.Truncate) {
+      return column.isTime()
+          ? Optional.empty()
+          : Optional.of("it takes a date or time, and the column is " + column.columnType());
+    }
+    if (transform instanceof Transform.Round) {
+      return column.isNumber()
+          ? Optional.empty()
+          : Optional.of("it takes a number, and the column is " + column.columnType());
+    }
+    if (transform instanceof Transform.Band) {
+      return column.isNumber() || column.isText()
+          ? Optional.empty()
+          : Optional.of("it takes a number or text, and the column is " + column.columnType());
+    }
     return Optional.of("this transform is not done on MariaDB stores yet (issue #8)");
   }
 
@@ -67,6 +83,29 @@ final class MariaTransforms {
     }
     if (transform instanceof Transform.KeepLast last) {
       return Values.keepLast(old, last.characters());
+    }
+    if (transform instanceof Transform.Truncate truncate) {
+      // the server writes a DATE as 2025-05-17 and a DATETIME as 2025-05-17 10:05:03
+      var day = java.time.LocalDate.parse(old.substring(0, 10));
+      var start =
+          switch (truncate.unit()) {
+            case YEAR -> day.withDayOfYear(1);
+            case MONTH -> day.withDayOfMonth(1);
+            case DAY -> day;
+          };
+      return column.type().equals("date") ? start.toString() : start + " 00:00:00";
+    }
+    if (transform instanceof Transform.Round round) {
+      return new java.math.BigDecimal(old)
+          .setScale(round.decimals(), java.math.RoundingMode.HALF_UP)
+          .toPlainString();
+    }
+    if (transform instanceof Transform.Band band) {
+      return column.isText()
+          ? Values.bandLabel(old, band.width())
+          : Values.lowerBound(old, band.width())
+              .map(java.math.BigDecimal::toPlainString)
+              .orElse(null);
     }
     throw new IllegalStateException("validate refuses " + transform + " first");
   }

@@ -360,4 +360,49 @@ class MariaDbTests extends LetheTests {
           .isEqualTo(outcome(report, step.step()).deleted());
     }
   }
+
+  @Test
+  void datesAreCutNumbersRoundedAndBandedOnMariaDb() {
+    var people = "person_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + people
+            + " (id BIGINT PRIMARY KEY, subject_id BIGINT, seen_at DATETIME NOT NULL,"
+            + " birth DATE, visited DATETIME, amount DECIMAL(10,2), age INT, age_text VARCHAR(20),"
+            + " done_at DATETIME NULL);\n"
+            + "INSERT INTO "
+            + people
+            + " VALUES (1, 1, TIMESTAMP '2025-01-01 00:00:00', DATE '1980-05-17',"
+            + " TIMESTAMP '2025-03-04 05:06:07', 123.45, 37, '37', NULL)");
+    policy(
+        "maria-people",
+        """
+        policy: maria-people
+        category: account-data
+        legal-basis: contract
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock: seen_at
+        marker: done_at
+        retain: P30D
+        action: pseudonymise
+        transform: {birth: year, visited: month, amount: {round: 0}, age: {band: 10}, age_text: {band: 10}}
+        """
+            .formatted(people));
+    var job = jobName("people");
+    job(job, "job: " + job + "\npolicies: [maria-people]\n");
+
+    assertThat(run(job).status()).isEqualTo("COMPLETED");
+
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + people
+                    + " WHERE birth = DATE '1980-01-01' AND visited = TIMESTAMP '2025-03-01 00:00:00'"
+                    + " AND amount = 123.00 AND age = 30 AND age_text = '30-39'"
+                    + " AND done_at IS NOT NULL"))
+        .isEqualTo(1);
+  }
 }
