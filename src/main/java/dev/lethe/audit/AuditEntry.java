@@ -37,31 +37,12 @@ public record AuditEntry(
     return hashOf(
         seq,
         recordedAt,
-        kind,
-        action,
-        runId,
-        policy,
-        stage,
-        subjects,
-        rows,
-        totalRows,
-        detail,
+        new Draft(kind, action, runId, policy, stage, subjects, rows, totalRows, detail),
         prevHash);
   }
 
-  static String hashOf(
-      long seq,
-      Instant recordedAt,
-      String kind,
-      String action,
-      Long runId,
-      String policy,
-      String stage,
-      long[] subjects,
-      int[] rows,
-      long totalRows,
-      String detail,
-      String prevHash) {
+  /** The hash of an entry: its place, its time, what it records, and the hash before it. */
+  static String hashOf(long seq, Instant recordedAt, Draft draft, String prevHash) {
     try {
       var sha = MessageDigest.getInstance("SHA-256");
       var head =
@@ -69,18 +50,23 @@ public record AuditEntry(
               "\n",
               Long.toString(seq),
               recordedAt.toString(),
-              kind,
-              action,
-              runId == null ? "" : runId.toString(),
-              policy == null ? "" : policy,
-              stage == null ? "" : stage,
+              draft.kind(),
+              draft.action(),
+              draft.runId() == null ? "" : draft.runId().toString(),
+              draft.policy() == null ? "" : draft.policy(),
+              draft.stage() == null ? "" : draft.stage(),
               "");
       sha.update(head.getBytes(StandardCharsets.UTF_8));
-      sha.update(pack(subjects));
+      sha.update(pack(draft.subjects()));
       sha.update((byte) '\n');
-      sha.update(pack(rows));
+      sha.update(pack(draft.rows()));
       var tail =
-          String.join("\n", "", Long.toString(totalRows), detail == null ? "" : detail, prevHash);
+          String.join(
+              "\n",
+              "",
+              Long.toString(draft.totalRows()),
+              draft.detail() == null ? "" : draft.detail(),
+              prevHash);
       sha.update(tail.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {

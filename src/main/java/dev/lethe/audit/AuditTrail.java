@@ -113,20 +113,7 @@ public class AuditTrail {
     var prev = last.isEmpty() ? AuditEntry.GENESIS : last.get(0).getValue();
     // microseconds: what timestamptz keeps, so the stored entry hashes as it was written
     var at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    var hash =
-        AuditEntry.hashOf(
-            seq,
-            at,
-            draft.kind(),
-            draft.action(),
-            draft.runId(),
-            draft.policy(),
-            draft.stage(),
-            draft.subjects(),
-            draft.rows(),
-            draft.totalRows(),
-            draft.detail(),
-            prev);
+    var hash = AuditEntry.hashOf(seq, at, draft, prev);
     jdbc.update(
         connection -> {
           var ps =

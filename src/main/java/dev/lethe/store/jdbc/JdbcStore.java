@@ -12,6 +12,7 @@ import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.StatisticSource;
 import dev.lethe.store.Store;
 import dev.lethe.store.StoreException;
+import dev.lethe.store.StorePools;
 import dev.lethe.store.SubjectData;
 import dev.lethe.system.LetheProperties.DatabaseSettings;
 import java.sql.SQLException;
@@ -42,13 +43,7 @@ public final class JdbcStore implements Store {
 
   synchronized HikariDataSource dataSource() {
     if (dataSource == null) {
-      var ds = new HikariDataSource();
-      ds.setPoolName("lethe-store-" + name);
-      ds.setJdbcUrl(settings.url());
-      ds.setUsername(settings.username());
-      ds.setPassword(settings.password());
-      ds.setMaximumPoolSize(3);
-      ds.setInitializationFailTimeout(-1);
+      var ds = StorePools.pool(name, settings.url(), settings);
       // Plans made for the bound subject arrays, never a generic plan that scans them row by
       // row; and no JIT compilation, which costs more than it saves on a window of rows.
       ds.addDataSourceProperty("prepareThreshold", "0");

@@ -10,6 +10,7 @@ import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.StatisticSource;
 import dev.lethe.store.Store;
 import dev.lethe.store.StoreException;
+import dev.lethe.store.StorePools;
 import dev.lethe.store.SubjectData;
 import dev.lethe.system.LetheProperties.DatabaseSettings;
 import java.sql.Connection;
@@ -42,14 +43,10 @@ public final class MariaDbStore implements Store {
 
   synchronized HikariDataSource dataSource() {
     if (dataSource == null) {
-      var ds = new HikariDataSource();
-      ds.setPoolName("lethe-store-" + name);
       // the MariaDB driver speaks to MySQL too, under its own scheme
-      ds.setJdbcUrl(settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"));
-      ds.setUsername(settings.username());
-      ds.setPassword(settings.password());
-      ds.setMaximumPoolSize(3);
-      ds.setInitializationFailTimeout(-1);
+      var ds =
+          StorePools.pool(
+              name, settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"), settings);
       ds.setConnectionInitSql("SET time_zone = '+00:00'");
       dataSource = ds;
     }

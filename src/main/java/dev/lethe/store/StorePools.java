@@ -1,0 +1,25 @@
+package dev.lethe.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lethe.system.LetheProperties.DatabaseSettings;
+
+/**
+ * The connection pool of a database store, made when the store is first used: a few connections (a
+ * window, the survey beside it, a check), and no failure at start-up when the database is away, so
+ * that commands that do not touch a store do not wait for it.
+ */
+public final class StorePools {
+
+  private StorePools() {}
+
+  public static HikariDataSource pool(String storeName, String url, DatabaseSettings settings) {
+    var ds = new HikariDataSource();
+    ds.setPoolName("lethe-store-" + storeName);
+    ds.setJdbcUrl(url);
+    ds.setUsername(settings.username());
+    ds.setPassword(settings.password());
+    ds.setMaximumPoolSize(3);
+    ds.setInitializationFailTimeout(-1);
+    return ds;
+  }
+}
