@@ -7,10 +7,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -39,6 +40,9 @@ public class AuditTrail {
   public Optional<Long> token(String subject) {
     return keys.tokens().map(t -> prefix(t, subject));
   }
+
+  /** A subject as the trail records it: its token's first 8 bytes, and its rows. */
+  private record Recorded(long prefix, long rows) {}
 
   private static long prefix(Tokens tokens, String subject) {
     return java.nio.ByteBuffer.wrap(tokens.raw(subject.trim())).getLong();
@@ -72,22 +76,17 @@ public class AuditTrail {
               ? detail
               : join(detail, "subjects not recorded: no pseudonymisation key"));
     }
-    var subjectKeys = rowsBySubject.keySet().toArray(String[]::new);
-    var prefixes = new long[subjectKeys.length];
-    IntStream.range(0, subjectKeys.length)
-        .parallel()
-        .forEach(i -> prefixes[i] = prefix(tokens.get(), subjectKeys[i]));
-    var order =
-        IntStream.range(0, subjectKeys.length)
-            .boxed()
-            .sorted(java.util.Comparator.comparingLong(i -> prefixes[i]))
-            .mapToInt(Integer::intValue)
-            .toArray();
-    var subjects = new long[order.length];
-    var rows = new int[order.length];
-    for (int i = 0; i < order.length; i++) {
-      subjects[i] = prefixes[order[i]];
-      rows[i] = Math.toIntExact(rowsBySubject.get(subjectKeys[order[i]]));
+    // tokenised and sorted on every core: a window may hold a hundred thousand subjects
+    var recorded =
+        rowsBySubject.entrySet().parallelStream()
+            .map(e -> new Recorded(prefix(tokens.get(), e.getKey()), e.getValue()))
+            .toArray(Recorded[]::new);
+    Arrays.parallelSort(recorded, Comparator.comparingLong(Recorded::prefix));
+    var subjects = new long[recorded.length];
+    var rows = new int[recorded.length];
+    for (int i = 0; i < recorded.length; i++) {
+      subjects[i] = recorded[i].prefix();
+      rows[i] = Math.toIntExact(recorded[i].rows());
     }
     return new AuditEntry.Draft(
         kind, action, runId, policy, stage, subjects, rows, totalRows, detail);

@@ -9,6 +9,7 @@ import dev.lethe.store.HeldBack;
 import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.RetentionTarget.Survey;
 import dev.lethe.store.SparedSubjects;
+import dev.lethe.store.WindowOutcome;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,9 +26,10 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * Purges one policy's expired rows, one keyset window per call. Each call is one chunk: the store's
- * window commits, then Spring Batch commits the position reached and the counts in the step's
- * execution context, so a restart continues after the last committed window.
+ * Purges one policy's expired rows in keyset windows, a few at once where the store can ({@code
+ * lethe.parallel-windows}). Each call is one chunk: the store's windows commit, then Spring Batch
+ * commits the position reached, the counts and the windows' audit entries in the step's execution
+ * context, so a restart continues after the last committed window.
  *
  * <p>Beside the first windows, on a connection of its own, the store surveys the expired rows:
  * where the last one is (the windows need it only to stop early) and how many the spared subjects
@@ -58,6 +60,7 @@ final class PurgeTasklet implements Tasklet {
   private final Guards guards;
   private final SubjectFlags flags;
   private final int windowSize;
+  private final int parallelWindows;
   private final ProgressListener progress;
   private final Clock clock;
   private final AuditTrail audit;
@@ -69,6 +72,7 @@ final class PurgeTasklet implements Tasklet {
       Guards guards,
       SubjectFlags flags,
       int windowSize,
+      int parallelWindows,
       ProgressListener progress,
       Clock clock,
       AuditTrail audit) {
@@ -79,6 +83,7 @@ final class PurgeTasklet implements Tasklet {
     this.guards = guards;
     this.flags = flags;
     this.windowSize = windowSize;
+    this.parallelWindows = parallelWindows;
     this.progress = progress;
     this.clock = clock;
   }
@@ -99,43 +104,62 @@ final class PurgeTasklet implements Tasklet {
       context.put(FLAGS_CHANGED, true);
     }
     var before = Counts.read(context);
-    var outcome =
-        target.purgeNextWindow(
+    var running = new PolicyProgress[] {before};
+    var outcomes =
+        target.purgeNextWindows(
             after(context),
             last,
             windowSize,
+            parallelWindows,
             spared,
-            window -> checkGuards(before, window, context));
-    if (outcome.changed() > 0) {
-      // in the chunk's transaction: the entry commits with the window's position, or not at all
-      audit.append(
-          audit.draft(
-              "purge",
-              step.action() == Policy.Action.DELETE ? "deleted" : "pseudonymised",
-              chunkContext.getStepContext().getStepExecution().getJobExecutionId(),
-              policy.name(),
-              step.action().yamlName(),
-              outcome.changedBySubject(),
-              outcome.changed(),
-              policy.auditsSubjects()
-                  ? null
-                  : "subjects not recorded: the policy says audit: counts"));
+            window -> {
+              checkGuards(running[0], window, context);
+              running[0] = Counts.add(running[0], window);
+            });
+    var now = before;
+    WindowOutcome reached = null;
+    for (var outcome : outcomes) {
+      record(outcome, chunkContext);
+      if (!outcome.unparsable().isEmpty()) {
+        Counts.addUnparsable(context, outcome.unparsable());
+      }
+      now = Counts.add(now, outcome);
+      if (!outcome.upTo().isEmpty()) {
+        context.put(AFTER, new ArrayList<>(outcome.upTo()));
+      }
+      reached = outcome;
     }
-    if (!outcome.unparsable().isEmpty()) {
-      Counts.addUnparsable(context, outcome.unparsable());
-    }
-    var now = Counts.add(before, outcome);
-    if (outcome.last()) {
+    if (reached.last()) {
       now = Counts.add(now, heldBack(context));
     }
     Counts.write(context, now);
-    if (!outcome.upTo().isEmpty()) {
-      context.put(AFTER, new ArrayList<>(outcome.upTo()));
-    }
-    contribution.incrementWriteCount(outcome.changed());
-    contribution.incrementFilterCount(now.examined() - before.examined() - outcome.changed());
+    contribution.incrementWriteCount(now.changed() - before.changed());
+    contribution.incrementFilterCount(
+        now.examined() - before.examined() - (now.changed() - before.changed()));
     progress.windowDone(step.name(), 1, 1, now); // the job factory fills in the place
-    return outcome.last() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+    return reached.last() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+  }
+
+  /**
+   * The window's entry in the audit trail, in the chunk's transaction: it commits with the window's
+   * position, or not at all.
+   */
+  private void record(WindowOutcome outcome, ChunkContext chunkContext) {
+    if (outcome.changed() == 0) {
+      return;
+    }
+    audit.append(
+        audit.draft(
+            "purge",
+            step.action() == Policy.Action.DELETE ? "deleted" : "pseudonymised",
+            chunkContext.getStepContext().getStepExecution().getJobExecutionId(),
+            policy.name(),
+            step.action().yamlName(),
+            outcome.changedBySubject(),
+            outcome.changed(),
+            policy.auditsSubjects()
+                ? null
+                : "subjects not recorded: the policy says audit: counts"));
   }
 
   /** Starts the survey, once per run (again after a restart that lost it); sizes the table. */
@@ -205,8 +229,7 @@ final class PurgeTasklet implements Tasklet {
    * guarded: the first run of a new stage rightly transforms most of a table's history, and the
    * rows stay.
    */
-  private void checkGuards(
-      PolicyProgress before, dev.lethe.store.WindowOutcome window, ExecutionContext context) {
+  private void checkGuards(PolicyProgress before, WindowOutcome window, ExecutionContext context) {
     if (step.action() != Policy.Action.DELETE) {
       return;
     }

@@ -141,6 +141,7 @@ public class RetentionJobFactory {
             definition.guards(),
             flags,
             properties.chunkSize(),
+            properties.parallelWindows(),
             progress,
             clock,
             audit);

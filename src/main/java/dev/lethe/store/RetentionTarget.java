@@ -41,6 +41,23 @@ public interface RetentionTarget {
       WindowCheck beforeCommit);
 
   /**
+   * Purges up to {@code windows} consecutive windows at once where the store can (each in a
+   * transaction of its own, committed in order once all are done and {@code beforeCommit} has seen
+   * each); returns the windows committed, in order, at least one. Where a window fails or is
+   * vetoed, those before it are returned and the next call starts again at it; only the first
+   * window's failure is thrown. By default one window at a time.
+   */
+  default List<WindowOutcome> purgeNextWindows(
+      Optional<List<String>> after,
+      Optional<List<String>> last,
+      int windowSize,
+      int windows,
+      SparedSubjects spared,
+      WindowCheck beforeCommit) {
+    return List.of(purgeNextWindow(after, last, windowSize, spared, beforeCommit));
+  }
+
+  /**
    * What a run would do now, as one set-based count: nothing changes. Rows that policies earlier in
    * the job would delete first count as gone, so the figures are what the run then does.
    *

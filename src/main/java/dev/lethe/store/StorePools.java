@@ -1,12 +1,13 @@
 package dev.lethe.store;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lethe.system.LetheProperties;
 import dev.lethe.system.LetheProperties.DatabaseSettings;
 
 /**
- * The connection pool of a database store, made when the store is first used: a few connections (a
- * window, the survey beside it, a check), and no failure at start-up when the database is away, so
- * that commands that do not touch a store do not wait for it.
+ * The connection pool of a database store, made when the store is first used: a few connections
+ * (the windows, the survey beside them, a check), and no failure at start-up when the database is
+ * away, so that commands that do not touch a store do not wait for it.
  */
 public final class StorePools {
 
@@ -18,7 +19,9 @@ public final class StorePools {
     ds.setJdbcUrl(url);
     ds.setUsername(settings.username());
     ds.setPassword(settings.password());
-    ds.setMaximumPoolSize(3);
+    // the windows purged at once, the survey beside them, a check; opened as they are needed
+    ds.setMaximumPoolSize(LetheProperties.MAX_PARALLEL_WINDOWS + 2);
+    ds.setMinimumIdle(1);
     ds.setInitializationFailTimeout(-1);
     return ds;
   }

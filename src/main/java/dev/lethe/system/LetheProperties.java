@@ -19,12 +19,21 @@ public record LetheProperties(
     @DefaultValue("reports") Path reports,
     @DefaultValue("UTC") ZoneId timeZone,
     @DefaultValue("100000") int chunkSize,
+    @DefaultValue("2") int parallelWindows,
     @DefaultValue Pseudonymisation pseudonymisation,
     @DefaultValue Requests requests) {
+
+  /** The most windows purged at once: each takes a connection of the store's pool. */
+  public static final int MAX_PARALLEL_WINDOWS = 6;
 
   public LetheProperties {
     if (chunkSize < 1) {
       throw new IllegalArgumentException("lethe.chunk-size (rows per window) must be at least 1");
+    }
+    if (parallelWindows < 1 || parallelWindows > MAX_PARALLEL_WINDOWS) {
+      throw new IllegalArgumentException(
+          "lethe.parallel-windows (windows of one table purged at once) must be 1 to "
+              + MAX_PARALLEL_WINDOWS);
     }
   }
 

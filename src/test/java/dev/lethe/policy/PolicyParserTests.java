@@ -51,6 +51,7 @@ class PolicyParserTests {
             dir.resolve("reports"),
             ZoneId.of("UTC"),
             100,
+            1,
             new LetheProperties.Pseudonymisation(null, null),
             new LetheProperties.Requests(java.time.Period.ofMonths(1), dir.resolve("exports"))));
   }

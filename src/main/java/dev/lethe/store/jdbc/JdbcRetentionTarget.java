@@ -71,7 +71,18 @@ final class JdbcRetentionTarget implements RetentionTarget {
       int windowSize,
       SparedSubjects spared,
       WindowCheck beforeCommit) {
-    return windows.purgeNext(after, last, windowSize, spared, beforeCommit);
+    return windows.purgeNext(after, last, windowSize, 1, spared, beforeCommit).get(0);
+  }
+
+  @Override
+  public List<WindowOutcome> purgeNextWindows(
+      Optional<List<String>> after,
+      Optional<List<String>> last,
+      int windowSize,
+      int count,
+      SparedSubjects spared,
+      WindowCheck beforeCommit) {
+    return windows.purgeNext(after, last, windowSize, count, spared, beforeCommit);
   }
 
   /** Where a foreign key references the table, each window counts what it held back. */

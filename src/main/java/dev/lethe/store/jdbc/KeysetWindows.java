@@ -9,8 +9,14 @@ import dev.lethe.store.WindowOutcome;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 /**
  * Purges a table in windows of its key: {@code key > after AND key <= upTo}, where {@code upTo} is
@@ -30,42 +36,147 @@ final class KeysetWindows {
     this.pseudonymiser = pseudonymiser;
   }
 
-  WindowOutcome purgeNext(
+  /**
+   * Purges up to {@code count} consecutive windows at once, each in a transaction of its own on a
+   * connection of its own, and commits them only once all are done and {@code beforeCommit} has
+   * seen each in order. Where one fails or is vetoed, the windows before it commit and are
+   * returned, and it and those after it roll back: the next call starts again at it. Only the first
+   * window's failure is thrown.
+   *
+   * <p>Windows are purged in parallel only where no foreign key references the table: a referenced
+   * row's delete waits for the rows referencing it, which may lie in another window's transaction,
+   * held open until all are done.
+   */
+  List<WindowOutcome> purgeNext(
       Optional<List<String>> after,
       Optional<List<String>> last,
       int windowSize,
+      int count,
       SparedSubjects spared,
       WindowCheck beforeCommit) {
-    try (var connection = access.dataSource().getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        var bound = upperBound(connection, after, last, windowSize);
+    int parallel = pseudonymiser.isEmpty() && access.isReferenced() ? 1 : Math.max(1, count);
+    var open = new ArrayList<Connection>();
+    var running = new ArrayList<CompletableFuture<WindowOutcome>>();
+    try {
+      // Each window starts as soon as its bounds are known, while the next one's are read.
+      var bounds = begin(open);
+      var windows = new ArrayList<Window>();
+      var from = after;
+      for (int i = 0; i < parallel; i++) {
+        var bound = upperBound(bounds, from, last, windowSize);
         boolean isLast = bound.isEmpty() || bound.equals(last);
         var upTo = bound.isPresent() ? bound : last;
-        var outcome =
-            pseudonymiser.isPresent()
-                ? pseudonymiser
-                    .get()
-                    .transform(
-                        connection, window(after, upTo), spared, upTo.orElse(List.of()), isLast)
-                : delete(connection, after, upTo, spared, isLast);
-        beforeCommit.check(outcome);
-        connection.commit();
-        return outcome;
-      } catch (RuntimeException | SQLException e) {
-        connection.rollback();
-        throw e;
+        var window = new Window(begin(open), from, upTo, isLast);
+        windows.add(window);
+        running.add(CompletableFuture.supplyAsync(() -> purge(window, spared), WORKERS));
+        if (isLast) {
+          break;
+        }
+        from = upTo;
       }
+      var outcomes = new ArrayList<WindowOutcome>();
+      RuntimeException failure = null;
+      for (var future : running) {
+        try {
+          var outcome = future.join();
+          if (failure == null) {
+            beforeCommit.check(outcome);
+            outcomes.add(outcome);
+          }
+        } catch (CompletionException e) {
+          failure = failure == null ? unwrap(e) : failure;
+        } catch (RuntimeException e) {
+          failure = failure == null ? e : failure;
+        }
+      }
+      // commit what came before the first failure, in window order; roll back the rest
+      for (int i = 0; i < windows.size(); i++) {
+        var connection = windows.get(i).connection();
+        if (i < outcomes.size()) {
+          connection.commit();
+        } else {
+          connection.rollback();
+        }
+      }
+      if (outcomes.isEmpty() && failure != null) {
+        throw failure;
+      }
+      return outcomes;
     } catch (SQLException e) {
-      throw new StoreException(
-          access.self().step().action().yamlName()
-              + " of "
-              + access.self().table().displayName()
-              + " failed: "
-              + StoreErrors.describe(e),
-          e);
+      throw failed(e);
+    } finally {
+      // no connection goes back to the pool while a window still works on it
+      running.forEach(f -> f.exceptionally(e -> null).join());
+      for (var connection : open) {
+        try {
+          connection.rollback(); // nothing where it committed
+          connection.close();
+        } catch (SQLException e) {
+          // the pool discards a broken connection; the window's outcome stands
+        }
+      }
     }
   }
+
+  /**
+   * One window: its own connection and transaction, the keys after {@code after} up to {@code
+   * upTo}.
+   */
+  private record Window(
+      Connection connection,
+      Optional<List<String>> after,
+      Optional<List<String>> upTo,
+      boolean last) {}
+
+  private WindowOutcome purge(Window window, SparedSubjects spared) {
+    try {
+      return pseudonymiser.isPresent()
+          ? pseudonymiser
+              .get()
+              .transform(
+                  window.connection(),
+                  window(window.after(), window.upTo()),
+                  spared,
+                  window.upTo().orElse(List.of()),
+                  window.last())
+          : delete(window.connection(), window.after(), window.upTo(), spared, window.last());
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  private Connection begin(List<Connection> open) throws SQLException {
+    var connection = access.dataSource().getConnection();
+    open.add(connection);
+    connection.setAutoCommit(false);
+    return connection;
+  }
+
+  private StoreException failed(SQLException e) {
+    return new StoreException(
+        access.self().step().action().yamlName()
+            + " of "
+            + access.self().table().displayName()
+            + " failed: "
+            + StoreErrors.describe(e),
+        e);
+  }
+
+  private static RuntimeException unwrap(CompletionException e) {
+    if (e.getCause() instanceof Error error) {
+      throw error;
+    }
+    return e.getCause() instanceof RuntimeException r ? r : e;
+  }
+
+  /** Threads for the windows; daemons, so that they never keep Lethe up. */
+  private static final Executor WORKERS =
+      Executors.newCachedThreadPool(
+          task -> {
+            var thread = new Thread(task, "lethe-window");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   /**
    * The key of the {@code windowSize}-th row after {@code after} (up to {@code last} when known),
@@ -102,16 +213,6 @@ final class KeysetWindows {
     var free =
         Sql.and(List.of(self.subjectNotIn(T, spared.all()), access.referenced().wrap("NOT ", "")));
     var subject = T + "." + Sql.quote(self.policy().subject());
-    // The rows deleted per subject come back with the delete, for the audit trail (one entry per
-    // window, with each subject's rows): grouped in the statement, one row per subject.
-    var delete =
-        Sql.and(List.of(scope, free))
-            .wrap(
-                "WITH gone AS (DELETE FROM " + access.table() + " " + T + " WHERE ",
-                " RETURNING "
-                    + subject
-                    + " AS s), by_subject AS (SELECT s::text AS s, count(*)"
-                    + " AS n FROM gone GROUP BY gone.s) ");
     var reached = upTo.orElse(List.of());
     if (!access.isReferenced() && !self.policy().auditsSubjects()) {
       // audit: counts: the plain DELETE, as fast as it gets
@@ -120,57 +221,69 @@ final class KeysetWindows {
               .wrap("DELETE FROM " + access.table() + " " + T + " WHERE ", "");
       try (var ps = Statements.prepare(connection, plain)) {
         long deleted = ps.executeLargeUpdate();
-        return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0, java.util.Map.of());
+        return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0, Map.of());
       }
     }
+    // The rows deleted per subject come back with the delete, for the audit trail (one entry per
+    // window, with each subject's rows). They are counted here, not grouped in the statement: a
+    // window has up to as many subjects as rows, and grouping them in the database (a hash
+    // aggregate past work_mem) tripled the window's time.
+    var delete =
+        Sql.and(List.of(scope, free))
+            .wrap(
+                "WITH gone AS (DELETE FROM " + access.table() + " " + T + " WHERE ",
+                " RETURNING " + subject + " AS s) ");
+    var bySubject = new HashMap<String, Long>();
     if (!access.isReferenced()) {
       // What the windows hold back is counted once for the whole run (ExpiredRows): counting it
       // here would read every window twice.
-      var sql = delete.then("SELECT s, n FROM by_subject", Sql.of(""));
-      var bySubject = new java.util.HashMap<String, Long>();
+      var sql = delete.then("SELECT s::text FROM gone", Sql.of(""));
       long deleted = 0;
       try (var ps = Statements.prepare(connection, sql);
           var rs = ps.executeQuery()) {
         while (rs.next()) {
-          deleted += rs.getLong(2);
-          var key = rs.getString(1);
-          if (key != null) {
-            bySubject.put(key, rs.getLong(2));
-          }
+          deleted++;
+          countSubject(bySubject, rs.getString(1));
         }
       }
       return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0, bySubject);
     }
     // The same statement counts what it held back: a row kept because another still references
     // it can only be told while the window is looked at (the counts see the window as it was).
+    // One row of counts (part 0), and one row per deleted row (part 1).
     var sql =
         delete
             .then(", counts AS (SELECT count(*) AS examined, ", Sql.of(""))
             .then("", access.heldBackCounts(spared, Optional.of(access.referenced())))
             .then(" FROM " + access.table() + " " + T + " WHERE ", scope)
             .then(
-                ") SELECT g.s, g.n, c.* FROM counts c LEFT JOIN by_subject g ON true", Sql.of(""));
-    var bySubject = new java.util.HashMap<String, Long>();
+                ") SELECT 0 AS part, NULL::text AS s, c.* FROM counts c"
+                    + " UNION ALL SELECT 1, g.s::text, 0, 0, 0, 0, 0 FROM gone g",
+                Sql.of(""));
     long deleted = 0;
-    long[] counts = null;
+    long[] counts = new long[5];
     try (var ps = Statements.prepare(connection, sql);
         var rs = ps.executeQuery()) {
       while (rs.next()) {
-        if (counts == null) {
-          counts = new long[5];
+        if (rs.getInt(1) == 0) {
           for (int i = 0; i < 5; i++) {
             counts[i] = rs.getLong(3 + i);
           }
-        }
-        deleted += rs.getLong(2);
-        var key = rs.getString(1);
-        if (key != null) {
-          bySubject.put(key, rs.getLong(2));
+        } else {
+          deleted++;
+          countSubject(bySubject, rs.getString(2));
         }
       }
     }
     return new WindowOutcome(
         reached, last, counts[0], deleted, counts[1], counts[2], counts[3], counts[4], bySubject);
+  }
+
+  /** Rows without a subject are counted as deleted but belong to no one in the audit trail. */
+  private static void countSubject(Map<String, Long> bySubject, String subject) {
+    if (subject != null) {
+      bySubject.merge(subject, 1L, Long::sum);
+    }
   }
 
   /** Rows with a key after {@code after} and up to {@code upTo}, where these are given. */
