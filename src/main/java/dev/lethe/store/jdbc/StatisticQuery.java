@@ -111,13 +111,20 @@ final class StatisticQuery {
         .toList();
   }
 
-  /** The rows of [from, to), each reduced to b, d0.., s, v0.. */
+  /** The rows of [from, to), each reduced to b, d0.., s, tm (its time), v0.. */
   private Sql base(Optional<LocalDate> from, LocalDate to, Set<String> excluded) {
     var select = bucketOf().wrap("", " AS b");
     for (int i = 0; i < statistic.dimensions().size(); i++) {
       select = select.then(", ", dimension(statistic.dimensions().get(i)).wrap("", " AS d" + i));
     }
-    select = select.then(", " + col("t", statistic.subject()) + " AS s", Sql.of(""));
+    select =
+        select.then(
+            ", "
+                + col("t", statistic.subject())
+                + " AS s, "
+                + col("t", statistic.time())
+                + " AS tm",
+            Sql.of(""));
     var sums = sums();
     for (int i = 0; i < sums.size(); i++) {
       select =
@@ -176,8 +183,9 @@ final class StatisticQuery {
   }
 
   /**
-   * With bounded contributions, a subject's rows in a cell count once (rows without a subject each
-   * count once: they may be anyone).
+   * With bounded contributions, a subject's rows in a cell count once: its earliest (rows without a
+   * subject each count once: they may be anyone). The earliest, so that the sums are the same
+   * whichever way the database reads the rows.
    */
   private Sql source(Sql base, boolean bound) {
     if (!bound) {
@@ -190,7 +198,7 @@ final class StatisticQuery {
     return base.wrap(
         "WITH x AS (SELECT * FROM (SELECT base.*, row_number() OVER (PARTITION BY "
             + partition
-            + ", s) AS n FROM (",
+            + ", s ORDER BY tm) AS n FROM (",
         ") base) numbered WHERE s IS NULL OR n = 1)");
   }
 

@@ -105,19 +105,64 @@ public final class MariaDbStore implements Store {
 
   @Override
   public void checkStatistics(List<Statistic> statistics, Problems problems) {
+    try (Connection c = dataSource().getConnection()) {
+      c.isValid(5);
+    } catch (SQLException e) {
+      for (var statistic : statistics) {
+        problems.error(
+            statistic.file(),
+            statistic.lineOf("store"),
+            "store",
+            "store '" + name + "' cannot be reached: " + MariaErrors.describe(e),
+            "check lethe.stores." + name + ".url, username and password, and that the server runs");
+      }
+      return;
+    }
     for (var statistic : statistics) {
-      problems.error(
-          statistic.file(),
-          statistic.lineOf("store"),
-          "store",
-          "statistics are not computed on MariaDB stores yet",
-          "compute the statistic from a PostgreSQL store");
+      new MariaStatisticChecks(this, problems).check(statistic);
     }
   }
 
   @Override
   public StatisticSource statistic(Statistic statistic, java.time.ZoneId zone) {
-    throw new StoreException("statistics are not computed on MariaDB stores yet", null);
+    var table =
+        table(statistic.table())
+            .orElseThrow(() -> new StoreException("table " + statistic.table() + " is gone", null));
+    var related = new java.util.HashMap<Statistic.Dimension, MariaTable>();
+    for (var d : statistic.dimensions()) {
+      relatedTable(statistic, table, d).ifPresent(t -> related.put(d, t));
+    }
+    return new MariaStatisticSource(dataSource(), statistic, table, related, zone);
+  }
+
+  /**
+   * The other table a dimension reads, where it reads one: the table it names, else the one the
+   * foreign key on its {@code via} column references.
+   */
+  Optional<MariaTable> relatedTable(Statistic statistic, MariaTable table, Statistic.Dimension d) {
+    if (d.via() == null) {
+      return Optional.empty();
+    }
+    if (d.table() != null) {
+      return table(d.table().contains(".") ? d.table() : table.schema() + "." + d.table());
+    }
+    try (var c = dataSource().getConnection();
+        var ps =
+            c.prepareStatement(
+                "SELECT referenced_table_schema, referenced_table_name"
+                    + " FROM information_schema.key_column_usage WHERE table_schema = ?"
+                    + " AND table_name = ? AND column_name = ?"
+                    + " AND referenced_table_name IS NOT NULL")) {
+      ps.setString(1, table.schema());
+      ps.setString(2, table.name());
+      ps.setString(3, d.via());
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? table(rs.getString(1) + "." + rs.getString(2)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException(
+          "store '" + name + "' cannot be read: " + MariaErrors.describe(e), e);
+    }
   }
 
   /** Tables that reference others are cleaned first, as on PostgreSQL. */

@@ -1,5 +1,6 @@
 package dev.lethe.store.mariadb;
 
+import dev.lethe.policy.Condition;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Retention;
 import dev.lethe.store.RetentionScope;
@@ -92,8 +93,12 @@ final class MariaSql {
     return all;
   }
 
-  /** A moment as a value of the column's type, in UTC as the sessions are. */
   private Object point(String column, ZonedDateTime at) {
+    return point(table, column, at);
+  }
+
+  /** A moment as a value of the column's type, in UTC as the sessions are. */
+  static Object point(MariaTable table, String column, ZonedDateTime at) {
     return table.columns().get(column).type().equals("date")
         ? at.withZoneSameInstant(ZoneOffset.UTC).toLocalDate()
         : at.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
@@ -101,9 +106,21 @@ final class MariaSql {
 
   /** The rows a policy covers: its {@code where}, every condition bound. */
   Part covers(Policy covered, ZonedDateTime now) {
+    return conditions(table, this::col, covered.where(), now);
+  }
+
+  /**
+   * Conditions on columns of {@code table}, each named by {@code col}, all of which must hold;
+   * every value bound. TRUE where there are none.
+   */
+  static Part conditions(
+      MariaTable table,
+      java.util.function.UnaryOperator<String> col,
+      List<Condition> where,
+      ZonedDateTime now) {
     var part = Part.of("");
-    for (var c : covered.where()) {
-      var column = col(c.column());
+    for (var c : where) {
+      var column = col.apply(c.column());
       part =
           part.and(
               switch (c.operator()) {
@@ -123,12 +140,14 @@ final class MariaSql {
                     Part.of(
                         column + " > ?",
                         point(
+                            table,
                             c.column(),
                             Retention.parse(c.values().get(0)).orElseThrow().cutoff(now)));
                 case OLDER_THAN ->
                     Part.of(
                         column + " < ?",
                         point(
+                            table,
                             c.column(),
                             Retention.parse(c.values().get(0)).orElseThrow().cutoff(now)));
               });

@@ -56,6 +56,14 @@ record MariaTable(
         && key.stream().noneMatch(c -> columns.get(c) == null || columns.get(c).nullable());
   }
 
+  /** The one column of the primary key, or else of a unique key without nulls, if there is one. */
+  Optional<String> singleKey() {
+    return uniqueKeys.stream()
+        .filter(k -> k.size() == 1 && isUniqueKey(k))
+        .map(k -> k.get(0))
+        .findFirst();
+  }
+
   /** The table named {@code schema.table}, or {@code table} in the connection's database. */
   static Optional<MariaTable> read(Connection c, String qualifiedName) throws SQLException {
     String schema;
