@@ -33,9 +33,7 @@ final class MariaPolicyChecks {
       return;
     }
     var table = found.get();
-    if (policy.key().size() != 1) {
-      error("key", "MariaDB stores take a one-column key for now", "name the primary key column");
-    } else if (!table.isUniqueKey(policy.key())) {
+    if (!table.isUniqueKey(policy.key())) {
       error(
           "key",
           "("

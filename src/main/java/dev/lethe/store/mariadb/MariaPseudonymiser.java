@@ -50,20 +50,25 @@ final class MariaPseudonymiser {
   record Changed(long rows, Map<String, Long> bySubject) {}
 
   Changed transform(Connection c, MariaSql.Part rows) throws SQLException {
-    var keyColumn = table.columns().get(step.policy().key().get(0));
-    var select = new StringBuilder("SELECT CAST(" + sql.key() + " AS CHAR), " + sql.subjectText());
+    var keyColumns = step.policy().key();
+    int width = keyColumns.size();
+    var select = new StringBuilder("SELECT " + sql.keyList(true, "") + ", " + sql.subjectText());
     for (var column : columns) {
       select.append(", CAST(").append(sql.col(column)).append(" AS CHAR)");
     }
-    var keys = new ArrayList<String>();
+    var keys = new ArrayList<String[]>();
     var news = new ArrayList<String[]>();
     var bySubject = new HashMap<String, Long>();
     try (var ps =
             rows.prepare(c, select + " FROM " + table.qualified() + " WHERE ", " FOR UPDATE");
         var rs = ps.executeQuery()) {
       while (rs.next()) {
-        keys.add(rs.getString(1));
-        var subject = rs.getString(2);
+        var key = new String[width];
+        for (int i = 0; i < width; i++) {
+          key[i] = rs.getString(1 + i);
+        }
+        keys.add(key);
+        var subject = rs.getString(1 + width);
         if (subject != null) {
           bySubject.merge(subject, 1L, Long::sum);
         }
@@ -74,7 +79,7 @@ final class MariaPseudonymiser {
               MariaTransforms.apply(
                   step.stage().transforms().get(column),
                   table.columns().get(column),
-                  rs.getString(3 + i),
+                  rs.getString(2 + width + i),
                   tokens.orElse(null));
         }
         news.add(values);
@@ -85,21 +90,34 @@ final class MariaPseudonymiser {
     }
     try (var s = c.createStatement()) {
       s.execute("DROP TEMPORARY TABLE IF EXISTS " + NEW);
-      var create =
-          new StringBuilder(
-              "CREATE TEMPORARY TABLE " + NEW + " (k " + keyColumn.columnType() + " PRIMARY KEY");
-      for (int i = 0; i < columns.size(); i++) {
-        create.append(", v").append(i).append(" TEXT");
+      var create = new StringBuilder("CREATE TEMPORARY TABLE " + NEW + " (");
+      var primary = new ArrayList<String>();
+      for (int i = 0; i < width; i++) {
+        create
+            .append("k")
+            .append(i)
+            .append(" ")
+            .append(table.columns().get(keyColumns.get(i)).columnType())
+            .append(", ");
+        primary.add("k" + i);
       }
-      s.execute(create.append(")").toString());
+      for (int i = 0; i < columns.size(); i++) {
+        create.append("v").append(i).append(" TEXT, ");
+      }
+      create.append("PRIMARY KEY (").append(String.join(", ", primary)).append("))");
+      s.execute(create.toString());
     }
     var insert = new StringBuilder("INSERT INTO " + NEW + " VALUES (?");
-    columns.forEach(column -> insert.append(", ?"));
+    for (int i = 1; i < width + columns.size(); i++) {
+      insert.append(", ?");
+    }
     try (var ps = c.prepareStatement(insert.append(")").toString())) {
       for (int r = 0; r < keys.size(); r++) {
-        ps.setString(1, keys.get(r));
+        for (int i = 0; i < width; i++) {
+          ps.setString(1 + i, keys.get(r)[i]);
+        }
         for (int i = 0; i < columns.size(); i++) {
-          ps.setString(2 + i, news.get(r)[i]);
+          ps.setString(1 + width + i, news.get(r)[i]);
         }
         ps.addBatch();
       }
@@ -121,8 +139,8 @@ final class MariaPseudonymiser {
                     + " JOIN "
                     + NEW
                     + " n ON "
-                    + sql.key()
-                    + " = n.k SET "
+                    + joinOnKey(sql.key())
+                    + " SET "
                     + set
                     + " WHERE ",
                 "")) {
@@ -132,6 +150,14 @@ final class MariaPseudonymiser {
       changed = ps.executeLargeUpdate();
     }
     return new Changed(changed, bySubject);
+  }
+
+  private static String joinOnKey(List<String> key) {
+    var terms = new ArrayList<String>();
+    for (int i = 0; i < key.size(); i++) {
+      terms.add(key.get(i) + " = n.k" + i);
+    }
+    return String.join(" AND ", terms);
   }
 
   private Object markerValue(MariaTable.Column marker) {

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The SQL of one delete stage on one MariaDB table, built from catalog identifiers with every value
@@ -167,8 +168,15 @@ final class MariaSql {
     return table.qualified() + "." + MariaTable.quote(column);
   }
 
-  String key() {
-    return col(policy.key().get(0));
+  /** The key's columns, qualified, in the key's order. */
+  List<String> key() {
+    return policy.key().stream().map(this::col).toList();
+  }
+
+  /** The key's columns as a list for SELECT and ORDER BY, each as text where {@code asText}. */
+  String keyList(boolean asText, String suffix) {
+    return String.join(
+        ", ", key().stream().map(k -> (asText ? "CAST(" + k + " AS CHAR)" : k) + suffix).toList());
   }
 
   String subjectText() {
@@ -179,16 +187,37 @@ final class MariaSql {
     return expired;
   }
 
-  static Part window(
-      String key, java.util.Optional<String> after, java.util.Optional<String> upTo) {
+  /**
+   * Rows with a key after {@code after} and up to {@code upTo}, where these are given. A key of
+   * several columns is compared column by column ({@code a > ? OR (a = ? AND b > ?)}), a form
+   * MariaDB reads as ranges of the key's index, which a row comparison is not everywhere.
+   */
+  static Part window(List<String> key, Optional<List<String>> after, Optional<List<String>> upTo) {
     var part = Part.of("");
     if (after.isPresent()) {
-      part = part.and(Part.of(key + " > ?", after.get()));
+      part = part.and(keyCompare(key, ">", after.get()));
     }
     if (upTo.isPresent()) {
-      part = part.and(Part.of(key + " <= ?", upTo.get()));
+      part = part.and(keyCompare(key, "<=", upTo.get()));
     }
     return part;
+  }
+
+  private static Part keyCompare(List<String> key, String operator, List<String> values) {
+    var strict = operator.substring(0, 1);
+    var alternatives = new ArrayList<String>();
+    var bound = new ArrayList<Object>();
+    for (int i = 0; i < key.size(); i++) {
+      var terms = new ArrayList<String>();
+      for (int j = 0; j < i; j++) {
+        terms.add(key.get(j) + " = ?");
+        bound.add(values.get(j));
+      }
+      terms.add(key.get(i) + " " + (i == key.size() - 1 ? operator : strict) + " ?");
+      bound.add(values.get(i));
+      alternatives.add("(" + String.join(" AND ", terms) + ")");
+    }
+    return new Part("(" + String.join(" OR ", alternatives) + ")", bound);
   }
 
   Part notSpared() {

@@ -11,14 +11,15 @@ import dev.lethe.store.StoreException;
 import dev.lethe.store.WindowOutcome;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * One delete stage on one MariaDB table, in keyset windows of its one-column key, each window one
- * transaction that counts what it holds back and deletes the rest, returning each deleted row's
+ * One delete or pseudonymise stage on one MariaDB table, in keyset windows of its key, each window
+ * one transaction that counts what it holds back and deletes the rest, returning each deleted row's
  * subject for the audit trail.
  */
 final class MariaTarget implements RetentionTarget {
@@ -98,21 +99,23 @@ final class MariaTarget implements RetentionTarget {
     return inConnection(
         "surveying",
         c -> {
-          try (var ps =
-                  eligible()
-                      .prepare(
-                          c,
-                          "SELECT CAST(MAX("
-                              + sql.key()
-                              + ") AS CHAR) FROM "
-                              + table.qualified()
-                              + " WHERE ",
-                          "");
+          // one column: MAX reads the eligible rows once; several: the last in key order
+          var select =
+              sql.key().size() == 1
+                  ? "SELECT CAST(MAX(" + sql.key().get(0) + ") AS CHAR) FROM "
+                  : "SELECT " + sql.keyList(true, "") + " FROM ";
+          var order =
+              sql.key().size() == 1 ? "" : " ORDER BY " + sql.keyList(false, " DESC") + " LIMIT 1";
+          try (var ps = eligible().prepare(c, select + table.qualified() + " WHERE ", order);
               var rs = ps.executeQuery()) {
-            rs.next();
-            var last = rs.getString(1);
-            return new Survey(
-                last == null ? Optional.empty() : Optional.of(List.of(last)), HeldBack.NONE);
+            if (!rs.next() || rs.getString(1) == null) {
+              return new Survey(Optional.empty(), HeldBack.NONE);
+            }
+            var last = new ArrayList<String>();
+            for (int i = 1; i <= sql.key().size(); i++) {
+              last.add(rs.getString(i));
+            }
+            return new Survey(Optional.of(List.copyOf(last)), HeldBack.NONE);
           }
         });
   }
@@ -129,11 +132,10 @@ final class MariaTarget implements RetentionTarget {
         c -> {
           c.setAutoCommit(false);
           try {
-            var bound =
-                upperBound(c, after.map(a -> a.get(0)), last.map(l -> l.get(0)), windowSize);
-            boolean isLast = bound.isEmpty() || bound.equals(last.map(l -> l.get(0)));
-            var upTo = bound.isPresent() ? bound : last.map(l -> l.get(0));
-            var scope = MariaSql.window(sql.key(), after.map(a -> a.get(0)), upTo).and(eligible());
+            var bound = upperBound(c, after, last, windowSize);
+            boolean isLast = bound.isEmpty() || bound.equals(last);
+            var upTo = bound.isPresent() ? bound : last;
+            var scope = MariaSql.window(sql.key(), after, upTo).and(eligible());
             MariaSql.loadSpared(c, spared);
             var held = heldByReason(c, scope);
             var free = scope.and(sql.notSpared());
@@ -141,7 +143,7 @@ final class MariaTarget implements RetentionTarget {
               var changed = pseudonymiser.get().transform(c, free);
               var outcome =
                   new WindowOutcome(
-                      upTo.map(List::of).orElse(List.of()),
+                      upTo.orElse(List.of()),
                       isLast,
                       changed.rows() + held[1] + held[2] + held[3],
                       changed.rows(),
@@ -174,7 +176,7 @@ final class MariaTarget implements RetentionTarget {
             }
             var outcome =
                 new WindowOutcome(
-                    upTo.map(List::of).orElse(List.of()),
+                    upTo.orElse(List.of()),
                     isLast,
                     deleted + held[1] + held[2] + held[3] + referenced,
                     deleted,
@@ -193,18 +195,25 @@ final class MariaTarget implements RetentionTarget {
         });
   }
 
-  private Optional<String> upperBound(
-      Connection c, Optional<String> after, Optional<String> last, int windowSize)
+  private Optional<List<String>> upperBound(
+      Connection c, Optional<List<String>> after, Optional<List<String>> last, int windowSize)
       throws SQLException {
     var window = MariaSql.window(sql.key(), after, last);
     var where = window.text().isEmpty() ? MariaSql.Part.of("TRUE") : window;
     try (var ps =
         where.prepare(
             c,
-            "SELECT CAST(" + sql.key() + " AS CHAR) FROM " + table.qualified() + " WHERE ",
-            " ORDER BY " + sql.key() + " LIMIT 1 OFFSET " + (windowSize - 1))) {
+            "SELECT " + sql.keyList(true, "") + " FROM " + table.qualified() + " WHERE ",
+            " ORDER BY " + sql.keyList(false, "") + " LIMIT 1 OFFSET " + (windowSize - 1))) {
       try (var rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        var key = new ArrayList<String>();
+        for (int i = 1; i <= sql.key().size(); i++) {
+          key.add(rs.getString(i));
+        }
+        return Optional.of(List.copyOf(key));
       }
     }
   }

@@ -217,6 +217,106 @@ class MariaDbTests extends LetheTests {
   }
 
   @Test
+  void aCompositeKeyIsWalkedInWindowsWithNoRowMissedOrDoneTwice() {
+    // payments keyed as Pagila's are, (payment_date, payment_id): three payments share each
+    // moment, so a window ends inside a run of equal dates; windows of 100 rows
+    var payments = "payment_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + payments
+            + " (payment_date DATETIME NOT NULL, payment_id INT NOT NULL, customer_id BIGINT,"
+            + " email VARCHAR(100), pseudonymised_at DATETIME NULL,"
+            + " PRIMARY KEY (payment_date, payment_id));\n"
+            + "INSERT INTO "
+            + payments
+            + " SELECT TIMESTAMP '2026-01-01 00:00:00' - INTERVAL (seq DIV 3) DAY, 1000 - seq,"
+            + " seq % 40, CONCAT('c', seq % 40, '@example.org'), NULL FROM seq_1_to_900");
+    policy(
+        "maria-payments",
+        """
+        policy: maria-payments
+        category: payment-data
+        legal-basis: legal-obligation
+        store: maria
+        table: %s
+        key: [payment_date, payment_id]
+        subject: customer_id
+        clock: payment_date
+        marker: pseudonymised_at
+        stages:
+          - {after: P90D, action: pseudonymise, transform: {email: hmac}}
+          - {after: P200D, action: delete}
+        """
+            .formatted(payments));
+    var job = jobName("payments");
+    job(job, "job: " + job + "\npolicies: [maria-payments]\n");
+    holds.place("5", null, null, "LIT-P", "court", "dpo");
+    long cutoff = 200; // days before 2026-01-01: rows with seq DIV 3 > 200 have expired
+    long expired =
+        MariaDb.count(
+            "SELECT count(*) FROM "
+                + payments
+                + " WHERE payment_date < TIMESTAMP '2026-01-01 00:00:00' - INTERVAL "
+                + cutoff
+                + " DAY");
+    long expiredHeld =
+        MariaDb.count(
+            "SELECT count(*) FROM "
+                + payments
+                + " WHERE customer_id = 5 AND payment_date < TIMESTAMP '2026-01-01 00:00:00' - INTERVAL "
+                + cutoff
+                + " DAY");
+    long due =
+        MariaDb.count(
+            "SELECT count(*) FROM "
+                + payments
+                + " WHERE customer_id <> 5 AND payment_date < TIMESTAMP '2026-01-01 00:00:00'"
+                + " - INTERVAL 90 DAY AND payment_date >= TIMESTAMP '2026-01-01 00:00:00'"
+                + " - INTERVAL "
+                + cutoff
+                + " DAY");
+
+    var plan = plans.plan(job, AS_OF);
+    var report = run(job);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    var delete = outcome(report, "maria-payments:delete");
+    assertThat(delete.deleted()).isEqualTo(expired - expiredHeld).isGreaterThan(100);
+    assertThat(delete.heldByHolds()).isEqualTo(expiredHeld).isPositive();
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + payments
+                    + " WHERE customer_id <> 5 AND payment_date < TIMESTAMP '2026-01-01 00:00:00'"
+                    + " - INTERVAL "
+                    + cutoff
+                    + " DAY"))
+        .isZero();
+    assertThat(MariaDb.count("SELECT count(*) FROM " + payments)).isEqualTo(900 - delete.deleted());
+    var pseudonymise = outcome(report, "maria-payments:pseudonymise");
+    assertThat(pseudonymise.pseudonymised()).isEqualTo(due).isGreaterThan(100);
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + payments
+                    + " WHERE pseudonymised_at IS NOT NULL AND email = '"
+                    + testTokens().text("c7@example.org")
+                    + "'"))
+        .isEqualTo(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + payments
+                    + " WHERE customer_id = 7 AND pseudonymised_at IS NOT NULL"))
+        .isPositive();
+    for (var step : plan.policies()) {
+      var done = outcome(report, step.step());
+      assertThat(step.counts().wouldChange())
+          .as(step.step())
+          .isEqualTo(done.deleted() + done.pseudonymised());
+    }
+  }
+
+  @Test
   void aPseudonymiseStageOnMariaDbMakesTokensOnceAndSparesTheHeld() {
     var visits = "visit_" + schema;
     MariaDb.run(
