@@ -67,13 +67,12 @@ final class MariaPolicyChecks {
             "name a date, datetime or timestamp column");
       }
     }
-    if (policy.onErasure().transform().isPresent()) {
-      error(
-          "on-erasure",
-          "an erasure does not pseudonymise on MariaDB stores yet (issue #8)",
-          "let the erasure delete, or keep the data in a PostgreSQL store");
-    }
-    policy.pseudonymiseStage().ifPresent(stage -> checkPseudonymise(stage, table));
+    // an erasure's transform is a pseudonymise stage due at once: the same marker and checks
+    policy.pseudonymiseStage().ifPresent(stage -> checkPseudonymise(stage, table, true));
+    policy
+        .onErasure()
+        .transform()
+        .ifPresent(stage -> checkPseudonymise(stage, table, policy.pseudonymiseStage().isEmpty()));
     for (var condition : policy.where()) {
       if (condition.related()) {
         problems.error(
@@ -104,10 +103,13 @@ final class MariaPolicyChecks {
     }
   }
 
-  /** The marker, and every transform against its column. */
-  private void checkPseudonymise(dev.lethe.policy.Stage stage, MariaTable table) {
+  /** The marker (once per policy), and every transform against its column. */
+  private void checkPseudonymise(
+      dev.lethe.policy.Stage stage, MariaTable table, boolean checkMarker) {
     var marker = policy.marker() == null ? null : table.columns().get(policy.marker());
-    if (policy.marker() == null) {
+    if (!checkMarker) {
+      // checked with the policy's pseudonymise stage
+    } else if (policy.marker() == null) {
       error(
           "marker",
           "is missing: a pseudonymise stage must know which rows it has already transformed",

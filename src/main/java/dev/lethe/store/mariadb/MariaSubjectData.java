@@ -1,6 +1,7 @@
 package dev.lethe.store.mariadb;
 
 import dev.lethe.policy.Policy;
+import dev.lethe.policy.PolicyStep;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreException;
 import dev.lethe.store.SubjectData;
@@ -10,20 +11,39 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** A subject's rows under one policy on a MariaDB table: read for an export, deleted on erasure. */
+/**
+ * A subject's rows under one policy on a MariaDB table: read for an export; on erasure, decided for
+ * the whole table as on PostgreSQL: a hold on any policy of the table keeps them; a policy whose
+ * {@code on-erasure} pseudonymises keeps them without the person; otherwise they are deleted, and
+ * rows still referenced get the policy's {@code on-erasure} transform where it gives one.
+ */
 final class MariaSubjectData implements SubjectData {
 
   private final MariaDbStore store;
   private final Policy policy;
   private final MariaTable table;
-  private final List<String> sameTable;
+  private final List<Policy> sameTable;
+  private final Optional<MariaPseudonymiser> transforming;
 
   MariaSubjectData(MariaDbStore store, Policy policy, RetentionScope scope) {
     this.store = store;
     this.policy = policy;
     this.table = store.existing(policy);
+    this.transforming =
+        policy
+            .onErasure()
+            .transform()
+            .map(
+                stage ->
+                    new MariaPseudonymiser(
+                        table,
+                        new PolicyStep(policy, stage),
+                        new MariaSql(table, policy, List.of()),
+                        scope.now(),
+                        scope.tokens()));
     this.sameTable =
         scope.allPolicies().stream()
             .filter(
@@ -33,7 +53,6 @@ final class MariaSubjectData implements SubjectData {
                             .table(p.table())
                             .map(t -> t.qualified().equals(table.qualified()))
                             .orElse(false))
-            .map(Policy::name)
             .toList();
   }
 
@@ -97,42 +116,75 @@ final class MariaSubjectData implements SubjectData {
 
   @Override
   public ErasureOutcome erase(String subject, Set<String> heldPolicies) {
-    var held = sameTable.stream().filter(heldPolicies::contains).sorted().toList();
+    var held =
+        sameTable.stream().map(Policy::name).filter(heldPolicies::contains).sorted().toList();
     if (!held.isEmpty()) {
+      // a hold on any policy of the table keeps the subject's rows there as they are
       return new ErasureOutcome(0, 0, 0, String.join(", ", held), null);
     }
-    var sql = new MariaSql(table, policy, List.of());
+    var keeper = sameTable.stream().filter(p -> p.onErasure().keepsRows()).findFirst().orElse(null);
+    if (keeper != null && !keeper.name().equals(policy.name())) {
+      return inConnection(
+          "reading",
+          c ->
+              count(c, subjectRows(subject)) == 0
+                  ? new ErasureOutcome(0, 0, 0, null, null)
+                  : new ErasureOutcome(0, 0, 0, null, keeper.name()));
+    }
     return inConnection(
         "erasing a subject's rows in",
         c -> {
-          long deleted;
-          try (var ps =
-              c.prepareStatement(
-                  "DELETE FROM "
-                      + table.qualified()
-                      + " WHERE "
-                      + subjectColumn()
-                      + " = ? AND NOT "
-                      + sql.referenced().text())) {
-            ps.setString(1, subject.trim());
-            deleted = ps.executeLargeUpdate();
+          c.setAutoCommit(false);
+          try {
+            var outcome =
+                keeper != null
+                    ? new ErasureOutcome(0, transform(c, subject), 0, null, null)
+                    : delete(c, subject);
+            c.commit();
+            return outcome;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
           }
-          long referenced;
-          try (var ps =
-              c.prepareStatement(
-                  "SELECT count(*) FROM "
-                      + table.qualified()
-                      + " WHERE "
-                      + subjectColumn()
-                      + " = ?")) {
-            ps.setString(1, subject.trim());
-            try (var rs = ps.executeQuery()) {
-              rs.next();
-              referenced = rs.getLong(1);
-            }
-          }
-          return new ErasureOutcome(deleted, 0, referenced, null, null);
         });
+  }
+
+  /**
+   * Deletes what nothing references any more; transforms what is still referenced, where the policy
+   * says how; counts what is left of the person.
+   */
+  private ErasureOutcome delete(Connection c, String subject) throws SQLException {
+    var sql = new MariaSql(table, policy, List.of());
+    var rows = subjectRows(subject);
+    long deleted;
+    try (var ps =
+        rows.and(MariaSql.Part.of("NOT " + sql.referenced().text()))
+            .prepare(c, "DELETE FROM " + table.qualified() + " WHERE ", "")) {
+      deleted = ps.executeLargeUpdate();
+    }
+    long pseudonymised = transforming.isPresent() ? transform(c, subject) : 0;
+    var left = transforming.isPresent() ? rows.and(transforming.get().notYetTransformed()) : rows;
+    return new ErasureOutcome(deleted, pseudonymised, count(c, left), null, null);
+  }
+
+  /** Transforms the subject's rows not transformed yet; the marker keeps a rerun from it. */
+  private long transform(Connection c, String subject) throws SQLException {
+    var pseudonymiser = transforming.orElseThrow();
+    return pseudonymiser
+        .transform(c, subjectRows(subject).and(pseudonymiser.notYetTransformed()))
+        .rows();
+  }
+
+  private MariaSql.Part subjectRows(String subject) {
+    return MariaSql.Part.of(subjectColumn() + " = ?", subject.trim());
+  }
+
+  private long count(Connection c, MariaSql.Part rows) throws SQLException {
+    try (var ps = rows.prepare(c, "SELECT count(*) FROM " + table.qualified() + " WHERE ", "");
+        var rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private interface Work<R> {

@@ -121,6 +121,105 @@ class MariaDbTests extends LetheTests {
   }
 
   @Test
+  void anErasureOnMariaDbKeepsWhatTheLawKeepsWithoutThePerson(
+      @Autowired dev.lethe.subject.RequestService requests) {
+    // accounts 1 to 30; accounts 1 to 10 have three invoices each, which the law keeps
+    var accounts = "account_" + schema;
+    var invoices = "invoice_" + schema;
+    MariaDb.run(
+        ("CREATE TABLE %1$s (id BIGINT PRIMARY KEY, email VARCHAR(100), full_name VARCHAR(100),"
+                + " closed_at DATETIME NOT NULL, pseudonymised_at DATETIME NULL);\n"
+                + "INSERT INTO %1$s SELECT seq, CONCAT('a', seq, '@example.org'), CONCAT('Name ',"
+                + " seq), TIMESTAMP '2025-12-01 00:00:00', NULL FROM seq_1_to_30;\n"
+                + "CREATE TABLE %2$s (id BIGINT PRIMARY KEY, account_id BIGINT NOT NULL REFERENCES"
+                + " %1$s (id), issued_at DATETIME NOT NULL, customer_email VARCHAR(100),"
+                + " customer_name VARCHAR(100) NULL, pseudonymised_at DATETIME NULL);\n"
+                + "INSERT INTO %2$s SELECT seq, 1 + seq %% 10, TIMESTAMP '2025-06-01 00:00:00',"
+                + " CONCAT('a', 1 + seq %% 10, '@example.org'), CONCAT('Name ', 1 + seq %% 10), NULL"
+                + " FROM seq_1_to_30")
+            .formatted(accounts, invoices));
+    policy(
+        "maria-accounts",
+        """
+        policy: maria-accounts
+        category: account-data
+        legal-basis: contract
+        store: maria
+        table: %s
+        key: id
+        subject: id
+        clock: closed_at
+        retain: P1Y
+        action: delete
+        marker: pseudonymised_at
+        on-erasure:
+          action: delete
+          if-referenced:
+            email: hmac
+            full_name: {constant: "(erased)"}
+        """
+            .formatted(accounts));
+    policy(
+        "maria-invoices",
+        """
+        policy: maria-invoices
+        category: payment-data
+        legal-basis: legal-obligation
+        store: maria
+        table: %s
+        key: id
+        subject: account_id
+        clock: issued_at
+        retain: P7Y
+        action: delete
+        marker: pseudonymised_at
+        on-erasure:
+          action: pseudonymise
+          transform:
+            customer_email: hmac
+            customer_name: null
+        """
+            .formatted(invoices));
+    assertThat(validator.validate().problems().errors()).isEmpty();
+    var tokens = testTokens();
+
+    var withInvoices =
+        intake.receive(RequestKind.ERASE, "5", null, "DSR-5", "test", validator.load());
+    var without = intake.receive(RequestKind.ERASE, "20", null, "DSR-20", "test", validator.load());
+    runs.run("requests", AS_OF, "test", dev.lethe.retention.ProgressListener.SILENT);
+
+    assertThat(requests.find(withInvoices.id()).status()).isEqualTo("done");
+    assertThat(requests.find(without.id()).status()).isEqualTo("done");
+    // the invoices stay, with a token for the address and no name, marked
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + invoices
+                    + " WHERE account_id = 5 AND customer_email = '"
+                    + tokens.text("a5@example.org")
+                    + "' AND customer_name IS NULL AND pseudonymised_at IS NOT NULL"))
+        .isEqualTo(3);
+    // the account they reference stays without the person; the one nothing references goes
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + accounts
+                    + " WHERE id = 5 AND email = '"
+                    + tokens.text("a5@example.org")
+                    + "' AND full_name = '(erased)' AND pseudonymised_at IS NOT NULL"))
+        .isEqualTo(1);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + accounts + " WHERE id = 20")).isZero();
+    // nobody else is touched
+    assertThat(MariaDb.count("SELECT count(*) FROM " + accounts)).isEqualTo(29);
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM " + invoices + " WHERE pseudonymised_at IS NOT NULL"))
+        .isEqualTo(3);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + accounts + " WHERE full_name = '(erased)'"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void whatMariaDbStoresDoNotDoYetIsRefusedWithTheLine() {
     policy(
         "maria-events",
