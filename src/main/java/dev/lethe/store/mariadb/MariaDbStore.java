@@ -73,6 +73,11 @@ public final class MariaDbStore implements Store {
         });
   }
 
+  /** A table a clock or condition names (validate has made sure it is there). */
+  MariaTable related(String name) {
+    return table(name).orElseThrow(() -> new StoreException("table " + name + " is gone", null));
+  }
+
   MariaTable existing(Policy policy) {
     return table(policy.table())
         .orElseThrow(() -> new StoreException("table " + policy.table() + " is gone", null));

@@ -2,6 +2,7 @@ package dev.lethe.store.mariadb;
 
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Problems;
+import java.util.Optional;
 
 /** What a policy on a MariaDB store may say, checked against the information schema. */
 final class MariaPolicyChecks {
@@ -51,21 +52,27 @@ final class MariaPolicyChecks {
           "column '" + policy.subject() + "' is " + subject.type(),
           "name a column holding the subject key as an integer or text");
     }
-    if (policy.clock() != null && policy.clock().related()) {
-      error(
-          "clock",
-          "a clock in another table is not read on MariaDB stores yet",
-          "use a column of the table");
-    } else if (policy.clock() != null) {
-      var clock = table.columns().get(policy.clock().column());
-      if (clock == null) {
-        noColumn("clock", policy.clock().column(), table);
-      } else if (!clock.isTime()) {
-        error(
-            "clock",
-            "column '" + policy.clock().column() + "' is " + clock.type() + ", not a point in time",
-            "name a date, datetime or timestamp column");
-      }
+    if (policy.clock() != null) {
+      var clock = policy.clock();
+      var clockTable =
+          clock.related()
+              ? relatedTable(table, clock.table(), clock.via(), policy.lineOf("clock"), "clock")
+              : Optional.of(table);
+      clockTable.ifPresent(
+          in -> {
+            var column = in.columns().get(clock.column());
+            if (column == null) {
+              error(
+                  "clock",
+                  "no column '" + clock.column() + "' in " + in.name(),
+                  "use one of " + String.join(", ", in.columns().keySet()));
+            } else if (!column.isTime()) {
+              error(
+                  "clock",
+                  "column '" + clock.column() + "' is " + column.type() + ", not a point in time",
+                  "name a date, datetime or timestamp column");
+            }
+          });
     }
     // an erasure's transform is a pseudonymise stage due at once: the same marker and checks
     policy.pseudonymiseStage().ifPresent(stage -> checkPseudonymise(stage, table, true));
@@ -74,22 +81,23 @@ final class MariaPolicyChecks {
         .transform()
         .ifPresent(stage -> checkPseudonymise(stage, table, policy.pseudonymiseStage().isEmpty()));
     for (var condition : policy.where()) {
-      if (condition.related()) {
+      var where =
+          condition.related()
+              ? relatedTable(table, condition.table(), condition.via(), condition.line(), "where")
+              : Optional.of(table);
+      if (where.isEmpty()) {
+        continue;
+      }
+      var in = where.get();
+      if (!in.columns().containsKey(condition.column())) {
         problems.error(
             policy.file(),
             condition.line(),
             "where",
-            "a condition on another table is not read on MariaDB stores yet (issue #8)",
-            "use a column of the table");
-      } else if (!table.columns().containsKey(condition.column())) {
-        problems.error(
-            policy.file(),
-            condition.line(),
-            "where",
-            "no column '" + condition.column() + "' in " + policy.table(),
-            "use one of " + String.join(", ", table.columns().keySet()));
+            "no column '" + condition.column() + "' in " + in.name(),
+            "use one of " + String.join(", ", in.columns().keySet()));
       } else if (condition.operator().takesPeriod()
-          && !table.columns().get(condition.column()).isTime()) {
+          && !in.columns().get(condition.column()).isTime()) {
         problems.error(
             policy.file(),
             condition.line(),
@@ -98,9 +106,7 @@ final class MariaPolicyChecks {
             "use it on a date, datetime or timestamp column");
       }
     }
-    if (policy.contact() != null) {
-      error("contact", "suppression lists are not kept for MariaDB stores yet", "remove 'contact'");
-    }
+    checkContact(table);
   }
 
   /** The marker (once per policy), and every transform against its column. */
@@ -154,6 +160,65 @@ final class MariaPolicyChecks {
                     "transform another column, or another way");
               }
             });
+  }
+
+  /** The contact column holds an address as text: its token goes on the suppression list. */
+  private void checkContact(MariaTable table) {
+    var contact = policy.contact();
+    if (contact == null) {
+      return;
+    }
+    var column = table.columns().get(contact);
+    if (column == null) {
+      noColumn("contact", contact, table);
+    } else if (!column.isText()) {
+      error(
+          "contact",
+          "column '" + contact + "' is " + column.columnType() + ", not text",
+          "name the column holding the e-mail address or phone number, such as 'email'");
+    } else if (policy.legalBasis() != dev.lethe.policy.LegalBasis.CONSENT) {
+      error(
+          "contact",
+          "only a policy whose legal basis is consent keeps a suppression list",
+          "remove 'contact', or set legal-basis: consent if the data is held by consent");
+    }
+  }
+
+  /**
+   * Another table a clock or condition reaches through {@code via}: it exists, has a one-column
+   * key, and {@code via} is a column of this table.
+   */
+  private Optional<MariaTable> relatedTable(
+      MariaTable own, String name, String via, int line, String field) {
+    var other = store.table(name);
+    if (other.isEmpty()) {
+      problems.error(
+          policy.file(),
+          line,
+          field,
+          "no table '" + name + "' in store '" + store.name() + "'",
+          "write the other table as table.column (same database) or database.table.column");
+      return Optional.empty();
+    }
+    if (other.get().singleKey().isEmpty()) {
+      problems.error(
+          policy.file(),
+          line,
+          field,
+          name + " has no one-column unique key to reach it by",
+          "reach a table with a one-column primary key");
+      return Optional.empty();
+    }
+    if (!own.columns().containsKey(via)) {
+      problems.error(
+          policy.file(),
+          line,
+          field,
+          "no column '" + via + "' in " + policy.table(),
+          "name in 'via' the column that holds the key of " + name);
+      return Optional.empty();
+    }
+    return other;
   }
 
   private void noColumn(String field, String column, MariaTable table) {

@@ -54,38 +54,79 @@ final class MariaSql {
 
   private final MariaTable table;
   private final Policy policy;
+  private final Related related;
   private final Part expired;
+
+  /** The other tables that clocks and conditions name, by the name written. */
+  @FunctionalInterface
+  interface Related {
+    MariaTable table(String name);
+  }
 
   /**
    * @param cutoffs the delete cutoff of this policy first, then of every other delete policy on the
-   *     table, each with its clock column
+   *     table
    */
-  MariaSql(MariaTable table, Policy policy, List<Cutoff> cutoffs) {
+  MariaSql(MariaTable table, Policy policy, List<Cutoff> cutoffs, Related related) {
     this.table = table;
     this.policy = policy;
+    this.related = related;
     var expired = Part.of("");
     for (int i = 0; i < cutoffs.size(); i++) {
       var cutoff = cutoffs.get(i);
-      var before =
-          covers(cutoff.policy(), cutoff.now())
-              .and(Part.of(col(cutoff.column()) + " < ?", point(cutoff.column(), cutoff.at())));
+      var before = covers(cutoff.policy(), cutoff.now()).and(clockBefore(cutoff));
       if (i == 0) {
         expired = expired.and(before);
       } else {
         // another delete policy on the table keeps what it covers and has not let go yet
         var covers = covers(cutoff.policy(), cutoff.now());
+        var let = clockBefore(cutoff);
+        var values = new ArrayList<>(covers.values());
+        values.addAll(let.values());
         var keeps =
             new Part(
                 "(COALESCE(("
                     + covers.text()
                     + "), FALSE) AND COALESCE(NOT ("
-                    + col(cutoff.column())
-                    + " < ?), TRUE))",
-                concat(covers.values(), point(cutoff.column(), cutoff.at())));
+                    + let.text()
+                    + "), TRUE))",
+                values);
         expired = expired.and(new Part("NOT " + keeps.text(), keeps.values()));
       }
     }
     this.expired = expired;
+  }
+
+  /**
+   * The row's clock lies before the cutoff: its own column, or the column of the row of another
+   * table its {@code via} column points at (no such row: it has not started to age).
+   */
+  private Part clockBefore(Cutoff cutoff) {
+    var clock = cutoff.policy().clock();
+    if (!clock.related()) {
+      return Part.of(col(clock.column()) + " < ?", point(clock.column(), cutoff.at()));
+    }
+    var other = related.table(clock.table());
+    return Part.of(
+        relatedRow(other, "r_c", col(clock.via()))
+            + " AND r_c."
+            + MariaTable.quote(clock.column())
+            + " < ?)",
+        point(other, clock.column(), cutoff.at()));
+  }
+
+  /** {@code EXISTS (SELECT 1 FROM other r WHERE r.key = via}, left open for more. */
+  private static String relatedRow(MariaTable other, String alias, String via) {
+    return "EXISTS (SELECT 1 FROM "
+        + other.qualified()
+        + " "
+        + alias
+        + " WHERE "
+        + alias
+        + "."
+        + MariaTable.quote(other.singleKey().orElseThrow())
+        + " = "
+        + via;
   }
 
   private static List<Object> concat(List<Object> values, Object more) {
@@ -107,7 +148,22 @@ final class MariaSql {
 
   /** The rows a policy covers: its {@code where}, every condition bound. */
   Part covers(Policy covered, ZonedDateTime now) {
-    return conditions(table, this::col, covered.where(), now);
+    var part = Part.of("");
+    for (var c : covered.where()) {
+      if (!c.related()) {
+        part = part.and(conditions(table, this::col, List.of(c), now));
+      } else {
+        var other = related.table(c.table());
+        var compared =
+            conditions(other, column -> "r_w." + MariaTable.quote(column), List.of(c), now);
+        part =
+            part.and(
+                new Part(
+                    relatedRow(other, "r_w", col(c.via())) + " AND " + compared.text() + ")",
+                    compared.values()));
+      }
+    }
+    return part.text().isEmpty() ? Part.of("TRUE") : part;
   }
 
   /**
@@ -156,11 +212,11 @@ final class MariaSql {
     return part.text().isEmpty() ? Part.of("TRUE") : part;
   }
 
-  /** A cutoff of a policy: its rows whose {@code column} lies before {@code at} have expired. */
-  record Cutoff(Policy policy, String column, ZonedDateTime at, ZonedDateTime now) {
+  /** A cutoff of a policy: its rows whose clock lies before {@code at} have expired. */
+  record Cutoff(Policy policy, ZonedDateTime at, ZonedDateTime now) {
 
     static Cutoff of(Policy policy, Retention after, ZonedDateTime now) {
-      return new Cutoff(policy, policy.clock().column(), after.cutoff(now), now);
+      return new Cutoff(policy, after.cutoff(now), now);
     }
   }
 
@@ -290,6 +346,6 @@ final class MariaSql {
         cutoffs.add(MariaSql.Cutoff.of(other, other.deleteStage().get().after(), scope.now()));
       }
     }
-    return new MariaSql(table, policy, cutoffs);
+    return new MariaSql(table, policy, cutoffs, store::related);
   }
 }

@@ -41,7 +41,7 @@ final class MariaSubjectData implements SubjectData {
                     new MariaPseudonymiser(
                         table,
                         new PolicyStep(policy, stage),
-                        new MariaSql(table, policy, List.of()),
+                        new MariaSql(table, policy, List.of(), store::related),
                         scope.now(),
                         scope.tokens()));
     this.sameTable =
@@ -109,9 +109,35 @@ final class MariaSubjectData implements SubjectData {
         });
   }
 
+  /** The subject's addresses in the policy's {@code contact} column, for the suppression list. */
   @Override
   public List<String> contacts(String subject) {
-    return List.of();
+    var contact = policy.contact();
+    if (contact == null) {
+      return List.of();
+    }
+    var column = table.qualified() + "." + MariaTable.quote(contact);
+    return inConnection(
+        "reading",
+        c -> {
+          var values = new ArrayList<String>();
+          try (var ps =
+                  subjectRows(subject)
+                      .prepare(
+                          c,
+                          "SELECT DISTINCT CAST("
+                              + column
+                              + " AS CHAR) FROM "
+                              + table.qualified()
+                              + " WHERE ",
+                          " AND " + column + " IS NOT NULL");
+              var rs = ps.executeQuery()) {
+            while (rs.next()) {
+              values.add(rs.getString(1));
+            }
+          }
+          return values;
+        });
   }
 
   @Override
@@ -154,7 +180,7 @@ final class MariaSubjectData implements SubjectData {
    * says how; counts what is left of the person.
    */
   private ErasureOutcome delete(Connection c, String subject) throws SQLException {
-    var sql = new MariaSql(table, policy, List.of());
+    var sql = new MariaSql(table, policy, List.of(), store::related);
     var rows = subjectRows(subject);
     long deleted;
     try (var ps =

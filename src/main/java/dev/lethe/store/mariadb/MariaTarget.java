@@ -41,7 +41,8 @@ final class MariaTarget implements RetentionTarget {
             : new MariaSql(
                 table,
                 step.policy(),
-                List.of(MariaSql.Cutoff.of(step.policy(), step.stage().after(), scope.now())));
+                List.of(MariaSql.Cutoff.of(step.policy(), step.stage().after(), scope.now())),
+                store::related);
     // what the job's earlier delete steps on this table take first, for the plan
     this.goneFirst =
         scope.earlierInJob().stream()

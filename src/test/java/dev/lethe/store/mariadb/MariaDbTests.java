@@ -220,6 +220,163 @@ class MariaDbTests extends LetheTests {
   }
 
   @Test
+  void aClockAndAConditionInAnotherTableDecideWhatGoesOnMariaDb() {
+    // orders age from their account's closing, and go only where the holder is an adult; accounts
+    // 1 to 40: odd ones still open, every fourth closed lately, the rest closed in mid-2024; every
+    // fifth holder born in 2010; orders 1 to 400 of accounts 1 to 40, and 10 of an account that
+    // is not there
+    var accounts = "acct_" + schema;
+    var orders = "order_" + schema;
+    MariaDb.run(
+        ("CREATE TABLE %1$s (id BIGINT PRIMARY KEY, closed_at DATETIME NULL, birth_date DATE);\n"
+                + "INSERT INTO %1$s SELECT seq, CASE WHEN seq %% 2 = 1 THEN NULL WHEN seq %% 4 = 0"
+                + " THEN TIMESTAMP '2025-10-01 00:00:00' ELSE TIMESTAMP '2024-06-01 00:00:00' END,"
+                + " CASE WHEN seq %% 5 = 0 THEN DATE '2010-01-01' ELSE DATE '1980-01-01' END FROM"
+                + " seq_1_to_40;\n"
+                + "CREATE TABLE %2$s (id BIGINT PRIMARY KEY, account_id BIGINT, placed_at DATETIME"
+                + " NOT NULL);\n"
+                + "INSERT INTO %2$s SELECT seq, 1 + seq %% 40, TIMESTAMP '2023-01-01 00:00:00' FROM"
+                + " seq_1_to_400;\n"
+                + "INSERT INTO %2$s SELECT 1000 + seq, 999, TIMESTAMP '2020-01-01 00:00:00' FROM"
+                + " seq_1_to_10")
+            .formatted(accounts, orders));
+    policy(
+        "maria-orders",
+        """
+        policy: maria-orders
+        category: payment-data
+        legal-basis: contract
+        store: maria
+        table: %2$s
+        key: id
+        subject: account_id
+        clock:
+          from: %1$s.closed_at
+          via: account_id
+        retain: P1Y
+        action: delete
+        where:
+          - column: %1$s.birth_date
+            via: account_id
+            older-than: P18Y
+        """
+            .formatted(accounts, orders));
+    var job = jobName("orders");
+    job(job, "job: " + job + "\npolicies: [maria-orders]\n");
+    assertThat(validator.validate().problems().errors()).isEmpty();
+    // counted by a join, independently of the SQL Lethe writes
+    long due =
+        MariaDb.count(
+            "SELECT count(*) FROM "
+                + orders
+                + " o JOIN "
+                + accounts
+                + " a ON a.id = o.account_id WHERE a.closed_at < '2025-01-01'"
+                + " AND a.birth_date < '2008-01-01'");
+
+    var plan = plans.plan(job, AS_OF);
+    var report = run(job);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    assertThat(due).isEqualTo(80); // accounts 2, 6, 14, 18, ... (closed in 2024, adult): 8 x 10
+    assertThat(outcome(report, "maria-orders").deleted()).isEqualTo(due);
+    assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(due);
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + orders
+                    + " o JOIN "
+                    + accounts
+                    + " a ON a.id = o.account_id WHERE a.closed_at < '2025-01-01'"
+                    + " AND a.birth_date < '2008-01-01'"))
+        .isZero();
+    // open accounts, recent closings, minors, and orders of no account stay
+    assertThat(MariaDb.count("SELECT count(*) FROM " + orders)).isEqualTo(410 - due);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + orders + " WHERE account_id = 999"))
+        .isEqualTo(10);
+  }
+
+  @Test
+  void aClockInAMissingTableIsRefusedOnMariaDbWithTheLine() {
+    policy(
+        "maria-events",
+        """
+        policy: maria-events
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock:
+          from: nowhere.closed_at
+          via: nobody
+        retain: P1Y
+        action: delete
+        """
+            .formatted(table));
+
+    var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
+
+    assertThat(errors)
+        .anySatisfy(e -> assertThat(e).contains("maria-events.yml:8", "no table 'nowhere'"));
+  }
+
+  @Test
+  void withdrawingConsentOnMariaDbLeavesOnlyATokenOfTheAddress(
+      @Autowired dev.lethe.subject.SuppressionList suppressions,
+      @Autowired dev.lethe.subject.RequestService requests) {
+    var letters = "letter_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + letters
+            + " (id BIGINT PRIMARY KEY, subject_id BIGINT, email VARCHAR(100),"
+            + " consented_at DATETIME NOT NULL);\n"
+            + "INSERT INTO "
+            + letters
+            + " SELECT seq, seq, CONCAT('reader', seq, '@example.org'),"
+            + " TIMESTAMP '2025-06-01 00:00:00' FROM seq_1_to_10");
+    policy(
+        "maria-letters",
+        """
+        policy: maria-letters
+        category: newsletter
+        legal-basis: consent
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        contact: email
+        clock: consented_at
+        retain: P2Y
+        action: delete
+        """
+            .formatted(letters));
+
+    var request =
+        intake.receive(
+            RequestKind.WITHDRAW_CONSENT, "4", "newsletter", "DSR-N", "test", validator.load());
+    runs.run("requests", AS_OF, "test", dev.lethe.retention.ProgressListener.SILENT);
+
+    assertThat(MariaDb.count("SELECT count(*) FROM " + letters + " WHERE subject_id = 4")).isZero();
+    assertThat(MariaDb.count("SELECT count(*) FROM " + letters)).isEqualTo(9);
+    var tokens = testTokens();
+    assertThat(
+            suppressions.contains(
+                "newsletter",
+                TEST_KEY_ID,
+                dev.lethe.subject.Suppression.token(tokens, "Reader4@example.org ")))
+        .isTrue();
+    assertThat(
+            suppressions.contains(
+                "newsletter",
+                TEST_KEY_ID,
+                dev.lethe.subject.Suppression.token(tokens, "reader5@example.org")))
+        .isFalse();
+    assertThat(requests.find(request.id()).status()).isEqualTo("done");
+  }
+
+  @Test
   void whatMariaDbStoresDoNotDoYetIsRefusedWithTheLine() {
     policy(
         "maria-events",
