@@ -6,8 +6,7 @@ import dev.lethe.policy.Statistic;
 /**
  * Checks statistics against a MariaDB catalog, as {@code StatisticChecks} does on PostgreSQL: the
  * table and columns exist, the time is a time, the subject a key, sums numbers, each related column
- * is reached through a one-column key; and browser-family, which has no MariaDB SQL yet, is
- * refused.
+ * is reached through a one-column key, browser-family reads text.
  */
 final class MariaStatisticChecks {
 
@@ -146,13 +145,16 @@ final class MariaStatisticChecks {
               + column.columnType(),
           "put a number or a birth date in bands");
     }
-    if (d.kind() == Statistic.Dimension.Kind.BROWSER_FAMILY) {
+    if (d.kind() == Statistic.Dimension.Kind.BROWSER_FAMILY && !column.isText()) {
       error(
           statistic,
           d.line(),
           "dimensions",
-          "browser-family dimensions are computed on PostgreSQL stores only",
-          "group by the column's value, or compute this statistic from a PostgreSQL store");
+          "browser-family reads a user-agent string, and column '"
+              + d.column()
+              + "' is "
+              + column.columnType(),
+          "name a text column");
     }
   }
 

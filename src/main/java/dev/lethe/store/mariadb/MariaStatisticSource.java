@@ -302,8 +302,7 @@ final class MariaStatisticSource implements StatisticSource {
             + (d.band() - 1)
             + " AS SIGNED))";
       }
-      // refused by the checks: MariaDB has no rule set for it yet
-      case BROWSER_FAMILY -> throw new IllegalStateException("browser-family on MariaDB");
+      case BROWSER_FAMILY -> MariaBrowserFamilySql.of(expression);
     };
   }
 

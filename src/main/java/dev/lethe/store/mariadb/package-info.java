@@ -2,7 +2,6 @@
  * MariaDB and MySQL databases as stores (issue #8): delete and pseudonymise stages on tables with a
  * unique key of one or more columns, sparing held, requested and restricted subjects and rows still
  * referenced; clocks and conditions on the table or another one; statistics; erasure, export and
- * withdrawal of consent. Browser-family dimensions are refused by validate until they are built
- * (docs/decisions/0013).
+ * withdrawal of consent: what PostgreSQL stores do, in SQL MariaDB has (docs/decisions/0013).
  */
 package dev.lethe.store.mariadb;

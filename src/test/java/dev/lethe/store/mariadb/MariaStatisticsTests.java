@@ -50,13 +50,14 @@ class MariaStatisticsTests extends LetheTests {
     MariaDb.run(
         ("CREATE TABLE %2$s (id BIGINT PRIMARY KEY, birth_date DATE);\n"
                 + "CREATE TABLE %1$s (id BIGINT PRIMARY KEY, person_id BIGINT REFERENCES %2$s (id),"
-                + " seen_at DATETIME NOT NULL, country VARCHAR(2), amount DECIMAL(10, 2))")
+                + " seen_at DATETIME NOT NULL, country VARCHAR(2), amount DECIMAL(10, 2),"
+                + " agent VARCHAR(500))")
             .formatted(visit, person));
     APP.run(
         ("CREATE TABLE %1$s.person (id bigint PRIMARY KEY, birth_date date);"
                 + " CREATE TABLE %1$s.visit (id bigint PRIMARY KEY,"
                 + " person_id bigint REFERENCES %1$s.person (id), seen_at timestamptz NOT NULL,"
-                + " country text, amount numeric(10, 2))")
+                + " country text, amount numeric(10, 2), agent text)")
             .formatted(schema));
     try (var maria = DriverManager.getConnection(MariaDb.url());
         var pg = APP.connect()) {
@@ -72,7 +73,8 @@ class MariaStatisticsTests extends LetheTests {
           }
           ps.executeBatch();
         }
-        try (var ps = c.prepareStatement("INSERT INTO " + visits + " VALUES (?, ?, ?, ?, ?)")) {
+        var agents = dev.lethe.support.UserAgents.samples();
+        try (var ps = c.prepareStatement("INSERT INTO " + visits + " VALUES (?, ?, ?, ?, ?, ?)")) {
           for (int i = 1; i <= 900; i++) {
             ps.setLong(1, i);
             ps.setObject(2, i % 50 == 0 ? null : (long) (1 + i % 40), java.sql.Types.BIGINT);
@@ -83,6 +85,7 @@ class MariaStatisticsTests extends LetheTests {
                 5,
                 i % 11 == 0 ? null : new java.math.BigDecimal(i * 13 % 1500).movePointLeft(1),
                 java.sql.Types.DECIMAL);
+            ps.setString(6, agents.get(i % agents.size()));
             ps.addBatch();
           }
           ps.executeBatch();
@@ -174,6 +177,31 @@ class MariaStatisticsTests extends LetheTests {
   }
 
   @Test
+  void browserFamiliesAreTheSameOnMariaDb() {
+    for (var store : List.of("app", "maria")) {
+      job(
+          store + "-browsers-" + schema,
+          """
+          statistic: %s-browsers-%s
+          store: %s
+          table: %s
+          time: seen_at
+          bucket: week
+          dimensions: [{browser-family: agent}]
+          measures: [rows, distinct-subjects]
+          subject: person_id
+          minimum-subjects: 3
+          """
+              .formatted(store, schema, store, store.equals("app") ? schema + ".visit" : visit));
+    }
+    var statistics = validator.load().statistics();
+    var pg = aggregates(statistics.get("app-browsers-" + schema), Set.of(), true);
+    assertThat(pg).anySatisfy(row -> assertThat(row).contains("[Firefox 128]"));
+    assertThat(aggregates(statistics.get("maria-browsers-" + schema), Set.of(), true))
+        .containsExactlyElementsOf(pg);
+  }
+
+  @Test
   void theDayOfAMomentIsTheDayInTheRunsZoneAcrossAClockChange() {
     var maria = statistic("maria-day-" + schema, "maria", visit, "day");
     // 2025-10-25 22:30 UTC is already the 26th in Brussels (UTC+2 then); 2025-10-26 23:30 UTC
@@ -181,8 +209,8 @@ class MariaStatisticsTests extends LetheTests {
     MariaDb.run(
         "INSERT INTO "
             + visit
-            + " VALUES (5001, 1, '2025-10-25 22:30:00', 'BE', 1), (5002, 1, '2025-10-26 23:30:00',"
-            + " 'BE', 1)");
+            + " VALUES (5001, 1, '2025-10-25 22:30:00', 'BE', 1, NULL), (5002, 1,"
+            + " '2025-10-26 23:30:00', 'BE', 1, NULL)");
     var totals =
         stores
             .store("maria")
@@ -249,7 +277,7 @@ class MariaStatisticsTests extends LetheTests {
   }
 
   @Test
-  void browserFamilyAndUnknownColumnsAreRefusedOnMariaDbWithTheLine() {
+  void wrongColumnsAreRefusedOnMariaDbWithTheLine() {
     job(
         "maria-bad-" + schema,
         """
@@ -258,7 +286,7 @@ class MariaStatisticsTests extends LetheTests {
         table: %s
         time: country
         bucket: day
-        dimensions: [{browser-family: country}]
+        dimensions: [{browser-family: amount}]
         measures: [rows]
         subject: nobody
         minimum-subjects: 3
@@ -269,7 +297,7 @@ class MariaStatisticsTests extends LetheTests {
 
     assertThat(errors)
         .anySatisfy(e -> assertThat(e).contains("field 'time'", "varchar(2), not a point in time"))
-        .anySatisfy(e -> assertThat(e).contains("browser-family", "PostgreSQL stores only"))
+        .anySatisfy(e -> assertThat(e).contains("browser-family reads a user-agent string"))
         .anySatisfy(e -> assertThat(e).contains("field 'subject'", "no column 'nobody'"));
   }
 }
