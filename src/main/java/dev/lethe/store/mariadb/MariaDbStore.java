@@ -88,18 +88,41 @@ public final class MariaDbStore implements Store {
     tables.clear();
   }
 
+  /** What keeps the store from being used, and what to do about it. */
+  private record Unusable(String message, String fix) {}
+
+  /** Empty where the server answers and is one Lethe works with. */
+  private Optional<Unusable> server() {
+    try (Connection c = dataSource().getConnection()) {
+      var meta = c.getMetaData();
+      return MariaServer.unsupported(
+              meta.getDatabaseProductName(), meta.getDatabaseProductVersion())
+          .map(
+              problem ->
+                  new Unusable(
+                      "store '" + name + "': " + problem,
+                      "point lethe.stores." + name + ".url at a MariaDB server"));
+    } catch (SQLException e) {
+      return Optional.of(
+          new Unusable(
+              "store '" + name + "' cannot be reached: " + MariaErrors.describe(e),
+              "check lethe.stores."
+                  + name
+                  + ".url, username and password, and that the server runs"));
+    }
+  }
+
   @Override
   public void check(List<Policy> policies, Problems problems) {
-    try (Connection c = dataSource().getConnection()) {
-      c.isValid(5);
-    } catch (SQLException e) {
+    var server = server();
+    if (server.isPresent()) {
       for (var policy : policies) {
         problems.error(
             policy.file(),
             policy.lineOf("store"),
             "store",
-            "store '" + name + "' cannot be reached: " + MariaErrors.describe(e),
-            "check lethe.stores." + name + ".url, username and password, and that the server runs");
+            server.get().message(),
+            server.get().fix());
       }
       return;
     }
@@ -110,16 +133,15 @@ public final class MariaDbStore implements Store {
 
   @Override
   public void checkStatistics(List<Statistic> statistics, Problems problems) {
-    try (Connection c = dataSource().getConnection()) {
-      c.isValid(5);
-    } catch (SQLException e) {
+    var server = server();
+    if (server.isPresent()) {
       for (var statistic : statistics) {
         problems.error(
             statistic.file(),
             statistic.lineOf("store"),
             "store",
-            "store '" + name + "' cannot be reached: " + MariaErrors.describe(e),
-            "check lethe.stores." + name + ".url, username and password, and that the server runs");
+            server.get().message(),
+            server.get().fix());
       }
       return;
     }
