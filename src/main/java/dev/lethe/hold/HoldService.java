@@ -91,6 +91,33 @@ public class HoldService {
         .list();
   }
 
+  /**
+   * What the holds in force at any time since {@code since} cover, with their case references: one
+   * row per distinct scope and case, however many subjects are held (a report needs no more).
+   */
+  @Transactional(readOnly = true)
+  public List<HoldCase> casesSince(Instant since) {
+    return jdbc.sql(
+            "SELECT DISTINCT policy, category, case_reference FROM lethe.legal_hold"
+                + " WHERE released_at IS NULL OR released_at >= ?")
+        .param(java.sql.Timestamp.from(since))
+        .query(
+            (rs, n) ->
+                new HoldCase(
+                    rs.getString("policy"),
+                    rs.getString("category"),
+                    rs.getString("case_reference")))
+        .list();
+  }
+
+  /** A case under which holds keep data: the scope they are narrowed to, if any. */
+  public record HoldCase(String policy, String category, String caseReference) {
+
+    public boolean covers(dev.lethe.policy.Policy covered) {
+      return Hold.covers(policy, category, covered);
+    }
+  }
+
   /** The holds on a subject that are active now. */
   @Transactional(readOnly = true)
   public List<Hold> activeOn(String subject) {

@@ -1,7 +1,6 @@
 package dev.lethe.retention;
 
 import dev.lethe.audit.AuditTrail;
-import dev.lethe.hold.Hold;
 import dev.lethe.hold.HoldService;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
@@ -57,6 +56,7 @@ class RunReports {
     var policies = new ArrayList<RunReport.PolicyReport>();
     var statisticReports = new ArrayList<RunReport.StatisticReport>();
     var handled = new ArrayList<Long>();
+    var holdsDuring = holdsDuring(attempts);
     lastExecutionOfEachStep(execution, attempts).stream()
         .sorted(Comparator.comparing(StepExecution::getCreateTime))
         .forEach(
@@ -66,7 +66,7 @@ class RunReports {
               } else if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
                 statisticReports.add(statisticReport(step, definitions));
               } else {
-                policies.add(policyReport(step, definitions, holdsDuring(attempts, execution)));
+                policies.add(policyReport(step, definitions, holdsDuring));
               }
             });
     var asOf = LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF));
@@ -168,16 +168,21 @@ class RunReports {
         statistic == null ? List.of() : statistics.trend(statistic, 60));
   }
 
-  /** The holds in force at any time during the run, from its first attempt's start to now. */
-  private List<Hold> holdsDuring(List<JobExecution> attempts, JobExecution execution) {
+  /**
+   * What the holds in force at any time during the run cover, from its first attempt's start to
+   * now; read once, and only where a step's report asks.
+   */
+  private java.util.function.Supplier<List<HoldService.HoldCase>> holdsDuring(
+      List<JobExecution> attempts) {
     var start = attempts.get(0).getStartTime().atZone(ZoneId.systemDefault()).toInstant();
-    return holds.list(true).stream()
-        .filter(h -> h.releasedAt() == null || !h.releasedAt().isBefore(start))
-        .toList();
+    var cases = new java.util.concurrent.atomic.AtomicReference<List<HoldService.HoldCase>>();
+    return () -> cases.updateAndGet(c -> c != null ? c : holds.casesSince(start));
   }
 
   private static RunReport.PolicyReport policyReport(
-      StepExecution step, Definitions definitions, List<Hold> holdsDuring) {
+      StepExecution step,
+      Definitions definitions,
+      java.util.function.Supplier<List<HoldService.HoldCase>> holdsDuring) {
     var counts = Counts.read(step.getExecutionContext());
     var name = step.getStepName();
     int separator = name.indexOf(PolicyStep.SEPARATOR);
@@ -209,9 +214,9 @@ class RunReports {
         counts.heldByHolds(),
         policy == null || counts.heldByHolds() == 0
             ? List.of()
-            : holdsDuring.stream()
+            : holdsDuring.get().stream()
                 .filter(h -> h.covers(policy))
-                .map(Hold::caseReference)
+                .map(HoldService.HoldCase::caseReference)
                 .distinct()
                 .sorted()
                 .toList(),
