@@ -162,4 +162,44 @@ public record AuditEntry(
       return new Draft(kind, action, runId, null, null, new long[0], new int[0], 0, detail);
     }
   }
+
+  /**
+   * Sorts subjects (token prefixes, as signed numbers) and their rows together, in place: a
+   * least-significant-digit radix sort, eight passes of a byte, stable and without objects.
+   */
+  static void sortBySubject(long[] subjects, int[] rows) {
+    int n = subjects.length;
+    var keys = new long[n];
+    var values = new int[n];
+    long[] fromKeys = subjects;
+    int[] fromValues = rows;
+    long[] toKeys = keys;
+    int[] toValues = values;
+    for (int shift = 0; shift < 64; shift += 8) {
+      var counts = new int[257];
+      for (int i = 0; i < n; i++) {
+        counts[digit(fromKeys[i], shift) + 1]++;
+      }
+      for (int d = 0; d < 256; d++) {
+        counts[d + 1] += counts[d];
+      }
+      for (int i = 0; i < n; i++) {
+        int at = counts[digit(fromKeys[i], shift)]++;
+        toKeys[at] = fromKeys[i];
+        toValues[at] = fromValues[i];
+      }
+      long[] k = fromKeys;
+      fromKeys = toKeys;
+      toKeys = k;
+      int[] v = fromValues;
+      fromValues = toValues;
+      toValues = v;
+    }
+    // eight passes: the sorted arrays are the given ones again
+  }
+
+  /** A byte of the key, the sign bit flipped so that unsigned order is the signed one. */
+  private static int digit(long key, int shift) {
+    return (int) (((key ^ Long.MIN_VALUE) >>> shift) & 0xff);
+  }
 }
