@@ -19,9 +19,11 @@ public final class StorePools {
     ds.setJdbcUrl(url);
     ds.setUsername(settings.username());
     ds.setPassword(settings.password());
-    // the windows purged at once, the survey beside them, a check; opened as they are needed
+    // the windows purged at once, the survey beside them, a check. Four are opened in the
+    // background when the store is first used (while the policies are checked), so that a run's
+    // first windows do not wait for connections; more are opened as they are needed.
     ds.setMaximumPoolSize(LetheProperties.MAX_PARALLEL_WINDOWS + 2);
-    ds.setMinimumIdle(1);
+    ds.setMinimumIdle(4);
     ds.setInitializationFailTimeout(-1);
     return ds;
   }
