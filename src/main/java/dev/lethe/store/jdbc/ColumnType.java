@@ -1,10 +1,37 @@
 package dev.lethe.store.jdbc;
 
+import dev.lethe.store.StatisticCatalogChecks;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /** A column as the catalog gives it: its SQL type (as PostgreSQL prints it) and its family. */
-record ColumnType(String name, String sqlType, Family family, boolean notNull) {
+record ColumnType(String name, String sqlType, Family family, boolean notNull)
+    implements StatisticCatalogChecks.Column {
+
+  @Override
+  public String typeName() {
+    return sqlType;
+  }
+
+  @Override
+  public boolean isTime() {
+    return family.isTime();
+  }
+
+  @Override
+  public boolean isNumber() {
+    return family.isNumber();
+  }
+
+  @Override
+  public boolean holdsSubjectKeys() {
+    return family.isWholeNumber() || family == Family.TEXT || family == Family.UUID;
+  }
+
+  @Override
+  public boolean isText() {
+    return family == Family.TEXT;
+  }
 
   private static final Pattern LENGTH =
       Pattern.compile("^(character varying|character)\\((\\d+)\\)$");

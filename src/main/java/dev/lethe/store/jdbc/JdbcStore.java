@@ -9,6 +9,7 @@ import dev.lethe.policy.Stage;
 import dev.lethe.policy.Statistic;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.RetentionTarget;
+import dev.lethe.store.StatisticCatalogChecks;
 import dev.lethe.store.StatisticSource;
 import dev.lethe.store.Store;
 import dev.lethe.store.StoreException;
@@ -109,7 +110,31 @@ public final class JdbcStore implements Store {
     try (var connection = dataSource().getConnection()) {
       // the table lookups below use the pool; this connection proves the store is reachable
       connection.isValid(5);
-      new StatisticChecks(this, problems).check(statistics);
+      var checks =
+          new StatisticCatalogChecks(
+              new StatisticCatalogChecks.Catalog() {
+                @Override
+                public String storeName() {
+                  return name;
+                }
+
+                @Override
+                public Optional<Table> table(String tableName) {
+                  return JdbcStore.this.table(tableName);
+                }
+
+                @Override
+                public Optional<Table> related(
+                    Statistic statistic,
+                    StatisticCatalogChecks.Table table,
+                    Statistic.Dimension d) {
+                  return relatedTable(statistic, (Table) table, d);
+                }
+              },
+              new StatisticCatalogChecks.Words(
+                  "a date, timestamp or timestamptz", "an integer, text or uuid", "schema"),
+              problems);
+      statistics.forEach(checks::check);
     } catch (SQLException e) {
       for (var statistic : statistics) {
         problems.error(

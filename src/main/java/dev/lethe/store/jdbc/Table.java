@@ -1,5 +1,6 @@
 package dev.lethe.store.jdbc;
 
+import dev.lethe.store.StatisticCatalogChecks;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,14 +18,21 @@ record Table(
     List<List<String>> uniqueKeys,
     List<ForeignKey> referencedBy,
     Set<Long> references,
-    Map<String, String> foreignKeyColumns) {
+    Map<String, String> foreignKeyColumns)
+    implements StatisticCatalogChecks.Table {
 
   String qualified() {
     return Sql.quote(schema) + "." + Sql.quote(name);
   }
 
-  String displayName() {
+  @Override
+  public String displayName() {
     return schema + "." + name;
+  }
+
+  @Override
+  public boolean hasSingleKey() {
+    return singleKey().isPresent();
   }
 
   /** Whether the columns, in any order, are a unique key of not-null columns. */

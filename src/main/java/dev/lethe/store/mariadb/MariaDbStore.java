@@ -7,6 +7,7 @@ import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.RetentionTarget;
+import dev.lethe.store.StatisticCatalogChecks;
 import dev.lethe.store.StatisticSource;
 import dev.lethe.store.Store;
 import dev.lethe.store.StoreException;
@@ -145,9 +146,29 @@ public final class MariaDbStore implements Store {
       }
       return;
     }
-    for (var statistic : statistics) {
-      new MariaStatisticChecks(this, problems).check(statistic);
-    }
+    var checks =
+        new StatisticCatalogChecks(
+            new StatisticCatalogChecks.Catalog() {
+              @Override
+              public String storeName() {
+                return name;
+              }
+
+              @Override
+              public Optional<MariaTable> table(String tableName) {
+                return MariaDbStore.this.table(tableName);
+              }
+
+              @Override
+              public Optional<MariaTable> related(
+                  Statistic statistic, StatisticCatalogChecks.Table table, Statistic.Dimension d) {
+                return relatedTable(statistic, (MariaTable) table, d);
+              }
+            },
+            new StatisticCatalogChecks.Words(
+                "a date, datetime or timestamp", "an integer or text", "database"),
+            problems);
+    statistics.forEach(checks::check);
   }
 
   @Override

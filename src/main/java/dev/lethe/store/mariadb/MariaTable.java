@@ -1,5 +1,6 @@
 package dev.lethe.store.mariadb;
 
+import dev.lethe.store.StatisticCatalogChecks;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -17,12 +18,25 @@ record MariaTable(
     String name,
     Map<String, Column> columns,
     List<List<String>> uniqueKeys,
-    List<Reference> referencedBy) {
+    List<Reference> referencedBy)
+    implements StatisticCatalogChecks.Table {
 
   /** A column: its data type as the information schema names it, and whether it takes null. */
-  record Column(String type, boolean nullable, String columnType, long maxLength) {
+  record Column(String type, boolean nullable, String columnType, long maxLength)
+      implements StatisticCatalogChecks.Column {
 
-    boolean isTime() {
+    @Override
+    public String typeName() {
+      return columnType;
+    }
+
+    @Override
+    public boolean holdsSubjectKeys() {
+      return isWholeNumber() || isText();
+    }
+
+    @Override
+    public boolean isTime() {
       return type.equals("date") || type.equals("datetime") || type.equals("timestamp");
     }
 
@@ -30,11 +44,13 @@ record MariaTable(
       return List.of("tinyint", "smallint", "mediumint", "int", "bigint").contains(type);
     }
 
-    boolean isNumber() {
+    @Override
+    public boolean isNumber() {
       return isWholeNumber() || List.of("decimal", "float", "double").contains(type);
     }
 
-    boolean isText() {
+    @Override
+    public boolean isText() {
       return List.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext")
           .contains(type);
     }
@@ -42,6 +58,16 @@ record MariaTable(
 
   /** A one-column foreign key of {@code table} whose {@code column} holds this table's key. */
   record Reference(String schema, String table, String column, String parentColumn) {}
+
+  @Override
+  public String displayName() {
+    return schema + "." + name;
+  }
+
+  @Override
+  public boolean hasSingleKey() {
+    return singleKey().isPresent();
+  }
 
   String qualified() {
     return quote(schema) + "." + quote(name);
