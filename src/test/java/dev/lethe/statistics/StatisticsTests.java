@@ -76,6 +76,44 @@ class StatisticsTests extends LetheTests {
   }
 
   @Test
+  void eachKindOfBadStatisticIsRefusedWithItsLine() {
+    APP.run("CREATE TABLE " + schema + ".nokey (code text, label text)");
+    APP.run("ALTER TABLE " + schema + ".view ADD COLUMN code text");
+    var name = "bad-" + schema;
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.view
+        time: country
+        bucket: day
+        dimensions:
+          - {browser-family: amount}
+          - {age: {column: country, via: subject_id, band: 10}}
+          - {label: {column: %s.nokey.label, via: code}}
+        measures: [rows, {sum: country, bounds: [0, 1]}]
+        subject: seen_at
+        minimum-subjects: 10
+        where:
+          - column: amount
+            older-than: P1Y
+        """
+            .formatted(name, schema, schema));
+
+    var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
+
+    assertThat(errors)
+        .anySatisfy(e -> assertThat(e).contains(".yml:4:", "'time'", "text, not a point in time"))
+        .anySatisfy(e -> assertThat(e).contains(".yml:7:", "browser-family reads a user-agent"))
+        .anySatisfy(e -> assertThat(e).contains(".yml:8:", "no foreign key on 'subject_id'"))
+        .anySatisfy(e -> assertThat(e).contains(".yml:9:", "has no one-column key"))
+        .anySatisfy(e -> assertThat(e).contains(".yml:10:", "'country' is text, not a number"))
+        .anySatisfy(e -> assertThat(e).contains(".yml:11:", "timestamp with time zone"))
+        .anySatisfy(e -> assertThat(e).contains(".yml:15:", "conditions compare its own columns"));
+  }
+
+  @Test
   void smallCellsAreSuppressedAndCannotBeHadByTakingPublishedCellsFromTheTotal() {
     var job = statistic("views-" + schema, "");
 
