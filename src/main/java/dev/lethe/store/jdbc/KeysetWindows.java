@@ -9,9 +9,7 @@ import dev.lethe.store.WindowOutcome;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,13 +18,15 @@ import java.util.concurrent.Executors;
 
 /**
  * Purges a table in windows of its key: {@code key > after AND key <= upTo}, where {@code upTo} is
- * the key of the N-th row after {@code after}. One transaction and one DELETE per window; no row
- * travels to Lethe.
+ * the key of the N-th row after {@code after}. One transaction and one statement per window ({@link
+ * WindowDelete}, or the {@link Pseudonymiser}'s), a few windows side by side; no row travels to
+ * Lethe but the subjects the audit trail records.
  */
 final class KeysetWindows {
 
   private final TableAccess access;
   private final Optional<Pseudonymiser> pseudonymiser;
+  private final WindowDelete deletion;
 
   /**
    * @param pseudonymiser present where the step pseudonymises rather than deletes
@@ -34,6 +34,7 @@ final class KeysetWindows {
   KeysetWindows(TableAccess access, Optional<Pseudonymiser> pseudonymiser) {
     this.access = access;
     this.pseudonymiser = pseudonymiser;
+    this.deletion = new WindowDelete(access);
   }
 
   /**
@@ -139,7 +140,12 @@ final class KeysetWindows {
                   spared,
                   window.upTo().orElse(List.of()),
                   window.last())
-          : delete(window.connection(), window.after(), window.upTo(), spared, window.last());
+          : deletion.delete(
+              window.connection(),
+              window(window.after(), window.upTo()),
+              window.upTo().orElse(List.of()),
+              spared,
+              window.last());
     } catch (SQLException e) {
       throw failed(e);
     }
@@ -199,91 +205,6 @@ final class KeysetWindows {
                 " ORDER BY " + order + " OFFSET ? LIMIT 1")
             .then("", new Sql("", List.of(windowSize - 1)));
     return Statements.firstRow(connection, sql);
-  }
-
-  private WindowOutcome delete(
-      Connection connection,
-      Optional<List<String>> after,
-      Optional<List<String>> upTo,
-      SparedSubjects spared,
-      boolean last)
-      throws SQLException {
-    var self = access.self();
-    var scope = Sql.and(List.of(window(after, upTo), access.eligible()));
-    var free =
-        Sql.and(List.of(self.subjectNotIn(T, spared.all()), access.referenced().wrap("NOT ", "")));
-    var subject = T + "." + Sql.quote(self.policy().subject());
-    var reached = upTo.orElse(List.of());
-    if (!access.isReferenced() && !self.policy().auditsSubjects()) {
-      // audit: counts: the plain DELETE, as fast as it gets
-      var plain =
-          Sql.and(List.of(scope, free))
-              .wrap("DELETE FROM " + access.table() + " " + T + " WHERE ", "");
-      try (var ps = Statements.prepare(connection, plain)) {
-        long deleted = ps.executeLargeUpdate();
-        return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0, Map.of());
-      }
-    }
-    // The rows deleted per subject come back with the delete, for the audit trail (one entry per
-    // window, with each subject's rows). They are counted here, not grouped in the statement: a
-    // window has up to as many subjects as rows, and grouping them in the database (a hash
-    // aggregate past work_mem) tripled the window's time.
-    var delete =
-        Sql.and(List.of(scope, free))
-            .wrap(
-                "WITH gone AS (DELETE FROM " + access.table() + " " + T + " WHERE ",
-                " RETURNING " + subject + " AS s) ");
-    var bySubject = new HashMap<String, Long>();
-    if (!access.isReferenced()) {
-      // What the windows hold back is counted once for the whole run (ExpiredRows): counting it
-      // here would read every window twice.
-      var sql = delete.then("SELECT s::text FROM gone", Sql.of(""));
-      long deleted = 0;
-      try (var ps = Statements.prepare(connection, sql);
-          var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          deleted++;
-          countSubject(bySubject, rs.getString(1));
-        }
-      }
-      return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0, bySubject);
-    }
-    // The same statement counts what it held back: a row kept because another still references
-    // it can only be told while the window is looked at (the counts see the window as it was).
-    // One row of counts (part 0), and one row per deleted row (part 1).
-    var sql =
-        delete
-            .then(", counts AS (SELECT count(*) AS examined, ", Sql.of(""))
-            .then("", access.heldBackCounts(spared, Optional.of(access.referenced())))
-            .then(" FROM " + access.table() + " " + T + " WHERE ", scope)
-            .then(
-                ") SELECT 0 AS part, NULL::text AS s, c.* FROM counts c"
-                    + " UNION ALL SELECT 1, g.s::text, 0, 0, 0, 0, 0 FROM gone g",
-                Sql.of(""));
-    long deleted = 0;
-    long[] counts = new long[5];
-    try (var ps = Statements.prepare(connection, sql);
-        var rs = ps.executeQuery()) {
-      while (rs.next()) {
-        if (rs.getInt(1) == 0) {
-          for (int i = 0; i < 5; i++) {
-            counts[i] = rs.getLong(3 + i);
-          }
-        } else {
-          deleted++;
-          countSubject(bySubject, rs.getString(2));
-        }
-      }
-    }
-    return new WindowOutcome(
-        reached, last, counts[0], deleted, counts[1], counts[2], counts[3], counts[4], bySubject);
-  }
-
-  /** Rows without a subject are counted as deleted but belong to no one in the audit trail. */
-  private static void countSubject(Map<String, Long> bySubject, String subject) {
-    if (subject != null) {
-      bySubject.merge(subject, 1L, Long::sum);
-    }
   }
 
   /** Rows with a key after {@code after} and up to {@code upTo}, where these are given. */
