@@ -90,13 +90,16 @@ final class KeysetWindows {
           failure = failure == null ? e : failure;
         }
       }
-      // commit what came before the first failure, in window order; roll back the rest
-      for (int i = 0; i < windows.size(); i++) {
-        var connection = windows.get(i).connection();
-        if (i < outcomes.size()) {
-          connection.commit();
-        } else {
-          connection.rollback();
+      // commit what came before the first failure, in window order; the rest rolls back (finally)
+      for (int i = 0; i < outcomes.size(); i++) {
+        try {
+          windows.get(i).connection().commit();
+        } catch (SQLException e) {
+          if (i == 0) {
+            throw e;
+          }
+          // the windows before it committed: they are what this call did
+          return List.copyOf(outcomes.subList(0, i));
         }
       }
       if (outcomes.isEmpty() && failure != null) {
