@@ -104,6 +104,43 @@ class RestartTests extends LetheTests {
   }
 
   @Test
+  void aWindowWhoseCommitFailsLeavesTheWindowsBeforeItCountedAndRecorded() {
+    // a deferred check fails the commit (not the DELETE) of the window holding row 750; windows of
+    // 100 rows, two at a time: 601-700 commits beside it
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$"
+            + " BEGIN RAISE EXCEPTION 'refused at commit'; END $$;"
+            + "CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER DELETE ON "
+            + schema
+            + ".event DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.id = 750)"
+            + " EXECUTE FUNCTION "
+            + schema
+            + ".refuse_at_commit()");
+
+    var failed = run(purge);
+
+    assertThat(failed.status()).isEqualTo("FAILED");
+    assertThat(outcome(failed, "events").error()).contains("refused at commit");
+    long deleted = APP.count("SELECT coalesce(sum(n), 0) FROM " + schema + ".deleted");
+    assertThat(APP.count("SELECT max(high) FROM " + schema + ".deleted"))
+        .isGreaterThan(600)
+        .isLessThan(750);
+    // every row gone is counted, and the audit trail has it
+    assertThat(outcome(failed, "events").deleted()).isEqualTo(deleted).isPositive();
+    assertThat(
+            control
+                .sql(
+                    "SELECT coalesce(sum(total_rows), 0) FROM lethe.audit_entry WHERE run_id = ?"
+                        + " AND kind = 'purge'")
+                .param(failed.run())
+                .query(Long.class)
+                .single())
+        .isEqualTo(deleted);
+  }
+
+  @Test
   void completedRunIsNotRunAgain() {
     var first = runs.run(purge, AS_OF, "test", ProgressListener.SILENT);
     long statements = APP.count("SELECT count(*) FROM " + schema + ".deleted");
