@@ -137,7 +137,6 @@ final class Pseudonymiser {
   }
 
   private Changed inLethe(Connection connection, Sql rows) throws SQLException {
-    var key = access.key();
     var inLethe = new ArrayList<String>();
     ways.forEach(
         (column, way) -> {
@@ -145,8 +144,10 @@ final class Pseudonymiser {
             inLethe.add(column);
           }
         });
-    var read = readWindow(connection, rows, key, inLethe);
-    if (read.versions().isEmpty()) {
+    var read =
+        ReadRows.read(
+            connection, access, rows, inLethe, transformsSubject() ? subjectColumn() : null);
+    if (read.isEmpty()) {
       return new Changed(0, Map.of());
     }
     var token = tokens.orElse(null);
@@ -156,7 +157,7 @@ final class Pseudonymiser {
       if (way.needsKey() && token == null) {
         throw new IllegalStateException("no key for hmac"); // validate refuses this first
       }
-      var olds = read.olds().get(i);
+      var olds = read.olds(i);
       var values = new String[olds.size()];
       // the database waits while Lethe computes: use every core for it
       java.util.stream.IntStream.range(0, values.length)
@@ -168,112 +169,20 @@ final class Pseudonymiser {
               });
       news.add(values);
     }
-    return write(connection, key, inLethe, read, news);
+    return write(connection, inLethe, read, news);
   }
 
   /**
-   * A window's rows as read: their keys, their versions, the old values to transform, and their
-   * subjects (before any transform).
+   * Writes the new values back in one UPDATE joined to the rows read, as arrays; a row changed
+   * since it was read is left for the next run.
    */
-  private record Window(
-      List<Object> keys, List<String> versions, List<List<String>> olds, List<String> subjects) {}
-
-  /** Whether the key is one integer column, read and sent as a binary int8 array. */
-  private boolean integerKey() {
-    var key = access.key();
-    return key.size() == 1
-        && access.self().table().columns().get(key.get(0)).family().isWholeNumber();
-  }
-
-  private Window readWindow(Connection connection, Sql rows, List<String> key, List<String> columns)
-      throws SQLException {
-    // decided once for the window, not for every row read
-    boolean integerKey = integerKey();
-    var select = new ArrayList<String>();
-    key.forEach(k -> select.add(T + "." + Sql.quote(k) + (integerKey ? "" : "::text")));
-    select.add(T + ".xmin::text");
-    columns.forEach(c -> select.add(T + "." + Sql.quote(c) + "::text"));
-    if (transformsSubject()) {
-      select.add(T + "." + Sql.quote(subjectColumn()) + "::text");
-    }
-    var query =
-        rows.wrap(
-            "SELECT " + String.join(", ", select) + " FROM " + access.table() + " " + T + " WHERE ",
-            "");
-    var keys = new ArrayList<Object>();
-    key.forEach(k -> keys.add(integerKey ? new LongList() : new ArrayList<String>()));
-    var versions = new ArrayList<String>();
-    var olds = new ArrayList<List<String>>();
-    columns.forEach(c -> olds.add(new ArrayList<>()));
-    var subjects = new ArrayList<String>();
-    try (var ps = Statements.prepare(connection, query);
-        var rs = ps.executeQuery()) {
-      while (rs.next()) {
-        for (int i = 0; i < key.size(); i++) {
-          if (integerKey) {
-            ((LongList) keys.get(i)).add(rs.getLong(i + 1));
-          } else {
-            @SuppressWarnings("unchecked")
-            var texts = (List<String>) keys.get(i);
-            texts.add(rs.getString(i + 1));
-          }
-        }
-        versions.add(rs.getString(key.size() + 1));
-        for (int i = 0; i < columns.size(); i++) {
-          olds.get(i).add(rs.getString(key.size() + 2 + i));
-        }
-        if (transformsSubject()) {
-          subjects.add(rs.getString(key.size() + 2 + columns.size()));
-        }
-      }
-    }
-    return new Window(keys, versions, olds, subjects);
-  }
-
   private Changed write(
-      Connection connection,
-      List<String> key,
-      List<String> columns,
-      Window read,
-      List<String[]> news)
+      Connection connection, List<String> columns, ReadRows read, List<String[]> news)
       throws SQLException {
     var table = access.self().table();
-    var arrays = new ArrayList<Object>();
-    var casts = new ArrayList<String>();
-    var names = new ArrayList<String>();
-    var match = new ArrayList<String>();
-    for (int i = 0; i < key.size(); i++) {
-      names.add("k" + i);
-      var column = T + "." + Sql.quote(key.get(i));
-      if (integerKey()) {
-        arrays.add(new Sql.ArrayParam("int8", ((LongList) read.keys().get(i)).toArray()));
-        casts.add("CAST(? AS int8[])");
-        match.add(column + " = u.k" + i);
-      } else {
-        @SuppressWarnings("unchecked")
-        var texts = (List<String>) read.keys().get(i);
-        arrays.add(new Sql.ArrayParam("text", texts.toArray(String[]::new)));
-        casts.add("CAST(? AS text[])");
-        match.add(
-            column + " = CAST(u.k" + i + " AS " + table.columns().get(key.get(i)).sqlType() + ")");
-      }
-    }
-    names.add("v");
-    arrays.add(new Sql.ArrayParam("text", read.versions().toArray(String[]::new)));
-    casts.add("CAST(? AS text[])");
-    if (transformsSubject()) {
-      // the subject each row had before: the audit trail records subjects, not their tokens
-      names.add("s");
-      arrays.add(new Sql.ArrayParam("text", read.subjects().toArray(String[]::new)));
-      casts.add("CAST(? AS text[])");
-    }
-    match.add(T + ".xmin = CAST(u.v AS xid)");
     var assignments = new ArrayList<Sql>();
     for (int i = 0; i < columns.size(); i++) {
       var column = columns.get(i);
-      names.add("n" + i);
-      arrays.add(new Sql.ArrayParam("text", news.get(i)));
-      casts.add("CAST(? AS text[])");
       assignments.add(
           Sql.of(
               Sql.quote(column)
@@ -284,40 +193,18 @@ final class Pseudonymiser {
                   + ")"));
     }
     assignments.add(sqlAssignments());
-    var unnest =
-        new Sql(
-            "unnest(" + String.join(", ", casts) + ") AS u(" + String.join(", ", names) + ")",
-            arrays);
     var update =
         join(assignments, ", ")
             .wrap("WITH changed AS (UPDATE " + access.table() + " " + T + " SET ", " FROM ")
-            .then("", unnest)
+            .then("", read.unnest(news))
+            .then(" WHERE " + read.matchesTableRow() + " AND ", access.self().notYetTransformed(T))
             .then(
-                " WHERE " + String.join(" AND ", match) + " AND ",
-                access.self().notYetTransformed(T))
-            .then(
+                // the subject each row had before: the audit trail records subjects, not tokens
                 transformsSubject()
                     ? " RETURNING u.s)"
                     : " RETURNING " + T + "." + Sql.quote(subjectColumn()) + " AS s)",
                 Sql.of(""));
     return grouped(connection, update);
-  }
-
-  /** A growing array of longs, without a Long per row. */
-  private static final class LongList {
-    private long[] values = new long[1024];
-    private int size;
-
-    void add(long value) {
-      if (size == values.length) {
-        values = java.util.Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = value;
-    }
-
-    long[] toArray() {
-      return java.util.Arrays.copyOf(values, size);
-    }
   }
 
   private static Sql join(List<Sql> parts, String separator) {
