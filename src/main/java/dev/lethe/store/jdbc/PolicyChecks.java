@@ -3,6 +3,7 @@ package dev.lethe.store.jdbc;
 import dev.lethe.policy.Condition;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Problems;
+import dev.lethe.store.PolicyOverlaps;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -55,7 +56,13 @@ final class PolicyChecks {
         CascadeChecks.check(policy, table.get(), problems);
       }
     }
-    reportOverlaps(checked);
+    PolicyOverlaps.report(
+        checked,
+        p -> {
+          var table = store.table(p.table()).orElseThrow();
+          return new PolicyOverlaps.Table(Long.toString(table.oid()), table.displayName());
+        },
+        problems);
   }
 
   private boolean checkColumns(Policy policy, Table table) throws SQLException {
@@ -285,34 +292,6 @@ final class PolicyChecks {
       return Optional.empty();
     }
     return other;
-  }
-
-  private void reportOverlaps(List<Policy> policies) {
-    for (int i = 0; i < policies.size(); i++) {
-      for (int j = i + 1; j < policies.size(); j++) {
-        var a = policies.get(i);
-        var b = policies.get(j);
-        var ta = store.table(a.table()).orElseThrow();
-        var tb = store.table(b.table()).orElseThrow();
-        if (ta.oid() == tb.oid() && a.deleteStage().isPresent() && b.deleteStage().isPresent()) {
-          problems.warn(
-              b.file(),
-              b.lineOf("table"),
-              "table",
-              "policies '"
-                  + a.name()
-                  + "' ("
-                  + a.file().getFileName()
-                  + ") and '"
-                  + b.name()
-                  + "' both cover "
-                  + tb.displayName()
-                  + "; where both apply, keeping wins:"
-                  + " a row goes only when every policy covering it lets it go",
-              "narrow one with 'where' if they are meant for different rows");
-        }
-      }
-    }
   }
 
   private void error(Policy policy, String field, String message, String fix) {

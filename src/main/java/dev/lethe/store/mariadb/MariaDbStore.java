@@ -5,6 +5,7 @@ import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
+import dev.lethe.store.PolicyOverlaps;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.StatisticCatalogChecks;
@@ -130,6 +131,13 @@ public final class MariaDbStore implements Store {
     for (var policy : policies) {
       new MariaPolicyChecks(this, policy, problems).check();
     }
+    PolicyOverlaps.report(
+        policies.stream().filter(p -> p.table() != null && table(p.table()).isPresent()).toList(),
+        p -> {
+          var table = existing(p);
+          return new PolicyOverlaps.Table(table.qualified(), table.displayName());
+        },
+        problems);
   }
 
   @Override

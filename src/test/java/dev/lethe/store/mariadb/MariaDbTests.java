@@ -692,6 +692,9 @@ class MariaDbTests extends LetheTests {
     policy("all-payments", policy.formatted("all-payments", payments, "P2Y", ""));
     var job = jobName("payments");
     job(job, "job: " + job + "\npolicies: [settled, all-payments]\n");
+    // validate says that both cover the table, and that keeping wins
+    assertThat(validator.validate().problems().warnings().stream().map(Object::toString))
+        .anySatisfy(w -> assertThat(w).contains("both cover", payments, "keeping wins"));
 
     var plan = plans.plan(job, AS_OF);
     var report = run(job);
