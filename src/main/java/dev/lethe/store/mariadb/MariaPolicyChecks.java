@@ -107,6 +107,7 @@ final class MariaPolicyChecks {
       }
     }
     checkContact(table);
+    checkCascades(table);
   }
 
   /** The marker (once per policy), and every transform against its column. */
@@ -160,6 +161,38 @@ final class MariaPolicyChecks {
                     "transform another column, or another way");
               }
             });
+  }
+
+  /**
+   * A delete must not reach rows no policy decides on: a foreign key that cascades (or sets null or
+   * a default) into this table is an error unless the policy says {@code allow-cascade}. (Even
+   * then, rows still referenced are kept, as they are through any foreign key on MariaDB.)
+   */
+  private void checkCascades(MariaTable table) {
+    if (policy.deleteStage().isEmpty() || policy.allowCascade()) {
+      return;
+    }
+    for (var reference : table.referencedBy()) {
+      if (reference.cascades()) {
+        error(
+            "table",
+            "deleting rows of "
+                + policy.table()
+                + " would reach "
+                + reference.schema()
+                + "."
+                + reference.table()
+                + ": its foreign key "
+                + reference.constraint()
+                + " is ON DELETE "
+                + reference.deleteRule()
+                + ", and changes rows no policy of this table decides on, held rows included",
+            "add a policy for "
+                + reference.table()
+                + " that runs first, and 'allow-cascade: true' to this policy if the cascade is"
+                + " intended");
+      }
+    }
   }
 
   /** The contact column holds an address as text: its token goes on the suppression list. */

@@ -57,7 +57,19 @@ record MariaTable(
   }
 
   /** A one-column foreign key of {@code table} whose {@code column} holds this table's key. */
-  record Reference(String schema, String table, String column, String parentColumn) {}
+  record Reference(
+      String schema,
+      String table,
+      String column,
+      String parentColumn,
+      String constraint,
+      String deleteRule) {
+
+    /** Whether deleting the referenced row changes the referencing one (CASCADE, SET NULL ...). */
+    boolean cascades() {
+      return !deleteRule.equals("RESTRICT") && !deleteRule.equals("NO ACTION");
+    }
+  }
 
   @Override
   public String displayName() {
@@ -146,15 +158,24 @@ record MariaTable(
     var references = new ArrayList<Reference>();
     try (var ps =
         c.prepareStatement(
-            "SELECT table_schema, table_name, column_name, referenced_column_name"
-                + " FROM information_schema.key_column_usage"
-                + " WHERE referenced_table_schema = ? AND referenced_table_name = ?")) {
+            "SELECT k.table_schema, k.table_name, k.column_name, k.referenced_column_name,"
+                + " k.constraint_name, r.delete_rule FROM information_schema.key_column_usage k"
+                + " JOIN information_schema.referential_constraints r"
+                + " ON r.constraint_schema = k.constraint_schema"
+                + " AND r.constraint_name = k.constraint_name AND r.table_name = k.table_name"
+                + " WHERE k.referenced_table_schema = ? AND k.referenced_table_name = ?")) {
       ps.setString(1, schema);
       ps.setString(2, name);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           references.add(
-              new Reference(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+              new Reference(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6).toUpperCase(java.util.Locale.ROOT)));
         }
       }
     }

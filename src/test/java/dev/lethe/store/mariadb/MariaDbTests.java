@@ -377,6 +377,47 @@ class MariaDbTests extends LetheTests {
   }
 
   @Test
+  void aDeleteThatWouldCascadeIsRefusedUnlessThePolicyAllowsIt() {
+    MariaDb.run(
+        "CREATE TABLE "
+            + table
+            + "_tag (id BIGINT PRIMARY KEY, event_id BIGINT NOT NULL, FOREIGN KEY (event_id)"
+            + " REFERENCES "
+            + table
+            + " (id) ON DELETE CASCADE)");
+
+    var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
+
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .contains(
+                        "maria-events.yml:5",
+                        table + "_tag",
+                        "ON DELETE CASCADE",
+                        "allow-cascade: true"));
+    policy(
+        "maria-events",
+        """
+        policy: maria-events
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock: occurred_at
+        retain: P1Y
+        action: delete
+        allow-cascade: true
+        """
+            .formatted(table));
+    assertThat(validator.validate().problems().errors()).isEmpty();
+  }
+
+  @Test
   void whatMariaDbStoresDoNotDoYetIsRefusedWithTheLine() {
     policy(
         "maria-events",
