@@ -104,6 +104,27 @@ final class MariaPolicyChecks {
             condition.operator().yamlName(),
             "column '" + condition.column() + "' is not a point in time",
             "use it on a date, datetime or timestamp column");
+      } else if (!condition.operator().takesPeriod()) {
+        var column = in.columns().get(condition.column());
+        condition.values().stream()
+            .filter(value -> !column.accepts(value))
+            .findFirst()
+            .ifPresent(
+                value ->
+                    problems.error(
+                        policy.file(),
+                        condition.line(),
+                        condition.operator().yamlName(),
+                        "'"
+                            + value
+                            + "' is not a value of column '"
+                            + condition.column()
+                            + "' ("
+                            + column.columnType()
+                            + "): MariaDB would compare it as "
+                            + (column.isNumber() ? "0" : "no date")
+                            + " and match the wrong rows",
+                        "write a " + column.columnType() + " value"));
       }
     }
     checkContact(table);

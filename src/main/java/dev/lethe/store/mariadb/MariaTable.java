@@ -49,6 +49,33 @@ record MariaTable(
       return isWholeNumber() || List.of("decimal", "float", "double").contains(type);
     }
 
+    /**
+     * Whether {@code value}, as a policy writes it, is a value of this column. MariaDB does not
+     * refuse one that is not: it compares 'settled' with an integer column as 0.
+     */
+    boolean accepts(String value) {
+      var text = value.trim();
+      try {
+        if (isWholeNumber()) {
+          new java.math.BigInteger(text);
+        } else if (isNumber()) {
+          new java.math.BigDecimal(text);
+        } else if (type.equals("date")) {
+          java.time.LocalDate.parse(text);
+        } else if (isTime()) {
+          // a day, or a moment as MariaDB or ISO-8601 writes it
+          if (text.length() == 10) {
+            java.time.LocalDate.parse(text);
+          } else {
+            java.time.LocalDateTime.parse(text.replace(' ', 'T'));
+          }
+        }
+        return true;
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+
     @Override
     public boolean isText() {
       return List.of("char", "varchar", "text", "tinytext", "mediumtext", "longtext")

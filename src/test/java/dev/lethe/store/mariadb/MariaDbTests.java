@@ -418,6 +418,44 @@ class MariaDbTests extends LetheTests {
   }
 
   @Test
+  void aConditionValueThatIsNotOfItsColumnIsRefused() {
+    // MariaDB itself would compare 'settled' with the integer column as 0, and match those rows
+    policy(
+        "maria-events",
+        """
+        policy: maria-events
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock: occurred_at
+        retain: P1Y
+        action: delete
+        where:
+          - column: subject_id
+            equals: settled
+          - column: occurred_at
+            after: 2020-13-45
+          - column: subject_id
+            in: [1, 2]
+          - column: occurred_at
+            before: 2025-06-01 12:00:00
+        """
+            .formatted(table));
+
+    var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
+
+    assertThat(errors)
+        .hasSize(2)
+        .anySatisfy(
+            e ->
+                assertThat(e).contains("maria-events.yml:13", "'settled' is not a value", "bigint"))
+        .anySatisfy(e -> assertThat(e).contains("maria-events.yml:15", "'2020-13-45'"));
+  }
+
+  @Test
   void whatMariaDbStoresDoNotDoYetIsRefusedWithTheLine() {
     policy(
         "maria-events",
