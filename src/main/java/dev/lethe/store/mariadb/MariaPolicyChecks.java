@@ -167,6 +167,18 @@ final class MariaPolicyChecks {
                   || column.equals(policy.marker())
                   || (policy.clock() != null && column.equals(policy.clock().column()))) {
                 problem = "column '" + column + "' identifies or ages the row";
+              } else if (decides(column)) {
+                problem =
+                    "column '"
+                        + column
+                        + "' decides which rows the policy covers (a condition or a via):"
+                        + " transformed, it would change what the policy covers";
+              } else if (table.inForeignKey(column)) {
+                problem =
+                    "column '"
+                        + column
+                        + "' is in a foreign key: a transformed value would refer to nothing,"
+                        + " or leave rows referring to nothing";
               } else {
                 problem =
                     MariaTransforms.unfit(transform, type)
@@ -273,6 +285,14 @@ final class MariaPolicyChecks {
       return Optional.empty();
     }
     return other;
+  }
+
+  /** Whether the column is one a condition of the policy reads, or a via to another table. */
+  private boolean decides(String column) {
+    var clock = policy.clock();
+    return (clock != null && clock.related() && column.equals(clock.via()))
+        || policy.where().stream()
+            .anyMatch(c -> c.related() ? column.equals(c.via()) : column.equals(c.column()));
   }
 
   private void noColumn(String field, String column, MariaTable table) {

@@ -18,7 +18,8 @@ record MariaTable(
     String name,
     Map<String, Column> columns,
     List<List<String>> uniqueKeys,
-    List<Reference> referencedBy)
+    List<Reference> referencedBy,
+    java.util.Set<String> foreignKeyColumns)
     implements StatisticCatalogChecks.Table {
 
   /** A column: its data type as the information schema names it, and whether it takes null. */
@@ -121,6 +122,31 @@ record MariaTable(
         && key.stream().noneMatch(c -> columns.get(c) == null || columns.get(c).nullable());
   }
 
+  /** Whether a foreign key, from this table or to it, holds the column. */
+  boolean inForeignKey(String column) {
+    return foreignKeyColumns.contains(column)
+        || referencedBy.stream().anyMatch(r -> r.parentColumn().equals(column));
+  }
+
+  /** The columns of this table's own foreign keys (those that refer to other tables). */
+  private static java.util.Set<String> foreignKeyColumns(Connection c, String schema, String name)
+      throws SQLException {
+    var columns = new java.util.HashSet<String>();
+    try (var ps =
+        c.prepareStatement(
+            "SELECT column_name FROM information_schema.key_column_usage"
+                + " WHERE table_schema = ? AND table_name = ? AND referenced_table_name IS NOT NULL")) {
+      ps.setString(1, schema);
+      ps.setString(2, name);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+    }
+    return java.util.Set.copyOf(columns);
+  }
+
   /** The one column of the primary key, or else of a unique key without nulls, if there is one. */
   Optional<String> singleKey() {
     return uniqueKeys.stream()
@@ -207,6 +233,12 @@ record MariaTable(
       }
     }
     return Optional.of(
-        new MariaTable(schema, name, columns, List.copyOf(keys.values()), List.copyOf(references)));
+        new MariaTable(
+            schema,
+            name,
+            columns,
+            List.copyOf(keys.values()),
+            List.copyOf(references),
+            foreignKeyColumns(c, schema, name)));
   }
 }

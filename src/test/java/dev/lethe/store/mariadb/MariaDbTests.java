@@ -456,6 +456,49 @@ class MariaDbTests extends LetheTests {
   }
 
   @Test
+  void aTransformOfAConditionOrForeignKeyColumnIsRefused() {
+    var visits = "visit_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + visits
+            + " (id BIGINT PRIMARY KEY, subject_id BIGINT, seen_at DATETIME NOT NULL,"
+            + " status VARCHAR(100), event_id BIGINT REFERENCES "
+            + table
+            + " (id), email VARCHAR(100), pseudonymised_at DATETIME NULL)");
+    policy(
+        "maria-visits",
+        """
+        policy: maria-visits
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock: seen_at
+        marker: pseudonymised_at
+        stages:
+          - after: P30D
+            action: pseudonymise
+            transform:
+              status: hmac
+              event_id: null
+              email: hmac
+        where:
+          - column: status
+            equals: done
+        """
+            .formatted(visits));
+
+    var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
+
+    assertThat(errors)
+        .hasSize(2)
+        .anySatisfy(e -> assertThat(e).contains("column 'status' decides which rows"))
+        .anySatisfy(e -> assertThat(e).contains("column 'event_id' is in a foreign key"));
+  }
+
+  @Test
   void whatMariaDbStoresDoNotDoYetIsRefusedWithTheLine() {
     policy(
         "maria-events",
