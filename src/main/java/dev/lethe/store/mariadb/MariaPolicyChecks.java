@@ -75,11 +75,12 @@ final class MariaPolicyChecks {
           });
     }
     // an erasure's transform is a pseudonymise stage due at once: the same marker and checks
-    policy.pseudonymiseStage().ifPresent(stage -> checkPseudonymise(stage, table, true));
+    var transforms = new MariaTransformChecks(policy, table, problems);
+    policy.pseudonymiseStage().ifPresent(stage -> transforms.check(stage, true));
     policy
         .onErasure()
         .transform()
-        .ifPresent(stage -> checkPseudonymise(stage, table, policy.pseudonymiseStage().isEmpty()));
+        .ifPresent(stage -> transforms.check(stage, policy.pseudonymiseStage().isEmpty()));
     for (var condition : policy.where()) {
       var where =
           condition.related()
@@ -129,71 +130,6 @@ final class MariaPolicyChecks {
     }
     checkContact(table);
     checkCascades(table);
-  }
-
-  /** The marker (once per policy), and every transform against its column. */
-  private void checkPseudonymise(
-      dev.lethe.policy.Stage stage, MariaTable table, boolean checkMarker) {
-    var marker = policy.marker() == null ? null : table.columns().get(policy.marker());
-    if (!checkMarker) {
-      // checked with the policy's pseudonymise stage
-    } else if (policy.marker() == null) {
-      error(
-          "marker",
-          "is missing: a pseudonymise stage must know which rows it has already transformed",
-          "add 'marker: COLUMN' naming a nullable DATETIME, TIMESTAMP, DATE or TINYINT column"
-              + " (ALTER TABLE ... ADD COLUMN pseudonymised_at DATETIME NULL)");
-    } else if (marker == null) {
-      noColumn("marker", policy.marker(), table);
-    } else if (!marker.nullable() || !(marker.isTime() || marker.type().equals("tinyint"))) {
-      error(
-          "marker",
-          "column '"
-              + policy.marker()
-              + "' is "
-              + marker.columnType()
-              + (marker.nullable() ? "" : " NOT NULL"),
-          "name a nullable DATETIME, TIMESTAMP, DATE or TINYINT column that only Lethe sets");
-    }
-    stage
-        .transforms()
-        .forEach(
-            (column, transform) -> {
-              var type = table.columns().get(column);
-              String problem = null;
-              if (type == null) {
-                problem = "no column '" + column + "' in " + policy.table();
-              } else if (policy.key().contains(column)
-                  || column.equals(policy.marker())
-                  || (policy.clock() != null && column.equals(policy.clock().column()))) {
-                problem = "column '" + column + "' identifies or ages the row";
-              } else if (decides(column)) {
-                problem =
-                    "column '"
-                        + column
-                        + "' decides which rows the policy covers (a condition or a via):"
-                        + " transformed, it would change what the policy covers";
-              } else if (table.inForeignKey(column)) {
-                problem =
-                    "column '"
-                        + column
-                        + "' is in a foreign key: a transformed value would refer to nothing,"
-                        + " or leave rows referring to nothing";
-              } else {
-                problem =
-                    MariaTransforms.unfit(transform, type)
-                        .map(p -> "column '" + column + "': " + p)
-                        .orElse(null);
-              }
-              if (problem != null) {
-                problems.error(
-                    policy.file(),
-                    stage.lineOf(column),
-                    "transform",
-                    problem,
-                    "transform another column, or another way");
-              }
-            });
   }
 
   /**
@@ -285,14 +221,6 @@ final class MariaPolicyChecks {
       return Optional.empty();
     }
     return other;
-  }
-
-  /** Whether the column is one a condition of the policy reads, or a via to another table. */
-  private boolean decides(String column) {
-    var clock = policy.clock();
-    return (clock != null && clock.related() && column.equals(clock.via()))
-        || policy.where().stream()
-            .anyMatch(c -> c.related() ? column.equals(c.via()) : column.equals(c.column()));
   }
 
   private void noColumn(String field, String column, MariaTable table) {

@@ -1,6 +1,5 @@
 package dev.lethe.store.mariadb;
 
-import dev.lethe.policy.Condition;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Retention;
 import dev.lethe.store.RetentionScope;
@@ -8,7 +7,6 @@ import dev.lethe.store.SparedSubjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +110,7 @@ final class MariaSql {
             + " AND r_c."
             + MariaTable.quote(clock.column())
             + " < ?)",
-        point(other, clock.column(), cutoff.at()));
+        MariaConditions.point(other, clock.column(), cutoff.at()));
   }
 
   /** {@code EXISTS (SELECT 1 FROM other r WHERE r.key = via}, left open for more. */
@@ -136,14 +134,7 @@ final class MariaSql {
   }
 
   private Object point(String column, ZonedDateTime at) {
-    return point(table, column, at);
-  }
-
-  /** A moment as a value of the column's type, in UTC as the sessions are. */
-  static Object point(MariaTable table, String column, ZonedDateTime at) {
-    return table.columns().get(column).type().equals("date")
-        ? at.withZoneSameInstant(ZoneOffset.UTC).toLocalDate()
-        : at.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    return MariaConditions.point(table, column, at);
   }
 
   /** The rows a policy covers: its {@code where}, every condition bound. */
@@ -151,63 +142,17 @@ final class MariaSql {
     var part = Part.of("");
     for (var c : covered.where()) {
       if (!c.related()) {
-        part = part.and(conditions(table, this::col, List.of(c), now));
+        part = part.and(MariaConditions.of(table, this::col, List.of(c), now));
       } else {
         var other = related.table(c.table());
         var compared =
-            conditions(other, column -> "r_w." + MariaTable.quote(column), List.of(c), now);
+            MariaConditions.of(other, column -> "r_w." + MariaTable.quote(column), List.of(c), now);
         part =
             part.and(
                 new Part(
                     relatedRow(other, "r_w", col(c.via())) + " AND " + compared.text() + ")",
                     compared.values()));
       }
-    }
-    return part.text().isEmpty() ? Part.of("TRUE") : part;
-  }
-
-  /**
-   * Conditions on columns of {@code table}, each named by {@code col}, all of which must hold;
-   * every value bound. TRUE where there are none.
-   */
-  static Part conditions(
-      MariaTable table,
-      java.util.function.UnaryOperator<String> col,
-      List<Condition> where,
-      ZonedDateTime now) {
-    var part = Part.of("");
-    for (var c : where) {
-      var column = col.apply(c.column());
-      part =
-          part.and(
-              switch (c.operator()) {
-                case EQUALS -> Part.of(column + " = ?", c.values().get(0));
-                case IN ->
-                    new Part(
-                        column
-                            + " IN ("
-                            + String.join(", ", c.values().stream().map(v -> "?").toList())
-                            + ")",
-                        List.copyOf(c.values()));
-                case IS_NULL -> Part.of(column + " IS NULL");
-                case IS_NOT_NULL -> Part.of(column + " IS NOT NULL");
-                case BEFORE -> Part.of(column + " < ?", c.values().get(0));
-                case AFTER -> Part.of(column + " > ?", c.values().get(0));
-                case NEWER_THAN ->
-                    Part.of(
-                        column + " > ?",
-                        point(
-                            table,
-                            c.column(),
-                            Retention.parse(c.values().get(0)).orElseThrow().cutoff(now)));
-                case OLDER_THAN ->
-                    Part.of(
-                        column + " < ?",
-                        point(
-                            table,
-                            c.column(),
-                            Retention.parse(c.values().get(0)).orElseThrow().cutoff(now)));
-              });
     }
     return part.text().isEmpty() ? Part.of("TRUE") : part;
   }

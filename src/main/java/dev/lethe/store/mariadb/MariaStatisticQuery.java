@@ -170,7 +170,7 @@ final class MariaStatisticQuery {
         Part.of(time + " >= ?", boundary(from))
             .and(Part.of(time + " < ?", boundary(to)))
             .and(
-                MariaSql.conditions(
+                MariaConditions.of(
                     table, c -> col("t", c), statistic.where(), to.atStartOfDay(zone)));
     if (excluding) {
       where =
