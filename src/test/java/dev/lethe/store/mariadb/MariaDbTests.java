@@ -47,6 +47,11 @@ class MariaDbTests extends LetheTests {
             + "INSERT INTO "
             + table
             + "_note VALUES (1, 400), (2, 401)");
+    eventsPolicy("");
+  }
+
+  /** The events policy these tests start from, with {@code extra} lines after its own. */
+  private void eventsPolicy(String extra) {
     policy(
         "maria-events",
         """
@@ -61,7 +66,8 @@ class MariaDbTests extends LetheTests {
         retain: P1Y
         action: delete
         """
-            .formatted(table));
+                .formatted(table)
+            + extra);
   }
 
   @Test
@@ -398,41 +404,15 @@ class MariaDbTests extends LetheTests {
                         table + "_tag",
                         "ON DELETE CASCADE",
                         "allow-cascade: true"));
-    policy(
-        "maria-events",
-        """
-        policy: maria-events
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: maria
-        table: %s
-        key: id
-        subject: subject_id
-        clock: occurred_at
-        retain: P1Y
-        action: delete
-        allow-cascade: true
-        """
-            .formatted(table));
+    eventsPolicy("allow-cascade: true\n");
     assertThat(validator.validate().problems().errors()).isEmpty();
   }
 
   @Test
   void aConditionValueThatIsNotOfItsColumnIsRefused() {
     // MariaDB itself would compare 'settled' with the integer column as 0, and match those rows
-    policy(
-        "maria-events",
+    eventsPolicy(
         """
-        policy: maria-events
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: maria
-        table: %s
-        key: id
-        subject: subject_id
-        clock: occurred_at
-        retain: P1Y
-        action: delete
         where:
           - column: subject_id
             equals: settled
@@ -442,8 +422,7 @@ class MariaDbTests extends LetheTests {
             in: [1, 2]
           - column: occurred_at
             before: 2025-06-01 12:00:00
-        """
-            .formatted(table));
+        """);
 
     var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
 
