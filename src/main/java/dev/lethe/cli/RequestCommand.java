@@ -4,19 +4,16 @@ import dev.lethe.retention.Validator;
 import dev.lethe.subject.RequestIntake;
 import dev.lethe.subject.RequestKind;
 import dev.lethe.subject.RequestService;
-import dev.lethe.subject.SubjectRequest;
 import dev.lethe.subject.Suppression;
 import dev.lethe.subject.SuppressionList;
 import dev.lethe.system.BadInputException;
 import dev.lethe.transform.Keys;
-import java.io.PrintWriter;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -34,7 +31,7 @@ import picocli.CommandLine.Spec;
       RequestCommand.Export.class,
       RequestCommand.WithdrawConsent.class,
       RequestCommand.ListAll.class,
-      RequestCommand.Show.class,
+      RequestShowCommand.class,
       RequestCommand.Suppressed.class
     })
 class RequestCommand {
@@ -175,78 +172,6 @@ class RequestCommand {
         }
         return Lethe.DONE;
       }
-    }
-  }
-
-  @Command(
-      name = "show",
-      mixinStandardHelpOptions = true,
-      description = "Show a request and what was done under each policy.")
-  static class Show implements Callable<Integer> {
-
-    @Parameters(paramLabel = "ID", description = "the request's id")
-    long id;
-
-    @Spec CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
-        var today = LocalDate.now(context.getBean(java.time.Clock.class));
-        print(spec.commandLine().getOut(), context.getBean(RequestService.class).find(id), today);
-        return Lethe.DONE;
-      }
-    }
-
-    static void print(PrintWriter out, SubjectRequest r, LocalDate today) {
-      out.printf(
-          Locale.ROOT,
-          "Request %d: %s%s of subject %s%n",
-          r.id(),
-          r.kind().text(),
-          r.purpose() == null ? "" : " (" + r.purpose() + ")",
-          r.subject());
-      out.printf(
-          Locale.ROOT,
-          "Received %s by %s%s; due %s; %s%s%n",
-          r.receivedAt(),
-          r.receivedBy(),
-          r.reference() == null ? "" : ", reference " + r.reference(),
-          r.deadline(),
-          r.status(),
-          r.completedAt() == null ? "" : " on " + r.completedAt());
-      if (r.overdue(today)) {
-        out.println("OVERDUE");
-      }
-      if (r.exportFile() != null) {
-        out.println("Export: " + r.exportFile());
-      }
-      if (r.outcomes().isEmpty()) {
-        out.println("Nothing done yet: 'lethe run requests' carries it out.");
-        return;
-      }
-      out.printf(Locale.ROOT, "%n%-24s %-12s %s%n", "policy", "store", "outcome");
-      for (var o : r.outcomes()) {
-        out.printf(
-            Locale.ROOT,
-            "%-24s %-12s %s%s%n",
-            o.policy(),
-            o.store(),
-            o.outcome(),
-            o.fin() ? "" : " (to do)");
-      }
-      r.outcomes().stream()
-          .collect(
-              java.util.stream.Collectors.groupingBy(
-                  SubjectRequest.Outcome::store,
-                  java.util.TreeMap::new,
-                  java.util.stream.Collectors.toList()))
-          .forEach(
-              (store, outcomes) -> {
-                if (outcomes.stream().allMatch(o -> o.outcome().equals("no data held"))) {
-                  out.printf(Locale.ROOT, "Store %s: no data held.%n", store);
-                }
-              });
     }
   }
 

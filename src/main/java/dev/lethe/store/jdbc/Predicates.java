@@ -95,51 +95,12 @@ final class Predicates {
   }
 
   private Sql compare(String column, ColumnType type, Condition c) {
-    return compare(column, type, c, now);
-  }
-
-  /**
-   * One condition on a column expression of the given type; periods count back from {@code now}.
-   */
-  static Sql compare(String column, ColumnType type, Condition c, ZonedDateTime now) {
-    var cast = "CAST(? AS " + type.sqlType() + ")";
-    return switch (c.operator()) {
-      case EQUALS -> Sql.of(column + " = " + cast, c.values().get(0));
-      case BEFORE -> Sql.of(column + " < " + cast, c.values().get(0));
-      case AFTER -> Sql.of(column + " > " + cast, c.values().get(0));
-      case NEWER_THAN ->
-          Sql.of(
-              column + " > " + cast,
-              point(type, Retention.parse(c.values().get(0)).orElseThrow(), now));
-      case OLDER_THAN ->
-          Sql.of(
-              column + " < " + cast,
-              point(type, Retention.parse(c.values().get(0)).orElseThrow(), now));
-      case IS_NULL -> Sql.of(column + " IS NULL");
-      case IS_NOT_NULL -> Sql.of(column + " IS NOT NULL");
-      case IN ->
-          new Sql(
-              column
-                  + " IN ("
-                  + String.join(", ", c.values().stream().map(v -> cast).toList())
-                  + ")",
-              List.copyOf(c.values()));
-    };
+    return ColumnConditions.compare(column, type, c, now);
   }
 
   /** The moment {@code ago} before now, written as a value of the column's type. */
   private String point(ColumnType type, Retention ago) {
-    return point(type, ago, now);
-  }
-
-  static String point(ColumnType type, Retention ago, ZonedDateTime now) {
-    var cutoff = ago.cutoff(now);
-    return switch (type.family()) {
-      case TIMESTAMPTZ -> cutoff.toOffsetDateTime().toString();
-      case TIMESTAMP -> cutoff.toLocalDateTime().toString();
-      // a day has passed only when the whole of it lies before the cutoff
-      default -> cutoff.toLocalDate().toString();
-    };
+    return ColumnConditions.point(type, ago, now);
   }
 
   /**

@@ -160,7 +160,7 @@ final class StatisticQuery {
     var now = to.atStartOfDay(zone);
     for (var condition : statistic.where()) {
       where.add(
-          Predicates.compare(
+          ColumnConditions.compare(
               col("t", condition.column()),
               table.columns().get(condition.column()),
               condition,
