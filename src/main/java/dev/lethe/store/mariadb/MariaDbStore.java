@@ -75,6 +75,16 @@ public final class MariaDbStore implements Store {
         });
   }
 
+  /**
+   * Whether {@code policy} is on this store and on {@code table}, under whatever name it writes (a
+   * policy on a table that is gone is on none).
+   */
+  boolean isOn(Policy policy, MariaTable table) {
+    return policy.store().equals(name)
+        && policy.table() != null
+        && table(policy.table()).map(t -> t.qualified().equals(table.qualified())).orElse(false);
+  }
+
   /** A table a clock or condition names (validate has made sure it is there). */
   MariaTable related(String name) {
     return table(name).orElseThrow(() -> new StoreException("table " + name + " is gone", null));

@@ -281,13 +281,7 @@ final class MariaSql {
     cutoffs.add(
         MariaSql.Cutoff.of(policy, policy.deleteStage().orElseThrow().after(), scope.now()));
     for (var other : scope.allPolicies()) {
-      if (other != policy
-          && other.store().equals(store.name())
-          && other.deleteStage().isPresent()
-          && store
-              .table(other.table())
-              .map(t -> t.qualified().equals(table.qualified()))
-              .orElse(false)) {
+      if (other != policy && other.deleteStage().isPresent() && store.isOn(other, table)) {
         cutoffs.add(MariaSql.Cutoff.of(other, other.deleteStage().get().after(), scope.now()));
       }
     }

@@ -44,16 +44,7 @@ final class MariaSubjectData implements SubjectData {
                         new MariaSql(table, policy, List.of(), store::related),
                         scope.now(),
                         scope.tokens()));
-    this.sameTable =
-        scope.allPolicies().stream()
-            .filter(
-                p ->
-                    p.store().equals(store.name())
-                        && store
-                            .table(p.table())
-                            .map(t -> t.qualified().equals(table.qualified()))
-                            .orElse(false))
-            .toList();
+    this.sameTable = scope.allPolicies().stream().filter(p -> store.isOn(p, table)).toList();
   }
 
   @Override

@@ -46,14 +46,7 @@ final class MariaTarget implements RetentionTarget {
     // what the job's earlier delete steps on this table take first, for the plan
     this.goneFirst =
         scope.earlierInJob().stream()
-            .filter(
-                e -> e.action() == Policy.Action.DELETE && e.policy().store().equals(store.name()))
-            .filter(
-                e ->
-                    store
-                        .table(e.policy().table())
-                        .map(t -> t.qualified().equals(table.qualified()))
-                        .orElse(false))
+            .filter(e -> e.action() == Policy.Action.DELETE && store.isOn(e.policy(), table))
             .map(e -> MariaSql.deleting(store, table, e.policy(), scope))
             .toList();
     this.pseudonymiser =
