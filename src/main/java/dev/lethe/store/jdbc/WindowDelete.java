@@ -56,7 +56,13 @@ final class WindowDelete {
     if (!access.isReferenced()) {
       // What the windows hold back is counted once for the whole run (ExpiredRows): counting it
       // here would read every window twice.
-      var sql = delete.then("SELECT s::text FROM gone", Sql.of(""));
+      // RETURNING straight to Lethe: the same DELETE in a WITH query (as the referenced case
+      // needs) keeps every subject in a tuple store first, and took a quarter longer in psql
+      var sql =
+          Sql.and(List.of(scope, free))
+              .wrap(
+                  "DELETE FROM " + access.table() + " " + T + " WHERE ",
+                  " RETURNING " + subject + "::text");
       long deleted = 0;
       try (var ps = Statements.prepare(connection, sql);
           var rs = ps.executeQuery()) {
