@@ -85,6 +85,14 @@ public final class Bench {
           + "]\n";
     }
 
+    String rawName() {
+      return rawName;
+    }
+
+    double target() {
+      return target;
+    }
+
     String verb() {
       return switch (this) {
         case DELETE -> "deleted";
@@ -112,6 +120,8 @@ public final class Bench {
       double jobSeconds,
       long rawRows,
       double rawSeconds,
+      long windowedRows,
+      double windowedSeconds,
       long peakHeapMiB,
       long tokensMatchingPgcrypto,
       long letheCells,
@@ -129,6 +139,15 @@ public final class Bench {
       return letheRate() / rawRate();
     }
 
+    /** Whether the raw statement was also run in Lethe's windows (the delete case). */
+    public boolean windowed() {
+      return windowedSeconds > 0;
+    }
+
+    public double windowedRate() {
+      return windowedRows / windowedSeconds;
+    }
+
     /** The ratio of the Spring Batch job alone, without validation, launch and report. */
     public double jobRatio() {
       return (letheRows / jobSeconds) / rawRate();
@@ -140,7 +159,7 @@ public final class Bench {
      */
     public boolean agree() {
       return switch (what) {
-        case DELETE -> letheRows == rawRows;
+        case DELETE -> letheRows == rawRows && windowedRows == rawRows;
         case PSEUDONYMISE -> letheRows == rawRows && tokensMatchingPgcrypto == letheRows;
         case STATISTICS -> letheCells == rawCells;
       };
@@ -148,7 +167,7 @@ public final class Bench {
   }
 
   public static Figures measure(
-      ApplicationContext context, BenchData data, Case what, PrintWriter out) {
+      ApplicationContext context, BenchData data, Case what, int window, PrintWriter out) {
     var control = context.getBean(JdbcClient.class);
     Flags.load(control, data.subjects("legal_holds"), data.subjects("restrictions"));
     long rows = data.count("SELECT count(*) FROM events_pristine");
@@ -191,6 +210,17 @@ public final class Bench {
     double rawSeconds = (System.nanoTime() - start) / 1e9;
     double jobSeconds =
         java.time.Duration.between(report.startedAt(), report.endedAt()).toNanos() / 1e9;
+    long windowed = 0;
+    double windowedSeconds = 0;
+    if (what == Case.DELETE) {
+      // how much of the gap is chunking itself: the raw statement in Lethe's windows
+      out.printf(Locale.ROOT, "%s: restoring the table for the raw windows ...%n", what.job());
+      data.restore();
+      start = System.nanoTime();
+      windowed =
+          data.rawInWindows("bench/raw-delete-window.sql", "bench/raw-delete-last.sql", window);
+      windowedSeconds = (System.nanoTime() - start) / 1e9;
+    }
     // a statistic reads every row of its buckets: its rate is rows read; what must agree is cells
     long letheRows = what.isStatistic() ? due : what.done(report);
     long rawRows = what.isStatistic() ? due : raw;
@@ -203,64 +233,12 @@ public final class Bench {
         jobSeconds,
         rawRows,
         rawSeconds,
+        windowed,
+        windowedSeconds,
         peak,
         matching,
         what.isStatistic() ? what.done(report) : 0,
         what.isStatistic() ? raw : 0);
-  }
-
-  public static String render(Figures f, int windowSize) {
-    var text =
-        String.format(
-            Locale.ROOT,
-            """
-
-            %s: %,d rows, %,d past the stage; 1%% of subjects held, 0.5%% restricted
-            %-34s %14s %10s %14s
-            %-34s %,14d %9.2fs %,14.0f
-            %-34s %,14d %9.2fs %,14.0f
-            ratio Lethe / raw SQL: %.2f   (target: at least %.1f)
-            of Lethe's time, the Batch job itself: %.2fs (ratio %.2f); the rest is validating
-            the policies against the catalog, launching the job and writing the report
-            peak heap during Lethe's run: %d MiB
-            """,
-            f.what().name().toLowerCase(Locale.ROOT),
-            f.rows(),
-            f.due(),
-            "",
-            f.what().verb(),
-            "time",
-            "rows/s",
-            "Lethe (windows of " + windowSize + " rows)",
-            f.letheRows(),
-            f.letheSeconds(),
-            f.letheRate(),
-            "raw SQL (" + f.what().rawName + ")",
-            f.rawRows(),
-            f.rawSeconds(),
-            f.rawRate(),
-            f.ratio(),
-            f.what().target,
-            f.jobSeconds(),
-            f.jobRatio(),
-            f.peakHeapMiB());
-    if (f.what() == Case.STATISTICS) {
-      text +=
-          String.format(
-              Locale.ROOT,
-              "cells published: Lethe %,d, the raw statement %,d%n",
-              f.letheCells(),
-              f.rawCells());
-    }
-    if (f.what() == Case.PSEUDONYMISE) {
-      text +=
-          String.format(
-              Locale.ROOT,
-              "tokens equal to pgcrypto's hmac() of the same value: %,d of %,d%n",
-              f.tokensMatchingPgcrypto(),
-              f.letheRows());
-    }
-    return text;
   }
 
   private static void resetPeakHeap() {

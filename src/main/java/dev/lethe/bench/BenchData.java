@@ -44,6 +44,27 @@ public final class BenchData {
     }
   }
 
+  /**
+   * The raw statement in windows of {@code window} ids, one transaction each, one after the other,
+   * up to the last expired id: a chunked purge written by hand (../shared/bench, Br). Its two
+   * {@code ?} are the window's bounds.
+   */
+  public long rawInWindows(String script, String lastScript, int window) {
+    try (var c = DriverManager.getConnection(url);
+        var ps = c.prepareStatement(SqlScripts.text(script))) {
+      long last = count(SqlScripts.text(lastScript));
+      long done = 0;
+      for (long after = 0; after < last; after += window) {
+        ps.setLong(1, after);
+        ps.setLong(2, Math.min(after + window, last));
+        done += ps.executeUpdate();
+      }
+      return done;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   /** Runs a raw query and returns the number in its first column. */
   public long rawQuery(String script) {
     return count(SqlScripts.text(script));

@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.bench.Bench;
 import dev.lethe.bench.BenchData;
+import dev.lethe.bench.BenchText;
 import dev.lethe.system.BadInputException;
 import dev.lethe.system.EmbeddedPostgresServer;
 import dev.lethe.system.SqlScripts;
@@ -117,8 +118,8 @@ class BenchCommand implements Callable<Integer> {
     try (var context = Contexts.runtime(LetheCommand.options(spec), settings)) {
       int exit = Lethe.DONE;
       for (var c : cases) {
-        var figures = Bench.measure(context, data, c, out);
-        out.print(Bench.render(figures, window));
+        var figures = Bench.measure(context, data, c, window, out);
+        out.print(BenchText.render(figures, window));
         if (!figures.agree()) {
           out.printf(
               Locale.ROOT,
