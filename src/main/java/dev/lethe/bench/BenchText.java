@@ -9,75 +9,85 @@ public final class BenchText {
 
   private BenchText() {}
 
+  /** The width of the first column of the table: the longest label fits. */
+  private static final String ROW = "%-38s %,14d %9.2fs %,14.0f%n";
+
   public static String render(Figures f, int windowSize) {
-    var text =
+    var text = new StringBuilder();
+    text.append(
         String.format(
             Locale.ROOT,
-            """
-
-            %s: %,d rows, %,d past the stage; 1%% of subjects held, 0.5%% restricted
-            %-34s %14s %10s %14s
-            %-34s %,14d %9.2fs %,14.0f
-            %-34s %,14d %9.2fs %,14.0f
-            ratio Lethe / raw SQL: %.2f   (target: at least %.1f)
-            of Lethe's time, the Batch job itself: %.2fs (ratio %.2f); the rest is validating
-            the policies against the catalog, launching the job and writing the report
-            peak heap during Lethe's run: %d MiB
-            """,
+            "%n%s: %,d rows, %,d past the stage; 1%% of subjects held, 0.5%% restricted%n"
+                + "%-38s %14s %10s %14s%n",
             f.what().name().toLowerCase(Locale.ROOT),
             f.rows(),
             f.due(),
             "",
             f.what().verb(),
             "time",
-            "rows/s",
-            "Lethe (windows of " + windowSize + " rows)",
-            f.letheRows(),
-            f.letheSeconds(),
-            f.letheRate(),
-            "raw SQL (" + f.what().rawName() + ")",
-            f.rawRows(),
-            f.rawSeconds(),
-            f.rawRate(),
+            "rows/s"));
+    var lethe =
+        f.what() == Case.STATISTICS
+            ? "Lethe (one job)"
+            : String.format(Locale.ROOT, "Lethe (windows of %,d rows)", windowSize);
+    text.append(row(lethe, f.letheRows(), f.letheSeconds(), f.letheRate()));
+    text.append(
+        row("raw SQL (" + f.what().rawName() + ")", f.rawRows(), f.rawSeconds(), f.rawRate()));
+    if (f.windowed()) {
+      text.append(
+          row(
+              "raw SQL (that DELETE in windows)",
+              f.windowedRows(),
+              f.windowedSeconds(),
+              f.windowedRate()));
+    }
+    text.append(
+        String.format(
+            Locale.ROOT,
+            """
+            ratio Lethe / raw SQL: %.2f   (target: at least %.1f)
+            of Lethe's time, the Batch job itself: %.2fs (ratio %.2f); the rest is validating
+            the policies against the catalog, launching the job and writing the report
+            """,
             f.ratio(),
             f.what().target(),
             f.jobSeconds(),
-            f.jobRatio(),
-            f.peakHeapMiB());
+            f.jobRatio()));
     if (f.windowed()) {
-      text +=
+      text.append(
           String.format(
               Locale.ROOT,
               """
-              %-34s %,14d %9.2fs %,14.0f
               ratio Lethe / raw SQL in windows: %.2f; raw SQL in windows / one DELETE: %.2f
               (the raw windows: one DELETE per window of %d ids, one transaction each, one at a
               time, as ../shared/bench's Br; Lethe runs lethe.parallel-windows of them at once)
               """,
-              "raw SQL (the DELETE in windows)",
-              f.windowedRows(),
-              f.windowedSeconds(),
-              f.windowedRate(),
               f.letheRate() / f.windowedRate(),
               f.windowedRate() / f.rawRate(),
-              windowSize);
+              windowSize));
     }
+    text.append(
+        String.format(Locale.ROOT, "peak heap during Lethe's run: %d MiB%n", f.peakHeapMiB()));
     if (f.what() == Case.STATISTICS) {
-      text +=
+      text.append(
           String.format(
               Locale.ROOT,
               "cells published: Lethe %,d, the raw statement %,d%n",
               f.letheCells(),
-              f.rawCells());
+              f.rawCells()));
     }
     if (f.what() == Case.PSEUDONYMISE) {
-      text +=
+      text.append(
           String.format(
               Locale.ROOT,
               "tokens equal to pgcrypto's hmac() of the same value: %,d of %,d%n",
               f.tokensMatchingPgcrypto(),
-              f.letheRows());
+              f.letheRows()));
     }
-    return text;
+    return text.toString();
+  }
+
+  private static String row(String label, long rows, double seconds, double rate) {
+    return String.format(Locale.ROOT, ROW, label, rows, seconds, rate);
   }
 }
