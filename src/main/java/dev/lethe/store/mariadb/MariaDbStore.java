@@ -23,8 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A MariaDB or MySQL database as a store, reached by the MariaDB JDBC driver. Its sessions work in
- * UTC, so that a DATETIME clock and the run's cutoff mean the same moment.
+ * A MariaDB database as a store, reached by the MariaDB JDBC driver ({@link MariaServer} refuses a
+ * MySQL server). Its sessions work in UTC, so that a DATETIME clock and the run's cutoff mean the
+ * same moment.
  */
 public final class MariaDbStore implements Store {
 
@@ -45,7 +46,8 @@ public final class MariaDbStore implements Store {
 
   synchronized HikariDataSource dataSource() {
     if (dataSource == null) {
-      // the MariaDB driver speaks to MySQL too, under its own scheme
+      // a jdbc:mysql: URL may name a MariaDB server: the MariaDB driver takes it under its own
+      // scheme (and MariaServer refuses the server if it is MySQL)
       var ds =
           StorePools.pool(
               name, settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"), settings);
