@@ -67,6 +67,20 @@ public final class BenchText {
               windowSize));
     }
     text.append(
+        f.warmUpSeconds() > 0
+            ? String.format(
+                Locale.ROOT,
+                "after a warm-up run of the job on a copy (%.2fs), as in a long run; the JVM's"
+                    + "%ncompiler threads still worked %.2fs during Lethe's run%n",
+                f.warmUpSeconds(),
+                f.compilingSeconds())
+            : String.format(
+                Locale.ROOT,
+                "without a warm-up run: the JVM's compiler threads worked %.2fs during Lethe's run,"
+                    + "%non the cores the database needs; a long run hardly notices (--warm-up"
+                    + " measures after one run)%n",
+                f.compilingSeconds()));
+    text.append(
         String.format(Locale.ROOT, "peak heap during Lethe's run: %d MiB%n", f.peakHeapMiB()));
     if (f.what() == Case.STATISTICS) {
       text.append(

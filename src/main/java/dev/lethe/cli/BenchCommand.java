@@ -72,6 +72,13 @@ class BenchCommand implements Callable<Integer> {
       description = "what the audit trail records of each window: subjects (the default) or counts")
   String audit;
 
+  @Option(
+      names = "--warm-up",
+      description =
+          "run each job once on a copy before measuring it, so that the figures are of compiled"
+              + " code, as in a long run (default: measure the first run, as a fresh 'lethe run')")
+  boolean warmUp;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -118,7 +125,7 @@ class BenchCommand implements Callable<Integer> {
     try (var context = Contexts.runtime(LetheCommand.options(spec), settings)) {
       int exit = Lethe.DONE;
       for (var c : cases) {
-        var figures = Bench.measure(context, data, c, window, out);
+        var figures = Bench.measure(context, data, c, window, warmUp, out);
         out.print(BenchText.render(figures, window));
         if (!figures.agree()) {
           out.printf(
@@ -161,7 +168,7 @@ class BenchCommand implements Callable<Integer> {
   /** A database of the bench's own, dropped and created anew, on the server or embedded. */
   private String database(String name) {
     if (server == null) {
-      return EmbeddedPostgresServer.urlFor(name);
+      return EmbeddedPostgresServer.freshUrlFor(name);
     }
     try (var c = DriverManager.getConnection(server);
         var s = c.createStatement()) {
