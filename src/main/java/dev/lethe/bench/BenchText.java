@@ -59,7 +59,7 @@ public final class BenchText {
               Locale.ROOT,
               """
               ratio Lethe / raw SQL in windows: %.2f; raw SQL in windows / one DELETE: %.2f
-              (the raw windows: one DELETE per window of %d ids, one transaction each, one at a
+              (the raw windows: one DELETE per window of %,d ids, one transaction each, one at a
               time, as ../shared/bench's Br; Lethe runs lethe.parallel-windows of them at once)
               """,
               f.letheRate() / f.windowedRate(),
