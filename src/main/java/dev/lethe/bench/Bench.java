@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Locale;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -199,6 +200,16 @@ public final class Bench {
           .getBean(RunService.class)
           .run(what.job(), AS_OF.minusDays(1), "lethe bench warm-up", ProgressListener.SILENT);
       warmUpSeconds = (System.nanoTime() - began) / 1e9;
+      if (what.isStatistic()) {
+        // a statistic's buckets are computed once: forget the warm-up's, or the measured run
+        // would compute only the day since
+        for (var table : List.of("lethe.statistic_cell", "lethe.statistic_bucket")) {
+          control
+              .sql("DELETE FROM " + table + " WHERE statistic = ?")
+              .param(what.policyName())
+              .update();
+        }
+      }
     }
     out.printf(Locale.ROOT, "%s: restoring the table for Lethe ...%n", what.job());
     data.restore();
