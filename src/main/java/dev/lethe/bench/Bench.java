@@ -190,27 +190,7 @@ public final class Bench {
                 "SELECT count(*) FROM events_pristine WHERE occurred_at < timestamptz '2024-11-01"
                     + " 00:00:00+00'");
 
-    double warmUpSeconds = 0;
-    if (warmUp) {
-      // a run of another as-of date, so that the measured run is a run of its own
-      out.printf(Locale.ROOT, "%s: warming up on a copy ...%n", what.job());
-      data.restore();
-      long began = System.nanoTime();
-      context
-          .getBean(RunService.class)
-          .run(what.job(), AS_OF.minusDays(1), "lethe bench warm-up", ProgressListener.SILENT);
-      warmUpSeconds = (System.nanoTime() - began) / 1e9;
-      if (what.isStatistic()) {
-        // a statistic's buckets are computed once: forget the warm-up's, or the measured run
-        // would compute only the day since
-        for (var table : List.of("lethe.statistic_cell", "lethe.statistic_bucket")) {
-          control
-              .sql("DELETE FROM " + table + " WHERE statistic = ?")
-              .param(what.policyName())
-              .update();
-        }
-      }
-    }
+    double warmUpSeconds = warmUp ? warmUp(context, control, data, what, out) : 0;
     out.printf(Locale.ROOT, "%s: restoring the table for Lethe ...%n", what.job());
     data.restore();
     resetPeakHeap();
@@ -275,6 +255,32 @@ public final class Bench {
         matching,
         what.isStatistic() ? what.done(report) : 0,
         what.isStatistic() ? raw : 0);
+  }
+
+  /**
+   * Runs the job once on a copy, on another as-of date so that the measured run is a run of its
+   * own, and returns how long it took.
+   */
+  private static double warmUp(
+      ApplicationContext context, JdbcClient control, BenchData data, Case what, PrintWriter out) {
+    out.printf(Locale.ROOT, "%s: warming up on a copy ...%n", what.job());
+    data.restore();
+    long began = System.nanoTime();
+    context
+        .getBean(RunService.class)
+        .run(what.job(), AS_OF.minusDays(1), "lethe bench warm-up", ProgressListener.SILENT);
+    double seconds = (System.nanoTime() - began) / 1e9;
+    if (what.isStatistic()) {
+      // a statistic's buckets are computed once: forget the warm-up's, or the measured run would
+      // compute only the day since
+      for (var table : List.of("lethe.statistic_cell", "lethe.statistic_bucket")) {
+        control
+            .sql("DELETE FROM " + table + " WHERE statistic = ?")
+            .param(what.policyName())
+            .update();
+      }
+    }
+    return seconds;
   }
 
   private static void resetPeakHeap() {
