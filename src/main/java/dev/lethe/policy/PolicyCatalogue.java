@@ -1,19 +1,17 @@
 package dev.lethe.policy;
 
 import dev.lethe.system.LetheProperties;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * Reads the policy and job folders: every {@code *.yml} file is parsed against its schema, and
- * names are checked across files (duplicates, jobs naming unknown policies). What the stores'
- * catalogs say is checked by the stores.
+ * Reads the policy and job folders: every {@code .yml} and {@code .yaml} file, in subfolders too,
+ * is parsed against its schema, and names are checked across files (duplicates, jobs naming unknown
+ * policies). What the stores' catalogs say is checked by the stores.
  */
 public class PolicyCatalogue {
 
@@ -145,7 +143,13 @@ public class PolicyCatalogue {
     jobs.put(job.name(), job);
   }
 
-  private static List<Path> yamlFiles(Path folder, String what, Problems problems) {
+  /**
+   * Every YAML file below {@code folder}, at any depth and through links, in path order. A file
+   * Lethe will not read is an error, never skipped in silence: a policy left unread is a retention
+   * that never applies. Markdown notes and Git's own files are the only others allowed; the other
+   * kind's folder, where it lies inside this one, is read as that kind.
+   */
+  private List<Path> yamlFiles(Path folder, String what, Problems problems) {
     if (!Files.isDirectory(folder)) {
       problems.error(
           folder,
@@ -155,17 +159,7 @@ public class PolicyCatalogue {
           "create it, or point --" + what + " (lethe." + what + ") at the right folder");
       return List.of();
     }
-    try (Stream<Path> files = Files.list(folder)) {
-      return files
-          .filter(
-              f ->
-                  f.getFileName().toString().endsWith(".yml")
-                      || f.getFileName().toString().endsWith(".yaml"))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      problems.error(folder, 0, null, "cannot be read: " + e.getMessage(), null);
-      return List.of();
-    }
+    var other = what.equals("policies") ? properties.jobs() : properties.policies();
+    return DefinitionFiles.list(folder, what, other, problems);
   }
 }

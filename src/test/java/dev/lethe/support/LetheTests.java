@@ -140,9 +140,11 @@ public abstract class LetheTests {
   private static void clear(Path folder) {
     try {
       Files.createDirectories(folder);
-      try (Stream<Path> files = Files.list(folder)) {
-        for (var f : files.toList()) {
-          Files.delete(f);
+      try (Stream<Path> files = Files.walk(folder)) {
+        for (var f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          if (!f.equals(folder)) {
+            Files.delete(f);
+          }
         }
       }
     } catch (IOException e) {
