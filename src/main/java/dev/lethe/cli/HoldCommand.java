@@ -5,9 +5,13 @@ import dev.lethe.hold.HoldService;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.PolicyCatalogue;
 import dev.lethe.policy.Problems;
+import dev.lethe.store.RetentionScope;
+import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.BadInputException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,10 +93,13 @@ class HoldCommand {
     @Override
     public Integer call() {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
-        if (policy != null || category != null) {
-          // a hold must be placeable even while some policy file is broken: only the names count
-          checkScope(context.getBean(PolicyCatalogue.class).read(new Problems()));
-        }
+        // a hold must be placeable even while some policy file is broken: the others count
+        var definitions = context.getBean(PolicyCatalogue.class).read(new Problems());
+        checkScope(definitions);
+        checkSubject(
+            definitions,
+            context.getBean(StoreRegistry.class),
+            context.getBean(java.time.Clock.class));
         var hold =
             context
                 .getBean(HoldService.class)
@@ -107,6 +114,44 @@ class HoldCommand {
                 hold.caseReference());
         return Lethe.DONE;
       }
+    }
+
+    /**
+     * A hold on a key that no policy it covers could hold protects nothing while it seems to:
+     * {@code user@x} where every subject column is an integer. Refused, naming what the columns
+     * take.
+     */
+    private void checkSubject(
+        Definitions definitions, StoreRegistry stores, java.time.Clock clock) {
+      if (subject == null || subject.isBlank()) {
+        return; // the hold service says what is missing
+      }
+      var covered =
+          definitions.policies().values().stream()
+              .filter(p -> policy == null || p.name().equals(policy))
+              .filter(p -> category == null || p.category().equals(category))
+              .toList();
+      var scope =
+          new RetentionScope(
+              java.time.ZonedDateTime.now(clock),
+              List.copyOf(covered),
+              List.of(),
+              Optional.empty());
+      stores
+          .takesNoSuchSubject(subject.trim(), covered, scope)
+          .ifPresent(
+              columns -> {
+                throw new BadInputException(
+                    "--subject "
+                        + subject.trim()
+                        + " cannot be the subject of any policy the hold covers ("
+                        + columns
+                        + "), so the hold would keep nothing. Fix: give the key as the stores hold"
+                        + " it (a number for an integer column)"
+                        + (policy == null && category == null
+                            ? ""
+                            : ", or narrow the hold to a policy or category whose subject it is"));
+              });
     }
 
     private void checkScope(Definitions definitions) {

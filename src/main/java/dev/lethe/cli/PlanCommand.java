@@ -33,7 +33,8 @@ class PlanCommand implements Callable<Integer> {
               .getBean(PlanService.class)
               .plan(job, asOf.orToday(context.getBean(RunClock.class)));
       spec.commandLine().getOut().print(plan.render());
-      return Lethe.DONE;
+      // the run this plan foresees would fail: say so to scripts too
+      return plan.trip() == null ? Lethe.DONE : Lethe.FAILED;
     }
   }
 }

@@ -49,10 +49,50 @@ public record JobDefinition(
 
   /**
    * The most rows, or the largest share of a table, a policy may delete in one run. Past either,
-   * the policy's step stops before deleting anything more and the run fails.
+   * the policy's step stops before deleting anything more and the run fails. A job that does not
+   * name {@code max-share} gets {@link #DEFAULT_MAX_SHARE}: emptying a table takes a job that says
+   * {@code max-share: 1}.
    */
   public record Guards(OptionalLong maxRows, OptionalDouble maxShare) {
 
+    /** The share of a table a policy may delete in one run where the job names none. */
+    public static final double DEFAULT_MAX_SHARE = 0.5;
+
+    /** No guard: only for Lethe's own request runs, which purge nothing. */
     public static final Guards NONE = new Guards(OptionalLong.empty(), OptionalDouble.empty());
+
+    /** What a job that names no guards gets. */
+    public static final Guards DEFAULTS =
+        new Guards(OptionalLong.empty(), OptionalDouble.of(DEFAULT_MAX_SHARE));
+
+    /**
+     * The guard that deleting {@code rows} of a table of {@code total} would cross, if any: {@code
+     * max-rows} first. An empty table counts as all of it.
+     */
+    public java.util.Optional<String> crossedBy(long rows, long total) {
+      if (maxRows.isPresent() && rows > maxRows.getAsLong()) {
+        return java.util.Optional.of("max-rows");
+      }
+      if (maxShare.isPresent() && rows > 0 && share(rows, total) > maxShare.getAsDouble()) {
+        return java.util.Optional.of("max-share");
+      }
+      return java.util.Optional.empty();
+    }
+
+    public static double share(long rows, long total) {
+      return total == 0 ? 1 : (double) rows / total;
+    }
+
+    /**
+     * The most rows of a table of {@code total} the guards let a policy delete (Long.MAX_VALUE: no
+     * limit).
+     */
+    public long mostRows(long total) {
+      long most = maxRows.orElse(Long.MAX_VALUE);
+      if (maxShare.isPresent()) {
+        most = Math.min(most, (long) Math.floor(maxShare.getAsDouble() * total));
+      }
+      return most;
+    }
   }
 }

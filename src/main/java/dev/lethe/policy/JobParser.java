@@ -41,7 +41,7 @@ final class JobParser {
           "'requests' is the name of Lethe's own job that carries out data-subject requests",
           "choose another name; to carry out requests in this job, add 'requests: true'");
     }
-    var guards = yaml.map("guards").map(JobParser::guards).orElse(JobDefinition.Guards.NONE);
+    var guards = yaml.map("guards").map(JobParser::guards).orElse(JobDefinition.Guards.DEFAULTS);
     var schedule = yaml.map("schedule").flatMap(JobParser::schedule);
     if (name == null) {
       return Optional.empty();
@@ -118,7 +118,7 @@ final class JobParser {
   private static JobDefinition.Guards guards(YamlMap yaml) {
     yaml.rejectUnknown(GUARD_FIELDS);
     var maxRows = OptionalLong.empty();
-    var maxShare = OptionalDouble.empty();
+    var maxShare = OptionalDouble.of(JobDefinition.Guards.DEFAULT_MAX_SHARE);
     var rows = yaml.string("max-rows", false);
     if (rows.isPresent()) {
       try {

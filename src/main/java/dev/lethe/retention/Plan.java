@@ -10,7 +10,53 @@ import java.util.Locale;
  *
  * @param pendingRequests the requests the run carries out first (-1: the job carries out none)
  */
-public record Plan(String job, LocalDate asOf, long pendingRequests, List<PolicyPlan> policies) {
+public record Plan(
+    String job, LocalDate asOf, long pendingRequests, List<PolicyPlan> policies, Trip trip) {
+
+  /** A step whose delete the guards let through. */
+  public static final String GUARDS_HOLD = "ok";
+
+  /** A step after the one whose guard trips: the failed run never reaches it. */
+  public static final String NOT_RUN = "not run";
+
+  /**
+   * The guard a run would trip, and where: the run deletes windows up to the one that would cross
+   * it, at most {@code most} rows, then fails.
+   */
+  public record Trip(String step, String guard, String limit, long due, long total, long most) {
+
+    static Trip of(
+        String step, String guard, long due, long total, dev.lethe.policy.JobDefinition.Guards g) {
+      long most = g.mostRows(total);
+      var limit =
+          guard.equals("max-rows")
+              ? String.format(Locale.ROOT, "max-rows %,d", g.maxRows().getAsLong())
+              : String.format(
+                  Locale.ROOT,
+                  "max-share %.1f%% (%,d of %,d rows)",
+                  g.maxShare().getAsDouble() * 100,
+                  most,
+                  total);
+      return new Trip(step, guard, limit, due, total, Math.min(most, due));
+    }
+
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "Guard %s trips at step '%s': it would delete %,d of %,d rows (%.1f%%). The run deletes"
+              + " at most %,d of them, window by window, stops before the window that would cross"
+              + " the guard, and fails; the steps after it do not run. Fix: if this volume is"
+              + " expected, raise guards.%s in the job file; otherwise check the policy's stages"
+              + " and clock.%n",
+          limit,
+          step,
+          due,
+          total,
+          dev.lethe.policy.JobDefinition.Guards.share(due, total) * 100,
+          most,
+          guard);
+    }
+  }
 
   /**
    * One stage's expected effect, with the cutoff that decides which rows have reached it.
@@ -25,14 +71,15 @@ public record Plan(String job, LocalDate asOf, long pendingRequests, List<Policy
       String table,
       String after,
       String cutoff,
-      PlanCounts counts) {}
+      PlanCounts counts,
+      String guard) {}
 
   public String render() {
     var out = new StringBuilder();
     out.append(
         String.format(
             Locale.ROOT,
-            "Plan for job %s as of %s (dry-run: nothing changes)%n%n%-30s %-25s %10s %10s %-14s %10s %8s %9s %10s %10s%n",
+            "Plan for job %s as of %s (dry-run: nothing changes)%n%n%-30s %-25s %10s %10s %-14s %10s %8s %9s %10s %10s  %s%n",
             job,
             asOf,
             "step",
@@ -44,13 +91,14 @@ public record Plan(String job, LocalDate asOf, long pendingRequests, List<Policy
             "held",
             "requested",
             "restricted",
-            "referenced"));
+            "referenced",
+            "guards"));
     for (var p : policies) {
       var c = p.counts();
       out.append(
           String.format(
               Locale.ROOT,
-              "%-30s %-25s %10d %10d %-14s %10d %8d %9d %10d %10d%n",
+              "%-30s %-25s %10d %10d %-14s %10d %8d %9d %10d %10d  %s%n",
               p.step(),
               p.cutoff(),
               c.totalRows(),
@@ -60,7 +108,11 @@ public record Plan(String job, LocalDate asOf, long pendingRequests, List<Policy
               c.heldByHolds(),
               c.heldByRequests(),
               c.heldByRestrictions(),
-              c.referenced()));
+              c.referenced(),
+              p.guard()));
+    }
+    if (trip != null) {
+      out.append(System.lineSeparator()).append(trip.describe());
     }
     if (pendingRequests >= 0) {
       out.append(

@@ -19,7 +19,8 @@ import java.util.Set;
  * The dry-run: what a run of a job would do now, per policy, counted set-based in the stores.
  * Nothing changes in the stores; the plan is written to the reports folder as a dry-run's report.
  * The counts equal what the run then does, as long as neither the data nor the holds change in
- * between.
+ * between; the job's guards are evaluated on them, so a plan says which guard a run would trip, and
+ * that the steps after it would not run.
  */
 public class PlanService {
 
@@ -67,6 +68,7 @@ public class PlanService {
     var now = clock.now(asOf);
     var lines = new ArrayList<Plan.PolicyPlan>();
     var earlier = new ArrayList<PolicyStep>();
+    Plan.Trip trip = null;
     for (var step : ordered.stream().flatMap(p -> p.steps().stream()).toList()) {
       var policy = step.policy();
       var target =
@@ -74,6 +76,21 @@ public class PlanService {
               .store(policy.store())
               .target(step, new RetentionScope(now, all, List.copyOf(earlier), keys.tokens()));
       var counts = target.plan(name -> spared(job, definitions.policy(name)));
+      // the run stops at the first guard crossed: the steps after it do not run
+      var guard = trip != null ? Plan.NOT_RUN : Plan.GUARDS_HOLD;
+      if (trip == null && step.action() == Policy.Action.DELETE) {
+        var crossed = job.guards().crossedBy(counts.wouldChange(), counts.totalRows());
+        if (crossed.isPresent()) {
+          trip =
+              Plan.Trip.of(
+                  step.name(),
+                  crossed.get(),
+                  counts.wouldChange(),
+                  counts.totalRows(),
+                  job.guards());
+          guard = "trips " + crossed.get();
+        }
+      }
       lines.add(
           new Plan.PolicyPlan(
               step.name(),
@@ -83,10 +100,12 @@ public class PlanService {
               policy.table(),
               step.stage().after().text(),
               step.stage().after().cutoff(now).toOffsetDateTime().toString(),
-              counts));
+              counts,
+              guard));
       earlier.add(step);
     }
-    var plan = new Plan(jobName, asOf, job.requests() ? requests.pending().size() : -1, lines);
+    var plan =
+        new Plan(jobName, asOf, job.requests() ? requests.pending().size() : -1, lines, trip);
     reports.writePlan(jobName, asOf, plan, plan.render());
     return plan;
   }

@@ -259,8 +259,8 @@ final class PurgeTasklet implements Tasklet {
     }
     if (guards.maxShare().isPresent() && context.containsKey(TOTAL)) {
       long total = context.getLong(TOTAL);
-      double share = total == 0 ? 1 : (double) deleted / total;
-      if (share > guards.maxShare().getAsDouble()) {
+      double share = Guards.share(deleted, total);
+      if (guards.crossedBy(deleted, total).isPresent()) {
         throw new GuardTrippedException(
             String.format(
                 Locale.ROOT,

@@ -71,6 +71,35 @@ public class StoreRegistry implements DisposableBean {
     return store;
   }
 
+  /**
+   * Why {@code key} can be the subject of none of {@code policies}, naming each policy's subject
+   * column and what it takes; empty where at least one column could hold it, or where a store could
+   * not be asked (a hold must not be refused because a store is down).
+   */
+  public java.util.Optional<String> takesNoSuchSubject(
+      String key, java.util.Collection<Policy> policies, RetentionScope scope) {
+    var columns = new java.util.TreeSet<String>();
+    for (var policy : policies) {
+      var store = stores.get(policy.store());
+      if (store == null) {
+        continue;
+      }
+      try {
+        var data = store.subjectData(policy, scope);
+        if (data.fits(key)) {
+          return java.util.Optional.empty();
+        }
+        columns.add(policy.name() + ": " + data.subjectColumn());
+      } catch (RuntimeException unreachable) {
+        return java.util.Optional.empty();
+      }
+    }
+    if (columns.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(String.join("; ", columns));
+  }
+
   /** Checks every policy against its store; a policy naming an unknown store is an error. */
   public void check(Definitions definitions, Problems problems) {
     // every validation (so every run and plan) reads the catalogs as they are now

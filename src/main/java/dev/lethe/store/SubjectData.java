@@ -16,6 +16,12 @@ public interface SubjectData {
   boolean fits(String subject);
 
   /**
+   * Where the subject key is and what it takes, for a person who gave a key that fits nowhere:
+   * {@code billing.payment.account_id (bigint)}.
+   */
+  String subjectColumn();
+
+  /**
    * The table the rows are in, the same text for every policy on that table, so that a request
    * lists each table's rows once.
    */

@@ -2,7 +2,6 @@ package dev.lethe.subject;
 
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.LegalBasis;
-import dev.lethe.policy.Policy;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.BadInputException;
@@ -109,19 +108,16 @@ public class RequestIntake {
             List.copyOf(definitions.policies().values()),
             List.of(),
             keys.tokens());
-    var kinds = new TreeSet<String>();
-    for (Policy policy : definitions.policies().values()) {
-      var data = stores.store(policy.store()).subjectData(policy, scope);
-      if (data.fits(key)) {
-        return;
-      }
-      kinds.add(policy.name());
-    }
-    throw new BadInputException(
-        "--subject cannot be a subject key of any policy ("
-            + String.join(", ", kinds)
-            + "): their subject columns take no such value. Fix: give the key as the stores"
-            + " hold it, such as 42 for an integer column");
+    stores
+        .takesNoSuchSubject(key, definitions.policies().values(), scope)
+        .ifPresent(
+            columns -> {
+              throw new BadInputException(
+                  "--subject cannot be a subject key of any policy ("
+                      + columns
+                      + "): their subject columns take no such value. Fix: give the key as the"
+                      + " stores hold it, such as 42 for an integer column");
+            });
   }
 
   private static String blankToNull(String text) {

@@ -105,6 +105,22 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void aHoldOnAKeyNoPolicyItCoversCouldHoldIsRefused() {
+    // every subject column here is a bigint: an e-mail address can be no one's key
+    policy("events", Events.policy("events", schema, ""));
+    Events.create(APP, schema, 10, 5);
+
+    assertThat(configured("hold place --subject user@x --case LIT-8 --reason court"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains(
+            "--subject user@x cannot be the subject of any policy the hold covers",
+            "events: " + schema + ".event.subject_id (bigint)");
+    assertThat(holds.list(true)).isEmpty();
+    assertThat(configured("hold place --subject 42 --case LIT-8 --reason court")).isZero();
+  }
+
+  @Test
   void holdCommandsPlaceListAndRelease() {
     policy("events", Events.policy("events", schema, ""));
     Events.create(APP, schema, 10, 5);

@@ -119,7 +119,7 @@ class DemoTests {
     var values = new HashMap<String, Long>();
     for (var line : table.lines().toList()) {
       var cells = line.trim().split("\\s+");
-      if (cells.length == 10 && cells[5].matches("\\d+")) {
+      if (cells.length == 11 && cells[5].matches("\\d+") && cells[10].equals("ok")) {
         values.put(cells[0], Long.parseLong(cells[5]));
       }
     }

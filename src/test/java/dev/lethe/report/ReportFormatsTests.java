@@ -83,7 +83,7 @@ class ReportFormatsTests extends LetheTests {
             + job
             + "\nstatistics: [daily-visits-"
             + schema
-            + "]\npolicies: [visits, events]\n");
+            + "]\npolicies: [visits, events]\nguards: {max-share: 1}\n");
     holds.place("3", null, null, "LIT-9", "claim", "test");
     return run(job);
   }

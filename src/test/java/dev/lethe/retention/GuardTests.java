@@ -3,6 +3,8 @@ package dev.lethe.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lethe.report.RunReport;
+import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
 import dev.lethe.system.BadInputException;
 import java.time.LocalDate;
@@ -59,5 +61,79 @@ class GuardTests extends LetheTests {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("is after today");
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+  }
+
+  @Test
+  void aJobThatNamesNoGuardsMayNotEmptyATable() {
+    // a policy due at once, and a job that says nothing of guards
+    Events.create(APP, schema, 1000, 50);
+    policy("events", dueAtOnce());
+    job(jobName("purge"), "job: " + jobName("purge") + "\npolicies: [events]\n");
+
+    var report = run(jobName("purge"));
+
+    assertThat(report.status()).isEqualTo("FAILED");
+    assertThat(outcome(report, "events").error()).contains("guard max-share tripped", "50.0%");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isGreaterThanOrEqualTo(500);
+  }
+
+  @Test
+  void emptyingATableTakesAnExplicitGuard() {
+    Events.create(APP, schema, 1000, 50);
+    policy("events", dueAtOnce());
+    job(jobName("purge"), Events.job(jobName("purge"), "events", "guards: {max-share: 1}"));
+
+    var report = run(jobName("purge"));
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isZero();
+  }
+
+  @Test
+  void thePlanSaysWhichGuardTripsAndTheRunDoesWhatItSays() {
+    // 635 rows due of 1000; a guard of 30%; a second policy after the one that trips
+    Events.create(APP, schema, 1000, 50);
+    APP.run("ANALYZE " + schema + ".event");
+    policy("events", Events.policy("events", schema, ""));
+    policy("later", Events.policy("later", schema, ""));
+    job(
+        jobName("purge"),
+        Events.job(jobName("purge"), "events, later", "guards: {max-share: 0.3}"));
+
+    var plan = plans.plan(jobName("purge"), AS_OF);
+
+    assertThat(plan.trip()).as(plan.render()).isNotNull();
+    assertThat(plan.trip().step()).isEqualTo("events");
+    assertThat(plan.trip().guard()).isEqualTo("max-share");
+    assertThat(plan.trip().most()).isEqualTo(300);
+    assertThat(plan.policies())
+        .extracting(Plan.PolicyPlan::step, Plan.PolicyPlan::guard)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("events", "trips max-share"),
+            org.assertj.core.groups.Tuple.tuple("later", Plan.NOT_RUN));
+    assertThat(plan.render()).contains("Guard max-share 30.0% (300 of 1,000 rows) trips");
+
+    var report = run(jobName("purge"));
+
+    assertThat(report.status()).isEqualTo("FAILED");
+    long deleted = 1000 - APP.count("SELECT count(*) FROM " + schema + ".event");
+    assertThat(deleted).isLessThanOrEqualTo(plan.trip().most());
+    assertThat(report.policies()).extracting(RunReport.PolicyReport::step).doesNotContain("later");
+  }
+
+  @Test
+  void aPlanWithinTheGuardsSaysTheyHold() {
+    eventsPurge("guards: {max-rows: 635, max-share: 0.7}");
+
+    var plan = plans.plan(jobName("purge"), AS_OF);
+
+    assertThat(plan.trip()).isNull();
+    assertThat(plan.policies()).extracting(Plan.PolicyPlan::guard).containsExactly("ok");
+  }
+
+  /** The events policy with a delete stage due at once, as a children's-data rule has. */
+  private String dueAtOnce() {
+    return Events.policy("events", schema, "")
+        .replace("retain: P1Y\naction: delete", "stages:\n  - after: P0D\n    action: delete");
   }
 }

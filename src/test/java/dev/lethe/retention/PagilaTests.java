@@ -52,7 +52,7 @@ class PagilaTests extends LetheTests {
         action: delete
         """);
     var job = jobName("pagila");
-    job(job, "job: " + job + "\npolicies: [rentals, payments]\n");
+    job(job, "job: " + job + "\npolicies: [rentals, payments]\nguards: {max-share: 1}\n");
     long paymentsBefore = PAGILA.count("SELECT count(*) FROM payment");
     long expiredPayments =
         PAGILA.count("SELECT count(*) FROM payment WHERE payment_date < '2022-03-01'");
@@ -136,7 +136,7 @@ class PagilaTests extends LetheTests {
         """;
     policy("customers", customers.formatted(""));
     var job = jobName("customers");
-    job(job, "job: " + job + "\npolicies: [customers]\n");
+    job(job, "job: " + job + "\npolicies: [customers]\nguards: {max-share: 1}\n");
 
     var report = runs.run(job, JUNE_2022, "test", ProgressListener.SILENT).report();
 

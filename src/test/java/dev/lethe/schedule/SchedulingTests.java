@@ -43,7 +43,7 @@ class SchedulingTests extends LetheTests {
         job,
         "job: "
             + job
-            + "\npolicies: [events]\nschedule:\n  cron: '* * * * * ?'\n"
+            + "\npolicies: [events]\nguards: {max-share: 1}\nschedule:\n  cron: '* * * * * ?'\n"
             + "  time-zone: Europe/Brussels\n  missed: skip\n");
     for (var node : List.of("node-a", "node-b")) {
       var scheduler =
@@ -141,7 +141,7 @@ class SchedulingTests extends LetheTests {
 
   @Test
   void changingTheJobFileChangesTheSchedule() throws Exception {
-    job(job, "job: " + job + "\npolicies: [events]\n");
+    job(job, "job: " + job + "\npolicies: [events]\nguards: {max-share: 1}\n");
     Scheduling.synchronise(nodes.get(0), validator.load());
 
     assertThat(nodes.get(0).getJobKeys(org.quartz.impl.matchers.GroupMatcher.anyJobGroup()))

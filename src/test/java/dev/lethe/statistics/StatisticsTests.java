@@ -202,7 +202,13 @@ class StatisticsTests extends LetheTests {
         """
             .formatted(schema));
     var job = jobName("both");
-    job(job, "job: " + job + "\nstatistics: [" + name + "]\npolicies: [views]\n");
+    job(
+        job,
+        "job: "
+            + job
+            + "\nstatistics: ["
+            + name
+            + "]\npolicies: [views]\nguards: {max-share: 1}\n");
 
     var first = run(job);
     var before = cells(name);

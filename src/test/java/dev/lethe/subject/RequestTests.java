@@ -261,7 +261,9 @@ class RequestTests extends LetheTests {
     var request = receive(RequestKind.EXPORT, Long.toString(subject), null);
 
     // the purge keeps the subject's expired rows while the export is open
-    job(jobName("purge"), "job: " + jobName("purge") + "\npolicies: [support-requests]\n");
+    job(
+        jobName("purge"),
+        "job: " + jobName("purge") + "\npolicies: [support-requests]\nguards: {max-share: 1}\n");
     var purge =
         runs.run(jobName("purge"), DemoData.AS_OF, "test", ProgressListener.SILENT).report();
     var tickets0 = outcome(purge, "support-requests");
@@ -296,7 +298,9 @@ class RequestTests extends LetheTests {
     assertThat(done.outcomes()).allMatch(SubjectRequest.Outcome::fin);
 
     // with the export made, the next purge takes the expired rows
-    job(jobName("again"), "job: " + jobName("again") + "\npolicies: [support-requests]\n");
+    job(
+        jobName("again"),
+        "job: " + jobName("again") + "\npolicies: [support-requests]\nguards: {max-share: 1}\n");
     runs.run(jobName("again"), DemoData.AS_OF, "test", ProgressListener.SILENT);
     assertThat(APP.count("SELECT count(*) FROM support.ticket WHERE account_id = " + subject))
         .isEqualTo(tickets - expired);
@@ -441,7 +445,9 @@ class RequestTests extends LetheTests {
         .sql("UPDATE lethe.subject_request SET deadline = date '2026-10-01' WHERE id = ?")
         .param(late.id())
         .update();
-    job(jobName("purge"), "job: " + jobName("purge") + "\npolicies: [social-logins]\n");
+    job(
+        jobName("purge"),
+        "job: " + jobName("purge") + "\npolicies: [social-logins]\nguards: {max-share: 1}\n");
 
     var report =
         runs.run(jobName("purge"), DemoData.AS_OF, "test", ProgressListener.SILENT).report();

@@ -43,7 +43,12 @@ public final class Events {
         .formatted(name, schema, extra);
   }
 
+  /**
+   * A job running {@code policies}. Without {@code guards} (blank) it may empty the table, as the
+   * tests of other things than guards need: {@code max-share: 1}.
+   */
   public static String job(String name, String policies, String guards) {
-    return "job: " + name + "\npolicies: [" + policies + "]\n" + guards + "\n";
+    var guarded = guards.isBlank() ? "guards: {max-share: 1}" : guards;
+    return "job: " + name + "\npolicies: [" + policies + "]\n" + guarded + "\n";
   }
 }

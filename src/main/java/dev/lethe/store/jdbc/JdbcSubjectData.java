@@ -52,7 +52,7 @@ final class JdbcSubjectData implements SubjectData {
     return deleting.table();
   }
 
-  private ColumnType subjectColumn() {
+  private ColumnType subjectColumnType() {
     return table().columns().get(deleting.policy().subject());
   }
 
@@ -60,7 +60,7 @@ final class JdbcSubjectData implements SubjectData {
   public boolean fits(String subject) {
     var key = subject.trim();
     try {
-      return switch (subjectColumn().family()) {
+      return switch (subjectColumnType().family()) {
         case INTEGER -> {
           Integer.parseInt(key);
           yield true;
@@ -73,11 +73,21 @@ final class JdbcSubjectData implements SubjectData {
           UUID.fromString(key);
           yield true;
         }
-        default -> subjectColumn().maxLength().orElse(Integer.MAX_VALUE) >= key.length();
+        default -> subjectColumnType().maxLength().orElse(Integer.MAX_VALUE) >= key.length();
       };
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  @Override
+  public String subjectColumn() {
+    return table().displayName()
+        + "."
+        + deleting.policy().subject()
+        + " ("
+        + subjectColumnType().sqlType()
+        + ")";
   }
 
   @Override

@@ -40,6 +40,11 @@ final class LogSubjectData implements SubjectData {
   }
 
   @Override
+  public String subjectColumn() {
+    return "field '" + policy.subject() + "' of the lines (text without spaces)";
+  }
+
+  @Override
   public String tableIdentity() {
     return "logs:" + store.directory().toAbsolutePath();
   }

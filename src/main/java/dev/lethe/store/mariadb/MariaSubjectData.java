@@ -62,11 +62,21 @@ final class MariaSubjectData implements SubjectData {
   }
 
   @Override
+  public String subjectColumn() {
+    return table.displayName()
+        + "."
+        + policy.subject()
+        + " ("
+        + table.columns().get(policy.subject()).columnType()
+        + ")";
+  }
+
+  @Override
   public String tableIdentity() {
     return table.qualified();
   }
 
-  private String subjectColumn() {
+  private String subjectSql() {
     return table.qualified() + "." + MariaTable.quote(policy.subject());
   }
 
@@ -78,7 +88,7 @@ final class MariaSubjectData implements SubjectData {
           var rows = new ArrayList<Map<String, Object>>();
           try (var ps =
               c.prepareStatement(
-                  "SELECT * FROM " + table.qualified() + " WHERE " + subjectColumn() + " = ?")) {
+                  "SELECT * FROM " + table.qualified() + " WHERE " + subjectSql() + " = ?")) {
             ps.setString(1, subject.trim());
             try (var rs = ps.executeQuery()) {
               var meta = rs.getMetaData();
@@ -193,7 +203,7 @@ final class MariaSubjectData implements SubjectData {
   }
 
   private MariaSql.Part subjectRows(String subject) {
-    return MariaSql.Part.of(subjectColumn() + " = ?", subject.trim());
+    return MariaSql.Part.of(subjectSql() + " = ?", subject.trim());
   }
 
   private long count(Connection c, MariaSql.Part rows) throws SQLException {

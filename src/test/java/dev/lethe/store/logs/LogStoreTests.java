@@ -112,7 +112,7 @@ class LogStoreTests extends LetheTests {
     policy("events", Events.policy("events", schema, ""));
     policy("access-logs", logPolicy("ip: ip-prefix, referrer: ip-prefix"));
     var job = jobName("logs");
-    job(job, "job: " + job + "\npolicies: [events, access-logs]\n");
+    job(job, "job: " + job + "\npolicies: [events, access-logs]\nguards: {max-share: 1}\n");
     assertThat(validator.validate().problems().errors()).isEmpty();
     var format = LineFormat.combined();
     var held = format.parse(original.get(0)).orElseThrow().value("ip");
@@ -186,7 +186,7 @@ class LogStoreTests extends LetheTests {
                     + "  - after: P2D\n    action: delete\n",
                 "retain: P1D\naction: pseudonymise\ntransform: {ip: hmac}\n"));
     var job = jobName("tokens");
-    job(job, "job: " + job + "\npolicies: [access-logs]\n");
+    job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
     Tokens tokens = testTokens();
     var format = LineFormat.combined();
     // the 19th's run makes tokens of the 17th; the 20th's of the 18th, and must leave the 17th's

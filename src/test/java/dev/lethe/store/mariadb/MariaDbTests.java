@@ -75,7 +75,7 @@ class MariaDbTests extends LetheTests {
     Events.create(APP, schema, 1000, 50);
     policy("events", Events.policy("events", schema, ""));
     var job = jobName("both");
-    job(job, "job: " + job + "\npolicies: [events, maria-events]\n");
+    job(job, "job: " + job + "\npolicies: [events, maria-events]\nguards: {max-share: 1}\n");
     holds.place("7", null, null, "LIT-M", "court", "dpo");
     restrictions.place("8", "accuracy contested", "dpo");
     long held =
@@ -268,7 +268,7 @@ class MariaDbTests extends LetheTests {
         """
             .formatted(accounts, orders));
     var job = jobName("orders");
-    job(job, "job: " + job + "\npolicies: [maria-orders]\n");
+    job(job, "job: " + job + "\npolicies: [maria-orders]\nguards: {max-share: 1}\n");
     assertThat(validator.validate().problems().errors()).isEmpty();
     // counted by a join, independently of the SQL Lethe writes
     long due =
@@ -544,7 +544,7 @@ class MariaDbTests extends LetheTests {
         job,
         "job: "
             + job
-            + "\npolicies: [events, maria-events, access-logs]\nguards: {max-rows: 1000}\n");
+            + "\npolicies: [events, maria-events, access-logs]\nguards: {max-rows: 1000, max-share: 1}\n");
 
     var plan = plans.plan(job, AS_OF);
     var stopped = run(job);
@@ -554,7 +554,11 @@ class MariaDbTests extends LetheTests {
     assertThat(outcome(stopped, "maria-events").status()).isEqualTo("COMPLETED");
     assertThat(java.nio.file.Files.readAllLines(logs.resolve("access.log.1"))).hasSize(4000);
 
-    job(job, "job: " + job + "\npolicies: [events, maria-events, access-logs]\n");
+    job(
+        job,
+        "job: "
+            + job
+            + "\npolicies: [events, maria-events, access-logs]\nguards: {max-share: 1}\n");
     var restarted = run(job);
 
     assertThat(restarted.status()).isEqualTo("COMPLETED");
@@ -606,7 +610,7 @@ class MariaDbTests extends LetheTests {
         """
             .formatted(payments));
     var job = jobName("payments");
-    job(job, "job: " + job + "\npolicies: [maria-payments]\n");
+    job(job, "job: " + job + "\npolicies: [maria-payments]\nguards: {max-share: 1}\n");
     holds.place("5", null, null, "LIT-P", "court", "dpo");
     long cutoff = 200; // days before 2026-01-01: rows with seq DIV 3 > 200 have expired
     long expired =
@@ -704,7 +708,7 @@ class MariaDbTests extends LetheTests {
         """
             .formatted(visits));
     var job = jobName("visits");
-    job(job, "job: " + job + "\npolicies: [maria-visits]\n");
+    job(job, "job: " + job + "\npolicies: [maria-visits]\nguards: {max-share: 1}\n");
     holds.place("3", null, null, "LIT-V", "court", "dpo");
     long heldDue =
         MariaDb.count("SELECT count(*) FROM " + visits + " WHERE id > 30 AND subject_id = 3");
@@ -748,7 +752,7 @@ class MariaDbTests extends LetheTests {
 
     // a second run makes no token of a token
     var again = jobName("visits-again");
-    job(again, "job: " + again + "\npolicies: [maria-visits]\n");
+    job(again, "job: " + again + "\npolicies: [maria-visits]\nguards: {max-share: 1}\n");
     assertThat(outcome(run(again), "maria-visits:pseudonymise").pseudonymised()).isZero();
     assertThat(
             MariaDb.count(
@@ -792,7 +796,7 @@ class MariaDbTests extends LetheTests {
         policy.formatted("settled", payments, "P1Y", "where: [{column: status, equals: settled}]"));
     policy("all-payments", policy.formatted("all-payments", payments, "P2Y", ""));
     var job = jobName("payments");
-    job(job, "job: " + job + "\npolicies: [settled, all-payments]\n");
+    job(job, "job: " + job + "\npolicies: [settled, all-payments]\nguards: {max-share: 1}\n");
     // validate says that both cover the table, and that keeping wins
     assertThat(validator.validate().problems().warnings().stream().map(Object::toString))
         .anySatisfy(w -> assertThat(w).contains("both cover", payments, "keeping wins"));
@@ -852,7 +856,7 @@ class MariaDbTests extends LetheTests {
         """
             .formatted(people));
     var job = jobName("people");
-    job(job, "job: " + job + "\npolicies: [maria-people]\n");
+    job(job, "job: " + job + "\npolicies: [maria-people]\nguards: {max-share: 1}\n");
 
     assertThat(run(job).status()).isEqualTo("COMPLETED");
 
