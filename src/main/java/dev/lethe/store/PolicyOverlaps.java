@@ -8,7 +8,8 @@ import java.util.function.Function;
 /**
  * Where two policies with a delete stage cover one table, keeping wins: a row goes only when every
  * policy covering it lets it go. That is what most people mean, but not always, so validate says
- * so.
+ * so; and for every pair of policies on one table, what a withdrawal of consent and an erasure will
+ * and will not remove there.
  */
 public final class PolicyOverlaps {
 
@@ -27,9 +28,23 @@ public final class PolicyOverlaps {
         var a = policies.get(i);
         var b = policies.get(j);
         var tb = table.apply(b);
-        if (table.apply(a).identity().equals(tb.identity())
-            && a.deleteStage().isPresent()
-            && b.deleteStage().isPresent()) {
+        if (!table.apply(a).identity().equals(tb.identity())) {
+          continue;
+        }
+        problems.warn(
+            b.file(),
+            b.lineOf("table"),
+            "table",
+            "policies '"
+                + a.name()
+                + "' and '"
+                + b.name()
+                + "' share "
+                + tb.displayName()
+                + ". "
+                + requests(a, b),
+            null);
+        if (a.deleteStage().isPresent() && b.deleteStage().isPresent()) {
           problems.warn(
               b.file(),
               b.lineOf("table"),
@@ -48,6 +63,74 @@ public final class PolicyOverlaps {
         }
       }
     }
+  }
+
+  /**
+   * What a withdrawal of consent and an erasure will and will not remove where two policies share a
+   * table (decided by {@link RequestKeepers}).
+   */
+  static String requests(Policy a, Policy b) {
+    var text = new StringBuilder();
+    for (var pair : List.of(List.of(a, b), List.of(b, a))) {
+      var ended = pair.get(0);
+      var other = pair.get(1);
+      if (ended.legalBasis() != dev.lethe.policy.LegalBasis.CONSENT) {
+        continue;
+      }
+      text.append("A withdrawal of consent for '").append(ended.category()).append("' ");
+      if (RequestKeepers.ends(other, ended.category())) {
+        text.append("removes a subject's rows under both. ");
+      } else if (other.deleteStage().isEmpty()) {
+        text.append("removes a subject's rows under '")
+            .append(ended.name())
+            .append("': '")
+            .append(other.name())
+            .append("' never deletes, so it keeps none of them. ");
+      } else {
+        text.append("removes a subject's rows under '")
+            .append(ended.name())
+            .append("' but not those '")
+            .append(other.name())
+            .append("' (")
+            .append(other.legalBasis().yamlName())
+            .append(") still keeps: the rows it covers whose ")
+            .append(retention(other))
+            .append(" has not run; they stay as they are. ");
+      }
+    }
+    var keepers = RequestKeepers.forErasure(List.of(a, b));
+    if (keepers.basis().isEmpty()) {
+      text.append("An erasure removes a subject's rows under both.");
+    } else {
+      text.append("An erasure removes a subject's rows except those that");
+      var first = true;
+      for (var keeper : List.of(a, b)) {
+        if (!keepers.keeps(keeper)) {
+          continue;
+        }
+        text.append(first ? " " : ", or that ")
+            .append("'")
+            .append(keeper.name())
+            .append("' (")
+            .append(keeper.legalBasis().yamlName())
+            .append(") has not let go")
+            .append(
+                keeper.deleteStage().isPresent()
+                    ? " (before its " + retention(keeper) + " has run)"
+                    : " (it never deletes)")
+            .append(
+                keeper.onErasure().keepsRows()
+                    ? ", which stay pseudonymised as its on-erasure says"
+                    : ", which stay as they are");
+        first = false;
+      }
+      text.append(".");
+    }
+    return text.toString();
+  }
+
+  private static String retention(Policy policy) {
+    return policy.deleteStage().orElseThrow().after().text() + " from " + policy.clock().describe();
   }
 
   /** A policy's table: what makes two names one table, and how a reader knows it. */

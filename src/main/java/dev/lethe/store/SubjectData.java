@@ -34,18 +34,30 @@ public interface SubjectData {
   List<String> contacts(String subject);
 
   /**
-   * Erases the subject's rows: deletes them, or pseudonymises them where a policy on the table
-   * keeps them for a legal obligation; nothing where a policy on the table is under a hold for the
-   * subject. Applying it twice changes nothing more: a deleted row is gone, a pseudonymised one is
-   * marked.
+   * Erases the subject's rows: deletes them, but keeps those that {@code keepers} keep (transformed
+   * where a keeping policy's {@code on-erasure} pseudonymises), and nothing at all where a policy
+   * on the table is under a hold for the subject. Rows that kept rows elsewhere still reference get
+   * the policy's {@code on-erasure.if-referenced} transform. Applying it twice changes nothing
+   * more: a deleted row is gone, a pseudonymised one is marked.
    *
    * @param heldPolicies the policies under a legal hold on this subject
+   * @param keepers the policies whose rows the request leaves, and how far
    */
-  ErasureOutcome erase(String subject, Set<String> heldPolicies);
+  ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers);
 
-  /** What one erasure did under one policy. */
+  /**
+   * What one erasure did under one policy.
+   *
+   * @param kept the subject's rows left because a keeping policy keeps them (transformed or not)
+   * @param keptBy the policies that kept them, with their rows: {@code invoices (legal-obligation):
+   *     2} (null: none)
+   */
   record ErasureOutcome(
-      long deleted, long pseudonymised, long referenced, String heldBy, String keptBy) {
+      long deleted, long pseudonymised, long referenced, String heldBy, long kept, String keptBy) {
+
+    public static ErasureOutcome held(String heldBy) {
+      return new ErasureOutcome(0, 0, 0, heldBy, 0, null);
+    }
 
     /**
      * Whether nothing more is left to do: no hold stands in the way, no row is still referenced.

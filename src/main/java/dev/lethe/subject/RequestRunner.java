@@ -3,8 +3,8 @@ package dev.lethe.subject;
 import dev.lethe.hold.Hold;
 import dev.lethe.hold.HoldService;
 import dev.lethe.policy.Definitions;
-import dev.lethe.policy.LegalBasis;
 import dev.lethe.policy.Policy;
+import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.store.SubjectData;
@@ -91,9 +91,7 @@ public class RequestRunner {
   static List<Policy> policiesFor(SubjectRequest request, Definitions definitions) {
     var all = definitions.policies().values().stream();
     if (request.kind() == RequestKind.WITHDRAW_CONSENT) {
-      all =
-          all.filter(
-              p -> p.legalBasis() == LegalBasis.CONSENT && p.category().equals(request.purpose()));
+      all = all.filter(p -> RequestKeepers.ends(p, request.purpose()));
     }
     return all.toList();
   }
@@ -125,6 +123,10 @@ public class RequestRunner {
         }
       }
     }
+    var keepers =
+        request.kind() == RequestKind.WITHDRAW_CONSENT
+            ? RequestKeepers.forWithdrawal(scope.allPolicies(), request.purpose())
+            : RequestKeepers.forErasure(scope.allPolicies());
     for (var policy : policies) {
       if (finished.contains(policy.name())) {
         continue;
@@ -139,7 +141,7 @@ public class RequestRunner {
             contacts.stream().map(a -> Suppression.token(tokens, a)).distinct().toList(),
             request.id());
       }
-      var outcome = data.erase(request.subject(), casesByPolicy.keySet());
+      var outcome = data.erase(request.subject(), casesByPolicy.keySet(), keepers);
       requests.record(request.id(), describe(policy, outcome, casesByPolicy, runId));
     }
   }
@@ -156,12 +158,10 @@ public class RequestRunner {
       }
       var refs = String.join(", ", cases);
       return new SubjectRequest.Outcome(
-          policy.name(), policy.store(), false, "held: " + refs, 0, 0, 0, 0, refs, runId);
+          policy.name(), policy.store(), false, "held: " + refs, 0, 0, 0, 0, 0, refs, runId);
     }
     String text;
-    if (outcome.keptBy() != null) {
-      text = "kept, pseudonymised under policy " + outcome.keptBy();
-    } else if (outcome.deleted() + outcome.pseudonymised() + outcome.referenced() == 0) {
+    if (outcome.deleted() + outcome.pseudonymised() + outcome.referenced() + outcome.kept() == 0) {
       text = "no data held";
     } else {
       var parts = new ArrayList<String>();
@@ -177,8 +177,8 @@ public class RequestRunner {
                 + " still referenced by rows kept elsewhere (give the policy"
                 + " on-erasure.if-referenced)");
       }
-      if (parts.isEmpty()) {
-        parts.add("nothing left to do");
+      if (outcome.kept() > 0) {
+        parts.add("kept " + outcome.kept() + ", still kept under " + outcome.keptBy());
       }
       text = String.join(", ", parts);
     }
@@ -191,6 +191,7 @@ public class RequestRunner {
         outcome.pseudonymised(),
         0,
         outcome.referenced(),
+        outcome.kept(),
         null,
         runId);
   }
@@ -241,7 +242,7 @@ public class RequestRunner {
       entries.add(entry);
       outcomes.add(
           new SubjectRequest.Outcome(
-              policy.name(), policy.store(), true, text, 0, 0, count, 0, null, runId));
+              policy.name(), policy.store(), true, text, 0, 0, count, 0, 0, null, runId));
     }
     document.put("policies", entries);
     var file = exports.write(request.id(), document);

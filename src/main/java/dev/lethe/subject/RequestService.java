@@ -131,13 +131,14 @@ public class RequestService {
             """
             INSERT INTO lethe.request_outcome
               (request_id, policy, store, final, outcome, deleted, pseudonymised, exported,
-               referenced, held_by, run_id, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               referenced, kept, held_by, run_id, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (request_id, policy) DO UPDATE SET
               store = excluded.store, final = excluded.final, outcome = excluded.outcome,
               deleted = lethe.request_outcome.deleted + excluded.deleted,
               pseudonymised = lethe.request_outcome.pseudonymised + excluded.pseudonymised,
               exported = excluded.exported, referenced = excluded.referenced,
+              kept = excluded.kept,
               held_by = excluded.held_by, run_id = excluded.run_id,
               updated_at = excluded.updated_at
             WHERE NOT lethe.request_outcome.final""")
@@ -151,6 +152,7 @@ public class RequestService {
             outcome.pseudonymised(),
             outcome.exported(),
             outcome.referenced(),
+            outcome.kept(),
             outcome.heldBy(),
             outcome.runId(),
             Timestamp.from(clock.instant()))
@@ -281,6 +283,7 @@ public class RequestService {
         rs.getLong("pseudonymised"),
         rs.getLong("exported"),
         rs.getLong("referenced"),
+        rs.getLong("kept"),
         rs.getString("held_by"),
         noRun ? null : run);
   }

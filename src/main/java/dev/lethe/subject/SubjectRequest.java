@@ -40,7 +40,8 @@ public record SubjectRequest(
 
   /**
    * What was done under one policy. {@code fin} means nothing is left to do there; {@code heldBy}
-   * names the case references of the holds in the way.
+   * names the case references of the holds in the way; {@code kept} counts the rows another policy
+   * still keeps (the text says which).
    */
   public record Outcome(
       String policy,
@@ -51,6 +52,7 @@ public record SubjectRequest(
       long pseudonymised,
       long exported,
       long referenced,
+      long kept,
       String heldBy,
       Long runId) {}
 }

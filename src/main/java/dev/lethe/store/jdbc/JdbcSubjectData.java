@@ -2,6 +2,7 @@ package dev.lethe.store.jdbc;
 
 import static dev.lethe.store.jdbc.TableAccess.T;
 
+import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.SparedSubjects;
 import dev.lethe.store.StoreException;
 import dev.lethe.store.SubjectData;
@@ -176,7 +177,7 @@ final class JdbcSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, Set<String> heldPolicies) {
+  public ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers) {
     var onTable = new ArrayList<Predicates>(sameTable);
     onTable.add(0, deleting);
     var held =
@@ -187,21 +188,23 @@ final class JdbcSubjectData implements SubjectData {
             .toList();
     if (!held.isEmpty()) {
       // a hold on any policy of the table keeps the subject's rows there as they are
-      return new ErasureOutcome(0, 0, 0, String.join(", ", held), null);
+      return ErasureOutcome.held(String.join(", ", held));
     }
-    var keeper =
-        onTable.stream().filter(p -> p.policy().onErasure().keepsRows()).findFirst().orElse(null);
-    if (keeper != null && keeper != deleting) {
-      return count(subjectRows(subject)) == 0
-          ? new ErasureOutcome(0, 0, 0, null, null)
-          : new ErasureOutcome(0, 0, 0, null, keeper.policy().name());
+    var keeping = new LinkedHashMap<String, Sql>();
+    for (var p : onTable) {
+      if (keepers.keeps(p.policy())) {
+        keeping.put(
+            p.policy().name(),
+            keepers.unlessReleased() ? p.released(T).wrap("NOT (", ")") : p.keeps(T));
+      }
     }
+    var kept = anyOf(keeping.values());
     return inConnection(
         "erasing a subject's rows in",
         c -> {
           c.setAutoCommit(false);
           try {
-            var outcome = keeper != null ? pseudonymiseAll(c, subject) : delete(c, subject);
+            var outcome = erase(c, subject, kept, keeping, keepers);
             c.commit();
             return outcome;
           } catch (SQLException | RuntimeException e) {
@@ -211,35 +214,62 @@ final class JdbcSubjectData implements SubjectData {
         });
   }
 
-  private ErasureOutcome pseudonymiseAll(Connection c, String subject) throws SQLException {
-    return new ErasureOutcome(0, transform(c, subject), 0, null, null);
+  private static Sql anyOf(java.util.Collection<Sql> parts) {
+    Sql any = null;
+    for (var part : parts) {
+      any = any == null ? part.wrap("(", ")") : any.then(" OR ", part.wrap("(", ")"));
+    }
+    return any == null ? Sql.of("FALSE") : any.wrap("(", ")");
   }
 
   /**
-   * Deletes what nothing references any more; transforms what is still referenced, where the policy
-   * says how; counts what is left of the person.
+   * Deletes the rows no keeper keeps and nothing references; transforms what this policy's {@code
+   * on-erasure} says (the rows it keeps, or the rows still referenced); counts what is left of the
+   * person, and why.
    */
-  private ErasureOutcome delete(Connection c, String subject) throws SQLException {
+  private ErasureOutcome erase(
+      Connection c, String subject, Sql kept, Map<String, Sql> keeping, RequestKeepers keepers)
+      throws SQLException {
     var access = new TableAccess(dataSource, deleting, List.of());
     var rows = subjectRows(subject);
+    var notKept = kept.wrap("NOT ", "");
     var delete =
-        Sql.and(List.of(rows, access.referenced().wrap("NOT ", "")))
+        Sql.and(List.of(rows, notKept, access.referenced().wrap("NOT ", "")))
             .wrap("DELETE FROM " + table().qualified() + " " + T + " WHERE ", "");
     long deleted;
     try (var ps = Statements.prepare(c, delete)) {
       deleted = ps.executeLargeUpdate();
     }
-    long pseudonymised = transforming.isPresent() ? transform(c, subject) : 0;
-    var left =
-        transforming.isPresent()
-            ? Sql.and(List.of(rows, transforming.get().notYetTransformed(T)))
-            : rows;
+    var self = deleting.policy();
+    long pseudonymised = 0;
+    var left = Sql.and(List.of(rows, notKept));
+    if (transforming.isPresent()) {
+      if (self.onErasure().keepsRows()) {
+        // a keeper that pseudonymises: the person goes from the rows it keeps
+        var own = keeping.get(self.name());
+        if (own != null) {
+          pseudonymised = transform(c, Sql.and(List.of(rows, own)));
+        }
+      } else {
+        // on-erasure.if-referenced: the rows that must stay because others point at them
+        pseudonymised = transform(c, left);
+        left = Sql.and(List.of(left, transforming.get().notYetTransformed(T)));
+      }
+    }
     long referenced = count(c, left);
-    return new ErasureOutcome(deleted, pseudonymised, referenced, null, null);
-  }
-
-  private long count(Sql rows) {
-    return inConnection("reading", c -> count(c, rows));
+    long keptRows = keeping.isEmpty() ? 0 : count(c, Sql.and(List.of(rows, kept)));
+    String keptBy = null;
+    if (keptRows > 0) {
+      var by = new ArrayList<String>();
+      for (var keeper : keeping.entrySet()) {
+        long n = count(c, Sql.and(List.of(rows, keeper.getValue())));
+        if (n > 0) {
+          by.add(keepers.describe(keeper.getKey()) + ": " + n);
+        }
+      }
+      keptBy = String.join(", ", by);
+    }
+    return new ErasureOutcome(deleted, pseudonymised, referenced, null, keptRows, keptBy);
   }
 
   private long count(Connection c, Sql rows) throws SQLException {
@@ -247,12 +277,11 @@ final class JdbcSubjectData implements SubjectData {
         c, rows.wrap("SELECT count(*) FROM " + table().qualified() + " " + T + " WHERE ", ""))[0];
   }
 
-  /** Transforms the subject's rows not transformed before, and marks them, in one window. */
-  private long transform(Connection c, String subject) throws SQLException {
+  /** Transforms the given rows not transformed before, and marks them, in one window. */
+  private long transform(Connection c, Sql rows) throws SQLException {
     var policy = transforming.orElseThrow();
-    var rows =
-        Sql.and(List.of(policy.subjectIn(T, Set.of(subject.trim())), policy.notYetTransformed(T)));
-    var access = new TableAccess(dataSource, policy, List.of(), Optional.of(rows));
+    var those = Sql.and(List.of(rows, policy.notYetTransformed(T)));
+    var access = new TableAccess(dataSource, policy, List.of(), Optional.of(those));
     var none = new SparedSubjects(0, Set.of(), Set.of(), Set.of());
     return new Pseudonymiser(access, policy.now().getZone(), tokens)
         .transform(c, Sql.of("TRUE"), none, List.of(), true)

@@ -142,6 +142,19 @@ final class Predicates {
   }
 
   /**
+   * Rows this policy has let go now: covered and past its delete stage. A policy that never deletes
+   * lets none go.
+   */
+  Sql released(String alias) {
+    var delete = policy().deleteStage();
+    if (delete.isEmpty()) {
+      return Sql.of("FALSE");
+    }
+    return Sql.and(List.of(covers(alias), expired(alias, delete.get().after())))
+        .wrap("coalesce((", "), false)");
+  }
+
+  /**
    * Rows this step may act on now. A delete takes covered rows whose delete stage has come and that
    * no other policy on the table still keeps (keeping wins over deleting; so the longer retention
    * wins). A pseudonymise step takes covered rows whose stage has come and that it has not

@@ -1,6 +1,7 @@
 package dev.lethe.store.logs;
 
 import dev.lethe.policy.Policy;
+import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreException;
 import dev.lethe.store.SubjectData;
@@ -88,11 +89,24 @@ final class LogSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, Set<String> heldPolicies) {
+  public ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers) {
     var held = policiesOnStore.stream().filter(heldPolicies::contains).sorted().toList();
     if (!held.isEmpty()) {
-      return new ErasureOutcome(0, 0, 0, String.join(", ", held), null);
+      return ErasureOutcome.held(String.join(", ", held));
     }
+    // a line is kept while a keeping policy on the store still keeps it: its time is not before
+    // that policy's delete cutoff (a policy that never deletes keeps all, against an erasure)
+    var keeping = new java.util.LinkedHashMap<String, java.util.Optional<java.time.Instant>>();
+    for (var p : scope.allPolicies()) {
+      if (p.store().equals(store.name()) && keepers.keeps(p)) {
+        var cutoff = p.deleteStage().map(d -> d.after().cutoff(scope.now()).toInstant());
+        if (cutoff.isPresent() || keepers.unlessReleased()) {
+          keeping.put(p.name(), cutoff);
+        }
+      }
+    }
+    var keptBy = new java.util.TreeMap<String, Long>();
+    long keptLines = 0;
     long deleted = 0;
     // lines whose subject field a stage made a token are the subject's too
     var keys = FilePass.withTokens(Set.of(subject), scope.tokens());
@@ -103,7 +117,14 @@ final class LogSubjectData implements SubjectData {
         for (var text : lines) {
           var line = store.format().parse(text);
           if (line.isPresent() && keys.contains(line.get().value(policy.subject()))) {
-            deleted++;
+            var keeper = keeperOf(line.get(), keeping);
+            if (keeper.isPresent()) {
+              keptLines++;
+              keptBy.merge(keeper.get(), 1L, Long::sum);
+              kept.add(text);
+            } else {
+              deleted++;
+            }
           } else {
             kept.add(text);
           }
@@ -119,6 +140,21 @@ final class LogSubjectData implements SubjectData {
     } catch (IOException e) {
       throw new StoreException("erasing in " + store.directory() + " failed: " + e.getMessage(), e);
     }
-    return new ErasureOutcome(deleted, 0, 0, null, null);
+    var by = new ArrayList<String>();
+    keptBy.forEach((name, n) -> by.add(keepers.describe(name) + ": " + n));
+    return new ErasureOutcome(
+        deleted, 0, 0, null, keptLines, by.isEmpty() ? null : String.join(", ", by));
+  }
+
+  /** The first keeping policy that still keeps the line, if any. */
+  private static java.util.Optional<String> keeperOf(
+      LogLine line, java.util.Map<String, java.util.Optional<java.time.Instant>> keeping) {
+    for (var keeper : keeping.entrySet()) {
+      var cutoff = keeper.getValue();
+      if (cutoff.isEmpty() || line.time() == null || !line.time().isBefore(cutoff.get())) {
+        return java.util.Optional.of(keeper.getKey());
+      }
+    }
+    return java.util.Optional.empty();
   }
 }

@@ -39,6 +39,28 @@ final class MariaSql {
       return new Part(text + " AND " + other.text, all);
     }
 
+    Part not() {
+      return new Part("NOT (" + text + ")", values);
+    }
+
+    Part parenthesised() {
+      return new Part("(" + text + ")", values);
+    }
+
+    /** Any of the parts holds (none: FALSE). */
+    static Part anyOf(java.util.Collection<Part> parts) {
+      if (parts.isEmpty()) {
+        return of("FALSE");
+      }
+      var values = new ArrayList<Object>();
+      var texts = new ArrayList<String>();
+      for (var part : parts) {
+        texts.add("(" + part.text + ")");
+        values.addAll(part.values);
+      }
+      return new Part("(" + String.join(" OR ", texts) + ")", values);
+    }
+
     PreparedStatement prepare(Connection c, String before, String after) throws SQLException {
       var ps = c.prepareStatement(before + text + after);
       for (int i = 0; i < values.size(); i++) {
@@ -155,6 +177,38 @@ final class MariaSql {
       }
     }
     return part.text().isEmpty() ? Part.of("TRUE") : part;
+  }
+
+  /**
+   * Rows {@code other} (a policy on this table) has let go: covered and past its delete stage. A
+   * policy that never deletes lets none go.
+   */
+  Part released(Policy other, ZonedDateTime now) {
+    if (other.deleteStage().isEmpty()) {
+      return Part.of("FALSE");
+    }
+    var covers = covers(other, now);
+    var let = clockBefore(Cutoff.of(other, other.deleteStage().get().after(), now));
+    var values = new ArrayList<>(covers.values());
+    values.addAll(let.values());
+    return new Part("COALESCE((" + covers.text() + ") AND (" + let.text() + "), FALSE)", values);
+  }
+
+  /**
+   * Rows {@code other} keeps now, as in a purge: covered and not past its delete stage (a policy
+   * that never deletes keeps none).
+   */
+  Part keeps(Policy other, ZonedDateTime now) {
+    if (other.deleteStage().isEmpty()) {
+      return Part.of("FALSE");
+    }
+    var covers = covers(other, now);
+    var let = clockBefore(Cutoff.of(other, other.deleteStage().get().after(), now));
+    var values = new ArrayList<>(covers.values());
+    values.addAll(let.values());
+    return new Part(
+        "(COALESCE((" + covers.text() + "), FALSE) AND COALESCE(NOT (" + let.text() + "), TRUE))",
+        values);
   }
 
   /** A cutoff of a policy: its rows whose clock lies before {@code at} have expired. */

@@ -2,6 +2,7 @@ package dev.lethe.store.mariadb;
 
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
+import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreException;
 import dev.lethe.store.SubjectData;
@@ -27,6 +28,7 @@ final class MariaSubjectData implements SubjectData {
   private final MariaTable table;
   private final List<Policy> sameTable;
   private final Optional<MariaPseudonymiser> transforming;
+  private final java.time.ZonedDateTime now;
 
   MariaSubjectData(MariaDbStore store, Policy policy, RetentionScope scope) {
     this.store = store;
@@ -45,6 +47,7 @@ final class MariaSubjectData implements SubjectData {
                         scope.now(),
                         scope.tokens()));
     this.sameTable = scope.allPolicies().stream().filter(p -> store.isOn(p, table)).toList();
+    this.now = scope.now();
   }
 
   @Override
@@ -142,31 +145,31 @@ final class MariaSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, Set<String> heldPolicies) {
+  public ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers) {
     var held =
         sameTable.stream().map(Policy::name).filter(heldPolicies::contains).sorted().toList();
     if (!held.isEmpty()) {
       // a hold on any policy of the table keeps the subject's rows there as they are
-      return new ErasureOutcome(0, 0, 0, String.join(", ", held), null);
+      return ErasureOutcome.held(String.join(", ", held));
     }
-    var keeper = sameTable.stream().filter(p -> p.onErasure().keepsRows()).findFirst().orElse(null);
-    if (keeper != null && !keeper.name().equals(policy.name())) {
-      return inConnection(
-          "reading",
-          c ->
-              count(c, subjectRows(subject)) == 0
-                  ? new ErasureOutcome(0, 0, 0, null, null)
-                  : new ErasureOutcome(0, 0, 0, null, keeper.name()));
+    var sql = new MariaSql(table, policy, List.of(), store::related);
+    var keeping = new LinkedHashMap<String, MariaSql.Part>();
+    for (var p : sameTable) {
+      if (keepers.keeps(p)) {
+        keeping.put(
+            p.name(),
+            keepers.unlessReleased()
+                ? sql.released(p, now).not()
+                : sql.keeps(p, now).parenthesised());
+      }
     }
+    var kept = MariaSql.Part.anyOf(keeping.values());
     return inConnection(
         "erasing a subject's rows in",
         c -> {
           c.setAutoCommit(false);
           try {
-            var outcome =
-                keeper != null
-                    ? new ErasureOutcome(0, transform(c, subject), 0, null, null)
-                    : delete(c, subject);
+            var outcome = erase(c, sql, subject, kept, keeping, keepers);
             c.commit();
             return outcome;
           } catch (SQLException | RuntimeException e) {
@@ -177,29 +180,62 @@ final class MariaSubjectData implements SubjectData {
   }
 
   /**
-   * Deletes what nothing references any more; transforms what is still referenced, where the policy
-   * says how; counts what is left of the person.
+   * Deletes the rows no keeper keeps and nothing references; transforms what this policy's {@code
+   * on-erasure} says (the rows it keeps, or the rows still referenced); counts what is left of the
+   * person, and why.
    */
-  private ErasureOutcome delete(Connection c, String subject) throws SQLException {
-    var sql = new MariaSql(table, policy, List.of(), store::related);
+  private ErasureOutcome erase(
+      Connection c,
+      MariaSql sql,
+      String subject,
+      MariaSql.Part kept,
+      Map<String, MariaSql.Part> keeping,
+      RequestKeepers keepers)
+      throws SQLException {
     var rows = subjectRows(subject);
+    var notKept = kept.not();
     long deleted;
     try (var ps =
-        rows.and(MariaSql.Part.of("NOT " + sql.referenced().text()))
+        rows.and(notKept)
+            .and(MariaSql.Part.of("NOT " + sql.referenced().text()))
             .prepare(c, "DELETE FROM " + table.qualified() + " WHERE ", "")) {
       deleted = ps.executeLargeUpdate();
     }
-    long pseudonymised = transforming.isPresent() ? transform(c, subject) : 0;
-    var left = transforming.isPresent() ? rows.and(transforming.get().notYetTransformed()) : rows;
-    return new ErasureOutcome(deleted, pseudonymised, count(c, left), null, null);
+    long pseudonymised = 0;
+    var left = rows.and(notKept);
+    if (transforming.isPresent()) {
+      if (policy.onErasure().keepsRows()) {
+        // a keeper that pseudonymises: the person goes from the rows it keeps
+        var own = keeping.get(policy.name());
+        if (own != null) {
+          pseudonymised = transform(c, rows.and(own));
+        }
+      } else {
+        // on-erasure.if-referenced: the rows that must stay because others point at them
+        pseudonymised = transform(c, left);
+        left = left.and(transforming.get().notYetTransformed());
+      }
+    }
+    long referenced = count(c, left);
+    long keptRows = keeping.isEmpty() ? 0 : count(c, rows.and(kept));
+    String keptBy = null;
+    if (keptRows > 0) {
+      var by = new ArrayList<String>();
+      for (var keeper : keeping.entrySet()) {
+        long n = count(c, rows.and(keeper.getValue()));
+        if (n > 0) {
+          by.add(keepers.describe(keeper.getKey()) + ": " + n);
+        }
+      }
+      keptBy = String.join(", ", by);
+    }
+    return new ErasureOutcome(deleted, pseudonymised, referenced, null, keptRows, keptBy);
   }
 
-  /** Transforms the subject's rows not transformed yet; the marker keeps a rerun from it. */
-  private long transform(Connection c, String subject) throws SQLException {
+  /** Transforms the given rows not transformed yet; the marker keeps a rerun from it. */
+  private long transform(Connection c, MariaSql.Part those) throws SQLException {
     var pseudonymiser = transforming.orElseThrow();
-    return pseudonymiser
-        .transform(c, subjectRows(subject).and(pseudonymiser.notYetTransformed()))
-        .rows();
+    return pseudonymiser.transform(c, those.and(pseudonymiser.notYetTransformed())).rows();
   }
 
   private MariaSql.Part subjectRows(String subject) {

@@ -1,0 +1,228 @@
+package dev.lethe.subject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.retention.Validator;
+import dev.lethe.support.LetheTests;
+import dev.lethe.transform.Tokens;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A request ends processing for what it asks, and nothing that another purpose or the law still
+ * keeps. Customers carry a consent-based marketing policy and a contract policy whose clock is the
+ * account's closing date: an open account never ages, so a withdrawal of marketing consent leaves
+ * it as it is. Invoices are kept seven years by a legal obligation that says nothing of erasure.
+ */
+class KeepingWinsOverRequestsTests extends LetheTests {
+
+  @Autowired RequestIntake intake;
+  @Autowired RequestService requests;
+  @Autowired Validator validator;
+  @Autowired SuppressionList suppressions;
+
+  private Tokens tokens;
+
+  @BeforeEach
+  void customersOrdersAndInvoices() {
+    tokens = testTokens();
+    APP.run(
+        """
+        CREATE TABLE %1$s.customer (id bigint PRIMARY KEY, email text, full_name text, phone text,
+          marketing_opt_in boolean NOT NULL, opted_in_at timestamptz, closed_at timestamptz,
+          pseudonymised_at timestamptz);
+        CREATE TABLE %1$s.orders (id bigint PRIMARY KEY,
+          customer_id bigint NOT NULL REFERENCES %1$s.customer (id), placed_at timestamptz);
+        CREATE TABLE %1$s.invoice (id bigint PRIMARY KEY, customer_id bigint NOT NULL,
+          amount numeric NOT NULL, issued_at timestamptz NOT NULL);
+        -- 1 and 2 open, 2 with orders; 3 and 4 closed three years ago, 4 with orders;
+        -- 5 closed half a year ago; 6 open, never opted in
+        INSERT INTO %1$s.customer VALUES
+          (1, 'one@example.org', 'One', '+32 1', true, '2024-01-01', NULL, NULL),
+          (2, 'two@example.org', 'Two', '+32 2', true, '2024-01-01', NULL, NULL),
+          (3, 'three@example.org', 'Three', '+32 3', true, '2022-01-01', '2023-01-01', NULL),
+          (4, 'four@example.org', 'Four', '+32 4', true, '2022-01-01', '2023-01-01', NULL),
+          (5, 'five@example.org', 'Five', '+32 5', true, '2022-01-01', '2025-07-01', NULL),
+          (6, 'six@example.org', 'Six', '+32 6', false, NULL, NULL, NULL);
+        INSERT INTO %1$s.orders VALUES (1, 2, '2025-12-01'), (2, 4, '2022-06-01');
+        -- invoices of customer 1: two within the seven years, one older
+        INSERT INTO %1$s.invoice VALUES (1, 1, 10, '2025-03-01'), (2, 1, 20, '2020-03-01'),
+          (3, 1, 30, '2018-03-01'), (4, 2, 40, '2025-03-01');
+        """
+            .formatted(schema));
+    policy(
+        "marketing-contacts",
+        """
+        policy: marketing-contacts
+        category: marketing
+        legal-basis: consent
+        store: app
+        table: %s.customer
+        key: id
+        subject: id
+        contact: email
+        clock: opted_in_at
+        retain: P3Y
+        action: delete
+        marker: pseudonymised_at
+        where:
+          - column: marketing_opt_in
+            equals: true
+        on-erasure:
+          action: delete
+          if-referenced: {email: hmac, full_name: {constant: "(erased)"}, phone: null}
+        """
+            .formatted(schema));
+    policy(
+        "closed-customers",
+        """
+        policy: closed-customers
+        category: account-data
+        legal-basis: contract
+        store: app
+        table: %s.customer
+        key: id
+        subject: id
+        clock: closed_at
+        retain: P2Y
+        action: delete
+        """
+            .formatted(schema));
+    policy(
+        "invoices",
+        """
+        policy: invoices
+        category: payment-data
+        legal-basis: legal-obligation
+        store: app
+        table: %s.invoice
+        key: id
+        subject: customer_id
+        clock: issued_at
+        retain: P7Y
+        action: delete
+        """
+            .formatted(schema));
+    policy(
+        "invoice-marketing",
+        """
+        policy: invoice-marketing
+        category: marketing
+        legal-basis: consent
+        store: app
+        table: %s.invoice
+        key: id
+        subject: customer_id
+        clock: issued_at
+        retain: P10Y
+        action: delete
+        """
+            .formatted(schema));
+  }
+
+  private SubjectRequest receive(RequestKind kind, long subject, String purpose) {
+    return intake.receive(
+        kind, Long.toString(subject), purpose, "DSR-" + subject, "test", validator.load());
+  }
+
+  private void runRequests() {
+    runs.run("requests", AS_OF, "test", ProgressListener.SILENT);
+  }
+
+  private List<String> customer(long id) {
+    return APP.row(
+        "SELECT coalesce(email, '-'), coalesce(full_name, '-'), coalesce(phone, '-'),"
+            + " (pseudonymised_at IS NOT NULL)::text FROM "
+            + schema
+            + ".customer WHERE id = "
+            + id);
+  }
+
+  private long customers(long id) {
+    return APP.count("SELECT count(*) FROM " + schema + ".customer WHERE id = " + id);
+  }
+
+  @Test
+  void aWithdrawalLeavesWhatTheContractStillKeepsAsItIs() {
+    var before = List.of(customer(1), customer(2), customer(5));
+    var withdrawals = new java.util.ArrayList<SubjectRequest>();
+    for (long id = 1; id <= 5; id++) {
+      withdrawals.add(receive(RequestKind.WITHDRAW_CONSENT, id, "marketing"));
+    }
+
+    runRequests();
+
+    // open accounts, and one closed less than two years ago: the contract keeps them, untouched
+    assertThat(List.of(customer(1), customer(2), customer(5))).isEqualTo(before);
+    // closed three years ago: no other purpose keeps it, so it goes as the consent policy says
+    assertThat(customers(3)).isZero();
+    // ... unless still referenced: then without the person, as on-erasure.if-referenced says
+    assertThat(customer(4))
+        .containsExactly(tokens.text("four@example.org"), "(erased)", "-", "true");
+    // every address is on the suppression list, whatever stayed
+    for (var address : List.of("one@example.org", "two@example.org", "five@example.org")) {
+      assertThat(
+              suppressions.contains("marketing", TEST_KEY_ID, Suppression.token(tokens, address)))
+          .as(address)
+          .isTrue();
+    }
+    // the outcome says what was kept and by which policy
+    var first = requests.find(withdrawals.get(0).id());
+    assertThat(first.status()).isEqualTo(SubjectRequest.DONE);
+    assertThat(first.outcomes())
+        .filteredOn(o -> o.policy().equals("marketing-contacts"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome()).contains("kept 1", "closed-customers"));
+    // the invoices stay for the legal obligation, whatever the consent policy on them says
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".invoice WHERE customer_id = 1"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void anErasureKeepsWhatALegalObligationStillKeeps() {
+    var request = receive(RequestKind.ERASE, 1, null);
+
+    runRequests();
+
+    // the invoices within their seven years stay, as they are; the older one goes
+    assertThat(APP.longs("SELECT id FROM " + schema + ".invoice WHERE customer_id = 1 ORDER BY id"))
+        .containsExactly(1L, 2L);
+    // the customer has no legal obligation behind it: it goes
+    assertThat(customers(1)).isZero();
+    var done = requests.find(request.id());
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+    assertThat(done.outcomes())
+        .filteredOn(o -> o.policy().equals("invoices"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome()).contains("kept 2", "invoices", "legal-obligation"));
+  }
+
+  @Test
+  void validateSaysWhatAWithdrawalAndAnErasureWillAndWillNotRemove() {
+    var warnings =
+        validator.validate().problems().warnings().stream().map(Object::toString).toList();
+
+    assertThat(warnings)
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains(
+                        "A withdrawal of consent for 'marketing' removes a subject's rows under"
+                            + " 'marketing-contacts' but not those 'closed-customers' (contract)"
+                            + " still keeps",
+                        "P2Y from closed_at",
+                        "An erasure removes a subject's rows under both."));
+    assertThat(warnings)
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains(
+                        "'invoice-marketing' but not those 'invoices' (legal-obligation)",
+                        "An erasure removes a subject's rows except those that 'invoices'"
+                            + " (legal-obligation) has not let go (before its P7Y from issued_at"
+                            + " has run), which stay as they are."));
+  }
+}
