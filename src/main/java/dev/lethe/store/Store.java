@@ -5,6 +5,7 @@ import dev.lethe.policy.PolicyStep;
 import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A named place where personal data lives. The policy engine knows stores only through this
@@ -21,6 +22,13 @@ public interface Store extends AutoCloseable {
    * long-running process (serve) sees a column added or a table recreated since.
    */
   default void forgetCatalog() {}
+
+  /**
+   * What the store is, whatever name the configuration gives it: two store entries whose URLs reach
+   * one database have one identity, so that policies on one table cannot escape "keeping wins" by
+   * naming it through two stores. Empty where the store cannot be reached (its check says so).
+   */
+  Optional<String> identity();
 
   /** Checks the policies on this store against its catalog, recording every problem. */
   void check(List<Policy> policies, Problems problems);

@@ -119,6 +119,7 @@ public class StoreRegistry implements DisposableBean {
       }
       byStore.computeIfAbsent(policy.store(), s -> new ArrayList<>()).add(policy);
     }
+    checkOneNamePerDatabase(byStore, problems);
     byStore.forEach((store, policies) -> stores.get(store).check(policies, problems));
     var statisticsByStore = new LinkedHashMap<String, List<Statistic>>();
     for (var statistic : definitions.statistics().values()) {
@@ -135,6 +136,38 @@ public class StoreRegistry implements DisposableBean {
     }
     statisticsByStore.forEach(
         (store, statistics) -> stores.get(store).checkStatistics(statistics, problems));
+  }
+
+  /**
+   * Two store entries that reach one database would let two policies on one table escape "keeping
+   * wins" (each store knows only its own policies): refused, naming both stores.
+   */
+  private void checkOneNamePerDatabase(Map<String, List<Policy>> byStore, Problems problems) {
+    var firstByIdentity = new LinkedHashMap<String, String>();
+    for (var store : byStore.keySet()) {
+      var identity = stores.get(store).identity();
+      if (identity.isEmpty()) {
+        continue;
+      }
+      var first = firstByIdentity.putIfAbsent(identity.get(), store);
+      if (first != null) {
+        var policy = byStore.get(store).get(0);
+        problems.error(
+            policy.file(),
+            policy.lineOf("store"),
+            "store",
+            "stores '"
+                + first
+                + "' and '"
+                + store
+                + "' are one and the same ("
+                + identity.get()
+                + "): policies on one table through two store names would not see each other, so"
+                + " a shorter retention could delete what a longer one keeps",
+            "configure that database once under lethe.stores, and name that one store in every"
+                + " policy on it");
+      }
+    }
   }
 
   @Override

@@ -121,6 +121,74 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void oneDatabaseUnderTwoStoreNamesIsRefusedNamingBoth() throws IOException {
+    // the same database under a second name, its URL written differently
+    var app = TestDatabases.url("app");
+    var again = app + (app.contains("?") ? "&" : "?") + "ApplicationName=again";
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace("  stores:\n", "  stores:\n    app-again:\n      url: \"" + again + "\"\n"));
+    Events.create(APP, schema, 1000, 50);
+    policy("events", Events.policy("events", schema, ""));
+    policy(
+        "events-long",
+        Events.policy("events-long", schema, "")
+            .replace("P1Y", "P5Y")
+            .replace("store: app", "store: app-again"));
+    job("both", Events.job("both", "events, events-long", ""));
+
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .containsPattern("stores '(app|app-again)' and '(app-again|app)' are one and the same")
+        .contains("(PostgreSQL cluster ");
+    assertThat(configured("run both --as-of 2026-01-01")).isEqualTo(Lethe.BAD_INPUT);
+    // the longer retention keeps every row
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+  }
+
+  @Test
+  void oneMariaDbDatabaseUnderTwoStoreNamesIsRefusedToo() throws IOException {
+    dev.lethe.support.MariaDb.require();
+    var maria = dev.lethe.support.MariaDb.url();
+    var again = maria + (maria.contains("?") ? "&" : "?") + "connectTimeout=5000";
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "  stores:\n",
+                "  stores:\n    m1:\n      url: \""
+                    + maria
+                    + "\"\n    m2:\n      url: \""
+                    + again
+                    + "\"\n"));
+    var table = "twice_" + schema;
+    dev.lethe.support.MariaDb.run(
+        "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, subject_id BIGINT, at DATETIME)");
+    for (var store : java.util.List.of("m1", "m2")) {
+      policy(
+          store,
+          """
+          policy: %s
+          category: usage-data
+          legal-basis: legitimate-interest
+          store: %s
+          table: %s
+          key: id
+          subject: subject_id
+          clock: at
+          retain: P1Y
+          action: delete
+          """
+              .formatted(store, store, table));
+    }
+
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("stores 'm1' and 'm2' are one and the same (MariaDB server ");
+  }
+
+  @Test
   void holdCommandsPlaceListAndRelease() {
     policy("events", Events.policy("events", schema, ""));
     Events.create(APP, schema, 10, 5);

@@ -84,6 +84,33 @@ public final class JdbcStore implements Store {
         .orElseThrow(() -> new StoreException("table " + policy.table() + " is gone", null));
   }
 
+  /**
+   * The cluster's system identifier (the same on every URL that reaches the cluster, whatever host
+   * name, address or port) and the database's oid.
+   */
+  @Override
+  public Optional<String> identity() {
+    try (var c = dataSource().getConnection();
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT (SELECT system_identifier FROM pg_control_system())::text,"
+                    + " d.oid::text, d.datname FROM pg_database d"
+                    + " WHERE d.datname = current_database()")) {
+      rs.next();
+      return Optional.of(
+          "PostgreSQL cluster "
+              + rs.getString(1)
+              + ", database "
+              + rs.getString(3)
+              + " (oid "
+              + rs.getString(2)
+              + ")");
+    } catch (SQLException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   @Override
   public void check(List<Policy> policies, Problems problems) {
     try (var connection = dataSource().getConnection()) {

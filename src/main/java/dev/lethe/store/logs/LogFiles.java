@@ -29,6 +29,10 @@ public final class LogFiles {
     this.pattern = pattern;
   }
 
+  String pattern() {
+    return pattern;
+  }
+
   /** The files, the least recently modified first; partial rewrites of Lethe's are left out. */
   public List<Path> list() throws IOException {
     var matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);

@@ -81,6 +81,19 @@ public final class LogStore implements Store {
     return new LogStore(name, settings.directory(), settings.files(), format);
   }
 
+  /**
+   * The directory as the file system knows it, links resolved, and the files' pattern: two stores
+   * may share a directory for different files (access.log*, error.log*).
+   */
+  @Override
+  public Optional<String> identity() {
+    try {
+      return Optional.of("log files " + directory.toRealPath().resolve(files.pattern()));
+    } catch (java.io.IOException e) {
+      return Optional.empty();
+    }
+  }
+
   @Override
   public String name() {
     return name;

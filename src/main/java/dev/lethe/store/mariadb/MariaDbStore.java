@@ -126,6 +126,30 @@ public final class MariaDbStore implements Store {
     }
   }
 
+  /**
+   * The server as it knows itself (MariaDB has no server UUID: its host name, port and data
+   * directory) and the schema the URL opens.
+   */
+  @Override
+  public Optional<String> identity() {
+    try (var c = dataSource().getConnection();
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT @@hostname, @@port, @@datadir, DATABASE()")) {
+      rs.next();
+      return Optional.of(
+          "MariaDB server "
+              + rs.getString(1)
+              + ":"
+              + rs.getString(2)
+              + " ("
+              + rs.getString(3)
+              + "), schema "
+              + rs.getString(4));
+    } catch (SQLException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   @Override
   public void check(List<Policy> policies, Problems problems) {
     var server = server();
