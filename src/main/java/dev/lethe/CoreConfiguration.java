@@ -6,6 +6,7 @@ import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.LetheProperties;
 import dev.lethe.transform.Keys;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,10 +21,19 @@ import org.springframework.context.annotation.Import;
 @Import({StoreRegistry.class, PolicyCatalogue.class, Validator.class})
 public class CoreConfiguration {
 
+  /**
+   * The keys, checked against the fingerprints of the control database where the command has one
+   * (the check is looked up at the keys' first use, so that the beans that record it can use them).
+   */
   @Bean
-  Keys keys(LetheProperties properties) {
+  Keys keys(LetheProperties properties, ObjectProvider<Keys.KeyCheck> checks) {
     var settings = properties.pseudonymisation();
-    return new Keys(settings.keyId(), settings.keyFile(), System.getenv());
+    return new Keys(
+        settings.keyId(),
+        settings.keyFile(),
+        settings.keyRing(),
+        System.getenv(),
+        () -> checks.getIfAvailable(() -> Keys.KeyCheck.NONE));
   }
 
   @Bean

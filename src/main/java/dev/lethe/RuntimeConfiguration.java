@@ -2,6 +2,7 @@ package dev.lethe;
 
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.audit.AuditVerifier;
+import dev.lethe.audit.KeyFingerprints;
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.ObjectionService;
 import dev.lethe.hold.RestrictionService;
@@ -80,6 +81,7 @@ import org.springframework.context.annotation.Import;
   SuppressionList.class,
   AuditTrail.class,
   AuditVerifier.class,
+  KeyFingerprints.class,
   RequestIntake.class,
   RequestRunner.class,
   ExportWriter.class

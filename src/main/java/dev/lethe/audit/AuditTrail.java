@@ -40,6 +40,33 @@ public class AuditTrail {
     return keys.tokens().map(t -> prefix(t, subject));
   }
 
+  /**
+   * Every prefix under which the trail may record the subject: under each key of the ring, of its
+   * key and of each token a pseudonymise stage may have put in its place (a purge records the
+   * subject column as it found it). Empty without a key.
+   */
+  public java.util.Set<Long> prefixes(String subject) {
+    var tokens = keys.tokens();
+    if (tokens.isEmpty()) {
+      return java.util.Set.of();
+    }
+    var key = subject.trim();
+    var forms = new java.util.LinkedHashSet<String>();
+    forms.add(key);
+    for (var under : tokens.get().everyKey()) {
+      forms.add(under.text(key));
+      forms.add(Long.toString(under.number(key)));
+      forms.add(under.uuid(key).toString());
+    }
+    var prefixes = new java.util.LinkedHashSet<Long>();
+    for (var recording : tokens.get().everyKey()) {
+      for (var form : forms) {
+        prefixes.add(prefix(recording, form));
+      }
+    }
+    return prefixes;
+  }
+
   private static long prefix(Tokens tokens, String subject) {
     return java.nio.ByteBuffer.wrap(tokens.raw(subject.trim())).getLong();
   }
@@ -182,6 +209,16 @@ public class AuditTrail {
    * The entries about one subject, in order: those whose packed subjects hold the token's 8 bytes
    * (a byte search in the database), kept where they hold them as one of their tokens.
    */
+  /** The entries about any of the prefixes, in order, each once. */
+  @Transactional(readOnly = true)
+  public List<AuditEntry> about(java.util.Set<Long> prefixes) {
+    var entries = new java.util.TreeMap<Long, AuditEntry>();
+    for (var prefix : prefixes) {
+      about(prefix).forEach(e -> entries.putIfAbsent(e.seq(), e));
+    }
+    return List.copyOf(entries.values());
+  }
+
   @Transactional(readOnly = true)
   public List<AuditEntry> about(long token) {
     return jdbc

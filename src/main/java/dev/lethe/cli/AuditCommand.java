@@ -78,16 +78,14 @@ class AuditCommand {
       }
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var audit = context.getBean(AuditTrail.class);
-        var token =
-            audit
-                .token(subject)
-                .orElseThrow(
-                    () ->
-                        new BadInputException(
-                            "the trail knows subjects only by their token, and no"
-                                + " pseudonymisation key is configured. Fix: set"
-                                + " lethe.pseudonymisation.key-id and its key"));
-        var entries = audit.about(token);
+        // under every key of the ring, and as each token a stage may have made of the key
+        var prefixes = audit.prefixes(subject);
+        if (prefixes.isEmpty()) {
+          throw new BadInputException(
+              "the trail knows subjects only by their token, and no pseudonymisation key is"
+                  + " configured. Fix: set lethe.pseudonymisation.key-id and its key");
+        }
+        var entries = audit.about(prefixes);
         var out = spec.commandLine().getOut();
         if (entries.isEmpty()) {
           out.println("The audit trail records nothing done to this subject's data.");
@@ -114,7 +112,7 @@ class AuditCommand {
               e.action(),
               e.policy() == null ? "-" : e.policy(),
               e.runId() == null ? "-" : e.runId().toString(),
-              e.rowsOf(token),
+              prefixes.stream().mapToLong(e::rowsOf).sum(),
               e.detail() == null ? "" : e.detail());
         }
         return Lethe.DONE;

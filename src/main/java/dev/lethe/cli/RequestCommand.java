@@ -212,10 +212,11 @@ class RequestCommand {
                         new BadInputException(
                             "no pseudonymisation key is configured, and the list holds only"
                                 + " tokens. Fix: set lethe.pseudonymisation.key-id and its key"));
+        // an opt-out recorded under an earlier key stays honoured: each key of the ring is asked
+        var list = context.getBean(SuppressionList.class);
         boolean suppressed =
-            context
-                .getBean(SuppressionList.class)
-                .contains(purpose, tokens.keyId(), Suppression.token(tokens, address));
+            tokens.everyKey().stream()
+                .anyMatch(t -> list.contains(purpose, t.keyId(), Suppression.token(t, address)));
         spec.commandLine()
             .getOut()
             .println(suppressed ? "suppressed for " + purpose : "not suppressed for " + purpose);

@@ -63,6 +63,8 @@ class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (var context = Contexts.serve(LetheCommand.options(spec), port())) {
+      // a node with another key under a known key id must not start: its runs would void holds
+      context.getBean(dev.lethe.transform.Keys.class).tokens();
       var definitions = context.getBean(Validator.class).load();
       var name = node != null ? node : host() + "-" + ProcessHandle.current().pid();
       var scheduler =

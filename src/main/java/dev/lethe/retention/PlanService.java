@@ -61,6 +61,7 @@ public class PlanService {
   }
 
   public Plan plan(String jobName, LocalDate asOf) {
+    keys.tokens(); // a key that is not the one its id was used with is refused first
     var definitions = validator.load();
     var job = definitions.job(jobName);
     var ordered = ExecutionOrder.of(definitions.policiesOf(job), stores);

@@ -110,6 +110,9 @@ public class RunService {
               + "). Fix: give today or a"
               + " past day; 'lethe plan' shows what a future day would take");
     }
+    // the key first: one that is not the key its id was used with is refused before anything is
+    // read, as it would void every hold matched through tokens
+    keys.tokens();
     Definitions definitions = validator.load();
     var definition = definitions.job(jobName);
     var ordered = ExecutionOrder.of(definitions.policiesOf(definition), stores);
@@ -136,7 +139,6 @@ public class RunService {
         // We hold the job's lock, so no live process runs it: its process died mid-run.
         operator.recover(last);
       }
-      recordKeyFirstUse(keyId);
       var job =
           jobs.build(
               definition,
@@ -156,16 +158,6 @@ public class RunService {
         | org.springframework.batch.core.launch.JobRestartException
         | org.springframework.batch.core.job.parameters.InvalidJobParametersException e) {
       throw new IllegalStateException("job " + jobName + " could not start: " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * The trail records when a key id is first used, so that a reviewer can tell which key made the
-   * tokens of which period (a rotation is a new id).
-   */
-  private void recordKeyFirstUse(String keyId) {
-    if (keyId != null && !audit.recorded("key", "first used", keyId)) {
-      audit.append(dev.lethe.audit.AuditEntry.Draft.plain("key", "first used", null, keyId));
     }
   }
 

@@ -42,7 +42,7 @@ public record LetheProperties(
    * the key comes from the environment variable LETHE_HMAC_KEY: never from a policy, this file or
    * the command line.
    */
-  public record Pseudonymisation(String keyId, Path keyFile) {}
+  public record Pseudonymisation(String keyId, Path keyFile, Path keyRing) {}
 
   /**
    * Data-subject requests: how long after receipt a request is due (a month, GDPR art. 12.3), and

@@ -94,6 +94,60 @@ public final class HmacKey {
     return id;
   }
 
+  /** What a fingerprint is an HMAC of: a fixed label, so that it tells keys apart and no more. */
+  static final String FINGERPRINT_LABEL = "lethe key fingerprint v1";
+
+  /**
+   * A keyed digest of a fixed label: equal for the same key, different for another, and of no use
+   * for finding the key or making a token. The control database keeps it per key id, so that a
+   * different key under a known id is refused before it can void a hold.
+   */
+  public String fingerprint() {
+    return org.apache.commons.codec.binary.Hex.encodeHexString(
+        org.apache.commons.codec.digest.HmacUtils.getInitializedMac(
+                org.apache.commons.codec.digest.HmacAlgorithms.HMAC_SHA_256, secret)
+            .doFinal(FINGERPRINT_LABEL.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The keys of a key ring: a folder of files named {@code KEY-ID.key}, each holding one key. Where
+   * earlier keys stay so that rows tokenised under them are still found (holds, requests, the
+   * trail). A file of another name, or a key too short, is bad configuration naming it.
+   */
+  public static java.util.List<HmacKey> ring(Path folder) {
+    if (folder == null) {
+      return java.util.List.of();
+    }
+    if (!Files.isDirectory(folder)) {
+      throw new BadInputException(
+          "lethe.pseudonymisation.key-ring: "
+              + folder
+              + " is not a folder. Fix: name the folder that holds one KEY-ID.key file per key");
+    }
+    var keys = new java.util.ArrayList<HmacKey>();
+    try (var files = Files.list(folder)) {
+      for (var file : files.sorted().toList()) {
+        var name = file.getFileName().toString();
+        if (!name.endsWith(".key") || name.length() == ".key".length()) {
+          throw new BadInputException(
+              "lethe.pseudonymisation.key-ring: "
+                  + file
+                  + " is not named KEY-ID.key. Fix: name each key file after its key id, such as"
+                  + " 2026-11.key, and keep nothing else in the folder");
+        }
+        keys.add(load(name.substring(0, name.length() - ".key".length()), file, Map.of()).get());
+      }
+    } catch (IOException e) {
+      throw new BadInputException(
+          "lethe.pseudonymisation.key-ring: "
+              + folder
+              + " cannot be read ("
+              + e.getClass().getSimpleName()
+              + "). Fix: let the user running Lethe read it");
+    }
+    return java.util.List.copyOf(keys);
+  }
+
   byte[] secret() {
     return secret.clone();
   }

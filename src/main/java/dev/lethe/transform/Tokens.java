@@ -2,6 +2,7 @@ package dev.lethe.transform;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import javax.crypto.Mac;
 import org.apache.commons.codec.binary.Hex;
@@ -20,11 +21,21 @@ public final class Tokens {
   public static final int TEXT_LENGTH = 64;
 
   private final HmacKey key;
+  private final List<Tokens> earlier;
   // A Mac is not thread-safe and costs a provider lookup to make: one per thread, reused.
   private final ThreadLocal<Mac> mac;
 
   public Tokens(HmacKey key) {
+    this(key, List.of());
+  }
+
+  /**
+   * @param earlier the tokens of the keys used before this one (the key ring): new tokens are made
+   *     with this key only, but a subject is looked for under every key
+   */
+  public Tokens(HmacKey key, List<Tokens> earlier) {
     this.key = key;
+    this.earlier = List.copyOf(earlier);
     this.mac =
         ThreadLocal.withInitial(
             () -> HmacUtils.getInitializedMac(HmacAlgorithms.HMAC_SHA_256, key.secret()));
@@ -32,6 +43,17 @@ public final class Tokens {
 
   public String keyId() {
     return key.id();
+  }
+
+  /**
+   * These tokens and those of every earlier key: what a value may have become, whichever key made
+   * its token. Holds, requests and the trail look under each.
+   */
+  public List<Tokens> everyKey() {
+    var all = new java.util.ArrayList<Tokens>();
+    all.add(this);
+    all.addAll(earlier);
+    return all;
   }
 
   private byte[] hmac(String value) {

@@ -52,7 +52,7 @@ class PolicyParserTests {
             ZoneId.of("UTC"),
             100,
             1,
-            new LetheProperties.Pseudonymisation(null, null),
+            new LetheProperties.Pseudonymisation(null, null, null),
             new LetheProperties.Requests(java.time.Period.ofMonths(1), dir.resolve("exports"))));
   }
 

@@ -11,8 +11,9 @@ final class SubjectArrays {
   private SubjectArrays() {}
 
   /**
-   * Subject keys as an array of a subject column's kind, with their tokens where the column may
-   * hold tokens. A key that cannot be of that kind matches no row, so it is left out.
+   * Subject keys as an array of a subject column's kind, with their tokens under every key of the
+   * ring where the column may hold tokens. A key that cannot be of that kind matches no row, so it
+   * is left out.
    */
   static Sql.ArrayParam of(
       ColumnType.Family family, Set<String> subjects, Optional<Tokens> subjectTokens) {
@@ -23,25 +24,31 @@ final class SubjectArrays {
       case INTEGER, BIGINT -> {
         var keys = subjects.stream().map(SubjectArrays::parseLong).flatMap(Optional::stream);
         if (withTokens != null) {
-          keys =
-              java.util.stream.Stream.concat(
-                  keys, subjects.stream().map(s -> withTokens.number(s.trim())));
+          for (var under : withTokens.everyKey()) {
+            keys =
+                java.util.stream.Stream.concat(
+                    keys, subjects.stream().map(s -> under.number(s.trim())));
+          }
         }
         yield new Sql.ArrayParam("int8", keys.mapToLong(Long::longValue).toArray());
       }
       case UUID -> {
         var keys = subjects.stream().map(SubjectArrays::parseUuid).flatMap(Optional::stream);
         if (withTokens != null) {
-          keys =
-              java.util.stream.Stream.concat(
-                  keys, subjects.stream().map(s -> withTokens.uuid(s.trim())));
+          for (var under : withTokens.everyKey()) {
+            keys =
+                java.util.stream.Stream.concat(
+                    keys, subjects.stream().map(s -> under.uuid(s.trim())));
+          }
         }
         yield new Sql.ArrayParam("uuid", keys.toArray(UUID[]::new));
       }
       default -> {
         var keys = subjects.stream();
         if (withTokens != null) {
-          keys = java.util.stream.Stream.concat(keys, subjects.stream().map(withTokens::text));
+          for (var under : withTokens.everyKey()) {
+            keys = java.util.stream.Stream.concat(keys, subjects.stream().map(under::text));
+          }
         }
         yield new Sql.ArrayParam("text", keys.toArray(String[]::new));
       }

@@ -147,7 +147,9 @@ public final class FilePass {
       return subjects;
     }
     var all = new HashSet<String>(subjects);
-    subjects.forEach(s -> all.add(tokens.get().text(s)));
+    for (var under : tokens.get().everyKey()) {
+      subjects.forEach(s -> all.add(under.text(s)));
+    }
     return all;
   }
 

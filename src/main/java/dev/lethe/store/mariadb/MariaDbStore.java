@@ -87,6 +87,17 @@ public final class MariaDbStore implements Store {
         && table(policy.table()).map(t -> t.qualified().equals(table.qualified())).orElse(false);
   }
 
+  /**
+   * The run's tokens where a policy on the table turns {@code policy}'s subject column into tokens:
+   * a subject must then be looked for under its tokens too. Empty otherwise.
+   */
+  Optional<dev.lethe.transform.Tokens> subjectTokens(
+      Policy policy, MariaTable table, dev.lethe.store.RetentionScope scope) {
+    boolean mayBeToken =
+        scope.allPolicies().stream().anyMatch(p -> isOn(p, table) && p.tokenises(policy.subject()));
+    return mayBeToken ? scope.tokens() : Optional.empty();
+  }
+
   /** A table a clock or condition names (validate has made sure it is there). */
   MariaTable related(String name) {
     return table(name).orElseThrow(() -> new StoreException("table " + name + " is gone", null));

@@ -303,6 +303,17 @@ final class MariaSql {
    * held, 2 requested, 3 restricted.
    */
   static void loadSpared(Connection c, SparedSubjects spared) throws SQLException {
+    loadSpared(c, spared, Optional.empty());
+  }
+
+  /**
+   * As above; where the subject column may hold tokens ({@code subjectTokens} given), each subject
+   * is spared under its tokens too, text and number, under every key of the ring: a hold on a
+   * subject whose column a stage made a token must keep those rows as well.
+   */
+  static void loadSpared(
+      Connection c, SparedSubjects spared, Optional<dev.lethe.transform.Tokens> subjectTokens)
+      throws SQLException {
     try (var s = c.createStatement()) {
       s.execute(
           "CREATE TEMPORARY TABLE IF NOT EXISTS "
@@ -315,14 +326,33 @@ final class MariaSql {
       int reason = 1;
       for (var set : List.of(spared.held(), spared.requested(), spared.restricted())) {
         for (var subject : set) {
-          ps.setString(1, subject.trim());
-          ps.setInt(2, reason);
-          ps.addBatch();
+          for (var form : forms(subject.trim(), subjectTokens)) {
+            ps.setString(1, form);
+            ps.setInt(2, reason);
+            ps.addBatch();
+          }
         }
         reason++;
       }
       ps.executeBatch();
     }
+  }
+
+  /**
+   * What a subject's column may hold for it: its key, and where the column may hold tokens, its
+   * token as text and as a number under every key of the ring.
+   */
+  static List<String> forms(String subject, Optional<dev.lethe.transform.Tokens> subjectTokens) {
+    if (subjectTokens.isEmpty()) {
+      return List.of(subject);
+    }
+    var forms = new ArrayList<String>();
+    forms.add(subject);
+    for (var under : subjectTokens.get().everyKey()) {
+      forms.add(under.text(subject));
+      forms.add(Long.toString(under.number(subject)));
+    }
+    return forms;
   }
 
   /**

@@ -29,6 +29,7 @@ final class MariaSubjectData implements SubjectData {
   private final List<Policy> sameTable;
   private final Optional<MariaPseudonymiser> transforming;
   private final java.time.ZonedDateTime now;
+  private final Optional<dev.lethe.transform.Tokens> subjectTokens;
 
   MariaSubjectData(MariaDbStore store, Policy policy, RetentionScope scope) {
     this.store = store;
@@ -48,6 +49,7 @@ final class MariaSubjectData implements SubjectData {
                         scope.tokens()));
     this.sameTable = scope.allPolicies().stream().filter(p -> store.isOn(p, table)).toList();
     this.now = scope.now();
+    this.subjectTokens = store.subjectTokens(policy, table, scope);
   }
 
   @Override
@@ -90,9 +92,8 @@ final class MariaSubjectData implements SubjectData {
         c -> {
           var rows = new ArrayList<Map<String, Object>>();
           try (var ps =
-              c.prepareStatement(
-                  "SELECT * FROM " + table.qualified() + " WHERE " + subjectSql() + " = ?")) {
-            ps.setString(1, subject.trim());
+              subjectRows(subject)
+                  .prepare(c, "SELECT * FROM " + table.qualified() + " WHERE ", "")) {
             try (var rs = ps.executeQuery()) {
               var meta = rs.getMetaData();
               while (rs.next()) {
@@ -238,8 +239,38 @@ final class MariaSubjectData implements SubjectData {
     return pseudonymiser.transform(c, those.and(pseudonymiser.notYetTransformed())).rows();
   }
 
+  /** The subject's rows: under its key, or its token where a stage made the column tokens. */
   private MariaSql.Part subjectRows(String subject) {
-    return MariaSql.Part.of(subjectSql() + " = ?", subject.trim());
+    // of the column's kind only: MariaDB would compare a number column with a text token as 0
+    boolean number = table.columns().get(policy.subject()).isWholeNumber();
+    var forms = new ArrayList<Object>();
+    if (!number) {
+      forms.add(subject.trim());
+    } else {
+      // a key that is no number is no key of a number column: as text, MariaDB would take it as 0
+      try {
+        forms.add(Long.parseLong(subject.trim()));
+      } catch (NumberFormatException e) {
+        // only its tokens can be here
+      }
+    }
+    subjectTokens.ifPresent(
+        tokens ->
+            tokens
+                .everyKey()
+                .forEach(
+                    under ->
+                        forms.add(
+                            number ? under.number(subject.trim()) : under.text(subject.trim()))));
+    if (forms.isEmpty()) {
+      return MariaSql.Part.of("FALSE");
+    }
+    return new MariaSql.Part(
+        subjectSql()
+            + " IN ("
+            + String.join(", ", java.util.Collections.nCopies(forms.size(), "?"))
+            + ")",
+        List.copyOf(forms));
   }
 
   private long count(Connection c, MariaSql.Part rows) throws SQLException {

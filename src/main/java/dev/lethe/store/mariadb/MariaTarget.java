@@ -30,11 +30,13 @@ final class MariaTarget implements RetentionTarget {
   private final MariaSql sql;
   private final Optional<MariaPseudonymiser> pseudonymiser;
   private final List<MariaSql> goneFirst;
+  private final Optional<dev.lethe.transform.Tokens> subjectTokens;
 
   MariaTarget(MariaDbStore store, PolicyStep step, RetentionScope scope) {
     this.store = store;
     this.step = step;
     this.table = store.existing(step.policy());
+    this.subjectTokens = store.subjectTokens(step.policy(), table, scope);
     this.sql =
         step.action() == Policy.Action.DELETE
             ? MariaSql.deleting(store, table, step.policy(), scope)
@@ -130,7 +132,7 @@ final class MariaTarget implements RetentionTarget {
             boolean isLast = bound.isEmpty() || bound.equals(last);
             var upTo = bound.isPresent() ? bound : last;
             var scope = MariaSql.window(sql.key(), after, upTo).and(eligible());
-            MariaSql.loadSpared(c, spared);
+            MariaSql.loadSpared(c, spared, subjectTokens);
             var held = heldByReason(c, scope);
             var free = scope.and(sql.notSpared());
             if (pseudonymiser.isPresent()) {
@@ -218,7 +220,7 @@ final class MariaTarget implements RetentionTarget {
     return inConnection(
         "planning",
         c -> {
-          MariaSql.loadSpared(c, spared);
+          MariaSql.loadSpared(c, spared, subjectTokens);
           long total = totalRows();
           // rows the job's earlier delete steps take first are not there for this one (their
           // spared subjects are taken to be this step's: the same policy's, as a rule)

@@ -135,4 +135,96 @@ class MariaRequestKeepingTests extends LetheTests {
         .satisfies(
             o -> assertThat(o.outcome()).contains("kept 2", "m-invoices (legal-obligation)"));
   }
+
+  @Test
+  void aHoldKeepsRowsWhoseSubjectColumnAStageMadeAToken() {
+    var visits = "tvisit_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + visits
+            + " (id BIGINT PRIMARY KEY, subject_id BIGINT, seen_at DATETIME NOT NULL,"
+            + " pseudonymised_at DATETIME NULL);\n"
+            + "INSERT INTO "
+            + visits
+            + " SELECT seq, seq % 20, TIMESTAMP '2026-01-01 00:00:00' - INTERVAL seq DAY, NULL"
+            + " FROM seq_1_to_400");
+    policy(
+        "m-visits",
+        """
+        policy: m-visits
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock: seen_at
+        marker: pseudonymised_at
+        stages:
+          - {after: P30D, action: pseudonymise, transform: {subject_id: hmac}}
+          - {after: P1Y, action: delete}
+        """
+            .formatted(visits));
+    var job = jobName("tvisits");
+    job(job, "job: " + job + "\npolicies: [m-visits]\nguards: {max-share: 1}\n");
+    // the first run makes the subject column tokens; then a hold on subject 3
+    run(job);
+    var token = testTokens().number("3");
+    long held =
+        MariaDb.count("SELECT count(*) FROM " + visits + " WHERE subject_id IN (3, " + token + ")");
+    assertThat(held).isPositive();
+    holds.place("3", null, null, "LIT-T", "court", "dpo");
+
+    // half a year later, the delete stage reaches the tokenised rows
+    runs.run(job, AS_OF.plusMonths(6), "test", ProgressListener.SILENT);
+
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM " + visits + " WHERE subject_id IN (3, " + token + ")"))
+        .isEqualTo(held);
+    // everyone else's rows past the year went
+    var due = " WHERE seen_at < TIMESTAMP '2025-07-01 00:00:00'";
+    assertThat(MariaDb.count("SELECT count(*) FROM " + visits + due))
+        .isPositive()
+        .isEqualTo(
+            MariaDb.count(
+                "SELECT count(*) FROM " + visits + due + " AND subject_id IN (3, " + token + ")"));
+  }
+
+  @Test
+  void anErasureOfAKeyThatIsNoNumberLeavesSubjectZeroOfANumberColumnAlone() {
+    // customer 0, under policies no erasure yields to; a key such as user@x fits only text columns
+    MariaDb.run(
+        "INSERT INTO " + customers + " VALUES (0, 'zero@example.org', 'Zero', 0, NULL, NULL)");
+    var people = "people_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + people
+            + " (id BIGINT PRIMARY KEY, login VARCHAR(100), seen_at DATETIME);\n"
+            + "INSERT INTO "
+            + people
+            + " VALUES (1, 'user@x', '2025-01-01')");
+    policy(
+        "m-people",
+        """
+        policy: m-people
+        category: account-data
+        legal-basis: contract
+        store: maria
+        table: %s
+        key: id
+        subject: login
+        clock: seen_at
+        retain: P2Y
+        action: delete
+        """
+            .formatted(people));
+    var request =
+        intake.receive(RequestKind.ERASE, "user@x", null, "DSR-X", "test", validator.load());
+    runs.run("requests", AS_OF, "test", ProgressListener.SILENT);
+
+    assertThat(requests.find(request.id()).status()).isEqualTo(SubjectRequest.DONE);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + people)).isZero();
+    assertThat(MariaDb.count("SELECT count(*) FROM " + customers + " WHERE id = 0")).isEqualTo(1);
+  }
 }

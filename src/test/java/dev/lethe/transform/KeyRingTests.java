@@ -1,0 +1,164 @@
+package dev.lethe.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.cli.Lethe;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds on rows whose subject column became a token are matched by computing the token again: a
+ * different key under the same key id would void them, and a rotation must not. Lethe is run here
+ * as operators run it, with a configuration file, so that each command reads its key afresh.
+ */
+class KeyRingTests extends LetheTests {
+
+  private static final String KEY_A = "a".repeat(32) + "-first-key-of-the-ring";
+  private static final String KEY_B = "b".repeat(32) + "-second-key-of-the-ring";
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private Path folder;
+  private String job;
+
+  @BeforeEach
+  void tokenisedEvents() throws IOException {
+    folder = Files.createDirectories(WORKSPACE.resolve("keys-" + schema));
+    Events.create(APP, schema, 1000, 50);
+    APP.run("ALTER TABLE " + schema + ".event ADD COLUMN pseudonymised_at timestamptz");
+    policy(
+        "events",
+        Events.policy("events", schema, "")
+            .replace(
+                "retain: P1Y\naction: delete",
+                """
+                marker: pseudonymised_at
+                stages:
+                  - after: P30D
+                    action: pseudonymise
+                    transform: {subject_id: hmac}
+                  - after: P1Y
+                    action: delete"""));
+    job = jobName("purge");
+    job(job, Events.job(job, "events", ""));
+  }
+
+  /** Lethe with a configuration naming key {@code id} in a key file, and the key ring, if any. */
+  private int lethe(String keyId, String key, Path ring, String commandLine) throws IOException {
+    var keyFile = folder.resolve("current-" + keyId);
+    Files.writeString(keyFile, key + "\n");
+    var config = configFile("lethe-" + schema + "-" + keyId);
+    var text =
+        Files.readString(config)
+            + "  pseudonymisation:\n    key-id: "
+            + keyId
+            + "\n    key-file: "
+            + keyFile
+            + "\n"
+            + (ring == null ? "" : "    key-ring: " + ring + "\n");
+    Files.writeString(config, text);
+    var args = new ArrayList<>(List.of("--config", config.toString()));
+    args.addAll(List.of(commandLine.split(" ")));
+    return Lethe.execute(
+        args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  private long rowsOf(long subject, Tokens tokens) {
+    return APP.count(
+        "SELECT count(*) FROM "
+            + schema
+            + ".event WHERE subject_id IN ("
+            + subject
+            + ", "
+            + tokens.number(Long.toString(subject))
+            + ")");
+  }
+
+  private static Tokens tokens(String id, String key) {
+    return new Tokens(HmacKey.load(id, null, Map.of(HmacKey.VARIABLE, key)).orElseThrow());
+  }
+
+  @Test
+  void anotherKeyUnderAKnownKeyIdIsRefusedBeforeAnythingIsRead() throws IOException {
+    var id = "k-" + schema;
+    assertThat(lethe(id, KEY_A, null, "run " + job + " --as-of 2026-01-01")).isZero();
+    holds.place("7", null, null, "LIT-1", "court", "test");
+    long held = rowsOf(7, tokens(id, KEY_A));
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event");
+
+    // the key file replaced, the key id kept
+    int code = lethe(id, KEY_B, null, "run " + job + " --as-of 2026-06-01");
+
+    assertThat(code).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("key id " + id + " was first used on", "with another key", "Fix:")
+        .doesNotContain(KEY_A, KEY_B);
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(rows);
+    assertThat(rowsOf(7, tokens(id, KEY_A))).isEqualTo(held);
+    // plan and serve refuse it too
+    assertThat(lethe(id, KEY_B, null, "plan " + job + " --as-of 2026-06-01"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(lethe(id, KEY_B, null, "serve --metrics-port off")).isEqualTo(Lethe.BAD_INPUT);
+    // the fingerprint in the control database and the trail is not the key
+    var recorded =
+        control
+            .sql("SELECT fingerprint FROM lethe.key_fingerprint WHERE key_id = ?")
+            .param(id)
+            .query(String.class)
+            .single();
+    assertThat(recorded).hasSize(64).doesNotContain(KEY_A);
+  }
+
+  @Test
+  void afterARotationHoldsRequestsAndTheTrailFindRowsTokenisedUnderTheEarlierKey()
+      throws IOException {
+    var first = "a-" + schema;
+    var second = "b-" + schema;
+    assertThat(lethe(first, KEY_A, null, "run " + job + " --as-of 2026-01-01")).isZero();
+    var underA = tokens(first, KEY_A);
+    long held = rowsOf(7, underA);
+    assertThat(held).isPositive();
+    holds.place("7", null, null, "LIT-2", "court", "test");
+
+    // a new key id, the old key kept in the ring
+    var ring = Files.createDirectories(folder.resolve("ring"));
+    Files.writeString(ring.resolve(first + ".key"), KEY_A + "\n");
+    assertThat(lethe(second, KEY_B, ring, "run " + job + " --as-of 2026-06-01")).isZero();
+
+    // the held subject's rows, tokens under the earlier key, all stayed
+    assertThat(rowsOf(7, underA)).isEqualTo(held);
+    // others' rows older than the new cutoff went
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".event WHERE occurred_at < timestamptz '2025-06-01 00:00:00+00'"))
+        .isEqualTo(held - rowsOf7After("2025-06-01", underA));
+    // the trail finds what the first run did to the subject, under the earlier key
+    out.getBuffer().setLength(0);
+    assertThat(lethe(second, KEY_B, ring, "audit subject 8")).isZero();
+    assertThat(out.toString()).contains("pseudonymised", "deleted");
+  }
+
+  /** The held subject's rows no older than {@code day}. */
+  private long rowsOf7After(String day, Tokens tokens) {
+    return APP.count(
+        "SELECT count(*) FROM "
+            + schema
+            + ".event WHERE occurred_at >= timestamptz '"
+            + day
+            + " 00:00:00+00' AND subject_id IN (7, "
+            + tokens.number("7")
+            + ")");
+  }
+}
