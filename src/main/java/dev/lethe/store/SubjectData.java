@@ -53,17 +53,35 @@ public interface SubjectData {
    *     2} (null: none)
    */
   record ErasureOutcome(
-      long deleted, long pseudonymised, long referenced, String heldBy, long kept, String keptBy) {
+      long deleted,
+      long pseudonymised,
+      long referenced,
+      String heldBy,
+      long kept,
+      String keptBy,
+      long left,
+      String leftBecause) {
+
+    public ErasureOutcome(
+        long deleted,
+        long pseudonymised,
+        long referenced,
+        String heldBy,
+        long kept,
+        String keptBy) {
+      this(deleted, pseudonymised, referenced, heldBy, kept, keptBy, 0, null);
+    }
 
     public static ErasureOutcome held(String heldBy) {
       return new ErasureOutcome(0, 0, 0, heldBy, 0, null);
     }
 
     /**
-     * Whether nothing more is left to do: no hold stands in the way, no row is still referenced.
+     * Whether nothing more is left to do: no hold stands in the way, no row is still referenced,
+     * nothing was left to be done at the next run ({@code left}, because {@code leftBecause}).
      */
     public boolean complete() {
-      return heldBy == null && referenced == 0;
+      return heldBy == null && referenced == 0 && left == 0;
     }
   }
 }

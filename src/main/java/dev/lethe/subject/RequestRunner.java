@@ -177,6 +177,10 @@ public class RequestRunner {
                 + " still referenced by rows kept elsewhere (give the policy"
                 + " on-erasure.if-referenced)");
       }
+      if (outcome.left() > 0) {
+        parts.add(
+            outcome.left() + " left " + outcome.leftBecause() + "; tried again at the next run");
+      }
       if (outcome.kept() > 0) {
         parts.add("kept " + outcome.kept() + ", still kept under " + outcome.keptBy());
       }

@@ -57,7 +57,8 @@ public record LetheProperties(
    * takes ({@code files}, such as {@code access.log*}) in a line {@code format} (combined, common,
    * json or regex; for regex a {@code pattern} with named groups), and for json and regex the field
    * that holds each line's time ({@code time-field}) and how it is written ({@code time-format},
-   * default ISO-8601).
+   * default ISO-8601), and the name of the file being written ({@code active}: by default the
+   * pattern without its last {@code *}; {@code none} where no file is being written).
    */
   public record StoreSettings(
       String url,
@@ -69,7 +70,8 @@ public record LetheProperties(
       @DefaultValue("combined") String format,
       String pattern,
       @DefaultValue("time") String timeField,
-      String timeFormat) {
+      String timeFormat,
+      String active) {
 
     public boolean logFiles() {
       return "logfiles".equals(kind);

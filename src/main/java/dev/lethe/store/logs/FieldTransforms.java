@@ -83,7 +83,7 @@ public final class FieldTransforms {
     int v4Bits = field.v4Bits();
     int v6Bits = field.v6Bits();
     return switch (field.kind()) {
-      case HMAC -> tokens.text(old);
+      case HMAC -> tokens.text(LogContent.decoded(old));
       case NULL -> "-";
       case IP_PREFIX -> {
         var whole = Values.ipPrefix(old, v4Bits, v6Bits);

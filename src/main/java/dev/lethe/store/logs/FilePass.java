@@ -37,10 +37,16 @@ public final class FilePass {
       FieldTransforms transforms,
       boolean removeUnparsable) {}
 
-  /** The pass worked out: the lines to keep, and what it does, by reason. */
+  /**
+   * The pass worked out: the lines to keep, and what it does, by reason.
+   *
+   * @param origins for each kept line, its place among the lines the pass read (kept lines keep
+   *     their order), so that what other policies recorded of the old contents can follow them
+   */
   public record Pass(
       Path file,
       List<String> kept,
+      int[] origins,
       long lines,
       long due,
       long deleted,
@@ -71,18 +77,23 @@ public final class FilePass {
     var requested = withTokens(spared.requested(), tokens);
     var restricted = withTokens(spared.restricted(), tokens);
     var kept = new ArrayList<String>(lines.size());
+    var origins = new int[lines.size()];
     var unparsable = new ArrayList<Integer>();
     var bySubject = new HashMap<String, Long>();
     var sparedDue = new HashSet<Long>();
     long due = 0, deleted = 0, pseudonymised = 0, holds = 0, requests = 0, restrictions = 0;
     for (int i = 0; i < lines.size(); i++) {
       var text = lines.get(i);
-      var parsed = rules.format().parse(text);
+      // a line ended by CR LF is parsed without its CR, and keeps it
+      boolean cr = text.endsWith("\r");
+      var body = cr ? text.substring(0, text.length() - 1) : text;
+      var parsed = rules.format().parse(body);
       if (parsed.isEmpty()) {
         unparsable.add(i + 1);
         if (rules.removeUnparsable()) {
           deleted++;
         } else {
+          origins[kept.size()] = i;
           kept.add(text);
         }
         continue;
@@ -94,6 +105,7 @@ public final class FilePass {
               && rules.pseudonymiseBefore().map(line.time()::isBefore).orElse(false)
               && !transformedBefore(before, i, line, tokens, rules.subjectField());
       if (!toDelete && !toTransform) {
+        origins[kept.size()] = i;
         kept.add(text);
         continue;
       }
@@ -112,12 +124,22 @@ public final class FilePass {
       } else {
         var changed =
             rules
-                .transforms()
-                .apply(line, tokens.orElseThrow(() -> new IllegalStateException("no key")));
+                    .transforms()
+                    .apply(
+                        line,
+                        tokens.orElseThrow(
+                            () ->
+                                new IllegalStateException(
+                                    "this stage makes tokens (hmac) and no pseudonymisation key is"
+                                        + " configured. Fix: set lethe.pseudonymisation.key-id,"
+                                        + " and the key in LETHE_HMAC_KEY, a key-file or the key"
+                                        + " ring")))
+                + (cr ? "\r" : "");
         if (!changed.equals(text)) {
           pseudonymised++;
           count(bySubject, subject);
         }
+        origins[kept.size()] = i;
         kept.add(changed);
         continue;
       }
@@ -125,11 +147,13 @@ public final class FilePass {
       if (toTransform && tokens.isPresent()) {
         sparedDue.add(prefix(tokens.get(), subject));
       }
+      origins[kept.size()] = i;
       kept.add(text);
     }
     return new Pass(
         file,
         kept,
+        java.util.Arrays.copyOf(origins, kept.size()),
         lines.size(),
         due,
         deleted,
@@ -183,12 +207,15 @@ public final class FilePass {
     }
   }
 
-  /** Applies a pass: the file rewritten, or removed when nothing is left, or left alone. */
-  public static void apply(Pass pass, SafeRewrite.Crash crash) throws IOException {
+  /**
+   * Applies a pass to the contents it was worked out from: the file rewritten, or removed when
+   * nothing is left, or left alone.
+   */
+  public static void apply(Pass pass, LogContent read, SafeRewrite.Crash crash) throws IOException {
     if (pass.kept().isEmpty() && pass.lines() > 0) {
-      SafeRewrite.remove(pass.file());
+      SafeRewrite.remove(pass.file(), read.read());
     } else if (pass.changes()) {
-      SafeRewrite.replace(pass.file(), pass.kept(), crash);
+      SafeRewrite.replace(pass.file(), read.with(pass.kept()), crash);
     }
   }
 }

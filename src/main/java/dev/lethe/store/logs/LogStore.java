@@ -32,10 +32,11 @@ public final class LogStore implements Store {
   private final LogFiles files;
   private final LineFormat format;
 
-  LogStore(String name, Path directory, String pattern, LineFormat format) {
+  LogStore(
+      String name, Path directory, String pattern, Optional<String> active, LineFormat format) {
     this.name = name;
     this.directory = directory;
-    this.files = new LogFiles(directory, pattern);
+    this.files = new LogFiles(directory, pattern, active);
     this.format = format;
   }
 
@@ -78,7 +79,41 @@ public final class LogStore implements Store {
                       + settings.format()
                       + "' is not a log format. Fix: use combined, common, json or regex");
         };
-    return new LogStore(name, settings.directory(), settings.files(), format);
+    return new LogStore(
+        name, settings.directory(), settings.files(), active(prefix, settings), format);
+  }
+
+  /**
+   * The file being written, by name: as configured ({@code none}: no file is), else the pattern
+   * without its last {@code *}. Where that cannot be told, the configuration must say it.
+   */
+  private static Optional<String> active(String prefix, StoreSettings settings) {
+    var active = settings.active();
+    if (active != null && !active.isBlank()) {
+      if (active.equals("none")) {
+        return Optional.empty();
+      }
+      if (active.contains("/") || active.startsWith(".")) {
+        throw new BadInputException(
+            prefix
+                + "active '"
+                + active
+                + "' is not a file name. Fix: give the name of the file being written, such as"
+                + " access.log, in the store's directory");
+      }
+      return Optional.of(active);
+    }
+    return LogFiles.activeOf(settings.files())
+        .or(
+            () -> {
+              throw new BadInputException(
+                  prefix
+                      + "active is missing, and which file is being written cannot be told from"
+                      + " files: '"
+                      + settings.files()
+                      + "'. Fix: name it (active: access.log), or write active: none where no"
+                      + " file in the directory is being written");
+            });
   }
 
   /**
@@ -124,6 +159,23 @@ public final class LogStore implements Store {
         continue;
       }
       new LogPolicyChecks(this, policy, problems).check();
+      try {
+        for (var link : files.links()) {
+          problems.warn(
+              policy.file(),
+              policy.lineOf("store"),
+              "store",
+              "store '"
+                  + name
+                  + "': "
+                  + link
+                  + " is a link, and Lethe never rewrites through a link or over it: its lines"
+                  + " are left as they are",
+              "point the store's directory and files at the log files themselves");
+        }
+      } catch (java.io.IOException e) {
+        // the directory's problems are reported above
+      }
     }
   }
 

@@ -51,10 +51,11 @@ final class LogSubjectData implements SubjectData {
   }
 
   private List<Path> files() throws IOException {
-    var all = new ArrayList<>(store.files().list());
-    var active = store.files().active();
-    if (active.isPresent() && !policy.logs().rewriteActive()) {
-      all.remove(active.get());
+    var all = new ArrayList<Path>();
+    for (var file : store.files().list()) {
+      if (!store.files().isActive(file) || policy.logs().rewriteActive()) {
+        all.add(file);
+      }
     }
     return all;
   }
@@ -65,14 +66,18 @@ final class LogSubjectData implements SubjectData {
     var rows = new ArrayList<Map<String, Object>>();
     try {
       for (var file : store.files().list()) {
-        var lines = LogFiles.read(file);
+        var lines = LogFiles.read(file).lines();
         for (int i = 0; i < lines.size(); i++) {
-          var line = store.format().parse(lines.get(i));
+          var text = lines.get(i);
+          var line =
+              store
+                  .format()
+                  .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
           if (line.isPresent() && keys.contains(line.get().value(policy.subject()))) {
             var row = new LinkedHashMap<String, Object>();
             row.put("file", file.getFileName().toString());
             row.put("line", i + 1);
-            row.put("text", lines.get(i));
+            row.put("text", LogContent.decoded(text));
             rows.add(row);
           }
         }
@@ -110,40 +115,77 @@ final class LogSubjectData implements SubjectData {
     long deleted = 0;
     // lines whose subject field a stage made a token are the subject's too
     var keys = FilePass.withTokens(Set.of(subject), scope.tokens());
+    var state = new PassState(store.directory());
+    var left = new java.util.TreeMap<String, String>();
+    long leftLines = 0;
     try {
       for (var file : files()) {
-        var lines = LogFiles.read(file);
+        var content = LogFiles.read(file);
+        var lines = content.lines();
         var kept = new ArrayList<String>(lines.size());
-        for (var text : lines) {
-          var line = store.format().parse(text);
+        var origins = new int[lines.size()];
+        for (int i = 0; i < lines.size(); i++) {
+          var text = lines.get(i);
+          var line =
+              store
+                  .format()
+                  .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
           if (line.isPresent() && keys.contains(line.get().value(policy.subject()))) {
             var keeper = keeperOf(line.get(), keeping);
             if (keeper.isPresent()) {
               keptLines++;
               keptBy.merge(keeper.get(), 1L, Long::sum);
+              origins[kept.size()] = i;
               kept.add(text);
             } else {
               deleted++;
             }
           } else {
+            origins[kept.size()] = i;
             kept.add(text);
           }
         }
         if (kept.size() < lines.size()) {
+          var writer = OpenWriters.of(file);
+          if (writer.isPresent() && (writer.get().known() || store.files().isActive(file))) {
+            // what a writer appends next would be lost: tried again at the next run
+            long lines0 = lines.size() - kept.size();
+            deleted -= lines0;
+            leftLines += lines0;
+            left.put(file.getFileName().toString(), writer.get().who());
+            continue;
+          }
+          // a line made a token before stays known as one in the file's new contents
+          state.record(
+              state.carriedOver(lines, java.util.Arrays.copyOf(origins, kept.size())), kept);
           if (kept.isEmpty()) {
-            SafeRewrite.remove(file);
+            SafeRewrite.remove(file, content.read());
           } else {
-            SafeRewrite.replace(file, kept, SafeRewrite.Crash.NEVER);
+            SafeRewrite.replace(file, content.with(kept), SafeRewrite.Crash.NEVER);
           }
         }
       }
     } catch (IOException e) {
       throw new StoreException("erasing in " + store.directory() + " failed: " + e.getMessage(), e);
     }
+
     var by = new ArrayList<String>();
     keptBy.forEach((name, n) -> by.add(keepers.describe(name) + ": " + n));
     return new ErasureOutcome(
-        deleted, 0, 0, null, keptLines, by.isEmpty() ? null : String.join(", ", by));
+        deleted,
+        0,
+        0,
+        null,
+        keptLines,
+        by.isEmpty() ? null : String.join(", ", by),
+        leftLines,
+        left.isEmpty()
+            ? null
+            : "in "
+                + left.keySet()
+                + ", held open for writing by "
+                + String.join(", ", new java.util.TreeSet<>(left.values()))
+                + " (a rewrite would lose what it writes next)");
   }
 
   /** The first keeping policy that still keeps the line, if any. */

@@ -11,7 +11,6 @@ import dev.lethe.store.StoreException;
 import dev.lethe.store.WindowOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,9 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One policy stage's work on a directory of log files: each file is a window, its name the position
- * a restart goes on after. The file still being written is left out unless the policy says {@code
- * rewrite-active: true}. Every window counts what it held back as it goes.
+ * One policy stage's work on a directory of log files: each file is a window. The files are listed
+ * when the step starts, as the steps before it left them, and again at every window (logrotate may
+ * run meanwhile); the position a restart goes on after is the set of file names done. The file
+ * still being written is left out unless the policy says {@code rewrite-active: true}, and a file
+ * another process holds open for writing is never rewritten: it is left, named, and the step fails
+ * after the other files, so that its due lines are not kept in silence. Every window counts what it
+ * held back as it goes.
  */
 final class LogTarget implements RetentionTarget {
 
@@ -34,15 +37,19 @@ final class LogTarget implements RetentionTarget {
   private final PolicyStep step;
   private final RetentionScope scope;
   private final FilePass.Rules rules;
-  private final List<Path> files;
   private final PassState state;
+
+  /** Files left this run because a writer holds them, with who holds them. */
+  private final java.util.Map<String, String> left = new java.util.TreeMap<>();
+
+  /** How often each file changed under a rewrite this run. */
+  private final java.util.Map<String, Integer> changedMeanwhile = new java.util.HashMap<>();
 
   LogTarget(LogStore store, PolicyStep step, RetentionScope scope) {
     this.store = store;
     this.step = step;
     this.scope = scope;
     this.rules = rules(store, step, scope);
-    this.files = files();
     this.state = new PassState(store.directory());
   }
 
@@ -59,12 +66,14 @@ final class LogTarget implements RetentionTarget {
         step.policy().logs().removeUnparsable());
   }
 
+  /** The files this step works on, as they are now. */
   private List<Path> files() {
     try {
-      var all = new ArrayList<>(store.files().list());
-      var active = store.files().active();
-      if (active.isPresent() && !step.policy().logs().rewriteActive()) {
-        all.remove(active.get());
+      var all = new ArrayList<Path>();
+      for (var file : store.files().list()) {
+        if (!store.files().isActive(file) || step.policy().logs().rewriteActive()) {
+          all.add(file);
+        }
       }
       return all;
     } catch (IOException e) {
@@ -77,14 +86,15 @@ final class LogTarget implements RetentionTarget {
   @Override
   public long totalRows() {
     long lines = 0;
-    for (var file : files) {
-      lines += read(file).size();
+    for (var file : files()) {
+      lines += read(file).map(c -> c.lines().size()).orElse(0);
     }
     return lines;
   }
 
   @Override
   public Survey survey(SparedSubjects spared) {
+    var files = files();
     return new Survey(
         files.isEmpty()
             ? Optional.empty()
@@ -92,6 +102,10 @@ final class LogTarget implements RetentionTarget {
         HeldBack.NONE);
   }
 
+  /**
+   * The next file not done yet (by name, whatever order the files are in now), or the step's end:
+   * it fails there, after every other file, if a file had to be left to its writer.
+   */
   @Override
   public WindowOutcome purgeNextWindow(
       Optional<List<String>> after,
@@ -99,26 +113,63 @@ final class LogTarget implements RetentionTarget {
       int windowSize,
       SparedSubjects spared,
       WindowCheck beforeCommit) {
-    int index = after.map(a -> indexOf(a.get(0)) + 1).orElse(0);
-    if (index >= files.size()) {
-      return new WindowOutcome(List.of(), true, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+    var done = new java.util.TreeSet<String>(after.orElse(List.of()));
+    var file =
+        files().stream()
+            .filter(f -> !done.contains(f.getFileName().toString()))
+            .filter(f -> !left.containsKey(f.getFileName().toString()))
+            .findFirst();
+    if (file.isEmpty()) {
+      if (!left.isEmpty()) {
+        throw new StoreException(
+            "store '"
+                + store.name()
+                + "', step '"
+                + step.name()
+                + "': "
+                + left.size()
+                + " file(s) were left as they are: "
+                + left
+                + ". Lethe does not rewrite a file another process holds open for writing: what"
+                + " it writes next would be lost. Fix: let logrotate rotate the file (Lethe then"
+                + " works on the rotation) or stop its writer, then run the same job and date"
+                + " again"
+                + (left.keySet().stream().anyMatch(n -> store.files().isActive(Path.of(n)))
+                    ? "; or leave the file being written alone (no rewrite-active)"
+                    : ""),
+            null);
+      }
+      return new WindowOutcome(List.copyOf(done), true, 0, 0, 0, 0, 0, 0, java.util.Map.of());
     }
-    var file = files.get(index);
-    var name = List.of(file.getFileName().toString());
-    boolean isLast = index == files.size() - 1;
-    if (!Files.exists(file)) {
-      // removed whole by a run that stopped before it could say so
-      return new WindowOutcome(name, isLast, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+    var name = file.get().getFileName().toString();
+    done.add(name);
+    var position = List.copyOf(done);
+    var content = read(file.get());
+    if (content.isEmpty()) {
+      // removed since it was listed (a run that stopped before it could say so, or logrotate)
+      return new WindowOutcome(position, false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
     }
     try {
-      var lines = LogFiles.read(file);
+      var lines = content.get().lines();
       var before =
           once() ? state.of(step.policy().name(), lines) : Optional.<PassState.Entry>empty();
-      var pass = FilePass.compute(file, lines, rules, spared, scope.tokens(), before);
+      var pass = FilePass.compute(file.get(), lines, rules, spared, scope.tokens(), before);
+      if (pass.changes() || (pass.kept().isEmpty() && pass.lines() > 0)) {
+        var writer = OpenWriters.of(file.get());
+        if (writer.isPresent() && (writer.get().known() || store.files().isActive(file.get()))) {
+          left.put(
+              name,
+              writer.get().known()
+                  ? "held open for writing by " + writer.get().who()
+                  : "Lethe cannot tell whether " + writer.get().who() + " write to it");
+          done.remove(name);
+          return new WindowOutcome(List.copyOf(done), false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+        }
+      }
       var outcome =
           new WindowOutcome(
-              name,
-              isLast,
+              position,
+              false,
               pass.due(),
               pass.deleted() + pass.pseudonymised(),
               pass.heldByHolds(),
@@ -126,24 +177,40 @@ final class LogTarget implements RetentionTarget {
               pass.heldByRestrictions(),
               0,
               pass.changedBySubject(),
-              pass.unparsable().stream().map(n -> name.get(0) + ":" + n).toList());
+              pass.unparsable().stream().map(n -> name + ":" + n).toList());
       beforeCommit.check(outcome);
-      if (once() && pass.changes()) {
-        var keep = new HashSet<>(pass.sparedDue());
-        state.record(
-            step.policy().name(),
-            pass.kept(),
-            new PassState.Entry(
-                rules.pseudonymiseBefore().orElseThrow(), pass.kept().size(), keep));
+      if (pass.changes()) {
+        // what every policy knows of the old contents follows the lines to the new ones
+        var entries = new java.util.HashMap<>(state.carriedOver(lines, pass.origins()));
+        if (once()) {
+          entries.put(
+              step.policy().name(),
+              new PassState.Entry(
+                  rules.pseudonymiseBefore().orElseThrow(),
+                  pass.kept().size(),
+                  new HashSet<>(pass.sparedDue())));
+        }
+        state.record(entries, pass.kept());
       }
-      FilePass.apply(pass, SafeRewrite.Crash.NEVER);
+      try {
+        FilePass.apply(pass, content.get(), SafeRewrite.Crash.NEVER);
+      } catch (SafeRewrite.ChangedMeanwhile e) {
+        // nothing changed: the file is taken again from its start at the next window, and left
+        // to its writer after a few tries
+        LOG.warn("store {}, policy {}: {}", store.name(), step.policy().name(), e.getMessage());
+        if (changedMeanwhile.merge(name, 1, Integer::sum) >= 3) {
+          left.put(name, "it kept changing while Lethe rewrote it");
+        }
+        done.remove(name);
+        return new WindowOutcome(List.copyOf(done), false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+      }
       if (!pass.unparsable().isEmpty()) {
         LOG.warn(
             "store {}, policy {}: {} line(s) of {} do not parse ({}): lines {}",
             store.name(),
             step.policy().name(),
             pass.unparsable().size(),
-            name.get(0),
+            name,
             step.policy().logs().removeUnparsable() ? "removed" : "kept",
             pass.unparsable().size() > 20
                 ? pass.unparsable().subList(0, 20) + " and more"
@@ -152,23 +219,13 @@ final class LogTarget implements RetentionTarget {
       return outcome;
     } catch (IOException e) {
       throw new StoreException(
-          step.action().yamlName() + " of " + file + " failed: " + e.getMessage(), e);
+          step.action().yamlName() + " of " + file.get() + " failed: " + e.getMessage(), e);
     }
   }
 
   /** Whether a pass must know what an earlier one transformed (a token of a token breaks joins). */
   private boolean once() {
     return once(step, rules);
-  }
-
-  private int indexOf(String fileName) {
-    for (int i = 0; i < files.size(); i++) {
-      if (files.get(i).getFileName().toString().equals(fileName)) {
-        return i;
-      }
-    }
-    // the file is gone (rotated away since): go on from the first one not yet done by name
-    return -1;
   }
 
   /**
@@ -182,26 +239,47 @@ final class LogTarget implements RetentionTarget {
     var earlier =
         scope.earlierInJob().stream().filter(e -> e.policy().store().equals(store.name())).toList();
     long total = 0, due = 0, change = 0, holds = 0, requests = 0, restrictions = 0;
-    for (var file : files) {
-      var lines = read(file);
+    for (var file : files()) {
+      var content = read(file);
+      if (content.isEmpty()) {
+        continue;
+      }
+      var lines = content.get().lines();
       try {
+        // what is recorded of the contents follows them through the earlier steps' passes, as
+        // the run records it
+        var known = state.entriesOf(lines);
         for (var e : earlier) {
+          var earlierRules = rules(store, e, scope);
           var before =
-              once(e, rules(store, e, scope))
-                  ? state.of(e.policy().name(), lines)
+              once(e, earlierRules)
+                  ? Optional.ofNullable(known.get(e.policy().name()))
                   : Optional.<PassState.Entry>empty();
-          lines =
+          var pass =
               FilePass.compute(
-                      file,
-                      lines,
-                      rules(store, e, scope),
-                      sparedFor.apply(e.policy().name()),
-                      scope.tokens(),
-                      before)
-                  .kept();
+                  file,
+                  lines,
+                  earlierRules,
+                  sparedFor.apply(e.policy().name()),
+                  scope.tokens(),
+                  before);
+          if (pass.changes()) {
+            known = new java.util.HashMap<>(PassState.carriedOver(known, pass.origins()));
+            if (once(e, earlierRules)) {
+              known.put(
+                  e.policy().name(),
+                  new PassState.Entry(
+                      earlierRules.pseudonymiseBefore().orElseThrow(),
+                      pass.kept().size(),
+                      new HashSet<>(pass.sparedDue())));
+            }
+          }
+          lines = pass.kept();
         }
         var before =
-            once() ? state.of(step.policy().name(), lines) : Optional.<PassState.Entry>empty();
+            once()
+                ? Optional.ofNullable(known.get(step.policy().name()))
+                : Optional.<PassState.Entry>empty();
         var pass = FilePass.compute(file, lines, rules, spared, scope.tokens(), before);
         total += pass.lines();
         due += pass.due();
@@ -220,9 +298,12 @@ final class LogTarget implements RetentionTarget {
     return step.action() == Policy.Action.PSEUDONYMISE && !rules.transforms().repeatable();
   }
 
-  private List<String> read(Path file) {
+  /** The file's contents; empty where it is gone. */
+  private Optional<LogContent> read(Path file) {
     try {
-      return LogFiles.read(file);
+      return Optional.of(LogFiles.read(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
     } catch (IOException e) {
       throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }

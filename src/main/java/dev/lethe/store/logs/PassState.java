@@ -1,7 +1,6 @@
 package dev.lethe.store.logs;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,7 +39,9 @@ public final class PassState {
   public static String checksum(List<String> lines) {
     var digest = DigestUtils.getSha256Digest();
     for (var line : lines) {
-      digest.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+      // the line's bytes (for text read as UTF-8 before, the same for every ASCII line)
+      digest.update(LogContent.bytes(line));
+      digest.update((byte) '\n');
     }
     return org.apache.commons.codec.binary.Hex.encodeHexString(digest.digest());
   }
@@ -66,8 +67,50 @@ public final class PassState {
 
   /** Records the contents a pass leaves; replaces the state file in one rename. */
   public void record(String policy, List<String> lines, Entry entry) throws IOException {
+    record(Map.of(policy, entry), lines);
+  }
+
+  /**
+   * What every policy recorded of {@code before} carried over to the contents a pass of another
+   * leaves ({@code after}, its lines from {@code origins} in order): a line an earlier pass made a
+   * token stays known as one, whatever a delete or another transform did to its file since.
+   */
+  public Map<String, Entry> carriedOver(List<String> before, int[] origins) throws IOException {
+    return carriedOver(entriesOf(before), origins);
+  }
+
+  /** Every policy's entry of these contents. */
+  public Map<String, Entry> entriesOf(List<String> lines) throws IOException {
+    var entries = new HashMap<String, Entry>();
+    for (var policy : read().keySet()) {
+      of(policy, lines).ifPresent(e -> entries.put(policy, e));
+    }
+    return entries;
+  }
+
+  /** Entries of some contents, for the contents a pass leaves of them ({@code origins}). */
+  public static Map<String, Entry> carriedOver(Map<String, Entry> entries, int[] origins) {
+    var carried = new HashMap<String, Entry>();
+    entries.forEach(
+        (policy, entry) -> {
+          int n = 0;
+          while (n < origins.length && origins[n] < entry.lines()) {
+            n++;
+          }
+          carried.put(policy, new Entry(entry.cutoff(), n, entry.spared()));
+        });
+    return carried;
+  }
+
+  /** Records entries of several policies for one contents, in one rename of the state file. */
+  public void record(Map<String, Entry> entries, List<String> lines) throws IOException {
+    if (entries.isEmpty()) {
+      return;
+    }
     var all = read();
-    all.computeIfAbsent(policy, p -> new HashMap<>()).put(checksum(lines), entry);
+    var checksum = checksum(lines);
+    entries.forEach(
+        (policy, entry) -> all.computeIfAbsent(policy, p -> new HashMap<>()).put(checksum, entry));
     var next = Files.createTempFile(directory, SafeRewrite.PREFIX + "state", ".tmp");
     try {
       Files.writeString(next, JSON.writeValueAsString(all));

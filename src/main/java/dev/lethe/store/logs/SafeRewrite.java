@@ -1,18 +1,14 @@
 package dev.lethe.store.logs;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -41,20 +37,31 @@ public final class SafeRewrite {
     return file.getFileName().toString().endsWith(".gz");
   }
 
-  /** Replaces {@code file} with {@code lines}, each ended by a newline. */
-  public static void replace(Path file, List<String> lines, Crash crash) throws IOException {
+  /** The file changed since it was read: nothing was written, the next run takes it again. */
+  public static final class ChangedMeanwhile extends IOException {
+    ChangedMeanwhile(Path file) {
+      super(
+          file
+              + " changed while Lethe worked on it (a writer appended to it, or logrotate moved"
+              + " it): it was left as it is, and the next run takes it again");
+    }
+  }
+
+  /**
+   * Replaces the file read as {@code content.read()} with {@code content}. Just before the rename
+   * the file must still be as it was read (size, time, inode), else nothing changes ({@link
+   * ChangedMeanwhile}). Bytes a writer appends to the old file in the moment between that check and
+   * the rename are copied to the end of the new one, so no line is lost.
+   */
+  public static void replace(Path file, LogContent content, Crash crash) throws IOException {
     var folder = file.toAbsolutePath().getParent();
     removeLeftovers(folder);
     var next = Files.createTempFile(folder, PREFIX + file.getFileName(), ".tmp");
     try {
       try (OutputStream raw = Files.newOutputStream(next, StandardOpenOption.WRITE);
           OutputStream body = compressed(file) ? new GZIPOutputStream(raw, 1 << 16) : raw;
-          var out =
-              new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8), 1 << 16)) {
-        for (var line : lines) {
-          out.write(line);
-          out.write('\n');
-        }
+          var out = new java.io.BufferedOutputStream(body, 1 << 16)) {
+        content.writeTo(out);
       }
       crash.at("written");
       copyOwnerAndPermissions(file, next);
@@ -62,22 +69,55 @@ public final class SafeRewrite {
         channel.force(true);
       }
       crash.at("flushed");
-      try {
-        Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the file system of " + folder + " cannot rename atomically", e);
+      try (var old = FileChannel.open(file, StandardOpenOption.READ)) {
+        if (!content.read().matches(file)) {
+          throw new ChangedMeanwhile(file);
+        }
+        try {
+          Files.move(
+              next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          throw new IOException("the file system of " + folder + " cannot rename atomically", e);
+        }
+        crash.at("renamed");
+        copyAppended(old, content.read().size(), file);
       }
-      crash.at("renamed");
       flushDirectory(folder);
     } finally {
       Files.deleteIfExists(next);
     }
   }
 
-  /** Removes a file whose every line went. */
-  public static void remove(Path file) throws IOException {
-    Files.deleteIfExists(file);
+  /** Removes a file whose every line went, if it is still as it was read. */
+  public static void remove(Path file, LogContent.Snapshot read) throws IOException {
+    try (var old = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (!read.matches(file)) {
+        throw new ChangedMeanwhile(file);
+      }
+      Files.deleteIfExists(file);
+      copyAppended(old, read.size(), file);
+    }
     flushDirectory(file.toAbsolutePath().getParent());
+  }
+
+  /**
+   * What a writer appended to the old file after Lethe last looked at it, now at {@code file}'s
+   * end. A compressed file is not appended to by writers.
+   */
+  private static void copyAppended(FileChannel old, long readSize, Path file) throws IOException {
+    long size = old.size();
+    if (size <= readSize || compressed(file)) {
+      return;
+    }
+    try (var to =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      long at = readSize;
+      while (at < size) {
+        at += old.transferTo(at, size - at, to);
+      }
+      to.force(true);
+    }
   }
 
   private static void copyOwnerAndPermissions(Path from, Path to) throws IOException {

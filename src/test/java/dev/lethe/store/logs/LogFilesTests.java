@@ -89,15 +89,16 @@ class LogFilesTests {
   private FilePass.Pass pass(
       Path file, Set<String> held, Optional<PassState.Entry> before, SafeRewrite.Crash crash)
       throws IOException {
+    var content = LogFiles.read(file);
     var pass =
         FilePass.compute(
             file,
-            LogFiles.read(file),
+            content.lines(),
             rules(false),
             new dev.lethe.store.SparedSubjects(0, held, Set.of(), Set.of()),
             Optional.of(tokens),
             before);
-    FilePass.apply(pass, crash);
+    FilePass.apply(pass, content, crash);
     return pass;
   }
 
@@ -147,8 +148,8 @@ class LogFilesTests {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(older)))
         .isEqualTo("rw-r-----");
     var kept = new ArrayList<String>();
-    kept.addAll(LogFiles.read(older));
-    kept.addAll(LogFiles.read(folder.resolve("logs/access.log.1")));
+    kept.addAll(LogFiles.read(older).lines());
+    kept.addAll(LogFiles.read(folder.resolve("logs/access.log.1")).lines());
     var before = new ArrayList<>(original.subList(0, 9000));
 
     long expired = 0;

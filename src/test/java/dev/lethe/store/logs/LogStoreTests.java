@@ -97,8 +97,8 @@ class LogStoreTests extends LetheTests {
 
   private List<String> rotatedLines() throws IOException {
     var lines = new ArrayList<String>();
-    lines.addAll(LogFiles.read(logs.resolve("access.log.2.gz")));
-    lines.addAll(LogFiles.read(logs.resolve("access.log.1")));
+    lines.addAll(LogFiles.read(logs.resolve("access.log.2.gz")).lines());
+    lines.addAll(LogFiles.read(logs.resolve("access.log.1")).lines());
     return lines;
   }
 
@@ -209,8 +209,8 @@ class LogStoreTests extends LetheTests {
     assertThat(second.status()).isEqualTo("COMPLETED");
 
     var now = new ArrayList<String>();
-    now.addAll(LogFiles.read(logs.resolve("access.log.3.gz")));
-    now.addAll(LogFiles.read(logs.resolve("access.log.2.gz")));
+    now.addAll(LogFiles.read(logs.resolve("access.log.3.gz")).lines());
+    now.addAll(LogFiles.read(logs.resolve("access.log.2.gz")).lines());
     long tokenOfToken = 0, once = 0;
     var originalIps = new java.util.HashMap<String, String>();
     for (var line : original) {
@@ -244,8 +244,8 @@ class LogStoreTests extends LetheTests {
     intake.receive(RequestKind.ERASE, subject, null, "DSR-LOG-2", "test", validator.load());
     runs.run("requests", LocalDate.of(2015, 5, 20), "test", ProgressListener.SILENT);
     var afterErasure = new ArrayList<String>();
-    afterErasure.addAll(LogFiles.read(logs.resolve("access.log.3.gz")));
-    afterErasure.addAll(LogFiles.read(logs.resolve("access.log.2.gz")));
+    afterErasure.addAll(LogFiles.read(logs.resolve("access.log.3.gz")).lines());
+    afterErasure.addAll(LogFiles.read(logs.resolve("access.log.2.gz")).lines());
     assertThat(afterErasure)
         .hasSizeLessThan(now.size())
         .noneMatch(l -> l.startsWith(subject + " ") || l.startsWith(tokens.text(subject) + " "));
