@@ -161,6 +161,49 @@ public record AuditEntry(
     public static Draft plain(String kind, String action, Long runId, String detail) {
       return new Draft(kind, action, runId, null, null, new long[0], new int[0], 0, detail);
     }
+
+    /** The draft as a map of plain values, for a store's outbox; {@link #of} reads it back. */
+    public java.util.Map<String, Object> toMap() {
+      var map = new java.util.LinkedHashMap<String, Object>();
+      map.put("kind", kind);
+      map.put("action", action);
+      map.put("runId", runId);
+      map.put("policy", policy);
+      map.put("stage", stage);
+      map.put("subjects", java.util.Base64.getEncoder().encodeToString(pack(subjects)));
+      map.put("rows", java.util.Base64.getEncoder().encodeToString(pack(rows)));
+      map.put("totalRows", totalRows);
+      map.put("detail", detail);
+      return map;
+    }
+
+    public static Draft of(java.util.Map<String, Object> map) {
+      var run = map.get("runId");
+      return new Draft(
+          (String) map.get("kind"),
+          (String) map.get("action"),
+          run == null ? null : ((Number) run).longValue(),
+          (String) map.get("policy"),
+          (String) map.get("stage"),
+          longs(java.util.Base64.getDecoder().decode((String) map.get("subjects"))),
+          ints(java.util.Base64.getDecoder().decode((String) map.get("rows"))),
+          ((Number) map.get("totalRows")).longValue(),
+          (String) map.get("detail"));
+    }
+
+    /** The same draft with more said in its detail. */
+    public Draft withDetail(String more) {
+      return new Draft(
+          kind,
+          action,
+          runId,
+          policy,
+          stage,
+          subjects,
+          rows,
+          totalRows,
+          detail == null ? more : detail + "; " + more);
+    }
   }
 
   /**

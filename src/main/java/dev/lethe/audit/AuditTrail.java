@@ -129,6 +129,27 @@ public class AuditTrail {
 
   /** Appends the entry after the last one, chained to it; returns its hash. */
   public String append(AuditEntry.Draft draft) {
+    return append(draft, null);
+  }
+
+  /**
+   * Appends a window's record taken from a store's outbox, unless the trail has it already (another
+   * run took it, or this one before a crash): every record is in the trail exactly once. Returns
+   * whether it was appended now.
+   */
+  public boolean appendOnce(AuditEntry.Draft draft, java.util.UUID outboxId) {
+    jdbc.execute("SELECT pg_advisory_xact_lock(hashtext('lethe.audit'))");
+    var known =
+        jdbc.queryForObject(
+            "SELECT count(*) FROM lethe.audit_entry WHERE outbox_id = ?", Long.class, outboxId);
+    if (known != null && known > 0) {
+      return false;
+    }
+    append(draft, outboxId);
+    return true;
+  }
+
+  private String append(AuditEntry.Draft draft, java.util.UUID outboxId) {
     jdbc.execute("SELECT pg_advisory_xact_lock(hashtext('lethe.audit'))");
     var last =
         jdbc.query(
@@ -144,8 +165,8 @@ public class AuditTrail {
           var ps =
               connection.prepareStatement(
                   "INSERT INTO lethe.audit_entry (seq, recorded_at, kind, action, run_id, policy,"
-                      + " stage, subjects, rows, total_rows, detail, prev_hash, hash)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      + " stage, subjects, rows, total_rows, detail, prev_hash, hash, outbox_id)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           ps.setLong(1, seq);
           ps.setTimestamp(2, Timestamp.from(at));
           ps.setString(3, draft.kind());
@@ -159,6 +180,7 @@ public class AuditTrail {
           ps.setString(11, draft.detail());
           ps.setString(12, prev);
           ps.setString(13, hash);
+          ps.setObject(14, outboxId);
           return ps;
         });
     return hash;

@@ -6,6 +6,7 @@ import dev.lethe.policy.JobDefinition.Guards;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
 import dev.lethe.store.HeldBack;
+import dev.lethe.store.Outbox;
 import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.RetentionTarget.Survey;
 import dev.lethe.store.SparedSubjects;
@@ -21,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -43,6 +45,8 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  */
 final class PurgeTasklet implements Tasklet {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PurgeTasklet.class);
+
   static final String LAST = "lethe.last";
   static final String AFTER = "lethe.after";
   static final String TOTAL = "lethe.totalRows";
@@ -64,7 +68,9 @@ final class PurgeTasklet implements Tasklet {
   private final ProgressListener progress;
   private final Clock clock;
   private final AuditTrail audit;
+  private final Outbox outbox;
   private CompletableFuture<Survey> survey;
+  private boolean recovered;
 
   PurgeTasklet(
       PolicyStep step,
@@ -75,8 +81,10 @@ final class PurgeTasklet implements Tasklet {
       int parallelWindows,
       ProgressListener progress,
       Clock clock,
-      AuditTrail audit) {
+      AuditTrail audit,
+      Outbox outbox) {
     this.audit = audit;
+    this.outbox = outbox;
     this.step = step;
     this.policy = step.policy();
     this.target = target;
@@ -91,9 +99,14 @@ final class PurgeTasklet implements Tasklet {
   @Override
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext)
       throws InterruptedException {
-    var context = chunkContext.getStepContext().getStepExecution().getExecutionContext();
+    var execution = chunkContext.getStepContext().getStepExecution();
+    var context = execution.getExecutionContext();
     if (!context.containsKey(LAST) && !context.containsKey(NOTHING_EXPIRED) && survey == null) {
       start(context);
+    }
+    if (!recovered) {
+      recover(execution, context);
+      recovered = true;
     }
     var last = last(context);
     if (context.containsKey(NOTHING_EXPIRED)) {
@@ -105,6 +118,7 @@ final class PurgeTasklet implements Tasklet {
     }
     var before = Counts.read(context);
     var running = new PolicyProgress[] {before};
+    var records = new ArrayList<WindowRecord>();
     var outcomes =
         target.purgeNextWindows(
             after(context),
@@ -115,11 +129,23 @@ final class PurgeTasklet implements Tasklet {
             window -> {
               checkGuards(running[0], window, context);
               running[0] = Counts.add(running[0], window);
+              // the window's record goes into its store, in the window's own transaction
+              var record = record(window, execution);
+              records.add(record);
+              return record == null ? null : record.entry();
             });
     var now = before;
     WindowOutcome reached = null;
-    for (var outcome : outcomes) {
-      record(outcome, chunkContext);
+    var taken = new ArrayList<java.util.UUID>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      var outcome = outcomes.get(i);
+      // the windows that committed are the first ones checked, in order (a window a store
+      // skipped whole, such as a log file left to its writer, was not checked)
+      var record = i < records.size() ? records.get(i) : null;
+      if (record != null) {
+        audit.appendOnce(record.draft(), record.id());
+        taken.add(record.id());
+      }
       if (!outcome.unparsable().isEmpty()) {
         Counts.addUnparsable(context, outcome.unparsable());
       }
@@ -133,6 +159,7 @@ final class PurgeTasklet implements Tasklet {
       now = Counts.add(now, heldBack(context));
     }
     Counts.write(context, now);
+    forgetOnCommit(taken);
     contribution.incrementWriteCount(now.changed() - before.changed());
     contribution.incrementFilterCount(
         now.examined() - before.examined() - (now.changed() - before.changed()));
@@ -141,25 +168,105 @@ final class PurgeTasklet implements Tasklet {
   }
 
   /**
-   * The window's entry in the audit trail, in the chunk's transaction: it commits with the window's
-   * position, or not at all.
+   * The window's record: its audit entry's draft and its counts, which its store keeps in the
+   * window's own transaction until the trail has them (none where nothing changed).
    */
-  private void record(WindowOutcome outcome, ChunkContext chunkContext) {
+  private WindowRecord record(WindowOutcome outcome, StepExecution execution) {
     if (outcome.changed() == 0) {
-      return;
+      return null;
     }
-    audit.append(
+    var draft =
         audit.draft(
             "purge",
             step.action() == Policy.Action.DELETE ? "deleted" : "pseudonymised",
-            chunkContext.getStepContext().getStepExecution().getJobExecutionId(),
+            execution.getJobExecutionId(),
             policy.name(),
             step.action().yamlName(),
             outcome.changedBySubject(),
             outcome.changed(),
             policy.auditsSubjects()
                 ? null
-                : "subjects not recorded: the policy says audit: counts"));
+                : "subjects not recorded: the policy says audit: counts");
+    var job = execution.getJobExecution();
+    return WindowRecord.of(
+        job.getJobInstance().getInstanceId(),
+        job.getId(),
+        job.getJobInstance().getJobName(),
+        step.name(),
+        outcome,
+        draft);
+  }
+
+  /**
+   * Takes what earlier runs left in the store's outbox: windows whose rows went but whose chunk
+   * never committed (a killed process, a lost connection to the control database). Each record is
+   * appended to the trail once; a record of this run's own step (a restart) adds its counts here,
+   * where its window's rows are counted for the first time: the window, done again, finds nothing
+   * more. It commits with the first chunk.
+   */
+  private void recover(StepExecution execution, ExecutionContext context) {
+    var pending = outbox.pending();
+    if (pending.isEmpty()) {
+      return;
+    }
+    var progress = Counts.read(context);
+    var taken = new ArrayList<java.util.UUID>();
+    long rows = 0;
+    var runs = new java.util.TreeSet<Long>();
+    long instance = execution.getJobExecution().getJobInstance().getInstanceId();
+    for (var entry : pending) {
+      var record = WindowRecord.of(entry);
+      boolean own = record.instance() == instance && record.step().equals(step.name());
+      var draft =
+          record.execution() == execution.getJobExecutionId()
+              ? record.draft()
+              : record
+                  .draft()
+                  .withDetail(
+                      "recovered by run "
+                          + execution.getJobExecutionId()
+                          + " from store '"
+                          + policy.store()
+                          + "'");
+      if (audit.appendOnce(draft, record.id())) {
+        rows += record.changed();
+        runs.add(record.execution());
+        if (own) {
+          progress = Counts.add(progress, record.counts());
+        }
+      }
+      taken.add(record.id());
+    }
+    Counts.write(context, progress);
+    forgetOnCommit(taken);
+    if (rows > 0) {
+      LOG.info(
+          "store {}: recovered the audit records of {} row(s) of run(s) {} whose windows committed"
+              + " in the store but not in the control database",
+          policy.store(),
+          rows,
+          runs);
+    }
+  }
+
+  /** Once the chunk has committed the trail's entries, the store may forget their records. */
+  private void forgetOnCommit(List<java.util.UUID> ids) {
+    if (ids.isEmpty()) {
+      return;
+    }
+    org.springframework.transaction.support.TransactionSynchronizationManager
+        .registerSynchronization(
+            new org.springframework.transaction.support.TransactionSynchronization() {
+              @Override
+              public void afterCommit() {
+                try {
+                  outbox.taken(ids);
+                } catch (RuntimeException e) {
+                  // the next run finds them in the trail already, and forgets them then
+                  LOG.warn("store {}: {}", policy.store(), e.getMessage());
+                }
+              }
+            });
   }
 
   /** Starts the survey, once per run (again after a restart that lost it); sizes the table. */

@@ -133,7 +133,10 @@ public class RetentionJobFactory {
       PolicyStep policyStep,
       RetentionScope scope,
       ProgressListener progress) {
-    var target = stores.store(policyStep.policy().store()).target(policyStep, scope);
+    var store = stores.store(policyStep.policy().store());
+    // where the store keeps its windows' records: before any window, refused where it cannot be
+    store.outbox().prepare();
+    var target = store.target(policyStep, scope);
     var tasklet =
         new PurgeTasklet(
             policyStep,
@@ -144,7 +147,8 @@ public class RetentionJobFactory {
             properties.parallelWindows(),
             progress,
             clock,
-            audit);
+            audit,
+            store.outbox());
     return new StepBuilder(policyStep.name(), repository)
         .tasklet(tasklet)
         .transactionManager(transactions)

@@ -19,6 +19,11 @@ public class RunClock {
     this.properties = properties;
   }
 
+  /** The clock "now" comes from. */
+  public Clock clock() {
+    return clock;
+  }
+
   public LocalDate today() {
     return LocalDate.now(clock.withZone(properties.timeZone()));
   }

@@ -27,6 +27,8 @@ import org.springframework.batch.core.repository.JobRepository;
  */
 public class RunService {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunService.class);
+
   public static final String AS_OF = "asOf";
   public static final String KEY_ID = "keyId";
   static final String ANEW = "anew";
@@ -135,9 +137,11 @@ public class RunService {
       if (last != null) {
         refuseOtherKey(last, jobName, asOf, keyId);
       }
-      if (last != null && last.getStatus().isRunning()) {
-        // We hold the job's lock, so no live process runs it: its process died mid-run.
-        operator.recover(last);
+      if (last != null
+          && (last.getStatus().isRunning() || last.getStatus() == BatchStatus.UNKNOWN)) {
+        // We hold the job's lock, so no live process runs it: its process died mid-run, or lost
+        // the control database before it could say how the run ended.
+        recover(last);
       }
       var job =
           jobs.build(
@@ -157,8 +161,59 @@ public class RunService {
         | org.springframework.batch.core.launch.JobExecutionAlreadyRunningException
         | org.springframework.batch.core.launch.JobRestartException
         | org.springframework.batch.core.job.parameters.InvalidJobParametersException e) {
-      throw new IllegalStateException("job " + jobName + " could not start: " + e.getMessage(), e);
+      // never Batch's "manual intervention" without the command that does it
+      throw new IllegalStateException(
+          "job "
+              + jobName
+              + " as of "
+              + asOf
+              + " could not start: "
+              + e.getClass().getSimpleName()
+              + ". Fix: 'lethe runs' shows its last run; if no Lethe process runs it, run 'lethe run "
+              + jobName
+              + " --as-of "
+              + asOf
+              + "' again, which recovers a run left unfinished",
+          e);
     }
+  }
+
+  /**
+   * Ends a run that no live process carries on (left STARTED, STOPPING or UNKNOWN by a killed
+   * process or a lost control database) as FAILED, its unfinished steps too, so that it is
+   * restarted after its last committed window. What its windows committed in the stores but not
+   * here is taken from their outboxes by the restarted steps. One line says what was recovered.
+   */
+  private void recover(JobExecution last) {
+    var now = java.time.LocalDateTime.now(clock.clock());
+    var full = repository.getJobExecution(last.getId());
+    var execution = full == null ? last : full;
+    var steps = new java.util.ArrayList<String>();
+    for (var step : execution.getStepExecutions()) {
+      if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
+        steps.add(step.getStepName() + " (" + step.getStatus() + ")");
+        step.setStatus(BatchStatus.FAILED);
+        step.setExitStatus(
+            org.springframework.batch.core.ExitStatus.FAILED.addExitDescription(
+                "its process ended without saying how the step ended; recovered"));
+        step.setEndTime(now);
+        repository.update(step);
+      }
+    }
+    var was = execution.getStatus();
+    execution.setStatus(BatchStatus.FAILED);
+    execution.setExitStatus(
+        org.springframework.batch.core.ExitStatus.FAILED.addExitDescription(
+            "its process ended without saying how the run ended; recovered"));
+    execution.setEndTime(now);
+    repository.update(execution);
+    LOG.info(
+        "run {} of {} was left {} by a process that ended or lost the control database; recovered"
+            + " (steps {}): it goes on after its last committed window",
+        execution.getId(),
+        execution.getJobInstance().getJobName(),
+        was,
+        steps);
   }
 
   /**

@@ -77,9 +77,13 @@ public interface RetentionTarget {
    */
   HeldBack heldBack(SparedSubjects sparedDuringRun);
 
-  /** Veto of a window before it commits. */
+  /**
+   * What the engine says of a window before it commits: a veto (an exception: the window rolls
+   * back), or the window's audit record, which the store writes in the window's own transaction
+   * ({@link Outbox}).
+   */
   @FunctionalInterface
   interface WindowCheck {
-    void check(WindowOutcome outcome);
+    Outbox.Entry check(WindowOutcome outcome);
   }
 }

@@ -30,6 +30,9 @@ public interface Store extends AutoCloseable {
    */
   Optional<String> identity();
 
+  /** Where the store keeps its windows' audit records until the control database has them. */
+  Outbox outbox();
+
   /** Checks the policies on this store against its catalog, recording every problem. */
   void check(List<Policy> policies, Problems problems);
 

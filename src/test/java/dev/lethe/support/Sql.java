@@ -72,4 +72,24 @@ public final class Sql {
       throw new IllegalStateException(e.getMessage() + " in: " + sql, e);
     }
   }
+
+  /** Every row's columns as text. */
+  public List<List<String>> rows(String sql) {
+    try (var c = connect();
+        var s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      var rows = new ArrayList<List<String>>();
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        var values = new ArrayList<String>();
+        for (int i = 1; i <= columns; i++) {
+          values.add(rs.getString(i));
+        }
+        rows.add(values);
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage() + " in: " + sql, e);
+    }
+  }
 }

@@ -42,6 +42,16 @@ public final class JdbcStore implements Store {
     return name;
   }
 
+  private volatile PostgresOutbox outbox;
+
+  @Override
+  public synchronized dev.lethe.store.Outbox outbox() {
+    if (outbox == null) {
+      outbox = new PostgresOutbox(name, dataSource());
+    }
+    return outbox;
+  }
+
   synchronized HikariDataSource dataSource() {
     if (dataSource == null) {
       var ds = StorePools.pool(name, settings.url(), settings);
@@ -314,6 +324,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public synchronized void close() {
+    outbox = null;
     if (dataSource != null) {
       dataSource.close();
       dataSource = null;

@@ -77,15 +77,22 @@ final class KeysetWindows {
       }
       var outcomes = new ArrayList<WindowOutcome>();
       RuntimeException failure = null;
-      for (var future : running) {
+      for (int i = 0; i < running.size(); i++) {
         try {
-          var outcome = future.join();
+          var outcome = running.get(i).join();
           if (failure == null) {
-            beforeCommit.check(outcome);
+            // the window's audit record goes into its own transaction: its rows never leave
+            // without it, whatever fails after the commit
+            var entry = beforeCommit.check(outcome);
+            if (entry != null) {
+              PostgresOutbox.write(windows.get(i).connection(), entry);
+            }
             outcomes.add(outcome);
           }
         } catch (CompletionException e) {
           failure = failure == null ? unwrap(e) : failure;
+        } catch (SQLException e) {
+          failure = failure == null ? failed(e) : failure;
         } catch (RuntimeException e) {
           failure = failure == null ? e : failure;
         }

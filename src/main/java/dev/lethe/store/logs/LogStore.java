@@ -134,6 +134,13 @@ public final class LogStore implements Store {
     return name;
   }
 
+  private final LogOutbox outbox = new LogOutbox(this);
+
+  @Override
+  public LogOutbox outbox() {
+    return outbox;
+  }
+
   Path directory() {
     return directory;
   }

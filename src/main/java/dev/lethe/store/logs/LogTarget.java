@@ -178,7 +178,11 @@ final class LogTarget implements RetentionTarget {
               0,
               pass.changedBySubject(),
               pass.unparsable().stream().map(n -> name + ":" + n).toList());
-      beforeCommit.check(outcome);
+      // the window's audit record, beside the logs, before the change it records
+      var entry = beforeCommit.check(outcome);
+      if (entry != null) {
+        store.outbox().write(entry, PassState.checksum(lines));
+      }
       if (pass.changes()) {
         // what every policy knows of the old contents follows the lines to the new ones
         var entries = new java.util.HashMap<>(state.carriedOver(lines, pass.origins()));
@@ -197,6 +201,9 @@ final class LogTarget implements RetentionTarget {
       } catch (SafeRewrite.ChangedMeanwhile e) {
         // nothing changed: the file is taken again from its start at the next window, and left
         // to its writer after a few tries
+        if (entry != null) {
+          store.outbox().dropped(entry.id());
+        }
         LOG.warn("store {}, policy {}: {}", store.name(), step.policy().name(), e.getMessage());
         if (changedMeanwhile.merge(name, 1, Integer::sum) >= 3) {
           left.put(name, "it kept changing while Lethe rewrote it");

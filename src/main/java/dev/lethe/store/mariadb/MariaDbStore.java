@@ -44,6 +44,16 @@ public final class MariaDbStore implements Store {
     return name;
   }
 
+  private volatile MariaOutbox outbox;
+
+  @Override
+  public synchronized dev.lethe.store.Outbox outbox() {
+    if (outbox == null) {
+      outbox = new MariaOutbox(name, dataSource());
+    }
+    return outbox;
+  }
+
   synchronized HikariDataSource dataSource() {
     if (dataSource == null) {
       // a jdbc:mysql: URL may name a MariaDB server: the MariaDB driver takes it under its own
@@ -299,6 +309,7 @@ public final class MariaDbStore implements Store {
 
   @Override
   public synchronized void close() {
+    outbox = null;
     if (dataSource != null) {
       dataSource.close();
       dataSource = null;

@@ -148,7 +148,7 @@ final class MariaTarget implements RetentionTarget {
                       held[3],
                       0,
                       changed.bySubject());
-              beforeCommit.check(outcome);
+              record(c, beforeCommit.check(outcome));
               c.commit();
               return outcome;
             }
@@ -181,7 +181,7 @@ final class MariaTarget implements RetentionTarget {
                     held[3],
                     referenced,
                     bySubject);
-            beforeCommit.check(outcome);
+            record(c, beforeCommit.check(outcome));
             c.commit();
             return outcome;
           } catch (SQLException | RuntimeException e) {
@@ -271,6 +271,13 @@ final class MariaTarget implements RetentionTarget {
         var rs = ps.executeQuery()) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /** The window's audit record, in the window's own transaction (none: nothing changed). */
+  private static void record(Connection c, dev.lethe.store.Outbox.Entry entry) throws SQLException {
+    if (entry != null) {
+      MariaOutbox.write(c, entry);
     }
   }
 

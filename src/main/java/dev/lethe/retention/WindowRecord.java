@@ -1,0 +1,106 @@
+package dev.lethe.retention;
+
+import dev.lethe.audit.AuditEntry;
+import dev.lethe.store.Outbox;
+import dev.lethe.store.WindowOutcome;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a store's outbox keeps of one window (docs/decisions/0016): its audit entry's draft, and the
+ * counts the window adds to its run, with the run and step they belong to, so that whichever run
+ * takes the record appends the entry once and the run it belongs to counts the rows once.
+ *
+ * @param instance the job instance (job and as-of date): its restarts are the same run
+ */
+record WindowRecord(
+    UUID id,
+    long instance,
+    long execution,
+    String job,
+    String step,
+    long examined,
+    long changed,
+    long heldByHolds,
+    long heldByRequests,
+    long heldByRestrictions,
+    long referenced,
+    AuditEntry.Draft draft) {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+
+  static WindowRecord of(
+      long instance, long execution, String job, String step, WindowOutcome w, AuditEntry.Draft d) {
+    return new WindowRecord(
+        UUID.randomUUID(),
+        instance,
+        execution,
+        job,
+        step,
+        w.examined(),
+        w.changed(),
+        w.heldByHolds(),
+        w.heldByRequests(),
+        w.heldByRestrictions(),
+        w.referenced(),
+        d);
+  }
+
+  /** The window's counts, as a window outcome adds them. */
+  WindowOutcome counts() {
+    return new WindowOutcome(
+        List.of(),
+        false,
+        examined,
+        changed,
+        heldByHolds,
+        heldByRequests,
+        heldByRestrictions,
+        referenced,
+        Map.of());
+  }
+
+  Outbox.Entry entry() {
+    var map = new LinkedHashMap<String, Object>();
+    map.put("version", 1);
+    map.put("instance", instance);
+    map.put("execution", execution);
+    map.put("job", job);
+    map.put("step", step);
+    map.put("examined", examined);
+    map.put("changed", changed);
+    map.put("heldByHolds", heldByHolds);
+    map.put("heldByRequests", heldByRequests);
+    map.put("heldByRestrictions", heldByRestrictions);
+    map.put("referenced", referenced);
+    map.put("draft", draft.toMap());
+    return new Outbox.Entry(id, JSON.writeValueAsBytes(map));
+  }
+
+  @SuppressWarnings("unchecked")
+  static WindowRecord of(Outbox.Entry entry) {
+    Map<String, Object> map =
+        JSON.readValue(entry.payload(), new TypeReference<Map<String, Object>>() {});
+    return new WindowRecord(
+        entry.id(),
+        number(map, "instance"),
+        number(map, "execution"),
+        (String) map.get("job"),
+        (String) map.get("step"),
+        number(map, "examined"),
+        number(map, "changed"),
+        number(map, "heldByHolds"),
+        number(map, "heldByRequests"),
+        number(map, "heldByRestrictions"),
+        number(map, "referenced"),
+        AuditEntry.Draft.of((Map<String, Object>) map.get("draft")));
+  }
+
+  private static long number(Map<String, Object> map, String key) {
+    return ((Number) map.get(key)).longValue();
+  }
+}

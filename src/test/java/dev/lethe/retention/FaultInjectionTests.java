@@ -1,0 +1,383 @@
+package dev.lethe.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.TestDatabases;
+import dev.lethe.transform.Tokens;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Whatever fails when, every row that leaves a store is in the audit trail and the run's counts
+ * exactly once, and no held row goes. A purge of 12,000 events (120 windows of 100 rows, two at a
+ * time) of 300 subjects, 12 of them held, is cut by terminating Lethe's connections to the control
+ * database or to the store, or by SIGKILL, at several points; the same job and date then run again
+ * until they complete.
+ */
+class FaultInjectionTests extends LetheTests {
+
+  private static final int ROWS = 12_000;
+  private static final int SUBJECTS = 300;
+  private static final List<Long> HELD =
+      List.of(3L, 50L, 77L, 101L, 150L, 222L, 240L, 251L, 260L, 270L, 288L, 299L);
+
+  private String policy;
+  private String job;
+
+  /** The rows each unheld subject has due, before the run: what must go, and be recorded. */
+  private Map<Long, Long> due;
+
+  private void events() {
+    Events.create(APP, schema, ROWS, SUBJECTS);
+    APP.run("ANALYZE " + schema + ".event");
+    policy = "events-" + schema;
+    policy(policy, Events.policy(policy, schema, ""));
+    job = jobName("faults");
+    job(job, Events.job(job, policy, "guards: {max-share: 1}"));
+    for (var subject : HELD) {
+      holds.place(Long.toString(subject), null, null, "LIT-F", "fault injection", "test");
+    }
+    due = new HashMap<>();
+    var held = HELD.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
+    for (var subject :
+        APP.longs(
+            "SELECT subject_id FROM "
+                + schema
+                + ".event WHERE occurred_at < timestamptz '2025-01-01 00:00:00+00'"
+                + " AND subject_id NOT IN ("
+                + held
+                + ") ORDER BY subject_id")) {
+      due.merge(subject, 1L, Long::sum);
+    }
+  }
+
+  /** Runs the job again until it completes (at most a few times): what operators do. */
+  private long runUntilComplete() {
+    long deleted = 0;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+      deleted = report.policies().stream().mapToLong(p -> p.deleted()).sum();
+      if (report.status().equals("COMPLETED")) {
+        return deleted;
+      }
+    }
+    throw new AssertionError("the run did not complete in five attempts");
+  }
+
+  /** What must hold after the faults and the runs that follow. */
+  private void exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(long reported) {
+    long dueRows = due.values().stream().mapToLong(Long::longValue).sum();
+    // the rows: the due rows of unheld subjects went, and nothing else
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".event WHERE occurred_at < timestamptz '2025-01-01 00:00:00+00'"
+                    + " AND subject_id NOT IN ("
+                    + HELD.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow()
+                    + ")"))
+        .isZero();
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(ROWS - dueRows);
+    // the report counts them once
+    assertThat(reported).isEqualTo(dueRows);
+    // the trail: per subject, exactly the rows that went
+    var tokens = testTokens();
+    var recorded = new HashMap<Long, Long>();
+    long total = 0;
+    for (var row :
+        control
+            .sql(
+                "SELECT subjects, rows, total_rows FROM lethe.audit_entry WHERE kind = 'purge'"
+                    + " AND policy = ?")
+            .param(policy)
+            .query((rs, n) -> new Object[] {rs.getBytes(1), rs.getBytes(2), rs.getLong(3)})
+            .list()) {
+      var subjects = ByteBuffer.wrap((byte[]) row[0]);
+      var rows = ByteBuffer.wrap((byte[]) row[1]);
+      while (subjects.hasRemaining()) {
+        recorded.merge(subjects.getLong(), (long) rows.getInt(), Long::sum);
+      }
+      total += (long) row[2];
+    }
+    assertThat(total).isEqualTo(dueRows);
+    var expected = new HashMap<Long, Long>();
+    due.forEach((subject, n) -> expected.put(prefix(tokens, subject), n));
+    assertThat(recorded).isEqualTo(expected);
+    // and nothing is left in the store's outbox
+    assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isZero();
+  }
+
+  private static long prefix(Tokens tokens, long subject) {
+    return ByteBuffer.wrap(tokens.raw(Long.toString(subject))).getLong();
+  }
+
+  /** Terminates every backend of {@code database} but the caller's: a lost connection. */
+  private static void terminateConnections(String database) {
+    try (var c = DriverManager.getConnection(TestDatabases.url(database));
+        var s = c.createStatement()) {
+      s.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The control database goes away after the {@code at}-th chunk's windows committed in the store
+   * and before the chunk commits here: the windows' rows are gone, their position, counts and trail
+   * entries are not.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 25, 57})
+  void theControlDatabaseLostBetweenAWindowsCommitAndItsChunks(int at) {
+    events();
+    var calls = new AtomicInteger();
+    var failed =
+        runs.run(
+                job,
+                AS_OF,
+                "test",
+                (p, step, steps, progress) -> {
+                  if (calls.incrementAndGet() == at) {
+                    terminateConnections("control");
+                  }
+                })
+            .report();
+    assertThat(failed.status()).isNotEqualTo("COMPLETED");
+
+    exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
+  }
+
+  /** The store's connections go away while windows work, at several points of the run. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 25, 57})
+  void theStoreLostWhileWindowsWork(int at) {
+    events();
+    // each window's DELETE takes a moment, so that the connections die in the middle of one
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.02);"
+            + " RETURN NULL; END $$; CREATE TRIGGER slow AFTER DELETE ON "
+            + schema
+            + ".event FOR EACH STATEMENT EXECUTE FUNCTION "
+            + schema
+            + ".slow()");
+    var calls = new AtomicInteger();
+    runs.run(
+        job,
+        AS_OF,
+        "test",
+        (p, step, steps, progress) -> {
+          if (calls.incrementAndGet() == at) {
+            new Thread(
+                    () -> {
+                      try {
+                        Thread.sleep(10);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                      terminateConnections("app");
+                    })
+                .start();
+          }
+        });
+
+    exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
+  }
+
+  /** Lethe killed with SIGKILL mid-run, in a process of its own, at several points. */
+  @ParameterizedTest
+  @ValueSource(ints = {ROWS - 1_000, ROWS - 6_000, ROWS - 10_500})
+  void theProcessKilled(int rowsLeftWhenKilled) throws Exception {
+    events();
+    var lethe = lethe(configWithKey(), "run", job, "--as-of", AS_OF.toString());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(5))
+          .until(
+              () ->
+                  !lethe.isAlive()
+                      || APP.count("SELECT count(*) FROM " + schema + ".event")
+                          <= rowsLeftWhenKilled);
+    } finally {
+      lethe.destroyForcibly().waitFor();
+    }
+
+    exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
+  }
+
+  /** The events with an address to make a token of, and a stage that does, a month on. */
+  private void addresses() {
+    events();
+    APP.run(
+        "ALTER TABLE "
+            + schema
+            + ".event ADD COLUMN email text, ADD COLUMN pseudonymised_at timestamptz;"
+            + " UPDATE "
+            + schema
+            + ".event SET email = 'user' || id || '@example.org'");
+    policy(
+        policy,
+        Events.policy(policy, schema, "")
+            .replace(
+                "retain: P1Y\naction: delete",
+                "marker: pseudonymised_at\nretain: P30D\naction: pseudonymise\n"
+                    + "transform: {email: hmac}"));
+    due = new HashMap<>();
+    var held = HELD.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
+    for (var subject :
+        APP.longs(
+            "SELECT subject_id FROM "
+                + schema
+                + ".event WHERE occurred_at < timestamptz '2025-12-02 00:00:00+00'"
+                + " AND subject_id NOT IN ("
+                + held
+                + ")")) {
+      due.merge(subject, 1L, Long::sum);
+    }
+  }
+
+  /** Every due row of an unheld subject made a token once, of its own address; the rest not. */
+  private void eachDueAddressATokenOnceAndTheTrailSaysSo(long reported) {
+    long dueRows = due.values().stream().mapToLong(Long::longValue).sum();
+    var tokens = testTokens();
+    var held = HELD.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
+    long right = 0;
+    for (var row :
+        APP.rows(
+            "SELECT id::text, email FROM "
+                + schema
+                + ".event WHERE pseudonymised_at IS NOT NULL")) {
+      assertThat(row.get(1)).isEqualTo(tokens.text("user" + row.get(0) + "@example.org"));
+      right++;
+    }
+    assertThat(right).isEqualTo(dueRows);
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".event WHERE email = 'user' || id || '@example.org' AND (subject_id IN ("
+                    + held
+                    + ") OR occurred_at >= timestamptz '2025-12-02 00:00:00+00')"))
+        .isEqualTo(ROWS - dueRows);
+    assertThat(reported).isEqualTo(dueRows);
+    var recorded = new HashMap<Long, Long>();
+    for (var row :
+        control
+            .sql(
+                "SELECT subjects, rows FROM lethe.audit_entry WHERE kind = 'purge'"
+                    + " AND action = 'pseudonymised' AND policy = ?")
+            .param(policy)
+            .query((rs, n) -> new byte[][] {rs.getBytes(1), rs.getBytes(2)})
+            .list()) {
+      var subjects = ByteBuffer.wrap(row[0]);
+      var rows = ByteBuffer.wrap(row[1]);
+      while (subjects.hasRemaining()) {
+        recorded.merge(subjects.getLong(), (long) rows.getInt(), Long::sum);
+      }
+    }
+    var expected = new HashMap<Long, Long>();
+    due.forEach((subject, n) -> expected.put(prefix(tokens, subject), n));
+    assertThat(recorded).isEqualTo(expected);
+  }
+
+  private long runUntilCompletePseudonymised() {
+    long done = 0;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+      done = report.policies().stream().mapToLong(p -> p.pseudonymised()).sum();
+      if (report.status().equals("COMPLETED")) {
+        return done;
+      }
+    }
+    throw new AssertionError("the run did not complete in five attempts");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 30})
+  void aPseudonymiseStageLosingTheControlDatabase(int at) {
+    addresses();
+    var calls = new AtomicInteger();
+    runs.run(
+        job,
+        AS_OF,
+        "test",
+        (p, step, steps, progress) -> {
+          if (calls.incrementAndGet() == at) {
+            terminateConnections("control");
+          }
+        });
+
+    eachDueAddressATokenOnceAndTheTrailSaysSo(runUntilCompletePseudonymised());
+  }
+
+  @Test
+  void aPseudonymiseStageKilled() throws Exception {
+    addresses();
+    var lethe = lethe(configWithKey(), "run", job, "--as-of", AS_OF.toString());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(5))
+          .until(
+              () ->
+                  !lethe.isAlive()
+                      || APP.count(
+                              "SELECT count(*) FROM "
+                                  + schema
+                                  + ".event WHERE pseudonymised_at IS NOT NULL")
+                          >= 4_000);
+    } finally {
+      lethe.destroyForcibly().waitFor();
+    }
+
+    eachDueAddressATokenOnceAndTheTrailSaysSo(runUntilCompletePseudonymised());
+  }
+
+  private Path configWithKey() throws IOException {
+    var config = configFile("faults-" + schema);
+    Files.writeString(
+        config,
+        Files.readString(config)
+            + "  pseudonymisation:\n    key-id: "
+            + TEST_KEY_ID
+            + "\n    key-file: "
+            + WORKSPACE.resolve("hmac.key")
+            + "\n");
+    return config;
+  }
+
+  /** Lethe's command line in a JVM of its own, on this test's class path. */
+  static Process lethe(Path config, String... args) throws IOException {
+    var command = new java.util.ArrayList<String>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("dev.lethe.cli.Lethe");
+    command.add("--config");
+    command.add(config.toString());
+    command.addAll(List.of(args));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(WORKSPACE.resolve("killed-" + System.nanoTime() + ".log").toFile())
+        .start();
+  }
+}
