@@ -1,7 +1,10 @@
 package dev.lethe;
 
+import dev.lethe.audit.AuditKeys;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.audit.AuditVerifier;
+import dev.lethe.audit.CheckpointAtExit;
+import dev.lethe.audit.Checkpoints;
 import dev.lethe.audit.KeyFingerprints;
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.ObjectionService;
@@ -87,6 +90,34 @@ import org.springframework.context.annotation.Import;
   ExportWriter.class
 })
 public class RuntimeConfiguration {
+
+  /** The keys that sign the trail and its checkpoints. */
+  @Bean
+  AuditKeys auditKeys(dev.lethe.system.LetheProperties properties) {
+    return new AuditKeys(properties.audit().keyId(), properties.audit().keys());
+  }
+
+  /** Signed checkpoints of the trail: in the reports folder, and every further folder named. */
+  @Bean
+  Checkpoints checkpoints(
+      org.springframework.jdbc.core.JdbcTemplate jdbc,
+      AuditKeys keys,
+      java.time.Clock clock,
+      dev.lethe.system.LetheProperties properties) {
+    var folders = new java.util.ArrayList<java.nio.file.Path>();
+    folders.add(properties.reports().resolve("checkpoints"));
+    folders.addAll(properties.audit().checkpoints());
+    return new Checkpoints(jdbc, keys, clock, folders);
+  }
+
+  /**
+   * A checkpoint when the process ends, where the trail grew while it ran (a hold placed, a request
+   * received): the last entries are then out of reach of a quiet cut too.
+   */
+  @Bean
+  CheckpointAtExit checkpointAtExit(Checkpoints checkpoints) {
+    return new CheckpointAtExit(checkpoints);
+  }
 
   /** Noise for statistics: a strong source, never a seeded one, outside tests. */
   @Bean

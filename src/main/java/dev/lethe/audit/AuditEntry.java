@@ -27,7 +27,9 @@ public record AuditEntry(
     long totalRows,
     String detail,
     String prevHash,
-    String hash) {
+    String hash,
+    String keyId,
+    String signature) {
 
   /** The hash before the first entry. */
   public static final String GENESIS = "0".repeat(64);

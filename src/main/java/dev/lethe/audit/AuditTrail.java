@@ -25,8 +25,10 @@ public class AuditTrail {
   private final JdbcTemplate jdbc;
   private final Clock clock;
   private final Keys keys;
+  private final AuditKeys signing;
 
-  public AuditTrail(JdbcTemplate jdbc, Clock clock, Keys keys) {
+  public AuditTrail(JdbcTemplate jdbc, Clock clock, Keys keys, AuditKeys signing) {
+    this.signing = signing;
     this.jdbc = jdbc;
     this.clock = clock;
     this.keys = keys;
@@ -160,13 +162,15 @@ public class AuditTrail {
     // microseconds: what timestamptz keeps, so the stored entry hashes as it was written
     var at = clock.instant().truncatedTo(ChronoUnit.MICROS);
     var hash = AuditEntry.hashOf(seq, at, draft, prev);
+    // signed under a key the control database does not hold: whoever can write here cannot sign
+    var signature = signing.sign(AuditKeys.ENTRY, hash);
     jdbc.update(
         connection -> {
           var ps =
               connection.prepareStatement(
                   "INSERT INTO lethe.audit_entry (seq, recorded_at, kind, action, run_id, policy,"
-                      + " stage, subjects, rows, total_rows, detail, prev_hash, hash, outbox_id)"
-                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      + " stage, subjects, rows, total_rows, detail, prev_hash, hash, outbox_id,"
+                      + " key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           ps.setLong(1, seq);
           ps.setTimestamp(2, Timestamp.from(at));
           ps.setString(3, draft.kind());
@@ -181,6 +185,8 @@ public class AuditTrail {
           ps.setString(12, prev);
           ps.setString(13, hash);
           ps.setObject(14, outboxId);
+          ps.setString(15, signing.keyId());
+          ps.setString(16, signature);
           return ps;
         });
     return hash;
@@ -269,6 +275,8 @@ public class AuditTrail {
         rs.getLong("total_rows"),
         rs.getString("detail"),
         rs.getString("prev_hash"),
-        rs.getString("hash"));
+        rs.getString("hash"),
+        rs.getString("key_id"),
+        rs.getString("signature"));
   }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
@@ -15,48 +16,83 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Checks the whole trail: every entry in its place (no gap in the sequence), chained to the one
- * before, and hashing to what it says; every stored report as its last {@code report} entry
- * recorded it, its files in the reports folder too; and every report's recorded hash an entry of
- * the chain (a trail cut short behind a report is found that way).
+ * before, hashing to what it says, and signed under a key of the trail's (after the first signed
+ * entry, every one); every signed checkpoint against the trail (a cut tail, a rewritten entry);
+ * every stored report as its last {@code report} entry recorded it, its files in the reports folder
+ * too (an edited or removed file), every report file on disk known to the trail (a removed run),
+ * and every report's recorded hash an entry of the chain. It names every break it finds.
  */
 public class AuditVerifier {
 
   private final JdbcTemplate jdbc;
   private final TransactionTemplate readOnly;
+  private final AuditKeys keys;
+  private final Checkpoints checkpoints;
 
-  public AuditVerifier(javax.sql.DataSource dataSource, PlatformTransactionManager transactions) {
+  public AuditVerifier(
+      javax.sql.DataSource dataSource,
+      PlatformTransactionManager transactions,
+      AuditKeys keys,
+      Checkpoints checkpoints) {
     this.jdbc = new JdbcTemplate(dataSource);
     jdbc.setFetchSize(1000); // read the trail in batches, never whole
     this.readOnly = new TransactionTemplate(transactions);
     readOnly.setReadOnly(true);
+    this.keys = keys;
+    this.checkpoints = checkpoints;
   }
 
-  /** What a check found: the entries read, and every break, the first first. */
-  public record Result(long entries, List<String> breaks) {
+  /**
+   * What a check found: the entries read, every break in the order found, and what a reader should
+   * know that is not a break (entries from before signing began).
+   */
+  public record Result(long entries, List<String> breaks, List<String> notes) {
     public boolean intact() {
       return breaks.isEmpty();
     }
   }
 
   public Result verify(Path reports) {
+    return verify(reports, Optional.empty());
+  }
+
+  /**
+   * @param since a checkpoint to check from: the entries after it, chained to the hash it recorded
+   */
+  public Result verify(Path reports, Optional<Checkpoints.Checkpoint> since) {
     var breaks = new ArrayList<String>();
+    var notes = new ArrayList<String>();
     var lastReport = new HashMap<Long, AuditEntry>();
-    var hashes = new java.util.HashSet<String>();
+    var hashes = new HashMap<Long, String>();
     long[] count = {0};
+    since.ifPresent(c -> checkSignature(c, breaks));
     readOnly.executeWithoutResult(
         status -> {
           var state =
               new Object() {
-                long expectedSeq = 1;
-                String prevHash = AuditEntry.GENESIS;
+                long expectedSeq = since.map(c -> c.entries() + 1).orElse(1L);
+                String prevHash =
+                    since.map(Checkpoints.Checkpoint::hash).orElse(AuditEntry.GENESIS);
+                long firstSigned = 0;
+                long unsigned = 0;
               };
           jdbc.query(
-              "SELECT * FROM lethe.audit_entry ORDER BY seq",
+              "SELECT * FROM lethe.audit_entry WHERE seq >= ? ORDER BY seq",
               (RowCallbackHandler)
                   rs -> {
                     var entry = AuditTrail.entry(rs, 0);
+                    if (since.isPresent() && entry.seq() == since.get().entries()) {
+                      if (!entry.hash().equals(since.get().hash())) {
+                        breaks.add(
+                            describe(entry)
+                                + ": not the entry checkpoint "
+                                + since.get().file()
+                                + " recorded (rewritten)");
+                      }
+                      return;
+                    }
                     count[0]++;
-                    hashes.add(entry.hash());
+                    hashes.put(entry.seq(), entry.hash());
                     if (entry.seq() != state.expectedSeq) {
                       breaks.add(
                           describe(entry)
@@ -72,26 +108,118 @@ public class AuditVerifier {
                           describe(entry)
                               + ": it does not follow the entry before it (the entries were"
                               + " reordered, or the one before was edited)");
-                    } else if (!entry.expectedHash().equals(entry.hash())) {
+                    }
+                    if (!entry.expectedHash().equals(entry.hash())) {
                       breaks.add(
                           describe(entry) + ": its content does not match its hash (edited)");
+                    }
+                    if (entry.signature() == null) {
+                      if (state.firstSigned > 0) {
+                        breaks.add(
+                            describe(entry)
+                                + ": it is not signed, though every entry since "
+                                + state.firstSigned
+                                + " is: it was added by someone without Lethe's key (forged)");
+                      } else {
+                        state.unsigned++;
+                      }
+                    } else {
+                      if (state.firstSigned == 0) {
+                        state.firstSigned = entry.seq();
+                      }
+                      switch (keys.verify(
+                          entry.keyId(), AuditKeys.ENTRY, entry.hash(), entry.signature())) {
+                        case BAD ->
+                            breaks.add(
+                                describe(entry)
+                                    + ": its signature does not match it: forged or edited");
+                        case UNKNOWN_KEY ->
+                            breaks.add(
+                                describe(entry)
+                                    + ": signed under key id '"
+                                    + entry.keyId()
+                                    + "', whose public key is not in lethe.audit.keys (restore"
+                                    + " its .pub file, or it is forged)");
+                        case GOOD -> {}
+                      }
                     }
                     state.expectedSeq = entry.seq() + 1;
                     state.prevHash = entry.hash();
                     if (entry.kind().equals("report") && entry.runId() != null) {
                       lastReport.put(entry.runId(), entry);
                     }
-                  });
+                  },
+              since.map(Checkpoints.Checkpoint::entries).orElse(1L));
+          if (state.unsigned > 0) {
+            notes.add(
+                state.unsigned
+                    + " entr"
+                    + (state.unsigned == 1 ? "y was" : "ies were")
+                    + " made before signing began: chained, not signed");
+          }
         });
-    checkReports(reports, lastReport, hashes, breaks);
-    return new Result(count[0], breaks);
+    checkCheckpoints(hashes, since, breaks);
+    checkReports(reports, lastReport, new java.util.HashSet<>(hashes.values()), breaks, since);
+    return new Result(count[0], breaks, notes);
+  }
+
+  private void checkSignature(Checkpoints.Checkpoint checkpoint, List<String> breaks) {
+    if (checkpoints.verify(checkpoint) != AuditKeys.Verdict.GOOD) {
+      breaks.add(
+          "checkpoint "
+              + checkpoint.file()
+              + ": its signature does not match it (forged, or its key's .pub is missing)");
+    }
+  }
+
+  /**
+   * Every checkpoint found: signed by a key of the trail's, and its entry in the trail with the
+   * hash it recorded. The trail ending before a checkpoint's entry is a cut tail.
+   */
+  private void checkCheckpoints(
+      Map<Long, String> hashes, Optional<Checkpoints.Checkpoint> since, List<String> breaks) {
+    var unreadable = new ArrayList<String>();
+    var all = checkpoints.all(unreadable);
+    unreadable.forEach(f -> breaks.add("checkpoint " + f + ": cannot be read as a checkpoint"));
+    long last = hashes.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+    for (var checkpoint : all) {
+      if (since.isPresent() && checkpoint.entries() <= since.get().entries()) {
+        continue;
+      }
+      checkSignature(checkpoint, breaks);
+      var hash = hashes.get(checkpoint.entries());
+      if (checkpoint.entries() > last) {
+        breaks.add(
+            "checkpoint "
+                + checkpoint.file()
+                + " (written "
+                + checkpoint.written()
+                + ") saw "
+                + checkpoint.entries()
+                + " entries, and the trail ends at entry "
+                + last
+                + ": entries "
+                + (last + 1)
+                + " to "
+                + checkpoint.entries()
+                + " were cut from its end");
+      } else if (hash != null && !hash.equals(checkpoint.hash())) {
+        breaks.add(
+            "checkpoint "
+                + checkpoint.file()
+                + ": entry "
+                + checkpoint.entries()
+                + " is not the one it recorded (the trail was rewritten)");
+      }
+    }
   }
 
   private void checkReports(
       Path reports,
       Map<Long, AuditEntry> lastReport,
       java.util.Set<String> hashes,
-      List<String> breaks) {
+      List<String> breaks,
+      Optional<Checkpoints.Checkpoint> since) {
     var stored =
         jdbc.query(
             "SELECT job_execution_id, job, as_of::text,"
@@ -105,11 +233,16 @@ public class AuditVerifier {
                   rs.getString(4),
                   rs.getString(5)
                 });
+    var storedRuns = new java.util.HashSet<Long>();
     for (var row : stored) {
       long run = Long.parseLong(row[0]);
+      storedRuns.add(run);
       var entry = lastReport.get(run);
       if (entry == null) {
-        breaks.add("report of run " + run + ": no audit entry records it (stored outside Lethe?)");
+        if (since.isEmpty()) {
+          breaks.add(
+              "report of run " + run + ": no audit entry records it (stored outside Lethe?)");
+        }
         continue;
       }
       var recorded = checksums(entry.detail());
@@ -129,13 +262,55 @@ public class AuditVerifier {
       for (var extension : List.of("json", "txt", "html")) {
         var file = reports.resolve(base + "." + extension);
         var expected = recorded.get(extension);
-        if (expected != null && Files.isRegularFile(file) && !expected.equals(sha256(file))) {
+        if (expected == null) {
+          continue;
+        }
+        if (!Files.isRegularFile(file)) {
+          breaks.add(
+              "report file " + file + ": removed (it was written with " + describe(entry) + ")");
+        } else if (!expected.equals(sha256(file))) {
           breaks.add(
               "report file " + file + ": edited after it was written (" + describe(entry) + ")");
         }
       }
     }
+    // a run the trail records a report of, whose stored report is gone
+    for (var reported : lastReport.entrySet()) {
+      if (!storedRuns.contains(reported.getKey())) {
+        breaks.add(
+            "report of run "
+                + reported.getKey()
+                + ": "
+                + describe(reported.getValue())
+                + " records it, and the stored report is gone (deleted)");
+      }
+    }
+    // report files on disk of a run the trail knows nothing of: its entries and report removed
+    if (since.isEmpty() && Files.isDirectory(reports)) {
+      var named = new java.util.HashSet<Long>();
+      try (var files = Files.list(reports)) {
+        for (var file : files.sorted().toList()) {
+          var m = REPORT_FILE.matcher(file.getFileName().toString());
+          if (m.matches()) {
+            long run = Long.parseLong(m.group(1));
+            if (!lastReport.containsKey(run) && !storedRuns.contains(run) && named.add(run)) {
+              breaks.add(
+                  "report file "
+                      + file
+                      + ": the trail records no report of run "
+                      + run
+                      + " (the run's entries and its stored report were removed)");
+            }
+          }
+        }
+      } catch (IOException e) {
+        breaks.add("reports folder " + reports + ": cannot be read (" + e.getMessage() + ")");
+      }
+    }
   }
+
+  private static final java.util.regex.Pattern REPORT_FILE =
+      java.util.regex.Pattern.compile(".*-run(\\d+)\\.(json|txt|html)");
 
   /** "stored=…, json=…": the checksums a report entry records. */
   private static Map<String, String> checksums(String detail) {

@@ -3,12 +3,14 @@ package dev.lethe.cli;
 import dev.lethe.audit.AuditEntry;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.audit.AuditVerifier;
+import dev.lethe.audit.Checkpoints;
 import dev.lethe.system.BadInputException;
 import dev.lethe.system.LetheProperties;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -16,45 +18,110 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "Check the audit trail, or show what Lethe did to one subject's data.",
-    subcommands = {AuditCommand.Verify.class, AuditCommand.Subject.class})
+    description =
+        "Check the audit trail, show what Lethe did to one subject's data, or make the key pair"
+            + " that signs the trail.",
+    subcommands = {
+      AuditCommand.Verify.class,
+      AuditCommand.Subject.class,
+      AuditCommand.Keygen.class
+    })
 class AuditCommand {
 
   @Command(
       name = "verify",
       mixinStandardHelpOptions = true,
       description =
-          "Check every entry's place and hash, and every stored report and report file against"
-              + " the trail; name the first break. Exit 0: intact; 1: broken.")
+          "Check every entry's place, hash and signature, every checkpoint, and every stored report"
+              + " and report file against the trail; name every break. Exit 0: intact; 1: broken.")
   static class Verify implements Callable<Integer> {
+
+    @Option(
+        names = "--since",
+        paramLabel = "CHECKPOINT",
+        description = "a checkpoint file: check the entries after it, chained to what it recorded")
+    java.nio.file.Path since;
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
+      java.util.Optional<Checkpoints.Checkpoint> from = java.util.Optional.empty();
+      if (since != null) {
+        from = Checkpoints.read(since);
+        if (from.isEmpty()) {
+          throw new BadInputException(
+              "--since "
+                  + since
+                  + ": not a checkpoint file. Fix: name one of the checkpoint-*.json files of the"
+                  + " reports folder's checkpoints/");
+        }
+      }
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var result =
             context
                 .getBean(AuditVerifier.class)
-                .verify(context.getBean(LetheProperties.class).reports());
+                .verify(context.getBean(LetheProperties.class).reports(), from);
         var out = spec.commandLine().getOut();
+        result.notes().forEach(n -> out.println("note: " + n));
+        var what = from.map(c -> " since " + c.file().getFileName()).orElse("");
         if (result.intact()) {
           out.printf(
               Locale.ROOT,
-              "The audit trail is intact: %d entries, every stored report as recorded.%n",
+              "The audit trail is intact%s: %d entries, each signed and chained, every checkpoint"
+                  + " and stored report as recorded.%n",
+              what,
               result.entries());
           return Lethe.DONE;
         }
         out.printf(
             Locale.ROOT,
-            "The audit trail is BROKEN (%d entries read). First: %s%n",
+            "The audit trail is BROKEN%s (%d entries read): %d break(s).%n",
+            what,
             result.entries(),
-            result.breaks().get(0));
-        for (var more : result.breaks().subList(1, result.breaks().size())) {
-          out.println("  then: " + more);
+            result.breaks().size());
+        for (var broken : result.breaks()) {
+          out.println("  " + broken);
         }
         return Lethe.FAILED;
       }
+    }
+  }
+
+  @Command(
+      name = "keygen",
+      mixinStandardHelpOptions = true,
+      description =
+          "Make the Ed25519 key pair that signs the trail: KEY-ID.key (readable by its owner only)"
+              + " and KEY-ID.pub, in a folder; never replaces a key.")
+  static class Keygen implements Callable<Integer> {
+
+    @Option(
+        names = "--key-id",
+        required = true,
+        paramLabel = "ID",
+        description = "the key's id, such as 2026-12")
+    String keyId;
+
+    @Option(
+        names = "--folder",
+        required = true,
+        paramLabel = "DIR",
+        description = "where to write it (lethe.audit.keys)")
+    java.nio.file.Path folder;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      var files = dev.lethe.audit.AuditKeys.generate(keyId, folder);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "Wrote %s (private: keep it to Lethe's user) and %s (public: give it to whoever"
+                  + " verifies the trail). Set lethe.audit.key-id: %s and lethe.audit.keys: %s.%n",
+              files[0], files[1], keyId, folder);
+      return Lethe.DONE;
     }
   }
 

@@ -112,16 +112,22 @@ class BenchCommand implements Callable<Integer> {
     }
     var key = folder.resolve("bench.key");
     Files.writeString(key, Bench.KEY);
+    var auditKeys = folder.resolve("audit-keys");
+    if (!Files.exists(auditKeys.resolve("bench.key"))) {
+      dev.lethe.audit.AuditKeys.generate("bench", auditKeys);
+    }
     Map<String, Object> settings =
-        Map.of(
-            "lethe.control-database.url", controlUrl,
-            "lethe.stores.bench.url", benchUrl,
-            "lethe.policies", folder.resolve("policies").toString(),
-            "lethe.jobs", folder.resolve("jobs").toString(),
-            "lethe.reports", folder.resolve("reports").toString(),
-            "lethe.chunk-size", Integer.toString(window),
-            "lethe.pseudonymisation.key-id", Bench.KEY_ID,
-            "lethe.pseudonymisation.key-file", key.toString());
+        Map.ofEntries(
+            Map.entry("lethe.audit.key-id", "bench"),
+            Map.entry("lethe.audit.keys", auditKeys.toString()),
+            Map.entry("lethe.control-database.url", controlUrl),
+            Map.entry("lethe.stores.bench.url", benchUrl),
+            Map.entry("lethe.policies", folder.resolve("policies").toString()),
+            Map.entry("lethe.jobs", folder.resolve("jobs").toString()),
+            Map.entry("lethe.reports", folder.resolve("reports").toString()),
+            Map.entry("lethe.chunk-size", Integer.toString(window)),
+            Map.entry("lethe.pseudonymisation.key-id", Bench.KEY_ID),
+            Map.entry("lethe.pseudonymisation.key-file", key.toString()));
     try (var context = Contexts.runtime(LetheCommand.options(spec), settings)) {
       int exit = Lethe.DONE;
       for (var c : cases) {

@@ -48,13 +48,24 @@ class DemoCommand implements Callable<Integer> {
     var analytics = EmbeddedPostgresServer.freshUrlFor("demo_analytics");
     DemoData.loadApp(app);
     DemoData.loadAnalytics(analytics);
+    // the trail is signed: the demo makes a throwaway key pair of its own
+    var auditKeys = DemoData.auditKeys();
     Map<String, Object> demo =
         Map.of(
-            "lethe.control-database.url", control,
-            "lethe.stores.app.url", app,
-            "lethe.stores.analytics.url", analytics,
-            "lethe.pseudonymisation.key-id", DemoData.KEY_ID,
-            "lethe.pseudonymisation.key-file", DemoData.writeKeyFile().toString());
+            "lethe.control-database.url",
+            control,
+            "lethe.stores.app.url",
+            app,
+            "lethe.stores.analytics.url",
+            analytics,
+            "lethe.pseudonymisation.key-id",
+            DemoData.KEY_ID,
+            "lethe.pseudonymisation.key-file",
+            DemoData.writeKeyFile().toString(),
+            "lethe.audit.key-id",
+            DemoData.AUDIT_KEY_ID,
+            "lethe.audit.keys",
+            auditKeys.toString());
     try (var context = Contexts.runtime(LetheCommand.options(spec), demo)) {
       DemoData.flagSubjects(
           context.getBean(HoldService.class), context.getBean(RestrictionService.class));

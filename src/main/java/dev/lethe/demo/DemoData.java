@@ -29,6 +29,26 @@ public final class DemoData {
   private DemoData() {}
 
   /** Writes the demo's key to a file readable only by its owner, as a real key file would be. */
+  /** The id of the demo's throwaway audit signing key. */
+  public static final String AUDIT_KEY_ID = "demo-audit";
+
+  /** A folder with a fresh audit key pair of the demo's, gone with the process. */
+  public static Path auditKeys() {
+    try {
+      var folder = Files.createTempDirectory("lethe-demo-audit");
+      dev.lethe.audit.AuditKeys.generate(AUDIT_KEY_ID, folder);
+      for (var f :
+          new Path[] {
+            folder.resolve(AUDIT_KEY_ID + ".key"), folder.resolve(AUDIT_KEY_ID + ".pub"), folder
+          }) {
+        f.toFile().deleteOnExit();
+      }
+      return folder;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static Path writeKeyFile() {
     try {
       var file =

@@ -46,6 +46,7 @@ public class RunService {
   private final RunningRuns running;
   private final RunMetrics metrics;
   private final AuditTrail audit;
+  private final dev.lethe.audit.Checkpoints checkpoints;
 
   public RunService(
       Validator validator,
@@ -62,7 +63,9 @@ public class RunService {
       RunningRuns running,
       RunMetrics metrics,
       AuditTrail audit,
-      HoldService holds) {
+      HoldService holds,
+      dev.lethe.audit.Checkpoints checkpoints) {
+    this.checkpoints = checkpoints;
     this.metrics = metrics;
     this.running = running;
     this.keys = keys;
@@ -155,6 +158,8 @@ public class RunService {
               progress);
       JobExecution execution = operator.start(job, parameters);
       var report = reports.record(runReports.of(execution, definitions, startedBy));
+      // a signed checkpoint of the trail outside the control database, after every run
+      checkpoints.write();
       metrics.record(report);
       return new Outcome(report, false);
     } catch (org.springframework.batch.core.launch.JobInstanceAlreadyCompleteException

@@ -39,4 +39,24 @@ public class ControlDatabaseConfiguration {
     ds.setMaximumPoolSize(4);
     return ds;
   }
+
+  /**
+   * Migrations run as the owner role where one is configured ({@code
+   * lethe.control-database.migration-username}), so that the role Lethe runs as owns nothing: it
+   * cannot disable the trail's trigger, nor update, delete or truncate its entries. The runtime
+   * role is named to the migrations, which grant it what it needs.
+   */
+  @Bean
+  org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer ownerRunsMigrations(
+      LetheProperties properties) {
+    return configuration -> {
+      var settings = properties.controlDatabase();
+      var runtime = settings == null || settings.username() == null ? "" : settings.username();
+      configuration.placeholders(java.util.Map.of("runtimeRole", runtime));
+      if (settings != null && settings.ownedByAnotherRole()) {
+        configuration.dataSource(
+            settings.url(), settings.migrationUsername(), settings.migrationPassword());
+      }
+    };
+  }
 }

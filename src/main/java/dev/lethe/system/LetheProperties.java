@@ -21,7 +21,8 @@ public record LetheProperties(
     @DefaultValue("100000") int chunkSize,
     @DefaultValue("2") int parallelWindows,
     @DefaultValue Pseudonymisation pseudonymisation,
-    @DefaultValue Requests requests) {
+    @DefaultValue Requests requests,
+    @DefaultValue Audit audit) {
 
   /** The most windows purged at once: each takes a connection of the store's pool. */
   public static final int MAX_PARALLEL_WINDOWS = 6;
@@ -43,6 +44,13 @@ public record LetheProperties(
    * the command line.
    */
   public record Pseudonymisation(String keyId, Path keyFile, Path keyRing) {}
+
+  /**
+   * The keys that sign the audit trail and its checkpoints: {@code keys}, a folder of {@code
+   * KEY-ID.key} and {@code KEY-ID.pub} files, {@code key-id} the one to sign with; and {@code
+   * checkpoints}, folders besides the reports folder where each checkpoint is copied.
+   */
+  public record Audit(String keyId, Path keys, @DefaultValue java.util.List<Path> checkpoints) {}
 
   /**
    * Data-subject requests: how long after receipt a request is due (a month, GDPR art. 12.3), and
@@ -82,8 +90,29 @@ public record LetheProperties(
     }
   }
 
-  /** A JDBC connection: url, user and password (secrets come from the environment). */
-  public record DatabaseSettings(String url, String username, String password) {
+  /**
+   * A JDBC connection: url, user and password (secrets come from the environment). For the control
+   * database, also the role that owns Lethe's tables and runs the migrations, where it is not the
+   * one Lethe runs as: the runtime role then may only read and append to the audit trail.
+   */
+  public record DatabaseSettings(
+      String url,
+      String username,
+      String password,
+      String migrationUsername,
+      String migrationPassword) {
+
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
+    public DatabaseSettings {}
+
+    public DatabaseSettings(String url, String username, String password) {
+      this(url, username, password, null, null);
+    }
+
+    /** Whether migrations run as an owner role of their own. */
+    public boolean ownedByAnotherRole() {
+      return migrationUsername != null && !migrationUsername.isBlank();
+    }
 
     public boolean configured() {
       return url != null && !url.isBlank();

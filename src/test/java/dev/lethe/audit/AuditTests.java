@@ -263,4 +263,139 @@ class AuditTests extends LetheTests {
         .isEqualTo(report.deleted())
         .isEqualTo(635);
   }
+
+  /** The entries of the trail as they are now, to put back after an intruder's edit. */
+  private String saveTrail() {
+    var copy = "audit_save_" + schema + "_" + System.nanoTime();
+    control.sql("CREATE TABLE lethe." + copy + " AS SELECT * FROM lethe.audit_entry").update();
+    return copy;
+  }
+
+  private void restoreTrail(String copy) {
+    tamper("DELETE FROM lethe.audit_entry");
+    tamper("INSERT INTO lethe.audit_entry SELECT * FROM lethe." + copy);
+    control.sql("DROP TABLE lethe." + copy).update();
+  }
+
+  private long lastSeq() {
+    return control.sql("SELECT max(seq) FROM lethe.audit_entry").query(Long.class).single();
+  }
+
+  @Test
+  void anEntryAppendedWithACorrectLinkButWithoutLethesKeyIsAForgery() {
+    run(eventsPurge(""));
+    var saved = saveTrail();
+    try {
+      long seq = lastSeq() + 1;
+      var prev =
+          control
+              .sql("SELECT hash FROM lethe.audit_entry WHERE seq = ?")
+              .param(seq - 1)
+              .query(String.class)
+              .single();
+      var at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+      var draft = AuditEntry.Draft.plain("hold", "released", null, "hold 1, case LIT-FORGED");
+      var hash = AuditEntry.hashOf(seq, at, draft, prev);
+      // a role with INSERT on the trail: a correct SHA-256 link, no signature
+      control
+          .sql(
+              "INSERT INTO lethe.audit_entry (seq, recorded_at, kind, action, subjects, rows,"
+                  + " total_rows, detail, prev_hash, hash) VALUES (?, ?, 'hold', 'released',"
+                  + " ''::bytea, ''::bytea, 0, ?, ?, ?)")
+          .params(seq, java.sql.Timestamp.from(at), draft.detail(), prev, hash)
+          .update();
+      assertThat(verify().breaks())
+          .anySatisfy(b -> assertThat(b).startsWith("entry " + seq + " (").contains("forged"));
+
+      // with the signature of another entry copied in: still no match
+      tamper(
+          "UPDATE lethe.audit_entry SET (key_id, signature) = (SELECT key_id, signature FROM"
+              + " lethe.audit_entry WHERE seq = "
+              + (seq - 1)
+              + ") WHERE seq = "
+              + seq);
+      assertThat(verify().breaks())
+          .anySatisfy(
+              b ->
+                  assertThat(b)
+                      .startsWith("entry " + seq + " (")
+                      .contains("signature does not match"));
+    } finally {
+      restoreTrail(saved);
+    }
+    assertThat(verify().intact()).as(verify().breaks().toString()).isTrue();
+  }
+
+  @Test
+  void aCutTailARemovedRunAndRemovedOrEditedReportFilesAreAllNamed() throws IOException {
+    // three runs: the first will be removed whole, the second's files touched, the third's end cut
+    var first = run(eventsPurge(""));
+    var runsOf = new java.util.ArrayList<dev.lethe.report.RunReport>();
+    for (int day = 1; day <= 2; day++) {
+      var job = jobName("again" + day);
+      job(job, Events.job(job, "events", ""));
+      runsOf.add(
+          runs.run(job, AS_OF.plusDays(day), "test", dev.lethe.retention.ProgressListener.SILENT)
+              .report());
+    }
+    var second = runsOf.get(0);
+    assertThat(verify().intact()).as(verify().breaks().toString()).isTrue();
+    var saved = saveTrail();
+    var reports = WORKSPACE.resolve("reports");
+    var secondBase = jobName("again1") + "-" + AS_OF.plusDays(1) + "-run" + second.run();
+    var secondJson = reports.resolve(secondBase + ".json");
+    var secondTxt = reports.resolve(secondBase + ".txt");
+    var reportCopy = "report_save_" + schema;
+    control
+        .sql(
+            "CREATE TABLE lethe."
+                + reportCopy
+                + " AS SELECT * FROM lethe.run_report WHERE job_execution_id = "
+                + first.run())
+        .update();
+    var jsonBytes = Files.readAllBytes(secondJson);
+    var txtText = Files.readString(secondTxt);
+    try {
+      // the tail is cut: the last entry (the third run's report) goes
+      tamper("DELETE FROM lethe.audit_entry WHERE seq = " + lastSeq());
+      // the first run removed: its entries and its stored report
+      tamper("DELETE FROM lethe.audit_entry WHERE run_id = " + first.run());
+      control
+          .sql("DELETE FROM lethe.run_report WHERE job_execution_id = ?")
+          .param(first.run())
+          .update();
+      // one report file of the second run removed, another edited
+      Files.delete(secondJson);
+      Files.writeString(secondTxt, txtText.replace("COMPLETED", "FAILED"));
+
+      var breaks = verify().breaks();
+
+      assertThat(breaks)
+          .anySatisfy(b -> assertThat(b).contains("were cut from its end"))
+          .anySatisfy(b -> assertThat(b).contains("are missing (deleted)"))
+          .anySatisfy(
+              b ->
+                  assertThat(b)
+                      .contains(
+                          "-run" + first.run() + ".",
+                          "the trail records no report of run " + first.run()))
+          .anySatisfy(b -> assertThat(b).contains("report file " + secondJson, "removed"))
+          .anySatisfy(
+              b ->
+                  assertThat(b)
+                      .contains("report file " + secondTxt, "edited after it was written"));
+    } finally {
+      restoreTrail(saved);
+      control
+          .sql(
+              "INSERT INTO lethe.run_report SELECT * FROM lethe."
+                  + reportCopy
+                  + " ON CONFLICT DO NOTHING")
+          .update();
+      control.sql("DROP TABLE lethe." + reportCopy).update();
+      Files.write(secondJson, jsonBytes);
+      Files.writeString(secondTxt, txtText);
+    }
+    assertThat(verify().intact()).as(verify().breaks().toString()).isTrue();
+  }
 }

@@ -53,7 +53,8 @@ class PolicyParserTests {
             100,
             1,
             new LetheProperties.Pseudonymisation(null, null, null),
-            new LetheProperties.Requests(java.time.Period.ofMonths(1), dir.resolve("exports"))));
+            new LetheProperties.Requests(java.time.Period.ofMonths(1), dir.resolve("exports")),
+            new LetheProperties.Audit(null, null, java.util.List.of())));
   }
 
   @Test

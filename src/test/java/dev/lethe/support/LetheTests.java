@@ -74,6 +74,20 @@ public abstract class LetheTests {
     registry.add("lethe.chunk-size", () -> "100");
     registry.add("lethe.pseudonymisation.key-id", () -> TEST_KEY_ID);
     registry.add("lethe.pseudonymisation.key-file", () -> keyFile().toString());
+    registry.add("lethe.audit.key-id", () -> AUDIT_KEY_ID);
+    registry.add("lethe.audit.keys", () -> auditKeys().toString());
+  }
+
+  /** The id of the tests' audit signing key, made once per test run. */
+  protected static final String AUDIT_KEY_ID = "test-audit";
+
+  /** The folder of the tests' audit key pair. */
+  protected static synchronized Path auditKeys() {
+    var folder = WORKSPACE.resolve("audit-keys");
+    if (!Files.exists(folder.resolve(AUDIT_KEY_ID + ".key"))) {
+      dev.lethe.audit.AuditKeys.generate(AUDIT_KEY_ID, folder);
+    }
+    return folder;
   }
 
   @BeforeEach
@@ -176,13 +190,18 @@ public abstract class LetheTests {
           jobs: %s
           reports: %s
           chunk-size: 100
+          audit:
+            key-id: %s
+            keys: %s
         """
             .formatted(
                 TestDatabases.url("control"),
                 TestDatabases.url("app"),
                 WORKSPACE.resolve("policies"),
                 WORKSPACE.resolve("jobs"),
-                WORKSPACE.resolve("reports")));
+                WORKSPACE.resolve("reports"),
+                AUDIT_KEY_ID,
+                auditKeys()));
     return config;
   }
 

@@ -42,6 +42,27 @@ public final class TestDatabases {
     return SqlScripts.withDatabase(SERVER, database);
   }
 
+  /** Runs {@code sql} as the server's administrator (roles, databases of a test's own). */
+  public static void admin(String sql) {
+    try (var c =
+            SERVER == null || SERVER.isBlank()
+                ? DriverManager.getConnection(EmbeddedPostgresServer.urlFor("postgres"))
+                : DriverManager.getConnection(SERVER);
+        var s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The URL of {@code database} on the tests' server, with no user in it. */
+  public static String urlWithoutUser(String database) {
+    var url = url("control");
+    int query = url.indexOf('?');
+    var base = query < 0 ? url : url.substring(0, query);
+    return base.substring(0, base.lastIndexOf('/') + 1) + database;
+  }
+
   private static void drop(String database) {
     try (var c = DriverManager.getConnection(SERVER);
         var s = c.createStatement()) {
