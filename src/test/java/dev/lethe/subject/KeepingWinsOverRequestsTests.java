@@ -225,4 +225,74 @@ class KeepingWinsOverRequestsTests extends LetheTests {
                             + " (legal-obligation) has not let go (before its P7Y from issued_at"
                             + " has run), which stay as they are."));
   }
+
+  @Test
+  void aCascadeNeverTakesWhatALegalObligationKeepsNeitherInAnErasureNorInAPurge() {
+    // accounts whose contract ended years ago; their invoices cascade with them, and the law
+    // keeps the invoices seven years
+    APP.run(
+        """
+        CREATE TABLE %1$s.account (id bigint PRIMARY KEY, closed_at timestamptz);
+        CREATE TABLE %1$s.bill (id bigint PRIMARY KEY,
+          account_id bigint NOT NULL REFERENCES %1$s.account (id) ON DELETE CASCADE,
+          issued_at timestamptz NOT NULL);
+        INSERT INTO %1$s.account VALUES (1, '2015-01-01'), (2, '2015-01-01'), (3, '2015-01-01');
+        INSERT INTO %1$s.bill VALUES (10, 1, '2024-01-01'), (20, 2, '2010-01-01');
+        """
+            .formatted(schema));
+    policy(
+        "accounts",
+        """
+        policy: accounts
+        category: account-data
+        legal-basis: contract
+        store: app
+        table: %s.account
+        key: id
+        subject: id
+        clock: closed_at
+        retain: P2Y
+        action: delete
+        allow-cascade: true
+        """
+            .formatted(schema));
+    policy(
+        "bills",
+        """
+        policy: bills
+        category: payment-data
+        legal-basis: legal-obligation
+        store: app
+        table: %s.bill
+        key: id
+        subject: account_id
+        clock: issued_at
+        retain: P7Y
+        action: delete
+        """
+            .formatted(schema));
+    job(jobName("accounts"), dev.lethe.support.Events.job(jobName("accounts"), "accounts", ""));
+
+    // an erasure of account 1: its bill of 2024 is kept, so the account stays under it
+    var request = receive(RequestKind.ERASE, 1, null);
+    runRequests();
+    assertThat(APP.longs("SELECT id FROM " + schema + ".bill ORDER BY id")).contains(10L);
+    assertThat(customersOrAccounts(1)).isEqualTo(1);
+    assertThat(requests.find(request.id()).outcomes())
+        .filteredOn(o -> o.policy().equals("bills"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome()).contains("kept 1"));
+
+    // the purge: account 2's only bill is past its seven years, account 3 has none: both go;
+    // account 1 stays, referenced by the bill the law keeps
+    var report = run(jobName("accounts"));
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    assertThat(APP.longs("SELECT id FROM " + schema + ".account ORDER BY id")).containsExactly(1L);
+    assertThat(APP.longs("SELECT id FROM " + schema + ".bill ORDER BY id")).containsExactly(10L);
+    assertThat(outcome(report, "accounts").referenced()).isEqualTo(1);
+  }
+
+  private long customersOrAccounts(long id) {
+    return APP.count("SELECT count(*) FROM " + schema + ".account WHERE id = " + id);
+  }
 }

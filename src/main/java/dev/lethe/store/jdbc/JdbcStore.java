@@ -297,7 +297,39 @@ public final class JdbcStore implements Store {
         table,
         t -> related(policy, t).orElseThrow(),
         scope.now(),
-        subjectMayBeToken ? scope.tokens() : Optional.empty());
+        subjectMayBeToken ? scope.tokens() : Optional.empty(),
+        cascades(scope));
+  }
+
+  /** What a cascade reaches: tables by name, and the policies of the run on each. */
+  private Predicates.Cascades cascades(RetentionScope scope) {
+    return new Predicates.Cascades() {
+      @Override
+      public Optional<Table> table(String qualified) {
+        return JdbcStore.this.table(qualified);
+      }
+
+      @Override
+      public List<Predicates> policiesOn(long oid) {
+        var on = new ArrayList<Predicates>();
+        for (var p : scope.allPolicies()) {
+          if (p.store().equals(name)
+              && !p.steps().isEmpty()
+              && table(p.table()).map(t -> t.oid() == oid).orElse(false)) {
+            var t = existing(p);
+            on.add(
+                new Predicates(
+                    p.steps().get(0),
+                    t,
+                    n -> related(p, n).orElseThrow(),
+                    scope.now(),
+                    Optional.empty(),
+                    Predicates.Cascades.NONE));
+          }
+        }
+        return on;
+      }
+    };
   }
 
   /**

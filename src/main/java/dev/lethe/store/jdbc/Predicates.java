@@ -24,6 +24,32 @@ final class Predicates {
   private final Function<String, Table> related;
   private final ZonedDateTime now;
   private final Optional<Tokens> subjectTokens;
+  private final Cascades cascades;
+
+  /**
+   * What a cascade from this table reaches: the tables below it, and the policies on each, which
+   * keep rows a cascade must not take.
+   */
+  interface Cascades {
+    Cascades NONE =
+        new Cascades() {
+          @Override
+          public Optional<Table> table(String qualified) {
+            return Optional.empty();
+          }
+
+          @Override
+          public List<Predicates> policiesOn(long oid) {
+            return List.of();
+          }
+        };
+
+    /** A table by its schema and name. */
+    Optional<Table> table(String qualified);
+
+    /** The policies on the table of this oid (any of their steps). */
+    List<Predicates> policiesOn(long oid);
+  }
 
   /**
    * @param related the other tables the policy's clock and conditions name, by the name written
@@ -35,7 +61,9 @@ final class Predicates {
       Table table,
       Function<String, Table> related,
       ZonedDateTime now,
-      Optional<Tokens> subjectTokens) {
+      Optional<Tokens> subjectTokens,
+      Cascades cascades) {
+    this.cascades = cascades;
     this.step = step;
     this.table = table;
     this.related = related;
@@ -174,6 +202,109 @@ final class Predicates {
     return Sql.and(parts);
   }
 
+  /** The deepest cascade followed; below it, a row is taken to be kept (the safe side). */
+  private static final int DEEPEST_CASCADE = 5;
+
+  /**
+   * The row {@code parent} (as {@code alias}) is held by rows a cascade through {@code fk} would
+   * take: a policy on their table keeps them, or rows below them are held the same way, or a
+   * foreign key that does not cascade references them (the cascade would fail). Empty where nothing
+   * below can hold it.
+   */
+  private Optional<Sql> cascadeBlocked(Table.ForeignKey fk, String alias, int depth) {
+    var join = new ArrayList<String>();
+    var child = "k" + depth;
+    for (int i = 0; i < fk.childColumns().size(); i++) {
+      join.add(
+          child
+              + "."
+              + Sql.quote(fk.childColumns().get(i))
+              + " = "
+              + col(alias, fk.parentColumns().get(i)));
+    }
+    var held = heldBelow(fk, child, depth + 1);
+    if (held.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        held.get()
+            .wrap(
+                "EXISTS (SELECT 1 FROM "
+                    + fk.childQualified()
+                    + " "
+                    + child
+                    + " WHERE "
+                    + String.join(" AND ", join)
+                    + " AND (",
+                "))"));
+  }
+
+  /** Why a row of the cascade's child table (as {@code alias}) must not go; empty: nothing. */
+  private Optional<Sql> heldBelow(Table.ForeignKey fk, String alias, int depth) {
+    if (depth > DEEPEST_CASCADE) {
+      return Optional.of(Sql.of("TRUE"));
+    }
+    var parts = new ArrayList<Sql>();
+    for (var keeper : cascades.policiesOn(fk.childRootOid())) {
+      parts.add(keeper.keepsFromCascade(alias));
+    }
+    var childTable = cascades.table(fk.childSchema() + "." + fk.childTable());
+    if (childTable.isPresent()) {
+      for (var below : childTable.get().referencedBy()) {
+        if (below.cascades()) {
+          cascadeBlocked(below, alias, depth).ifPresent(parts::add);
+        } else {
+          parts.add(anyReference(below, alias, depth));
+        }
+      }
+    } else if (!cascades.policiesOn(fk.childRootOid()).isEmpty()) {
+      parts.add(Sql.of("TRUE"));
+    }
+    if (parts.isEmpty()) {
+      return Optional.empty();
+    }
+    var any = parts.get(0).wrap("(", ")");
+    for (int i = 1; i < parts.size(); i++) {
+      any = any.then(" OR ", parts.get(i).wrap("(", ")"));
+    }
+    return Optional.of(any);
+  }
+
+  private static Sql anyReference(Table.ForeignKey fk, String alias, int depth) {
+    var child = "k" + depth;
+    var join = new ArrayList<String>();
+    for (int i = 0; i < fk.childColumns().size(); i++) {
+      join.add(
+          child
+              + "."
+              + Sql.quote(fk.childColumns().get(i))
+              + " = "
+              + col(alias, fk.parentColumns().get(i)));
+    }
+    return Sql.of(
+        "EXISTS (SELECT 1 FROM "
+            + fk.childQualified()
+            + " "
+            + child
+            + " WHERE "
+            + String.join(" AND ", join)
+            + ")");
+  }
+
+  /**
+   * Rows of this policy's table that a cascade from another table must not take: those it keeps
+   * (covered, its delete stage not come), and, for a policy the law keeps rows under (legal
+   * obligation, or {@code on-erasure: pseudonymise}), every row it has not let go itself.
+   */
+  Sql keepsFromCascade(String alias) {
+    var policy = policy();
+    if (policy.legalBasis() == dev.lethe.policy.LegalBasis.LEGAL_OBLIGATION
+        || policy.onErasure().keepsRows()) {
+      return released(alias).wrap("NOT ", "");
+    }
+    return keeps(alias);
+  }
+
   /** The marker says the row has not been transformed: unset, or false. */
   Sql notYetTransformed(String alias) {
     var marker = policy().marker();
@@ -239,6 +370,9 @@ final class Predicates {
     var child = "c" + depth;
     for (var fk : table.referencedBy()) {
       if (fk.cascades() && policy().allowCascade()) {
+        // the cascade may take the rows below, but never one that a policy there still keeps
+        // (an invoice the law keeps seven years under a customer whose contract ended)
+        cascadeBlocked(fk, alias, depth).ifPresent(parts::add);
         continue;
       }
       var join = new ArrayList<String>();
