@@ -52,6 +52,17 @@ public record RequestKeepers(Map<String, LegalBasis> basis, boolean unlessReleas
     return new RequestKeepers(Map.copyOf(keepers), false);
   }
 
+  /**
+   * Whether the request reaches every row of the subject on a table with these policies, or only
+   * the rows the policies it ends cover: an erasure reaches all the person's rows; a withdrawal of
+   * consent reaches the rows of its purpose, that is all rows where every policy on the table is of
+   * that purpose, and otherwise the rows its policies' {@code where} covers (a row of another
+   * purpose, or of none, is not the withdrawal's).
+   */
+  public boolean reachesAll(java.util.List<Policy> onTable) {
+    return unlessReleased || onTable.stream().noneMatch(this::keeps);
+  }
+
   public boolean keeps(Policy policy) {
     return basis.containsKey(policy.name());
   }

@@ -30,6 +30,14 @@ public interface Store extends AutoCloseable {
    */
   Optional<String> identity();
 
+  /**
+   * What a policy's rows are, whatever store name reaches them: the table in its database (its oid,
+   * or its schema and name on a server), or for log files every file the policy's pattern takes,
+   * links resolved. Two policies through two store names whose identities meet are on the same
+   * rows. Empty where the store cannot be reached (its check says so).
+   */
+  java.util.Set<String> rowsIdentity(Policy policy);
+
   /** Where the store keeps its windows' audit records until the control database has them. */
   Outbox outbox();
 

@@ -120,6 +120,7 @@ public class StoreRegistry implements DisposableBean {
       byStore.computeIfAbsent(policy.store(), s -> new ArrayList<>()).add(policy);
     }
     checkOneNamePerDatabase(byStore, problems);
+    checkOneNamePerRows(byStore, problems);
     byStore.forEach((store, policies) -> stores.get(store).check(policies, problems));
     var statisticsByStore = new LinkedHashMap<String, List<Statistic>>();
     for (var statistic : definitions.statistics().values()) {
@@ -166,6 +167,44 @@ public class StoreRegistry implements DisposableBean {
                 + " a shorter retention could delete what a longer one keeps",
             "configure that database once under lethe.stores, and name that one store in every"
                 + " policy on it");
+      }
+    }
+  }
+
+  /**
+   * Policies through two store names on the same rows (a MariaDB table named with another schema,
+   * log files two patterns share) would not see each other: refused, naming both.
+   */
+  private void checkOneNamePerRows(Map<String, List<Policy>> byStore, Problems problems) {
+    var first = new LinkedHashMap<String, Policy>();
+    var named = new java.util.HashSet<String>();
+    for (var entry : byStore.entrySet()) {
+      for (var policy : entry.getValue()) {
+        for (var identity : stores.get(entry.getKey()).rowsIdentity(policy)) {
+          var earlier = first.putIfAbsent(identity, policy);
+          if (earlier != null
+              && !earlier.store().equals(policy.store())
+              && named.add(earlier.name() + "/" + policy.name())) {
+            problems.error(
+                policy.file(),
+                policy.lineOf("store"),
+                "store",
+                "policies '"
+                    + earlier.name()
+                    + "' (store '"
+                    + earlier.store()
+                    + "') and '"
+                    + policy.name()
+                    + "' (store '"
+                    + policy.store()
+                    + "') reach the same rows ("
+                    + identity
+                    + ") through two store names: they would not see each other, so a shorter"
+                    + " retention could delete what a longer one keeps",
+                "name one store for those rows in both policies, and let the other store's"
+                    + " pattern or schema leave them out");
+          }
+        }
       }
     }
   }

@@ -30,8 +30,11 @@ public interface SubjectData {
   /** Every row of the subject, column by column: numbers and booleans as such, the rest as text. */
   List<Map<String, Object>> rows(String subject);
 
-  /** The values of the policy's contact column in the subject's rows (none: no contact column). */
-  List<String> contacts(String subject);
+  /**
+   * The values of the policy's contact column in the subject's rows a request reaches ({@link
+   * RequestKeepers#reaches}); none where there is no contact column.
+   */
+  List<String> contacts(String subject, RequestKeepers keepers);
 
   /**
    * Erases the subject's rows: deletes them, but keeps those that {@code keepers} keep (transformed

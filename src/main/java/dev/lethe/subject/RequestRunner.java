@@ -134,7 +134,7 @@ public class RequestRunner {
       var data = stores.store(policy.store()).subjectData(policy, scope);
       if (request.kind() == RequestKind.WITHDRAW_CONSENT && policy.contact() != null) {
         // the tokens first, committed before the addresses go: a crash in between loses nothing
-        var contacts = data.contacts(request.subject());
+        var contacts = data.contacts(request.subject(), keepers);
         suppressions.add(
             request.purpose(),
             tokens.keyId(),

@@ -189,6 +189,102 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void aMariaDbTableReachedThroughAnotherStoresSchemaIsRefused() throws IOException {
+    dev.lethe.support.MariaDb.require();
+    // store m2 opens another database of the same server, and its policy names m1's table
+    var other = dev.lethe.support.MariaDb.DATABASE + "_b";
+    dev.lethe.support.MariaDb.run("CREATE DATABASE IF NOT EXISTS " + other);
+    var maria = dev.lethe.support.MariaDb.url();
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "  stores:\n",
+                "  stores:\n    m1:\n      url: \""
+                    + maria
+                    + "\"\n    m2:\n      url: \""
+                    + maria.replace(dev.lethe.support.MariaDb.DATABASE, other)
+                    + "\"\n"));
+    var table = "crossed_" + schema;
+    dev.lethe.support.MariaDb.run(
+        "CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, subject_id BIGINT, at DATETIME)");
+    policy(
+        "long",
+        """
+        policy: long
+        category: account-data
+        legal-basis: contract
+        store: m1
+        table: %s
+        key: id
+        subject: subject_id
+        clock: at
+        retain: P5Y
+        action: delete
+        """
+            .formatted(table));
+    policy(
+        "short",
+        """
+        policy: short
+        category: marketing
+        legal-basis: consent
+        store: m2
+        table: %s.%s
+        key: id
+        subject: subject_id
+        clock: at
+        retain: P1D
+        action: delete
+        """
+            .formatted(dev.lethe.support.MariaDb.DATABASE, table));
+
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("policies 'long' (store 'm1') and 'short' (store 'm2') reach the same rows");
+  }
+
+  @Test
+  void logFilesThatTwoStoresPatternsShareAreRefused() throws IOException {
+    var logs = Files.createDirectories(WORKSPACE.resolve("shared-logs-" + schema));
+    Files.writeString(logs.resolve("access.log"), "");
+    Files.writeString(logs.resolve("access.log.1"), "");
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(
+                "  stores:\n",
+                "  stores:\n    w1:\n      kind: logfiles\n      directory: "
+                    + logs
+                    + "\n      files: \"access.log*\"\n    w2:\n      kind: logfiles\n"
+                    + "      directory: "
+                    + logs
+                    + "/../"
+                    + logs.getFileName()
+                    + "\n      files: \"access.log.[0-9]*\"\n      active: none\n"));
+    for (var store : java.util.List.of("w1", "w2")) {
+      policy(
+          store,
+          """
+          policy: %s
+          category: usage-data
+          legal-basis: legitimate-interest
+          store: %s
+          subject: ip
+          clock: time
+          retain: P%dD
+          action: delete
+          """
+              .formatted(store, store, store.equals("w1") ? 90 : 1));
+    }
+
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains(
+            "policies 'w1' (store 'w1') and 'w2' (store 'w2') reach the same rows", "access.log.1");
+  }
+
+  @Test
   void holdCommandsPlaceListAndRelease() {
     policy("events", Events.policy("events", schema, ""));
     Events.create(APP, schema, 10, 5);

@@ -295,4 +295,52 @@ class KeepingWinsOverRequestsTests extends LetheTests {
   private long customersOrAccounts(long id) {
     return APP.count("SELECT count(*) FROM " + schema + ".account WHERE id = " + id);
   }
+
+  @Test
+  void aWithdrawalReachesTheRowsOfItsPurposeOnlyWhereOtherPurposesShareTheTable() {
+    APP.run(
+        """
+        CREATE TABLE %1$s.consent (id bigint PRIMARY KEY, subject_id bigint, purpose text,
+          email text, given_at timestamptz);
+        INSERT INTO %1$s.consent VALUES (1, 7, 'marketing', 'm@x.org', '2025-01-01'),
+          (2, 7, 'newsletter', 'n@x.org', '2025-01-01'), (3, 7, 'research', 'r@x.org', '2025-01-01');
+        """
+            .formatted(schema));
+    for (var purpose : List.of("marketing", "research")) {
+      policy(
+          "consent-" + purpose,
+          """
+          policy: consent-%1$s
+          category: %1$s
+          legal-basis: consent
+          store: app
+          table: %2$s.consent
+          key: id
+          subject: subject_id
+          contact: email
+          clock: given_at
+          retain: P5Y
+          action: delete
+          where:
+            - column: purpose
+              equals: %1$s
+          """
+              .formatted(purpose, schema));
+    }
+
+    receive(RequestKind.WITHDRAW_CONSENT, 7, "marketing");
+    runRequests();
+
+    // the marketing row goes; the newsletter row (no policy's) and the research row stay
+    assertThat(APP.longs("SELECT id FROM " + schema + ".consent ORDER BY id"))
+        .containsExactly(2L, 3L);
+    assertThat(
+            suppressions.contains("marketing", TEST_KEY_ID, Suppression.token(tokens, "m@x.org")))
+        .isTrue();
+    for (var other : List.of("n@x.org", "r@x.org")) {
+      assertThat(suppressions.contains("marketing", TEST_KEY_ID, Suppression.token(tokens, other)))
+          .as(other)
+          .isFalse();
+    }
+  }
 }

@@ -98,8 +98,19 @@ public final class JdbcStore implements Store {
    * The cluster's system identifier (the same on every URL that reaches the cluster, whatever host
    * name, address or port) and the database's oid.
    */
+  private volatile Optional<String> identity;
+
   @Override
   public Optional<String> identity() {
+    var known = identity;
+    if (known == null || known.isEmpty()) {
+      known = readIdentity();
+      identity = known;
+    }
+    return known;
+  }
+
+  private Optional<String> readIdentity() {
     try (var c = dataSource().getConnection();
         var s = c.createStatement();
         var rs =
@@ -122,6 +133,24 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public java.util.Set<String> rowsIdentity(Policy policy) {
+    var database = identity();
+    if (database.isEmpty()) {
+      return java.util.Set.of();
+    }
+    try {
+      return table(policy.table())
+          .map(
+              t ->
+                  java.util.Set.of(
+                      database.get() + ", table oid " + t.oid() + " (" + t.displayName() + ")"))
+          .orElse(java.util.Set.of());
+    } catch (StoreException e) {
+      return java.util.Set.of();
+    }
+  }
+
+  @Override
   public void check(List<Policy> policies, Problems problems) {
     try (var connection = dataSource().getConnection()) {
       new PolicyChecks(this, connection, problems).check(policies);
@@ -140,6 +169,7 @@ public final class JdbcStore implements Store {
   @Override
   public void forgetCatalog() {
     tables.clear();
+    identity = null;
   }
 
   @Override

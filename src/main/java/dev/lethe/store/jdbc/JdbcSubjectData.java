@@ -143,14 +143,40 @@ final class JdbcSubjectData implements SubjectData {
     return rs.wasNull() ? null : value;
   }
 
+  /** The policies on the table, this one first. */
+  private List<Predicates> onTable() {
+    var onTable = new ArrayList<Predicates>(sameTable);
+    onTable.add(0, deleting);
+    return onTable;
+  }
+
+  /**
+   * The subject's rows the request reaches: all of them, or, for a withdrawal on a table that other
+   * purposes share, those the ended policies cover.
+   */
+  private Sql reached(String subject, RequestKeepers keepers) {
+    var rows = subjectRows(subject);
+    var onTable = onTable();
+    if (keepers.reachesAll(onTable.stream().map(Predicates::policy).toList())) {
+      return rows;
+    }
+    var covered = new ArrayList<Sql>();
+    for (var p : onTable) {
+      if (!keepers.keeps(p.policy())) {
+        covered.add(p.covers(T).wrap("coalesce((", "), false)"));
+      }
+    }
+    return Sql.and(List.of(rows, anyOf(covered)));
+  }
+
   @Override
-  public List<String> contacts(String subject) {
+  public List<String> contacts(String subject, RequestKeepers keepers) {
     var contact = deleting.policy().contact();
     if (contact == null) {
       return List.of();
     }
     var select =
-        subjectRows(subject)
+        reached(subject, keepers)
             .wrap(
                 "SELECT DISTINCT "
                     + T
@@ -178,8 +204,7 @@ final class JdbcSubjectData implements SubjectData {
 
   @Override
   public ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers) {
-    var onTable = new ArrayList<Predicates>(sameTable);
-    onTable.add(0, deleting);
+    var onTable = onTable();
     var held =
         onTable.stream()
             .map(p -> p.policy().name())
@@ -204,7 +229,7 @@ final class JdbcSubjectData implements SubjectData {
         c -> {
           c.setAutoCommit(false);
           try {
-            var outcome = erase(c, subject, kept, keeping, keepers);
+            var outcome = erase(c, reached(subject, keepers), kept, keeping, keepers);
             c.commit();
             return outcome;
           } catch (SQLException | RuntimeException e) {
@@ -228,10 +253,9 @@ final class JdbcSubjectData implements SubjectData {
    * person, and why.
    */
   private ErasureOutcome erase(
-      Connection c, String subject, Sql kept, Map<String, Sql> keeping, RequestKeepers keepers)
+      Connection c, Sql rows, Sql kept, Map<String, Sql> keeping, RequestKeepers keepers)
       throws SQLException {
     var access = new TableAccess(dataSource, deleting, List.of());
-    var rows = subjectRows(subject);
     var notKept = kept.wrap("NOT ", "");
     var delete =
         Sql.and(List.of(rows, notKept, access.referenced().wrap("NOT ", "")))

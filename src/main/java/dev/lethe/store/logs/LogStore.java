@@ -129,6 +129,23 @@ public final class LogStore implements Store {
     }
   }
 
+  /** Every file the pattern takes now, links resolved: two stores may not share one. */
+  @Override
+  public java.util.Set<String> rowsIdentity(Policy policy) {
+    var files = new java.util.TreeSet<String>();
+    try {
+      for (var file : this.files.list()) {
+        files.add("log file " + file.toRealPath());
+      }
+      for (var link : this.files.links()) {
+        files.add("log file " + link.toRealPath());
+      }
+    } catch (java.io.IOException e) {
+      // the directory's problems are the store's check's to report
+    }
+    return files;
+  }
+
   @Override
   public String name() {
     return name;

@@ -89,7 +89,7 @@ final class LogSubjectData implements SubjectData {
   }
 
   @Override
-  public List<String> contacts(String subject) {
+  public List<String> contacts(String subject, RequestKeepers keepers) {
     return List.of();
   }
 

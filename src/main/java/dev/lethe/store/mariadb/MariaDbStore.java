@@ -171,6 +171,29 @@ public final class MariaDbStore implements Store {
     }
   }
 
+  /** The table on its server: the schema it is in, whatever the store's URL opens. */
+  @Override
+  public java.util.Set<String> rowsIdentity(Policy policy) {
+    try (var c = dataSource().getConnection();
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT @@hostname, @@port, @@datadir")) {
+      rs.next();
+      var server =
+          "MariaDB server "
+              + rs.getString(1)
+              + ":"
+              + rs.getString(2)
+              + " ("
+              + rs.getString(3)
+              + ")";
+      return table(policy.table())
+          .map(t -> java.util.Set.of(server + ", table " + t.displayName()))
+          .orElse(java.util.Set.of());
+    } catch (SQLException | RuntimeException e) {
+      return java.util.Set.of();
+    }
+  }
+
   @Override
   public void check(List<Policy> policies, Problems problems) {
     var server = server();

@@ -114,9 +114,29 @@ final class MariaSubjectData implements SubjectData {
         });
   }
 
+  /**
+   * The subject's rows the request reaches: all of them, or, for a withdrawal on a table that other
+   * purposes share, those the ended policies cover.
+   */
+  private MariaSql.Part reached(String subject, RequestKeepers keepers) {
+    var rows = subjectRows(subject);
+    if (keepers.reachesAll(sameTable)) {
+      return rows;
+    }
+    var sql = new MariaSql(table, policy, List.of(), store::related);
+    var covered = new ArrayList<MariaSql.Part>();
+    for (var p : sameTable) {
+      if (!keepers.keeps(p)) {
+        var covers = sql.covers(p, now);
+        covered.add(new MariaSql.Part("COALESCE((" + covers.text() + "), FALSE)", covers.values()));
+      }
+    }
+    return rows.and(MariaSql.Part.anyOf(covered));
+  }
+
   /** The subject's addresses in the policy's {@code contact} column, for the suppression list. */
   @Override
-  public List<String> contacts(String subject) {
+  public List<String> contacts(String subject, RequestKeepers keepers) {
     var contact = policy.contact();
     if (contact == null) {
       return List.of();
@@ -127,7 +147,7 @@ final class MariaSubjectData implements SubjectData {
         c -> {
           var values = new ArrayList<String>();
           try (var ps =
-                  subjectRows(subject)
+                  reached(subject, keepers)
                       .prepare(
                           c,
                           "SELECT DISTINCT CAST("
@@ -170,7 +190,7 @@ final class MariaSubjectData implements SubjectData {
         c -> {
           c.setAutoCommit(false);
           try {
-            var outcome = erase(c, sql, subject, kept, keeping, keepers);
+            var outcome = erase(c, sql, reached(subject, keepers), kept, keeping, keepers);
             c.commit();
             return outcome;
           } catch (SQLException | RuntimeException e) {
@@ -188,12 +208,11 @@ final class MariaSubjectData implements SubjectData {
   private ErasureOutcome erase(
       Connection c,
       MariaSql sql,
-      String subject,
+      MariaSql.Part rows,
       MariaSql.Part kept,
       Map<String, MariaSql.Part> keeping,
       RequestKeepers keepers)
       throws SQLException {
-    var rows = subjectRows(subject);
     var notKept = kept.not();
     long deleted;
     try (var ps =
