@@ -52,13 +52,14 @@ public class AuditTrail {
     if (tokens.isEmpty()) {
       return java.util.Set.of();
     }
-    var key = subject.trim();
     var forms = new java.util.LinkedHashSet<String>();
-    forms.add(key);
-    for (var under : tokens.get().everyKey()) {
-      forms.add(under.text(key));
-      forms.add(Long.toString(under.number(key)));
-      forms.add(under.uuid(key).toString());
+    for (var key : Tokens.keyForms(subject)) {
+      forms.add(key);
+      for (var under : tokens.get().everyKey()) {
+        forms.add(under.text(key));
+        forms.add(Long.toString(under.number(key)));
+        forms.add(under.uuid(key).toString());
+      }
     }
     var prefixes = new java.util.LinkedHashSet<Long>();
     for (var recording : tokens.get().everyKey()) {

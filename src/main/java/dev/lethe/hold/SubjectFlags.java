@@ -47,14 +47,26 @@ public class SubjectFlags {
    * subjects of every hold, narrowed or not.
    */
   public SparedSubjects sparedFor(Policy policy) {
-    var current = current();
-    return current.byPolicy().computeIfAbsent(policy.name(), name -> spared(current, policy));
+    return sparedFor(policy, java.util.List.of());
   }
 
-  private static SparedSubjects spared(Snapshot snapshot, Policy policy) {
+  /**
+   * As {@link #sparedFor(Policy)}, where {@code sameRows} are the other policies on the policy's
+   * table: a hold on any of them keeps the subject's rows of that table for every policy on it, as
+   * it does for requests.
+   */
+  public SparedSubjects sparedFor(Policy policy, java.util.Collection<Policy> sameRows) {
+    var current = current();
+    return current
+        .byPolicy()
+        .computeIfAbsent(policy.name(), name -> spared(current, policy, sameRows));
+  }
+
+  private static SparedSubjects spared(
+      Snapshot snapshot, Policy policy, java.util.Collection<Policy> sameRows) {
     var held = new HashSet<String>();
     for (var hold : snapshot.holds()) {
-      if (covers(hold, policy)) {
+      if (covers(hold, policy) || sameRows.stream().anyMatch(other -> covers(hold, other))) {
         held.add(hold.subject());
       }
     }
@@ -74,6 +86,12 @@ public class SubjectFlags {
    * there.
    */
   public SparedSubjects sparedSince(Policy policy, Instant since) {
+    return sparedSince(policy, java.util.List.of(), since);
+  }
+
+  /** As {@link #sparedSince(Policy, Instant)}, with the other policies on the policy's table. */
+  public SparedSubjects sparedSince(
+      Policy policy, java.util.Collection<Policy> sameRows, Instant since) {
     var at = Timestamp.from(since);
     var holds =
         jdbc.sql(
@@ -95,7 +113,9 @@ public class SubjectFlags {
             .query(String.class)
             .set();
     return spared(
-        new Snapshot(-1, holds, Set.copyOf(requested), Set.copyOf(restricted), Map.of()), policy);
+        new Snapshot(-1, holds, Set.copyOf(requested), Set.copyOf(restricted), Map.of()),
+        policy,
+        sameRows);
   }
 
   private static boolean covers(ActiveHold hold, Policy policy) {

@@ -53,8 +53,8 @@ public class PlanService {
    * The subjects the run will spare: a job that carries out requests makes the exports first, so by
    * the time it purges no export is open.
    */
-  private SparedSubjects spared(JobDefinition job, Policy policy) {
-    var spared = flags.sparedFor(policy);
+  private SparedSubjects spared(JobDefinition job, Policy policy, List<Policy> all) {
+    var spared = flags.sparedFor(policy, stores.sameRows(policy, all));
     return job.requests()
         ? new SparedSubjects(spared.version(), spared.held(), Set.of(), spared.restricted())
         : spared;
@@ -76,7 +76,7 @@ public class PlanService {
           stores
               .store(policy.store())
               .target(step, new RetentionScope(now, all, List.copyOf(earlier), keys.tokens()));
-      var counts = target.plan(name -> spared(job, definitions.policy(name)));
+      var counts = target.plan(name -> spared(job, definitions.policy(name), all));
       // the run stops at the first guard crossed: the steps after it do not run
       var guard = trip != null ? Plan.NOT_RUN : Plan.GUARDS_HOLD;
       if (trip == null && step.action() == Policy.Action.DELETE) {

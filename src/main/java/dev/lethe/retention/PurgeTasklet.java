@@ -69,6 +69,10 @@ final class PurgeTasklet implements Tasklet {
   private final Clock clock;
   private final AuditTrail audit;
   private final Outbox outbox;
+
+  /** The other policies on this policy's table: a hold on any of them keeps its rows too. */
+  private final List<Policy> sameRows;
+
   private CompletableFuture<Survey> survey;
   private boolean recovered;
 
@@ -82,7 +86,9 @@ final class PurgeTasklet implements Tasklet {
       ProgressListener progress,
       Clock clock,
       AuditTrail audit,
-      Outbox outbox) {
+      Outbox outbox,
+      List<Policy> sameRows) {
+    this.sameRows = sameRows;
     this.audit = audit;
     this.outbox = outbox;
     this.step = step;
@@ -112,7 +118,7 @@ final class PurgeTasklet implements Tasklet {
     if (context.containsKey(NOTHING_EXPIRED)) {
       return RepeatStatus.FINISHED;
     }
-    var spared = flags.sparedFor(policy);
+    var spared = flags.sparedFor(policy, sameRows);
     if (spared.version() != context.getLong(FLAGS_VERSION)) {
       context.put(FLAGS_CHANGED, true);
     }
@@ -275,7 +281,7 @@ final class PurgeTasklet implements Tasklet {
       // an hour's margin for the clocks of other machines that place or release holds
       context.putString(SINCE, clock.instant().minus(Duration.ofHours(1)).toString());
     }
-    SparedSubjects spared = flags.sparedFor(policy);
+    SparedSubjects spared = flags.sparedFor(policy, sameRows);
     context.putLong(FLAGS_VERSION, spared.version());
     survey = CompletableFuture.supplyAsync(() -> target.survey(spared));
     if (guards.maxShare().isPresent() && !context.containsKey(TOTAL)) {
@@ -317,7 +323,8 @@ final class PurgeTasklet implements Tasklet {
     if (survey != null) {
       survey.cancel(true);
     }
-    return target.heldBack(flags.sparedSince(policy, Instant.parse(context.getString(SINCE))));
+    return target.heldBack(
+        flags.sparedSince(policy, sameRows, Instant.parse(context.getString(SINCE))));
   }
 
   private Survey surveyed() throws InterruptedException {

@@ -148,7 +148,8 @@ public class RetentionJobFactory {
             progress,
             clock,
             audit,
-            store.outbox());
+            store.outbox(),
+            stores.sameRows(policyStep.policy(), scope.allPolicies()));
     return new StepBuilder(policyStep.name(), repository)
         .tasklet(tasklet)
         .transactionManager(transactions)

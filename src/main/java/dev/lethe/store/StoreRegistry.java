@@ -100,6 +100,24 @@ public class StoreRegistry implements DisposableBean {
     return java.util.Optional.of(String.join("; ", columns));
   }
 
+  /** The other policies on the same rows as {@code policy} (its table, or its log files). */
+  public List<Policy> sameRows(Policy policy, java.util.Collection<Policy> all) {
+    var store = stores.get(policy.store());
+    if (store == null) {
+      return List.of();
+    }
+    var mine = store.rowsIdentity(policy);
+    var same = new ArrayList<Policy>();
+    for (var other : all) {
+      if (other != policy
+          && other.store().equals(policy.store())
+          && !java.util.Collections.disjoint(mine, store.rowsIdentity(other))) {
+        same.add(other);
+      }
+    }
+    return same;
+  }
+
   /** Checks every policy against its store; a policy naming an unknown store is an error. */
   public void check(Definitions definitions, Problems problems) {
     // every validation (so every run and plan) reads the catalogs as they are now

@@ -60,6 +60,35 @@ public final class Tokens {
     return mac.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A subject key as a whole number, where it is one written in ASCII digits ({@code 08}, {@code
+   * -0} and {@code +8} are; {@code ١٢} and {@code 1.0} are not): the value a number column holds.
+   */
+  public static java.util.Optional<Long> wholeNumber(String key) {
+    var text = key.trim();
+    if (!text.matches("[+-]?[0-9]{1,19}")) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(Long.parseLong(text));
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  /**
+   * The texts a stage may have made the key's token of: the key as given, and where it is a whole
+   * number, as its column writes it ({@code 08} is 8 in a number column, whose token was made of
+   * "8").
+   */
+  public static java.util.List<String> keyForms(String key) {
+    var text = key.trim();
+    var number = wholeNumber(text).map(n -> Long.toString(n));
+    return number.isPresent() && !number.get().equals(text)
+        ? java.util.List.of(text, number.get())
+        : java.util.List.of(text);
+  }
+
   /** The token's 32 bytes, whose hex is {@link #text}: how the audit trail records a subject. */
   public byte[] raw(String value) {
     return hmac(value);

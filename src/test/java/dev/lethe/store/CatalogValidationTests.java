@@ -157,6 +157,24 @@ class CatalogValidationTests extends LetheTests {
   }
 
   @Test
+  void aHoldOnOnePolicyOfATableKeepsTheSubjectsRowsFromEveryPolicyOnIt() {
+    // the hold names the other policy on the table; the purge runs this one
+    policy("events-other", Events.policy("events-other", schema, "").replace("P1Y", "P30D"));
+    policy("events", events(""));
+    holds.place("3", "events-other", null, "LIT-S", "court", "dpo");
+    long held = APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 3");
+
+    var plan = plans.plan(jobName("purge"), AS_OF);
+    var report = run(jobName("purge"));
+
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 3"))
+        .isEqualTo(held);
+    assertThat(outcome(report, "events").heldByHolds()).isPositive();
+    assertThat(plan.policies().get(0).counts().heldByHolds())
+        .isEqualTo(outcome(report, "events").heldByHolds());
+  }
+
+  @Test
   void theLongerRetentionWinsWhereTwoPoliciesOverlap() {
     policy("events-long", Events.policy("events-long", schema, "").replace("P1Y", "P2Y"));
     policy("events", events(""));

@@ -63,13 +63,10 @@ final class JdbcSubjectData implements SubjectData {
     try {
       return switch (subjectColumnType().family()) {
         case INTEGER -> {
-          Integer.parseInt(key);
-          yield true;
+          var n = Tokens.wholeNumber(key);
+          yield n.isPresent() && n.get() >= Integer.MIN_VALUE && n.get() <= Integer.MAX_VALUE;
         }
-        case BIGINT -> {
-          Long.parseLong(key);
-          yield true;
-        }
+        case BIGINT -> Tokens.wholeNumber(key).isPresent();
         case UUID -> {
           UUID.fromString(key);
           yield true;

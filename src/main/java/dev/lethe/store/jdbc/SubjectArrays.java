@@ -22,12 +22,16 @@ final class SubjectArrays {
     var withTokens = subjectTokens.orElse(null);
     return switch (family) {
       case INTEGER, BIGINT -> {
-        var keys = subjects.stream().map(SubjectArrays::parseLong).flatMap(Optional::stream);
+        var keys = subjects.stream().map(Tokens::wholeNumber).flatMap(Optional::stream);
         if (withTokens != null) {
+          // the token a stage made of the number as the column writes it: 08 is 8
           for (var under : withTokens.everyKey()) {
             keys =
                 java.util.stream.Stream.concat(
-                    keys, subjects.stream().map(s -> under.number(s.trim())));
+                    keys,
+                    subjects.stream()
+                        .map(s -> Tokens.wholeNumber(s).map(n -> Long.toString(n)).orElse(s.trim()))
+                        .map(under::number));
           }
         }
         yield new Sql.ArrayParam("int8", keys.mapToLong(Long::longValue).toArray());
@@ -53,14 +57,6 @@ final class SubjectArrays {
         yield new Sql.ArrayParam("text", keys.toArray(String[]::new));
       }
     };
-  }
-
-  private static Optional<Long> parseLong(String s) {
-    try {
-      return Optional.of(Long.parseLong(s.trim()));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
   }
 
   private static Optional<UUID> parseUuid(String s) {

@@ -344,13 +344,15 @@ final class MariaSql {
    */
   static List<String> forms(String subject, Optional<dev.lethe.transform.Tokens> subjectTokens) {
     if (subjectTokens.isEmpty()) {
-      return List.of(subject);
+      // 08 is 8 in a number column, compared as text here
+      return dev.lethe.transform.Tokens.keyForms(subject);
     }
-    var forms = new ArrayList<String>();
-    forms.add(subject);
-    for (var under : subjectTokens.get().everyKey()) {
-      forms.add(under.text(subject));
-      forms.add(Long.toString(under.number(subject)));
+    var forms = new ArrayList<String>(dev.lethe.transform.Tokens.keyForms(subject));
+    for (var key : dev.lethe.transform.Tokens.keyForms(subject)) {
+      for (var under : subjectTokens.get().everyKey()) {
+        forms.add(under.text(key));
+        forms.add(Long.toString(under.number(key)));
+      }
     }
     return forms;
   }

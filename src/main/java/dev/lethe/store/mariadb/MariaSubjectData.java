@@ -56,12 +56,7 @@ final class MariaSubjectData implements SubjectData {
   public boolean fits(String subject) {
     var column = table.columns().get(policy.subject());
     if (column.isWholeNumber()) {
-      try {
-        Long.parseLong(subject.trim());
-        return true;
-      } catch (NumberFormatException e) {
-        return false;
-      }
+      return dev.lethe.transform.Tokens.wholeNumber(subject).isPresent();
     }
     return subject.trim().length() <= 255;
   }
@@ -267,20 +262,19 @@ final class MariaSubjectData implements SubjectData {
       forms.add(subject.trim());
     } else {
       // a key that is no number is no key of a number column: as text, MariaDB would take it as 0
-      try {
-        forms.add(Long.parseLong(subject.trim()));
-      } catch (NumberFormatException e) {
-        // only its tokens can be here
-      }
+      dev.lethe.transform.Tokens.wholeNumber(subject).ifPresent(forms::add);
     }
+    var key =
+        number
+            ? dev.lethe.transform.Tokens.wholeNumber(subject)
+                .map(n -> Long.toString(n))
+                .orElse(subject.trim())
+            : subject.trim();
     subjectTokens.ifPresent(
         tokens ->
             tokens
                 .everyKey()
-                .forEach(
-                    under ->
-                        forms.add(
-                            number ? under.number(subject.trim()) : under.text(subject.trim()))));
+                .forEach(under -> forms.add(number ? under.number(key) : under.text(key))));
     if (forms.isEmpty()) {
       return MariaSql.Part.of("FALSE");
     }
