@@ -10,6 +10,7 @@ import dev.lethe.hold.HoldService;
 import dev.lethe.hold.ObjectionService;
 import dev.lethe.hold.RestrictionService;
 import dev.lethe.hold.SubjectFlags;
+import dev.lethe.hold.TokenisedRows;
 import dev.lethe.report.ReportService;
 import dev.lethe.retention.PlanService;
 import dev.lethe.retention.RetentionJobFactory;
@@ -71,6 +72,7 @@ import org.springframework.context.annotation.Import;
   StatisticsService.class,
   StatisticsExport.class,
   SubjectFlags.class,
+  TokenisedRows.class,
   ReportService.class,
   RetentionJobFactory.class,
   RunningRuns.class,

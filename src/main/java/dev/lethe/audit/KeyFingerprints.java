@@ -19,7 +19,11 @@ public class KeyFingerprints implements Keys.KeyCheck {
   private final Clock clock;
   private final AuditTrail audit;
 
-  public KeyFingerprints(JdbcClient jdbc, Clock clock, AuditTrail audit) {
+  private final java.util.Set<String> retired;
+
+  public KeyFingerprints(
+      JdbcClient jdbc, Clock clock, AuditTrail audit, dev.lethe.system.LetheProperties properties) {
+    this.retired = java.util.Set.copyOf(properties.pseudonymisation().retiredKeyIds());
     this.jdbc = jdbc;
     this.clock = clock;
     this.audit = audit;
@@ -27,6 +31,7 @@ public class KeyFingerprints implements Keys.KeyCheck {
 
   @Override
   public void verify(List<HmacKey> keys) {
+    checkNoneMissing(keys);
     for (var key : keys) {
       var fingerprint = key.fingerprint();
       int inserted =
@@ -63,5 +68,43 @@ public class KeyFingerprints implements Keys.KeyCheck {
                 + " the old key in the key ring (lethe.pseudonymisation.key-ring)");
       }
     }
+  }
+
+  /**
+   * Every key id used before is in the ring, or retired on purpose: without its key, rows tokenised
+   * under it cannot be tied to a subject, and a hold on that subject would not keep them.
+   */
+  private void checkNoneMissing(List<HmacKey> keys) {
+    var given = keys.stream().map(HmacKey::id).collect(java.util.stream.Collectors.toSet());
+    var missing =
+        jdbc
+            .sql(
+                "SELECT key_id FROM lethe.key_fingerprint WHERE used_at IS NOT NULL"
+                    + " ORDER BY first_used_at, key_id")
+            .query(String.class)
+            .list()
+            .stream()
+            .filter(id -> !given.contains(id) && !retired.contains(id))
+            .toList();
+    if (!missing.isEmpty()) {
+      throw new BadInputException(
+          "key id(s) "
+              + missing
+              + " made tokens before and are not in the key ring: holds, restrictions, requests"
+              + " and audit subject would not find the rows tokenised under them. Nothing was read"
+              + " or changed. Fix: put each KEY-ID.key file into lethe.pseudonymisation.key-ring;"
+              + " only once no row holds such a token any more, list the id under"
+              + " lethe.pseudonymisation.retired-key-ids");
+    }
+  }
+
+  /** The key id makes tokens now: a run or a request began with it. */
+  public void used(String keyId) {
+    if (keyId == null) {
+      return;
+    }
+    jdbc.sql("UPDATE lethe.key_fingerprint SET used_at = ? WHERE key_id = ?")
+        .params(Timestamp.from(clock.instant()), keyId)
+        .update();
   }
 }

@@ -31,6 +31,7 @@ public class PlanService {
   private final RunClock clock;
   private final Keys keys;
   private final ReportService reports;
+  private final dev.lethe.hold.TokenisedRows tokenisedRows;
 
   public PlanService(
       Validator validator,
@@ -39,7 +40,9 @@ public class PlanService {
       RequestService requests,
       RunClock clock,
       Keys keys,
-      ReportService reports) {
+      ReportService reports,
+      dev.lethe.hold.TokenisedRows tokenisedRows) {
+    this.tokenisedRows = tokenisedRows;
     this.keys = keys;
     this.reports = reports;
     this.validator = validator;
@@ -67,6 +70,7 @@ public class PlanService {
     var ordered = ExecutionOrder.of(definitions.policiesOf(job), stores);
     var all = List.copyOf(definitions.policies().values());
     var now = clock.now(asOf);
+    var tokenised = tokenisedRows.all();
     var lines = new ArrayList<Plan.PolicyPlan>();
     var earlier = new ArrayList<PolicyStep>();
     Plan.Trip trip = null;
@@ -75,7 +79,9 @@ public class PlanService {
       var target =
           stores
               .store(policy.store())
-              .target(step, new RetentionScope(now, all, List.copyOf(earlier), keys.tokens()));
+              .target(
+                  step,
+                  new RetentionScope(now, all, List.copyOf(earlier), keys.tokens(), tokenised));
       var counts = target.plan(name -> spared(job, definitions.policy(name), all));
       // the run stops at the first guard crossed: the steps after it do not run
       var guard = trip != null ? Plan.NOT_RUN : Plan.GUARDS_HOLD;

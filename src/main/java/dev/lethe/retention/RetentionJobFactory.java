@@ -47,8 +47,10 @@ public class RetentionJobFactory {
   private final RequestRunner requestRunner;
   private final RequestService requests;
   private final AuditTrail audit;
+  private final dev.lethe.hold.TokenisedRows tokenisedRows;
 
   public RetentionJobFactory(
+      dev.lethe.hold.TokenisedRows tokenisedRows,
       AuditTrail audit,
       RequestRunner requestRunner,
       RequestService requests,
@@ -61,6 +63,7 @@ public class RetentionJobFactory {
       LetheProperties properties,
       Clock clock) {
     this.clock = clock;
+    this.tokenisedRows = tokenisedRows;
     this.requestRunner = requestRunner;
     this.audit = audit;
     this.requests = requests;
@@ -103,6 +106,14 @@ public class RetentionJobFactory {
           job == null ? new JobBuilder(definition.name(), repository).start(step) : job.next(step);
     }
     var steps = ordered.stream().flatMap(p -> p.steps().stream()).toList();
+    // rows whose subject column this run may make tokens of are remembered first: holds look for
+    // tokens there for ever, also once the policy is gone
+    for (var p : ordered) {
+      if (p.tokenises(p.subject())) {
+        tokenisedRows.remember(stores.store(p.store()).rowsIdentity(p));
+      }
+    }
+    var tokenised = tokenisedRows.all();
     var earlier = new ArrayList<PolicyStep>();
     for (var policyStep : steps) {
       int number = earlier.size() + 1;
@@ -112,7 +123,7 @@ public class RetentionJobFactory {
           step(
               definition,
               policyStep,
-              new RetentionScope(now, allPolicies, List.copyOf(earlier), tokens),
+              new RetentionScope(now, allPolicies, List.copyOf(earlier), tokens, tokenised),
               placed);
       job =
           job == null ? new JobBuilder(definition.name(), repository).start(step) : job.next(step);

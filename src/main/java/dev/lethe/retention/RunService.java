@@ -47,6 +47,7 @@ public class RunService {
   private final RunMetrics metrics;
   private final AuditTrail audit;
   private final dev.lethe.audit.Checkpoints checkpoints;
+  private final dev.lethe.audit.KeyFingerprints keyUse;
 
   public RunService(
       Validator validator,
@@ -64,8 +65,10 @@ public class RunService {
       RunMetrics metrics,
       AuditTrail audit,
       HoldService holds,
-      dev.lethe.audit.Checkpoints checkpoints) {
+      dev.lethe.audit.Checkpoints checkpoints,
+      dev.lethe.audit.KeyFingerprints keyUse) {
     this.checkpoints = checkpoints;
+    this.keyUse = keyUse;
     this.metrics = metrics;
     this.running = running;
     this.keys = keys;
@@ -146,6 +149,8 @@ public class RunService {
         // the control database before it could say how the run ended.
         recover(last);
       }
+      // the key id makes tokens from here on: it must stay in the ring while its tokens exist
+      keyUse.used(keyId);
       var job =
           jobs.build(
               definition,

@@ -37,8 +37,10 @@ public class RequestRunner {
   private final ExportWriter exports;
   private final DataSource control;
   private final SuppressionList suppressions;
+  private final dev.lethe.hold.TokenisedRows tokenisedRows;
 
   public RequestRunner(
+      dev.lethe.hold.TokenisedRows tokenisedRows,
       SuppressionList suppressions,
       RequestService requests,
       StoreRegistry stores,
@@ -47,6 +49,7 @@ public class RequestRunner {
       ExportWriter exports,
       DataSource control) {
     this.control = control;
+    this.tokenisedRows = tokenisedRows;
     this.suppressions = suppressions;
     this.requests = requests;
     this.stores = stores;
@@ -71,7 +74,11 @@ public class RequestRunner {
                             + " lethe.pseudonymisation.key-id and its key"));
     var scope =
         new RetentionScope(
-            now, List.copyOf(definitions.policies().values()), List.of(), keys.tokens());
+            now,
+            List.copyOf(definitions.policies().values()),
+            List.of(),
+            keys.tokens(),
+            tokenisedRows.all());
     var policies = ordered(policiesFor(request, definitions));
     var finished =
         request.outcomes().stream()

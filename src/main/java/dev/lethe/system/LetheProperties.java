@@ -43,7 +43,19 @@ public record LetheProperties(
    * the key comes from the environment variable LETHE_HMAC_KEY: never from a policy, this file or
    * the command line.
    */
-  public record Pseudonymisation(String keyId, Path keyFile, Path keyRing) {}
+  public record Pseudonymisation(
+      String keyId,
+      Path keyFile,
+      Path keyRing,
+      @DefaultValue java.util.List<String> retiredKeyIds) {
+
+    public Pseudonymisation(String keyId, Path keyFile, Path keyRing) {
+      this(keyId, keyFile, keyRing, java.util.List.of());
+    }
+
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
+    public Pseudonymisation {}
+  }
 
   /**
    * The keys that sign the audit trail and its checkpoints: {@code keys}, a folder of {@code

@@ -128,12 +128,15 @@ public final class HmacKey {
     try (var files = Files.list(folder)) {
       for (var file : files.sorted().toList()) {
         var name = file.getFileName().toString();
-        if (!name.endsWith(".key") || name.length() == ".key".length()) {
+        if (!name.endsWith(".key")
+            || !name.substring(0, name.length() - ".key".length())
+                .matches("[A-Za-z0-9._-]{1,64}")) {
           throw new BadInputException(
               "lethe.pseudonymisation.key-ring: "
                   + file
-                  + " is not named KEY-ID.key. Fix: name each key file after its key id, such as"
-                  + " 2026-11.key, and keep nothing else in the folder");
+                  + " is not named KEY-ID.key (an id of letters, digits, '.', '_' or '-'). Fix: name"
+                  + " each key file after its key id, such as 2026-11.key, and keep nothing else in"
+                  + " the folder");
         }
         keys.add(load(name.substring(0, name.length() - ".key".length()), file, Map.of()).get());
       }

@@ -94,6 +94,14 @@ public final class Tokens {
     return hmac(value);
   }
 
+  /**
+   * A text token of bytes that are not UTF-8 text (a log field in Latin-1, or damaged): the HMAC of
+   * the bytes themselves, so that two such values never share a token.
+   */
+  public String textOfBytes(byte[] raw) {
+    return Hex.encodeHexString(mac.get().doFinal(raw));
+  }
+
   /** A text token: 64 hex characters; null stays null. */
   public String text(String value) {
     return value == null ? null : Hex.encodeHexString(hmac(value));

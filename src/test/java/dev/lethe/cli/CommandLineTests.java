@@ -310,12 +310,15 @@ class CommandLineTests extends LetheTests {
     assertThat(configured("request erase --subject 3")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("requests need the pseudonymisation key", "Fix:");
 
+    // the tests' key under its id: a key id stands for one key in a control database
     var key = WORKSPACE.resolve("cli.key");
     Files.writeString(key, TEST_KEY);
     Files.writeString(
         config,
         Files.readString(config)
-            + "  pseudonymisation: {key-id: cli, key-file: "
+            + "  pseudonymisation: {key-id: "
+            + TEST_KEY_ID
+            + ", key-file: "
             + key
             + "}\n  requests: {exports: "
             + WORKSPACE.resolve("exports")
@@ -489,20 +492,40 @@ class CommandLineTests extends LetheTests {
             + ".refuse()");
     var key = WORKSPACE.resolve("rotate-" + schema + ".key");
     Files.writeString(key, TEST_KEY);
-    var original = Files.readString(config);
+    // key ids of its own: in a control database of its own, whose key ids are its business
+    var original =
+        Files.readString(config)
+            .replaceFirst(
+                "control-database:\n    url: \"[^\"]*\"",
+                java.util.regex.Matcher.quoteReplacement(
+                    "control-database:\n    url: \""
+                        + TestDatabases.url("rotate_" + schema)
+                        + "\""))
+            .replace(
+                "reports: " + WORKSPACE.resolve("reports"),
+                "reports: " + WORKSPACE.resolve("reports-rotate-" + schema));
     Files.writeString(
         config, original + "  pseudonymisation:\n    key-id: k1\n    key-file: " + key + "\n");
     assertThat(configured("run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.FAILED);
     APP.run("DROP TRIGGER refuse ON " + schema + ".visit");
 
+    // a new key id, k1 kept in the ring as a rotation keeps it
+    var ring = Files.createDirectories(WORKSPACE.resolve("ring-" + schema));
+    Files.writeString(ring.resolve("k1.key"), TEST_KEY);
     Files.writeString(
-        config, original + "  pseudonymisation:\n    key-id: k2\n    key-file: " + key + "\n");
+        config,
+        original
+            + "  pseudonymisation:\n    key-id: k2\n    key-file: "
+            + key
+            + "\n    key-ring: "
+            + ring
+            + "\n");
     assertThat(configured("run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("began with key id 'k1'", "configured key id is 'k2'");
 
     Files.writeString(
         config, original + "  pseudonymisation:\n    key-id: k1\n    key-file: " + key + "\n");
-    assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).as(err.toString()).isZero();
     assertThat(out.toString()).contains("COMPLETED", "pseudonymised: 170", "key k1");
   }
 

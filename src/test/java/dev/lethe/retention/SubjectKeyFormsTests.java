@@ -51,4 +51,36 @@ class SubjectKeyFormsTests extends LetheTests {
                 "SELECT count(*) FROM " + schema + ".event WHERE subject_id IN (8, " + token + ")"))
         .isEqualTo(rows);
   }
+
+  @org.junit.jupiter.api.Test
+  void aHoldKeepsTokenisedRowsAlsoOnceThePolicyThatMadeTheTokensIsGone() {
+    Events.create(APP, schema, 1000, 50);
+    APP.run("ALTER TABLE " + schema + ".event ADD COLUMN pseudonymised_at timestamptz");
+    policy(
+        "events",
+        Events.policy("events", schema, "")
+            .replace(
+                "retain: P1Y\naction: delete",
+                "marker: pseudonymised_at\nretain: P30D\naction: pseudonymise\n"
+                    + "transform: {subject_id: hmac}"));
+    var job = jobName("gone");
+    job(job, Events.job(job, "events", ""));
+    runs.run(job, AS_OF, "test", ProgressListener.SILENT);
+    var token = testTokens().number("9");
+    long rows =
+        APP.count(
+            "SELECT count(*) FROM " + schema + ".event WHERE subject_id IN (9, " + token + ")");
+    // the tokenising policy is retired; a plain delete takes over the table
+    policy("events", Events.policy("events", schema, ""));
+    holds.place("9", null, null, "LIT-G", "court", "dpo");
+
+    var later = jobName("later");
+    job(later, Events.job(later, "events", ""));
+    runs.run(later, AS_OF.plusMonths(6), "test", ProgressListener.SILENT);
+
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM " + schema + ".event WHERE subject_id IN (9, " + token + ")"))
+        .isEqualTo(rows);
+  }
 }

@@ -175,6 +175,33 @@ class CatalogValidationTests extends LetheTests {
   }
 
   @Test
+  void twoPoliciesMakingTokensOfOneColumnWithTwoMarkersAreRefused() {
+    APP.run(
+        "ALTER TABLE "
+            + schema
+            + ".event ADD COLUMN email text, ADD COLUMN m1 timestamptz, ADD COLUMN m2 timestamptz");
+    for (var marker : java.util.List.of("m1", "m2")) {
+      policy(
+          "tokens-" + marker,
+          Events.policy("tokens-" + marker, schema, "")
+              .replace(
+                  "retain: P1Y\naction: delete",
+                  "marker: "
+                      + marker
+                      + "\nretain: P30D\naction: pseudonymise\ntransform: {email: hmac}"));
+    }
+    policy("events", events(""));
+
+    var errors = validator.validate().problems().errors();
+
+    assertThat(errors)
+        .anySatisfy(
+            e ->
+                assertThat(e.message())
+                    .contains("'tokens-m1' and 'tokens-m2' both make tokens (hmac) of", ".email"));
+  }
+
+  @Test
   void theLongerRetentionWinsWhereTwoPoliciesOverlap() {
     policy("events-long", Events.policy("events-long", schema, "").replace("P1Y", "P2Y"));
     policy("events", events(""));

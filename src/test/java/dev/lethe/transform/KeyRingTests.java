@@ -58,8 +58,16 @@ class KeyRingTests extends LetheTests {
     var keyFile = folder.resolve("current-" + keyId);
     Files.writeString(keyFile, key + "\n");
     var config = configFile("lethe-" + schema + "-" + keyId);
+    // a control database and reports of this test's own: the key ids it records are its own
     var text =
         Files.readString(config)
+                .replaceFirst(
+                    "control-database:\n    url: \"[^\"]*\"",
+                    java.util.regex.Matcher.quoteReplacement(
+                        "control-database:\n    url: \"" + controlUrl() + "\""))
+                .replace(
+                    "reports: " + WORKSPACE.resolve("reports"),
+                    "reports: " + WORKSPACE.resolve("reports-" + schema))
             + "  pseudonymisation:\n    key-id: "
             + keyId
             + "\n    key-file: "
@@ -71,6 +79,22 @@ class KeyRingTests extends LetheTests {
     args.addAll(List.of(commandLine.split(" ")));
     return Lethe.execute(
         args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  private String controlUrl() {
+    return dev.lethe.support.TestDatabases.url("keys_" + schema);
+  }
+
+  /** A hold placed in this test's control database, as compliance places it. */
+  private void hold(String keyId, String key, long subject, String caseReference)
+      throws IOException {
+    assertThat(
+            lethe(
+                keyId,
+                key,
+                null,
+                "hold place --subject " + subject + " --case " + caseReference + " --reason court"))
+        .isZero();
   }
 
   private long rowsOf(long subject, Tokens tokens) {
@@ -92,7 +116,7 @@ class KeyRingTests extends LetheTests {
   void anotherKeyUnderAKnownKeyIdIsRefusedBeforeAnythingIsRead() throws IOException {
     var id = "k-" + schema;
     assertThat(lethe(id, KEY_A, null, "run " + job + " --as-of 2026-01-01")).isZero();
-    holds.place("7", null, null, "LIT-1", "court", "test");
+    hold(id, KEY_A, 7, "LIT-1");
     long held = rowsOf(7, tokens(id, KEY_A));
     long rows = APP.count("SELECT count(*) FROM " + schema + ".event");
 
@@ -110,12 +134,17 @@ class KeyRingTests extends LetheTests {
         .isEqualTo(Lethe.BAD_INPUT);
     assertThat(lethe(id, KEY_B, null, "serve --metrics-port off")).isEqualTo(Lethe.BAD_INPUT);
     // the fingerprint in the control database and the trail is not the key
-    var recorded =
-        control
-            .sql("SELECT fingerprint FROM lethe.key_fingerprint WHERE key_id = ?")
-            .param(id)
-            .query(String.class)
-            .single();
+    String recorded;
+    try (var c = java.sql.DriverManager.getConnection(controlUrl());
+        var ps =
+            c.prepareStatement("SELECT fingerprint FROM lethe.key_fingerprint WHERE key_id = ?")) {
+      ps.setString(1, id);
+      var rs = ps.executeQuery();
+      rs.next();
+      recorded = rs.getString(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
     assertThat(recorded).hasSize(64).doesNotContain(KEY_A);
   }
 
@@ -128,7 +157,7 @@ class KeyRingTests extends LetheTests {
     var underA = tokens(first, KEY_A);
     long held = rowsOf(7, underA);
     assertThat(held).isPositive();
-    holds.place("7", null, null, "LIT-2", "court", "test");
+    hold(first, KEY_A, 7, "LIT-2");
 
     // a new key id, the old key kept in the ring
     var ring = Files.createDirectories(folder.resolve("ring"));
@@ -160,5 +189,20 @@ class KeyRingTests extends LetheTests {
             + " 00:00:00+00' AND subject_id IN (7, "
             + tokens.number("7")
             + ")");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aKeyIdUsedBeforeAndMissingFromTheRingIsRefusedUnlessRetired() throws IOException {
+    var first = "a-" + schema;
+    var second = "b-" + schema;
+    assertThat(lethe(first, KEY_A, null, "run " + job + " --as-of 2026-01-01")).isZero();
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event");
+
+    // a new key, and the old one not kept
+    int code = lethe(second, KEY_B, null, "run " + job + " --as-of 2026-06-01");
+
+    assertThat(code).isEqualTo(dev.lethe.cli.Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("[" + first + "] made tokens before", "retired-key-ids");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(rows);
   }
 }

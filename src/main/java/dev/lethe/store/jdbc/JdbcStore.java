@@ -317,11 +317,12 @@ public final class JdbcStore implements Store {
     // token: a hold on the subject must keep them too, under whichever policy deletes them.
     boolean subjectMayBeToken =
         scope.allPolicies().stream()
-            .anyMatch(
-                p ->
-                    p.store().equals(name)
-                        && p.tokenises(policy.subject())
-                        && table(p.table()).map(t -> t.oid() == table.oid()).orElse(false));
+                .anyMatch(
+                    p ->
+                        p.store().equals(name)
+                            && p.tokenises(policy.subject())
+                            && table(p.table()).map(t -> t.oid() == table.oid()).orElse(false))
+            || scope.mayHoldTokens(rowsIdentity(policy));
     return new Predicates(
         step,
         table,

@@ -83,7 +83,12 @@ public final class FieldTransforms {
     int v4Bits = field.v4Bits();
     int v6Bits = field.v6Bits();
     return switch (field.kind()) {
-      case HMAC -> tokens.text(LogContent.decoded(old));
+      // UTF-8 text is made the token every other store makes of it; other bytes (Latin-1, a
+      // damaged value) the token of the bytes, so that no two such values share one
+      case HMAC ->
+          LogContent.isUtf8(old)
+              ? tokens.text(LogContent.decoded(old))
+              : tokens.textOfBytes(LogContent.bytes(old));
       case NULL -> "-";
       case IP_PREFIX -> {
         var whole = Values.ipPrefix(old, v4Bits, v6Bits);

@@ -192,9 +192,16 @@ public final class FilePass {
       return false;
     }
     var subject = line.value(subjectField);
-    return subject == null
-        || tokens.isEmpty()
-        || !entry.spared().contains(prefix(tokens.get(), subject));
+    if (subject == null || tokens.isEmpty()) {
+      return true;
+    }
+    // spared then under whichever key was current: a rotation since does not make it transformed
+    for (var under : tokens.get().everyKey()) {
+      if (entry.spared().contains(prefix(under, subject))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static long prefix(Tokens tokens, String subject) {

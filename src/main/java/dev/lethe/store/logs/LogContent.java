@@ -51,6 +51,20 @@ public record LogContent(List<String> lines, boolean endsWithNewline, Snapshot r
     return text.getBytes(StandardCharsets.ISO_8859_1);
   }
 
+  /** Whether a value's bytes are UTF-8 text. */
+  public static boolean isUtf8(String text) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes(text)));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
+
   /** A value's text as UTF-8 (what a subject key or a token is computed over). */
   public static String decoded(String text) {
     for (int i = 0; i < text.length(); i++) {

@@ -107,6 +107,11 @@ public final class LogFiles {
     }
   }
 
+  /** The name of the file being written, as configured or told from the pattern. */
+  public Optional<String> activeName() {
+    return active;
+  }
+
   /** The file being written, where one is named and it exists. */
   public Optional<Path> active() {
     return active.map(directory::resolve).filter(Files::exists);

@@ -172,6 +172,31 @@ public final class LogStore implements Store {
 
   @Override
   public void check(List<Policy> policies, Problems problems) {
+    // one policy makes tokens of a field: two would make tokens of tokens
+    for (int i = 0; i < policies.size(); i++) {
+      for (int j = i + 1; j < policies.size(); j++) {
+        var a = policies.get(i);
+        var b = policies.get(j);
+        for (var field : dev.lethe.store.PolicyOverlaps.tokenised(a)) {
+          if (dev.lethe.store.PolicyOverlaps.tokenised(b).contains(field)) {
+            problems.error(
+                b.file(),
+                b.lineOf("transform"),
+                "transform",
+                "policies '"
+                    + a.name()
+                    + "' and '"
+                    + b.name()
+                    + "' both make tokens (hmac) of field '"
+                    + field
+                    + "' of store '"
+                    + name
+                    + "': a line the one made a token would get a token of that token",
+                "let one policy make the token, and leave the field out of the other's transform");
+          }
+        }
+      }
+    }
     for (var policy : policies) {
       if (!Files.isDirectory(directory) || !Files.isWritable(directory)) {
         problems.error(
@@ -184,6 +209,20 @@ public final class LogStore implements Store {
       }
       new LogPolicyChecks(this, policy, problems).check();
       try {
+        var activeName = files.activeName();
+        if (activeName.isPresent() && files.active().isEmpty() && !files.list().isEmpty()) {
+          problems.warn(
+              policy.file(),
+              policy.lineOf("store"),
+              "store",
+              "store '"
+                  + name
+                  + "': the file being written is taken to be '"
+                  + activeName.get()
+                  + "', and there is no such file: if another file is being written, Lethe"
+                  + " would take it for a rotation",
+              "name the file being written in lethe.stores." + name + ".active");
+        }
         for (var link : files.links()) {
           problems.warn(
               policy.file(),

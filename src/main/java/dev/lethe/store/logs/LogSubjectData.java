@@ -152,17 +152,52 @@ final class LogSubjectData implements SubjectData {
             long lines0 = lines.size() - kept.size();
             deleted -= lines0;
             leftLines += lines0;
-            left.put(file.getFileName().toString(), writer.get().who());
+            left.put(
+                file.getFileName().toString(),
+                "held open for writing by "
+                    + writer.get().who()
+                    + ": a rewrite would lose what it writes next");
             continue;
           }
           // a line made a token before stays known as one in the file's new contents
           state.record(
               state.carriedOver(lines, java.util.Arrays.copyOf(origins, kept.size())), kept);
-          if (kept.isEmpty()) {
-            SafeRewrite.remove(file, content.read());
-          } else {
-            SafeRewrite.replace(file, content.with(kept), SafeRewrite.Crash.NEVER);
+          try {
+            if (kept.isEmpty()) {
+              SafeRewrite.remove(file, content.read());
+            } else {
+              SafeRewrite.replace(file, content.with(kept), SafeRewrite.Crash.NEVER);
+            }
+          } catch (SafeRewrite.ChangedMeanwhile e) {
+            long lines0 = lines.size() - kept.size();
+            deleted -= lines0;
+            leftLines += lines0;
+            left.put(file.getFileName().toString(), "it changed while Lethe rewrote it");
           }
+        }
+      }
+      // the file being written, where the policy leaves it to its writer: its lines of the
+      // subject are still there, and the outcome says so
+      var active = store.files().active();
+      if (active.isPresent() && !policy.logs().rewriteActive()) {
+        long inActive = 0;
+        for (var text : LogFiles.read(active.get()).lines()) {
+          var line =
+              store
+                  .format()
+                  .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+          if (line.isPresent()
+              && keys.contains(line.get().value(policy.subject()))
+              && keeperOf(line.get(), keeping).isEmpty()) {
+            inActive++;
+          }
+        }
+        if (inActive > 0) {
+          leftLines += inActive;
+          left.put(
+              active.get().getFileName().toString(),
+              "the file being written, which the policy leaves to its writer (no rewrite-active):"
+                  + " they go once logrotate has rotated it");
         }
       }
     } catch (IOException e) {
@@ -179,13 +214,14 @@ final class LogSubjectData implements SubjectData {
         keptLines,
         by.isEmpty() ? null : String.join(", ", by),
         leftLines,
-        left.isEmpty()
-            ? null
-            : "in "
-                + left.keySet()
-                + ", held open for writing by "
-                + String.join(", ", new java.util.TreeSet<>(left.values()))
-                + " (a rewrite would lose what it writes next)");
+        left.isEmpty() ? null : describe(left));
+  }
+
+  /** Where lines were left, and why: "in access.log (the file being written, ...)". */
+  private static String describe(java.util.Map<String, String> left) {
+    var parts = new ArrayList<String>();
+    left.forEach((file, why) -> parts.add("in " + file + " (" + why + ")"));
+    return String.join(", ", parts);
   }
 
   /** The first keeping policy that still keeps the line, if any. */

@@ -151,8 +151,7 @@ final class LogTarget implements RetentionTarget {
     }
     try {
       var lines = content.get().lines();
-      var before =
-          once() ? state.of(step.policy().name(), lines) : Optional.<PassState.Entry>empty();
+      var before = once() ? recorded(lines) : Optional.<PassState.Entry>empty();
       var pass = FilePass.compute(file.get(), lines, rules, spared, scope.tokens(), before);
       if (pass.changes() || (pass.kept().isEmpty() && pass.lines() > 0)) {
         var writer = OpenWriters.of(file.get());
@@ -188,7 +187,7 @@ final class LogTarget implements RetentionTarget {
         var entries = new java.util.HashMap<>(state.carriedOver(lines, pass.origins()));
         if (once()) {
           entries.put(
-              step.policy().name(),
+              stateKey(step),
               new PassState.Entry(
                   rules.pseudonymiseBefore().orElseThrow(),
                   pass.kept().size(),
@@ -260,7 +259,7 @@ final class LogTarget implements RetentionTarget {
           var earlierRules = rules(store, e, scope);
           var before =
               once(e, earlierRules)
-                  ? Optional.ofNullable(known.get(e.policy().name()))
+                  ? Optional.ofNullable(known.get(stateKey(e)))
                   : Optional.<PassState.Entry>empty();
           var pass =
               FilePass.compute(
@@ -274,7 +273,7 @@ final class LogTarget implements RetentionTarget {
             known = new java.util.HashMap<>(PassState.carriedOver(known, pass.origins()));
             if (once(e, earlierRules)) {
               known.put(
-                  e.policy().name(),
+                  stateKey(e),
                   new PassState.Entry(
                       earlierRules.pseudonymiseBefore().orElseThrow(),
                       pass.kept().size(),
@@ -285,7 +284,7 @@ final class LogTarget implements RetentionTarget {
         }
         var before =
             once()
-                ? Optional.ofNullable(known.get(step.policy().name()))
+                ? Optional.ofNullable(known.get(stateKey(step)))
                 : Optional.<PassState.Entry>empty();
         var pass = FilePass.compute(file, lines, rules, spared, scope.tokens(), before);
         total += pass.lines();
@@ -299,6 +298,33 @@ final class LogTarget implements RetentionTarget {
       }
     }
     return new PlanCounts(total, due, change, holds, requests, restrictions, 0);
+  }
+
+  /**
+   * What the state records a stage's tokens under: the fields it makes tokens of, not the policy's
+   * name, so that renaming the policy does not make tokens of tokens (validate lets only one policy
+   * make tokens of a field).
+   */
+  /**
+   * What the state says this stage's tokens did to these contents: under its fields, or, as written
+   * before the state was kept by field, under the policy's name.
+   */
+  private Optional<PassState.Entry> recorded(List<String> lines) throws IOException {
+    var entry = state.of(stateKey(step), lines);
+    return entry.isPresent() ? entry : state.of(step.policy().name(), lines);
+  }
+
+  static String stateKey(PolicyStep step) {
+    var fields = new java.util.TreeSet<String>();
+    step.stage()
+        .transforms()
+        .forEach(
+            (field, transform) -> {
+              if (transform instanceof dev.lethe.transform.Transform.Hmac) {
+                fields.add(field);
+              }
+            });
+    return "hmac:" + String.join(",", fields);
   }
 
   private static boolean once(PolicyStep step, FilePass.Rules rules) {

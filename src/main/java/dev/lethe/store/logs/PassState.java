@@ -50,8 +50,13 @@ public final class PassState {
    * The entry of these contents; else, for a file that grew since (the one being written), the
    * entry of its first lines, which then covers only those.
    */
-  public Optional<Entry> of(String policy, List<String> lines) throws IOException {
-    var entries = read().getOrDefault(policy, Map.of());
+  public Optional<Entry> of(String key, List<String> lines) throws IOException {
+    return of(read(), key, lines);
+  }
+
+  private static Optional<Entry> of(
+      Map<String, Map<String, Entry>> all, String policy, List<String> lines) {
+    var entries = all.getOrDefault(policy, Map.of());
     var exact = entries.get(checksum(lines));
     if (exact != null) {
       return Optional.of(exact);
@@ -81,9 +86,10 @@ public final class PassState {
 
   /** Every policy's entry of these contents. */
   public Map<String, Entry> entriesOf(List<String> lines) throws IOException {
+    var all = read();
     var entries = new HashMap<String, Entry>();
-    for (var policy : read().keySet()) {
-      of(policy, lines).ifPresent(e -> entries.put(policy, e));
+    for (var policy : all.keySet()) {
+      of(all, policy, lines).ifPresent(e -> entries.put(policy, e));
     }
     return entries;
   }

@@ -70,7 +70,8 @@ public final class SafeRewrite {
       }
       crash.at("flushed");
       try (var old = FileChannel.open(file, StandardOpenOption.READ)) {
-        if (!content.read().matches(file)) {
+        // the last look before the rename: unchanged, and no writer has opened it since
+        if (!content.read().matches(file) || heldByAWriter(file)) {
           throw new ChangedMeanwhile(file);
         }
         try {
@@ -91,13 +92,18 @@ public final class SafeRewrite {
   /** Removes a file whose every line went, if it is still as it was read. */
   public static void remove(Path file, LogContent.Snapshot read) throws IOException {
     try (var old = FileChannel.open(file, StandardOpenOption.READ)) {
-      if (!read.matches(file)) {
+      if (!read.matches(file) || heldByAWriter(file)) {
         throw new ChangedMeanwhile(file);
       }
       Files.deleteIfExists(file);
       copyAppended(old, read.size(), file);
     }
     flushDirectory(file.toAbsolutePath().getParent());
+  }
+
+  /** Whether another process is known to hold the file open for writing. */
+  private static boolean heldByAWriter(Path file) {
+    return OpenWriters.of(file).map(OpenWriters.Writer::known).orElse(false);
   }
 
   /**

@@ -104,7 +104,8 @@ public final class MariaDbStore implements Store {
   Optional<dev.lethe.transform.Tokens> subjectTokens(
       Policy policy, MariaTable table, dev.lethe.store.RetentionScope scope) {
     boolean mayBeToken =
-        scope.allPolicies().stream().anyMatch(p -> isOn(p, table) && p.tokenises(policy.subject()));
+        scope.allPolicies().stream().anyMatch(p -> isOn(p, table) && p.tokenises(policy.subject()))
+            || scope.mayHoldTokens(rowsIdentity(policy));
     return mayBeToken ? scope.tokens() : Optional.empty();
   }
 

@@ -285,4 +285,78 @@ class LogFileSafetyTests extends LetheTests {
                     .contains(u));
     assertThat(Arrays.asList(afterFirst.toArray())).containsAll(afterSecond);
   }
+
+  @Test
+  void anErasureSaysWhatItLeftInTheFileBeingWritten(
+      @org.springframework.beans.factory.annotation.Autowired
+          dev.lethe.subject.RequestIntake intake,
+      @org.springframework.beans.factory.annotation.Autowired
+          dev.lethe.subject.RequestService requests,
+      @org.springframework.beans.factory.annotation.Autowired
+          dev.lethe.retention.Validator validator)
+      throws IOException {
+    var mine = line("10.0.0.9", "2025-12-30", "u9", "x".getBytes(StandardCharsets.UTF_8), "\n");
+    var other = line("10.0.0.8", "2025-12-30", "u8", "x".getBytes(StandardCharsets.UTF_8), "\n");
+    Files.write(logs.resolve("access.log.1"), concat(mine, other));
+    Files.write(logs.resolve("access.log"), concat(other, mine));
+    policy(
+        "by-user",
+        """
+        policy: by-user
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: weblogs
+        subject: user
+        clock: time
+        retain: P90D
+        action: delete
+        """);
+
+    var request =
+        intake.receive(
+            dev.lethe.subject.RequestKind.ERASE, "u9", null, "DSR-L", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+
+    assertThat(Files.readAllBytes(logs.resolve("access.log.1"))).isEqualTo(other);
+    assertThat(Files.readAllBytes(logs.resolve("access.log"))).isEqualTo(concat(other, mine));
+    var outcome = requests.find(request.id());
+    assertThat(outcome.status()).isEqualTo(dev.lethe.subject.SubjectRequest.PARTLY_DONE);
+    assertThat(outcome.outcomes())
+        .singleElement()
+        .satisfies(
+            o ->
+                assertThat(o.outcome())
+                    .contains("deleted 1", "1 left in access.log (the file being written"));
+  }
+
+  @Test
+  void renamingThePolicyThatMakesTokensMakesNoTokenOfAToken() throws IOException {
+    var lines = new ArrayList<byte[]>();
+    for (int day = 1; day <= 10; day++) {
+      lines.add(
+          line(
+              "10.0.0." + day,
+              "2025-11-%02d".formatted(day),
+              "user" + day,
+              "a".getBytes(StandardCharsets.UTF_8),
+              "\n"));
+    }
+    Files.write(logs.resolve("access.log.1"), concat(lines.toArray(byte[][]::new)));
+    Files.write(logs.resolve("access.log"), new byte[0]);
+    logPolicy("tokens", "retain: P7D\naction: pseudonymise\ntransform: {user: hmac}");
+    job("first", "job: first\npolicies: [tokens]\nguards: {max-share: 1}\n");
+    run("first", AS_OF_LOGS);
+    var afterFirst = Files.readAllLines(logs.resolve("access.log.1"));
+
+    // the same policy under a new name
+    Files.delete(WORKSPACE.resolve("policies/tokens.yml"));
+    Files.delete(WORKSPACE.resolve("jobs/first.yml"));
+    logPolicy("user-tokens", "retain: P7D\naction: pseudonymise\ntransform: {user: hmac}");
+    job("second", "job: second\npolicies: [user-tokens]\nguards: {max-share: 1}\n");
+    var report = run("second", AS_OF_LOGS.plusDays(1));
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    assertThat(outcome(report, "user-tokens").pseudonymised()).isZero();
+    assertThat(Files.readAllLines(logs.resolve("access.log.1"))).isEqualTo(afterFirst);
+  }
 }

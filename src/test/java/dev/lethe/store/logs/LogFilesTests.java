@@ -315,4 +315,109 @@ class LogFilesTests {
     assertThat(auth.value("user")).isEqualTo("carol");
     assertThat(auth.time()).isEqualTo(Instant.parse("2015-05-17T10:05:03Z"));
   }
+
+  @Test
+  void aWriterThatOpensTheFileWhileItIsRewrittenStopsTheRenameAndLosesNothing() throws Exception {
+    var file = folder.resolve("logs/access.log.1");
+    var before = Files.readAllBytes(file);
+    Process writer = null;
+    try {
+      var started = new Process[1];
+      // the moment the new contents are flushed beside it, a writer opens the file to append
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  pass(
+                      file,
+                      Set.of(),
+                      Optional.empty(),
+                      at -> {
+                        if (at.equals("flushed")) {
+                          started[0] =
+                              new ProcessBuilder(
+                                      "bash",
+                                      "-c",
+                                      "exec 3>>access.log.1; sleep 1; echo LATE >&3; sleep 1")
+                                  .directory(file.getParent().toFile())
+                                  .start();
+                          try {
+                            Thread.sleep(300);
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                        }
+                      }))
+          .isInstanceOf(SafeRewrite.ChangedMeanwhile.class);
+      writer = started[0];
+      writer.waitFor();
+    } finally {
+      if (writer != null) {
+        writer.destroy();
+      }
+    }
+    // the old file stayed, and got the writer's line
+    var after = Files.readAllBytes(file);
+    assertThat(java.util.Arrays.copyOf(after, before.length)).isEqualTo(before);
+    assertThat(new String(after, StandardCharsets.ISO_8859_1)).endsWith("LATE\n");
+  }
+
+  @Test
+  void aLineSparedUnderAnEarlierKeyIsTransformedOnceReleasedAfterARotation() throws IOException {
+    var file = folder.resolve("logs/access.log.1");
+    var lines = LogFiles.read(file).lines();
+    var client = LineFormat.combined().parse(lines.get(10)).orElseThrow().value("ip");
+    // under the first key the client is held: its due lines are spared, and the state says so
+    var spared = new dev.lethe.store.SparedSubjects(0, Set.of(client), Set.of(), Set.of());
+    var first =
+        FilePass.compute(file, lines, rules(false), spared, Optional.of(tokens), Optional.empty());
+    assertThat(first.sparedDue()).isNotEmpty();
+    var entry = new PassState.Entry(PSEUDONYMISE_BEFORE, first.kept().size(), first.sparedDue());
+    // a new key, the first one kept in the ring, and the hold released
+    var keyFile = folder.resolve("second.key");
+    Files.writeString(keyFile, "second-log-tests-key-0123456789abcdef-0123");
+    var rotated =
+        new Tokens(HmacKey.load("second", keyFile, Map.of()).orElseThrow(), List.of(tokens));
+    var none = new dev.lethe.store.SparedSubjects(0, Set.of(), Set.of(), Set.of());
+
+    var second =
+        FilePass.compute(
+            file, first.kept(), rules(false), none, Optional.of(rotated), Optional.of(entry));
+
+    // the client's lines that were spared are transformed now, once
+    assertThat(second.pseudonymised()).isEqualTo(first.heldByHolds() - deletedOf(first, client));
+  }
+
+  /** The held client's lines the first pass found due for deletion (spared, not transformed). */
+  private long deletedOf(FilePass.Pass pass, String client) {
+    long n = 0;
+    for (var line : pass.kept()) {
+      var parsed = LineFormat.combined().parse(line);
+      if (parsed.isPresent()
+          && parsed.get().value("ip").equals(client)
+          && parsed.get().time().isBefore(DELETE_BEFORE)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void aFieldThatIsNotUtf8BecomesTheTokenOfItsBytesSoThatNoTwoShareOne() {
+    // helene with é and è in Latin-1, and the same with other Latin-1 letters: both invalid UTF-8
+    var first =
+        "1.2.3.4 - h\u00e9l\u00e8ne [18/May/2015:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"";
+    var second = first.replace("\u00e9l\u00e8", "\u00ealo\u00ea");
+    var transforms = new FieldTransforms(Map.of("user", FieldTransforms.Field.of(Kind.HMAC)));
+    var one = transforms.apply(LineFormat.combined().parse(first).orElseThrow(), tokens);
+    var two = transforms.apply(LineFormat.combined().parse(second).orElseThrow(), tokens);
+    var tokenOne = LineFormat.combined().parse(one).orElseThrow().value("user");
+    var tokenTwo = LineFormat.combined().parse(two).orElseThrow().value("user");
+    assertThat(tokenOne).hasSize(64).isNotEqualTo(tokenTwo);
+    // valid UTF-8 text gets the token every other store makes of it
+    var utf8 =
+        LogContent.text(
+            first.replace("h\u00e9l\u00e8ne", "h\u00e9l\u00e8ne").getBytes(StandardCharsets.UTF_8));
+    var three = transforms.apply(LineFormat.combined().parse(utf8).orElseThrow(), tokens);
+    assertThat(LineFormat.combined().parse(three).orElseThrow().value("user"))
+        .isEqualTo(tokens.text("h\u00e9l\u00e8ne"));
+  }
 }
