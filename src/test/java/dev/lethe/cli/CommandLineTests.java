@@ -285,6 +285,40 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void auditVerifyChecksFromACheckpointAndExitsOneNamingEveryBreak() throws IOException {
+    var job = eventsPurge("");
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
+    Path checkpoint;
+    try (var files = Files.list(WORKSPACE.resolve("reports/checkpoints"))) {
+      checkpoint = files.sorted().reduce((a, b) -> b).orElseThrow();
+    }
+    assertThat(configured("audit verify --since " + checkpoint)).isZero();
+    assertThat(out.toString()).contains("intact since " + checkpoint.getFileName());
+    assertThat(configured("audit verify --since " + config)).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("not a checkpoint file");
+
+    // an entry appended by someone without Lethe's key, with a correct link
+    long seq = control.sql("SELECT max(seq) FROM lethe.audit_entry").query(Long.class).single();
+    control
+        .sql(
+            "INSERT INTO lethe.audit_entry (seq, recorded_at, kind, action, subjects, rows,"
+                + " total_rows, prev_hash, hash) SELECT seq + 1, now(), 'hold', 'released',"
+                + " ''::bytea, ''::bytea, 0, hash, md5(hash) || md5(hash) FROM lethe.audit_entry"
+                + " WHERE seq = ?")
+        .param(seq)
+        .update();
+    try {
+      assertThat(configured("audit verify")).isEqualTo(Lethe.FAILED);
+      assertThat(out.toString())
+          .contains("The audit trail is BROKEN", "entry " + (seq + 1) + " (", "forged");
+    } finally {
+      control.sql("ALTER TABLE lethe.audit_entry DISABLE TRIGGER audit_entry_append_only").update();
+      control.sql("DELETE FROM lethe.audit_entry WHERE seq = ?").param(seq + 1).update();
+      control.sql("ALTER TABLE lethe.audit_entry ENABLE TRIGGER audit_entry_append_only").update();
+    }
+  }
+
+  @Test
   void holdCommandsPlaceListAndRelease() {
     policy("events", Events.policy("events", schema, ""));
     Events.create(APP, schema, 10, 5);
