@@ -96,6 +96,18 @@ public final class ReportText {
             .append(p.unparsable() > p.unparsableLines().size() ? ", ..." : "")
             .append(System.lineSeparator());
       }
+      if (p.waitedWindows() > 0) {
+        out.append("  ")
+            .append(p.waitedWindows())
+            .append(" window(s) waited on a lock (")
+            .append(String.join("; ", p.waitedOn()))
+            .append(") and were tried again")
+            .append(
+                p.leftWaiting() > 0
+                    ? "; " + p.leftWaiting() + " still waited: their rows are left for the next run"
+                    : "")
+            .append(System.lineSeparator());
+      }
       if (!p.holdCases().isEmpty()) {
         out.append("  held by holds of ")
             .append(String.join(", ", p.holdCases()))

@@ -88,7 +88,10 @@ public record RunReport(
    * or pseudonymised (per the action) or held back for one reason. {@code holdCases}: the case
    * references of the legal holds on the policy in force during the run, where holds kept rows.
    * {@code unparsable}: lines of log files that did not parse, the first hundred named as file:line
-   * in {@code unparsableLines}.
+   * in {@code unparsableLines}. {@code waitedWindows}: windows that met a lock they could not get
+   * within the lock timeout (rolled back, tried again later in the run); {@code leftWaiting}: those
+   * still waiting then, whose rows are left for the next run; {@code waitedOn}: on what (the table,
+   * and the holding sessions' application names).
    */
   public record PolicyReport(
       String policy,
@@ -111,5 +114,8 @@ public record RunReport(
       long unparsable,
       List<String> unparsableLines,
       long windows,
+      long waitedWindows,
+      long leftWaiting,
+      List<String> waitedOn,
       String error) {}
 }

@@ -9,6 +9,7 @@ import dev.lethe.store.HeldBack;
 import dev.lethe.store.Outbox;
 import dev.lethe.store.RetentionTarget;
 import dev.lethe.store.RetentionTarget.Survey;
+import dev.lethe.store.RetentionTarget.WindowCheck;
 import dev.lethe.store.SparedSubjects;
 import dev.lethe.store.WindowOutcome;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -124,44 +126,39 @@ final class PurgeTasklet implements Tasklet {
     }
     var before = Counts.read(context);
     var running = new PolicyProgress[] {before};
-    var records = new ArrayList<WindowRecord>();
+    var records = new java.util.concurrent.ConcurrentHashMap<java.util.UUID, WindowRecord>();
+    WindowCheck check =
+        window -> {
+          checkGuards(running[0], window, context);
+          running[0] = Counts.add(running[0], window);
+          // the window's record goes into its store, in the window's own transaction
+          var record = record(window, execution);
+          if (record == null) {
+            return null;
+          }
+          records.put(record.id(), record);
+          return record.entry();
+        };
     var outcomes =
-        target.purgeNextWindows(
-            after(context),
-            last,
-            windowSize,
-            parallelWindows,
-            spared,
-            window -> {
-              checkGuards(running[0], window, context);
-              running[0] = Counts.add(running[0], window);
-              // the window's record goes into its store, in the window's own transaction
-              var record = record(window, execution);
-              records.add(record);
-              return record == null ? null : record.entry();
-            });
+        target.purgeNextWindows(after(context), last, windowSize, parallelWindows, spared, check);
     var now = before;
     WindowOutcome reached = null;
     var taken = new ArrayList<java.util.UUID>();
-    for (int i = 0; i < outcomes.size(); i++) {
-      var outcome = outcomes.get(i);
-      // the windows that committed are the first ones checked, in order (a window a store
-      // skipped whole, such as a log file left to its writer, was not checked)
-      var record = i < records.size() ? records.get(i) : null;
-      if (record != null) {
-        audit.appendOnce(record.draft(), record.id());
-        taken.add(record.id());
+    for (var outcome : outcomes) {
+      now = take(outcome, records, taken, context, now);
+      if (outcome.beyondFailure()) {
+        continue; // the next call starts at the window that failed, before this one
       }
-      if (!outcome.unparsable().isEmpty()) {
-        Counts.addUnparsable(context, outcome.unparsable());
-      }
-      now = Counts.add(now, outcome);
       if (!outcome.upTo().isEmpty()) {
         context.put(AFTER, new ArrayList<>(outcome.upTo()));
       }
       reached = outcome;
     }
-    if (reached.last()) {
+    boolean finished = reached != null && reached.last();
+    if (finished) {
+      // the windows that met a lock, once more now that the others are done; what still waits
+      // is left for the next run, counted
+      now = retryWaited(context, spared, check, records, taken, now);
       now = Counts.add(now, heldBack(context));
     }
     Counts.write(context, now);
@@ -170,7 +167,114 @@ final class PurgeTasklet implements Tasklet {
     contribution.incrementFilterCount(
         now.examined() - before.examined() - (now.changed() - before.changed()));
     progress.windowDone(step.name(), 1, 1, now); // the job factory fills in the place
-    return reached.last() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+    return finished ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+  }
+
+  static final String WAITING = "lethe.waiting";
+  static final String WAITED = "lethe.waitedWindows";
+  static final String WAITED_ON = "lethe.waitedOn";
+  static final String LEFT_WAITING = "lethe.leftWaiting";
+
+  /**
+   * A committed or waiting window taken into the chunk: its record appended to the trail (once),
+   * its counts added, its lines that do not parse noted, a wait remembered for a retry.
+   */
+  private PolicyProgress take(
+      WindowOutcome outcome,
+      Map<java.util.UUID, WindowRecord> records,
+      List<java.util.UUID> taken,
+      ExecutionContext context,
+      PolicyProgress now) {
+    if (outcome.record() != null) {
+      var record = records.get(outcome.record());
+      if (record != null) {
+        audit.appendOnce(record.draft(), record.id());
+        taken.add(record.id());
+      }
+    }
+    if (outcome.waited() != null) {
+      noteWait(context, outcome.waited());
+    }
+    if (!outcome.unparsable().isEmpty()) {
+      Counts.addUnparsable(context, outcome.unparsable());
+    }
+    return Counts.add(now, outcome);
+  }
+
+  /** A window that waited on a lock: to be tried again, and said in the report. */
+  private static void noteWait(ExecutionContext context, WindowOutcome.Waited waited) {
+    var waiting = new ArrayList<>(waiting(context));
+    var entry = new java.util.HashMap<String, Object>();
+    entry.put("after", new ArrayList<>(waited.after()));
+    entry.put("upTo", new ArrayList<>(waited.upTo()));
+    waiting.add(entry);
+    context.put(WAITING, waiting);
+    context.putLong(WAITED, context.getLong(WAITED, 0) + 1);
+    var on = new java.util.TreeSet<>(waitedOn(context));
+    on.add(waited.on());
+    context.put(WAITED_ON, new ArrayList<>(on));
+    LOG.info(
+        "a window waited on a lock of {} longer than the lock timeout; rolled back, to be tried"
+            + " again later in the run",
+        waited.on());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> waiting(ExecutionContext context) {
+    var value = (List<Map<String, Object>>) context.get(WAITING);
+    return value == null ? List.of() : value;
+  }
+
+  /** What the windows of this step waited on (table, and who held it), for the report. */
+  @SuppressWarnings("unchecked")
+  static List<String> waitedOn(ExecutionContext context) {
+    var value = (List<String>) context.get(WAITED_ON);
+    return value == null ? List.of() : value;
+  }
+
+  /**
+   * The windows that waited, each tried once more now that the others are done: what commits is
+   * counted and recorded; what waits again is left for the next run (its rows are still due then),
+   * and counted as left.
+   */
+  @SuppressWarnings("unchecked")
+  private PolicyProgress retryWaited(
+      ExecutionContext context,
+      SparedSubjects spared,
+      WindowCheck check,
+      Map<java.util.UUID, WindowRecord> records,
+      List<java.util.UUID> taken,
+      PolicyProgress now) {
+    var pending = new ArrayList<>(waiting(context));
+    context.remove(WAITING);
+    for (var window : pending) {
+      var after = (List<String>) window.get("after");
+      var upTo = (List<String>) window.get("upTo");
+      var outcomes =
+          target.purgeNextWindows(
+              after.isEmpty() ? Optional.empty() : Optional.of(after),
+              upTo.isEmpty() ? Optional.empty() : Optional.of(upTo),
+              Integer.MAX_VALUE,
+              1,
+              spared,
+              check);
+      for (var outcome : outcomes) {
+        if (outcome.waited() != null) {
+          context.putLong(LEFT_WAITING, context.getLong(LEFT_WAITING, 0) + 1);
+          var on = new java.util.TreeSet<>(waitedOn(context));
+          on.add(outcome.waited().on());
+          context.put(WAITED_ON, new ArrayList<>(on));
+          LOG.warn(
+              "step {}: a window waited on a lock of {} again; its rows are left for the next run",
+              step.name(),
+              outcome.waited().on());
+          now = Counts.add(now, outcome);
+        } else {
+          now = take(outcome, records, taken, context, now);
+        }
+      }
+    }
+    return now;
   }
 
   /**

@@ -87,4 +87,24 @@ public class RunMetrics implements SmartInitializingSingleton {
             registry.gauge(
                 "lethe.last.success.time.seconds", Tags.of("job", job), new AtomicLong()));
   }
+
+  private final java.util.Map<String, AtomicLong> stalled =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * How long a job's run in hand has gone without committing a window, in seconds (0: it is making
+   * progress, or none runs): {@code lethe_run_stalled_seconds{job}}.
+   */
+  public void stalled(String job, long seconds) {
+    var registry = registries.getIfAvailable();
+    if (registry == null) {
+      return;
+    }
+    stalled
+        .computeIfAbsent(
+            job,
+            key ->
+                registry.gauge("lethe.run.stalled.seconds", Tags.of("job", job), new AtomicLong()))
+        .set(seconds);
+  }
 }

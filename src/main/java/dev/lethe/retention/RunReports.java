@@ -226,6 +226,9 @@ class RunReports {
         step.getExecutionContext().getLong(Counts.UNPARSABLE_COUNT, 0),
         Counts.unparsable(step.getExecutionContext()),
         counts.windows(),
+        step.getExecutionContext().getLong(PurgeTasklet.WAITED, 0),
+        step.getExecutionContext().getLong(PurgeTasklet.LEFT_WAITING, 0),
+        PurgeTasklet.waitedOn(step.getExecutionContext()),
         failure(step.getFailureExceptions()));
   }
 

@@ -48,6 +48,7 @@ public class RunService {
   private final AuditTrail audit;
   private final dev.lethe.audit.Checkpoints checkpoints;
   private final dev.lethe.audit.KeyFingerprints keyUse;
+  private final dev.lethe.system.LetheProperties properties;
 
   public RunService(
       Validator validator,
@@ -66,7 +67,9 @@ public class RunService {
       AuditTrail audit,
       HoldService holds,
       dev.lethe.audit.Checkpoints checkpoints,
-      dev.lethe.audit.KeyFingerprints keyUse) {
+      dev.lethe.audit.KeyFingerprints keyUse,
+      dev.lethe.system.LetheProperties properties) {
+    this.properties = properties;
     this.checkpoints = checkpoints;
     this.keyUse = keyUse;
     this.metrics = metrics;
@@ -151,6 +154,9 @@ public class RunService {
       }
       // the key id makes tokens from here on: it must stay in the ring while its tokens exist
       keyUse.used(keyId);
+      var stores = ordered.stream().map(p -> p.store()).distinct().map(this.stores::store).toList();
+      var watch = new StallWatch(jobName, stores, properties.stallReport(), clock.clock(), metrics);
+      progress = watch.watching(progress);
       var job =
           jobs.build(
               definition,
@@ -161,7 +167,10 @@ public class RunService {
               clock.now(asOf),
               keys.tokens(),
               progress);
-      JobExecution execution = operator.start(job, parameters);
+      JobExecution execution;
+      try (watch) {
+        execution = operator.start(job, parameters);
+      }
       var report = reports.record(runReports.of(execution, definitions, startedBy));
       // a signed checkpoint of the trail outside the control database, after every run
       checkpoints.write();

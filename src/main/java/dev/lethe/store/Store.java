@@ -38,6 +38,15 @@ public interface Store extends AutoCloseable {
    */
   java.util.Set<String> rowsIdentity(Policy policy);
 
+  /**
+   * What Lethe's statements in this store are waiting for now, as an operator reads it ("a lock
+   * held by billing-app", "the disk"), for a run that makes no progress; empty where none waits or
+   * the store cannot tell.
+   */
+  default Optional<String> waiting() {
+    return Optional.empty();
+  }
+
   /** Where the store keeps its windows' audit records until the control database has them. */
   Outbox outbox();
 

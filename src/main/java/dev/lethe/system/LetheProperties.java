@@ -22,12 +22,19 @@ public record LetheProperties(
     @DefaultValue("2") int parallelWindows,
     @DefaultValue Pseudonymisation pseudonymisation,
     @DefaultValue Requests requests,
-    @DefaultValue Audit audit) {
+    @DefaultValue Audit audit,
+    @DefaultValue("PT10S") java.time.Duration lockTimeout,
+    @DefaultValue("PT2M") java.time.Duration stallReport) {
 
   /** The most windows purged at once: each takes a connection of the store's pool. */
   public static final int MAX_PARALLEL_WINDOWS = 6;
 
   public LetheProperties {
+    if (lockTimeout == null || lockTimeout.isNegative() || lockTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "lethe.lock-timeout (how long a statement waits for a lock) must be a positive"
+              + " duration, such as PT10S");
+    }
     if (chunkSize < 1) {
       throw new IllegalArgumentException("lethe.chunk-size (rows per window) must be at least 1");
     }

@@ -54,7 +54,9 @@ class PolicyParserTests {
             1,
             new LetheProperties.Pseudonymisation(null, null, null),
             new LetheProperties.Requests(java.time.Period.ofMonths(1), dir.resolve("exports")),
-            new LetheProperties.Audit(null, null, java.util.List.of())));
+            new LetheProperties.Audit(null, null, java.util.List.of()),
+            java.time.Duration.ofSeconds(10),
+            java.time.Duration.ofMinutes(2)));
   }
 
   @Test

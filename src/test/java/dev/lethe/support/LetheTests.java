@@ -72,6 +72,8 @@ public abstract class LetheTests {
     registry.add("lethe.jobs", () -> WORKSPACE.resolve("jobs").toString());
     registry.add("lethe.reports", () -> WORKSPACE.resolve("reports").toString());
     registry.add("lethe.chunk-size", () -> "100");
+    // short, so that the tests of application locks wait little
+    registry.add("lethe.lock-timeout", () -> "PT2S");
     registry.add("lethe.pseudonymisation.key-id", () -> TEST_KEY_ID);
     registry.add("lethe.pseudonymisation.key-file", () -> keyFile().toString());
     registry.add("lethe.audit.key-id", () -> AUDIT_KEY_ID);

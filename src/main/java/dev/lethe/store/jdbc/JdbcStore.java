@@ -32,7 +32,10 @@ public final class JdbcStore implements Store {
   private final Map<String, Optional<Table>> tables = new ConcurrentHashMap<>();
   private volatile HikariDataSource dataSource;
 
-  public JdbcStore(String name, DatabaseSettings settings) {
+  private final java.time.Duration lockTimeout;
+
+  public JdbcStore(String name, DatabaseSettings settings, java.time.Duration lockTimeout) {
+    this.lockTimeout = lockTimeout;
     this.name = name;
     this.settings = settings;
   }
@@ -62,7 +65,12 @@ public final class JdbcStore implements Store {
       // type): the cutoff is then a constant of the column's type. Sent as varchar, the cast of
       // text to timestamptz (a stable function) would be done again for every row compared.
       ds.addDataSourceProperty("stringtype", "unspecified");
-      ds.setConnectionInitSql("SET plan_cache_mode = force_custom_plan; SET jit = off");
+      // every statement waits for a lock at most lock-timeout: a window that meets a lock an
+      // application holds rolls back and is tried again later, never waits for ever
+      ds.setConnectionInitSql(
+          "SET plan_cache_mode = force_custom_plan; SET jit = off; SET lock_timeout = "
+              + Math.max(1, lockTimeout.toMillis()));
+      ds.addDataSourceProperty("ApplicationName", "lethe-store-" + name);
       dataSource = ds;
     }
     return dataSource;
@@ -147,6 +155,45 @@ public final class JdbcStore implements Store {
           .orElse(java.util.Set.of());
     } catch (StoreException e) {
       return java.util.Set.of();
+    }
+  }
+
+  @Override
+  public Optional<String> waiting() {
+    try (var c = dataSource().getConnection();
+        var ps =
+            c.prepareStatement(
+                "SELECT a.wait_event_type, a.wait_event, (SELECT string_agg(DISTINCT"
+                    + " coalesce(nullif(b.application_name, ''), 'a session with no application"
+                    + " name'), ', ') FROM pg_stat_activity b WHERE b.pid ="
+                    + " ANY(pg_blocking_pids(a.pid))) FROM pg_stat_activity a WHERE"
+                    + " a.application_name = ? AND a.state = 'active' AND a.pid <>"
+                    + " pg_backend_pid()")) {
+      ps.setString(1, "lethe-store-" + name);
+      var waits = new java.util.TreeSet<String>();
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var type = rs.getString(1);
+          var blockers = rs.getString(3);
+          if ("Lock".equals(type)) {
+            waits.add(
+                "a lock ("
+                    + rs.getString(2)
+                    + ")"
+                    + (blockers == null ? "" : " held by " + blockers));
+          } else if (type != null) {
+            waits.add("the database (" + type + " " + rs.getString(2) + ")");
+          } else {
+            waits.add("the database, working");
+          }
+        }
+      }
+      return waits.isEmpty()
+          ? Optional.empty()
+          : Optional.of("store '" + name + "': " + String.join("; ", waits));
+    } catch (SQLException | RuntimeException e) {
+      return Optional.of(
+          "store '" + name + "': cannot be asked (" + e.getClass().getSimpleName() + ")");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.lethe.store.jdbc;
 
 import static dev.lethe.store.jdbc.TableAccess.T;
 
+import dev.lethe.store.Outbox;
 import dev.lethe.store.RetentionTarget.WindowCheck;
 import dev.lethe.store.SparedSubjects;
 import dev.lethe.store.StoreException;
@@ -39,14 +40,18 @@ final class KeysetWindows {
 
   /**
    * Purges up to {@code count} consecutive windows at once, each in a transaction of its own on a
-   * connection of its own, and commits them only once all are done and {@code beforeCommit} has
-   * seen each in order. Where one fails or is vetoed, the windows before it commit and are
-   * returned, and it and those after it roll back: the next call starts again at it. Only the first
-   * window's failure is thrown.
+   * connection of its own. Each commits on its own as soon as its statement is done and {@code
+   * beforeCommit} has seen it: no window waits, holding its locks, for another (an application
+   * transaction locking rows in two windows' ranges in the crossing order would otherwise make a
+   * cycle the database cannot see, docs/decisions/0002). The windows come back in window order; the
+   * next call starts after the first window that failed or was vetoed (it and every window after it
+   * that had not committed roll back; those after it that committed are returned marked so, and
+   * done again, finding nothing more, from there on). A window that met a lock it could not get
+   * within the lock timeout rolled back and is returned as waited, to be tried again later in the
+   * run. Only the first window's failure is thrown.
    *
    * <p>Windows are purged in parallel only where no foreign key references the table: a referenced
-   * row's delete waits for the rows referencing it, which may lie in another window's transaction,
-   * held open until all are done.
+   * row's delete waits for the rows referencing it, which may lie in another window's transaction.
    */
   List<WindowOutcome> purgeNext(
       Optional<List<String>> after,
@@ -57,61 +62,56 @@ final class KeysetWindows {
       WindowCheck beforeCommit) {
     int parallel = pseudonymiser.isEmpty() && access.isReferenced() ? 1 : Math.max(1, count);
     var open = new ArrayList<Connection>();
-    var running = new ArrayList<CompletableFuture<WindowOutcome>>();
+    var running = new ArrayList<CompletableFuture<Result>>();
+    // the guards see one window at a time, in the order the windows finish; once one is vetoed,
+    // every later check is too, so that nothing past the guard commits
+    var checks = new Object();
+    var vetoed = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
     try {
       // Each window starts as soon as its bounds are known, while the next one's are read.
       var bounds = begin(open);
-      var windows = new ArrayList<Window>();
       var from = after;
       for (int i = 0; i < parallel; i++) {
         var bound = upperBound(bounds, from, last, windowSize);
         boolean isLast = bound.isEmpty() || bound.equals(last);
         var upTo = bound.isPresent() ? bound : last;
         var window = new Window(begin(open), from, upTo, isLast);
-        windows.add(window);
-        running.add(CompletableFuture.supplyAsync(() -> purge(window, spared), WORKERS));
+        running.add(
+            CompletableFuture.supplyAsync(
+                () -> purgeAndCommit(window, spared, beforeCommit, checks, vetoed), WORKERS));
         if (isLast) {
           break;
         }
         from = upTo;
       }
       var outcomes = new ArrayList<WindowOutcome>();
+      var past = new ArrayList<WindowOutcome>();
       RuntimeException failure = null;
-      for (int i = 0; i < running.size(); i++) {
+      for (var future : running) {
+        Result result;
         try {
-          var outcome = running.get(i).join();
-          if (failure == null) {
-            // the window's audit record goes into its own transaction: its rows never leave
-            // without it, whatever fails after the commit
-            var entry = beforeCommit.check(outcome);
-            if (entry != null) {
-              PostgresOutbox.write(windows.get(i).connection(), entry);
-            }
-            outcomes.add(outcome);
-          }
+          result = future.join();
         } catch (CompletionException e) {
-          failure = failure == null ? unwrap(e) : failure;
-        } catch (SQLException e) {
-          failure = failure == null ? failed(e) : failure;
-        } catch (RuntimeException e) {
-          failure = failure == null ? e : failure;
+          result = new Result(null, unwrap(e));
+        }
+        if (result.failure() != null) {
+          failure = failure == null ? result.failure() : failure;
+        } else if (failure == null) {
+          outcomes.add(result.outcome());
+        } else {
+          past.add(result.outcome().pastAFailure());
         }
       }
-      // commit what came before the first failure, in window order; the rest rolls back (finally)
-      for (int i = 0; i < outcomes.size(); i++) {
-        try {
-          windows.get(i).connection().commit();
-        } catch (SQLException e) {
-          if (i == 0) {
-            throw e;
-          }
-          // the windows before it committed: they are what this call did
-          return List.copyOf(outcomes.subList(0, i));
-        }
+      if (failure == null) {
+        return outcomes;
       }
-      if (outcomes.isEmpty() && failure != null) {
+      // windows that committed past the failure are counted and recorded now; the next call
+      // starts at the failed window. Where it was the first and nothing past it changed a row,
+      // its failure is the step's.
+      if (outcomes.isEmpty() && past.stream().allMatch(o -> o.changed() == 0)) {
         throw failure;
       }
+      outcomes.addAll(past);
       return outcomes;
     } catch (SQLException e) {
       throw failed(e);
@@ -126,6 +126,71 @@ final class KeysetWindows {
           // the pool discards a broken connection; the window's outcome stands
         }
       }
+    }
+  }
+
+  /** A window's end: its outcome, where it committed or waited, or why it did not. */
+  private record Result(WindowOutcome outcome, RuntimeException failure) {}
+
+  /**
+   * One window start to end: its statement, the check, its record written into its own transaction,
+   * its commit. A lock it cannot get in time rolls it back as waited.
+   */
+  private Result purgeAndCommit(
+      Window window,
+      SparedSubjects spared,
+      WindowCheck beforeCommit,
+      Object checks,
+      java.util.concurrent.atomic.AtomicReference<RuntimeException> vetoed) {
+    var connection = window.connection();
+    try {
+      var outcome = purge(window, spared);
+      synchronized (checks) {
+        if (vetoed.get() != null) {
+          // past the guard already: the veto is this window's failure too
+          connection.rollback();
+          return new Result(null, vetoed.get());
+        }
+        Outbox.Entry entry;
+        try {
+          entry = beforeCommit.check(outcome);
+        } catch (RuntimeException veto) {
+          vetoed.set(veto);
+          connection.rollback();
+          return new Result(null, veto);
+        }
+        if (entry != null) {
+          // the window's audit record goes into its own transaction: its rows never leave
+          // without it, whatever fails after the commit
+          PostgresOutbox.write(connection, entry);
+          outcome = outcome.withRecord(entry.id());
+        }
+      }
+      connection.commit();
+      return new Result(outcome, null);
+    } catch (StoreException.LockWait wait) {
+      rollBack(connection);
+      return new Result(
+          WindowOutcome.waited(
+              window.upTo().orElse(List.of()),
+              window.last(),
+              new WindowOutcome.Waited(
+                  window.after().orElse(List.of()), window.upTo().orElse(List.of()), wait.on())),
+          null);
+    } catch (SQLException e) {
+      rollBack(connection);
+      return new Result(null, failed(e));
+    } catch (RuntimeException e) {
+      rollBack(connection);
+      return new Result(null, e);
+    }
+  }
+
+  private static void rollBack(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // a broken connection has rolled back on the server
     }
   }
 
@@ -169,6 +234,10 @@ final class KeysetWindows {
   }
 
   private StoreException failed(SQLException e) {
+    if (StoreErrors.isLockTimeout(e)) {
+      return new StoreException.LockWait(
+          StoreErrors.lockHolders(access.dataSource(), access.self().table()), e);
+    }
     return new StoreException(
         access.self().step().action().yamlName()
             + " of "

@@ -222,7 +222,7 @@ final class LogTarget implements RetentionTarget {
                 ? pass.unparsable().subList(0, 20) + " and more"
                 : pass.unparsable());
       }
-      return outcome;
+      return entry == null ? outcome : outcome.withRecord(entry.id());
     } catch (IOException e) {
       throw new StoreException(
           step.action().yamlName() + " of " + file.get() + " failed: " + e.getMessage(), e);

@@ -34,7 +34,10 @@ public final class MariaDbStore implements Store {
   private final Map<String, Optional<MariaTable>> tables = new ConcurrentHashMap<>();
   private volatile HikariDataSource dataSource;
 
-  public MariaDbStore(String name, DatabaseSettings settings) {
+  private final java.time.Duration lockTimeout;
+
+  public MariaDbStore(String name, DatabaseSettings settings, java.time.Duration lockTimeout) {
+    this.lockTimeout = lockTimeout;
     this.name = name;
     this.settings = settings;
   }
@@ -61,7 +64,13 @@ public final class MariaDbStore implements Store {
       var ds =
           StorePools.pool(
               name, settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"), settings);
-      ds.setConnectionInitSql("SET time_zone = '+00:00'");
+      // every statement waits for a row lock at most lock-timeout (whole seconds, at least one):
+      // a window that meets a lock an application holds rolls back and is tried again later
+      ds.setConnectionInitSql(
+          "SET time_zone = '+00:00', SESSION innodb_lock_wait_timeout = "
+              + Math.max(1, (lockTimeout.toMillis() + 999) / 1000)
+              + ", SESSION lock_wait_timeout = "
+              + Math.max(1, (lockTimeout.toMillis() + 999) / 1000));
       dataSource = ds;
     }
     return dataSource;

@@ -72,8 +72,35 @@ final class MariaTarget implements RetentionTarget {
     try (var c = store.dataSource().getConnection()) {
       return work.apply(c);
     } catch (SQLException e) {
+      if (e.getErrorCode() == 1205) {
+        // innodb_lock_wait_timeout: another session holds the rows
+        throw new StoreException.LockWait(lockHolders(), e);
+      }
       throw new StoreException(
           doing + " " + step.policy().table() + " failed: " + MariaErrors.describe(e), e);
+    }
+  }
+
+  /**
+   * The table, and the sessions that have transactions open now, by user and host (MariaDB keeps no
+   * application name; never their statements).
+   */
+  private String lockHolders() {
+    try (var c = store.dataSource().getConnection();
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT DISTINCT CONCAT(p.USER, '@', SUBSTRING_INDEX(p.HOST, ':', 1)) FROM"
+                    + " information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON"
+                    + " p.ID = t.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID() ORDER BY 1")) {
+      var holders = new ArrayList<String>();
+      while (rs.next()) {
+        holders.add(rs.getString(1));
+      }
+      return table.displayName()
+          + (holders.isEmpty() ? "" : ", with transactions open by " + String.join(", ", holders));
+    } catch (SQLException e) {
+      return table.displayName();
     }
   }
 
@@ -123,6 +150,32 @@ final class MariaTarget implements RetentionTarget {
       int windowSize,
       SparedSubjects spared,
       WindowCheck beforeCommit) {
+    var window = new Optional<?>[1];
+    var windowIsLast = new boolean[1];
+    try {
+      return purge(after, last, windowSize, spared, beforeCommit, window, windowIsLast);
+    } catch (StoreException.LockWait wait) {
+      // rolled back: tried again later in the run
+      @SuppressWarnings("unchecked")
+      var upTo = (Optional<List<String>>) window[0];
+      return WindowOutcome.waited(
+          upTo == null ? List.of() : upTo.orElse(List.of()),
+          windowIsLast[0],
+          new WindowOutcome.Waited(
+              after.orElse(List.of()),
+              upTo == null ? List.of() : upTo.orElse(List.of()),
+              wait.on()));
+    }
+  }
+
+  private WindowOutcome purge(
+      Optional<List<String>> after,
+      Optional<List<String>> last,
+      int windowSize,
+      SparedSubjects spared,
+      WindowCheck beforeCommit,
+      Optional<?>[] window,
+      boolean[] windowIsLast) {
     return inConnection(
         "deleting from",
         c -> {
@@ -131,6 +184,8 @@ final class MariaTarget implements RetentionTarget {
             var bound = upperBound(c, after, last, windowSize);
             boolean isLast = bound.isEmpty() || bound.equals(last);
             var upTo = bound.isPresent() ? bound : last;
+            window[0] = upTo;
+            windowIsLast[0] = isLast;
             var scope = MariaSql.window(sql.key(), after, upTo).and(eligible());
             MariaSql.loadSpared(c, spared, subjectTokens);
             var held = heldByReason(c, scope);
@@ -148,9 +203,10 @@ final class MariaTarget implements RetentionTarget {
                       held[3],
                       0,
                       changed.bySubject());
-              record(c, beforeCommit.check(outcome));
+              var entry = beforeCommit.check(outcome);
+              record(c, entry);
               c.commit();
-              return outcome;
+              return entry == null ? outcome : outcome.withRecord(entry.id());
             }
             long referenced = count(c, free.and(sql.referenced()));
             var bySubject = new HashMap<String, Long>();
@@ -181,9 +237,10 @@ final class MariaTarget implements RetentionTarget {
                     held[3],
                     referenced,
                     bySubject);
-            record(c, beforeCommit.check(outcome));
+            var entry = beforeCommit.check(outcome);
+            record(c, entry);
             c.commit();
-            return outcome;
+            return entry == null ? outcome : outcome.withRecord(entry.id());
           } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;

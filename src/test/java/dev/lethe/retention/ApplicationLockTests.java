@@ -1,0 +1,195 @@
+package dev.lethe.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.MariaDb;
+import dev.lethe.support.TestDatabases;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A purge never waits for ever, and never makes an application wait longer than the lock timeout (2
+ * s in the tests). An application transaction X locks row 150 (in the second window, ids 101 to
+ * 200) before the run, and asks for row 50 (in the first window) while the first window holds it:
+ * with windows that committed together, the first waited in Java for the second, the second for X,
+ * X for the first, a cycle the database could not see.
+ */
+@org.junit.jupiter.api.extension.ExtendWith(
+    org.springframework.boot.test.system.OutputCaptureExtension.class)
+class ApplicationLockTests extends LetheTests {
+
+  private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Events all due at once, two windows of 100 at a time, each DELETE taking a moment. */
+  private String allDue() {
+    Events.create(APP, schema, 1000, 50);
+    policy(
+        "events",
+        Events.policy("events", schema, "")
+            .replace("retain: P1Y\naction: delete", "stages:\n  - after: P0D\n    action: delete"));
+    var job = jobName("locks");
+    job(job, Events.job(job, "events", "guards: {max-share: 1}"));
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.5);"
+            + " RETURN NULL; END $$; CREATE TRIGGER slow AFTER DELETE ON "
+            + schema
+            + ".event FOR EACH STATEMENT EXECUTE FUNCTION "
+            + schema
+            + ".slow()");
+    return job;
+  }
+
+  @Test
+  void anApplicationTransactionHoldingRowsInTwoWindowsInTheCrossingOrderIsNeverStuck()
+      throws Exception {
+    var job = allDue();
+    try (Connection x = DriverManager.getConnection(TestDatabases.url("app"))) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SET application_name = 'billing-app'");
+        s.execute("SET statement_timeout = '20s'");
+        s.execute("SELECT * FROM " + schema + ".event WHERE id = 150 FOR UPDATE");
+      }
+      var run =
+          CompletableFuture.supplyAsync(
+              () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
+      // the first window has deleted row 50 and holds it, uncommitted, for its trigger's moment
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  APP.count(
+                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                              + " 'lethe-store-app' AND query LIKE 'DELETE%' AND state = 'active'")
+                      > 0);
+      long start = System.nanoTime();
+      try (var s = x.createStatement()) {
+        s.execute("SELECT * FROM " + schema + ".event WHERE id = 50 FOR UPDATE");
+      }
+      var waited = Duration.ofNanos(System.nanoTime() - start);
+
+      var report = run.get();
+      x.rollback();
+
+      // the application waited less than the lock timeout, however the windows stood
+      assertThat(waited).isLessThan(LOCK_TIMEOUT.plusSeconds(1));
+      // the purge finished: the window X blocked waited, was tried again, and was left
+      assertThat(report.status()).isEqualTo("COMPLETED");
+      var events = outcome(report, "events");
+      assertThat(events.waitedWindows()).isGreaterThanOrEqualTo(1);
+      assertThat(events.leftWaiting()).isGreaterThanOrEqualTo(1);
+      assertThat(events.waitedOn())
+          .anySatisfy(o -> assertThat(o).contains(schema + ".event", "billing-app"));
+      // exactly the rows of the window X held are left; every other row went, counted
+      long left = APP.count("SELECT count(*) FROM " + schema + ".event");
+      assertThat(
+              APP.count("SELECT count(*) FROM " + schema + ".event WHERE id BETWEEN 101 AND 200"))
+          .isEqualTo(left)
+          .isEqualTo(100);
+      assertThat(events.deleted()).isEqualTo(1000 - left);
+    }
+  }
+
+  @Test
+  void onMariaDbAWindowAnApplicationLocksIsLeftAndTheRestGoes() throws Exception {
+    MariaDb.require();
+    var table = "locked_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + table
+            + " (id BIGINT PRIMARY KEY, subject_id BIGINT, occurred_at DATETIME NOT NULL);\n"
+            + "INSERT INTO "
+            + table
+            + " SELECT seq, seq % 50, TIMESTAMP '2024-01-01 00:00:00' FROM seq_1_to_1000");
+    policy(
+        "maria-locked",
+        """
+        policy: maria-locked
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock: occurred_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(table));
+    var job = jobName("mlocks");
+    job(job, Events.job(job, "maria-locked", "guards: {max-share: 1}"));
+    try (Connection x = DriverManager.getConnection(MariaDb.url())) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SELECT * FROM " + table + " WHERE id = 150 FOR UPDATE");
+      }
+
+      var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+      x.rollback();
+
+      assertThat(report.status()).isEqualTo("COMPLETED");
+      var locked = outcome(report, "maria-locked");
+      assertThat(locked.waitedWindows()).isGreaterThanOrEqualTo(1);
+      assertThat(locked.leftWaiting()).isGreaterThanOrEqualTo(1);
+      long left = MariaDb.count("SELECT count(*) FROM " + table);
+      assertThat(MariaDb.count("SELECT count(*) FROM " + table + " WHERE id BETWEEN 101 AND 200"))
+          .isEqualTo(left)
+          .isEqualTo(100);
+      assertThat(locked.deleted()).isEqualTo(1000 - left);
+    }
+  }
+
+  @Test
+  void aRunThatMakesNoProgressSaysWhatItWaitsForOnceAMinute(
+      @org.springframework.beans.factory.annotation.Autowired dev.lethe.store.StoreRegistry stores,
+      @org.springframework.beans.factory.annotation.Autowired RunMetrics metrics,
+      org.springframework.boot.test.system.CapturedOutput output)
+      throws Exception {
+    Events.create(APP, schema, 10, 5);
+    try (Connection x = DriverManager.getConnection(TestDatabases.url("app"));
+        Connection lethe = DriverManager.getConnection(TestDatabases.url("app"))) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SET application_name = 'billing-app'");
+        s.execute("SELECT * FROM " + schema + ".event WHERE id = 5 FOR UPDATE");
+      }
+      // a statement of Lethe's store pool, waiting for X's row
+      var waiting =
+          CompletableFuture.runAsync(
+              () -> {
+                try (var s = lethe.createStatement()) {
+                  s.execute("SET application_name = 'lethe-store-app'");
+                  s.execute("SET lock_timeout = '10s'");
+                  s.execute("DELETE FROM " + schema + ".event WHERE id = 5");
+                } catch (java.sql.SQLException e) {
+                  // ends when X lets go
+                }
+              });
+      try (var watch =
+          new StallWatch(
+              "stuck-" + schema,
+              java.util.List.of(stores.store("app")),
+              Duration.ofSeconds(1),
+              java.time.Clock.systemUTC(),
+              metrics)) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> output.getAll().contains("job stuck-" + schema + ": no window committed"));
+      }
+      assertThat(output.getAll())
+          .contains("waiting for store 'app': a lock", "held by billing-app")
+          .doesNotContain("DELETE FROM");
+      x.rollback();
+      waiting.get();
+    }
+  }
+}
