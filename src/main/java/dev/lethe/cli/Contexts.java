@@ -79,6 +79,9 @@ final class Contexts {
             .map(e -> "--" + e.getKey() + "=" + e.getValue())
             .toArray(String[]::new);
     return new SpringApplicationBuilder(configuration)
+        // the commands close their context themselves, after a run in hand has stopped and
+        // recorded its report: Spring's own hook would close the pools under it on SIGTERM
+        .registerShutdownHook(false)
         .web(webType)
         .bannerMode(Banner.Mode.OFF)
         .logStartupInfo(false)

@@ -58,12 +58,16 @@ class HoldCommand {
       description = "Place a legal hold on a subject.")
   static class Place implements Callable<Integer> {
 
-    @Option(
-        names = "--subject",
-        required = true,
-        paramLabel = "ID",
-        description = "the subject key")
+    @Option(names = "--subject", paramLabel = "ID", description = "the subject key")
     String subject;
+
+    @Option(
+        names = "--from-file",
+        paramLabel = "FILE",
+        description =
+            "hold every subject of FILE (UTF-8, one key per line; blank lines and lines starting"
+                + " with # are skipped), all under the same case, all or none")
+    java.nio.file.Path fromFile;
 
     @Option(names = "--policy", paramLabel = "NAME", description = "narrow the hold to one policy")
     String policy;
@@ -96,6 +100,14 @@ class HoldCommand {
         // a hold must be placeable even while some policy file is broken: the others count
         var definitions = context.getBean(PolicyCatalogue.class).read(new Problems());
         checkScope(definitions);
+        if (fromFile != null) {
+          return placeAll(context, definitions);
+        }
+        if (subject == null) {
+          throw new BadInputException(
+              "--subject is missing. Fix: give the subject key to hold, or --from-file with one"
+                  + " key per line");
+        }
         checkSubject(
             definitions,
             context.getBean(StoreRegistry.class),
@@ -116,6 +128,71 @@ class HoldCommand {
       }
     }
 
+    private int placeAll(
+        org.springframework.context.ConfigurableApplicationContext context,
+        Definitions definitions) {
+      if (subject != null) {
+        throw new BadInputException(
+            "--subject and --from-file both given. Fix: give one subject with --subject, or many"
+                + " in the file");
+      }
+      var subjects = SubjectFile.read(fromFile);
+      var check =
+          context
+              .getBean(StoreRegistry.class)
+              .subjectCheck(
+                  covered(definitions),
+                  scope(context.getBean(java.time.Clock.class), covered(definitions)));
+      for (var line : subjects.lines()) {
+        check
+            .apply(line.key())
+            .ifPresent(
+                columns -> {
+                  throw new BadInputException(
+                      fromFile
+                          + ", line "
+                          + line.number()
+                          + ": "
+                          + line.key()
+                          + " cannot be the subject of any policy the hold covers ("
+                          + columns
+                          + "), so its hold would keep nothing; no hold was placed. Fix: give the"
+                          + " key as the stores hold it, or remove the line");
+                });
+      }
+      var placed =
+          context
+              .getBean(HoldService.class)
+              .placeAll(subjects.keys(), policy, category, caseReference, reason, who());
+      spec.commandLine()
+          .getOut()
+          .printf(
+              Locale.ROOT,
+              "%d holds placed (ids %d to %d) on %s for case %s%s.%n",
+              placed.count(),
+              placed.first(),
+              placed.last(),
+              placed.scope(),
+              placed.caseReference(),
+              subjects.repeated() == 0
+                  ? ""
+                  : "; a key repeated on " + subjects.repeated() + " line(s) was held once");
+      return Lethe.DONE;
+    }
+
+    private List<dev.lethe.policy.Policy> covered(Definitions definitions) {
+      return definitions.policies().values().stream()
+          .filter(p -> policy == null || p.name().equals(policy))
+          .filter(p -> category == null || p.category().equals(category))
+          .toList();
+    }
+
+    private static RetentionScope scope(
+        java.time.Clock clock, List<dev.lethe.policy.Policy> covered) {
+      return new RetentionScope(
+          java.time.ZonedDateTime.now(clock), covered, List.of(), Optional.empty());
+    }
+
     /**
      * A hold on a key that no policy it covers could hold protects nothing while it seems to:
      * {@code user@x} where every subject column is an integer. Refused, naming what the columns
@@ -126,19 +203,9 @@ class HoldCommand {
       if (subject == null || subject.isBlank()) {
         return; // the hold service says what is missing
       }
-      var covered =
-          definitions.policies().values().stream()
-              .filter(p -> policy == null || p.name().equals(policy))
-              .filter(p -> category == null || p.category().equals(category))
-              .toList();
-      var scope =
-          new RetentionScope(
-              java.time.ZonedDateTime.now(clock),
-              List.copyOf(covered),
-              List.of(),
-              Optional.empty());
+      var covered = covered(definitions);
       stores
-          .takesNoSuchSubject(subject.trim(), covered, scope)
+          .takesNoSuchSubject(subject.trim(), covered, scope(clock, covered))
           .ifPresent(
               columns -> {
                 throw new BadInputException(

@@ -1,6 +1,5 @@
 package dev.lethe.cli;
 
-import dev.lethe.report.ReportService;
 import dev.lethe.report.ReportText;
 import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.RunService;
@@ -27,13 +26,27 @@ class RestartCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (var context = Contexts.runtime(LetheCommand.options(spec))) {
-      var report = context.getBean(ReportService.class).reportOf(run);
+      // the run as the job repository knows it: a run that ended before it could record its
+      // report (a killed process) has none
+      var execution =
+          context
+              .getBean(org.springframework.batch.core.repository.JobRepository.class)
+              .getJobExecution(run);
+      if (execution == null
+          || execution.getJobParameters().getString(dev.lethe.retention.RunService.AS_OF) == null) {
+        throw new dev.lethe.system.BadInputException(
+            "no run " + run + ". Fix: see 'lethe runs' for the runs and their ids");
+      }
+      var jobName = execution.getJobInstance().getJobName();
+      var asOfDate =
+          java.time.LocalDate.parse(
+              execution.getJobParameters().getString(dev.lethe.retention.RunService.AS_OF));
       var outcome =
           context
               .getBean(RunService.class)
               .run(
-                  report.job(),
-                  report.asOf(),
+                  jobName,
+                  asOfDate,
                   RunCommand.startedBy() + " (restart of run " + run + ")",
                   ProgressListener.SILENT);
       if (outcome.alreadyCompleted()) {
@@ -41,7 +54,7 @@ class RestartCommand implements Callable<Integer> {
             .getOut()
             .printf(
                 "Run %d's job %s as of %s has completed (run %d); nothing to restart.%n%n",
-                run, report.job(), report.asOf(), outcome.report().run());
+                run, jobName, asOfDate, outcome.report().run());
       }
       spec.commandLine().getOut().print(ReportText.render(outcome.report()));
       return outcome.failed() ? Lethe.FAILED : Lethe.DONE;

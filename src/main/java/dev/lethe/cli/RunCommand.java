@@ -30,13 +30,23 @@ class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // SIGTERM: stop after the window in hand, record the report, close the pools, then let the
+    // JVM go: the hook waits for all of it, in that order
+    var finished = new java.util.concurrent.CountDownLatch(1);
+    try {
+      return run(finished);
+    } finally {
+      finished.countDown();
+    }
+  }
+
+  private Integer run(java.util.concurrent.CountDownLatch finished) {
     try (var context = Contexts.runtime(LetheCommand.options(spec))) {
       var out = spec.commandLine().getOut();
       var date = asOf.orToday(context.getBean(RunClock.class));
       var runs = context.getBean(RunService.class);
       var done = new java.util.concurrent.CountDownLatch(1);
-      // SIGTERM: stop after the window in hand, record the report, then let the JVM go
-      var stop = new Thread(() -> stopAndWait(runs, done), "lethe-run-stop");
+      var stop = new Thread(() -> stopAndWait(runs, finished), "lethe-run-stop");
       Runtime.getRuntime().addShutdownHook(stop);
       RunService.Outcome outcome;
       try {

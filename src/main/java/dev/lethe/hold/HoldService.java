@@ -42,6 +42,9 @@ public class HoldService {
           "a hold is narrowed to a policy or to a category, not both. Fix: give one of --policy,"
               + " --category");
     }
+    // an erasure between its last look at the holds and its commit finishes first, and any later
+    // one sees this hold
+    SubjectGate.close(jdbc, subject);
     long id =
         jdbc.sql(
                 """
@@ -57,6 +60,80 @@ public class HoldService {
         KIND, "placed", subject, "hold " + id + ", case " + caseReference + ", " + hold.scope());
     return hold;
   }
+
+  /**
+   * Places one hold on each of {@code subjects} (keys, each once) under one case, all or none, in
+   * one statement: a thousand holds in a second where one command each took minutes. The trail gets
+   * an entry per {@value #SUBJECTS_PER_ENTRY} subjects, naming each by its token as a run's entries
+   * do, so that each subject's history shows its hold.
+   */
+  public PlacedHolds placeAll(
+      List<String> subjects,
+      String policy,
+      String category,
+      String caseReference,
+      String reason,
+      String placedBy) {
+    require(caseReference, "--case", "the case reference, such as LIT-2026-014");
+    require(reason, "--reason", "why the data must be kept");
+    if (policy != null && category != null) {
+      throw new BadInputException(
+          "a hold is narrowed to a policy or to a category, not both. Fix: give one of --policy,"
+              + " --category");
+    }
+    if (subjects.isEmpty()) {
+      throw new BadInputException("no subject to hold. Fix: give one subject key per line");
+    }
+    // every erasure between its last look at the holds and its commit finishes first
+    SubjectGate.closeAll(jdbc);
+    var keys = subjects.stream().map(String::trim).toArray(String[]::new);
+    var ids =
+        jdbc.sql(
+                """
+                INSERT INTO lethe.legal_hold
+                  (subject, policy, category, case_reference, reason, placed_by, placed_at)
+                SELECT s, ?, ?, ?, ?, ?, ? FROM unnest(?::text[]) WITH ORDINALITY AS k (s, n)
+                ORDER BY n RETURNING id""")
+            .params(policy, category, caseReference, reason, placedBy, now(), keys)
+            .query(Long.class)
+            .list();
+    SubjectFlags.bumpVersion(jdbc);
+    long first = ids.stream().mapToLong(Long::longValue).min().orElseThrow();
+    long last = ids.stream().mapToLong(Long::longValue).max().orElseThrow();
+    var scope = find(first).scope();
+    for (int from = 0; from < keys.length; from += SUBJECTS_PER_ENTRY) {
+      var some = new java.util.HashMap<String, Long>();
+      for (int i = from; i < Math.min(keys.length, from + SUBJECTS_PER_ENTRY); i++) {
+        some.put(keys[i], 0L);
+      }
+      audit.append(
+          audit.draft(
+              KIND,
+              "placed",
+              null,
+              policy,
+              null,
+              some,
+              0,
+              some.size()
+                  + " holds of "
+                  + keys.length
+                  + ", ids "
+                  + first
+                  + " to "
+                  + last
+                  + ", case "
+                  + caseReference
+                  + ", "
+                  + scope));
+    }
+    return new PlacedHolds(ids.size(), first, last, caseReference, scope);
+  }
+
+  /** What {@link #placeAll} placed: ids {@code first} to {@code last}. */
+  public record PlacedHolds(int count, long first, long last, String caseReference, String scope) {}
+
+  private static final int SUBJECTS_PER_ENTRY = 100_000;
 
   public Hold release(long id, String reason, String releasedBy) {
     require(reason, "--reason", "why the hold is released");

@@ -1,7 +1,5 @@
 package dev.lethe.retention;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 
 /**
@@ -25,36 +23,15 @@ public class RunLock {
   }
 
   public Held acquire(String jobName) {
-    try {
-      Connection connection = dataSource.getConnection();
-      try (var ps = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?), 0)")) {
-        ps.setString(1, "lethe.job." + jobName);
-        try (var rs = ps.executeQuery()) {
-          rs.next();
-          if (!rs.getBoolean(1)) {
-            connection.close();
-            throw new JobAlreadyRunningException(
-                "job '"
-                    + jobName
-                    + "' is running in another process; it was not started again."
-                    + " Fix: wait for it to end ('lethe runs' shows it)");
-          }
-        }
-      }
-      return () -> release(connection, jobName);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot take the run lock: " + e.getMessage(), e);
+    var lock = dev.lethe.system.SessionLock.tryAcquire(dataSource, "lethe.job." + jobName);
+    if (lock.isEmpty()) {
+      throw new JobAlreadyRunningException(
+          "job '"
+              + jobName
+              + "' is running in another process; it was not started again."
+              + " Fix: wait for it to end ('lethe runs' shows it)");
     }
-  }
-
-  private static void release(Connection connection, String jobName) {
-    try (connection;
-        var ps = connection.prepareStatement("SELECT pg_advisory_unlock(hashtext(?), 0)")) {
-      ps.setString(1, "lethe.job." + jobName);
-      ps.execute();
-    } catch (SQLException e) {
-      // closing the connection ends the session, which releases the lock in any case
-    }
+    return lock.get()::close;
   }
 
   /** Another live process holds the job. */

@@ -146,10 +146,10 @@ public class RunService {
       if (last != null) {
         refuseOtherKey(last, jobName, asOf, keyId);
       }
-      if (last != null
-          && (last.getStatus().isRunning() || last.getStatus() == BatchStatus.UNKNOWN)) {
+      if (last != null && isLeftUnfinished(last)) {
         // We hold the job's lock, so no live process runs it: its process died mid-run, or lost
-        // the control database before it could say how the run ended.
+        // the control database before it could say how the run ended (or a step of a stopped run
+        // was left STARTED by a process that exited while stopping).
         recover(last);
       }
       // the key id makes tokens from here on: it must stay in the ring while its tokens exist
@@ -170,6 +170,24 @@ public class RunService {
       JobExecution execution;
       try (watch) {
         execution = operator.start(job, parameters);
+      } catch (org.springframework.dao.DataAccessException
+          | org.springframework.transaction.TransactionException e) {
+        // the control database went away while the run recorded where it was (Batch's own
+        // records); what the stores committed is in their outboxes
+        throw new RunLeftUnfinishedException(
+            "job "
+                + jobName
+                + " as of "
+                + asOf
+                + " lost the control database while recording its progress ("
+                + e.getMostSpecificCause().getMessage()
+                + "); the run is left unfinished, nothing it did is lost. Fix: once the control"
+                + " database is back, run 'lethe run "
+                + jobName
+                + " --as-of "
+                + asOf
+                + "' again, which recovers it and goes on",
+            e);
       }
       var report = reports.record(runReports.of(execution, definitions, startedBy));
       // a signed checkpoint of the trail outside the control database, after every run
@@ -203,13 +221,24 @@ public class RunService {
    * restarted after its last committed window. What its windows committed in the stores but not
    * here is taken from their outboxes by the restarted steps. One line says what was recovered.
    */
+  private boolean isLeftUnfinished(JobExecution last) {
+    var full = repository.getJobExecution(last.getId());
+    var execution = full == null ? last : full;
+    return unfinished(execution.getStatus())
+        || execution.getStepExecutions().stream().anyMatch(step -> unfinished(step.getStatus()));
+  }
+
+  private static boolean unfinished(BatchStatus status) {
+    return status.isRunning() || status == BatchStatus.UNKNOWN;
+  }
+
   private void recover(JobExecution last) {
     var now = java.time.LocalDateTime.now(clock.clock());
     var full = repository.getJobExecution(last.getId());
     var execution = full == null ? last : full;
     var steps = new java.util.ArrayList<String>();
     for (var step : execution.getStepExecutions()) {
-      if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
+      if (unfinished(step.getStatus())) {
         steps.add(step.getStepName() + " (" + step.getStatus() + ")");
         step.setStatus(BatchStatus.FAILED);
         step.setExitStatus(
@@ -220,6 +249,17 @@ public class RunService {
       }
     }
     var was = execution.getStatus();
+    if (!unfinished(was) && was != BatchStatus.STARTED) {
+      // a stopped or failed run whose steps were left running: the run keeps its status
+      if (!steps.isEmpty()) {
+        LOG.info(
+            "run {} of {}: step(s) {} were left running by a process that ended; recovered",
+            execution.getId(),
+            execution.getJobInstance().getJobName(),
+            steps);
+      }
+      return;
+    }
     execution.setStatus(BatchStatus.FAILED);
     execution.setExitStatus(
         org.springframework.batch.core.ExitStatus.FAILED.addExitDescription(
@@ -270,5 +310,13 @@ public class RunService {
       builder.addString(KEY_ID, keyId, false);
     }
     return builder.toJobParameters();
+  }
+
+  /** The run could not record how it went on; the next run of the job and date recovers it. */
+  public static final class RunLeftUnfinishedException extends RuntimeException
+      implements dev.lethe.system.ExplainedFailure {
+    RunLeftUnfinishedException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

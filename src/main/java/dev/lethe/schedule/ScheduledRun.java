@@ -81,13 +81,23 @@ public class ScheduledRun implements Job {
                       + " outcome) VALUES (?, ?, ?, ?, now(), 'started') ON CONFLICT DO NOTHING")
               .params(job, Timestamp.from(fired), node, asOf)
               .update();
+      if (claimed == 0 && context.isRecovering()) {
+        claimed = takeOver(jdbc, job, fired, node);
+      }
       if (claimed == 0) {
         LOG.warn("job {}: fire time {} was already handled; not run again", job, fired);
         return;
       }
+      abandonFiresOfDeadNodes(jdbc, context.getScheduler().getSchedulerName());
       try {
         var outcome = runs.run(job, asOf, "schedule (node " + node + ")", ProgressListener.SILENT);
-        record(jdbc, job, fired, outcome.failed() ? "failed" : "completed", outcome.report().run());
+        record(
+            jdbc,
+            job,
+            fired,
+            node,
+            outcome.failed() ? "failed" : "completed",
+            outcome.report().run());
         if (outcome.alreadyCompleted()) {
           LOG.info(
               "job {} as of {}: already done by run {}; nothing to do",
@@ -106,10 +116,10 @@ public class ScheduledRun implements Job {
           logSteps(outcome.report());
         }
       } catch (JobAlreadyRunningException e) {
-        record(jdbc, job, fired, "skipped", null);
+        record(jdbc, job, fired, node, "skipped", null);
         LOG.warn("job {}: fire time {} skipped, the previous run is still going", job, fired);
       } catch (RuntimeException e) {
-        record(jdbc, job, fired, "failed", null);
+        record(jdbc, job, fired, node, "failed", null);
         LOG.error("job {} as of {} failed: {}", job, asOf, e.getMessage());
       }
     } catch (SchedulerException e) {
@@ -117,11 +127,64 @@ public class ScheduledRun implements Job {
     }
   }
 
+  /**
+   * Quartz re-fires the fire times a failed node was running (the job requests recovery), on
+   * another node or on the same one restarted: that node's claim is taken over, once, and the run
+   * left unfinished is recovered by the new one.
+   */
+  private static int takeOver(JdbcClient jdbc, String job, java.time.Instant fired, String node) {
+    var from =
+        jdbc.sql(
+                "UPDATE lethe.scheduled_fire f SET node = ?, handled_at = now(), outcome = 'started'"
+                    + " FROM lethe.scheduled_fire old WHERE f.job = ? AND f.fire_time = ?"
+                    + " AND old.job = f.job AND old.fire_time = f.fire_time"
+                    + " AND f.outcome IN ('started', 'abandoned') RETURNING old.node")
+            .params(node, job, Timestamp.from(fired))
+            .query(String.class)
+            .list();
+    if (!from.isEmpty()) {
+      LOG.warn(
+          "job {}: fire time {} was left unfinished by node {}, which stopped; run again here",
+          job,
+          fired,
+          from.get(0));
+    }
+    return from.size();
+  }
+
+  /**
+   * Fire times still "started" by a node no longer in the cluster (it has not checked in for two
+   * intervals) and that Quartz did not give to another node: marked abandoned, so that none reads
+   * as running for ever. A later fire time of the job covers what it would have done.
+   */
+  private static void abandonFiresOfDeadNodes(JdbcClient jdbc, String cluster) {
+    var abandoned =
+        jdbc.sql(
+                "UPDATE lethe.scheduled_fire f SET outcome = 'abandoned' WHERE outcome = 'started'"
+                    + " AND handled_at < now() - interval '1 minute' AND NOT EXISTS (SELECT 1"
+                    + " FROM qrtz_scheduler_state s WHERE s.sched_name = ? AND s.instance_name ="
+                    + " f.node AND s.last_checkin_time > extract(epoch FROM now()) * 1000"
+                    + " - 2 * s.checkin_interval - 7500) RETURNING job, fire_time, node")
+            .param(cluster)
+            .query(
+                (rs, n) ->
+                    rs.getString(1)
+                        + " "
+                        + rs.getTimestamp(2).toInstant()
+                        + " on "
+                        + rs.getString(3))
+            .list();
+    abandoned.forEach(
+        fire -> LOG.warn("job fire {}: its node stopped and nobody took it over; abandoned", fire));
+  }
+
+  /** The outcome, unless another node took the fire time over meanwhile (its outcome stands). */
   private static void record(
-      JdbcClient jdbc, String job, java.time.Instant fired, String outcome, Long run) {
+      JdbcClient jdbc, String job, java.time.Instant fired, String node, String outcome, Long run) {
     jdbc.sql(
-            "UPDATE lethe.scheduled_fire SET outcome = ?, run_id = ? WHERE job = ? AND fire_time = ?")
-        .params(outcome, run, job, Timestamp.from(fired))
+            "UPDATE lethe.scheduled_fire SET outcome = ?, run_id = ? WHERE job = ? AND fire_time = ?"
+                + " AND node = ?")
+        .params(outcome, run, job, Timestamp.from(fired), node)
         .update();
   }
 }

@@ -79,26 +79,40 @@ public class StoreRegistry implements DisposableBean {
    */
   public java.util.Optional<String> takesNoSuchSubject(
       String key, java.util.Collection<Policy> policies, RetentionScope scope) {
-    var columns = new java.util.TreeSet<String>();
+    return subjectCheck(policies, scope).apply(key);
+  }
+
+  /**
+   * As {@link #takesNoSuchSubject} for many keys: the stores are asked about their subject columns
+   * once, and each key is then checked without a round trip.
+   */
+  public java.util.function.Function<String, java.util.Optional<String>> subjectCheck(
+      java.util.Collection<Policy> policies, RetentionScope scope) {
+    var datas = new java.util.LinkedHashMap<String, SubjectData>();
     for (var policy : policies) {
       var store = stores.get(policy.store());
       if (store == null) {
         continue;
       }
       try {
-        var data = store.subjectData(policy, scope);
-        if (data.fits(key)) {
-          return java.util.Optional.empty();
-        }
-        columns.add(policy.name() + ": " + data.subjectColumn());
+        datas.put(policy.name(), store.subjectData(policy, scope));
       } catch (RuntimeException unreachable) {
-        return java.util.Optional.empty();
+        // a store that cannot be asked cannot say no: every key may be its subject
+        return key -> java.util.Optional.empty();
       }
     }
-    if (columns.isEmpty()) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(String.join("; ", columns));
+    return key -> {
+      var columns = new java.util.TreeSet<String>();
+      for (var data : datas.entrySet()) {
+        if (data.getValue().fits(key)) {
+          return java.util.Optional.empty();
+        }
+        columns.add(data.getKey() + ": " + data.getValue().subjectColumn());
+      }
+      return columns.isEmpty()
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(String.join("; ", columns));
+    };
   }
 
   /** The other policies on the same rows as {@code policy} (its table, or its log files). */

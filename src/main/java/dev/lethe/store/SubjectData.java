@@ -2,7 +2,6 @@ package dev.lethe.store;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One subject's rows under one policy, for the requests a subject makes: access and export,
@@ -43,10 +42,11 @@ public interface SubjectData {
    * the policy's {@code on-erasure.if-referenced} transform. Applying it twice changes nothing
    * more: a deleted row is gone, a pseudonymised one is marked.
    *
-   * @param heldPolicies the policies under a legal hold on this subject
+   * @param holds the policies under a legal hold on this subject, asked before the change and again
+   *     just before it commits (a hold placed meanwhile rolls the change back)
    * @param keepers the policies whose rows the request leaves, and how far
    */
-  ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers);
+  ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers);
 
   /**
    * What one erasure did under one policy.

@@ -4,6 +4,7 @@ import dev.lethe.hold.Hold;
 import dev.lethe.hold.HoldService;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
+import dev.lethe.store.HoldCheck;
 import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
@@ -35,7 +36,9 @@ public class RequestRunner {
   private final HoldService holds;
   private final Keys keys;
   private final ExportWriter exports;
-  private final DataSource control;
+  private final org.springframework.jdbc.core.simple.JdbcClient control;
+  private final DataSource dataSource;
+  private final org.springframework.transaction.support.TransactionTemplate gate;
   private final SuppressionList suppressions;
   private final dev.lethe.hold.TokenisedRows tokenisedRows;
 
@@ -47,8 +50,14 @@ public class RequestRunner {
       HoldService holds,
       Keys keys,
       ExportWriter exports,
-      DataSource control) {
-    this.control = control;
+      DataSource control,
+      org.springframework.transaction.PlatformTransactionManager transactions) {
+    this.control = org.springframework.jdbc.core.simple.JdbcClient.create(control);
+    this.dataSource = control;
+    this.gate = new org.springframework.transaction.support.TransactionTemplate(transactions);
+    // the gate is one policy's change long, never the request's or the run's chunk
+    gate.setPropagationBehavior(
+        org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.tokenisedRows = tokenisedRows;
     this.suppressions = suppressions;
     this.requests = requests;
@@ -59,6 +68,18 @@ public class RequestRunner {
   }
 
   public SubjectRequest carryOut(long id, Definitions definitions, ZonedDateTime now, Long runId) {
+    // one runner at a time per request, whichever job or process: the other one leaves it
+    var lock = dev.lethe.system.SessionLock.tryAcquire(dataSource, "lethe.request." + id);
+    if (lock.isEmpty()) {
+      return requests.find(id);
+    }
+    try (var held = lock.get()) {
+      return carryOutHeld(id, definitions, now, runId);
+    }
+  }
+
+  private SubjectRequest carryOutHeld(
+      long id, Definitions definitions, ZonedDateTime now, Long runId) {
     var request = requests.find(id);
     if (request.done()) {
       return request;
@@ -148,9 +169,54 @@ public class RequestRunner {
             contacts.stream().map(a -> Suppression.token(tokens, a)).distinct().toList(),
             request.id());
       }
-      var outcome = data.erase(request.subject(), casesByPolicy.keySet(), keepers);
+      // the change and its last look at the holds in one stretch of the control database that
+      // keeps a new hold on the subject out until the change has committed
+      var outcome =
+          inHoldGate(
+              request.subject(),
+              () -> data.erase(request.subject(), heldNow(request.subject(), scope), keepers));
+      var cases = casesOf(holds.activeOn(request.subject()), scope);
+      cases.forEach(casesByPolicy::putIfAbsent);
       requests.record(request.id(), describe(policy, outcome, casesByPolicy, runId));
     }
+  }
+
+  /**
+   * The policies held on the subject now; just before a change commits, read after taking the
+   * subject's gate (shared): a hold being placed takes it exclusively, so none lands between that
+   * last look and the change's commit, and one placed while the change waited is seen.
+   */
+  private HoldCheck heldNow(String subject, RetentionScope scope) {
+    return new HoldCheck() {
+      @Override
+      public Set<String> heldPolicies() {
+        return casesOf(holds.activeOn(subject), scope).keySet();
+      }
+
+      @Override
+      public Set<String> heldBeforeCommit() {
+        dev.lethe.hold.SubjectGate.pass(control, subject);
+        return heldPolicies();
+      }
+    };
+  }
+
+  /** Runs {@code work} in a transaction of the control database: the subject's gate lasts it. */
+  private <T> T inHoldGate(String subject, java.util.function.Supplier<T> work) {
+    return gate.execute(status -> work.get());
+  }
+
+  /** The case references of the holds that cover each policy. */
+  private static Map<String, Set<String>> casesOf(List<Hold> active, RetentionScope scope) {
+    var cases = new HashMap<String, Set<String>>();
+    for (var policy : scope.allPolicies()) {
+      for (Hold hold : active) {
+        if (hold.covers(policy)) {
+          cases.computeIfAbsent(policy.name(), n -> new TreeSet<>()).add(hold.caseReference());
+        }
+      }
+    }
+    return cases;
   }
 
   private static SubjectRequest.Outcome describe(
@@ -165,7 +231,19 @@ public class RequestRunner {
       }
       var refs = String.join(", ", cases);
       return new SubjectRequest.Outcome(
-          policy.name(), policy.store(), false, "held: " + refs, 0, 0, 0, 0, 0, refs, runId);
+          policy.name(),
+          policy.store(),
+          false,
+          (outcome.deleted() > 0 ? "deleted " + outcome.deleted() + ", then " : "")
+              + "held: "
+              + refs,
+          outcome.deleted(),
+          0,
+          0,
+          0,
+          0,
+          refs,
+          runId);
     }
     String text;
     if (outcome.deleted() + outcome.pseudonymised() + outcome.referenced() + outcome.kept() == 0) {

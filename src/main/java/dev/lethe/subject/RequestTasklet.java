@@ -23,6 +23,8 @@ public final class RequestTasklet implements Tasklet {
   static final String HANDLED = "lethe.requests.handled";
   static final String FAILED = "lethe.requests.failed";
   static final String FAILURE = "lethe.requests.failure";
+  static final String WAITED = "lethe.requests.waited";
+  static final String RETRIED = "lethe.requests.retried";
 
   private final RequestRunner runner;
   private final RequestService requests;
@@ -43,10 +45,22 @@ public final class RequestTasklet implements Tasklet {
     var context = step.getExecutionContext();
     var handled = handled(context);
     var failed = ids(context, FAILED);
+    var waited = ids(context, WAITED);
     var next =
         requests.pending().stream()
-            .filter(id -> !handled.contains(id) && !failed.contains(id))
+            .filter(id -> !handled.contains(id) && !failed.contains(id) && !waited.contains(id))
             .findFirst();
+    boolean again = false;
+    if (next.isEmpty()) {
+      // a request that waited on an application's lock is tried once more when the others are
+      // done: the lock is often gone by then
+      var retried = ids(context, RETRIED);
+      next = waited.stream().filter(id -> !retried.contains(id)).findFirst();
+      if (next.isPresent()) {
+        context.put(RETRIED, with(retried, next.get()));
+        again = true;
+      }
+    }
     if (next.isEmpty()) {
       if (!failed.isEmpty()) {
         // the others were carried out; the run fails so that it is seen, and the next run
@@ -65,14 +79,25 @@ public final class RequestTasklet implements Tasklet {
       runner.carryOut(next.get(), definitions, now, step.getJobExecutionId());
       context.put(HANDLED, with(handled, next.get()));
       contribution.incrementWriteCount(1);
+    } catch (dev.lethe.store.StoreException.LockWait e) {
+      if (!again) {
+        context.put(WAITED, with(waited, next.get()));
+      } else {
+        failedWith(context, failed, next.get(), e);
+      }
     } catch (RuntimeException e) {
       // one request's failure (a store down) does not hold up the others
-      context.put(FAILED, with(failed, next.get()));
-      if (!context.containsKey(FAILURE)) {
-        context.putString(FAILURE, String.valueOf(e.getMessage()));
-      }
+      failedWith(context, failed, next.get(), e);
     }
     return RepeatStatus.CONTINUABLE;
+  }
+
+  private static void failedWith(
+      ExecutionContext context, List<Long> failed, long id, RuntimeException e) {
+    context.put(FAILED, with(failed, id));
+    if (!context.containsKey(FAILURE)) {
+      context.putString(FAILURE, String.valueOf(e.getMessage()));
+    }
   }
 
   private static ArrayList<String> with(List<Long> ids, long id) {

@@ -36,7 +36,8 @@ public class ControlDatabaseConfiguration {
     ds.setJdbcUrl(settings.url());
     ds.setUsername(settings.username());
     ds.setPassword(settings.password());
-    ds.setMaximumPoolSize(4);
+    // a run's chunk, a request's lock and its gate, the job's lock, a check beside them
+    ds.setMaximumPoolSize(8);
     return ds;
   }
 

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 /** The command line as operators use it: exit codes, messages, and a config file. */
 class CommandLineTests extends LetheTests {
 
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditTrail audit;
+
   private Path config;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -118,6 +120,64 @@ class CommandLineTests extends LetheTests {
             "events: " + schema + ".event.subject_id (bigint)");
     assertThat(holds.list(true)).isEmpty();
     assertThat(configured("hold place --subject 42 --case LIT-8 --reason court")).isZero();
+  }
+
+  @Test
+  void holdsArePlacedInBulkFromAFileAllOrNone() throws IOException {
+    // with the tests' key, so that the trail names each subject by its token
+    Files.writeString(
+        config,
+        Files.readString(config)
+            + "  pseudonymisation:\n    key-id: "
+            + TEST_KEY_ID
+            + "\n    key-file: "
+            + WORKSPACE.resolve("hmac.key")
+            + "\n");
+    policy("events", Events.policy("events", schema, ""));
+    Events.create(APP, schema, 10, 5);
+    var file = WORKSPACE.resolve("holds-" + schema + ".txt");
+    var keys = new StringBuilder("\uFEFF# subjects of case LIT-9\n\n");
+    for (int i = 1; i <= 1000; i++) {
+      keys.append(i).append(i % 2 == 0 ? "\r\n" : "\n");
+    }
+    keys.append("7\n");
+    // a line that cannot be a key stops the whole file, naming the line
+    Files.writeString(file, keys + "user@x\n");
+    assertThat(configured("hold place --from-file " + file + " --case LIT-9 --reason court"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains(file + ", line 1004: user@x cannot be the subject of any policy the hold covers");
+    assertThat(holds.list(true)).isEmpty();
+    // and so does a byte that is not UTF-8
+    Files.write(
+        file,
+        (keys + "12\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+    Files.write(file, new byte[] {'1', (byte) 0xE9, '\n'}, java.nio.file.StandardOpenOption.APPEND);
+    assertThat(configured("hold place --from-file " + file + " --case LIT-9 --reason court"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains(file + ", line 1005: not UTF-8; no hold was placed");
+    assertThat(holds.list(true)).isEmpty();
+    assertThat(configured("hold place --subject 1 --from-file " + file + " --case L --reason r"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("hold place --case LIT-9 --reason court")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("--subject is missing");
+
+    Files.writeString(file, keys.toString());
+    assertThat(configured("hold place --from-file " + file + " --case LIT-9 --reason court"))
+        .isZero();
+
+    assertThat(out.toString())
+        .containsPattern("1000 holds placed \\(ids \\d+ to \\d+\\) on all data for case LIT-9")
+        .contains("a key repeated on 1 line(s) was held once");
+    assertThat(holds.list(false)).hasSize(1000);
+    assertThat(holds.activeOn("1000"))
+        .singleElement()
+        .satisfies(h -> assertThat(h.caseReference()).isEqualTo("LIT-9"));
+    // each subject's history shows its hold
+    assertThat(audit.about(audit.token("999").orElseThrow()))
+        .extracting(e -> e.kind() + " " + e.action())
+        .contains("hold placed");
   }
 
   @Test

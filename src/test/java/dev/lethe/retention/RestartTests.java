@@ -185,6 +185,30 @@ class RestartTests extends LetheTests {
   }
 
   @Test
+  void aStoppedRunWhoseStepWasLeftRunningIsFinishedByTheNextRun() {
+    // as a process that exited while stopping left it: the run STOPPED, its step STARTED
+    failDeletesOf(750);
+    var interrupted = run(purge);
+    control
+        .sql("UPDATE batch_job_execution SET status = 'STOPPED' WHERE job_execution_id = ?")
+        .param(interrupted.run())
+        .update();
+    control
+        .sql(
+            "UPDATE batch_step_execution SET status = 'STARTED', end_time = NULL WHERE"
+                + " job_execution_id = ?")
+        .param(interrupted.run())
+        .update();
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+
+    var restarted = run(purge);
+
+    assertThat(restarted.status()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
+    assertThat(APP.count("SELECT sum(n) FROM " + schema + ".deleted")).isEqualTo(635);
+  }
+
+  @Test
   void jobHeldByALiveProcessIsNotStartedTwice() throws Exception {
     // given another live process holding the job (its session holds the job's lock)
     try (var other = DriverManager.getConnection(TestDatabases.url("control"));

@@ -140,6 +140,84 @@ class SchedulingTests extends LetheTests {
   }
 
   @Test
+  void aFireTimeLeftByANodeThatDiedIsRunByAnotherNode() throws Exception {
+    // a node that claims a fire time and then hangs for ever, then stops checking in: dead
+    var hung = new java.util.concurrent.CountDownLatch(1);
+    var first = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var hangs =
+        org.mockito.Mockito.mock(
+            RunService.class,
+            invocation -> {
+              if (!first.getAndSet(false)) {
+                throw new RunLock.JobAlreadyRunningException(job);
+              }
+              hung.await();
+              throw new IllegalStateException("the node came back from the dead");
+            });
+    var dead =
+        Scheduling.create("lethe-test-" + schema, "node-dead", controlDatabase, hangs, control);
+    try {
+      dead.start();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  control
+                          .sql(
+                              "SELECT count(*) FROM lethe.scheduled_fire WHERE job = ? AND node ="
+                                  + " 'node-dead' AND outcome = 'started'")
+                          .param(job)
+                          .query(Long.class)
+                          .single()
+                      > 0);
+      dead.standby();
+      var left =
+          control
+              .sql(
+                  "SELECT fire_time FROM lethe.scheduled_fire WHERE job = ? AND node = 'node-dead'"
+                      + " AND outcome = 'started' ORDER BY fire_time LIMIT 1")
+              .param(job)
+              .query(java.sql.Timestamp.class)
+              .single();
+      dead.shutdown(false);
+      // its check-ins stop: to the cluster it has failed
+      control
+          .sql("DELETE FROM qrtz_scheduler_state WHERE sched_name = ? AND instance_name = ?")
+          .params("lethe-test-" + schema, "node-dead")
+          .update();
+
+      nodes.get(1).start();
+
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  control
+                      .sql(
+                          "SELECT node || ' ' || outcome FROM lethe.scheduled_fire WHERE job = ?"
+                              + " AND fire_time = ?")
+                      .params(job, left)
+                      .query(String.class)
+                      .single()
+                      .equals("node-b completed"));
+      nodes.get(1).standby();
+      assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isLessThan(100);
+      // the dead node coming back does not overwrite what the other node recorded
+      hung.countDown();
+      Thread.sleep(500);
+      assertThat(
+              control
+                  .sql("SELECT outcome FROM lethe.scheduled_fire WHERE job = ? AND fire_time = ?")
+                  .params(job, left)
+                  .query(String.class)
+                  .single())
+          .isEqualTo("completed");
+    } finally {
+      hung.countDown();
+    }
+  }
+
+  @Test
   void changingTheJobFileChangesTheSchedule() throws Exception {
     job(job, "job: " + job + "\npolicies: [events]\nguards: {max-share: 1}\n");
     Scheduling.synchronise(nodes.get(0), validator.load());

@@ -343,4 +343,70 @@ class KeepingWinsOverRequestsTests extends LetheTests {
           .isFalse();
     }
   }
+
+  @Test
+  void aHoldPlacedWhileAnErasureWaitsForAnApplicationsLockKeepsTheRows() throws Exception {
+    var request = receive(RequestKind.ERASE, 6, null);
+    var before = customer(6);
+    try (var x = java.sql.DriverManager.getConnection(dev.lethe.support.TestDatabases.url("app"))) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SET application_name = 'crm-app'");
+        s.execute("SELECT * FROM " + schema + ".customer WHERE id = 6 FOR UPDATE");
+      }
+      var running = java.util.concurrent.CompletableFuture.runAsync(this::runRequests);
+      // the erasure waits for the application's lock on customer 6
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .pollInterval(java.time.Duration.ofMillis(20))
+          .until(
+              () ->
+                  APP.count(
+                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                              + " 'lethe-store-app' AND wait_event_type = 'Lock'")
+                      > 0);
+      // compliance places a hold meanwhile; then the application lets go
+      holds.place("6", null, null, "LIT-MID", "a claim came in", "dpo");
+      x.rollback();
+      running.get();
+    }
+
+    assertThat(customer(6)).isEqualTo(before);
+    var outcome = requests.find(request.id());
+    assertThat(outcome.status()).isEqualTo(SubjectRequest.PARTLY_DONE);
+    assertThat(outcome.outcomes())
+        .filteredOn(o -> o.policy().equals("closed-customers"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.heldBy()).isEqualTo("LIT-MID"));
+  }
+
+  @Test
+  void anErasureThatWaitsLongerThanTheLockTimeoutStaysOpenForTheNextRun() throws Exception {
+    var request = receive(RequestKind.ERASE, 6, null);
+    var before = customer(6);
+    try (var x = java.sql.DriverManager.getConnection(dev.lethe.support.TestDatabases.url("app"))) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SELECT * FROM " + schema + ".customer WHERE id = 6 FOR UPDATE");
+      }
+      // the application keeps its lock past the lock timeout (PT2S here): the run goes on
+      try (var s = x.createStatement()) {
+        s.execute("SET application_name = 'crm-app'");
+      }
+      var report = runs.run("requests", AS_OF, "test", ProgressListener.SILENT).report();
+      // tried again at the end of the step, then the run fails, naming whom it waited on
+      assertThat(report.status()).isEqualTo("FAILED");
+      assertThat(report.exitMessage())
+          .contains("request(s) [" + request.id() + "]")
+          .contains("waited on a lock of " + schema + ".customer")
+          .contains("crm-app");
+      x.rollback();
+    }
+    assertThat(customer(6)).isEqualTo(before);
+    assertThat(requests.find(request.id()).status()).isEqualTo(SubjectRequest.OPEN);
+
+    runRequests();
+
+    assertThat(requests.find(request.id()).status()).isEqualTo(SubjectRequest.DONE);
+  }
 }

@@ -467,4 +467,46 @@ class RequestTests extends LetheTests {
         .containsExactly(late.id());
     assertThat(requests.list(true, false, DemoData.AS_OF)).hasSize(2);
   }
+
+  @Test
+  void twoRunnersAtOnceCarryOutEachRequestOnceAndRecordItOnce() throws Exception {
+    var received = new java.util.ArrayList<SubjectRequest>();
+    for (int n = 10; n < 30; n++) {
+      received.add(receive(RequestKind.ERASE, Long.toString(accountWithEverything(n)), null));
+    }
+    var job = jobName("with-requests");
+    job(
+        job,
+        "job: " + job + "\nrequests: true\npolicies: [social-logins]\nguards: {max-share: 1}\n");
+
+    // a job that carries out requests, and 'lethe run requests', at the same time
+    var one =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> runs.run(job, DemoData.AS_OF, "test", ProgressListener.SILENT));
+    var two =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> runs.run("requests", DemoData.AS_OF, "test", ProgressListener.SILENT));
+    one.get();
+    two.get();
+    runRequests(); // whatever one runner left to the other is done now
+
+    for (var request : received) {
+      var done = requests.find(request.id());
+      assertThat(done.status()).as("request " + request.id()).isEqualTo(SubjectRequest.DONE);
+      assertThat(
+              control
+                  .sql(
+                      "SELECT count(*) FROM lethe.audit_entry WHERE kind = 'request' AND action ="
+                          + " 'done' AND detail = ?")
+                  .param("request " + request.id() + ", erase")
+                  .query(Long.class)
+                  .single())
+          .as("done entries of request " + request.id())
+          .isOne();
+      // no outcome says there was nothing where rows were deleted
+      assertThat(done.outcomes())
+          .noneMatch(o -> o.outcome().equals("no data held") && o.deleted() > 0);
+      assertThat(done.outcomes().stream().mapToLong(o -> o.deleted()).sum()).isPositive();
+    }
+  }
 }

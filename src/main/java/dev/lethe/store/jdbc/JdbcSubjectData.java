@@ -2,6 +2,7 @@ package dev.lethe.store.jdbc;
 
 import static dev.lethe.store.jdbc.TableAccess.T;
 
+import dev.lethe.store.HoldCheck;
 import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.SparedSubjects;
 import dev.lethe.store.StoreException;
@@ -200,14 +201,10 @@ final class JdbcSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers) {
+  public ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers) {
+    var heldPolicies = holds.heldPolicies();
     var onTable = onTable();
-    var held =
-        onTable.stream()
-            .map(p -> p.policy().name())
-            .filter(heldPolicies::contains)
-            .sorted()
-            .toList();
+    var held = heldOnTable(onTable, heldPolicies);
     if (!held.isEmpty()) {
       // a hold on any policy of the table keeps the subject's rows there as they are
       return ErasureOutcome.held(String.join(", ", held));
@@ -227,6 +224,12 @@ final class JdbcSubjectData implements SubjectData {
           c.setAutoCommit(false);
           try {
             var outcome = erase(c, reached(subject, keepers), kept, keeping, keepers);
+            // the last look before the commit: a hold placed while the change waited keeps it
+            var heldNow = heldOnTable(onTable, holds.heldBeforeCommit());
+            if (!heldNow.isEmpty()) {
+              c.rollback();
+              return ErasureOutcome.held(String.join(", ", heldNow));
+            }
             c.commit();
             return outcome;
           } catch (SQLException | RuntimeException e) {
@@ -234,6 +237,10 @@ final class JdbcSubjectData implements SubjectData {
             throw e;
           }
         });
+  }
+
+  private static List<String> heldOnTable(List<Predicates> onTable, Set<String> held) {
+    return onTable.stream().map(p -> p.policy().name()).filter(held::contains).sorted().toList();
   }
 
   private static Sql anyOf(java.util.Collection<Sql> parts) {
@@ -313,6 +320,9 @@ final class JdbcSubjectData implements SubjectData {
     try (var connection = dataSource.getConnection()) {
       return work.apply(connection);
     } catch (SQLException e) {
+      if (StoreErrors.isLockTimeout(e)) {
+        throw new StoreException.LockWait(StoreErrors.lockHolders(dataSource, table()), e);
+      }
       throw new StoreException(
           doing + " " + table().displayName() + " failed: " + StoreErrors.describe(e), e);
     }

@@ -1,6 +1,7 @@
 package dev.lethe.store.logs;
 
 import dev.lethe.policy.Policy;
+import dev.lethe.store.HoldCheck;
 import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreException;
@@ -94,7 +95,8 @@ final class LogSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers) {
+  public ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers) {
+    var heldPolicies = holds.heldPolicies();
     var held = policiesOnStore.stream().filter(heldPolicies::contains).sorted().toList();
     if (!held.isEmpty()) {
       return ErasureOutcome.held(String.join(", ", held));
@@ -118,6 +120,7 @@ final class LogSubjectData implements SubjectData {
     var state = new PassState(store.directory());
     var left = new java.util.TreeMap<String, String>();
     long leftLines = 0;
+    String heldMidway = null;
     try {
       for (var file : files()) {
         var content = LogFiles.read(file);
@@ -158,6 +161,15 @@ final class LogSubjectData implements SubjectData {
                     + writer.get().who()
                     + ": a rewrite would lose what it writes next");
             continue;
+          }
+          // the last look before the file changes: a hold placed meanwhile keeps the lines of
+          // this file and those after it; what went before it is said
+          var heldNow =
+              policiesOnStore.stream().filter(holds.heldBeforeCommit()::contains).sorted().toList();
+          if (!heldNow.isEmpty()) {
+            deleted -= lines.size() - kept.size();
+            heldMidway = String.join(", ", heldNow);
+            break;
           }
           // a line made a token before stays known as one in the file's new contents
           state.record(
@@ -210,7 +222,7 @@ final class LogSubjectData implements SubjectData {
         deleted,
         0,
         0,
-        null,
+        heldMidway,
         keptLines,
         by.isEmpty() ? null : String.join(", ", by),
         leftLines,

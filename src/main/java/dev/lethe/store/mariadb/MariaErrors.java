@@ -17,4 +17,27 @@ final class MariaErrors {
     var words = quote < 0 ? message : message.substring(0, quote) + "...";
     return words + " (SQLSTATE " + e.getSQLState() + ", error " + e.getErrorCode() + ")";
   }
+
+  /**
+   * The table, and the sessions that have transactions open now, by user and host (MariaDB keeps no
+   * application name; never their statements).
+   */
+  static String lockHolders(javax.sql.DataSource dataSource, String table) {
+    try (var c = dataSource.getConnection();
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT DISTINCT CONCAT(p.USER, '@', SUBSTRING_INDEX(p.HOST, ':', 1)) FROM"
+                    + " information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON"
+                    + " p.ID = t.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID() ORDER BY 1")) {
+      var holders = new java.util.ArrayList<String>();
+      while (rs.next()) {
+        holders.add(rs.getString(1));
+      }
+      return table
+          + (holders.isEmpty() ? "" : ", with transactions open by " + String.join(", ", holders));
+    } catch (java.sql.SQLException e) {
+      return table;
+    }
+  }
 }

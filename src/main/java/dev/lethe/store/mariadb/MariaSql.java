@@ -3,7 +3,6 @@ package dev.lethe.store.mariadb;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.Retention;
 import dev.lethe.store.RetentionScope;
-import dev.lethe.store.SparedSubjects;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -69,8 +68,6 @@ final class MariaSql {
       return ps;
     }
   }
-
-  static final String SPARED = "lethe_spared";
 
   private final MariaTable table;
   private final Policy policy;
@@ -277,7 +274,11 @@ final class MariaSql {
 
   Part notSpared() {
     return Part.of(
-        "NOT EXISTS (SELECT 1 FROM " + SPARED + " s WHERE s.subject = " + subjectText() + ")");
+        "NOT EXISTS (SELECT 1 FROM "
+            + SparedTable.NAME
+            + " s WHERE s.subject = "
+            + subjectText()
+            + ")");
   }
 
   /** The row is still referenced by a row of another table (empty: nothing references it). */
@@ -296,46 +297,6 @@ final class MariaSql {
               + ")");
     }
     return parts.isEmpty() ? Part.of("FALSE") : Part.of("(" + String.join(" OR ", parts) + ")");
-  }
-
-  /**
-   * Loads the spared subjects into the session's temporary table, each under its first reason: 1
-   * held, 2 requested, 3 restricted.
-   */
-  static void loadSpared(Connection c, SparedSubjects spared) throws SQLException {
-    loadSpared(c, spared, Optional.empty());
-  }
-
-  /**
-   * As above; where the subject column may hold tokens ({@code subjectTokens} given), each subject
-   * is spared under its tokens too, text and number, under every key of the ring: a hold on a
-   * subject whose column a stage made a token must keep those rows as well.
-   */
-  static void loadSpared(
-      Connection c, SparedSubjects spared, Optional<dev.lethe.transform.Tokens> subjectTokens)
-      throws SQLException {
-    try (var s = c.createStatement()) {
-      s.execute(
-          "CREATE TEMPORARY TABLE IF NOT EXISTS "
-              + SPARED
-              + " (subject VARCHAR(255) NOT NULL PRIMARY KEY, reason TINYINT NOT NULL)"
-              + " ENGINE=MEMORY");
-      s.execute("DELETE FROM " + SPARED);
-    }
-    try (var ps = c.prepareStatement("INSERT IGNORE INTO " + SPARED + " VALUES (?, ?)")) {
-      int reason = 1;
-      for (var set : List.of(spared.held(), spared.requested(), spared.restricted())) {
-        for (var subject : set) {
-          for (var form : forms(subject.trim(), subjectTokens)) {
-            ps.setString(1, form);
-            ps.setInt(2, reason);
-            ps.addBatch();
-          }
-        }
-        reason++;
-      }
-      ps.executeBatch();
-    }
   }
 
   /**

@@ -177,7 +177,7 @@ final class MariaStatisticQuery {
           where.and(
               Part.of(
                   "NOT EXISTS (SELECT 1 FROM "
-                      + MariaSql.SPARED
+                      + SparedTable.NAME
                       + " e WHERE e.subject = CAST("
                       + col("t", statistic.subject())
                       + " AS CHAR))"));

@@ -193,7 +193,7 @@ final class MariaStatisticSource implements StatisticSource {
   /** The subjects whose rows are left out, in the session's temporary table of spared ones. */
   private static void excluded(Connection c, Set<String> excluded) throws SQLException {
     if (!excluded.isEmpty()) {
-      MariaSql.loadSpared(c, new SparedSubjects(0, excluded, Set.of(), Set.of()));
+      SparedTable.load(c, new SparedSubjects(0, excluded, Set.of(), Set.of()), Optional.empty());
     }
   }
 

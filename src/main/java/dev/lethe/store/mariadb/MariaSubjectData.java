@@ -2,6 +2,7 @@ package dev.lethe.store.mariadb;
 
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
+import dev.lethe.store.HoldCheck;
 import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreException;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A subject's rows under one policy on a MariaDB table: read for an export; on erasure, decided for
@@ -161,7 +161,8 @@ final class MariaSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, Set<String> heldPolicies, RequestKeepers keepers) {
+  public ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers) {
+    var heldPolicies = holds.heldPolicies();
     var held =
         sameTable.stream().map(Policy::name).filter(heldPolicies::contains).sorted().toList();
     if (!held.isEmpty()) {
@@ -186,6 +187,17 @@ final class MariaSubjectData implements SubjectData {
           c.setAutoCommit(false);
           try {
             var outcome = erase(c, sql, reached(subject, keepers), kept, keeping, keepers);
+            // the last look before the commit: a hold placed while the change waited keeps it
+            var heldNow =
+                sameTable.stream()
+                    .map(Policy::name)
+                    .filter(holds.heldBeforeCommit()::contains)
+                    .sorted()
+                    .toList();
+            if (!heldNow.isEmpty()) {
+              c.rollback();
+              return ErasureOutcome.held(String.join(", ", heldNow));
+            }
             c.commit();
             return outcome;
           } catch (SQLException | RuntimeException e) {
@@ -302,6 +314,10 @@ final class MariaSubjectData implements SubjectData {
     try (var c = store.dataSource().getConnection()) {
       return work.apply(c);
     } catch (SQLException e) {
+      if (e.getErrorCode() == 1205) {
+        throw new StoreException.LockWait(
+            MariaErrors.lockHolders(store.dataSource(), policy.table()), e);
+      }
       throw new StoreException(
           doing + " " + policy.table() + " failed: " + MariaErrors.describe(e), e);
     }

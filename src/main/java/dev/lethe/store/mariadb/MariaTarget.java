@@ -74,33 +74,11 @@ final class MariaTarget implements RetentionTarget {
     } catch (SQLException e) {
       if (e.getErrorCode() == 1205) {
         // innodb_lock_wait_timeout: another session holds the rows
-        throw new StoreException.LockWait(lockHolders(), e);
+        throw new StoreException.LockWait(
+            MariaErrors.lockHolders(store.dataSource(), table.displayName()), e);
       }
       throw new StoreException(
           doing + " " + step.policy().table() + " failed: " + MariaErrors.describe(e), e);
-    }
-  }
-
-  /**
-   * The table, and the sessions that have transactions open now, by user and host (MariaDB keeps no
-   * application name; never their statements).
-   */
-  private String lockHolders() {
-    try (var c = store.dataSource().getConnection();
-        var s = c.createStatement();
-        var rs =
-            s.executeQuery(
-                "SELECT DISTINCT CONCAT(p.USER, '@', SUBSTRING_INDEX(p.HOST, ':', 1)) FROM"
-                    + " information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON"
-                    + " p.ID = t.trx_mysql_thread_id WHERE p.ID <> CONNECTION_ID() ORDER BY 1")) {
-      var holders = new ArrayList<String>();
-      while (rs.next()) {
-        holders.add(rs.getString(1));
-      }
-      return table.displayName()
-          + (holders.isEmpty() ? "" : ", with transactions open by " + String.join(", ", holders));
-    } catch (SQLException e) {
-      return table.displayName();
     }
   }
 
@@ -187,7 +165,7 @@ final class MariaTarget implements RetentionTarget {
             window[0] = upTo;
             windowIsLast[0] = isLast;
             var scope = MariaSql.window(sql.key(), after, upTo).and(eligible());
-            MariaSql.loadSpared(c, spared, subjectTokens);
+            SparedTable.load(c, spared, subjectTokens);
             var held = heldByReason(c, scope);
             var free = scope.and(sql.notSpared());
             if (pseudonymiser.isPresent()) {
@@ -277,7 +255,7 @@ final class MariaTarget implements RetentionTarget {
     return inConnection(
         "planning",
         c -> {
-          MariaSql.loadSpared(c, spared, subjectTokens);
+          SparedTable.load(c, spared, subjectTokens);
           long total = totalRows();
           // rows the job's earlier delete steps take first are not there for this one (their
           // spared subjects are taken to be this step's: the same policy's, as a rule)
@@ -310,7 +288,7 @@ final class MariaTarget implements RetentionTarget {
                 "SELECT s.reason, count(*) FROM "
                     + table.qualified()
                     + " JOIN "
-                    + MariaSql.SPARED
+                    + SparedTable.NAME
                     + " s ON s.subject = "
                     + sql.subjectText()
                     + " WHERE ",

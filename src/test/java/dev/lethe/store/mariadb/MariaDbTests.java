@@ -3,6 +3,7 @@ package dev.lethe.store.mariadb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lethe.audit.AuditTrail;
+import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.Validator;
 import dev.lethe.subject.RequestIntake;
 import dev.lethe.subject.RequestKind;
@@ -115,6 +116,46 @@ class MariaDbTests extends LetheTests {
                 .sum())
         .isEqualTo(nine)
         .isPositive();
+  }
+
+  @Test
+  void fiftyThousandHeldSubjectsAreSparedOnMariaDbWindowAfterWindow() {
+    // the spared subjects went into a MEMORY table, full at about 16,000 keys: nothing purged
+    var job = jobName("many-held");
+    job(job, "job: " + job + "\npolicies: [maria-events]\nguards: {max-share: 1}\n");
+    var keys = new java.util.ArrayList<String>();
+    // subjects 0 to 24 of the table's 50, and 49,975 keys of no row
+    for (int i = 0; i < 50_000; i++) {
+      keys.add(Integer.toString(i < 25 ? i : 10_000 + i));
+    }
+    var placed = holds.placeAll(keys, null, null, "LIT-MANY", "court", "dpo");
+    assertThat(placed.count()).isEqualTo(keys.size());
+    long held =
+        MariaDb.count("SELECT count(*) FROM " + table + " WHERE id >= 366 AND subject_id < 25");
+
+    var report = run(job);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    var maria = outcome(report, "maria-events");
+    assertThat(maria.heldByHolds()).isEqualTo(held).isPositive();
+    assertThat(maria.deleted()).isEqualTo(635 - held);
+    assertThat(
+            MariaDb.count("SELECT count(*) FROM " + table + " WHERE id >= 366 AND subject_id < 25"))
+        .isEqualTo(held);
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM " + table + " WHERE id >= 366 AND subject_id >= 25"))
+        .isZero();
+    // a hold released between runs is seen: the session's table is loaded again
+    control
+        .sql(
+            "UPDATE lethe.legal_hold SET released_at = now(), released_by = 'dpo',"
+                + " release_reason = 'case closed'")
+        .update();
+    dev.lethe.hold.SubjectFlags.bumpVersion(control);
+    var next = runs.run(job, AS_OF.plusDays(1), "test", ProgressListener.SILENT).report();
+    // what the holds kept, but the two rows still referenced, and the row that expired that day
+    assertThat(outcome(next, "maria-events").deleted()).isEqualTo(held - 2 + 1);
   }
 
   @Test

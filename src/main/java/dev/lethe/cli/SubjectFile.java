@@ -1,0 +1,117 @@
+package dev.lethe.cli;
+
+import dev.lethe.system.BadInputException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * A file of subject keys, one per line, as compliance exports them from a case system: blank lines
+ * and lines starting with {@code #} are skipped, a byte order mark is ignored, and a key given
+ * twice counts once. Anything that cannot be a key is refused with its line, before anything is
+ * done.
+ */
+record SubjectFile(List<Line> lines, int repeated) {
+
+  /** A key and the line it is on, for an error that names it. */
+  record Line(int number, String key) {}
+
+  /** Longer than any key a store holds: a line this long is not a key. */
+  private static final int LONGEST_KEY = 1000;
+
+  List<String> keys() {
+    return lines.stream().map(Line::key).toList();
+  }
+
+  static SubjectFile read(Path file) {
+    byte[] bytes;
+    try {
+      if (Files.isDirectory(file)) {
+        throw new BadInputException(
+            file + " is a folder. Fix: give a file with one subject key per line");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new BadInputException(
+          "cannot read "
+              + file
+              + " ("
+              + e.getClass().getSimpleName()
+              + "). Fix: give a readable file with one subject key per line");
+    }
+    var seen = new LinkedHashSet<String>();
+    var lines = new ArrayList<Line>();
+    int repeated = 0;
+    int number = 0;
+    int start = 0;
+    // split on the byte 0x0A, which is never inside a longer UTF-8 character, so that a byte that
+    // is not UTF-8 is reported with its line
+    while (start <= bytes.length) {
+      int end = start;
+      while (end < bytes.length && bytes[end] != '\n') {
+        end++;
+      }
+      number++;
+      var key = decode(file, number, bytes, start, end).strip();
+      start = end + 1;
+      if (number == 1 && key.startsWith("\uFEFF")) {
+        key = key.substring(1).strip();
+      }
+      if (key.isEmpty() || key.startsWith("#")) {
+        continue;
+      }
+      if (key.codePoints().anyMatch(Character::isISOControl)) {
+        throw new BadInputException(
+            file
+                + ", line "
+                + number
+                + ": a control character is in the key; no hold was placed. Fix: one plain key"
+                + " per line");
+      }
+      if (key.length() > LONGEST_KEY) {
+        throw new BadInputException(
+            file
+                + ", line "
+                + number
+                + ": "
+                + key.length()
+                + " characters is not a subject key; no hold was placed. Fix: one key per line");
+      }
+      if (seen.add(key)) {
+        lines.add(new Line(number, key));
+      } else {
+        repeated++;
+      }
+    }
+    if (lines.isEmpty()) {
+      throw new BadInputException(
+          file + " holds no subject key. Fix: give one subject key per line");
+    }
+    return new SubjectFile(List.copyOf(lines), repeated);
+  }
+
+  /** A line as UTF-8, or an error naming it. */
+  private static String decode(Path file, int number, byte[] bytes, int from, int to) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, from, to - from))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new BadInputException(
+          file
+              + ", line "
+              + number
+              + ": not UTF-8; no hold was placed. Fix: save the file as UTF-8, one key per line");
+    }
+  }
+}
