@@ -29,21 +29,100 @@ public record AuditEntry(
     String prevHash,
     String hash,
     String keyId,
-    String signature) {
+    String signature,
+    int format,
+    java.util.UUID outboxId,
+    String malformed) {
 
   /** The hash before the first entry. */
   public static final String GENESIS = "0".repeat(64);
 
+  /**
+   * How entries are hashed now: each field with its length ({@link #hashOf(long, Instant, Draft,
+   * java.util.UUID, String)}).
+   */
+  public static final int FORMAT = 2;
+
   /** The hash of the entry's content and of the entry before it, as stored. */
   public String expectedHash() {
-    return hashOf(
-        seq,
-        recordedAt,
-        new Draft(kind, action, runId, policy, stage, subjects, rows, totalRows, detail),
-        prevHash);
+    var draft = new Draft(kind, action, runId, policy, stage, subjects, rows, totalRows, detail);
+    return switch (format) {
+      case 1 -> hashOf(seq, recordedAt, draft, prevHash);
+      case FORMAT -> hashOf(seq, recordedAt, draft, outboxId, prevHash);
+      default -> "format " + format + " is unknown";
+    };
   }
 
-  /** The hash of an entry: its place, its time, what it records, and the hash before it. */
+  /**
+   * The hash of an entry, format 2: a tag no format-1 entry starts with, then each field with its
+   * length (or -1 where it is null), so that no byte can move from one field to another and the
+   * hash stay the same; its outbox id among them.
+   */
+  static String hashOf(
+      long seq, Instant recordedAt, Draft draft, java.util.UUID outboxId, String prevHash) {
+    try {
+      var sha = MessageDigest.getInstance("SHA-256");
+      sha.update("lethe-audit-entry-2\0".getBytes(StandardCharsets.US_ASCII));
+      field(sha, Long.toString(seq));
+      field(sha, recordedAt.toString());
+      field(sha, draft.kind());
+      field(sha, draft.action());
+      field(sha, draft.runId() == null ? null : draft.runId().toString());
+      field(sha, draft.policy());
+      field(sha, draft.stage());
+      field(sha, pack(draft.subjects()));
+      field(sha, pack(draft.rows()));
+      field(sha, Long.toString(draft.totalRows()));
+      field(sha, draft.detail());
+      field(sha, outboxId == null ? null : outboxId.toString());
+      field(sha, prevHash);
+      return HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java", e);
+    }
+  }
+
+  private static void field(MessageDigest sha, String value) {
+    field(sha, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void field(MessageDigest sha, byte[] value) {
+    sha.update(ByteBuffer.allocate(4).putInt(value == null ? -1 : value.length).array());
+    if (value != null) {
+      sha.update(value);
+    }
+  }
+
+  /**
+   * What is wrong with the shape of an entry as stored, whatever its hash says (null: nothing): a
+   * format-1 hash let bytes move between fields, so subjects and rows must pair up, one row count
+   * of 4 bytes per subject of 8, ascending, and no field of a word hold a line break.
+   */
+  static String malformed(
+      byte[] subjects, byte[] rows, String kind, String action, String policy, String stage) {
+    if (subjects.length % Long.BYTES != 0
+        || rows.length % Integer.BYTES != 0
+        || subjects.length / Long.BYTES != rows.length / Integer.BYTES) {
+      return subjects.length
+          + " bytes of subjects and "
+          + rows.length
+          + " of row counts do not pair up";
+    }
+    var tokens = longs(subjects);
+    for (int i = 1; i < tokens.length; i++) {
+      if (tokens[i] < tokens[i - 1]) {
+        return "its subjects are out of order";
+      }
+    }
+    for (var word : new String[] {kind, action, policy, stage}) {
+      if (word != null && (word.indexOf('\n') >= 0 || word.indexOf('\r') >= 0)) {
+        return "a line break in '" + word.replace("\n", "\\n") + "'";
+      }
+    }
+    return null;
+  }
+
+  /** The hash of a format-1 entry: fields joined by line breaks. */
   static String hashOf(long seq, Instant recordedAt, Draft draft, String prevHash) {
     try {
       var sha = MessageDigest.getInstance("SHA-256");

@@ -162,7 +162,7 @@ public class AuditTrail {
     var prev = last.isEmpty() ? AuditEntry.GENESIS : last.get(0).getValue();
     // microseconds: what timestamptz keeps, so the stored entry hashes as it was written
     var at = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    var hash = AuditEntry.hashOf(seq, at, draft, prev);
+    var hash = AuditEntry.hashOf(seq, at, draft, outboxId, prev);
     // signed under a key the control database does not hold: whoever can write here cannot sign
     var signature = signing.sign(AuditKeys.ENTRY, hash);
     jdbc.update(
@@ -171,7 +171,8 @@ public class AuditTrail {
               connection.prepareStatement(
                   "INSERT INTO lethe.audit_entry (seq, recorded_at, kind, action, run_id, policy,"
                       + " stage, subjects, rows, total_rows, detail, prev_hash, hash, outbox_id,"
-                      + " key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      + " key_id, signature, hash_format)"
+                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
           ps.setLong(1, seq);
           ps.setTimestamp(2, Timestamp.from(at));
           ps.setString(3, draft.kind());
@@ -188,6 +189,7 @@ public class AuditTrail {
           ps.setObject(14, outboxId);
           ps.setString(15, signing.keyId());
           ps.setString(16, signature);
+          ps.setInt(17, AuditEntry.FORMAT);
           return ps;
         });
     return hash;
@@ -263,6 +265,8 @@ public class AuditTrail {
   static AuditEntry entry(ResultSet rs, int row) throws SQLException {
     var run = rs.getLong("run_id");
     boolean noRun = rs.wasNull();
+    var subjects = rs.getBytes("subjects");
+    var rows = rs.getBytes("rows");
     return new AuditEntry(
         rs.getLong("seq"),
         rs.getTimestamp("recorded_at").toInstant(),
@@ -271,13 +275,22 @@ public class AuditTrail {
         noRun ? null : run,
         rs.getString("policy"),
         rs.getString("stage"),
-        AuditEntry.longs(rs.getBytes("subjects")),
-        AuditEntry.ints(rs.getBytes("rows")),
+        AuditEntry.longs(subjects),
+        AuditEntry.ints(rows),
         rs.getLong("total_rows"),
         rs.getString("detail"),
         rs.getString("prev_hash"),
         rs.getString("hash"),
         rs.getString("key_id"),
-        rs.getString("signature"));
+        rs.getString("signature"),
+        rs.getInt("hash_format"),
+        rs.getObject("outbox_id", java.util.UUID.class),
+        AuditEntry.malformed(
+            subjects,
+            rows,
+            rs.getString("kind"),
+            rs.getString("action"),
+            rs.getString("policy"),
+            rs.getString("stage")));
   }
 }

@@ -46,7 +46,7 @@ public class AuditVerifier {
    * What a check found: the entries read, every break in the order found, and what a reader should
    * know that is not a break (entries from before signing began).
    */
-  public record Result(long entries, List<String> breaks, List<String> notes) {
+  public record Result(long entries, long unsigned, List<String> breaks, List<String> notes) {
     public boolean intact() {
       return breaks.isEmpty();
     }
@@ -65,6 +65,8 @@ public class AuditVerifier {
     var lastReport = new HashMap<Long, AuditEntry>();
     var hashes = new HashMap<Long, String>();
     long[] count = {0};
+    var unsigned = new ArrayList<Long>();
+    boolean[] sinceSeen = {false};
     since.ifPresent(c -> checkSignature(c, breaks));
     readOnly.executeWithoutResult(
         status -> {
@@ -74,14 +76,22 @@ public class AuditVerifier {
                 String prevHash =
                     since.map(Checkpoints.Checkpoint::hash).orElse(AuditEntry.GENESIS);
                 long firstSigned = 0;
-                long unsigned = 0;
               };
+          // every row, also those no entry of Lethe's can be (numbered 0 or below)
           jdbc.query(
-              "SELECT * FROM lethe.audit_entry WHERE seq >= ? ORDER BY seq",
+              "SELECT * FROM lethe.audit_entry WHERE seq >= ? OR seq < 1 ORDER BY seq",
               (RowCallbackHandler)
                   rs -> {
                     var entry = AuditTrail.entry(rs, 0);
+                    if (entry.seq() < 1) {
+                      breaks.add(
+                          describe(entry)
+                              + ": numbered outside the chain, which starts at 1 (added by"
+                              + " someone, not Lethe)");
+                      return;
+                    }
                     if (since.isPresent() && entry.seq() == since.get().entries()) {
+                      sinceSeen[0] = true;
                       if (!entry.hash().equals(since.get().hash())) {
                         breaks.add(
                             describe(entry)
@@ -109,6 +119,9 @@ public class AuditVerifier {
                               + ": it does not follow the entry before it (the entries were"
                               + " reordered, or the one before was edited)");
                     }
+                    if (entry.malformed() != null) {
+                      breaks.add(describe(entry) + ": " + entry.malformed() + " (edited)");
+                    }
                     if (!entry.expectedHash().equals(entry.hash())) {
                       breaks.add(
                           describe(entry) + ": its content does not match its hash (edited)");
@@ -121,7 +134,7 @@ public class AuditVerifier {
                                 + state.firstSigned
                                 + " is: it was added by someone without Lethe's key (forged)");
                       } else {
-                        state.unsigned++;
+                        unsigned.add(entry.seq());
                       }
                     } else {
                       if (state.firstSigned == 0) {
@@ -150,17 +163,32 @@ public class AuditVerifier {
                     }
                   },
               since.map(Checkpoints.Checkpoint::entries).orElse(1L));
-          if (state.unsigned > 0) {
-            notes.add(
-                state.unsigned
-                    + " entr"
-                    + (state.unsigned == 1 ? "y was" : "ies were")
-                    + " made before signing began: chained, not signed");
-          }
         });
-    checkCheckpoints(hashes, since, breaks);
+    since
+        .filter(c -> !sinceSeen[0])
+        .ifPresent(
+            c ->
+                breaks.add(
+                    "entry "
+                        + c.entries()
+                        + ", the last checkpoint "
+                        + c.file()
+                        + " saw, is missing (deleted)"));
+    long last =
+        jdbc.queryForObject("SELECT coalesce(max(seq), 0) FROM lethe.audit_entry", Long.class);
+    var all = checkCheckpoints(hashes, last, since, breaks);
+    checkSigningBegan(all, unsigned, breaks, notes);
+    if (!all.isEmpty() && all.get(all.size() - 1).entries() < last) {
+      notes.add(
+          "entries "
+              + (all.get(all.size() - 1).entries() + 1)
+              + " to "
+              + last
+              + " are after the newest checkpoint: the chain and signatures protect them, a"
+              + " checkpoint does not yet");
+    }
     checkReports(reports, lastReport, new java.util.HashSet<>(hashes.values()), breaks, since);
-    return new Result(count[0], breaks, notes);
+    return new Result(count[0], unsigned.size(), breaks, notes);
   }
 
   private void checkSignature(Checkpoints.Checkpoint checkpoint, List<String> breaks) {
@@ -173,20 +201,81 @@ public class AuditVerifier {
   }
 
   /**
-   * Every checkpoint found: signed by a key of the trail's, and its entry in the trail with the
-   * hash it recorded. The trail ending before a checkpoint's entry is a cut tail.
+   * Entries unsigned where a checkpoint says signing had begun are a break (their signatures were
+   * removed, or they were added without the key); those before are a note.
    */
-  private void checkCheckpoints(
-      Map<Long, String> hashes, Optional<Checkpoints.Checkpoint> since, List<String> breaks) {
+  private static void checkSigningBegan(
+      List<Checkpoints.Checkpoint> all,
+      List<Long> unsigned,
+      List<String> breaks,
+      List<String> notes) {
+    long signedFrom = Long.MAX_VALUE;
+    Checkpoints.Checkpoint saying = null;
+    for (var checkpoint : all) {
+      if (checkpoint.signedFrom() > 0 && checkpoint.signedFrom() < signedFrom) {
+        signedFrom = checkpoint.signedFrom();
+        saying = checkpoint;
+      }
+    }
+    long before = 0;
+    var stripped = new ArrayList<Long>();
+    for (var seq : unsigned) {
+      if (seq < signedFrom) {
+        before++;
+      } else {
+        stripped.add(seq);
+      }
+    }
+    if (!stripped.isEmpty()) {
+      breaks.add(
+          stripped.size()
+              + " entr"
+              + (stripped.size() == 1 ? "y" : "ies")
+              + " (the first "
+              + stripped.get(0)
+              + ") are not signed, though checkpoint "
+              + saying.file()
+              + " says every entry from "
+              + signedFrom
+              + " was: signatures removed, or entries added without Lethe's key");
+    }
+    if (before > 0) {
+      notes.add(
+          before
+              + " entr"
+              + (before == 1 ? "y was" : "ies were")
+              + " made before signing began: chained, not signed");
+    }
+  }
+
+  /**
+   * Every checkpoint found: signed by a key of the trail's, its entry in the trail with the hash it
+   * recorded, and the checkpoint it follows still there. The trail ending before a checkpoint's
+   * entry is a cut tail. Returns them, oldest first.
+   */
+  private List<Checkpoints.Checkpoint> checkCheckpoints(
+      Map<Long, String> hashes,
+      long last,
+      Optional<Checkpoints.Checkpoint> since,
+      List<String> breaks) {
     var unreadable = new ArrayList<String>();
     var all = checkpoints.all(unreadable);
     unreadable.forEach(f -> breaks.add("checkpoint " + f + ": cannot be read as a checkpoint"));
-    long last = hashes.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+    var known = new java.util.HashSet<Long>();
+    all.forEach(c -> known.add(c.entries()));
     for (var checkpoint : all) {
       if (since.isPresent() && checkpoint.entries() <= since.get().entries()) {
         continue;
       }
       checkSignature(checkpoint, breaks);
+      if (checkpoint.previous() > 0 && !known.contains(checkpoint.previous())) {
+        breaks.add(
+            "checkpoint "
+                + checkpoint.file()
+                + " follows the checkpoint of entry "
+                + checkpoint.previous()
+                + ", which is gone (deleted)");
+      }
       var hash = hashes.get(checkpoint.entries());
       if (checkpoint.entries() > last) {
         breaks.add(
@@ -212,6 +301,7 @@ public class AuditVerifier {
                 + " is not the one it recorded (the trail was rewritten)");
       }
     }
+    return all;
   }
 
   private void checkReports(

@@ -25,12 +25,33 @@ public class Checkpoints {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** One checkpoint as written, and where it was found. */
+  /**
+   * One checkpoint as written, and where it was found. Format 2 also says from which entry on every
+   * entry was signed ({@code signedFrom}, 0: none yet) and which checkpoint came before it ({@code
+   * previous}, its entries; 0: none), and signs those and the time it was written too.
+   */
   public record Checkpoint(
-      long entries, String hash, Instant written, String keyId, String signature, Path file) {
+      long entries,
+      String hash,
+      Instant written,
+      String keyId,
+      String signature,
+      Path file,
+      int format,
+      long signedFrom,
+      long previous) {
 
     String signed() {
-      return entries + "\n" + hash;
+      return format == 1
+          ? entries + "\n" + hash
+          : String.join(
+              "\n",
+              "lethe-checkpoint-2",
+              Long.toString(entries),
+              hash,
+              written.toString(),
+              Long.toString(signedFrom),
+              Long.toString(previous));
     }
   }
 
@@ -71,12 +92,38 @@ public class Checkpoints {
     }
     long entries = head.get().getKey();
     var hash = head.get().getValue();
+    var signedFrom =
+        jdbc.queryForObject(
+            "SELECT coalesce(min(seq), 0) FROM lethe.audit_entry WHERE signature IS NOT NULL"
+                + " AND seq > coalesce((SELECT max(seq) FROM lethe.audit_entry"
+                + " WHERE signature IS NULL), 0)",
+            Long.class);
+    var previous =
+        all(new ArrayList<>()).stream()
+            .mapToLong(Checkpoint::entries)
+            .filter(e -> e < entries)
+            .max()
+            .orElse(0);
+    var checkpoint =
+        new Checkpoint(
+            entries,
+            hash,
+            clock.instant(),
+            keys.keyId(),
+            null,
+            null,
+            2,
+            signedFrom == null ? 0 : signedFrom,
+            previous);
     var map = new LinkedHashMap<String, Object>();
+    map.put("format", 2);
     map.put("entries", entries);
     map.put("hash", hash);
-    map.put("written", clock.instant().toString());
+    map.put("written", checkpoint.written().toString());
+    map.put("signedFrom", checkpoint.signedFrom());
+    map.put("previous", previous);
     map.put("keyId", keys.keyId());
-    map.put("signature", keys.sign(AuditKeys.CHECKPOINT, entries + "\n" + hash));
+    map.put("signature", keys.sign(AuditKeys.CHECKPOINT, checkpoint.signed()));
     var text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(map);
     var written = new ArrayList<Path>();
     for (var folder : folders) {
@@ -127,6 +174,7 @@ public class Checkpoints {
     try {
       Map<String, Object> map =
           JSON.readValue(Files.readString(file), new TypeReference<Map<String, Object>>() {});
+      var format = map.get("format");
       return Optional.of(
           new Checkpoint(
               ((Number) map.get("entries")).longValue(),
@@ -134,7 +182,10 @@ public class Checkpoints {
               Instant.parse((String) map.get("written")),
               (String) map.get("keyId"),
               (String) map.get("signature"),
-              file));
+              file,
+              format == null ? 1 : ((Number) format).intValue(),
+              format == null ? 0 : ((Number) map.get("signedFrom")).longValue(),
+              format == null ? 0 : ((Number) map.get("previous")).longValue()));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }

@@ -68,10 +68,15 @@ class AuditCommand {
         if (result.intact()) {
           out.printf(
               Locale.ROOT,
-              "The audit trail is intact%s: %d entries, each signed and chained, every checkpoint"
-                  + " and stored report as recorded.%n",
+              "The audit trail is intact%s: %d entries, %s, every checkpoint and stored report as"
+                  + " recorded.%n",
               what,
-              result.entries());
+              result.entries(),
+              result.unsigned() == 0
+                  ? "each signed and chained"
+                  : "each chained, "
+                      + (result.entries() - result.unsigned())
+                      + " signed (the others from before signing began)");
           return Lethe.DONE;
         }
         out.printf(

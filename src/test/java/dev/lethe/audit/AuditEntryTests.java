@@ -43,4 +43,55 @@ class AuditEntryTests {
       }
     }
   }
+
+  @Test
+  void bytesMovedFromSubjectsToRowsChangeTheHashAndTheShapeTellsOnAnOldEntry() {
+    // three subjects, the second's token starting with a line break: format 1 joined subjects and
+    // rows with one, so cutting the subjects there and moving the rest into the row counts kept
+    // the format-1 hash (an attacker then unnamed every subject after the cut)
+    long[] subjects = {0x0102030405060708L, 0x0A11121314151617L, 0x2021222324252627L};
+    int[] rows = {5, 6, 7};
+    var at = java.time.Instant.parse("2026-12-06T00:00:00Z");
+    var draft =
+        new AuditEntry.Draft("purge", "deleted", 4L, "ev", "delete", subjects, rows, 18, null);
+    var packedSubjects = AuditEntry.pack(subjects);
+    var packedRows = AuditEntry.pack(rows);
+    var cutSubjects = java.util.Arrays.copyOf(packedSubjects, 8);
+    var movedRows = new java.io.ByteArrayOutputStream();
+    movedRows.write(packedSubjects, 9, packedSubjects.length - 9);
+    movedRows.write('\n');
+    movedRows.write(packedRows, 0, packedRows.length);
+    var moved = movedRows.toByteArray();
+    var forged =
+        new AuditEntry.Draft(
+            "purge",
+            "deleted",
+            4L,
+            "ev",
+            "delete",
+            AuditEntry.longs(cutSubjects),
+            AuditEntry.ints(moved),
+            18,
+            null);
+
+    assertThat(AuditEntry.hashOf(1, at, forged, "p"))
+        .isEqualTo(AuditEntry.hashOf(1, at, draft, "p"));
+    assertThat(AuditEntry.malformed(cutSubjects, moved, "purge", "deleted", "ev", "delete"))
+        .contains("do not pair up");
+    assertThat(AuditEntry.hashOf(1, at, forged, null, "p"))
+        .isNotEqualTo(AuditEntry.hashOf(1, at, draft, null, "p"));
+    assertThat(AuditEntry.malformed(packedSubjects, packedRows, "purge", "deleted", "ev", "delete"))
+        .isNull();
+    // format 2 tells a missing field from an empty one, and hashes the outbox id
+    var noPolicy =
+        new AuditEntry.Draft("purge", "deleted", 4L, null, "delete", subjects, rows, 18, null);
+    var emptyPolicy =
+        new AuditEntry.Draft("purge", "deleted", 4L, "", "delete", subjects, rows, 18, null);
+    assertThat(AuditEntry.hashOf(1, at, noPolicy, "p"))
+        .isEqualTo(AuditEntry.hashOf(1, at, emptyPolicy, "p"));
+    assertThat(AuditEntry.hashOf(1, at, noPolicy, null, "p"))
+        .isNotEqualTo(AuditEntry.hashOf(1, at, emptyPolicy, null, "p"));
+    assertThat(AuditEntry.hashOf(1, at, draft, java.util.UUID.randomUUID(), "p"))
+        .isNotEqualTo(AuditEntry.hashOf(1, at, draft, null, "p"));
+  }
 }

@@ -18,6 +18,7 @@ class AuditTests extends LetheTests {
 
   @Autowired AuditTrail audit;
   @Autowired AuditVerifier verifier;
+  @Autowired Checkpoints checkpoints;
 
   private AuditVerifier.Result verify() {
     return verifier.verify(WORKSPACE.resolve("reports"));
@@ -147,10 +148,10 @@ class AuditTests extends LetheTests {
       tamper(
           "UPDATE lethe.audit_entry SET seq = CASE seq WHEN "
               + seq
-              + " THEN -1 ELSE seq END WHERE seq = "
+              + " THEN 9000000000000 ELSE seq END WHERE seq = "
               + seq);
       tamper("UPDATE lethe.audit_entry SET seq = " + seq + " WHERE seq = " + (seq + 1));
-      tamper("UPDATE lethe.audit_entry SET seq = " + (seq + 1) + " WHERE seq = -1");
+      tamper("UPDATE lethe.audit_entry SET seq = " + (seq + 1) + " WHERE seq = 9000000000000");
       assertThat(verify().breaks().get(0))
           .startsWith("entry " + seq + " (")
           .contains("does not follow the entry before it");
@@ -295,7 +296,7 @@ class AuditTests extends LetheTests {
               .single();
       var at = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
       var draft = AuditEntry.Draft.plain("hold", "released", null, "hold 1, case LIT-FORGED");
-      var hash = AuditEntry.hashOf(seq, at, draft, prev);
+      var hash = AuditEntry.hashOf(seq, at, draft, null, prev);
       // a role with INSERT on the trail: a correct SHA-256 link, no signature
       control
           .sql(
@@ -397,5 +398,141 @@ class AuditTests extends LetheTests {
       Files.writeString(secondTxt, txtText);
     }
     assertThat(verify().intact()).as(verify().breaks().toString()).isTrue();
+  }
+
+  @Test
+  void subjectsAndRowsThatDoNotPairUpAreFound() {
+    var report = run(eventsPurge(""));
+    var saved = saveTrail();
+    try {
+      long seq =
+          control
+              .sql(
+                  "SELECT min(seq) FROM lethe.audit_entry WHERE run_id = ? AND kind = 'purge'"
+                      + " AND length(subjects) >= 16")
+              .param(report.run())
+              .query(Long.class)
+              .single();
+      // the owner moves bytes from the subjects to the row counts
+      tamper(
+          "UPDATE lethe.audit_entry SET subjects = substring(subjects FROM 1 FOR 8),"
+              + " rows = substring(subjects FROM 10) || '\\x0a'::bytea || rows WHERE seq = "
+              + seq);
+
+      assertThat(verify().breaks())
+          .anySatisfy(
+              b -> assertThat(b).startsWith("entry " + seq + " (").contains("do not pair up"));
+    } finally {
+      restoreTrail(saved);
+    }
+  }
+
+  @Test
+  void signaturesStrippedFromEveryEntryAreFoundThroughTheCheckpoints() {
+    run(eventsPurge(""));
+    var saved = saveTrail();
+    try {
+      // the owner removes every signature: the trail looks as if signing had never begun
+      tamper("UPDATE lethe.audit_entry SET signature = NULL, key_id = NULL");
+
+      var result = verify();
+
+      assertThat(result.breaks())
+          .anySatisfy(
+              b ->
+                  assertThat(b)
+                      .contains("are not signed, though checkpoint")
+                      .contains("signatures removed"));
+    } finally {
+      restoreTrail(saved);
+    }
+    var result = verify();
+    assertThat(result.intact()).as(result.breaks().toString()).isTrue();
+    assertThat(result.unsigned()).isZero();
+  }
+
+  @Test
+  void anEntryNumberedOutsideTheChainIsRefusedAndFoundIfForcedIn() {
+    run(eventsPurge(""));
+    var token = audit.token("3").orElseThrow();
+    var insert =
+        "INSERT INTO lethe.audit_entry (seq, recorded_at, kind, action, run_id, policy, subjects,"
+            + " rows, total_rows, prev_hash, hash) VALUES (0, now(), 'purge', 'deleted', 1, 'ev',"
+            + " ?, '\\x0000002a'::bytea, 42, 'x', 'y')";
+    assertThatThrownBy(
+            () -> control.sql(insert).param(AuditEntry.pack(new long[] {token})).update())
+        .hasMessageContaining("audit_entry_in_the_chain");
+    control.sql("ALTER TABLE lethe.audit_entry DROP CONSTRAINT audit_entry_in_the_chain").update();
+    try {
+      control.sql(insert).param(AuditEntry.pack(new long[] {token})).update();
+
+      assertThat(verify().breaks())
+          .anySatisfy(b -> assertThat(b).startsWith("entry 0 (").contains("outside the chain"));
+    } finally {
+      tamper("DELETE FROM lethe.audit_entry WHERE seq < 1");
+      control
+          .sql(
+              "ALTER TABLE lethe.audit_entry ADD CONSTRAINT audit_entry_in_the_chain"
+                  + " CHECK (seq > 0)")
+          .update();
+    }
+  }
+
+  @Test
+  void aRemovedCheckpointAnEditedOneAndTheEntryACheckpointSawAreFound() throws IOException {
+    var first = run(eventsPurge(""));
+    var job = jobName("later");
+    job(job, Events.job(job, "events", ""));
+    runs.run(job, AS_OF.plusDays(1), "test", dev.lethe.retention.ProgressListener.SILENT);
+    var folder = WORKSPACE.resolve("reports").resolve("checkpoints");
+    var all = checkpoints.all(new java.util.ArrayList<>());
+    assertThat(all.size()).isGreaterThanOrEqualTo(2);
+    var newest = all.get(all.size() - 1);
+    var before = all.get(all.size() - 2);
+    assertThat(newest.previous()).isEqualTo(before.entries());
+    var beforeText = Files.readString(before.file());
+    var newestText = Files.readString(newest.file());
+    try {
+      // a checkpoint in the middle removed
+      Files.delete(before.file());
+      assertThat(verify().breaks())
+          .anySatisfy(
+              b ->
+                  assertThat(b)
+                      .contains(newest.file().toString())
+                      .contains("follows the checkpoint of entry " + before.entries())
+                      .contains("gone (deleted)"));
+      Files.writeString(before.file(), beforeText);
+      // the time it was written changed
+      Files.writeString(
+          newest.file(), newestText.replace(newest.written().toString(), "2020-01-01T00:00:00Z"));
+      assertThat(verify().breaks())
+          .anySatisfy(
+              b ->
+                  assertThat(b)
+                      .contains(newest.file().toString())
+                      .contains("signature does not match"));
+      Files.writeString(newest.file(), newestText);
+      // checking since a checkpoint whose own entry is gone
+      var saved = saveTrail();
+      try {
+        tamper("DELETE FROM lethe.audit_entry WHERE seq = " + before.entries());
+        var since = verifier.verify(WORKSPACE.resolve("reports"), java.util.Optional.of(before));
+        assertThat(since.breaks())
+            .anySatisfy(
+                b ->
+                    assertThat(b)
+                        .contains("entry " + before.entries())
+                        .contains("is missing (deleted)"));
+      } finally {
+        restoreTrail(saved);
+      }
+    } finally {
+      Files.writeString(before.file(), beforeText);
+      Files.writeString(newest.file(), newestText);
+    }
+    assertThat(verify().intact()).as(verify().breaks().toString()).isTrue();
+    assertThat(folder).isDirectory();
+    assertThat(first.run()).isPositive();
   }
 }
