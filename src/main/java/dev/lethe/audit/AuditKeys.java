@@ -33,6 +33,8 @@ public class AuditKeys {
 
   static final String CHECKPOINT = "lethe audit checkpoint v1\n";
 
+  static final String OUTBOX = "lethe outbox record v1\n";
+
   /** A signature as verified: good, bad, or under a key id whose public key is not at hand. */
   public enum Verdict {
     GOOD,

@@ -121,6 +121,32 @@ public class AuditTrail {
         kind, action, runId, policy, stage, subjects, rows, totalRows, detail);
   }
 
+  /**
+   * A signature of a window's record, made before the record goes into a store's outbox, so that
+   * whoever can write to that outbox cannot have Lethe append an entry or count rows of their own
+   * (docs/decisions/0016).
+   */
+  public record Seal(String keyId, String signature) {}
+
+  public Seal seal(byte[] record) {
+    return new Seal(
+        signing.keyId(),
+        signing.sign(
+            AuditKeys.OUTBOX, org.apache.commons.codec.digest.DigestUtils.sha256Hex(record)));
+  }
+
+  /** Whether {@code record} is as Lethe sealed it, under a key of the trail's. */
+  public boolean sealed(byte[] record, Seal seal) {
+    return seal.keyId() != null
+        && seal.signature() != null
+        && signing.verify(
+                seal.keyId(),
+                AuditKeys.OUTBOX,
+                org.apache.commons.codec.digest.DigestUtils.sha256Hex(record),
+                seal.signature())
+            == AuditKeys.Verdict.GOOD;
+  }
+
   /** Appends an entry of no run about one subject (its token; none without a key). */
   public String appendAbout(String kind, String action, String subject, String detail) {
     return append(AuditEntry.Draft.about(kind, action, token(subject).orElse(null), 0, detail));

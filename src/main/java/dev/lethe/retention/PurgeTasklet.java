@@ -1,5 +1,6 @@
 package dev.lethe.retention;
 
+import dev.lethe.audit.AuditEntry;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.JobDefinition.Guards;
@@ -59,6 +60,12 @@ final class PurgeTasklet implements Tasklet {
   static final String SURVEYED_HELD = "lethe.surveyedHeld";
   static final String SURVEYED_REQUESTED = "lethe.surveyedRequested";
   static final String SURVEYED_RESTRICTED = "lethe.surveyedRestricted";
+
+  /**
+   * The outbox records whose counts this step has added: a record taken again after a failed chunk
+   * (its trail entry rolled back, the step's counts not) is not counted twice.
+   */
+  static final String RECOVERED = "lethe.recoveredRecords";
 
   private final PolicyStep step;
   private final Policy policy;
@@ -137,7 +144,7 @@ final class PurgeTasklet implements Tasklet {
             return null;
           }
           records.put(record.id(), record);
-          return record.entry();
+          return record.entry(audit);
         };
     var outcomes =
         target.purgeNextWindows(after(context), last, windowSize, parallelWindows, spared, check);
@@ -320,12 +327,45 @@ final class PurgeTasklet implements Tasklet {
       return;
     }
     var progress = Counts.read(context);
+    var counted =
+        new java.util.LinkedHashSet<String>(
+            context.containsKey(RECOVERED) ? strings(context.get(RECOVERED)) : List.of());
     var taken = new ArrayList<java.util.UUID>();
     long rows = 0;
     var runs = new java.util.TreeSet<Long>();
     long instance = execution.getJobExecution().getJobInstance().getInstanceId();
     for (var entry : pending) {
-      var record = WindowRecord.of(entry);
+      WindowRecord record;
+      try {
+        record = WindowRecord.of(entry, audit);
+      } catch (WindowRecord.Refused refused) {
+        // written by someone else, or changed: neither appended nor counted; the trail says so,
+        // once, and the store forgets it
+        var draft =
+            AuditEntry.Draft.plain(
+                "outbox",
+                "refused",
+                execution.getJobExecutionId(),
+                "record "
+                    + entry.id()
+                    + " in the outbox of store '"
+                    + policy.store()
+                    + "' refused: "
+                    + refused.getMessage()
+                    + "; "
+                    + entry.payload().length
+                    + " bytes");
+        if (audit.appendOnce(draft, entry.id())) {
+          LOG.error(
+              "store {}: outbox record {} refused: {}. Someone other than Lethe wrote to the"
+                  + " store's outbox; the trail records it",
+              policy.store(),
+              entry.id(),
+              refused.getMessage());
+        }
+        taken.add(entry.id());
+        continue;
+      }
       boolean own = record.instance() == instance && record.step().equals(step.name());
       var draft =
           record.execution() == execution.getJobExecutionId()
@@ -341,13 +381,14 @@ final class PurgeTasklet implements Tasklet {
       if (audit.appendOnce(draft, record.id())) {
         rows += record.changed();
         runs.add(record.execution());
-        if (own) {
+        if (own && counted.add(record.id().toString())) {
           progress = Counts.add(progress, record.counts());
         }
       }
       taken.add(record.id());
     }
     Counts.write(context, progress);
+    context.put(RECOVERED, new ArrayList<>(counted));
     forgetOnCommit(taken);
     if (rows > 0) {
       LOG.info(

@@ -1,6 +1,7 @@
 package dev.lethe.retention;
 
 import dev.lethe.audit.AuditEntry;
+import dev.lethe.audit.AuditTrail;
 import dev.lethe.store.Outbox;
 import dev.lethe.store.WindowOutcome;
 import java.util.LinkedHashMap;
@@ -64,9 +65,24 @@ record WindowRecord(
         Map.of());
   }
 
-  Outbox.Entry entry() {
+  /**
+   * The record as its store keeps it: the body, and Lethe's signature of it, so that a record
+   * someone else wrote into the outbox is refused (version 2; version 1 had none).
+   */
+  Outbox.Entry entry(AuditTrail audit) {
+    var body = body();
+    var seal = audit.seal(body);
     var map = new LinkedHashMap<String, Object>();
-    map.put("version", 1);
+    map.put("version", 2);
+    map.put("body", java.util.Base64.getEncoder().encodeToString(body));
+    map.put("keyId", seal.keyId());
+    map.put("signature", seal.signature());
+    return new Outbox.Entry(id, JSON.writeValueAsBytes(map));
+  }
+
+  private byte[] body() {
+    var map = new LinkedHashMap<String, Object>();
+    map.put("id", id.toString());
     map.put("instance", instance);
     map.put("execution", execution);
     map.put("job", job);
@@ -78,13 +94,44 @@ record WindowRecord(
     map.put("heldByRestrictions", heldByRestrictions);
     map.put("referenced", referenced);
     map.put("draft", draft.toMap());
-    return new Outbox.Entry(id, JSON.writeValueAsBytes(map));
+    return JSON.writeValueAsBytes(map);
   }
 
+  /** A record found in an outbox that Lethe did not write as it is: not appended, not counted. */
+  static final class Refused extends Exception {
+    Refused(String why) {
+      super(why);
+    }
+  }
+
+  /**
+   * The record of an outbox entry, if Lethe sealed it as it is and under its own id.
+   *
+   * @throws Refused where it is not signed by a key of the trail's, or not a record at all
+   */
   @SuppressWarnings("unchecked")
-  static WindowRecord of(Outbox.Entry entry) {
-    Map<String, Object> map =
-        JSON.readValue(entry.payload(), new TypeReference<Map<String, Object>>() {});
+  static WindowRecord of(Outbox.Entry entry, AuditTrail audit) throws Refused {
+    Map<String, Object> map;
+    byte[] body;
+    try {
+      var wrapper = JSON.readValue(entry.payload(), new TypeReference<Map<String, Object>>() {});
+      if (!Integer.valueOf(2).equals(wrapper.get("version"))) {
+        throw new Refused("not sealed by Lethe (version " + wrapper.get("version") + ")");
+      }
+      body = java.util.Base64.getDecoder().decode((String) wrapper.get("body"));
+      var seal =
+          new AuditTrail.Seal((String) wrapper.get("keyId"), (String) wrapper.get("signature"));
+      if (!audit.sealed(body, seal)) {
+        throw new Refused("its signature is not Lethe's under key id '" + seal.keyId() + "'");
+      }
+      map = JSON.readValue(body, new TypeReference<Map<String, Object>>() {});
+    } catch (RuntimeException e) {
+      throw new Refused("not a record (" + e.getClass().getSimpleName() + ")");
+    }
+    if (!entry.id().toString().equals(map.get("id"))) {
+      // a genuine record copied under another id would be appended twice
+      throw new Refused("sealed under id " + map.get("id") + ", kept under another");
+    }
     return new WindowRecord(
         entry.id(),
         number(map, "instance"),

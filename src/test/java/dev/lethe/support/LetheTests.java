@@ -1,5 +1,7 @@
 package dev.lethe.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.lethe.RuntimeConfiguration;
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.RestrictionService;
@@ -50,6 +52,7 @@ public abstract class LetheTests {
   @Autowired protected HoldService holds;
   @Autowired protected RestrictionService restrictions;
   @Autowired protected JdbcClient control;
+  @Autowired protected javax.sql.DataSource controlDataSource;
 
   /** A schema of this test's own in the {@code app} store. */
   protected String schema;
@@ -117,6 +120,24 @@ public abstract class LetheTests {
 
   protected RunReport run(String job) {
     return runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+  }
+
+  /**
+   * Runs a job whose connections the test cuts: the run's status, or UNKNOWN where it could not
+   * even record how it ended (the next run of the job and date recovers it).
+   */
+  protected String runCut(String job, java.time.LocalDate asOf, ProgressListener cutting) {
+    try {
+      return runs.run(job, asOf, "test", cutting).report().status();
+    } catch (dev.lethe.retention.RunService.RunLeftUnfinishedException e) {
+      assertThat(e.getMessage()).contains("lost the control database", "again");
+      return "UNKNOWN";
+    } finally {
+      // the pool keeps the connections the test cut for a moment: new ones for the next run
+      if (controlDataSource instanceof com.zaxxer.hikari.HikariDataSource hikari) {
+        hikari.getHikariPoolMXBean().softEvictConnections();
+      }
+    }
   }
 
   protected RunReport.PolicyReport outcome(RunReport report, String policy) {

@@ -105,6 +105,9 @@ final class KeysetWindows {
       if (failure == null) {
         return outcomes;
       }
+      if (failure instanceof CommitUnknown) {
+        throw failure;
+      }
       // windows that committed past the failure are counted and recorded now; the next call
       // starts at the failed window. Where it was the first and nothing past it changed a row,
       // its failure is the step's.
@@ -119,8 +122,8 @@ final class KeysetWindows {
       // no connection goes back to the pool while a window still works on it
       running.forEach(f -> f.exceptionally(e -> null).join());
       for (var connection : open) {
+        rollBack(connection); // nothing where it committed
         try {
-          connection.rollback(); // nothing where it committed
           connection.close();
         } catch (SQLException e) {
           // the pool discards a broken connection; the window's outcome stands
@@ -166,7 +169,11 @@ final class KeysetWindows {
           outcome = outcome.withRecord(entry.id());
         }
       }
-      connection.commit();
+      try {
+        connection.commit();
+      } catch (SQLException lost) {
+        return afterAFailedCommit(outcome, lost);
+      }
       return new Result(outcome, null);
     } catch (StoreException.LockWait wait) {
       rollBack(connection);
@@ -183,6 +190,37 @@ final class KeysetWindows {
     } catch (RuntimeException e) {
       rollBack(connection);
       return new Result(null, e);
+    }
+  }
+
+  /**
+   * A commit that failed may have happened all the same (the connection went after the server
+   * committed, before its reply came): the window's record in the outbox tells. Where it is there,
+   * the window is done; where it cannot be told, the step fails, and the run that restarts it takes
+   * the record (if there is one) before it goes on.
+   */
+  private Result afterAFailedCommit(WindowOutcome outcome, SQLException lost) {
+    if (outcome.record() == null) {
+      return new Result(null, failed(lost)); // nothing changed, nothing to tell
+    }
+    try {
+      if (PostgresOutbox.has(access.dataSource(), outcome.record())) {
+        return new Result(outcome, null);
+      }
+      return new Result(null, failed(lost));
+    } catch (SQLException unknown) {
+      return new Result(null, new CommitUnknown(failed(lost)));
+    }
+  }
+
+  /** A window whose commit may or may not have happened: nothing after it may be counted. */
+  static final class CommitUnknown extends StoreException {
+    CommitUnknown(StoreException cause) {
+      super(
+          cause.getMessage()
+              + "; whether the window committed cannot be told now: its record, if any, is taken"
+              + " by the restart",
+          cause);
     }
   }
 

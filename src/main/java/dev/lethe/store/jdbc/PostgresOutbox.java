@@ -89,6 +89,21 @@ final class PostgresOutbox implements Outbox {
     }
   }
 
+  /**
+   * Whether the store has the record: asked on a connection of its own after a window's commit
+   * failed, to tell a commit that happened (its reply lost) from one that did not.
+   */
+  static boolean has(javax.sql.DataSource dataSource, UUID id) throws SQLException {
+    try (var c = dataSource.getConnection();
+        var ps = c.prepareStatement("SELECT count(*) FROM " + TABLE + " WHERE id = ?")) {
+      ps.setObject(1, id);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
+  }
+
   @Override
   public List<Entry> pending() {
     prepare();

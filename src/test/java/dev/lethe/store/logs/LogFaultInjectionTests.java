@@ -154,10 +154,9 @@ class LogFaultInjectionTests extends LetheTests {
   @ValueSource(ints = {1, 17, 39})
   void theControlDatabaseLostAfterAFileWasRewritten(int at) throws IOException {
     var calls = new AtomicInteger();
-    runs.run(
+    runCut(
         job,
         AS_OF_LOGS,
-        "test",
         (p, step, steps, progress) -> {
           if (calls.incrementAndGet() == at) {
             try (var c = DriverManager.getConnection(TestDatabases.url("control"));
