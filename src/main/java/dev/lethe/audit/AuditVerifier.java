@@ -66,6 +66,7 @@ public class AuditVerifier {
     var hashes = new HashMap<Long, String>();
     long[] count = {0};
     var unsigned = new ArrayList<Long>();
+    var firstUses = new HashMap<String, AuditEntry>();
     boolean[] sinceSeen = {false};
     since.ifPresent(c -> checkSignature(c, breaks));
     readOnly.executeWithoutResult(
@@ -158,6 +159,24 @@ public class AuditVerifier {
                     }
                     state.expectedSeq = entry.seq() + 1;
                     state.prevHash = entry.hash();
+                    if (entry.kind().equals("key")
+                        && entry.action().equals("first used")
+                        && entry.detail() != null) {
+                      int at = entry.detail().indexOf(" (fingerprint ");
+                      if (at > 0) {
+                        var id = entry.detail().substring(0, at);
+                        var before = firstUses.putIfAbsent(id, entry);
+                        if (before != null && !before.detail().equals(entry.detail())) {
+                          breaks.add(
+                              describe(entry)
+                                  + ": key id "
+                                  + id
+                                  + " first used again, with another key than at "
+                                  + describe(before)
+                                  + " (its record in the control database was removed)");
+                        }
+                      }
+                    }
                     if (entry.kind().equals("report") && entry.runId() != null) {
                       lastReport.put(entry.runId(), entry);
                     }

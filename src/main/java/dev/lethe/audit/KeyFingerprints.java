@@ -34,6 +34,7 @@ public class KeyFingerprints implements Keys.KeyCheck {
     checkNoneMissing(keys);
     for (var key : keys) {
       var fingerprint = key.fingerprint();
+      checkAgainstTheTrail(key.id(), fingerprint);
       int inserted =
           jdbc.sql(
                   "INSERT INTO lethe.key_fingerprint (key_id, fingerprint, first_used_at)"
@@ -67,6 +68,45 @@ public class KeyFingerprints implements Keys.KeyCheck {
                 + " with; to rotate, give the new key a new lethe.pseudonymisation.key-id and keep"
                 + " the old key in the key ring (lethe.pseudonymisation.key-ring)");
       }
+    }
+  }
+
+  /**
+   * Where the control database has no fingerprint for the id (first use, or its row deleted by
+   * someone who can write there), the trail's signed "first used" entry still has it: a key that is
+   * not the one the id was first used with is refused all the same.
+   */
+  private void checkAgainstTheTrail(String keyId, String fingerprint) {
+    boolean known =
+        jdbc.sql("SELECT count(*) FROM lethe.key_fingerprint WHERE key_id = ?")
+                .param(keyId)
+                .query(Long.class)
+                .single()
+            > 0;
+    if (known) {
+      return;
+    }
+    var first =
+        jdbc.sql(
+                "SELECT detail, recorded_at FROM lethe.audit_entry WHERE kind = 'key'"
+                    + " AND action = 'first used' AND starts_with(detail, ?) ORDER BY seq LIMIT 1")
+            .param(keyId + " (fingerprint ")
+            .query(
+                (rs, n) ->
+                    new String[] {
+                      rs.getString(1), rs.getTimestamp(2).toInstant().toString().substring(0, 10)
+                    })
+            .optional();
+    if (first.isPresent() && !first.get()[0].equals(keyId + " (fingerprint " + fingerprint + ")")) {
+      throw new BadInputException(
+          "key id "
+              + keyId
+              + " was first used on "
+              + first.get()[1]
+              + " with another key, as the audit trail records (the control database's record of"
+              + " it is gone: someone removed it). Nothing was read or changed. Fix: restore the"
+              + " key that id was used with; to rotate, give the new key a new"
+              + " lethe.pseudonymisation.key-id");
     }
   }
 

@@ -141,7 +141,7 @@ public class RunService {
     try (var held = lock.acquire(jobName)) {
       var last = everyTimeAnew ? null : repository.getLastJobExecution(jobName, parameters(asOf));
       if (last != null && last.getStatus() == BatchStatus.COMPLETED) {
-        return new Outcome(reports.reportOf(last.getId()), true);
+        return new Outcome(reportOfCompleted(last, definitions, startedBy), true);
       }
       if (last != null) {
         refuseOtherKey(last, jobName, asOf, keyId);
@@ -213,6 +213,33 @@ public class RunService {
               + "' again, which recovers a run left unfinished",
           e);
     }
+  }
+
+  /**
+   * The report of a completed run; made and stored now where its process stopped after the run
+   * completed and before its report was stored (killed, or the control database lost then), so that
+   * every completed run has its report and its trail entry.
+   */
+  private dev.lethe.report.RunReport reportOfCompleted(
+      JobExecution last, Definitions definitions, String startedBy) {
+    var stored = reports.find(last.getId());
+    if (stored.isPresent()) {
+      return stored.get();
+    }
+    var execution = repository.getJobExecution(last.getId());
+    var report =
+        reports.record(
+            runReports.of(
+                execution == null ? last : execution,
+                definitions,
+                startedBy + " (report made late: the run's process stopped before storing it)"));
+    checkpoints.write();
+    LOG.warn(
+        "run {} of job {} had completed without its report (its process stopped first); the"
+            + " report is made and stored now",
+        last.getId(),
+        last.getJobInstance().getJobName());
+    return report;
   }
 
   /**

@@ -267,6 +267,63 @@ class FaultInjectionTests extends LetheTests {
     exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
   }
 
+  /**
+   * The run completes and its process goes while it stores the report: the next run of the job and
+   * date, or a restart, makes and stores the report then, with the counts the run recorded.
+   */
+  @Test
+  void aRunThatCompletedWithoutItsReportGetsItFromTheNextRun() throws Exception {
+    events();
+    try (var locker = DriverManager.getConnection(TestDatabases.url("control"))) {
+      locker.setAutoCommit(false);
+      try (var s = locker.createStatement()) {
+        s.execute("LOCK TABLE lethe.run_report IN EXCLUSIVE MODE");
+      }
+      var running =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> runCut(job, AS_OF, ProgressListener.SILENT));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  control
+                          .sql(
+                              "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type ="
+                                  + " 'Lock' AND query LIKE '%run_report%'")
+                          .query(Long.class)
+                          .single()
+                      > 0);
+      terminateConnections("control");
+      try {
+        running.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // the run completed; storing its report failed
+      }
+    }
+    long run =
+        control
+            .sql(
+                "SELECT max(e.job_execution_id) FROM batch_job_execution e JOIN"
+                    + " batch_job_instance i USING (job_instance_id) WHERE i.job_name = ?")
+            .param(job)
+            .query(Long.class)
+            .single();
+    assertThat(
+            control
+                .sql("SELECT count(*) FROM lethe.run_report WHERE job_execution_id = ?")
+                .param(run)
+                .query(Long.class)
+                .single())
+        .isZero();
+
+    var again = runs.run(job, AS_OF, "test", ProgressListener.SILENT);
+
+    assertThat(again.alreadyCompleted()).isTrue();
+    assertThat(again.report().run()).isEqualTo(run);
+    assertThat(again.report().startedBy()).contains("report made late");
+    exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(again.report().deleted());
+  }
+
   /** Lethe killed with SIGKILL mid-run, in a process of its own, at several points. */
   @ParameterizedTest
   @ValueSource(ints = {ROWS - 1_000, ROWS - 6_000, ROWS - 10_500})

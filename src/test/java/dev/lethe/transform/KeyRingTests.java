@@ -146,6 +146,23 @@ class KeyRingTests extends LetheTests {
       throw new IllegalStateException(e);
     }
     assertThat(recorded).hasSize(64).doesNotContain(KEY_A);
+
+    // the control database's record removed, by someone who can write there: the trail remembers
+    try (var c = java.sql.DriverManager.getConnection(controlUrl());
+        var ps = c.prepareStatement("DELETE FROM lethe.key_fingerprint WHERE key_id = ?")) {
+      ps.setString(1, id);
+      assertThat(ps.executeUpdate()).isOne();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    err.getBuffer().setLength(0);
+    assertThat(lethe(id, KEY_B, null, "run " + job + " --as-of 2026-06-01"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("key id " + id + " was first used on", "as the audit trail records");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(rows);
+    // and the right key still runs, its record made again
+    assertThat(lethe(id, KEY_A, null, "run " + job + " --as-of 2026-06-01")).isZero();
   }
 
   @Test
