@@ -98,6 +98,7 @@ public class AuditKeys {
               + " lethe.audit.keys: /etc/lethe/audit");
     }
     var file = folder.resolve(keyId + ".key");
+    dev.lethe.system.SecretFile.requirePrivate(file, "lethe.audit.keys");
     try {
       var bytes = pem(Files.readString(file), "PRIVATE KEY");
       known = KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(bytes));

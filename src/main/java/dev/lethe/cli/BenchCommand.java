@@ -112,6 +112,8 @@ class BenchCommand implements Callable<Integer> {
     }
     var key = folder.resolve("bench.key");
     Files.writeString(key, Bench.KEY);
+    Files.setPosixFilePermissions(
+        key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     var auditKeys = folder.resolve("audit-keys");
     if (!Files.exists(auditKeys.resolve("bench.key"))) {
       dev.lethe.audit.AuditKeys.generate("bench", auditKeys);

@@ -44,6 +44,7 @@ public final class HmacKey {
     String source;
     if (keyFile != null) {
       source = "key file " + keyFile;
+      dev.lethe.system.SecretFile.requirePrivate(keyFile, "lethe.pseudonymisation.key-file");
       try {
         secret = stripNewline(Files.readAllBytes(keyFile));
       } catch (IOException e) {

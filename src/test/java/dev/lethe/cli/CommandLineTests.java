@@ -406,7 +406,7 @@ class CommandLineTests extends LetheTests {
 
     // the tests' key under its id: a key id stands for one key in a control database
     var key = WORKSPACE.resolve("cli.key");
-    Files.writeString(key, TEST_KEY);
+    writeSecret(key, TEST_KEY);
     Files.writeString(
         config,
         Files.readString(config)
@@ -556,7 +556,7 @@ class CommandLineTests extends LetheTests {
 
     // with its key, the policy validates
     var key = WORKSPACE.resolve("cli-" + schema + ".key");
-    Files.writeString(key, TEST_KEY);
+    writeSecret(key, TEST_KEY);
     Files.writeString(config, Files.readString(config).replace("/no/such/key", key.toString()));
     err.getBuffer().setLength(0);
     assertThat(configured("validate")).as(err.toString()).isZero();
@@ -585,7 +585,7 @@ class CommandLineTests extends LetheTests {
             + schema
             + ".refuse()");
     var key = WORKSPACE.resolve("rotate-" + schema + ".key");
-    Files.writeString(key, TEST_KEY);
+    writeSecret(key, TEST_KEY);
     // key ids of its own: in a control database of its own, whose key ids are its business
     var original =
         Files.readString(config)
@@ -605,7 +605,7 @@ class CommandLineTests extends LetheTests {
 
     // a new key id, k1 kept in the ring as a rotation keeps it
     var ring = Files.createDirectories(WORKSPACE.resolve("ring-" + schema));
-    Files.writeString(ring.resolve("k1.key"), TEST_KEY);
+    writeSecret(ring.resolve("k1.key"), TEST_KEY);
     Files.writeString(
         config,
         original

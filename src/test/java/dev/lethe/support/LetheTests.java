@@ -165,6 +165,17 @@ public abstract class LetheTests {
     return base + "-" + schema;
   }
 
+  /** A key file as an operator keeps one: readable by its owner only (Lethe refuses others). */
+  public static void writeSecret(Path file, String text) {
+    write(file, text);
+    try {
+      java.nio.file.Files.setPosixFilePermissions(
+          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static void write(Path file, String text) {
     try {
       Files.createDirectories(file.getParent());
@@ -230,7 +241,7 @@ public abstract class LetheTests {
 
   private static Path keyFile() {
     var file = WORKSPACE.resolve("hmac.key");
-    write(file, TEST_KEY + "\n");
+    writeSecret(file, TEST_KEY + "\n");
     return file;
   }
 

@@ -53,10 +53,17 @@ class KeyRingTests extends LetheTests {
     job(job, Events.job(job, "events", ""));
   }
 
+  /**
+   * How {@link #lethe} leaves the key file: as an operator should, unless a test says otherwise.
+   */
+  private String keyFileMode = "rw-------";
+
   /** Lethe with a configuration naming key {@code id} in a key file, and the key ring, if any. */
   private int lethe(String keyId, String key, Path ring, String commandLine) throws IOException {
     var keyFile = folder.resolve("current-" + keyId);
-    Files.writeString(keyFile, key + "\n");
+    writeSecret(keyFile, key + "\n");
+    Files.setPosixFilePermissions(
+        keyFile, java.nio.file.attribute.PosixFilePermissions.fromString(keyFileMode));
     var config = configFile("lethe-" + schema + "-" + keyId);
     // a control database and reports of this test's own: the key ids it records are its own
     var text =
@@ -110,6 +117,29 @@ class KeyRingTests extends LetheTests {
 
   private static Tokens tokens(String id, String key) {
     return new Tokens(HmacKey.load(id, null, Map.of(HmacKey.VARIABLE, key)).orElseThrow());
+  }
+
+  @Test
+  void aKeyFileOtherUsersMayReadIsRefusedBeforeAnythingIsRead() throws IOException {
+    var id = "open-" + schema;
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event");
+    for (var mode : List.of("rw-r--r--", "rw-rw----", "rw----r--")) {
+      keyFileMode = mode;
+      err.getBuffer().setLength(0);
+      assertThat(lethe(id, KEY_A, null, "run " + job + " --as-of 2026-06-01"))
+          .as(mode)
+          .isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString())
+          .contains("lethe.pseudonymisation.key-file", "current-" + id, "chmod 600", mode)
+          .doesNotContain(KEY_A);
+      assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(rows);
+    }
+    // a group may read, as PostgreSQL allows for its key; owner-only of course runs
+    keyFileMode = "rw-r-----";
+    assertThat(lethe(id, KEY_A, null, "plan " + job + " --as-of 2026-06-01")).isZero();
+    keyFileMode = "r--------";
+    assertThat(lethe(id, KEY_A, null, "run " + job + " --as-of 2026-06-01")).isZero();
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isLessThan(rows);
   }
 
   @Test
@@ -178,7 +208,7 @@ class KeyRingTests extends LetheTests {
 
     // a new key id, the old key kept in the ring
     var ring = Files.createDirectories(folder.resolve("ring"));
-    Files.writeString(ring.resolve(first + ".key"), KEY_A + "\n");
+    writeSecret(ring.resolve(first + ".key"), KEY_A + "\n");
     assertThat(lethe(second, KEY_B, ring, "run " + job + " --as-of 2026-06-01")).isZero();
 
     // the held subject's rows, tokens under the earlier key, all stayed

@@ -48,7 +48,7 @@ class LogFilesTests {
   void rotatedLikeLogrotateLeavesThem() throws IOException {
     original = Files.readAllLines(REAL_LOG);
     var key = folder.resolve("key");
-    Files.writeString(key, "log-tests-key-0123456789abcdef-0123456789");
+    dev.lethe.support.LetheTests.writeSecret(key, "log-tests-key-0123456789abcdef-0123456789");
     tokens = new Tokens(HmacKey.load("logs", key, Map.of()).orElseThrow());
     Files.delete(key);
     var logs = Files.createDirectories(folder.resolve("logs"));
@@ -373,7 +373,7 @@ class LogFilesTests {
     var entry = new PassState.Entry(PSEUDONYMISE_BEFORE, first.kept().size(), first.sparedDue());
     // a new key, the first one kept in the ring, and the hold released
     var keyFile = folder.resolve("second.key");
-    Files.writeString(keyFile, "second-log-tests-key-0123456789abcdef-0123");
+    dev.lethe.support.LetheTests.writeSecret(keyFile, "second-log-tests-key-0123456789abcdef-0123");
     var rotated =
         new Tokens(HmacKey.load("second", keyFile, Map.of()).orElseThrow(), List.of(tokens));
     var none = new dev.lethe.store.SparedSubjects(0, Set.of(), Set.of(), Set.of());
