@@ -42,6 +42,9 @@ public class PolicyCatalogue {
       }
     }
     jobs.values().forEach(job -> checkStatistics(job, statistics, problems));
+    statistics
+        .values()
+        .forEach(s -> checkBucketOutlivesDeletes(s, policies.values(), properties, problems));
     // in file-name order, which 'policies: all' follows
     return new Definitions(
         Collections.unmodifiableMap(policies),
@@ -62,6 +65,74 @@ public class PolicyCatalogue {
       return;
     }
     statistics.put(statistic.name(), statistic);
+  }
+
+  /**
+   * A bucket is computed by the run as of the day it ends (statistics come before the purge in a
+   * run), from the rows still there. A delete on the statistic's table whose cutoff by then lies
+   * after the bucket's first moment has taken rows the bucket needed, and its cells would count
+   * only what was left, without saying so: refused, naming both files. Every bucket of four years
+   * (all month lengths, a leap day, both changes of summer time) in Lethe's zone is tried.
+   */
+  private static void checkBucketOutlivesDeletes(
+      Statistic statistic,
+      java.util.Collection<Policy> policies,
+      LetheProperties properties,
+      Problems problems) {
+    var zone = properties.timeZone();
+    for (var policy : policies) {
+      var delete = policy.deleteStage();
+      if (delete.isEmpty()
+          || !java.util.Objects.equals(policy.store(), statistic.store())
+          || !java.util.Objects.equals(policy.table(), statistic.table())) {
+        continue;
+      }
+      var after = delete.get().after();
+      var start =
+          statistic.bucket() == Statistic.Bucket.WEEK
+              ? java.time.LocalDate.of(2000, 1, 3) // a Monday
+              : java.time.LocalDate.of(2000, 1, 1);
+      while (start.getYear() < 2004) {
+        var end =
+            switch (statistic.bucket()) {
+              case DAY -> start.plusDays(1);
+              case WEEK -> start.plusWeeks(1);
+              case MONTH -> start.plusMonths(1);
+            };
+        var cutoff = after.cutoff(end.atStartOfDay(zone));
+        if (cutoff.isAfter(start.atStartOfDay(zone))) {
+          problems.error(
+              statistic.file(),
+              statistic.lineOf("bucket"),
+              "bucket",
+              "a "
+                  + statistic.bucket().yamlName()
+                  + " bucket is computed when it ends, and policy '"
+                  + policy.name()
+                  + "' ("
+                  + policy.file()
+                  + ", line "
+                  + delete.get().line()
+                  + ") deletes rows of "
+                  + statistic.table()
+                  + " "
+                  + after
+                  + " after their "
+                  + policy.clock().column()
+                  + ", before that: the bucket of "
+                  + start
+                  + " would count only the rows left on "
+                  + end
+                  + " (those from before "
+                  + cutoff.toLocalDateTime()
+                  + " are gone)",
+              "use a shorter bucket (day), or keep the rows at least one bucket long (such as"
+                  + " P7D for week, P1M for month)");
+          break;
+        }
+        start = end;
+      }
+    }
   }
 
   private static void checkStatistics(

@@ -73,7 +73,9 @@ final class StageParser {
     for (int i = 1; i < stages.size(); i++) {
       var previous = stages.get(i - 1);
       var stage = stages.get(i);
-      if (!longer(stage.after(), previous.after())) {
+      var first = firstDateOutOfOrder(stage.after(), previous.after());
+      if (first.isPresent()) {
+        var now = first.get();
         yaml.problems()
             .error(
                 yaml.file(),
@@ -83,8 +85,15 @@ final class StageParser {
                     + stage.after()
                     + "' does not come after the stage before it ('"
                     + previous.after()
-                    + "')",
-                "list stages from the earliest to the latest");
+                    + "') at every date: as of "
+                    + now.toLocalDate()
+                    + " it reaches rows from "
+                    + stage.after().cutoff(now).toLocalDateTime()
+                    + ", the stage before it only those from before "
+                    + previous.after().cutoff(now).toLocalDateTime(),
+                "list stages from the earliest to the latest; where months and days mix, leave a"
+                    + " month's margin (P1M may follow P28D and be followed by P31D, as no month is"
+                    + " shorter or longer)");
       }
       if (previous.action() == Policy.Action.DELETE) {
         yaml.problems()
@@ -109,10 +118,31 @@ final class StageParser {
     }
   }
 
-  /** Whether {@code a} keeps rows longer than {@code b}, for any "now". */
-  private static boolean longer(Retention a, Retention b) {
-    var now = java.time.ZonedDateTime.of(2000, 3, 1, 0, 0, 0, 0, java.time.ZoneOffset.UTC);
-    return a.cutoff(now).isBefore(b.cutoff(now));
+  /**
+   * A date at which {@code later} does not come after {@code earlier}: where its cutoff lies after
+   * the other's (its time comes first), or where the two are the same at every date. Months of
+   * every length, leap years and both changes of daylight saving time are tried: each midnight of
+   * four years (2000 to 2003, a cycle of month lengths and a leap day) in UTC and in a zone with
+   * summer time, as runs are as of midnight in Lethe's zone.
+   */
+  static Optional<java.time.ZonedDateTime> firstDateOutOfOrder(Retention later, Retention earlier) {
+    boolean everLonger = false;
+    for (var zone : List.of(java.time.ZoneOffset.UTC, java.time.ZoneId.of("Europe/Brussels"))) {
+      for (var day = java.time.LocalDate.of(2000, 1, 1);
+          day.getYear() < 2004;
+          day = day.plusDays(1)) {
+        var now = day.atStartOfDay(zone);
+        var a = later.cutoff(now);
+        var b = earlier.cutoff(now);
+        if (a.isAfter(b)) {
+          return Optional.of(now);
+        }
+        everLonger |= a.isBefore(b);
+      }
+    }
+    return everLonger
+        ? Optional.empty()
+        : Optional.of(java.time.LocalDate.of(2000, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC));
   }
 
   private static Optional<Retention> period(YamlMap yaml, String field, boolean zeroAllowed) {

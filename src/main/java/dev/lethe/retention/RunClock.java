@@ -28,6 +28,15 @@ public class RunClock {
     return LocalDate.now(clock.withZone(properties.timeZone()));
   }
 
+  /**
+   * The day {@code at} falls on in Lethe's time zone: the as-of date of a scheduled fire. Never the
+   * day in the schedule's own zone, which may be a day ahead of Lethe's today (a run then deleting
+   * before time, or refused) or a day behind.
+   */
+  public LocalDate dayOf(java.time.Instant at) {
+    return LocalDate.ofInstant(at, properties.timeZone());
+  }
+
   public ZonedDateTime now(LocalDate asOf) {
     return asOf.atStartOfDay(properties.timeZone());
   }

@@ -110,6 +110,11 @@ public class RunService {
     }
   }
 
+  /** The as-of date of a run fired by the schedule at {@code fired}: its day in Lethe's zone. */
+  public LocalDate asOfFired(java.time.Instant fired) {
+    return clock.dayOf(fired);
+  }
+
   public Outcome run(String jobName, LocalDate asOf, String startedBy, ProgressListener progress) {
     if (asOf.isAfter(clock.today())) {
       // a later day as today would delete rows before their time

@@ -4,7 +4,6 @@ import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.RunLock.JobAlreadyRunningException;
 import dev.lethe.retention.RunService;
 import java.sql.Timestamp;
-import java.time.ZoneId;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.SchedulerException;
@@ -68,11 +67,13 @@ public class ScheduledRun implements Job {
   public void execute(JobExecutionContext context) {
     var data = context.getMergedJobDataMap();
     var job = data.getString(JOB);
-    var zone = ZoneId.of(data.getString(ZONE));
     var fired = context.getScheduledFireTime().toInstant();
-    var asOf = fired.atZone(zone).toLocalDate();
+    // the schedule's zone says when the job fires; which day it runs as of is Lethe's zone's day
+    // of that moment, so that a fire is never "after today" and every node agrees
+    var asOf = fired.atZone(java.time.ZoneOffset.UTC).toLocalDate();
     try {
       var runs = (RunService) context.getScheduler().getContext().get(RUNS);
+      asOf = runs.asOfFired(fired);
       var jdbc = (JdbcClient) context.getScheduler().getContext().get(JDBC);
       var node = context.getScheduler().getSchedulerInstanceId();
       int claimed =

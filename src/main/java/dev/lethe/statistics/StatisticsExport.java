@@ -25,8 +25,11 @@ public class StatisticsExport {
 
   private final JdbcClient jdbc;
 
-  public StatisticsExport(JdbcClient jdbc) {
+  private final java.time.ZoneId zone;
+
+  public StatisticsExport(JdbcClient jdbc, dev.lethe.system.LetheProperties properties) {
     this.jdbc = jdbc;
+    this.zone = properties.timeZone();
   }
 
   /** A statistic's current series: its buckets stored so far. */
@@ -40,7 +43,7 @@ public class StatisticsExport {
       long earlierSeries) {}
 
   public Series series(Statistic statistic) {
-    var definition = StatisticsService.definition(statistic);
+    var definition = StatisticsService.definition(statistic, zone);
     var row =
         jdbc.sql(
                 "SELECT count(*), min(bucket), max(bucket) FROM lethe.statistic_bucket"
@@ -83,7 +86,7 @@ public class StatisticsExport {
                         + " WHERE c.statistic = b.statistic AND c.definition = b.definition"
                         + " AND c.bucket = b.bucket AND c.kind = 'total') FROM lethe.statistic_bucket b"
                         + " WHERE b.statistic = ? AND b.definition = ? ORDER BY b.bucket DESC LIMIT ?")
-                .params(statistic.name(), StatisticsService.definition(statistic), limit)
+                .params(statistic.name(), StatisticsService.definition(statistic, zone), limit)
                 .query(
                     (rs, n) ->
                         new dev.lethe.report.RunReport.TrendPoint(
@@ -103,7 +106,12 @@ public class StatisticsExport {
                 + " WHERE statistic = ? AND definition = ? AND bucket >= ? AND bucket <= ?"
                 + " ORDER BY bucket, CASE kind WHEN 'cell' THEN 0 WHEN 'other' THEN 1 ELSE 2 END,"
                 + " dimensions")
-        .params(statistic.name(), StatisticsService.definition(statistic), from, to)
+        // every bucket that overlaps [from, to]: a week or month that began before from counts
+        .params(
+            statistic.name(),
+            StatisticsService.definition(statistic, zone),
+            from.getYear() <= 1 ? from : StatisticsService.bucketOf(statistic.bucket(), from),
+            to)
         .query(
             (rs, n) ->
                 new Cell(
@@ -143,7 +151,7 @@ public class StatisticsExport {
     document.put("statistic", statistic.name());
     document.put("description", statistic.description());
     document.put("bucket", statistic.bucket().yamlName());
-    document.put("definition", StatisticsService.definition(statistic));
+    document.put("definition", StatisticsService.definition(statistic, zone));
     document.put("minimumSubjects", statistic.minimumSubjects());
     document.put("epsilonPerBucket", statistic.epsilon().orElse(null));
     var rows = new ArrayList<Map<String, Object>>();

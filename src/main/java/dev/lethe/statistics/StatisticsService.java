@@ -30,6 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class StatisticsService {
 
   private final JdbcClient jdbc;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(StatisticsService.class);
+
   private final TransactionTemplate transaction;
   private final StoreRegistry stores;
   private final SubjectFlags flags;
@@ -54,9 +57,68 @@ public class StatisticsService {
     this.clock = clock;
   }
 
-  /** The checksum that names a definition's series. */
-  public static String definition(Statistic statistic) {
+  /**
+   * The checksum that names a definition's series: of the definition and of the zone whose days its
+   * buckets are. A changed zone is a new series, as a changed definition is, so that no bucket of
+   * one is continued by the other (their days overlap, and rows would be counted twice).
+   */
+  public static String definition(Statistic statistic, ZoneId zone) {
+    // normalised: UTC, Etc/UTC and Z are one zone
+    return DigestUtils.sha256Hex(
+        statistic.definitionText() + "\ntime-zone: " + zone.normalized().getId());
+  }
+
+  /** The checksum of series stored before the zone was part of a series' name. */
+  private static String withoutZone(Statistic statistic) {
     return DigestUtils.sha256Hex(statistic.definitionText());
+  }
+
+  /**
+   * A series stored before the zone named series (same definition, no zone) is taken as computed in
+   * today's zone, the only one it can have been computed in unless the zone changed since, and
+   * renamed once, so that it is continued rather than recomputed from rows that may be gone.
+   */
+  private void adoptSeriesWithoutZone(Statistic statistic, String definition, ZoneId zone) {
+    var old = withoutZone(statistic);
+    transaction.executeWithoutResult(
+        status -> {
+          jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?), 1)")
+              .param("lethe.statistic." + statistic.name())
+              .query(Object.class)
+              .single();
+          var exists =
+              "SELECT count(*) FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?";
+          if (jdbc.sql(exists).params(statistic.name(), old).query(Long.class).single() == 0
+              || jdbc.sql(exists).params(statistic.name(), definition).query(Long.class).single()
+                  > 0) {
+            return;
+          }
+          jdbc.sql(
+                  "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket, bucket_end,"
+                      + " run_id, computed_at, cells, suppressed_cells, suppressed_rows,"
+                      + " total_withheld, epsilon) SELECT statistic, ?, bucket, bucket_end, run_id,"
+                      + " computed_at, cells, suppressed_cells, suppressed_rows, total_withheld,"
+                      + " epsilon FROM lethe.statistic_bucket WHERE statistic = ? AND definition ="
+                      + " ?")
+              .params(definition, statistic.name(), old)
+              .update();
+          jdbc.sql(
+                  "UPDATE lethe.statistic_cell SET definition = ? WHERE statistic = ? AND"
+                      + " definition = ?")
+              .params(definition, statistic.name(), old)
+              .update();
+          int moved =
+              jdbc.sql("DELETE FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?")
+                  .params(statistic.name(), old)
+                  .update();
+          LOG.info(
+              "statistic {}: its {} stored buckets are taken as computed in time zone {} (the"
+                  + " zone is now part of a series' name; a later change of zone starts a new"
+                  + " series)",
+              statistic.name(),
+              moved,
+              zone.getId());
+        });
   }
 
   /** The first day of the bucket holding {@code day}. */
@@ -82,8 +144,9 @@ public class StatisticsService {
    * @param runId the run that computes them, recorded with each bucket
    */
   public StatisticOutcome compute(Statistic statistic, ZonedDateTime now, long runId) {
-    var definition = definition(statistic);
     ZoneId zone = now.getZone();
+    var definition = definition(statistic, zone);
+    adoptSeriesWithoutZone(statistic, definition, zone);
     // the bucket holding "now" is still open: everything before it is closed
     var upTo = bucketOf(statistic.bucket(), now.toLocalDate());
     var last =

@@ -26,7 +26,7 @@ public class StoreRegistry implements DisposableBean {
         .forEach(
             (name, settings) -> {
               if (settings.logFiles()) {
-                stores.put(name, LogStore.of(name, settings));
+                stores.put(name, LogStore.of(name, settings, properties.timeZone()));
                 return;
               }
               if (!settings.kind().equals("jdbc")) {

@@ -85,7 +85,9 @@ public record LetheProperties(
    * json or regex; for regex a {@code pattern} with named groups), and for json and regex the field
    * that holds each line's time ({@code time-field}) and how it is written ({@code time-format},
    * default ISO-8601), and the name of the file being written ({@code active}: by default the
-   * pattern without its last {@code *}; {@code none} where no file is being written).
+   * pattern without its last {@code *}; {@code none} where no file is being written), and the zone
+   * that times written without an offset are in ({@code time-zone}, default {@code
+   * lethe.time-zone}).
    */
   public record StoreSettings(
       String url,
@@ -98,7 +100,8 @@ public record LetheProperties(
       String pattern,
       @DefaultValue("time") String timeField,
       String timeFormat,
-      String active) {
+      String active,
+      java.time.ZoneId timeZone) {
 
     public boolean logFiles() {
       return "logfiles".equals(kind);

@@ -84,6 +84,22 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void anAsOfDateNoRetentionCanBeComputedForIsRefusedAndChangesNothing() {
+    var job = eventsPurge("");
+    for (var day : java.util.List.of("0001-01-01", "1899-12-31", "3000-01-01", "+99999-01-01")) {
+      err.getBuffer().setLength(0);
+      assertThat(lethe("plan", job, "--as-of", day, "--config", config.toString()))
+          .as(day)
+          .isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString()).as(day).contains("--as-of").doesNotContain("invalid input syntax");
+    }
+    assertThat(lethe("run", job, "--as-of", "0001-01-01", "--config", config.toString()))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("1900-01-01 to 2999-12-31", "Fix:");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+  }
+
+  @Test
   void runPrintsTheReportAndPlanChangesNothing() {
     var job = eventsPurge("");
 

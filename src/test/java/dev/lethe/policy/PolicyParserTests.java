@@ -317,6 +317,47 @@ class PolicyParserTests {
   }
 
   @Test
+  void stagesMustBeInOrderAtEveryDateNotAtOne() throws IOException {
+    // P1M is longer than P30D after a 31-day month and shorter after February: neither order holds
+    for (var pair :
+        List.of(List.of("P30D", "P1M"), List.of("P1M", "P30D"), List.of("P1D", "PT24H"))) {
+      var errors =
+          errorsOf(
+              staged(
+                  """
+                  stages:
+                    - after: %s
+                      action: pseudonymise
+                      transform: {email: hmac}
+                    - after: %s
+                      action: delete
+                  """
+                      .formatted(pair.get(0), pair.get(1))));
+      assertThat(errors)
+          .as(pair.toString())
+          .extracting(Problem::message)
+          .anySatisfy(m -> assertThat(m).contains("does not come after", "at every date", "as of"));
+    }
+    // a month's margin holds at every date, the days of a 28-day and of a 31-day month alike
+    for (var pair :
+        List.of(List.of("P28D", "P1M"), List.of("P1M", "P31D"), List.of("PT23H", "P1D"))) {
+      var errors =
+          errorsOf(
+              staged(
+                  """
+                  stages:
+                    - after: %s
+                      action: pseudonymise
+                      transform: {email: hmac}
+                    - after: %s
+                      action: delete
+                  """
+                      .formatted(pair.get(0), pair.get(1))));
+      assertThat(errors).as(pair.toString()).isEmpty();
+    }
+  }
+
+  @Test
   void stagesOutOfOrderOrAfterADeleteAreErrors() throws IOException {
     var errors =
         errorsOf(

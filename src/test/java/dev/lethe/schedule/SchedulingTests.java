@@ -9,6 +9,7 @@ import dev.lethe.retention.Validator;
 import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.sql.DataSource;
@@ -148,6 +149,10 @@ class SchedulingTests extends LetheTests {
         org.mockito.Mockito.mock(
             RunService.class,
             invocation -> {
+              if (invocation.getMethod().getName().equals("asOfFired")) {
+                return java.time.LocalDate.ofInstant(
+                    invocation.getArgument(0), java.time.ZoneOffset.UTC);
+              }
               if (!first.getAndSet(false)) {
                 throw new RunLock.JobAlreadyRunningException(job);
               }
@@ -214,6 +219,67 @@ class SchedulingTests extends LetheTests {
           .isEqualTo("completed");
     } finally {
       hung.countDown();
+    }
+  }
+
+  @Test
+  void aJobWhoseZoneIsADayAheadOrBehindLethesZoneRunsAsOfLethesDayOfTheFire() throws Exception {
+    // lethe.time-zone is UTC here; at any hour one of these zones is on another day than UTC
+    // (UTC+14 from 10:00 UTC, UTC-12 before 12:00 UTC), and a fire's as-of date must not be it
+    var ahead = jobName("ahead");
+    var behind = jobName("behind");
+    for (var entry : java.util.Map.of(ahead, "Etc/GMT-14", behind, "Etc/GMT+12").entrySet()) {
+      job(
+          entry.getKey(),
+          "job: "
+              + entry.getKey()
+              + "\npolicies: [events]\nguards: {max-share: 1}\nschedule:\n  cron: '* * * * * ?'\n"
+              + "  time-zone: "
+              + entry.getValue()
+              + "\n  missed: skip\n");
+    }
+    Scheduling.synchronise(nodes.get(0), validator.load());
+    nodes.get(0).start();
+    var fires = "SELECT count(*) FROM lethe.scheduled_fire WHERE job = ? AND outcome <> 'started'";
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                control.sql(fires).param(ahead).query(Long.class).single() >= 2
+                    && control.sql(fires).param(behind).query(Long.class).single() >= 2);
+    nodes.get(0).standby();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                control
+                        .sql("SELECT count(*) FROM lethe.scheduled_fire WHERE outcome = 'started'")
+                        .query(Long.class)
+                        .single()
+                    == 0);
+
+    for (var name : List.of(ahead, behind)) {
+      var rows =
+          control
+              .sql(
+                  "SELECT fire_time, as_of, outcome FROM lethe.scheduled_fire WHERE job = ?"
+                      + " ORDER BY fire_time")
+              .param(name)
+              .query(
+                  (rs, n) ->
+                      new Object[] {
+                        rs.getTimestamp(1).toInstant(),
+                        rs.getObject(2, java.time.LocalDate.class),
+                        rs.getString(3)
+                      })
+              .list();
+      assertThat(rows).isNotEmpty();
+      for (var row : rows) {
+        assertThat(row[2]).as(name + " fired at " + row[0]).isIn("completed", "skipped");
+        assertThat(row[1])
+            .as(name + " fired at " + row[0])
+            .isEqualTo(java.time.LocalDate.ofInstant((java.time.Instant) row[0], ZoneOffset.UTC));
+      }
     }
   }
 

@@ -246,6 +246,147 @@ class StatisticsTests extends LetheTests {
   }
 
   @Test
+  void aBucketLongerThanADeleteOnItsTableIsRefusedNamingBothFiles() {
+    var name = "weekly-" + schema;
+    statistic(name, "");
+    job(name, readJob(name).replace("bucket: day", "bucket: week"));
+    policy(
+        "views-" + schema,
+        """
+        policy: views-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.view
+        key: id
+        subject: subject_id
+        clock: seen_at
+        retain: P3D
+        action: delete
+        """
+            .formatted(schema));
+
+    var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
+
+    assertThat(errors)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains(
+                        name + ".yml:5:",
+                        "a week bucket is computed when it ends",
+                        "policy 'views-" + schema + "'",
+                        "views-" + schema + ".yml",
+                        "P3D",
+                        "use a shorter bucket"));
+
+    // a day bucket, or a delete at least a week later, is no loss
+    job(name, readJob(name).replace("bucket: week", "bucket: day"));
+    assertThat(validator.validate().problems().errors()).isEmpty();
+    job(name, readJob(name).replace("bucket: day", "bucket: month"));
+    policy("views-" + schema, readPolicy("views-" + schema).replace("P3D", "P1M"));
+    assertThat(validator.validate().problems().errors()).isEmpty();
+    policy("views-" + schema, readPolicy("views-" + schema).replace("P1M", "P30D"));
+    assertThat(validator.validate().problems().errors().toString())
+        .contains("a month bucket is computed when it ends");
+  }
+
+  private static String readJob(String name) {
+    return read(WORKSPACE.resolve("jobs").resolve(name + ".yml"));
+  }
+
+  private static String readPolicy(String name) {
+    return read(WORKSPACE.resolve("policies").resolve(name + ".yml"));
+  }
+
+  private static String read(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void anotherTimeZoneStartsANewSeriesAndASeriesWithoutAZoneIsContinued(
+      @Autowired StatisticsService service) {
+    var name = "zoned-" + schema;
+    statistic(name, "");
+    var statistic = validator.load().statistics().get(name);
+    var utc = AS_OF.atStartOfDay(java.time.ZoneOffset.UTC);
+    assertThat(service.compute(statistic, utc, 1).bucketsAdded()).isEqualTo(3);
+    assertThat(service.compute(statistic, utc, 2).bucketsAdded()).isZero();
+
+    // the same definition in another zone: its days are other days, so a series of its own
+    var brussels = AS_OF.atStartOfDay(java.time.ZoneId.of("Europe/Brussels"));
+    assertThat(service.compute(statistic, brussels, 3).bucketsAdded()).isEqualTo(3);
+    assertThat(
+            control
+                .sql(
+                    "SELECT count(DISTINCT definition) FROM lethe.statistic_bucket WHERE statistic = ?")
+                .param(name)
+                .query(Long.class)
+                .single())
+        .isEqualTo(2);
+    // UTC, Etc/UTC and Z name one zone
+    assertThat(StatisticsService.definition(statistic, java.time.ZoneId.of("Etc/UTC")))
+        .isEqualTo(StatisticsService.definition(statistic, java.time.ZoneOffset.UTC));
+
+    // a series stored before the zone named series is continued, not computed again
+    var legacy = org.apache.commons.codec.digest.DigestUtils.sha256Hex(statistic.definitionText());
+    var utcSeries = StatisticsService.definition(statistic, java.time.ZoneOffset.UTC);
+    control
+        .sql(
+            "INSERT INTO lethe.statistic_bucket SELECT statistic, ?, bucket, bucket_end, run_id,"
+                + " computed_at, cells, suppressed_cells, suppressed_rows, total_withheld, epsilon"
+                + " FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?")
+        .params(legacy, name, utcSeries)
+        .update();
+    control
+        .sql(
+            "UPDATE lethe.statistic_cell SET definition = ? WHERE statistic = ? AND definition = ?")
+        .params(legacy, name, utcSeries)
+        .update();
+    control
+        .sql("DELETE FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?")
+        .params(name, utcSeries)
+        .update();
+    assertThat(service.compute(statistic, utc, 4).bucketsAdded()).isZero();
+    assertThat(
+            control
+                .sql(
+                    "SELECT count(*) FROM lethe.statistic_bucket WHERE statistic = ? AND"
+                        + " definition = ?")
+                .params(name, utcSeries)
+                .query(Long.class)
+                .single())
+        .isEqualTo(3);
+    assertThat(
+            control
+                .sql("SELECT count(*) FROM lethe.statistic_cell WHERE definition = ?")
+                .param(legacy)
+                .query(Long.class)
+                .single())
+        .isZero();
+  }
+
+  @Test
+  void anExportOfDaysInsideAWeekHasThatWeek(@Autowired StatisticsService service) {
+    var name = "week-export-" + schema;
+    statistic(name, "");
+    job(name, readJob(name).replace("bucket: day", "bucket: week"));
+    var statistic = validator.load().statistics().get(name);
+    // the views are of 2025-12-29 to 31, a week that began on Monday 2025-12-29
+    service.compute(statistic, LocalDate.of(2026, 1, 6).atStartOfDay(java.time.ZoneOffset.UTC), 1);
+
+    var cells = export.cells(statistic, LocalDate.of(2025, 12, 31), LocalDate.of(2026, 1, 3));
+
+    assertThat(cells).isNotEmpty().allMatch(c -> c.bucket().equals(LocalDate.of(2025, 12, 29)));
+    assertThat(export.cells(statistic, LocalDate.of(2026, 1, 5), LocalDate.of(2026, 1, 9)))
+        .isEmpty();
+  }
+
+  @Test
   void aChangedDefinitionStartsANewSeries(@Autowired StatisticsService service) {
     var name = "views-" + schema;
     statistic(name, "");

@@ -52,6 +52,8 @@ public final class MariaDb {
   public static void run(String sql) {
     try (var c = DriverManager.getConnection(url());
         var s = c.createStatement()) {
+      // as Lethe's sessions are: a TIMESTAMP literal is a UTC time
+      s.execute("SET time_zone = '+00:00'");
       for (var statement : sql.split(";\\s*\\n")) {
         if (!statement.isBlank()) {
           s.execute(statement);
@@ -65,12 +67,17 @@ public final class MariaDb {
   public static long count(String sql) {
     try (var c = DriverManager.getConnection(url());
         var s = c.createStatement();
-        var rs = s.executeQuery(sql)) {
+        var rs = utc(s).executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage() + " in: " + sql, e);
     }
+  }
+
+  private static java.sql.Statement utc(java.sql.Statement s) throws SQLException {
+    s.execute("SET time_zone = '+00:00'");
+    return s;
   }
 
   private static void drop() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.system.BadInputException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class HmacKeyTests {
   @Test
   void theKeyComesFromTheEnvironmentOrAFileAndGivesTheSameTokens() throws IOException {
     var file = dir.resolve("k");
-    Files.writeString(file, KEY + "\n");
+    dev.lethe.support.LetheTests.writeSecret(file, KEY + "\n");
     var fromEnvironment = HmacKey.load("k1", null, Map.of(HmacKey.VARIABLE, KEY)).orElseThrow();
     var fromFile = HmacKey.load("k1", file, Map.of()).orElseThrow();
 

@@ -85,7 +85,7 @@ public sealed interface LineFormat {
 
   /**
    * A regular expression whose named groups are the fields; {@code timeFormat} reads the time field
-   * (empty: ISO-8601 with an offset, or in UTC without one).
+   * (empty: ISO-8601 with an offset, or without one in the store's zone).
    */
   record Regex(Pattern pattern, List<String> fields, String timeField, Times times)
       implements LineFormat {
@@ -93,14 +93,14 @@ public sealed interface LineFormat {
     private static final Pattern GROUP = Pattern.compile("\\(\\?<([a-zA-Z][a-zA-Z0-9]*)>");
 
     /** The format of a pattern; its named groups, in order, are the fields. */
-    public static Regex of(String regex, String timeField, Optional<String> timeFormat) {
+    public static Regex of(String regex, String timeField, Times times) {
       var pattern = Pattern.compile(regex);
       var names = new java.util.ArrayList<String>();
       var m = GROUP.matcher(regex);
       while (m.find()) {
         names.add(m.group(1));
       }
-      return new Regex(pattern, List.copyOf(names), timeField, new Times(timeFormat));
+      return new Regex(pattern, List.copyOf(names), timeField, times);
     }
 
     @Override
@@ -186,8 +186,17 @@ public sealed interface LineFormat {
     }
   }
 
-  /** Reads a time: with a pattern (an offset in it, or UTC), else ISO-8601. */
-  record Times(Optional<String> pattern) {
+  /**
+   * Reads a time: with a pattern, else ISO-8601. A time with an offset is that moment; one without
+   * is a time of day in {@code zone} (the store's {@code time-zone}, else {@code lethe.time-zone}),
+   * as a database's zone-less timestamp is read.
+   */
+  record Times(Optional<String> pattern, java.time.ZoneId zone) {
+
+    /** Times without an offset in UTC: for tests and formats whose times always carry one. */
+    Times(Optional<String> pattern) {
+      this(pattern, ZoneOffset.UTC);
+    }
 
     Instant parse(String text) {
       try {
@@ -195,14 +204,14 @@ public sealed interface LineFormat {
           try {
             return OffsetDateTime.parse(text).toInstant();
           } catch (DateTimeParseException e) {
-            return java.time.LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+            return java.time.LocalDateTime.parse(text).atZone(zone).toInstant();
           }
         }
         var formatter = DateTimeFormatter.ofPattern(pattern.get(), Locale.ROOT);
         var parsed = formatter.parseBest(text, OffsetDateTime::from, java.time.LocalDateTime::from);
         return parsed instanceof OffsetDateTime odt
             ? odt.toInstant()
-            : ((java.time.LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+            : ((java.time.LocalDateTime) parsed).atZone(zone).toInstant();
       } catch (DateTimeParseException e) {
         return null;
       }

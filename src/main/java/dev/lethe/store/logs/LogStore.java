@@ -41,14 +41,17 @@ public final class LogStore implements Store {
   }
 
   /** The store a configuration describes; a wrong setting is bad input naming it. */
-  public static LogStore of(String name, StoreSettings settings) {
+  public static LogStore of(String name, StoreSettings settings, java.time.ZoneId letheZone) {
     var prefix = "configuration: lethe.stores." + name + ".";
     if (settings.directory() == null) {
       throw new BadInputException(
           prefix + "directory is missing. Fix: name the directory of the log files");
     }
     var timeFormat = Optional.ofNullable(settings.timeFormat()).filter(s -> !s.isBlank());
-    var times = new LineFormat.Times(timeFormat);
+    // a time written without an offset is in the store's zone, else Lethe's, as a zone-less
+    // timestamp in a database is
+    var zone = settings.timeZone() != null ? settings.timeZone() : letheZone;
+    var times = new LineFormat.Times(timeFormat, zone);
     LineFormat format =
         switch (settings.format()) {
           case "combined" -> LineFormat.combined();
@@ -62,7 +65,7 @@ public final class LogStore implements Store {
                       + " are the fields, such as (?<time>\\S+) (?<user>\\S+) (?<message>.*)");
             }
             try {
-              yield LineFormat.Regex.of(settings.pattern(), settings.timeField(), timeFormat);
+              yield LineFormat.Regex.of(settings.pattern(), settings.timeField(), times);
             } catch (PatternSyntaxException e) {
               throw new BadInputException(
                   prefix

@@ -3,7 +3,6 @@ package dev.lethe.store.mariadb;
 import dev.lethe.policy.Condition;
 import dev.lethe.policy.Retention;
 import dev.lethe.store.mariadb.MariaSql.Part;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 
@@ -58,10 +57,8 @@ final class MariaConditions {
     return part.text().isEmpty() ? Part.of("TRUE") : part;
   }
 
-  /** A moment as a value of the column's type, in UTC as the sessions are. */
+  /** A moment as a value of the column's type, as {@link MariaTime} reads it. */
   static Object point(MariaTable table, String column, ZonedDateTime at) {
-    return table.columns().get(column).type().equals("date")
-        ? at.withZoneSameInstant(ZoneOffset.UTC).toLocalDate()
-        : at.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    return MariaTime.value(table.columns().get(column), at);
   }
 }

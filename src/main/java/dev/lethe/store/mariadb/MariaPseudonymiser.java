@@ -4,7 +4,6 @@ import dev.lethe.policy.PolicyStep;
 import dev.lethe.transform.Tokens;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,7 +79,8 @@ final class MariaPseudonymiser {
                   step.stage().transforms().get(column),
                   table.columns().get(column),
                   rs.getString(2 + width + i),
-                  tokens.orElse(null));
+                  tokens.orElse(null),
+                  now.getZone());
         }
         news.add(values);
       }
@@ -164,9 +164,6 @@ final class MariaPseudonymiser {
     if (marker.type().equals("tinyint")) {
       return 1;
     }
-    if (marker.type().equals("date")) {
-      return now.withZoneSameInstant(ZoneOffset.UTC).toLocalDate();
-    }
-    return now.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    return MariaTime.value(marker, now);
   }
 }

@@ -15,9 +15,10 @@ import java.util.Map;
 /**
  * The SQL of one statistic on one MariaDB table: every row of the buckets asked for, reduced in the
  * store to its bucket, its dimensions (as text), its subject, its time and its clamped sums, ready
- * to be grouped. Sessions are in UTC, so a row's day in the run's zone is its moment moved by the
- * zone's offset at that moment, the offsets of the range taken from java.time's rules (MariaDB's
- * own zone tables are often not loaded). Identifiers come from the catalog; values are bound.
+ * to be grouped. A DATE is its own day and a DATETIME's day its date ({@link MariaTime}); sessions
+ * are in UTC, so a TIMESTAMP's day in the run's zone is its moment moved by the zone's offset at
+ * that moment, the offsets of the range taken from java.time's rules (MariaDB's own zone tables are
+ * often not loaded). Identifiers come from the catalog; values are bound.
  */
 final class MariaStatisticQuery {
 
@@ -39,7 +40,11 @@ final class MariaStatisticQuery {
   }
 
   boolean isDate() {
-    return table.columns().get(statistic.time()).type().equals("date");
+    return timeColumn().type().equals("date");
+  }
+
+  MariaTable.Column timeColumn() {
+    return table.columns().get(statistic.time());
   }
 
   /**
@@ -51,6 +56,10 @@ final class MariaStatisticQuery {
     var time = col("t", statistic.time());
     if (isDate()) {
       return time;
+    }
+    if (!MariaTime.isMoment(timeColumn())) {
+      // a DATETIME is already a time of day in Lethe's zone
+      return "CAST(" + time + " AS DATE)";
     }
     var rules = zone.getRules();
     var start = from.minusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -87,11 +96,9 @@ final class MariaStatisticQuery {
     };
   }
 
-  /** The moment a bucket boundary (a day) starts, as a value of the time column, in UTC. */
+  /** The moment a bucket boundary (a day) starts, as a value of the time column. */
   private Object boundary(LocalDate day) {
-    return isDate()
-        ? day
-        : day.atStartOfDay(zone).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime();
+    return MariaTime.value(timeColumn(), day.atStartOfDay(zone));
   }
 
   private String alias(Dimension d) {

@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -67,16 +66,21 @@ final class MariaStatisticSource implements StatisticSource {
             dims.add("d" + i);
           }
           var rows = new ArrayList<Aggregate>();
-          if (!dims.isEmpty()) {
+          if (dims.isEmpty()) {
+            // without dimensions a bucket is one cell, of no dimension, as on PostgreSQL: not a
+            // total, which is published only beside cells
+            read(c, source, "SELECT b, " + query.measures(), " GROUP BY b", rows, true);
+          } else {
             var list = String.join(", ", dims);
             read(
                 c,
                 source,
                 "SELECT b, " + list + ", " + query.measures(),
                 " GROUP BY b, " + list,
-                rows);
+                rows,
+                true);
+            read(c, source, "SELECT b, " + query.measures(), " GROUP BY b", rows, false);
           }
-          read(c, source, "SELECT b, " + query.measures(), " GROUP BY b", rows);
           rows.sort(Comparator.comparing(Aggregate::bucket)); // stable: cells before totals
           return rows;
         });
@@ -149,15 +153,17 @@ final class MariaStatisticSource implements StatisticSource {
     R apply(Connection c) throws SQLException;
   }
 
-  private void read(Connection c, Part source, String select, String group, List<Aggregate> rows)
+  /** Reads cells (each with its dimensions' values) or, where {@code cells} is false, totals. */
+  private void read(
+      Connection c, Part source, String select, String group, List<Aggregate> rows, boolean cells)
       throws SQLException {
-    int dims = select.startsWith("SELECT b, d") ? statistic.dimensions().size() : 0;
+    int dims = cells ? statistic.dimensions().size() : 0;
     try (var ps = source.prepare(c, "", " " + select + " FROM x" + group);
         var rs = ps.executeQuery()) {
       while (rs.next()) {
         var bucket = rs.getObject(1, LocalDate.class);
         List<String> values = null;
-        if (dims > 0) {
+        if (cells) {
           values = new ArrayList<>();
           for (int i = 0; i < dims; i++) {
             values.add(rs.getString(2 + i));
@@ -186,7 +192,7 @@ final class MariaStatisticSource implements StatisticSource {
       var at = rs.getObject(1, java.time.LocalDateTime.class);
       return at == null
           ? Optional.empty()
-          : Optional.of(at.toInstant(ZoneOffset.UTC).atZone(zone).toLocalDate());
+          : Optional.of(MariaTime.day(query.timeColumn(), at, zone));
     }
   }
 

@@ -15,6 +15,9 @@ final class MariaTransforms {
 
   private MariaTransforms() {}
 
+  private static final java.time.format.DateTimeFormatter HH_MM_SS =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
   /** Why the transform does not fit the column; empty when it fits. */
   static Optional<String> unfit(Transform transform, MariaTable.Column column) {
     if (transform instanceof Transform.Hmac) {
@@ -60,8 +63,17 @@ final class MariaTransforms {
     return Optional.of("this transform is not done on MariaDB stores yet (issue #8)");
   }
 
-  /** The new value of {@code old} (text as the server wrote it; null stays null). */
-  static String apply(Transform transform, MariaTable.Column column, String old, Tokens tokens) {
+  /**
+   * The new value of {@code old} (text as the server wrote it; null stays null). Year, month and
+   * day are the start of that period in {@code zone}, Lethe's, as {@link MariaTime} reads the
+   * column.
+   */
+  static String apply(
+      Transform transform,
+      MariaTable.Column column,
+      String old,
+      Tokens tokens,
+      java.time.ZoneId zone) {
     if (transform instanceof Transform.Constant constant) {
       return constant.value();
     }
@@ -85,15 +97,26 @@ final class MariaTransforms {
       return Values.keepLast(old, last.characters());
     }
     if (transform instanceof Transform.Truncate truncate) {
-      // the server writes a DATE as 2025-05-17 and a DATETIME as 2025-05-17 10:05:03
-      var day = java.time.LocalDate.parse(old.substring(0, 10));
+      // the server writes a DATE as 2025-05-17, a DATETIME or TIMESTAMP as 2025-05-17 10:05:03
+      // (a TIMESTAMP in UTC, as the session is): the period's start is a midnight in Lethe's zone
+      var day =
+          column.type().equals("date")
+              ? java.time.LocalDate.parse(old.substring(0, 10))
+              : MariaTime.day(
+                  column,
+                  java.time.LocalDateTime.parse(old.substring(0, 19).replace(' ', 'T')),
+                  zone);
       var start =
           switch (truncate.unit()) {
             case YEAR -> day.withDayOfYear(1);
             case MONTH -> day.withDayOfMonth(1);
             case DAY -> day;
           };
-      return column.type().equals("date") ? start.toString() : start + " 00:00:00";
+      if (column.type().equals("date")) {
+        return start.toString();
+      }
+      var value = (java.time.LocalDateTime) MariaTime.value(column, start.atStartOfDay(zone));
+      return value.toLocalDate() + " " + value.toLocalTime().withNano(0).format(HH_MM_SS);
     }
     if (transform instanceof Transform.Round round) {
       return new java.math.BigDecimal(old)

@@ -309,11 +309,17 @@ class LogFilesTests {
         LineFormat.Regex.of(
             "(?<time>\\S+ \\S+) (?<host>\\S+) sshd: login (?<user>\\w+)",
             "time",
-            Optional.of("yyyy-MM-dd HH:mm:ss"));
+            new LineFormat.Times(
+                Optional.of("yyyy-MM-dd HH:mm:ss"), java.time.ZoneId.of("Europe/Brussels")));
     var auth = regex.parse("2015-05-17 10:05:03 10.0.0.7 sshd: login carol").orElseThrow();
     assertThat(regex.fields()).containsExactly("time", "host", "user");
     assertThat(auth.value("user")).isEqualTo("carol");
-    assertThat(auth.time()).isEqualTo(Instant.parse("2015-05-17T10:05:03Z"));
+    // no offset: a time of day in the store's zone (Brussels, summer: UTC+2), not UTC
+    assertThat(auth.time()).isEqualTo(Instant.parse("2015-05-17T08:05:03Z"));
+    var iso = new LineFormat.Times(Optional.empty(), java.time.ZoneId.of("America/New_York"));
+    assertThat(iso.parse("2015-01-17T10:05:03")).isEqualTo(Instant.parse("2015-01-17T15:05:03Z"));
+    assertThat(iso.parse("2015-01-17T10:05:03+01:00"))
+        .isEqualTo(Instant.parse("2015-01-17T09:05:03Z"));
   }
 
   @Test

@@ -50,7 +50,7 @@ class MariaStatisticsTests extends LetheTests {
     MariaDb.run(
         ("CREATE TABLE %2$s (id BIGINT PRIMARY KEY, birth_date DATE);\n"
                 + "CREATE TABLE %1$s (id BIGINT PRIMARY KEY, person_id BIGINT REFERENCES %2$s (id),"
-                + " seen_at DATETIME NOT NULL, country VARCHAR(2), amount DECIMAL(10, 2),"
+                + " seen_at TIMESTAMP NOT NULL, country VARCHAR(2), amount DECIMAL(10, 2),"
                 + " agent VARCHAR(500))")
             .formatted(visit, person));
     APP.run(
@@ -62,6 +62,9 @@ class MariaStatisticsTests extends LetheTests {
     try (var maria = DriverManager.getConnection(MariaDb.url());
         var pg = APP.connect()) {
       pg.createStatement().execute("SET TIME ZONE 'UTC'");
+      // a TIMESTAMP is a moment, as timestamptz is; written here in UTC, as Lethe's sessions read
+      // it
+      maria.createStatement().execute("SET time_zone = '+00:00'");
       for (var c : List.of(maria, pg)) {
         var people = c == maria ? person : schema + ".person";
         var visits = c == maria ? visit : schema + ".visit";
