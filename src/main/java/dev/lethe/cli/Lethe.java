@@ -49,10 +49,28 @@ public final class Lethe {
     return commandLine.execute(args);
   }
 
-  private static String describe(Throwable e) {
+  /**
+   * The message that explains a failure: Lethe's own where it wrote one (a store's refusal, in
+   * words that quote no row), else the root cause's, except a database's, whose text may quote
+   * rows: of that only its kind and SQLSTATE.
+   */
+  static String describe(Throwable e) {
     Throwable cause = e;
-    while (cause.getCause() != null) {
+    while (cause.getCause() != null && !(cause instanceof dev.lethe.system.ExplainedFailure)) {
       cause = cause.getCause();
+    }
+    if (cause instanceof java.sql.SQLException sql) {
+      return "a database statement failed: "
+          + sql.getClass().getSimpleName()
+          + " (SQLSTATE "
+          + sql.getSQLState()
+          + ")"
+          + (sql.getSQLState() != null && sql.getSQLState().startsWith("08")
+              ? ": "
+                  + sql.getMessage()
+                  + ". Fix: check the connection settings (lethe.control-database, lethe.stores)"
+                  + " and that the server runs"
+              : "");
     }
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }

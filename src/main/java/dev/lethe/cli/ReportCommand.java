@@ -59,7 +59,8 @@ class ReportCommand implements Callable<Integer> {
           };
       if (output != null) {
         try {
-          java.nio.file.Files.writeString(output, text);
+          // a report holds tokens and counts per subject: owner-readable, as the reports folder's
+          dev.lethe.system.PrivateFiles.write(output, text, false);
         } catch (java.io.IOException e) {
           throw new BadInputException(
               "--output "

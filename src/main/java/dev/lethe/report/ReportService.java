@@ -138,9 +138,12 @@ public class ReportService {
               .withZone(java.time.ZoneOffset.UTC)
               .format(clock.instant());
       var base = job + "-" + asOf + "-plan-" + made;
-      Files.writeString(
-          properties.reports().resolve(base + ".json"), JSON.writeValueAsString(plan));
-      Files.writeString(properties.reports().resolve(base + ".txt"), text);
+      dev.lethe.system.PrivateFiles.write(
+          properties.reports().resolve(base + ".json"),
+          JSON.writeValueAsString(plan),
+          properties.reportsGroupReadable());
+      dev.lethe.system.PrivateFiles.write(
+          properties.reports().resolve(base + ".txt"), text, properties.reportsGroupReadable());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the plan to " + properties.reports(), e);
     }
@@ -158,7 +161,10 @@ public class ReportService {
       var checksums = new java.util.LinkedHashMap<String, String>();
       for (var file : contents.entrySet()) {
         var bytes = file.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        Files.write(properties.reports().resolve(base + "." + file.getKey()), bytes);
+        dev.lethe.system.PrivateFiles.write(
+            properties.reports().resolve(base + "." + file.getKey()),
+            bytes,
+            properties.reportsGroupReadable());
         checksums.put(file.getKey(), org.apache.commons.codec.digest.DigestUtils.sha256Hex(bytes));
       }
       return checksums;

@@ -38,6 +38,8 @@ public class ControlDatabaseConfiguration {
     ds.setPassword(settings.password());
     // a run's chunk, a request's lock and its gate, the job's lock, a check beside them
     ds.setMaximumPoolSize(8);
+    // subjects are keys of Lethe's own tables: a duplicate key's detail line would quote one
+    ds.addDataSourceProperty("logServerErrorDetail", "false");
     return ds;
   }
 

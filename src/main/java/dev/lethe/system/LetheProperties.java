@@ -24,7 +24,8 @@ public record LetheProperties(
     @DefaultValue Requests requests,
     @DefaultValue Audit audit,
     @DefaultValue("PT10S") java.time.Duration lockTimeout,
-    @DefaultValue("PT2M") java.time.Duration stallReport) {
+    @DefaultValue("PT2M") java.time.Duration stallReport,
+    @DefaultValue("false") boolean reportsGroupReadable) {
 
   /** The most windows purged at once: each takes a connection of the store's pool. */
   public static final int MAX_PARALLEL_WINDOWS = 6;

@@ -40,9 +40,25 @@ public final class HmacKey {
     if (keyId == null || keyId.isBlank()) {
       return Optional.empty();
     }
+    if (looksLikeAKey(keyId)) {
+      // the id is printed in every report: a key pasted here must go no further, not even here
+      throw new BadInputException(
+          "lethe.pseudonymisation.key-id looks like a key, not a key's name (it is not shown)."
+              + " Fix: give the key a short name such as 2026-11 as key-id, put the key itself in"
+              + " a file named by key-file (or in "
+              + VARIABLE
+              + "), and replace the key: it has been written where names are kept");
+    }
     byte[] secret;
     String source;
     if (keyFile != null) {
+      if (!Files.exists(keyFile) && looksLikeAKey(keyFile.toString())) {
+        throw new BadInputException(
+            "lethe.pseudonymisation.key-file names no file, and its value looks like a key (it is"
+                + " not shown). Fix: write the key into a file only Lethe's user can read, name"
+                + " that file in key-file, and replace the key: it has been written in the"
+                + " configuration");
+      }
       source = "key file " + keyFile;
       dev.lethe.system.SecretFile.requirePrivate(keyFile, "lethe.pseudonymisation.key-file");
       try {
@@ -81,6 +97,26 @@ public final class HmacKey {
               + " 32' gives, under a new key id");
     }
     return Optional.of(new HmacKey(keyId, secret));
+  }
+
+  /**
+   * Whether a value given as a name (a key id, a file name) is more likely a key: 32 characters or
+   * more of hex, or of base64 with capitals, small letters and digits mixed, with no dot or leading
+   * slash a file name would have. Such a value is never printed. (A name like
+   * lethe-2026-11-production-eu-west is not taken for one.)
+   */
+  static boolean looksLikeAKey(String value) {
+    var text = value.strip();
+    if (text.length() < 32 || text.contains(".") || text.startsWith("/")) {
+      return false;
+    }
+    if (text.matches("[0-9a-fA-F]+")) {
+      return true;
+    }
+    return text.matches("[A-Za-z0-9+/=_-]+")
+        && text.chars().anyMatch(Character::isUpperCase)
+        && text.chars().anyMatch(Character::isLowerCase)
+        && text.chars().anyMatch(Character::isDigit);
   }
 
   private static byte[] stripNewline(byte[] bytes) {

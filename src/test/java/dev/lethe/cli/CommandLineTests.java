@@ -100,6 +100,47 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void reportsAndPlansAreReadableByTheirOwnerOnlyOrByAGroupWhereConfigured() throws Exception {
+    var job = eventsPurge("");
+    var reports = Files.createDirectories(WORKSPACE.resolve("reports-mode-" + schema));
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace("reports: " + WORKSPACE.resolve("reports"), "reports: " + reports));
+    assertThat(configured("plan " + job + " --as-of 2026-01-01")).isZero();
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();
+    var printed = reports.resolve("printed.txt");
+    assertThat(configured("report --last " + job + " --output " + printed)).isZero();
+
+    var modes = new java.util.TreeMap<String, String>();
+    try (var files = Files.list(reports)) {
+      for (var file : files.filter(Files::isRegularFile).toList()) {
+        modes.put(
+            file.getFileName().toString(),
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(file)));
+      }
+    }
+    // a plan's json and txt, a run's json, txt and html, the printed report; nothing left over
+    assertThat(modes).hasSize(6);
+    assertThat(modes.values()).containsOnly("rw-------");
+
+    Files.writeString(config, Files.readString(config) + "  reports-group-readable: true\n");
+    assertThat(configured("plan " + job + " --as-of 2026-01-02")).isZero();
+    try (var files = Files.list(reports)) {
+      var plans =
+          files.filter(f -> f.getFileName().toString().contains("2026-01-02-plan")).toList();
+      assertThat(plans).hasSize(2);
+      for (var plan : plans) {
+        assertThat(
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(plan)))
+            .isEqualTo("rw-r-----");
+      }
+    }
+  }
+
+  @Test
   void runPrintsTheReportAndPlanChangesNothing() {
     var job = eventsPurge("");
 

@@ -56,7 +56,8 @@ class PolicyParserTests {
             new LetheProperties.Requests(java.time.Period.ofMonths(1), dir.resolve("exports")),
             new LetheProperties.Audit(null, null, java.util.List.of()),
             java.time.Duration.ofSeconds(10),
-            java.time.Duration.ofMinutes(2)));
+            java.time.Duration.ofMinutes(2),
+            false));
   }
 
   @Test

@@ -35,6 +35,29 @@ class HmacKeyTests {
   }
 
   @Test
+  void aKeyPastedWhereANameGoesIsRefusedAndNeverPrinted() {
+    var hex = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    var base64 = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=";
+    for (var key : java.util.List.of(hex, base64)) {
+      // in key-file: with the directory it would be resolved against, as a relative path is
+      assertThatThrownBy(() -> HmacKey.load("k1", java.nio.file.Path.of(key), Map.of()))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("looks like a key")
+          .hasMessageNotContaining(key)
+          .hasMessageNotContaining(key.substring(0, 12));
+      // in key-id: printed in every report
+      assertThatThrownBy(() -> HmacKey.load(key, null, Map.of(HmacKey.VARIABLE, KEY)))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("looks like a key")
+          .hasMessageNotContaining(key.substring(0, 12));
+    }
+    // names are names
+    assertThat(HmacKey.looksLikeAKey("lethe-2026-11-production-eu-west-1")).isFalse();
+    assertThat(HmacKey.looksLikeAKey("/etc/lethe/keys/9f86d081884c7d659a2feaa0c55ad015")).isFalse();
+    assertThat(HmacKey.load("2026-11", null, Map.of(HmacKey.VARIABLE, KEY))).isPresent();
+  }
+
+  @Test
   void aKeyIdWithoutAKeyIsAClearErrorThatNamesWhereToPutIt() {
     assertThatThrownBy(() -> HmacKey.load("k1", null, Map.of()))
         .isInstanceOf(BadInputException.class)

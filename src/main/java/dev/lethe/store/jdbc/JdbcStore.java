@@ -71,6 +71,8 @@ public final class JdbcStore implements Store {
           "SET plan_cache_mode = force_custom_plan; SET jit = off; SET lock_timeout = "
               + Math.max(1, lockTimeout.toMillis()));
       ds.addDataSourceProperty("ApplicationName", "lethe-store-" + name);
+      // the server's detail lines (key values, a statement's parameters) never enter an exception
+      ds.addDataSourceProperty("logServerErrorDetail", "false");
       dataSource = ds;
     }
     return dataSource;
@@ -88,7 +90,7 @@ public final class JdbcStore implements Store {
                 "store '"
                     + name
                     + "' cannot be read: "
-                    + e.getMessage()
+                    + StoreErrors.describe(e)
                     + ". Fix: check lethe.stores."
                     + name
                     + ".url, username and password",
@@ -207,7 +209,7 @@ public final class JdbcStore implements Store {
             policy.file(),
             policy.lineOf("store"),
             "store",
-            "store '" + name + "' cannot be reached: " + e.getMessage(),
+            "store '" + name + "' cannot be reached: " + StoreErrors.describe(e),
             "check lethe.stores." + name + ".url, username and password, and that the server runs");
       }
     }
@@ -255,7 +257,7 @@ public final class JdbcStore implements Store {
             statistic.file(),
             statistic.lineOf("store"),
             "store",
-            "store '" + name + "' cannot be reached: " + e.getMessage(),
+            "store '" + name + "' cannot be reached: " + StoreErrors.describe(e),
             "check lethe.stores." + name + ".url, username and password, and that the server runs");
       }
     }

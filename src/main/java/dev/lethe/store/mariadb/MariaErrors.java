@@ -3,19 +3,56 @@ package dev.lethe.store.mariadb;
 import java.sql.SQLException;
 
 /**
- * Describes a MariaDB error by its codes: its messages can quote key values ("Duplicate entry
- * '42'"), which are personal data and stay out of reports and logs.
+ * Describes a MariaDB error in Lethe's words, by its codes: the server's messages quote key values
+ * ("Duplicate entry '42'"), and a trigger's {@code SIGNAL} says whatever its author wrote, under
+ * any SQLSTATE and error number it likes. No text the server sent reaches a report, a log line or
+ * the console; only the driver's own words where it could not connect at all.
  */
 final class MariaErrors {
 
   private MariaErrors() {}
 
+  private static final java.util.Map<Integer, String> KNOWN =
+      java.util.Map.ofEntries(
+          java.util.Map.entry(1644, "refused by a trigger or procedure (SIGNAL)"),
+          java.util.Map.entry(1451, "a foreign key refuses it: the row is still referenced"),
+          java.util.Map.entry(1452, "a foreign key refuses it: the referenced row is missing"),
+          java.util.Map.entry(1062, "a unique key refuses it: duplicate entry"),
+          java.util.Map.entry(1048, "a column that takes no null"),
+          java.util.Map.entry(1406, "a value too long for its column"),
+          java.util.Map.entry(1264, "a value out of its column's range"),
+          java.util.Map.entry(1292, "a value of the wrong type for its column"),
+          java.util.Map.entry(1366, "a value of the wrong type for its column"),
+          java.util.Map.entry(4025, "a check constraint refuses it"),
+          java.util.Map.entry(3819, "a check constraint refuses it"),
+          java.util.Map.entry(1205, "lock wait timeout exceeded"),
+          java.util.Map.entry(1213, "deadlock found"),
+          java.util.Map.entry(1142, "the store's user lacks a privilege on the table"),
+          java.util.Map.entry(1143, "the store's user lacks a privilege on a column"),
+          java.util.Map.entry(1044, "the store's user may not use the database"),
+          java.util.Map.entry(1045, "access denied for the store's user (user name or password)"),
+          java.util.Map.entry(1049, "unknown database"),
+          java.util.Map.entry(1146, "a table does not exist"),
+          java.util.Map.entry(1054, "a column does not exist"),
+          java.util.Map.entry(1969, "the statement ran out of time"),
+          java.util.Map.entry(3024, "the statement ran out of time"));
+
   static String describe(SQLException e) {
-    var message = e.getMessage() == null ? "" : e.getMessage();
-    // the server's words up to the first quoted value, which may be a key
-    int quote = message.indexOf('\'');
-    var words = quote < 0 ? message : message.substring(0, quote) + "...";
-    return words + " (SQLSTATE " + e.getSQLState() + ", error " + e.getErrorCode() + ")";
+    var state = e.getSQLState() == null ? "" : e.getSQLState();
+    int code = e.getErrorCode();
+    if (code <= 0) {
+      // the driver's own words (it could not connect, the connection broke): no row is in them
+      return (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+          + " (SQLSTATE "
+          + state
+          + ")";
+    }
+    return KNOWN.getOrDefault(code, "the statement was refused")
+        + " (SQLSTATE "
+        + state
+        + ", error "
+        + code
+        + ")";
   }
 
   /**
