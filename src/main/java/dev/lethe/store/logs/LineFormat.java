@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
@@ -44,34 +43,60 @@ public sealed interface LineFormat {
   }
 
   /**
-   * Apache's combined or common format: {@code ip ident user [time] "request" status bytes} and,
-   * combined, {@code "referrer" "agent"}. Quoted fields may hold escaped quotes.
+   * The longest line read as a line of its format: a longer one is unparsable (kept or removed as
+   * the policy says, and reported by file and line), so that no line, however long a stranger made
+   * it, costs more than this to look at.
    */
-  record Apache(Pattern pattern, List<String> fields) implements LineFormat {
+  int MAX_LINE = 1024 * 1024;
 
-    private static final String QUOTED = "\"((?:[^\"\\\\]|\\\\.)*)\"";
-    private static final String COMMON =
-        "(\\S+) (\\S+) (\\S+) \\[([^\\]]+)\\] " + QUOTED + " (\\d{3}) (\\S+)";
-    static final Apache COMMON_FORMAT =
-        new Apache(Pattern.compile("^" + COMMON + "$"), COMBINED.subList(0, 7));
-    static final Apache COMBINED_FORMAT =
-        new Apache(Pattern.compile("^" + COMMON + " " + QUOTED + " " + QUOTED + "$"), COMBINED);
+  /**
+   * Apache's combined or common format: {@code ip ident user [time] "request" status bytes} and,
+   * combined, {@code "referrer" "agent"}. Quoted fields may hold escaped quotes. Read by a scanner
+   * that looks at each character once: a regular expression's backtracking recursed once per
+   * character of a quoted field, and a referrer of 2,000 characters overflowed the stack.
+   */
+  record Apache(boolean combined, List<String> fields) implements LineFormat {
+
+    static final Apache COMMON_FORMAT = new Apache(false, COMBINED.subList(0, 7));
+    static final Apache COMBINED_FORMAT = new Apache(true, COMBINED);
     private static final DateTimeFormatter TIME =
         DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
     @Override
     public Optional<LogLine> parse(String line) {
-      Matcher m = pattern.matcher(line);
-      if (!m.matches()) {
+      if (line.length() > MAX_LINE) {
         return Optional.empty();
       }
+      var scanner = new Scanner(line);
       var spans = new LinkedHashMap<String, LogLine.Span>();
-      for (int i = 0; i < fields.size(); i++) {
-        spans.put(fields.get(i), new LogLine.Span(m.start(i + 1), m.end(i + 1)));
-      }
       try {
-        var time = OffsetDateTime.parse(m.group(4), TIME).toInstant();
-        return Optional.of(new LogLine(line, time, spans));
+        spans.put("ip", scanner.word());
+        scanner.space();
+        spans.put("ident", scanner.word());
+        scanner.space();
+        spans.put("user", scanner.word());
+        scanner.space();
+        spans.put("time", scanner.bracketed());
+        scanner.space();
+        spans.put("request", scanner.quoted());
+        scanner.space();
+        spans.put("status", scanner.status());
+        scanner.space();
+        spans.put("bytes", scanner.word());
+        if (combined) {
+          scanner.space();
+          spans.put("referrer", scanner.quoted());
+          scanner.space();
+          spans.put("agent", scanner.quoted());
+        }
+        scanner.end();
+      } catch (Scanner.NoMatch e) {
+        return Optional.empty();
+      }
+      var time = spans.get("time");
+      try {
+        var at = OffsetDateTime.parse(line.substring(time.start(), time.end()), TIME).toInstant();
+        return Optional.of(new LogLine(line, at, spans));
       } catch (DateTimeParseException e) {
         return Optional.empty();
       }
@@ -80,6 +105,102 @@ public sealed interface LineFormat {
     @Override
     public String timeField() {
       return "time";
+    }
+
+    /** Reads a line from left to right, each character once. */
+    private static final class Scanner {
+
+      /** The line is not in the format; thrown without a stack trace, as it is common. */
+      static final class NoMatch extends Exception {
+        static final NoMatch INSTANCE = new NoMatch();
+
+        private NoMatch() {
+          super(null, null, false, false);
+        }
+      }
+
+      private final String line;
+      private int at;
+
+      Scanner(String line) {
+        this.line = line;
+      }
+
+      /** One or more characters that are not white space (as regex's \\S). */
+      LogLine.Span word() throws NoMatch {
+        int start = at;
+        while (at < line.length() && !white(line.charAt(at))) {
+          at++;
+        }
+        if (at == start) {
+          throw NoMatch.INSTANCE;
+        }
+        return new LogLine.Span(start, at);
+      }
+
+      void space() throws NoMatch {
+        if (at >= line.length() || line.charAt(at) != ' ') {
+          throw NoMatch.INSTANCE;
+        }
+        at++;
+      }
+
+      /** [text without ']'], the span inside the brackets. */
+      LogLine.Span bracketed() throws NoMatch {
+        if (at >= line.length() || line.charAt(at) != '[') {
+          throw NoMatch.INSTANCE;
+        }
+        int close = line.indexOf(']', at + 1);
+        if (close <= at + 1) {
+          throw NoMatch.INSTANCE;
+        }
+        var span = new LogLine.Span(at + 1, close);
+        at = close + 1;
+        return span;
+      }
+
+      /** "text", where a backslash escapes the character after it; the span inside the quotes. */
+      LogLine.Span quoted() throws NoMatch {
+        if (at >= line.length() || line.charAt(at) != '"') {
+          throw NoMatch.INSTANCE;
+        }
+        int start = ++at;
+        while (at < line.length()) {
+          char c = line.charAt(at);
+          if (c == '\\') {
+            at += 2;
+          } else if (c == '"') {
+            var span = new LogLine.Span(start, at);
+            at++;
+            return span;
+          } else {
+            at++;
+          }
+        }
+        throw NoMatch.INSTANCE;
+      }
+
+      /** Three digits. */
+      LogLine.Span status() throws NoMatch {
+        int start = at;
+        while (at < line.length() && at - start < 3 && Character.isDigit(line.charAt(at))) {
+          at++;
+        }
+        if (at - start != 3) {
+          throw NoMatch.INSTANCE;
+        }
+        return new LogLine.Span(start, at);
+      }
+
+      void end() throws NoMatch {
+        if (at != line.length()) {
+          throw NoMatch.INSTANCE;
+        }
+      }
+
+      private static boolean white(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+      }
     }
   }
 
@@ -105,8 +226,17 @@ public sealed interface LineFormat {
 
     @Override
     public Optional<LogLine> parse(String line) {
+      if (line.length() > MAX_LINE) {
+        return Optional.empty();
+      }
       var m = pattern.matcher(line);
-      if (!m.matches()) {
+      try {
+        if (!m.matches()) {
+          return Optional.empty();
+        }
+      } catch (StackOverflowError deep) {
+        // an operator's pattern that backtracks once per character: this line is unparsable, the
+        // run goes on (the report names it)
         return Optional.empty();
       }
       var spans = new LinkedHashMap<String, LogLine.Span>();
@@ -130,6 +260,9 @@ public sealed interface LineFormat {
 
     @Override
     public Optional<LogLine> parse(String line) {
+      if (line.length() > MAX_LINE) {
+        return Optional.empty();
+      }
       var spans = new LinkedHashMap<String, LogLine.Span>();
       try (var parser = JSON.createParser(ObjectReadContext.empty(), line)) {
         if (parser.nextToken() != JsonToken.START_OBJECT) {

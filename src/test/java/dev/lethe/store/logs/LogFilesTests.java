@@ -289,6 +289,53 @@ class LogFilesTests {
   }
 
   @Test
+  void hostileLinesAreReadInOnePassOrCountedUnparsable() {
+    var head = "10.1.2.3 - alice [17/May/2015:10:05:03 +0000] \"GET /a HTTP/1.1\" 200 5 ";
+    // a referrer of 100,000 characters (a regex's backtracking overflowed the stack at 2,000)
+    var referrer = "http://x/" + "a".repeat(100_000);
+    var parsed =
+        LineFormat.combined().parse(head + "\"" + referrer + "\" \"curl/8\"").orElseThrow();
+    assertThat(parsed.value("referrer")).isEqualTo(referrer);
+    assertThat(parsed.value("user")).isEqualTo("alice");
+    // as many escaped quotes and backslashes
+    var escapes = "\\\"".repeat(50_000);
+    assertThat(LineFormat.combined().parse(head + "\"" + escapes + "\" \"curl/8\""))
+        .hasValueSatisfying(p -> assertThat(p.value("agent")).isEqualTo("curl/8"));
+    // an escaped quote inside the request, a NUL byte and a CR inside the agent
+    var odd =
+        LineFormat.combined()
+            .parse(
+                "10.1.2.3 - - [17/May/2015:10:05:03 +0000] \"GET /a\\\"b HTTP/1.1\" 200 5 \"-\""
+                    + " \"curl\u0000/8\rx\"")
+            .orElseThrow();
+    assertThat(odd.value("request")).isEqualTo("GET /a\\\"b HTTP/1.1");
+    assertThat(odd.value("agent")).isEqualTo("curl\u0000/8\rx");
+    // an unclosed quote, a missing field, a status of letters: not this format
+    assertThat(LineFormat.combined().parse(head + "\"" + referrer)).isEmpty();
+    assertThat(LineFormat.combined().parse(head + "\"-\"")).isEmpty();
+    assertThat(
+            LineFormat.combined()
+                .parse(
+                    "10.1.2.3 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 2x0 5 \"-\""
+                        + " \"-\""))
+        .isEmpty();
+    // a line of 10 MB is past the limit: unparsable, in every format, without reading it through
+    var huge = head + "\"" + "b".repeat(10 * 1024 * 1024) + "\" \"curl/8\"";
+    assertThat(LineFormat.combined().parse(huge)).isEmpty();
+    assertThat(
+            new LineFormat.JsonLines(List.of("ts"), "ts", new LineFormat.Times(Optional.empty()))
+                .parse("{\"ts\":\"" + "c".repeat(2 * 1024 * 1024) + "\"}"))
+        .isEmpty();
+    // an operator's pattern that backtracks once per character: the line is unparsable, no crash
+    var backtracking =
+        LineFormat.Regex.of(
+            "(?<time>\\S+) (?<user>(a|b)*)c",
+            "time",
+            new LineFormat.Times(Optional.empty(), java.time.ZoneOffset.UTC));
+    assertThat(backtracking.parse("2015-05-17T10:05:03Z " + "ab".repeat(200_000) + "d")).isEmpty();
+  }
+
+  @Test
   void jsonLinesAndRegularExpressionsNameTheirFieldsToo() {
     var json =
         LineFormat.JsonLines.class.cast(

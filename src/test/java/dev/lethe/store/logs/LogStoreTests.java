@@ -252,6 +252,38 @@ class LogStoreTests extends LetheTests {
   }
 
   @Test
+  void aStrangersHugeLinesNeitherStopTheRunNorKeepTheOthersData() throws IOException {
+    // what anyone who can send an HTTP request can write into the log
+    var lines = new ArrayList<>(original.subList(3000, 9000));
+    var day = "[18/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 5 ";
+    lines.add(10, "203.0.113.7 - - " + day + "\"http://x/" + "a".repeat(100_000) + "\" \"b\"");
+    lines.add(20, "203.0.113.8 - - " + day + "\"" + "z".repeat(10 * 1024 * 1024) + "\" \"b\"");
+    lines.add(30, "203.0.113.9 - - " + day + "\"" + "\\\"".repeat(40_000) + "\" \"\u0000\r\"");
+    Files.write(logs.resolve("access.log.1"), lines);
+    policy("access-logs", logPolicy("ip: ip-prefix"));
+    var job = jobName("hostile");
+    job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
+
+    var report = run(job, AS_OF_LOGS);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    // the 10 MB line is past the limit: kept as it is (the policy keeps unparsable lines), and
+    // named
+    assertThat(outcome(report, "access-logs:delete").unparsableLines()).contains("access.log.1:21");
+    var strangers =
+        LogFiles.read(logs.resolve("access.log.1")).lines().stream()
+            .filter(l -> l.startsWith("203.0.113."))
+            .map(l -> l.substring(0, Math.min(l.length(), 16)) + l.length())
+            .toList();
+    // the other two were read, and their addresses cut
+    assertThat(strangers)
+        .containsExactly(
+            "203.0.113.0 - - " + lines.get(10).length(),
+            "203.0.113.8 - - " + lines.get(20).length(),
+            "203.0.113.0 - - " + lines.get(30).length());
+  }
+
+  @Test
   void anErasureRemovesTheSubjectsLinesFromTheRotatedLogs() throws IOException {
     policy("access-logs", logPolicy("ip: ip-prefix"));
     var format = LineFormat.combined();
