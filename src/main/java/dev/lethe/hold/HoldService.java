@@ -195,12 +195,29 @@ public class HoldService {
     }
   }
 
-  /** The holds on a subject that are active now. */
+  /**
+   * The holds on a subject that are active now. A number is the same subject however it is written:
+   * a hold on "0200" keeps what an erasure of "200" would take, as the purge, which compares keys
+   * as the column's numbers, already held it.
+   */
   @Transactional(readOnly = true)
   public List<Hold> activeOn(String subject) {
+    var key = subject.trim();
+    var number = SubjectGate.number(key);
+    if (number == null) {
+      return jdbc.sql(
+              "SELECT * FROM lethe.legal_hold WHERE subject = ? AND released_at IS NULL ORDER BY"
+                  + " id")
+          .param(key)
+          .query(HoldService::hold)
+          .list();
+    }
     return jdbc.sql(
-            "SELECT * FROM lethe.legal_hold WHERE subject = ? AND released_at IS NULL ORDER BY id")
-        .param(subject.trim())
+            // CASE: the cast only of what is a number (AND leaves PostgreSQL the order)
+            "SELECT * FROM lethe.legal_hold WHERE released_at IS NULL AND (subject = ? OR CASE"
+                + " WHEN length(subject) <= 1000 AND btrim(subject) ~ '^[+-]?[0-9]+$' THEN"
+                + " CAST(btrim(subject) AS numeric) END = CAST(? AS numeric)) ORDER BY id")
+        .params(key, number)
         .query(HoldService::hold)
         .list();
   }

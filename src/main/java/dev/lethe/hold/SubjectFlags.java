@@ -55,6 +55,11 @@ public class SubjectFlags {
    * table: a hold on any of them keeps the subject's rows of that table for every policy on it, as
    * it does for requests.
    */
+  /** See {@link SubjectGate#passWindows}: in the purge chunk's transaction, before its windows. */
+  public void passWindowsGate() {
+    SubjectGate.passWindows(jdbc);
+  }
+
   public SparedSubjects sparedFor(Policy policy, java.util.Collection<Policy> sameRows) {
     var current = current();
     return current

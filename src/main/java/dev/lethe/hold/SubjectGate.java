@@ -21,21 +21,56 @@ public final class SubjectGate {
     lock(control, "pg_advisory_xact_lock_shared(hashtext('lethe.subject'), hashtext(?))", subject);
   }
 
+  /**
+   * Before a purge's windows read which subjects they spare: waits while a hold or restriction is
+   * being placed, and keeps any from being placed until the windows have committed (the gate is
+   * held by the step's chunk transaction, which ends after them). So a hold that was placed has
+   * every later window spare its subject, and none in flight can take its rows after it returned.
+   */
+  public static void passWindows(JdbcClient control) {
+    if (!org.springframework.transaction.support.TransactionSynchronizationManager
+        .isActualTransactionActive()) {
+      throw new IllegalStateException("the windows' gate is held by a transaction: none is open");
+    }
+    lock(control, "pg_advisory_xact_lock_shared(hashtext('lethe.windows'), 0)", null);
+  }
+
   /** Before placing a hold on one subject: waits for the changes that passed its gate. */
   static void close(JdbcClient control, String subject) {
+    // windows first: a purge's windows hold nothing else the placing waits for
+    lock(control, "pg_advisory_xact_lock(hashtext('lethe.windows'), 0)", null);
     lock(control, "pg_advisory_xact_lock_shared(hashtext('lethe.subjects'), 0)", null);
     lock(control, "pg_advisory_xact_lock(hashtext('lethe.subject'), hashtext(?))", subject);
   }
 
   /** Before placing holds on many subjects: waits for every change that passed a gate. */
   static void closeAll(JdbcClient control) {
+    lock(control, "pg_advisory_xact_lock(hashtext('lethe.windows'), 0)", null);
     lock(control, "pg_advisory_xact_lock(hashtext('lethe.subjects'), 0)", null);
+  }
+
+  /** Before restricting a subject's processing: as for a hold, the purge's windows first. */
+  static void closeForRestriction(JdbcClient control, String subject) {
+    close(control, subject);
+  }
+
+  /**
+   * The key as a number, where it is one however written ("0200", "+200", " 200 "), else null: the
+   * same subject must meet the same gate and the same holds.
+   */
+  static String number(String key) {
+    var text = key.trim();
+    if (!text.matches("[+-]?[0-9]{1,1000}")) {
+      return null;
+    }
+    return new java.math.BigInteger(text.startsWith("+") ? text.substring(1) : text).toString();
   }
 
   private static void lock(JdbcClient control, String call, String subject) {
     var sql = control.sql("SELECT " + call);
     if (subject != null) {
-      sql = sql.param(subject.trim());
+      var number = number(subject);
+      sql = sql.param(number != null ? number : subject.trim());
     }
     sql.query((rs, n) -> 0).list();
   }

@@ -345,6 +345,26 @@ class KeepingWinsOverRequestsTests extends LetheTests {
   }
 
   @Test
+  void aNumberIsOneSubjectHoweverItIsWrittenInAHoldAndInARequest() {
+    // a hold on "06", an erasure of 6; a hold on 5, an erasure of " +05"
+    var before6 = customer(6);
+    var before5 = customer(5);
+    holds.place("06", null, null, "LIT-ZERO", "written with a zero", "dpo");
+    holds.place("5", null, null, "LIT-FIVE", "written plainly", "dpo");
+    var six = intake.receive(RequestKind.ERASE, "6", null, "DSR-6", "test", validator.load());
+    var five = intake.receive(RequestKind.ERASE, " +05", null, "DSR-5", "test", validator.load());
+
+    runRequests();
+
+    assertThat(customer(6)).isEqualTo(before6);
+    assertThat(customer(5)).isEqualTo(before5);
+    assertThat(requests.find(six.id()).outcomes())
+        .anySatisfy(o -> assertThat(o.heldBy()).isEqualTo("LIT-ZERO"));
+    assertThat(requests.find(five.id()).outcomes())
+        .anySatisfy(o -> assertThat(o.heldBy()).isEqualTo("LIT-FIVE"));
+  }
+
+  @Test
   void aHoldPlacedWhileAnErasureWaitsForAnApplicationsLockKeepsTheRows() throws Exception {
     var request = receive(RequestKind.ERASE, 6, null);
     var before = customer(6);

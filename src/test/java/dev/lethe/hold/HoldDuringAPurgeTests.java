@@ -1,0 +1,89 @@
+package dev.lethe.hold;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.TestDatabases;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hold placed while a purge's window is in flight (here: waiting for an application's row lock)
+ * keeps its subject's rows from the moment the hold command returns: it waits for the windows in
+ * flight to commit, and every window after it spares the subject. Found by an outside attack: the
+ * window had read the spared subjects before the hold, and deleted the held rows after it returned.
+ */
+class HoldDuringAPurgeTests extends LetheTests {
+
+  private long rowsOf(long subject) {
+    return APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = " + subject);
+  }
+
+  private void race(boolean restriction) throws Exception {
+    // every row due, windows of 100 (the tests' chunk size): subject 7's rows are in every window
+    Events.create(APP, schema, 1000, 50);
+    policy(
+        "events",
+        Events.policy("events", schema, "")
+            .replace("retain: P1Y\naction: delete", "stages:\n  - after: P0D\n    action: delete"));
+    var job = jobName("race");
+    job(job, Events.job(job, "events", "guards: {max-share: 1}"));
+    try (var x = DriverManager.getConnection(TestDatabases.url("app"))) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SET application_name = 'crm-app'");
+        // a row of subject 7 in the first window
+        s.execute("SELECT * FROM " + schema + ".event WHERE id = 7 FOR UPDATE");
+      }
+      var run =
+          CompletableFuture.supplyAsync(
+              () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  APP.count(
+                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                              + " 'lethe-store-app' AND wait_event_type = 'Lock'")
+                      > 0);
+      // compliance places a hold (or a restriction) meanwhile: it waits for the window in flight
+      var placed =
+          CompletableFuture.runAsync(
+              () -> {
+                if (restriction) {
+                  restrictions.place("7", "accuracy contested", "dpo");
+                } else {
+                  holds.place("7", null, null, "LIT-RACE", "a claim came in", "dpo");
+                }
+              });
+      Thread.sleep(300);
+      assertThat(placed).isNotDone();
+      x.rollback();
+      placed.get(30, TimeUnit.SECONDS);
+      // from here on nothing of subject 7 may go
+      long left = rowsOf(7);
+      var report = run.get(60, TimeUnit.SECONDS);
+      assertThat(report.status()).isEqualTo("COMPLETED");
+      assertThat(rowsOf(7)).isEqualTo(left).isPositive();
+      assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id <> 7"))
+          .isZero();
+    }
+  }
+
+  @Test
+  void aHoldPlacedWhileAWindowWaitsKeepsEveryRowLeftWhenItReturns() throws Exception {
+    race(false);
+  }
+
+  @Test
+  void aRestrictionPlacedWhileAWindowWaitsKeepsEveryRowLeftWhenItReturns() throws Exception {
+    race(true);
+  }
+}
