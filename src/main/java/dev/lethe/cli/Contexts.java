@@ -59,10 +59,25 @@ final class Contexts {
       Map<String, Object> extra,
       WebApplicationType webType) {
     var properties = new HashMap<String, Object>(extra);
+    var misspelt = EnvironmentNames.unknown(System.getenv());
+    if (!misspelt.isEmpty()) {
+      throw new BadInputException(misspelt);
+    }
     if (options.config != null) {
       if (!Files.isReadable(options.config)) {
         throw new BadInputException(
             "--config " + options.config + ": no such file. Fix: name a readable YAML file");
+      }
+      try {
+        dev.lethe.system.SafeYaml.check(options.config);
+      } catch (dev.lethe.system.SafeYaml.Bad e) {
+        throw new BadInputException(
+            "--config "
+                + options.config
+                + (e.line() > 0 ? ":" + e.line() : "")
+                + ": "
+                + e.getMessage()
+                + (e.fix() == null ? "" : ". Fix: " + e.fix()));
       }
       properties.put(
           "spring.config.additional-location", "file:" + options.config.toAbsolutePath());

@@ -118,7 +118,7 @@ final class ConditionParser {
                 item.file(),
                 item.lineOf(field),
                 field,
-                "'" + s.getValue() + "' is not a positive ISO-8601 period",
+                "'" + s.getValue() + "' is not a positive ISO-8601 period of at most 200 years",
                 "write it like P18Y (18 years) or P30D");
         return null;
       }

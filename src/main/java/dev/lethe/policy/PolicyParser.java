@@ -1,16 +1,10 @@
 package dev.lethe.policy;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -162,29 +156,23 @@ final class PolicyParser {
   }
 
   static Optional<YamlMap> readMapping(Path file, Problems problems) {
-    try (Reader reader = Files.newBufferedReader(file)) {
-      var options = new LoaderOptions();
-      options.setAllowDuplicateKeys(true); // reported by YamlMap with their lines
-      Node node = new Yaml(options).compose(reader);
-      if (node instanceof MappingNode mapping) {
-        return Optional.of(new YamlMap(file, mapping, problems));
-      }
-      problems.error(
-          file,
-          node == null ? 1 : YamlMap.lineOf(node),
-          null,
-          "the file must be a YAML mapping of fields",
-          "start with 'policy: NAME' or 'job: NAME' on the first line");
-    } catch (MarkedYAMLException e) {
-      problems.error(
-          file,
-          e.getProblemMark().getLine() + 1,
-          null,
-          "not valid YAML: " + e.getProblem(),
-          "check the indentation and quoting on that line");
-    } catch (IOException e) {
-      problems.error(file, 0, null, "cannot be read: " + e.getMessage(), null);
+    Node node;
+    try {
+      // duplicate keys are reported by YamlMap with their lines
+      node = dev.lethe.system.SafeYaml.compose(file, true);
+    } catch (dev.lethe.system.SafeYaml.Bad e) {
+      problems.error(file, e.line(), null, e.getMessage(), e.fix());
+      return Optional.empty();
     }
+    if (node instanceof MappingNode mapping) {
+      return Optional.of(new YamlMap(file, mapping, problems));
+    }
+    problems.error(
+        file,
+        node == null ? 1 : YamlMap.lineOf(node),
+        null,
+        "the file must be a YAML mapping of fields",
+        "start with 'policy: NAME' or 'job: NAME' on the first line");
     return Optional.empty();
   }
 

@@ -21,17 +21,29 @@ public record Retention(String text, Period period, Duration duration) {
     return parse(text, true);
   }
 
+  /**
+   * The longest retention Lethe computes with: 200 years, past any law's. Longer ones (P9999Y,
+   * P1000000000D) reach back before any date a database keeps, and would fail at run time.
+   */
+  public static final long MAX_DAYS = 200L * 366;
+
   private static Optional<Retention> parse(String text, boolean zeroAllowed) {
     try {
       var period = Period.parse(text);
       if (period.isNegative() || (period.isZero() && !zeroAllowed)) {
         return Optional.empty();
       }
+      if ((long) period.getYears() * 366 + (long) period.getMonths() * 31 + period.getDays()
+          > MAX_DAYS) {
+        return Optional.empty();
+      }
       return Optional.of(new Retention(text, period, Duration.ZERO));
     } catch (DateTimeParseException notAPeriod) {
       try {
         var duration = Duration.parse(text);
-        if (duration.isNegative() || (duration.isZero() && !zeroAllowed)) {
+        if (duration.isNegative()
+            || (duration.isZero() && !zeroAllowed)
+            || duration.toDays() > MAX_DAYS) {
           return Optional.empty();
         }
         return Optional.of(new Retention(text, Period.ZERO, duration));

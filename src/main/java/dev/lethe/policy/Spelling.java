@@ -5,11 +5,11 @@ import java.util.Comparator;
 import java.util.Optional;
 
 /** Suggests the known name nearest to a misspelt one ("retian" is probably "retain"). */
-final class Spelling {
+public final class Spelling {
 
   private Spelling() {}
 
-  static Optional<String> nearest(String typed, Collection<String> known) {
+  public static Optional<String> nearest(String typed, Collection<String> known) {
     return known.stream()
         .filter(k -> distance(typed, k) <= Math.max(2, k.length() / 3))
         .min(Comparator.comparingInt(k -> distance(typed, k)));

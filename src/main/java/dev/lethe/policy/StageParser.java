@@ -161,7 +161,7 @@ final class StageParser {
                             + text
                             + "' is not a "
                             + (zeroAllowed ? "" : "positive ")
-                            + "ISO-8601 period",
+                            + "ISO-8601 period of at most 200 years",
                         "write it like P13M (13 months), P2Y (2 years), P30D or PT36H"
                             + (zeroAllowed ? ", or P0D for as soon as the clock starts" : ""));
               }

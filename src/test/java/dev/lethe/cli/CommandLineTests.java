@@ -84,6 +84,89 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void aBrokenOrExplodingConfigurationFileIsBadInputNamingItsLineWithinSeconds() throws Exception {
+    var job = eventsPurge("");
+    var original = Files.readString(config);
+    var cases =
+        java.util.Map.of(
+            "  chunk-size: [1,\n",
+            ":",
+            // a billion laughs: nine levels of ten aliases
+            bomb(),
+            "aliases",
+            "  x: " + "[".repeat(60) + "]".repeat(60) + "\n",
+            "nested",
+            "  control-database:\n    password: ${LETHE_NOT_SET_ANYWHERE}\n",
+            "LETHE_NOT_SET_ANYWHERE");
+    for (var entry : cases.entrySet()) {
+      Files.writeString(config, original + entry.getKey());
+      err.getBuffer().setLength(0);
+      long started = System.nanoTime();
+      assertThat(configured("run " + job + " --as-of 2026-01-01"))
+          .as(entry.getValue())
+          .isEqualTo(Lethe.BAD_INPUT);
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+          .isLessThan(java.time.Duration.ofSeconds(20));
+      assertThat(err.toString())
+          .as(entry.getValue())
+          .contains(config.toString(), entry.getValue(), "Fix:");
+    }
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+  }
+
+  private static String bomb() {
+    var yaml =
+        new StringBuilder(
+            "lols:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (char c = 'b'; c <= 'i'; c++) {
+      var previous = (char) (c - 1);
+      yaml.append("  ").append(c).append(": &").append(c).append(" [");
+      for (int i = 0; i < 9; i++) {
+        yaml.append(i == 0 ? "" : ",").append("*").append(previous);
+      }
+      yaml.append("]\n");
+    }
+    return yaml.toString();
+  }
+
+  @Test
+  void aPolicyThatExplodesIsTooBigOrTooDeepIsBadInputNamingTheFile() throws Exception {
+    var job = eventsPurge("");
+    var policies = WORKSPACE.resolve("policies");
+    var cases =
+        java.util.Map.of(
+            "bomb-" + schema,
+            bomb().replace("lols:", "policy: x\nlols:"),
+            "deep-" + schema,
+            "policy: x\ndeep: " + "{a: ".repeat(60) + "1" + "}".repeat(60) + "\n",
+            "huge-" + schema,
+            "policy: x\n# " + "x".repeat(3 * 1024 * 1024) + "\n",
+            "latin1-" + schema,
+            "policy: caf\u00e9\n",
+            "forever-" + schema,
+            Events.policy("forever-" + schema, schema, "").replace("retain: P1Y", "retain: P9999Y"),
+            "billion-days-" + schema,
+            Events.policy("billion-" + schema, schema, "")
+                .replace("retain: P1Y", "retain: P1000000000D"));
+    for (var entry : cases.entrySet()) {
+      var file = policies.resolve(entry.getKey() + ".yml");
+      if (entry.getKey().startsWith("latin1")) {
+        Files.write(file, entry.getValue().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      } else {
+        Files.writeString(file, entry.getValue());
+      }
+      err.getBuffer().setLength(0);
+      assertThat(configured("run " + job + " --as-of 2026-01-01"))
+          .as(entry.getKey())
+          .isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString()).as(entry.getKey()).contains(entry.getKey() + ".yml");
+      assertThat(configured("validate")).as(entry.getKey()).isEqualTo(Lethe.BAD_INPUT);
+      Files.delete(file);
+    }
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+  }
+
+  @Test
   void anAsOfDateNoRetentionCanBeComputedForIsRefusedAndChangesNothing() {
     var job = eventsPurge("");
     for (var day : java.util.List.of("0001-01-01", "1899-12-31", "3000-01-01", "+99999-01-01")) {
