@@ -207,7 +207,50 @@ public class AuditVerifier {
               + " checkpoint does not yet");
     }
     checkReports(reports, lastReport, new java.util.HashSet<>(hashes.values()), breaks, since);
+    if (since.isEmpty()) {
+      checkRunsAgainstTheirEntries(breaks);
+    }
     return new Result(count[0], unsigned.size(), breaks, notes);
+  }
+
+  /**
+   * Every row a run's report says it deleted or pseudonymised is in the trail's entries of that run
+   * (and of the earlier attempts it finished): entries cut from the end of the chain after a run
+   * that was killed before its checkpoint, and the chain then continued by the next command, leave
+   * the report counting rows the trail no longer records. The newest report of each job and date (a
+   * restart's counts include the attempts before it) is compared with the entries of all its
+   * attempts. The stored reports are themselves checked against their entries above.
+   */
+  private void checkRunsAgainstTheirEntries(List<String> breaks) {
+    var reported =
+        jdbc.query(
+            "SELECT DISTINCT ON (e.job_instance_id) e.job_instance_id, r.job_execution_id,"
+                + " (SELECT coalesce(sum(CAST(p->>'deleted' AS bigint) + CAST(p->>'pseudonymised'"
+                + " AS bigint)), 0) FROM json_array_elements(CAST(r.report AS json)->'policies') p)"
+                + " FROM lethe.run_report r JOIN batch_job_execution e ON e.job_execution_id ="
+                + " r.job_execution_id WHERE r.job <> 'requests'"
+                + " ORDER BY e.job_instance_id, r.job_execution_id DESC",
+            (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+    var recorded = new java.util.HashMap<Long, Long>();
+    jdbc.query(
+        "SELECT e.job_instance_id, sum(a.total_rows) FROM lethe.audit_entry a JOIN"
+            + " batch_job_execution e ON e.job_execution_id = a.run_id WHERE a.kind = 'purge' AND"
+            + " a.action IN ('deleted', 'pseudonymised') GROUP BY e.job_instance_id",
+        (org.springframework.jdbc.core.RowCallbackHandler)
+            rs -> recorded.put(rs.getLong(1), rs.getLong(2)));
+    for (var row : reported) {
+      long inTrail = recorded.getOrDefault(row[0], 0L);
+      if (inTrail != row[2]) {
+        breaks.add(
+            "run "
+                + row[1]
+                + ": its report counts "
+                + row[2]
+                + " rows deleted or pseudonymised, the trail's entries of its attempts "
+                + inTrail
+                + " (entries were removed from the trail, or rows changed unrecorded)");
+      }
+    }
   }
 
   private void checkSignature(Checkpoints.Checkpoint checkpoint, List<String> breaks) {

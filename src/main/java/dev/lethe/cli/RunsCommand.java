@@ -20,6 +20,10 @@ class RunsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (limit < 1 || limit > 100_000) {
+      throw new dev.lethe.system.BadInputException(
+          "--limit " + limit + " is not a number of runs. Fix: give 1 to 100000 (default 20)");
+    }
     try (var context = Contexts.runtime(LetheCommand.options(spec))) {
       var out = spec.commandLine().getOut();
       out.printf(

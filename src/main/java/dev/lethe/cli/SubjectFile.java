@@ -30,6 +30,9 @@ record SubjectFile(List<Line> lines, int repeated) {
     return lines.stream().map(Line::key).toList();
   }
 
+  /** 64 MiB: two and a half million keys of 25 characters, more than one case holds at once. */
+  static final int MAX_BYTES = 64 * 1024 * 1024;
+
   static SubjectFile read(Path file) {
     byte[] bytes;
     try {
@@ -37,7 +40,19 @@ record SubjectFile(List<Line> lines, int repeated) {
         throw new BadInputException(
             file + " is a folder. Fix: give a file with one subject key per line");
       }
-      bytes = Files.readAllBytes(file);
+      // a subject file of a million keys is some tens of MB; /dev/zero or a wrong file is not read
+      // into memory whole
+      try (var in = Files.newInputStream(file)) {
+        bytes = in.readNBytes(MAX_BYTES + 1);
+      }
+      if (bytes.length > MAX_BYTES) {
+        throw new BadInputException(
+            file
+                + " is larger than "
+                + MAX_BYTES / (1024 * 1024)
+                + " MiB. Fix: give one subject key per line; split a larger list into files of"
+                + " fewer keys and place them one after another");
+      }
     } catch (IOException e) {
       throw new BadInputException(
           "cannot read "

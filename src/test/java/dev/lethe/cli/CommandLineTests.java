@@ -167,6 +167,21 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void aSubjectFileWithoutEndAndANegativeLimitAreBadInput() {
+    assertThat(configured("hold place --from-file /dev/zero --case LIT-0 --reason endless"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("/dev/zero", "larger than", "Fix:");
+    assertThat(
+            control
+                .sql("SELECT count(*) FROM lethe.legal_hold WHERE case_reference = 'LIT-0'")
+                .query(Long.class)
+                .single())
+        .isZero();
+    assertThat(configured("runs --limit -1")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("--limit -1", "Fix:");
+  }
+
+  @Test
   void anAsOfDateNoRetentionCanBeComputedForIsRefusedAndChangesNothing() {
     var job = eventsPurge("");
     for (var day : java.util.List.of("0001-01-01", "1899-12-31", "3000-01-01", "+99999-01-01")) {

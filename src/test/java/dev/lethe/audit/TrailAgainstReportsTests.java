@@ -1,0 +1,101 @@
+package dev.lethe.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.cli.Lethe;
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.Sql;
+import dev.lethe.support.TestDatabases;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run killed before it wrote its checkpoint leaves the end of the trail protected by the chain
+ * alone: its owner can cut the run's entries, and the next command continues the chain from the
+ * cut. The restart's report then counts rows the trail no longer records, and {@code audit verify}
+ * says so (found by an outside attack). In a control database of its own, as the trail is cut.
+ */
+class TrailAgainstReportsTests extends LetheTests {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int lethe(Path config, String commandLine) {
+    var args = new ArrayList<>(List.of("--config", config.toString()));
+    args.addAll(List.of(commandLine.split(" ")));
+    return Lethe.execute(
+        args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  @Test
+  void aRunsEntriesCutAfterAKillAreFoundByTheRestartsReport() throws IOException {
+    var job = eventsPurge("");
+    var controlUrl = TestDatabases.url("cut_" + schema);
+    var reports = WORKSPACE.resolve("reports-cut-" + schema);
+    var config = configFile("cut-" + schema);
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(TestDatabases.url("control"), controlUrl)
+            .replace("reports: " + WORKSPACE.resolve("reports"), "reports: " + reports));
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no';"
+            + " END $$; CREATE TRIGGER refuse BEFORE DELETE ON "
+            + schema
+            + ".event FOR EACH ROW WHEN (OLD.id = 800) EXECUTE FUNCTION "
+            + schema
+            + ".refuse()");
+    assertThat(lethe(config, "run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.FAILED);
+    var control = new Sql(controlUrl);
+    long firstRun = control.count("SELECT max(job_execution_id) FROM lethe.run_report");
+    long cut = control.count("SELECT min(seq) FROM lethe.audit_entry WHERE run_id = " + firstRun);
+    assertThat(control.count("SELECT count(*) FROM lethe.audit_entry WHERE run_id = " + firstRun))
+        .isGreaterThan(1);
+
+    // as if the run had been killed: no report, no checkpoint; then its entries cut by the owner
+    control.run("DELETE FROM lethe.run_report WHERE job_execution_id = " + firstRun);
+    try (var files = Files.list(reports)) {
+      for (var file : files.filter(f -> f.toString().contains("-run" + firstRun + ".")).toList()) {
+        Files.delete(file);
+      }
+    }
+    try (var files = Files.walk(reports.resolve("checkpoints"))) {
+      files
+          .filter(Files::isRegularFile)
+          .max(Comparator.comparing(Path::toString))
+          .ifPresent(
+              newest -> {
+                try {
+                  Files.delete(newest);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+    }
+    control.run(
+        "ALTER TABLE lethe.audit_entry DISABLE TRIGGER audit_entry_append_only;"
+            + " DELETE FROM lethe.audit_entry WHERE seq >= "
+            + cut
+            + "; ALTER TABLE lethe.audit_entry ENABLE TRIGGER audit_entry_append_only");
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+
+    // the restart finishes the run: its report counts every row of both attempts
+    assertThat(lethe(config, "run " + job + " --as-of 2026-01-01")).isZero();
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
+
+    err.getBuffer().setLength(0);
+    out.getBuffer().setLength(0);
+    assertThat(lethe(config, "audit verify")).isEqualTo(Lethe.FAILED);
+    assertThat(out.toString() + err)
+        .contains("its report counts 635 rows deleted or pseudonymised, the trail's entries");
+  }
+}
