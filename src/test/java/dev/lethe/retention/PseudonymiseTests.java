@@ -195,7 +195,9 @@ class PseudonymiseTests extends LetheTests {
 
     var failed = run(job);
     assertThat(failed.status()).isEqualTo("FAILED");
-    assertThat(outcome(failed, "visits").error()).contains("storage failure");
+    assertThat(outcome(failed, "visits").error())
+        .contains("SQLSTATE P0001", "refuse")
+        .doesNotContain("storage failure");
     long doneBefore = APP.count("SELECT count(*) FROM " + visits + " WHERE done_at IS NOT NULL");
     assertThat(doneBefore)
         .isEqualTo(outcome(failed, "visits").pseudonymised())

@@ -104,7 +104,19 @@ class LogFaultInjectionTests extends LetheTests {
 
   private long runUntilComplete() {
     for (int attempt = 0; attempt < 5; attempt++) {
-      var report = runs.run(job, AS_OF_LOGS, "test", ProgressListener.SILENT).report();
+      dev.lethe.report.RunReport report;
+      try {
+        report = runs.run(job, AS_OF_LOGS, "test", ProgressListener.SILENT).report();
+      } catch (dev.lethe.retention.RunLock.JobAlreadyRunningException killed) {
+        // a killed process's backend lets go of the job's lock once its statement in hand ends
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+        continue;
+      }
       if (report.status().equals("COMPLETED")) {
         return report.policies().stream().mapToLong(p -> p.deleted()).sum();
       }
