@@ -87,7 +87,12 @@ final class LogTarget implements RetentionTarget {
   public long totalRows() {
     long lines = 0;
     for (var file : files()) {
-      lines += read(file).map(c -> c.lines().size()).orElse(0);
+      try {
+        lines += readOrGone(file).map(c -> c.lines().size()).orElse(0);
+      } catch (IOException damaged) {
+        // its lines count nowhere: the guards' share is of what can be read (the stricter way);
+        // the window that comes to it names it
+      }
     }
     return lines;
   }
@@ -128,14 +133,21 @@ final class LogTarget implements RetentionTarget {
                 + step.name()
                 + "': "
                 + left.size()
-                + " file(s) were left as they are: "
+                + " file(s) were left as they are, every other file was done: "
                 + left
-                + ". Lethe does not rewrite a file another process holds open for writing: what"
-                + " it writes next would be lost. Fix: let logrotate rotate the file (Lethe then"
-                + " works on the rotation) or stop its writer, then run the same job and date"
-                + " again"
-                + (left.keySet().stream().anyMatch(n -> store.files().isActive(Path.of(n)))
-                    ? "; or leave the file being written alone (no rewrite-active)"
+                + (left.values().stream().anyMatch(r -> r.startsWith("it cannot be read"))
+                    ? ". A file that cannot be read keeps its lines past their time. Fix: restore"
+                        + " it from a backup, or remove it if it is damaged beyond use (gzip -t"
+                        + " tells), then run the same job and date again"
+                    : "")
+                + (left.values().stream().anyMatch(r -> !r.startsWith("it cannot be read"))
+                    ? ". Lethe does not rewrite a file another process holds open for writing:"
+                        + " what it writes next would be lost. Fix: let logrotate rotate the file"
+                        + " (Lethe then works on the rotation) or stop its writer, then run the"
+                        + " same job and date again"
+                        + (left.keySet().stream().anyMatch(n -> store.files().isActive(Path.of(n)))
+                            ? "; or leave the file being written alone (no rewrite-active)"
+                            : "")
                     : ""),
             null);
       }
@@ -144,7 +156,21 @@ final class LogTarget implements RetentionTarget {
     var name = file.get().getFileName().toString();
     done.add(name);
     var position = List.copyOf(done);
-    var content = read(file.get());
+    Optional<LogContent> content;
+    try {
+      content = readOrGone(file.get());
+    } catch (IOException damaged) {
+      // a damaged file (a truncated gzip rotation) blocks only itself: the others are done, and
+      // the step fails at its end naming it
+      left.put(
+          name,
+          "it cannot be read ("
+              + damaged.getClass().getSimpleName()
+              + (damaged.getMessage() == null ? "" : ": " + damaged.getMessage())
+              + ")");
+      LOG.warn("store {}: {} cannot be read; the other files go on", store.name(), file.get());
+      return new WindowOutcome(position, false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+    }
     if (content.isEmpty()) {
       // removed since it was listed (a run that stopped before it could say so, or logrotate)
       return new WindowOutcome(position, false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
@@ -329,6 +355,15 @@ final class LogTarget implements RetentionTarget {
 
   private static boolean once(PolicyStep step, FilePass.Rules rules) {
     return step.action() == Policy.Action.PSEUDONYMISE && !rules.transforms().repeatable();
+  }
+
+  /** The file's contents; empty where it is gone; what else fails reading it, thrown. */
+  private static Optional<LogContent> readOrGone(Path file) throws IOException {
+    try {
+      return Optional.of(LogFiles.read(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
+    }
   }
 
   /** The file's contents; empty where it is gone. */

@@ -252,6 +252,29 @@ class LogStoreTests extends LetheTests {
   }
 
   @Test
+  void aDamagedRotationIsNamedAndTheOtherFilesAreStillDone() throws IOException {
+    // the oldest rotation cut short, as a full disk leaves a gzip
+    var damaged = logs.resolve("access.log.3.gz");
+    gzip(damaged, original.subList(0, 500));
+    var bytes = Files.readAllBytes(damaged);
+    Files.write(damaged, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    policy("access-logs", logPolicy("ip: ip-prefix"));
+    var job = jobName("damaged");
+    job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
+    var before = rotatedLines();
+
+    var report = run(job, AS_OF_LOGS);
+
+    assertThat(report.status()).isEqualTo("FAILED");
+    var deleted = outcome(report, "access-logs:delete");
+    assertThat(deleted.error()).contains("access.log.3.gz", "cannot be read", "Fix:");
+    // the other rotations were purged all the same
+    assertThat(deleted.deleted()).isPositive();
+    assertThat(rotatedLines().size()).isLessThan(before.size());
+    assertThat(Files.readAllBytes(damaged)).hasSize(bytes.length / 2);
+  }
+
+  @Test
   void aStrangersHugeLinesNeitherStopTheRunNorKeepTheOthersData() throws IOException {
     // what anyone who can send an HTTP request can write into the log
     var lines = new ArrayList<>(original.subList(3000, 9000));
