@@ -151,6 +151,13 @@ public class RunService {
       if (last != null) {
         refuseOtherKey(last, jobName, asOf, keyId);
       }
+      if (everyTimeAnew) {
+        // each requests run is a run of its own: one a killed process left running is ended here,
+        // as no live process can hold the lock we hold (what it did is kept with the requests)
+        for (var left : repository.findRunningJobExecutions(jobName)) {
+          recover(left);
+        }
+      }
       if (last != null && isLeftUnfinished(last)) {
         // We hold the job's lock, so no live process runs it: its process died mid-run, or lost
         // the control database before it could say how the run ended (or a step of a stopped run

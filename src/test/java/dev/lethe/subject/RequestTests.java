@@ -110,6 +110,29 @@ class RequestTests extends LetheTests {
   }
 
   @Test
+  void aRequestsRunAKilledProcessLeftRunningIsEndedByTheNext() {
+    var first = runRequests();
+    // as a kill -9 leaves it: still STARTED, no end
+    control
+        .sql(
+            "UPDATE batch_job_execution SET status = 'STARTED', exit_code = 'UNKNOWN', end_time ="
+                + " NULL WHERE job_execution_id = ?")
+        .param(first.run())
+        .update();
+
+    var next = runRequests();
+
+    assertThat(next.status()).isEqualTo("COMPLETED");
+    assertThat(
+            control
+                .sql("SELECT status FROM batch_job_execution WHERE job_execution_id = ?")
+                .param(first.run())
+                .query(String.class)
+                .single())
+        .isEqualTo("FAILED");
+  }
+
+  @Test
   void afterAnErasureNoRowCarriesTheSubjectButTheLegalRecordsWithoutThePerson() {
     long subject = accountWithEverything(0);
     tokeniseHalfOfThePageViews(subject);
