@@ -24,8 +24,16 @@ public class PolicyCatalogue {
   /** Reads everything, recording problems instead of stopping at the first. */
   public Definitions read(Problems problems) {
     var policies = new LinkedHashMap<String, Policy>();
+    // the names of policies whose files have errors: a job naming one is told that, not that no
+    // such policy exists
+    var broken = new java.util.TreeMap<String, Path>();
     for (var file : yamlFiles(properties.policies(), "policies", problems)) {
-      PolicyParser.parse(file, problems).ifPresent(p -> addPolicy(policies, p, problems));
+      var parsed = PolicyParser.parse(file, problems);
+      if (parsed.isPresent()) {
+        addPolicy(policies, parsed.get(), problems);
+      } else {
+        nameOf(file).ifPresent(name -> broken.putIfAbsent(name, file));
+      }
     }
     var jobs = new LinkedHashMap<String, JobDefinition>();
     var statistics = new LinkedHashMap<String, Statistic>();
@@ -38,7 +46,8 @@ public class PolicyCatalogue {
         StatisticParser.parse(yaml.get(), problems)
             .ifPresent(s -> addStatistic(statistics, s, problems));
       } else {
-        JobParser.parse(yaml.get(), problems).ifPresent(j -> addJob(jobs, j, policies, problems));
+        JobParser.parse(yaml.get(), problems)
+            .ifPresent(j -> addJob(jobs, j, policies, broken, problems));
       }
     }
     jobs.values().forEach(job -> checkStatistics(job, statistics, problems));
@@ -174,10 +183,30 @@ public class PolicyCatalogue {
     policies.put(policy.name(), policy);
   }
 
+  /** The name a policy file gives itself, where it can be read at all. */
+  private static java.util.Optional<String> nameOf(Path file) {
+    try {
+      var node = dev.lethe.system.SafeYaml.compose(file, true);
+      if (node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping) {
+        for (var tuple : mapping.getValue()) {
+          if (tuple.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode key
+              && key.getValue().equals("policy")
+              && tuple.getValueNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode value) {
+            return java.util.Optional.of(value.getValue());
+          }
+        }
+      }
+    } catch (dev.lethe.system.SafeYaml.Bad e) {
+      // its own error is reported already
+    }
+    return java.util.Optional.empty();
+  }
+
   private static void addJob(
       Map<String, JobDefinition> jobs,
       JobDefinition job,
       Map<String, Policy> policies,
+      Map<String, Path> broken,
       Problems problems) {
     if (jobs.containsKey(job.name())) {
       problems.error(
@@ -199,7 +228,14 @@ public class PolicyCatalogue {
               "'" + name + "' is named twice",
               "name each policy once; a run applies it to all of its rows");
         }
-        if (!policies.containsKey(name)) {
+        if (!policies.containsKey(name) && broken.containsKey(name)) {
+          problems.error(
+              job.file(),
+              job.policiesLine(),
+              "policies",
+              "policy '" + name + "' cannot be used: its file " + broken.get(name) + " has errors",
+              "correct that file (its errors are listed with it)");
+        } else if (!policies.containsKey(name)) {
           problems.error(
               job.file(),
               job.policiesLine(),

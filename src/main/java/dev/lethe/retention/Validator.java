@@ -29,9 +29,9 @@ public class Validator {
     var problems = new Problems();
     var definitions = catalogue.read(problems);
     checkKey(definitions, problems);
-    if (!problems.hasErrors()) {
-      stores.check(definitions, problems);
-    }
+    // every problem in one round: the policies and statistics that could be read are checked
+    // against their stores' catalogs even where other files have errors
+    stores.check(definitions, problems);
     return new Result(definitions, problems);
   }
 

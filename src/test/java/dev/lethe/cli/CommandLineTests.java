@@ -167,6 +167,25 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void validateReportsEveryProblemOfEveryFileInOneRound() throws Exception {
+    var job = eventsPurge("");
+    // a policy with a schema error, named by a job; a policy whose column is not in its table
+    policy("bad-one", Events.policy("bad-one", schema, "").replace("retain: P1Y", "retain: soon"));
+    policy(
+        "no-column",
+        Events.policy("no-column", schema, "").replace("clock: occurred_at", "clock: happened"));
+    job(job, Events.job(job, "events, bad-one, no-column", ""));
+
+    assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+
+    assertThat(err.toString())
+        .contains("bad-one.yml", "'soon'")
+        .contains("no-column.yml", "happened")
+        .contains("policy 'bad-one' cannot be used: its file")
+        .doesNotContain("no policy named 'bad-one'");
+  }
+
+  @Test
   void aSubjectFileWithoutEndAndANegativeLimitAreBadInput() {
     assertThat(configured("hold place --from-file /dev/zero --case LIT-0 --reason endless"))
         .isEqualTo(Lethe.BAD_INPUT);
