@@ -13,7 +13,8 @@ public final class StorePools {
 
   private StorePools() {}
 
-  public static HikariDataSource pool(String storeName, String url, DatabaseSettings settings) {
+  public static HikariDataSource pool(
+      String storeName, String url, DatabaseSettings settings, java.time.Duration connectTimeout) {
     var ds = new HikariDataSource();
     ds.setPoolName("lethe-store-" + storeName);
     ds.setJdbcUrl(url);
@@ -25,6 +26,9 @@ public final class StorePools {
     ds.setMaximumPoolSize(LetheProperties.MAX_PARALLEL_WINDOWS + 2);
     ds.setMinimumIdle(4);
     ds.setInitializationFailTimeout(-1);
+    // a store that does not answer, or refuses the login, fails within this, with the driver's
+    // cause (Hikari's own wait of 30 s hid it behind "Connection is not available")
+    ds.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
     return ds;
   }
 }

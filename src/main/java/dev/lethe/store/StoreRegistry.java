@@ -48,7 +48,12 @@ public class StoreRegistry implements DisposableBean {
               if (settings.url().startsWith("jdbc:mariadb:")
                   || settings.url().startsWith("jdbc:mysql:")) {
                 stores.put(
-                    name, new MariaDbStore(name, settings.database(), properties.lockTimeout()));
+                    name,
+                    new MariaDbStore(
+                        name,
+                        settings.database(),
+                        properties.lockTimeout(),
+                        properties.connectTimeout()));
                 return;
               }
               if (!settings.url().startsWith("jdbc:postgresql:")) {
@@ -59,7 +64,13 @@ public class StoreRegistry implements DisposableBean {
                         + settings.url()
                         + "' is not a JDBC URL Lethe knows. Fix: use jdbc:postgresql://host:port/db or jdbc:mariadb://host:port/db");
               }
-              stores.put(name, new JdbcStore(name, settings.database(), properties.lockTimeout()));
+              stores.put(
+                  name,
+                  new JdbcStore(
+                      name,
+                      settings.database(),
+                      properties.lockTimeout(),
+                      properties.connectTimeout()));
             });
   }
 

@@ -25,7 +25,8 @@ public record LetheProperties(
     @DefaultValue Audit audit,
     @DefaultValue("PT10S") java.time.Duration lockTimeout,
     @DefaultValue("PT2M") java.time.Duration stallReport,
-    @DefaultValue("false") boolean reportsGroupReadable) {
+    @DefaultValue("false") boolean reportsGroupReadable,
+    @DefaultValue("PT10S") java.time.Duration connectTimeout) {
 
   /** The most windows purged at once: each takes a connection of the store's pool. */
   public static final int MAX_PARALLEL_WINDOWS = 6;
@@ -34,6 +35,11 @@ public record LetheProperties(
     if (lockTimeout == null || lockTimeout.isNegative() || lockTimeout.isZero()) {
       throw new IllegalArgumentException(
           "lethe.lock-timeout (how long a statement waits for a lock) must be a positive"
+              + " duration, such as PT10S");
+    }
+    if (connectTimeout == null || connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "lethe.connect-timeout (how long a store's connection may take) must be a positive"
               + " duration, such as PT10S");
     }
     if (chunkSize < 1) {

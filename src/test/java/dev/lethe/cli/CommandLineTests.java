@@ -167,6 +167,30 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void aStoreThatRefusesTheLoginOrDoesNotAnswerFailsWithinSecondsNamingItsCause() throws Exception {
+    var job = eventsPurge("");
+    var original = Files.readString(config);
+    // a port where nothing listens, and a wrong password for a user that must give one
+    for (var url :
+        java.util.List.of(
+            "jdbc:postgresql://127.0.0.1:5999/app",
+            "jdbc:postgresql://127.0.0.1:5432/test?user=lethe_no_such_user")) {
+      Files.writeString(
+          config, original.replace(TestDatabases.url("app"), url) + "  connect-timeout: PT2S\n");
+      err.getBuffer().setLength(0);
+      long started = System.nanoTime();
+      assertThat(configured("validate")).as(url).isEqualTo(Lethe.BAD_INPUT);
+      assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+          .as(url)
+          .isLessThan(java.time.Duration.ofSeconds(15));
+      assertThat(err.toString())
+          .as(url)
+          .contains("store 'app' cannot be reached")
+          .containsAnyOf("refused", "lethe_no_such_user", "authentication", "does not exist");
+    }
+  }
+
+  @Test
   void validateReportsEveryProblemOfEveryFileInOneRound() throws Exception {
     var job = eventsPurge("");
     // a policy with a schema error, named by a job; a policy whose column is not in its table

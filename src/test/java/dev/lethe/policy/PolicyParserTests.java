@@ -57,7 +57,8 @@ class PolicyParserTests {
             new LetheProperties.Audit(null, null, java.util.List.of()),
             java.time.Duration.ofSeconds(10),
             java.time.Duration.ofMinutes(2),
-            false));
+            false,
+            java.time.Duration.ofSeconds(10)));
   }
 
   @Test

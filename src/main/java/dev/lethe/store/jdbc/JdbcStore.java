@@ -33,9 +33,15 @@ public final class JdbcStore implements Store {
   private volatile HikariDataSource dataSource;
 
   private final java.time.Duration lockTimeout;
+  private final java.time.Duration connectTimeout;
 
-  public JdbcStore(String name, DatabaseSettings settings, java.time.Duration lockTimeout) {
+  public JdbcStore(
+      String name,
+      DatabaseSettings settings,
+      java.time.Duration lockTimeout,
+      java.time.Duration connectTimeout) {
     this.lockTimeout = lockTimeout;
+    this.connectTimeout = connectTimeout;
     this.name = name;
     this.settings = settings;
   }
@@ -57,7 +63,12 @@ public final class JdbcStore implements Store {
 
   synchronized HikariDataSource dataSource() {
     if (dataSource == null) {
-      var ds = StorePools.pool(name, settings.url(), settings);
+      var ds = StorePools.pool(name, settings.url(), settings, connectTimeout);
+      // the driver gives up on a host that does not answer, or a login that hangs, as soon
+      ds.addDataSourceProperty(
+          "connectTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
+      ds.addDataSourceProperty(
+          "loginTimeout", Long.toString(Math.max(1, connectTimeout.toSeconds())));
       // Plans made for the bound subject arrays, never a generic plan that scans them row by
       // row; and no JIT compilation, which costs more than it saves on a window of rows.
       ds.addDataSourceProperty("prepareThreshold", "0");

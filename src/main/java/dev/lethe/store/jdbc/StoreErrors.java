@@ -58,6 +58,11 @@ final class StoreErrors {
       return describe(p.getServerErrorMessage());
     }
     var state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (e instanceof java.sql.SQLTransientConnectionException
+        && e.getCause() instanceof SQLException cause) {
+      // the pool's "not available" hides why: the driver's last failure says it
+      return "no connection within the connect timeout: " + describe(cause);
+    }
     // the driver's own words where it could not connect; otherwise only the state
     if (state.startsWith("08")) {
       return e.getMessage() + " (SQLSTATE " + state + ")";

@@ -35,9 +35,15 @@ public final class MariaDbStore implements Store {
   private volatile HikariDataSource dataSource;
 
   private final java.time.Duration lockTimeout;
+  private final java.time.Duration connectTimeout;
 
-  public MariaDbStore(String name, DatabaseSettings settings, java.time.Duration lockTimeout) {
+  public MariaDbStore(
+      String name,
+      DatabaseSettings settings,
+      java.time.Duration lockTimeout,
+      java.time.Duration connectTimeout) {
     this.lockTimeout = lockTimeout;
+    this.connectTimeout = connectTimeout;
     this.name = name;
     this.settings = settings;
   }
@@ -63,7 +69,11 @@ public final class MariaDbStore implements Store {
       // scheme (and MariaServer refuses the server if it is MySQL)
       var ds =
           StorePools.pool(
-              name, settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"), settings);
+              name,
+              settings.url().replaceFirst("^jdbc:mysql:", "jdbc:mariadb:"),
+              settings,
+              connectTimeout);
+      ds.addDataSourceProperty("connectTimeout", Long.toString(connectTimeout.toMillis()));
       // every statement waits for a row lock at most lock-timeout (whole seconds, at least one):
       // a window that meets a lock an application holds rolls back and is tried again later
       ds.setConnectionInitSql(

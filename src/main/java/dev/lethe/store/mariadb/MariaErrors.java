@@ -40,6 +40,11 @@ final class MariaErrors {
   static String describe(SQLException e) {
     var state = e.getSQLState() == null ? "" : e.getSQLState();
     int code = e.getErrorCode();
+    if (e instanceof java.sql.SQLTransientConnectionException
+        && e.getCause() instanceof SQLException cause) {
+      // the pool's "not available" hides why: the driver's last failure says it
+      return "no connection within the connect timeout: " + describe(cause);
+    }
     if (code <= 0) {
       // the driver's own words (it could not connect, the connection broke): no row is in them
       return (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
