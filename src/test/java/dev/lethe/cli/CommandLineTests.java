@@ -191,6 +191,39 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void aStoreUserWithoutThePrivilegesAPolicyNeedsIsNamedByValidate() throws Exception {
+    var job = eventsPurge("");
+    var role = "lethe_ro_" + schema;
+    APP.run(
+        "DROP ROLE IF EXISTS "
+            + role
+            + "; CREATE ROLE "
+            + role
+            + " LOGIN; GRANT USAGE ON SCHEMA "
+            + schema
+            + " TO "
+            + role
+            + "; GRANT SELECT ON "
+            + schema
+            + ".event TO "
+            + role);
+    try {
+      var url = TestDatabases.url("app");
+      Files.writeString(
+          config,
+          Files.readString(config).replace(url, url.replaceAll("user=[^&]*", "user=" + role)));
+
+      assertThat(configured("validate")).isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString())
+          .contains("events.yml", "may not DELETE on " + schema + ".event", "GRANT DELETE");
+      assertThat(configured("run " + job + " --as-of 2026-01-01")).isEqualTo(Lethe.BAD_INPUT);
+      assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(1000);
+    } finally {
+      APP.run("DROP OWNED BY " + role + "; DROP ROLE " + role);
+    }
+  }
+
+  @Test
   void validateReportsEveryProblemOfEveryFileInOneRound() throws Exception {
     var job = eventsPurge("");
     // a policy with a schema error, named by a job; a policy whose column is not in its table

@@ -27,6 +27,51 @@ final class PolicyChecks {
     this.problems = problems;
   }
 
+  /**
+   * The store's user may do what the policy's stages do: SELECT always, DELETE for a delete stage,
+   * UPDATE for a pseudonymise stage. Without them the run would fail half-way, after windows of
+   * other policies committed; validate says so first.
+   */
+  private void checkPrivileges(Policy policy, Table table) throws SQLException {
+    var needed = new ArrayList<String>();
+    needed.add("SELECT");
+    if (policy.deleteStage().isPresent()) {
+      needed.add("DELETE");
+    }
+    if (policy.pseudonymiseStage().isPresent()) {
+      needed.add("UPDATE");
+    }
+    var missing = new ArrayList<String>();
+    for (var privilege : needed) {
+      try (var ps = connection.prepareStatement("SELECT has_table_privilege(CAST(? AS oid), ?)")) {
+        ps.setLong(1, table.oid());
+        ps.setString(2, privilege);
+        try (var rs = ps.executeQuery()) {
+          if (rs.next() && !rs.getBoolean(1)) {
+            missing.add(privilege);
+          }
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      error(
+          policy,
+          "table",
+          "the store's user may not "
+              + String.join(", ", missing)
+              + " on "
+              + table.displayName()
+              + ", which the policy's stages need",
+          "GRANT "
+              + String.join(", ", missing)
+              + " ON "
+              + table.displayName()
+              + " TO the user"
+              + " of lethe.stores."
+              + store.name());
+    }
+  }
+
   void check(List<Policy> policies) throws SQLException {
     var checked = new ArrayList<Policy>();
     for (var policy : policies) {
@@ -55,6 +100,7 @@ final class PolicyChecks {
         checked.add(policy);
         CascadeChecks.check(policy, table.get(), problems);
       }
+      checkPrivileges(policy, table.get());
     }
     PolicyOverlaps.report(
         checked,
