@@ -93,7 +93,7 @@ public class PolicyCatalogue {
       var delete = policy.deleteStage();
       if (delete.isEmpty()
           || !java.util.Objects.equals(policy.store(), statistic.store())
-          || !java.util.Objects.equals(policy.table(), statistic.table())) {
+          || !sameTable(policy.table(), statistic.table())) {
         continue;
       }
       var after = delete.get().after();
@@ -142,6 +142,35 @@ public class PolicyCatalogue {
         start = end;
       }
     }
+  }
+
+  /**
+   * Whether two names may be one table: unquoted names fold to lower case, as the databases fold
+   * them, and a name without a schema (or database) may be the one with it. Where it cannot be told
+   * without the catalog, the check errs on the side of refusing.
+   */
+  static boolean sameTable(String a, String b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    var x = parts(a);
+    var y = parts(b);
+    if (!x.get(x.size() - 1).equals(y.get(y.size() - 1))) {
+      return false;
+    }
+    return x.size() == 1 || y.size() == 1 || x.get(0).equals(y.get(0));
+  }
+
+  private static List<String> parts(String name) {
+    var parts = new java.util.ArrayList<String>();
+    for (var part : name.trim().split("\\.")) {
+      var p = part.trim();
+      parts.add(
+          p.length() > 1 && (p.startsWith("\"") || p.startsWith("`"))
+              ? p.substring(1, p.length() - 1)
+              : p.toLowerCase(java.util.Locale.ROOT));
+    }
+    return parts;
   }
 
   private static void checkStatistics(

@@ -119,17 +119,30 @@ final class StageParser {
   }
 
   /**
+   * Zones whose days differ in every way a day can: no summer time, an hour of it (Europe, North
+   * America), half an hour (Lord Howe), two hours (Troll). (A day a zone once skipped, as Apia's of
+   * 2011, would refuse every PT hours before P1D: left out.)
+   */
+  private static final List<java.time.ZoneId> ZONES =
+      List.of(
+          java.time.ZoneOffset.UTC,
+          java.time.ZoneId.of("Europe/Brussels"),
+          java.time.ZoneId.of("America/New_York"),
+          java.time.ZoneId.of("Australia/Lord_Howe"),
+          java.time.ZoneId.of("Antarctica/Troll"));
+
+  /**
    * A date at which {@code later} does not come after {@code earlier}: where its cutoff lies after
    * the other's (its time comes first), or where the two are the same at every date. Months of
-   * every length, leap years and both changes of daylight saving time are tried: each midnight of
-   * four years (2000 to 2003, a cycle of month lengths and a leap day) in UTC and in a zone with
-   * summer time, as runs are as of midnight in Lethe's zone.
+   * every length, a leap year and every kind of change of the clock are tried: each midnight of
+   * four years (2008 to 2011) in each of {@link #ZONES}, as runs are as of midnight in Lethe's
+   * zone.
    */
   static Optional<java.time.ZonedDateTime> firstDateOutOfOrder(Retention later, Retention earlier) {
     boolean everLonger = false;
-    for (var zone : List.of(java.time.ZoneOffset.UTC, java.time.ZoneId.of("Europe/Brussels"))) {
-      for (var day = java.time.LocalDate.of(2000, 1, 1);
-          day.getYear() < 2004;
+    for (var zone : ZONES) {
+      for (var day = java.time.LocalDate.of(2008, 1, 1);
+          day.getYear() < 2012;
           day = day.plusDays(1)) {
         var now = day.atStartOfDay(zone);
         var a = later.cutoff(now);
@@ -142,7 +155,7 @@ final class StageParser {
     }
     return everLonger
         ? Optional.empty()
-        : Optional.of(java.time.LocalDate.of(2000, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC));
+        : Optional.of(java.time.LocalDate.of(2008, 1, 1).atStartOfDay(java.time.ZoneOffset.UTC));
   }
 
   private static Optional<Retention> period(YamlMap yaml, String field, boolean zeroAllowed) {

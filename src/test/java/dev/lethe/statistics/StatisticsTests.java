@@ -266,6 +266,11 @@ class StatisticsTests extends LetheTests {
         """
             .formatted(schema));
 
+    // the same table, however its name is spelt
+    job(
+        name,
+        readJob(name)
+            .replace("table: " + schema + ".view", "table: " + schema.toUpperCase() + ".VIEW"));
     var errors = validator.validate().problems().errors().stream().map(Object::toString).toList();
 
     assertThat(errors)

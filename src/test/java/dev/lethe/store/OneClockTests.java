@@ -327,6 +327,60 @@ class OneClockTests extends LetheTests {
   }
 
   @Test
+  void aDateWrittenInAConditionIsAMomentInLethesZoneOnBothStores() throws Exception {
+    // Kolkata is UTC+05:30: its midnight is neither UTC's nor the host's
+    var zone = ZoneId.of("Asia/Kolkata");
+    var tag = "wk";
+    createTables(zone, tag);
+    var names = new ArrayList<String>();
+    for (var store : List.of("app", "maria")) {
+      var table = table(Kind.MOMENT, "P1D", tag);
+      var name = (store + "-where-" + table).replace('_', '-');
+      policy(
+          name,
+          """
+          policy: %s
+          category: usage-data
+          legal-basis: legitimate-interest
+          store: %s
+          table: %s
+          key: id
+          subject: subject_id
+          clock: at
+          retain: P1D
+          action: delete
+          where:
+            - column: at
+              before: "2025-03-20"
+            - column: at
+              after: "2025-03-08 06:30"
+          """
+              .formatted(name, store, store.equals("app") ? schema + "." + table : table));
+      names.add(name);
+    }
+    var job = jobName("where");
+    job(
+        job,
+        "job: " + job + "\npolicies: [" + String.join(", ", names) + "]\nguards: {max-share: 1}\n");
+
+    assertThat(lethe(zone, "run " + job + " --as-of 2025-11-01")).as(err.toString()).isZero();
+
+    var before = LocalDate.of(2025, 3, 20).atStartOfDay(zone).toInstant();
+    var after = LocalDateTime.of(2025, 3, 8, 6, 30).atZone(zone).toInstant();
+    var times = times();
+    var expected = new java.util.TreeSet<Long>();
+    for (int i = 0; i < times.size(); i++) {
+      var at = times.get(i).atZone(zone).toInstant();
+      if (!(at.isBefore(before) && at.isAfter(after))) {
+        expected.add((long) i);
+      }
+    }
+    var table = table(Kind.MOMENT, "P1D", tag);
+    assertThat(survivors("app", table)).as("PostgreSQL").isEqualTo(expected);
+    assertThat(survivors("maria", table)).as("MariaDB").isEqualTo(expected);
+  }
+
+  @Test
   void theDayMonthAndYearOfAMomentAreMidnightsInLethesZoneOnBothStores() throws Exception {
     var zone = ZoneId.of("Europe/Brussels");
     var table = "cut_" + schema;

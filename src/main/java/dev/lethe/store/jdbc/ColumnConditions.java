@@ -18,10 +18,14 @@ final class ColumnConditions {
    */
   static Sql compare(String column, ColumnType type, Condition c, ZonedDateTime now) {
     var cast = "CAST(? AS " + type.sqlType() + ")";
+    var values =
+        c.values().stream()
+            .map(v -> type.family() == ColumnType.Family.TIMESTAMPTZ ? moment(v, now) : v)
+            .toList();
     return switch (c.operator()) {
-      case EQUALS -> Sql.of(column + " = " + cast, c.values().get(0));
-      case BEFORE -> Sql.of(column + " < " + cast, c.values().get(0));
-      case AFTER -> Sql.of(column + " > " + cast, c.values().get(0));
+      case EQUALS -> Sql.of(column + " = " + cast, values.get(0));
+      case BEFORE -> Sql.of(column + " < " + cast, values.get(0));
+      case AFTER -> Sql.of(column + " > " + cast, values.get(0));
       case NEWER_THAN ->
           Sql.of(
               column + " > " + cast,
@@ -38,8 +42,18 @@ final class ColumnConditions {
                   + " IN ("
                   + String.join(", ", c.values().stream().map(v -> cast).toList())
                   + ")",
-              List.copyOf(c.values()));
+              List.copyOf(values));
     };
+  }
+
+  /**
+   * A value compared with a timestamptz: where written without an offset, with Lethe's zone's (else
+   * PostgreSQL would read it in the session's zone, the host's).
+   */
+  private static String moment(String value, ZonedDateTime now) {
+    return dev.lethe.store.ZonelessValues.asMoment(value, now.getZone())
+        .map(m -> m.toOffsetDateTime().toString())
+        .orElse(value);
   }
 
   /** The moment {@code ago} before {@code now}, written as a value of the column's type. */

@@ -21,7 +21,8 @@ final class MariaConditions {
       List<Condition> where,
       ZonedDateTime now) {
     var part = Part.of("");
-    for (var c : where) {
+    for (var given : where) {
+      var c = inLethesZone(table, given, now);
       var column = col.apply(c.column());
       part =
           part.and(
@@ -55,6 +56,26 @@ final class MariaConditions {
               });
     }
     return part.text().isEmpty() ? Part.of("TRUE") : part;
+  }
+
+  /**
+   * A date or time written without an offset and compared with a TIMESTAMP is a moment in Lethe's
+   * zone; the sessions read a literal in UTC, so it is given to them in UTC.
+   */
+  private static Condition inLethesZone(MariaTable table, Condition c, ZonedDateTime now) {
+    var column = table.columns().get(c.column());
+    if (column == null || !MariaTime.isMoment(column)) {
+      return c;
+    }
+    var values =
+        c.values().stream()
+            .map(
+                v ->
+                    dev.lethe.store.ZonelessValues.asMoment(v, now.getZone())
+                        .map(m -> MariaTime.value(column, m).toString().replace('T', ' '))
+                        .orElse(v))
+            .toList();
+    return new Condition(c.column(), c.operator(), values, c.line(), c.table(), c.via());
   }
 
   /** A moment as a value of the column's type, as {@link MariaTime} reads it. */
