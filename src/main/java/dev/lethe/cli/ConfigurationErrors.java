@@ -15,7 +15,7 @@ final class ConfigurationErrors {
   private ConfigurationErrors() {}
 
   /** Empty when {@code failure} is not a configuration problem. */
-  static List<String> describe(Throwable failure) {
+  static List<String> describe(Throwable failure, java.nio.file.Path config) {
     var bind = Lethe.find(failure, BindException.class);
     if (bind == null) {
       return List.of();
@@ -39,7 +39,9 @@ final class ConfigurationErrors {
       return List.of(
           "configuration: "
               + reason
-              + ". Fix: correct it in the configuration file or the environment");
+              + ". Fix: correct it in "
+              + (config == null ? "the configuration file" : config.toString())
+              + " or the environment");
     }
     return List.of(
         where(property)

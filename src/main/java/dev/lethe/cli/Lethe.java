@@ -32,7 +32,8 @@ public final class Lethe {
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          var configuration = ConfigurationErrors.describe(e);
+          var configuration =
+              ConfigurationErrors.describe(e, LetheCommand.options(parsed.commandSpec()).config);
           if (!configuration.isEmpty()) {
             configuration.forEach(cmd.getErr()::println);
             return BAD_INPUT;

@@ -40,6 +40,7 @@ final class PolicyParser {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
+  private static final Pattern CATEGORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern TABLE =
       Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*\\.)?[A-Za-z_][A-Za-z0-9_$]*");
 
@@ -65,6 +66,16 @@ final class PolicyParser {
     }
     var description = yaml.string("description", false).orElse("");
     var category = yaml.string("category", true).orElse(null);
+    if (category != null && !CATEGORY.matcher(category).matches()) {
+      // a label holds and reports name: a word, as the privacy policy's categories are
+      problems.error(
+          file,
+          yaml.lineOf("category"),
+          "category",
+          "'" + category + "' is not a category's name",
+          "use letters, digits, '.', '_' and '-', such as 'usage-data'");
+      category = null;
+    }
     var legalBasis =
         yaml.string("legal-basis", true)
             .flatMap(

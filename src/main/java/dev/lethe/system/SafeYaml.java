@@ -117,15 +117,19 @@ public final class SafeYaml {
       throw new Bad(0, "cannot be read (" + e.getClass().getSimpleName() + ")", null);
     }
     try (Reader reader = Files.newBufferedReader(file)) {
-      var yaml = new Yaml(options(allowDuplicateKeys));
       if (!all) {
-        return yaml.compose(reader);
+        var node = new Yaml(options(allowDuplicateKeys)).compose(reader);
+        plainTags(node);
+        return node;
       }
-      Node last = null;
-      for (var node : yaml.composeAll(reader)) {
-        last = node;
+      // the configuration is built as Spring Boot builds it (duplicate keys, tags), within the
+      // limits, so that what it would refuse is refused here with the line
+      var yaml =
+          new Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(options(allowDuplicateKeys)));
+      for (var ignored : yaml.loadAll(reader)) {
+        // each document read whole
       }
-      return last;
+      return null;
     } catch (MarkedYAMLException e) {
       var mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       throw new Bad(
@@ -142,6 +146,48 @@ public final class SafeYaml {
       throw new Bad(0, "is not UTF-8 text", "save it as UTF-8");
     } catch (IOException e) {
       throw new Bad(0, "cannot be read (" + e.getClass().getSimpleName() + ")", null);
+    }
+  }
+
+  /** The tags plain YAML gives: a {@code !custom} or {@code !!java...} tag is not a definition. */
+  private static final java.util.Set<org.yaml.snakeyaml.nodes.Tag> PLAIN =
+      java.util.Set.of(
+          org.yaml.snakeyaml.nodes.Tag.STR,
+          org.yaml.snakeyaml.nodes.Tag.INT,
+          org.yaml.snakeyaml.nodes.Tag.FLOAT,
+          org.yaml.snakeyaml.nodes.Tag.BOOL,
+          org.yaml.snakeyaml.nodes.Tag.NULL,
+          org.yaml.snakeyaml.nodes.Tag.MAP,
+          org.yaml.snakeyaml.nodes.Tag.SEQ,
+          org.yaml.snakeyaml.nodes.Tag.TIMESTAMP,
+          org.yaml.snakeyaml.nodes.Tag.MERGE);
+
+  private static void plainTags(Node node) throws Bad {
+    if (node == null) {
+      return;
+    }
+    var seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<Node, Boolean>());
+    var todo = new java.util.ArrayDeque<Node>();
+    todo.push(node);
+    while (!todo.isEmpty()) {
+      var n = todo.pop();
+      if (!seen.add(n)) {
+        continue; // an alias: looked at once
+      }
+      if (!PLAIN.contains(n.getTag())) {
+        throw new Bad(
+            lineOf(n.getStartMark()),
+            "the tag " + n.getTag().getValue() + " is not plain YAML",
+            "remove the tag: a definition holds text, numbers, lists and mappings");
+      }
+      if (n instanceof org.yaml.snakeyaml.nodes.MappingNode m) {
+        for (var tuple : m.getValue()) {
+          todo.push(tuple.getKeyNode());
+          todo.push(tuple.getValueNode());
+        }
+      } else if (n instanceof org.yaml.snakeyaml.nodes.SequenceNode s) {
+        s.getValue().forEach(todo::push);
+      }
     }
   }
 

@@ -96,7 +96,7 @@ class CommandLineTests extends LetheTests {
             "aliases",
             "  x: " + "[".repeat(60) + "]".repeat(60) + "\n",
             "nested",
-            "  control-database:\n    password: ${LETHE_NOT_SET_ANYWHERE}\n",
+            "  requests:\n    exports: ${LETHE_NOT_SET_ANYWHERE}\n",
             "LETHE_NOT_SET_ANYWHERE");
     for (var entry : cases.entrySet()) {
       Files.writeString(config, original + entry.getKey());
