@@ -43,11 +43,52 @@ public final class Lethe {
             bad.problems().forEach(cmd.getErr()::println);
             return BAD_INPUT;
           }
+          var unreachable = controlDatabaseAtStart(e);
+          if (unreachable != null) {
+            cmd.getErr().println(unreachable);
+            return BAD_INPUT;
+          }
           var running = find(e, RunLock.JobAlreadyRunningException.class);
           cmd.getErr().println("lethe: " + (running != null ? running.getMessage() : describe(e)));
           return FAILED;
         });
     return commandLine.execute(args);
+  }
+
+  /**
+   * Where Lethe could not start because its control database cannot be reached as configured (a URL
+   * of no driver, a port where nothing listens, a database that does not exist, a login refused):
+   * bad configuration, named, rather than a driver's sentence with exit 1. Null where the failure
+   * is another.
+   */
+  static String controlDatabaseAtStart(Throwable e) {
+    if (find(e, dev.lethe.store.StoreException.class) != null) {
+      return null; // a store's, told by its own words
+    }
+    // only while Lethe starts: a run that loses the control database says so itself (exit 1)
+    if (find(e, org.springframework.beans.factory.BeanCreationException.class) == null
+        && find(e, org.springframework.context.ApplicationContextException.class) == null) {
+      return null;
+    }
+    java.sql.SQLException sql = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException found) {
+        sql = found;
+      }
+    }
+    if (sql == null) {
+      return null;
+    }
+    var state = sql.getSQLState() == null ? "" : sql.getSQLState();
+    if (!(state.startsWith("08") || state.startsWith("28") || state.equals("3D000"))) {
+      return null;
+    }
+    return "configuration: lethe.control-database cannot be reached: "
+        + sql.getMessage()
+        + " (SQLSTATE "
+        + state
+        + "). Fix: check lethe.control-database.url (jdbc:postgresql://HOST:PORT/DATABASE),"
+        + " username and password, and that the server runs";
   }
 
   /**

@@ -191,6 +191,21 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void aControlDatabaseThatCannotBeReachedAsConfiguredIsBadInputNamingTheSetting()
+      throws Exception {
+    var original = Files.readString(config);
+    for (var url :
+        java.util.List.of(
+            "jdbc:postgresql://127.0.0.1:5999/control",
+            "jdbc:postgresql://127.0.0.1:5432/lethe_no_such_database?user=postgres")) {
+      Files.writeString(config, original.replace(TestDatabases.url("control"), url));
+      err.getBuffer().setLength(0);
+      assertThat(configured("runs")).as(url + ": " + err).isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString()).contains("lethe.control-database", "Fix:");
+    }
+  }
+
+  @Test
   void aStoreUserWithoutThePrivilegesAPolicyNeedsIsNamedByValidate() throws Exception {
     var job = eventsPurge("");
     var role = "lethe_ro_" + schema;
