@@ -30,7 +30,7 @@ public class RestrictionService {
     HoldService.require(subject, "--subject", "the subject key whose processing is restricted");
     HoldService.require(grounds, "--grounds", "the grounds, such as 'accuracy contested'");
     // a purge's windows in flight commit first; every later one spares the subject
-    SubjectGate.closeForRestriction(jdbc, subject);
+    SubjectGate.close(jdbc, subject);
     if (active(subject.trim()).isPresent()) {
       throw new BadInputException(
           "subject is already restricted. Fix: lift the restriction first, or leave it as it is");

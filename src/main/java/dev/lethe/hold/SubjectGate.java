@@ -35,7 +35,10 @@ public final class SubjectGate {
     lock(control, "pg_advisory_xact_lock_shared(hashtext('lethe.windows'), 0)", null);
   }
 
-  /** Before placing a hold on one subject: waits for the changes that passed its gate. */
+  /**
+   * Before placing a hold or a restriction on one subject: waits for the changes that passed its
+   * gate.
+   */
   static void close(JdbcClient control, String subject) {
     // windows first: a purge's windows hold nothing else the placing waits for
     lock(control, "pg_advisory_xact_lock(hashtext('lethe.windows'), 0)", null);
@@ -47,11 +50,6 @@ public final class SubjectGate {
   static void closeAll(JdbcClient control) {
     lock(control, "pg_advisory_xact_lock(hashtext('lethe.windows'), 0)", null);
     lock(control, "pg_advisory_xact_lock(hashtext('lethe.subjects'), 0)", null);
-  }
-
-  /** Before restricting a subject's processing: as for a hold, the purge's windows first. */
-  static void closeForRestriction(JdbcClient control, String subject) {
-    close(control, subject);
   }
 
   /**

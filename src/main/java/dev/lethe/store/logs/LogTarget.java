@@ -369,9 +369,7 @@ final class LogTarget implements RetentionTarget {
   /** The file's contents; empty where it is gone. */
   private Optional<LogContent> read(Path file) {
     try {
-      return Optional.of(LogFiles.read(file));
-    } catch (java.nio.file.NoSuchFileException e) {
-      return Optional.empty();
+      return readOrGone(file);
     } catch (IOException e) {
       throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }
