@@ -338,10 +338,10 @@ final class PurgeTasklet implements Tasklet {
     var runs = new java.util.TreeSet<Long>();
     long instance = execution.getJobExecution().getJobInstance().getInstanceId();
     for (var entry : pending) {
-      WindowRecord record;
+      java.util.Map<String, Object> body;
       try {
-        record = WindowRecord.of(entry, audit);
-      } catch (WindowRecord.Refused refused) {
+        body = dev.lethe.audit.OutboxSeal.open(audit, entry.id(), entry.payload());
+      } catch (dev.lethe.audit.OutboxSeal.Refused refused) {
         // written by someone else, or changed: neither appended nor counted; the trail says so,
         // once, and the store forgets it
         var draft =
@@ -369,6 +369,11 @@ final class PurgeTasklet implements Tasklet {
         taken.add(entry.id());
         continue;
       }
+      if (dev.lethe.audit.OutboxSeal.isRequest(body)) {
+        // a data-subject request's change: the requests step takes it, with its request's outcome
+        continue;
+      }
+      var record = WindowRecord.of(entry.id(), body);
       boolean own = record.instance() == instance && record.step().equals(step.name());
       var draft =
           record.execution() == execution.getJobExecutionId()

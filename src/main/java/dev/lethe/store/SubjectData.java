@@ -45,8 +45,25 @@ public interface SubjectData {
    * @param holds the policies under a legal hold on this subject, asked before the change and again
    *     just before it commits (a hold placed meanwhile rolls the change back)
    * @param keepers the policies whose rows the request leaves, and how far
+   * @param recorder the records of the change, each written into the store's outbox with the change
+   *     it records: in its transaction, or (log files) before the rewrite
    */
-  ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers);
+  ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers, Recorder recorder);
+
+  /**
+   * Where an erasure's record comes from (docs/decisions/0021). The store asks for it once it knows
+   * what its change does and just before the change becomes lasting, and writes it into its outbox
+   * with the change, so that no row leaves without its record, whatever fails next: the request's
+   * run takes it from there, or the next run does.
+   */
+  interface Recorder {
+
+    /** The record of a change about to be made; null where it changes no row. */
+    Outbox.Entry recordOf(ErasureOutcome change);
+
+    /** A change whose record was written did not happen after all (a file changed meanwhile). */
+    void undone(java.util.UUID id);
+  }
 
   /**
    * What one erasure did under one policy.

@@ -31,6 +31,9 @@ import javax.sql.DataSource;
  */
 public class RequestRunner {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(RequestRunner.class);
+
   private final RequestService requests;
   private final StoreRegistry stores;
   private final HoldService holds;
@@ -41,8 +44,10 @@ public class RequestRunner {
   private final org.springframework.transaction.support.TransactionTemplate gate;
   private final SuppressionList suppressions;
   private final dev.lethe.hold.TokenisedRows tokenisedRows;
+  private final dev.lethe.audit.AuditTrail audit;
 
   public RequestRunner(
+      dev.lethe.audit.AuditTrail audit,
       dev.lethe.hold.TokenisedRows tokenisedRows,
       SuppressionList suppressions,
       RequestService requests,
@@ -58,6 +63,7 @@ public class RequestRunner {
     // the gate is one policy's change long, never the request's or the run's chunk
     gate.setPropagationBehavior(
         org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.audit = audit;
     this.tokenisedRows = tokenisedRows;
     this.suppressions = suppressions;
     this.requests = requests;
@@ -155,6 +161,11 @@ public class RequestRunner {
         request.kind() == RequestKind.WITHDRAW_CONSENT
             ? RequestKeepers.forWithdrawal(scope.allPolicies(), request.purpose())
             : RequestKeepers.forErasure(scope.allPolicies());
+    // what an earlier run changed and did not record is recorded first: the outcomes below
+    // count it, and the trail has it once
+    for (var store : new TreeSet<>(policies.stream().map(Policy::store).toList())) {
+      recoverIn(store, request.id(), runId);
+    }
     for (var policy : policies) {
       if (finished.contains(policy.name())) {
         continue;
@@ -171,13 +182,105 @@ public class RequestRunner {
       }
       // the change and its last look at the holds in one stretch of the control database that
       // keeps a new hold on the subject out until the change has committed
+      var recorder = new ChangeRecorder(audit, request, policy, runId);
       var outcome =
           inHoldGate(
               request.subject(),
-              () -> data.erase(request.subject(), heldNow(request.subject(), scope), keepers));
+              () ->
+                  data.erase(
+                      request.subject(), heldNow(request.subject(), scope), keepers, recorder));
+      var changes = recorder.written();
+      take(policy.store(), changes);
       var cases = casesOf(holds.activeOn(request.subject()), scope);
       cases.forEach(casesByPolicy::putIfAbsent);
-      requests.record(request.id(), describe(policy, outcome, casesByPolicy, runId));
+      // the outcome speaks of every row the request changed under the policy, in this run and
+      // before it: a try that finds nothing left after one that deleted says what was deleted
+      var soFar = requests.changedSoFar(request.id(), policy.name());
+      var standing =
+          new SubjectData.ErasureOutcome(
+              soFar[0],
+              soFar[1],
+              outcome.referenced(),
+              outcome.heldBy(),
+              outcome.kept(),
+              outcome.keptBy(),
+              outcome.left(),
+              outcome.leftBecause());
+      requests.recordStanding(
+          request.id(), describe(policy, standing, casesByPolicy, runId), !changes.isEmpty());
+    }
+  }
+
+  /** Takes the records of changes that happened: each entry appended once, then forgotten. */
+  private void take(String store, List<RequestRecord> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    changes.forEach(requests::take);
+    forget(store, changes.stream().map(RequestRecord::id).toList());
+  }
+
+  private void forget(String store, List<java.util.UUID> ids) {
+    try {
+      stores.store(store).outbox().taken(ids);
+    } catch (RuntimeException e) {
+      // the next run finds them in the trail already, and forgets them then
+      LOG.warn("store {}: {}", store, e.getMessage());
+    }
+  }
+
+  /**
+   * Takes the records of requests' changes that an earlier run left in the store's outbox: it made
+   * the change and ended (killed, its connection to the control database lost) before recording it.
+   * A record of another request is taken only while no runner carries that request out; its own
+   * runner takes it otherwise. Window records are the purge's, and so is refusing a record Lethe
+   * did not seal.
+   */
+  private void recoverIn(String store, long current, Long runId) {
+    var outbox = stores.store(store).outbox();
+    outbox.prepare();
+    var taken = new ArrayList<java.util.UUID>();
+    long rows = 0;
+    var ofRequests = new TreeSet<Long>();
+    for (var entry : outbox.pending()) {
+      RequestRecord record;
+      try {
+        var body = dev.lethe.audit.OutboxSeal.open(audit, entry.id(), entry.payload());
+        if (!dev.lethe.audit.OutboxSeal.isRequest(body)) {
+          continue;
+        }
+        record = RequestRecord.of(entry.id(), body);
+      } catch (dev.lethe.audit.OutboxSeal.Refused refused) {
+        continue;
+      }
+      boolean took;
+      if (record.request() == current) {
+        took = requests.take(record.recoveredBy(runId));
+      } else {
+        var lock =
+            dev.lethe.system.SessionLock.tryAcquire(
+                dataSource, "lethe.request." + record.request());
+        if (lock.isEmpty()) {
+          continue;
+        }
+        try (var held = lock.get()) {
+          took = requests.take(record.recoveredBy(runId));
+        }
+      }
+      if (took) {
+        rows += record.deleted() + record.pseudonymised();
+        ofRequests.add(record.request());
+      }
+      taken.add(record.id());
+    }
+    forget(store, taken);
+    if (rows > 0) {
+      LOG.info(
+          "store {}: recovered the records of {} row(s) that request(s) {} changed in an earlier"
+              + " run which ended before recording them",
+          store,
+          rows,
+          ofRequests);
     }
   }
 

@@ -103,7 +103,7 @@ public class RequestService {
         .orElse(null);
   }
 
-  /** Records what was done under one policy; a final outcome is never replaced. */
+  /** Records what an export found under one policy; a final outcome is never replaced. */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
   void record(long requestId, SubjectRequest.Outcome outcome) {
     var subject = subjectOf(requestId);
@@ -151,6 +151,113 @@ public class RequestService {
             outcome.deleted(),
             outcome.pseudonymised(),
             outcome.exported(),
+            outcome.referenced(),
+            outcome.kept(),
+            outcome.heldBy(),
+            outcome.runId(),
+            Timestamp.from(clock.instant()))
+        .update();
+  }
+
+  /**
+   * Takes the record of a request's change from its store's outbox: its entry is appended to the
+   * trail and its rows added to the policy's outcome, both once, whichever run takes it and however
+   * often. Returns whether this call took it.
+   */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  boolean take(RequestRecord record) {
+    if (!audit.appendOnce(record.draft(), record.id())) {
+      return false; // taken before: its rows are counted already
+    }
+    var parts = new java.util.ArrayList<String>();
+    if (record.deleted() > 0) {
+      parts.add("deleted " + record.deleted());
+    }
+    if (record.pseudonymised() > 0) {
+      parts.add("pseudonymised " + record.pseudonymised());
+    }
+    // the outcome's words until the request's next run under the policy says it all
+    jdbc.sql(
+            """
+            INSERT INTO lethe.request_outcome
+              (request_id, policy, store, final, outcome, deleted, pseudonymised, exported,
+               referenced, kept, held_by, run_id, updated_at)
+            VALUES (?, ?, ?, false, ?, ?, ?, 0, 0, 0, NULL, ?, ?)
+            ON CONFLICT (request_id, policy) DO UPDATE SET
+              deleted = lethe.request_outcome.deleted + excluded.deleted,
+              pseudonymised = lethe.request_outcome.pseudonymised + excluded.pseudonymised,
+              updated_at = excluded.updated_at""")
+        .params(
+            record.request(),
+            record.policy(),
+            record.store(),
+            String.join(", ", parts) + "; the rest at the request's next run",
+            record.deleted(),
+            record.pseudonymised(),
+            record.runId(),
+            Timestamp.from(clock.instant()))
+        .update();
+    return true;
+  }
+
+  /** The rows deleted and pseudonymised so far for a request under a policy, in all its runs. */
+  @Transactional(readOnly = true)
+  long[] changedSoFar(long requestId, String policy) {
+    return jdbc.sql(
+            "SELECT deleted, pseudonymised FROM lethe.request_outcome"
+                + " WHERE request_id = ? AND policy = ?")
+        .params(requestId, policy)
+        .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+        .optional()
+        .orElse(new long[2]);
+  }
+
+  /**
+   * Records where an erasure stands under one policy after a try: final or not, in words, what is
+   * left and why. Its rows are not counted here: each change's record was taken ({@link #take})
+   * with its entry; the trail records the outcome itself only where the try changed no row and its
+   * words are new, or a hold stopped it.
+   *
+   * @param changed whether the try changed rows (and took their records)
+   */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  void recordStanding(long requestId, SubjectRequest.Outcome outcome, boolean changed) {
+    var before =
+        jdbc.sql("SELECT outcome FROM lethe.request_outcome WHERE request_id = ? AND policy = ?")
+            .params(requestId, outcome.policy())
+            .query(String.class)
+            .optional();
+    boolean news = before.isEmpty() || !before.get().equals(outcome.outcome());
+    if (news && (!changed || outcome.heldBy() != null)) {
+      audit.append(
+          audit.draft(
+              "request",
+              outcome.heldBy() != null ? "held" : "nothing to do",
+              outcome.runId(),
+              outcome.policy(),
+              null,
+              java.util.Map.of(subjectOf(requestId), 0L),
+              0,
+              "request " + requestId + ": " + outcome.outcome()));
+    }
+    jdbc.sql(
+            """
+            INSERT INTO lethe.request_outcome
+              (request_id, policy, store, final, outcome, deleted, pseudonymised, exported,
+               referenced, kept, held_by, run_id, updated_at)
+            VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, ?)
+            ON CONFLICT (request_id, policy) DO UPDATE SET
+              store = excluded.store, final = excluded.final, outcome = excluded.outcome,
+              referenced = excluded.referenced, kept = excluded.kept,
+              held_by = excluded.held_by, run_id = excluded.run_id,
+              updated_at = excluded.updated_at
+            WHERE NOT lethe.request_outcome.final""")
+        .params(
+            requestId,
+            outcome.policy(),
+            outcome.store(),
+            outcome.fin(),
+            outcome.outcome(),
             outcome.referenced(),
             outcome.kept(),
             outcome.heldBy(),

@@ -201,7 +201,8 @@ final class JdbcSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers) {
+  public ErasureOutcome erase(
+      String subject, HoldCheck holds, RequestKeepers keepers, Recorder recorder) {
     var heldPolicies = holds.heldPolicies();
     var onTable = onTable();
     var held = heldOnTable(onTable, heldPolicies);
@@ -229,6 +230,11 @@ final class JdbcSubjectData implements SubjectData {
             if (!heldNow.isEmpty()) {
               c.rollback();
               return ErasureOutcome.held(String.join(", ", heldNow));
+            }
+            // the change's record in its own transaction: its rows never leave without it
+            var record = recorder.recordOf(outcome);
+            if (record != null) {
+              PostgresOutbox.write(c, record);
             }
             c.commit();
             return outcome;

@@ -95,7 +95,8 @@ final class LogSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers) {
+  public ErasureOutcome erase(
+      String subject, HoldCheck holds, RequestKeepers keepers, Recorder recorder) {
     var heldPolicies = holds.heldPolicies();
     var held = policiesOnStore.stream().filter(heldPolicies::contains).sorted().toList();
     if (!held.isEmpty()) {
@@ -174,6 +175,14 @@ final class LogSubjectData implements SubjectData {
           // a line made a token before stays known as one in the file's new contents
           state.record(
               state.carriedOver(lines, java.util.Arrays.copyOf(origins, kept.size())), kept);
+          // the file's record beside the logs, before the change it records; it stands only
+          // where the contents it replaces are gone
+          var record =
+              recorder.recordOf(
+                  new ErasureOutcome(lines.size() - kept.size(), 0, 0, null, 0, null));
+          if (record != null) {
+            store.outbox().write(record, PassState.checksum(lines));
+          }
           try {
             if (kept.isEmpty()) {
               SafeRewrite.remove(file, content.read());
@@ -181,6 +190,10 @@ final class LogSubjectData implements SubjectData {
               SafeRewrite.replace(file, content.with(kept), SafeRewrite.Crash.NEVER);
             }
           } catch (SafeRewrite.ChangedMeanwhile e) {
+            if (record != null) {
+              store.outbox().dropped(record.id());
+              recorder.undone(record.id());
+            }
             long lines0 = lines.size() - kept.size();
             deleted -= lines0;
             leftLines += lines0;

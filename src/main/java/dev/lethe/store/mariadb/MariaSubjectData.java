@@ -161,7 +161,8 @@ final class MariaSubjectData implements SubjectData {
   }
 
   @Override
-  public ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers) {
+  public ErasureOutcome erase(
+      String subject, HoldCheck holds, RequestKeepers keepers, Recorder recorder) {
     var heldPolicies = holds.heldPolicies();
     var held =
         sameTable.stream().map(Policy::name).filter(heldPolicies::contains).sorted().toList();
@@ -197,6 +198,11 @@ final class MariaSubjectData implements SubjectData {
             if (!heldNow.isEmpty()) {
               c.rollback();
               return ErasureOutcome.held(String.join(", ", heldNow));
+            }
+            // the change's record in its own transaction: its rows never leave without it
+            var record = recorder.recordOf(outcome);
+            if (record != null) {
+              MariaOutbox.write(c, record);
             }
             c.commit();
             return outcome;

@@ -325,6 +325,47 @@ class LogStoreTests extends LetheTests {
         .hasSize(9000 - (int) lines);
   }
 
+  /**
+   * Each file's change is written to the directory's outbox before the file is rewritten; the
+   * control database fails as the run records the first: the next run records it once, and the
+   * outcome counts every line that went.
+   */
+  @Test
+  void anErasureTheControlDatabaseFailedToRecordIsRecordedOnceByTheNextRun(
+      @Autowired dev.lethe.subject.RequestService requests) throws Exception {
+    policy("access-logs", logPolicy("ip: ip-prefix"));
+    var format = LineFormat.combined();
+    var subject = format.parse(original.get(5000)).orElseThrow().value("ip");
+    long lines =
+        original.subList(0, 9000).stream()
+            .filter(l -> format.parse(l).map(p -> p.value("ip").equals(subject)).orElse(false))
+            .count();
+    var request =
+        intake.receive(RequestKind.ERASE, subject, null, "DSR-LOG-F", "test", validator.load());
+    try (var fault = dev.lethe.support.ControlFaults.refuseTheNextRequestChange(control)) {
+      assertThat(
+              runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT).report().status())
+          .isEqualTo("FAILED");
+    }
+
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+
+    assertThat(lines).isPositive();
+    assertThat(rotatedLines())
+        .noneMatch(l -> format.parse(l).map(p -> p.value("ip").equals(subject)).orElse(false));
+    var done = requests.find(request.id());
+    assertThat(done.status()).isEqualTo(dev.lethe.subject.SubjectRequest.DONE);
+    assertThat(done.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.deleted()).isEqualTo(lines));
+    assertThat(dev.lethe.support.ControlFaults.rowsInTrail(control, request.id(), "access-logs"))
+        .isEqualTo(lines);
+    assertThat(dev.lethe.support.ControlFaults.recoveredEntries(control, request.id())).isOne();
+    try (var left = Files.list(logs.resolve(".lethe-outbox"))) {
+      assertThat(left.toList()).isEmpty();
+    }
+  }
+
   @Test
   void aPolicyOnLogsThatSpeaksOfTablesOrOtherTransformsIsRefusedWithItsLines() {
     policy(

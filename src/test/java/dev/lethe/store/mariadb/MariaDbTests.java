@@ -167,6 +167,39 @@ class MariaDbTests extends LetheTests {
     assertThat(MariaDb.count("SELECT count(*) FROM " + table)).isEqualTo(980);
   }
 
+  /**
+   * The erasure's change commits in MariaDB, and the control database fails as the run records it:
+   * the store's outbox keeps its record, and the next run records it once, in the trail and in the
+   * outcome, which never says "no data held" of the rows it deleted.
+   */
+  @Test
+  void anErasureTheControlDatabaseFailedToRecordIsRecordedOnceByTheNextRun(
+      @Autowired dev.lethe.subject.RequestService requests) throws Exception {
+    long rows = MariaDb.count("SELECT count(*) FROM " + table + " WHERE subject_id = 12");
+    var request = intake.receive(RequestKind.ERASE, "12", null, "DSR-F", "test", validator.load());
+    try (var fault = dev.lethe.support.ControlFaults.refuseTheNextRequestChange(control)) {
+      assertThat(
+              runs.run("requests", AS_OF, "test", dev.lethe.retention.ProgressListener.SILENT)
+                  .report()
+                  .status())
+          .isEqualTo("FAILED");
+    }
+    assertThat(MariaDb.count("SELECT count(*) FROM " + table + " WHERE subject_id = 12")).isZero();
+
+    runs.run("requests", AS_OF, "test", dev.lethe.retention.ProgressListener.SILENT);
+
+    var done = requests.find(request.id());
+    assertThat(done.status()).isEqualTo(dev.lethe.subject.SubjectRequest.DONE);
+    var outcome =
+        done.outcomes().stream().filter(o -> o.policy().equals("maria-events")).findFirst();
+    assertThat(outcome).get().satisfies(o -> assertThat(o.deleted()).isEqualTo(rows));
+    assertThat(outcome.get().outcome()).isEqualTo("deleted " + rows);
+    assertThat(dev.lethe.support.ControlFaults.rowsInTrail(control, request.id(), "maria-events"))
+        .isEqualTo(rows);
+    assertThat(dev.lethe.support.ControlFaults.recoveredEntries(control, request.id())).isOne();
+    assertThat(MariaDb.count("SELECT count(*) FROM lethe_outbox")).isZero();
+  }
+
   @Test
   void anErasureOnMariaDbKeepsWhatTheLawKeepsWithoutThePerson(
       @Autowired dev.lethe.subject.RequestService requests) {

@@ -1,0 +1,73 @@
+package dev.lethe.subject;
+
+import dev.lethe.audit.AuditEntry;
+import dev.lethe.audit.AuditTrail;
+import dev.lethe.audit.OutboxSeal;
+import dev.lethe.store.Outbox;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a store's outbox keeps of one change a request made under one policy (docs/decisions/0021):
+ * the rows it deleted and pseudonymised, and the audit entry's draft, so that whichever run takes
+ * the record appends the entry once and adds the rows to the request's outcome once.
+ */
+record RequestRecord(
+    UUID id,
+    long request,
+    String policy,
+    String store,
+    Long runId,
+    long deleted,
+    long pseudonymised,
+    AuditEntry.Draft draft) {
+
+  /** The record as its store keeps it, sealed ({@link OutboxSeal}). */
+  Outbox.Entry entry(AuditTrail audit) {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("id", id.toString());
+    body.put("type", OutboxSeal.REQUEST);
+    body.put("request", request);
+    body.put("policy", policy);
+    body.put("store", store);
+    body.put("runId", runId);
+    body.put("deleted", deleted);
+    body.put("pseudonymised", pseudonymised);
+    body.put("draft", draft.toMap());
+    return new Outbox.Entry(id, OutboxSeal.seal(audit, body));
+  }
+
+  /** The record of an opened body of type {@value OutboxSeal#REQUEST}. */
+  @SuppressWarnings("unchecked")
+  static RequestRecord of(UUID id, Map<String, Object> body) {
+    var run = (Number) body.get("runId");
+    return new RequestRecord(
+        id,
+        ((Number) body.get("request")).longValue(),
+        (String) body.get("policy"),
+        (String) body.get("store"),
+        run == null ? null : run.longValue(),
+        ((Number) body.get("deleted")).longValue(),
+        ((Number) body.get("pseudonymised")).longValue(),
+        AuditEntry.Draft.of((Map<String, Object>) body.get("draft")));
+  }
+
+  /** This record as the entry of a run that took it from a store after the run that made it. */
+  RequestRecord recoveredBy(Long run) {
+    return new RequestRecord(
+        id,
+        request,
+        policy,
+        store,
+        runId,
+        deleted,
+        pseudonymised,
+        draft.withDetail(
+            "recovered by run "
+                + run
+                + " from store '"
+                + store
+                + "': the run that made the change ended before recording it"));
+  }
+}
