@@ -99,6 +99,43 @@ class TrailRolesTests extends LetheTests {
                         .isIn("42501", "42P01"));
       }
     }
+    // nor delete a hold or a restriction, nor change one but by ending it once, as Lethe does
+    try (var c = DriverManager.getConnection(url + "?user=" + runtime);
+        var s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO lethe.legal_hold (subject, case_reference, reason, placed_by, placed_at)"
+              + " VALUES ('7', 'LIT-R', 'court', 'dpo', now());"
+              + " INSERT INTO lethe.restriction (subject, grounds, placed_by, placed_at)"
+              + " VALUES ('8', 'contested', 'dpo', now())");
+      for (var intrusion :
+          List.of(
+              "DELETE FROM lethe.legal_hold",
+              "TRUNCATE lethe.legal_hold",
+              "UPDATE lethe.legal_hold SET subject = '9'",
+              "UPDATE lethe.legal_hold SET case_reference = 'X', released_at = now()",
+              "ALTER TABLE lethe.legal_hold DISABLE TRIGGER legal_hold_kept",
+              "DELETE FROM lethe.restriction",
+              "UPDATE lethe.restriction SET subject = '9'",
+              "ALTER TABLE lethe.restriction DISABLE TRIGGER restriction_kept")) {
+        assertThatThrownBy(() -> s.execute(intrusion))
+            .as(intrusion)
+            .isInstanceOf(SQLException.class)
+            .satisfies(
+                e -> assertThat(((SQLException) e).getSQLState()).as(intrusion).isEqualTo("42501"));
+      }
+      s.execute("UPDATE lethe.legal_hold SET released_at = now(), released_by = 'dpo'");
+      s.execute("UPDATE lethe.restriction SET lifted_at = now(), lifted_by = 'dpo'");
+      for (var intrusion :
+          List.of(
+              "UPDATE lethe.legal_hold SET released_at = NULL, released_by = NULL",
+              "UPDATE lethe.restriction SET lifted_at = NULL")) {
+        assertThatThrownBy(() -> s.execute(intrusion))
+            .as(intrusion)
+            .isInstanceOf(SQLException.class)
+            .satisfies(
+                e -> assertThat(((SQLException) e).getSQLState()).as(intrusion).isEqualTo("42501"));
+      }
+    }
     // and the trail it wrote is intact
     out.getBuffer().setLength(0);
     assertThat(

@@ -99,8 +99,15 @@ public abstract class LetheTests {
   void freshWorkspace() {
     clear(WORKSPACE.resolve("policies"));
     clear(WORKSPACE.resolve("jobs"));
-    control.sql("DELETE FROM lethe.legal_hold").update();
-    control.sql("DELETE FROM lethe.restriction").update();
+    // Lethe never deletes them (V16); the tests start each from none
+    control
+        .sql(
+            "ALTER TABLE lethe.legal_hold DISABLE TRIGGER legal_hold_kept;"
+                + " ALTER TABLE lethe.restriction DISABLE TRIGGER restriction_kept;"
+                + " DELETE FROM lethe.legal_hold; DELETE FROM lethe.restriction;"
+                + " ALTER TABLE lethe.legal_hold ENABLE TRIGGER legal_hold_kept;"
+                + " ALTER TABLE lethe.restriction ENABLE TRIGGER restriction_kept")
+        .update();
     control.sql("DELETE FROM lethe.objection").update();
     control.sql("DELETE FROM lethe.request_outcome").update();
     control.sql("DELETE FROM lethe.suppression").update();
