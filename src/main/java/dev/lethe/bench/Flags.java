@@ -9,8 +9,16 @@ final class Flags {
   private Flags() {}
 
   static void load(JdbcClient control, List<String> held, List<String> restricted) {
-    control.sql("DELETE FROM lethe.legal_hold").update();
-    control.sql("DELETE FROM lethe.restriction").update();
+    // the bench's own control database, which it owns: the triggers that keep holds and
+    // restrictions from being deleted (V16) are set aside while it starts each case afresh
+    control
+        .sql(
+            "ALTER TABLE lethe.legal_hold DISABLE TRIGGER legal_hold_kept;"
+                + " ALTER TABLE lethe.restriction DISABLE TRIGGER restriction_kept;"
+                + " DELETE FROM lethe.legal_hold; DELETE FROM lethe.restriction;"
+                + " ALTER TABLE lethe.legal_hold ENABLE TRIGGER legal_hold_kept;"
+                + " ALTER TABLE lethe.restriction ENABLE TRIGGER restriction_kept")
+        .update();
     control
         .sql(
             "INSERT INTO lethe.legal_hold (subject, case_reference, reason, placed_by, placed_at)"

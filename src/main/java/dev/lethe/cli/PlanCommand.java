@@ -34,7 +34,7 @@ class PlanCommand implements Callable<Integer> {
               .plan(job, asOf.orToday(context.getBean(RunClock.class)));
       spec.commandLine().getOut().print(plan.render());
       // the run this plan foresees would fail: say so to scripts too
-      return plan.trip() == null ? Lethe.DONE : Lethe.FAILED;
+      return plan.trip() == null && !plan.unreadable() ? Lethe.DONE : Lethe.FAILED;
     }
   }
 }

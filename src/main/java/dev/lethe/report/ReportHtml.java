@@ -42,6 +42,7 @@ public final class ReportHtml {
     requests(html, report);
     statistics(html, report);
     files(html, report);
+    attempts(html, report);
     return html.append("</body>\n</html>\n").toString();
   }
 
@@ -189,6 +190,36 @@ public final class ReportHtml {
           .append("</td><td><code>")
           .append(escape(f.sha256()))
           .append("</code></td></tr>\n");
+    }
+    html.append("</table>\n");
+  }
+
+  /** A restarted run's attempts, each with its own start, end and files. */
+  private static void attempts(StringBuilder html, RunReport report) {
+    var attempts = report.attemptsOrNone();
+    if (attempts.size() < 2) {
+      return;
+    }
+    html.append("<h2>Attempts (the counts are theirs together)</h2>\n<table id=\"attempts\">\n")
+        .append(
+            "<tr><th>run</th><th>status</th><th>started</th><th>ended</th><th>files</th></tr>\n");
+    for (var a : attempts) {
+      html.append("<tr><td>")
+          .append(a.run())
+          .append("</td><td>")
+          .append(escape(a.status()))
+          .append("</td><td>")
+          .append(escape(String.valueOf(a.startedAt())))
+          .append("</td><td>")
+          .append(escape(a.endedAt() == null ? "not ended" : a.endedAt().toString()))
+          .append("</td><td>");
+      for (var f : a.definitionFiles()) {
+        html.append(escape(f.file()))
+            .append(" <code>")
+            .append(escape(f.sha256() == null ? "(unreadable)" : f.sha256().substring(0, 12)))
+            .append("</code><br>");
+      }
+      html.append("</td></tr>\n");
     }
     html.append("</table>\n");
   }

@@ -27,6 +27,7 @@ public final class ReportText {
               report.startedBy(),
               pretty(Duration.between(report.startedAt(), report.endedAt()))));
     }
+    attempts(out, report);
     requests(out, report);
     if (!report.statistics().isEmpty()) {
       out.append(
@@ -167,5 +168,43 @@ public final class ReportText {
     return d.toMinutes() > 0
         ? d.toMinutes() + " min " + d.toSecondsPart() + " s"
         : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+  }
+
+  /**
+   * A restarted run's attempts, each with its own start, end and files, where there was more than
+   * one: the counts are theirs together.
+   */
+  private static void attempts(StringBuilder out, RunReport report) {
+    var attempts = report.attemptsOrNone();
+    if (attempts.size() < 2) {
+      return;
+    }
+    out.append(
+        String.format(
+            Locale.ROOT, "%d attempts; the counts below are theirs together:%n", attempts.size()));
+    for (var a : attempts) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "  run %d: %s, started %s, %s%n",
+              a.run(),
+              a.status(),
+              a.startedAt(),
+              a.endedAt() == null
+                  ? "not ended"
+                  : "ended "
+                      + a.endedAt()
+                      + " ("
+                      + pretty(Duration.between(a.startedAt(), a.endedAt()))
+                      + ")"));
+      for (var f : a.definitionFiles()) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "    %s %s%n",
+                f.file(),
+                f.sha256() == null ? "(unreadable)" : f.sha256().substring(0, 12)));
+      }
+    }
   }
 }

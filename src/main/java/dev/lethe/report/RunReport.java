@@ -25,7 +25,25 @@ public record RunReport(
     List<DefinitionFile> definitionFiles,
     List<RequestReport> requests,
     List<StatisticReport> statistics,
-    List<PolicyReport> policies) {
+    List<PolicyReport> policies,
+    List<Attempt> attempts) {
+
+  /**
+   * One attempt of the run: the first, and each restart, with its own start, end and the definition
+   * files it ran with (a restart may run with changed files: each attempt's are its own). The
+   * counts above are all attempts' together.
+   */
+  public record Attempt(
+      long run,
+      String status,
+      Instant startedAt,
+      Instant endedAt,
+      List<DefinitionFile> definitionFiles) {}
+
+  /** The attempts, the first first; none in reports written before they were kept. */
+  public List<Attempt> attemptsOrNone() {
+    return attempts == null ? List.of() : attempts;
+  }
 
   public long deleted() {
     return policies.stream().mapToLong(PolicyReport::deleted).sum();
@@ -117,5 +135,35 @@ public record RunReport(
       long waitedWindows,
       long leftWaiting,
       List<String> waitedOn,
-      String error) {}
+      String error) {
+
+    /** This step's report with what {@code told} says of its policy: category, basis, table. */
+    public PolicyReport withDefinition(PolicyReport told) {
+      return new PolicyReport(
+          policy,
+          step,
+          told.category(),
+          told.legalBasis(),
+          told.store(),
+          told.table(),
+          told.after(),
+          told.action(),
+          status,
+          examined,
+          deleted,
+          pseudonymised,
+          heldByHolds,
+          holdCases,
+          heldByRequests,
+          heldByRestrictions,
+          referenced,
+          unparsable,
+          unparsableLines,
+          windows,
+          waitedWindows,
+          leftWaiting,
+          waitedOn,
+          error);
+    }
+  }
 }

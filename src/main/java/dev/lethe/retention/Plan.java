@@ -74,6 +74,11 @@ public record Plan(
       PlanCounts counts,
       String guard) {}
 
+  /** Whether a file of some step cannot be read: the run would fail, naming it. */
+  public boolean unreadable() {
+    return policies.stream().anyMatch(p -> !p.counts().unreadable().isEmpty());
+  }
+
   public String render() {
     var out = new StringBuilder();
     out.append(
@@ -113,6 +118,19 @@ public record Plan(
     }
     if (trip != null) {
       out.append(System.lineSeparator()).append(trip.describe());
+    }
+    for (var p : policies) {
+      if (!p.counts().unreadable().isEmpty()) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "%nStep '%s' cannot read %s: their lines are counted nowhere above and keep"
+                    + " their data past its time. The run does the other files and fails naming"
+                    + " them. Fix: restore each from a backup, or remove it if it is damaged"
+                    + " beyond use (gzip -t tells).%n",
+                p.step(),
+                String.join(", ", p.counts().unreadable())));
+      }
     }
     if (pendingRequests >= 0) {
       out.append(

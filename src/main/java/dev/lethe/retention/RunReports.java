@@ -34,6 +34,7 @@ class RunReports {
   private final Keys keys;
   private final AuditTrail audit;
   private final HoldService holds;
+  private final dev.lethe.report.ReportService reports;
 
   RunReports(
       HoldService holds,
@@ -41,7 +42,9 @@ class RunReports {
       StatisticsExport statistics,
       RequestService requests,
       Keys keys,
-      AuditTrail audit) {
+      AuditTrail audit,
+      dev.lethe.report.ReportService reports) {
+    this.reports = reports;
     this.audit = audit;
     this.holds = holds;
     this.repository = repository;
@@ -70,6 +73,28 @@ class RunReports {
               }
             });
     var asOf = LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF));
+    var files = definitionFiles(definitions, execution.getJobInstance().getJobName());
+    var earlierReports = new java.util.HashMap<Long, RunReport>();
+    for (var attempt : attempts) {
+      if (attempt.getId() != execution.getId()) {
+        reports.find(attempt.getId()).ifPresent(r -> earlierReports.put(attempt.getId(), r));
+      }
+    }
+    // a step of an earlier attempt whose policy is gone or changed is told as that attempt's report
+    // told it
+    for (int i = 0; i < policies.size(); i++) {
+      var p = policies.get(i);
+      if (p.legalBasis() == null) {
+        var told =
+            earlierReports.values().stream()
+                .flatMap(r -> r.policies().stream())
+                .filter(e -> e.step().equals(p.step()) && e.legalBasis() != null)
+                .findFirst();
+        if (told.isPresent()) {
+          policies.set(i, p.withDefinition(told.get()));
+        }
+      }
+    }
     return new RunReport(
         execution.getId(),
         execution.getJobInstance().getJobName(),
@@ -77,16 +102,32 @@ class RunReports {
         execution.getStatus().name(),
         failure(execution.getAllFailureExceptions()),
         startedBy,
-        attempts.get(0).getStartTime().atZone(ZoneId.systemDefault()).toInstant(),
-        execution.getEndTime() == null
-            ? null
-            : execution.getEndTime().atZone(ZoneId.systemDefault()).toInstant(),
+        instant(execution.getStartTime()),
+        instant(execution.getEndTime()),
         execution.getJobParameters().getString(RunService.KEY_ID),
         audit.lastHashOf(attempts.stream().map(JobExecution::getId).toList()).orElse(null),
-        definitionFiles(definitions, execution.getJobInstance().getJobName()),
+        files,
         requestReports(handled, asOf),
         statisticReports,
-        policies);
+        policies,
+        attempts.stream()
+            .map(
+                a ->
+                    new RunReport.Attempt(
+                        a.getId(),
+                        (a.getId() == execution.getId() ? execution : a).getStatus().name(),
+                        instant(a.getStartTime()),
+                        instant((a.getId() == execution.getId() ? execution : a).getEndTime()),
+                        a.getId() == execution.getId()
+                            ? files
+                            : Optional.ofNullable(earlierReports.get(a.getId()))
+                                .map(RunReport::definitionFiles)
+                                .orElse(List.of())))
+            .toList());
+  }
+
+  private static java.time.Instant instant(java.time.LocalDateTime time) {
+    return time == null ? null : time.atZone(ZoneId.systemDefault()).toInstant();
   }
 
   /**

@@ -11,4 +11,26 @@ public record PlanCounts(
     long heldByHolds,
     long heldByRequests,
     long heldByRestrictions,
-    long referenced) {}
+    long referenced,
+    java.util.List<String> unreadable) {
+
+  /** Counts of a stage whose every file or row could be read. */
+  public PlanCounts(
+      long totalRows,
+      long examined,
+      long wouldChange,
+      long heldByHolds,
+      long heldByRequests,
+      long heldByRestrictions,
+      long referenced) {
+    this(
+        totalRows,
+        examined,
+        wouldChange,
+        heldByHolds,
+        heldByRequests,
+        heldByRestrictions,
+        referenced,
+        java.util.List.of());
+  }
+}

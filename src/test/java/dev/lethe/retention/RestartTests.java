@@ -1,8 +1,10 @@
 package dev.lethe.retention;
 
+import static java.time.temporal.ChronoUnit.MILLIS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
@@ -58,6 +60,63 @@ class RestartTests extends LetheTests {
             + ") EXECUTE FUNCTION "
             + schema
             + ".refuse()");
+  }
+
+  /**
+   * A failed run restarted after its job and a policy changed: the report tells each attempt with
+   * its own start, end and files, and the step an earlier attempt finished under a policy since
+   * removed keeps that policy's legal basis as the attempt reported it.
+   */
+  @Test
+  void aRestartAfterAChangeReportsEachAttemptWithItsOwnTimesAndFiles() throws Exception {
+    var other = schema + "x";
+    APP.run("CREATE SCHEMA " + other);
+    Events.create(APP, other, 1000, 50);
+    policy("a-events", Events.policy("a-events", other, ""));
+    policy("b-events", Events.policy("b-events", schema, ""));
+    var job = jobName("changed");
+    job(job, Events.job(job, "a-events, b-events", ""));
+    failDeletesOf(750);
+    var failed = run(job);
+    assertThat(failed.status()).isEqualTo("FAILED");
+    assertThat(outcome(failed, "a-events").status()).isEqualTo("COMPLETED");
+
+    // the first policy leaves the job and the definitions; the second is described anew
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+    java.nio.file.Files.delete(WORKSPACE.resolve("policies").resolve("a-events.yml"));
+    policy(
+        "b-events",
+        Events.policy("b-events", schema, "").replace("events of the test", "events, described"));
+    job(job, Events.job(job, "b-events", "") + "# restarted\n");
+    var restarted = run(job);
+
+    assertThat(restarted.status()).isEqualTo("COMPLETED");
+    var attempts = restarted.attemptsOrNone();
+    assertThat(attempts)
+        .extracting(dev.lethe.report.RunReport.Attempt::run)
+        .containsExactly(failed.run(), restarted.run());
+    assertThat(attempts.get(0).status()).isEqualTo("FAILED");
+    assertThat(attempts.get(0).startedAt()).isCloseTo(failed.startedAt(), within(1, MILLIS));
+    assertThat(attempts.get(0).endedAt()).isCloseTo(failed.endedAt(), within(1, MILLIS));
+    assertThat(attempts.get(1).startedAt()).isAfter(attempts.get(0).endedAt());
+    assertThat(restarted.startedAt()).isCloseTo(attempts.get(1).startedAt(), within(1, MILLIS));
+    assertThat(attempts.get(0).definitionFiles()).isEqualTo(failed.definitionFiles());
+    assertThat(attempts.get(1).definitionFiles()).isEqualTo(restarted.definitionFiles());
+    assertThat(attempts.get(0).definitionFiles())
+        .extracting(dev.lethe.report.RunReport.DefinitionFile::file)
+        .contains("a-events.yml");
+    assertThat(attempts.get(1).definitionFiles())
+        .extracting(dev.lethe.report.RunReport.DefinitionFile::file)
+        .doesNotContain("a-events.yml");
+    // the job's file changed between them: its checksum differs
+    assertThat(attempts.get(0).definitionFiles().get(0))
+        .isNotEqualTo(attempts.get(1).definitionFiles().get(0));
+    // both steps are in the counts, the removed policy's as its attempt told it
+    assertThat(outcome(restarted, "a-events").legalBasis()).isEqualTo("legitimate-interest");
+    assertThat(outcome(restarted, "a-events").deleted()).isEqualTo(635);
+    assertThat(outcome(restarted, "b-events").deleted()).isEqualTo(635);
+    var text = dev.lethe.report.ReportText.render(restarted);
+    assertThat(text).contains("2 attempts", "run " + failed.run() + ": FAILED, started ");
   }
 
   @Test

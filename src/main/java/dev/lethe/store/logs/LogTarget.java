@@ -271,8 +271,21 @@ final class LogTarget implements RetentionTarget {
     var earlier =
         scope.earlierInJob().stream().filter(e -> e.policy().store().equals(store.name())).toList();
     long total = 0, due = 0, change = 0, holds = 0, requests = 0, restrictions = 0;
+    var unreadable = new ArrayList<String>();
     for (var file : files()) {
-      var content = read(file);
+      Optional<LogContent> content;
+      try {
+        content = readOrGone(file);
+      } catch (IOException damaged) {
+        // as the run does: the others are counted, this one is named
+        unreadable.add(
+            file.getFileName()
+                + " ("
+                + damaged.getClass().getSimpleName()
+                + (damaged.getMessage() == null ? "" : ": " + damaged.getMessage())
+                + ")");
+        continue;
+      }
       if (content.isEmpty()) {
         continue;
       }
@@ -323,7 +336,8 @@ final class LogTarget implements RetentionTarget {
         throw new UncheckedIOException(e);
       }
     }
-    return new PlanCounts(total, due, change, holds, requests, restrictions, 0);
+    return new PlanCounts(
+        total, due, change, holds, requests, restrictions, 0, List.copyOf(unreadable));
   }
 
   /**
@@ -363,15 +377,6 @@ final class LogTarget implements RetentionTarget {
       return Optional.of(LogFiles.read(file));
     } catch (java.nio.file.NoSuchFileException e) {
       return Optional.empty();
-    }
-  }
-
-  /** The file's contents; empty where it is gone. */
-  private Optional<LogContent> read(Path file) {
-    try {
-      return readOrGone(file);
-    } catch (IOException e) {
-      throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 

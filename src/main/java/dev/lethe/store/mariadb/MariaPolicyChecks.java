@@ -130,6 +130,62 @@ final class MariaPolicyChecks {
     }
     checkContact(table);
     checkCascades(table);
+    checkPrivileges(table);
+  }
+
+  /**
+   * The store's user may do what the policy's stages do: SELECT always, DELETE for a delete stage,
+   * UPDATE for a transform. Each is tried as a statement that touches no row, in a transaction
+   * rolled back: MariaDB checks privileges (its users', roles' and wildcard grants alike) before it
+   * looks at a row, and no trigger fires for none.
+   */
+  private void checkPrivileges(MariaTable table) {
+    var q = table.qualified();
+    var key = MariaTable.quote(policy.key().get(0));
+    var probes = new java.util.LinkedHashMap<String, String>();
+    probes.put("SELECT", "SELECT 1 FROM " + q + " WHERE FALSE");
+    if (policy.deleteStage().isPresent()) {
+      probes.put("DELETE", "DELETE FROM " + q + " WHERE FALSE");
+    }
+    if (policy.pseudonymiseStage().isPresent() || policy.onErasure().transform().isPresent()) {
+      probes.put("UPDATE", "UPDATE " + q + " SET " + key + " = " + key + " WHERE FALSE");
+    }
+    var missing = new java.util.ArrayList<String>();
+    try (var c = store.dataSource().getConnection();
+        var s = c.createStatement()) {
+      c.setAutoCommit(false);
+      try {
+        for (var probe : probes.entrySet()) {
+          try {
+            s.execute(probe.getValue());
+          } catch (java.sql.SQLException e) {
+            // 1142: the command is denied on the table; anything else the other checks name
+            if (e.getErrorCode() == 1142) {
+              missing.add(probe.getKey());
+            }
+          }
+        }
+      } finally {
+        c.rollback();
+      }
+    } catch (java.sql.SQLException e) {
+      return; // the store cannot be reached: said where the store is checked
+    }
+    if (!missing.isEmpty()) {
+      error(
+          "table",
+          "the store's user may not "
+              + String.join(", ", missing)
+              + " on "
+              + policy.table()
+              + ", which the policy's stages need",
+          "GRANT "
+              + String.join(", ", missing)
+              + " ON "
+              + policy.table()
+              + " TO the user of lethe.stores."
+              + store.name());
+    }
   }
 
   /**

@@ -263,6 +263,18 @@ class LogStoreTests extends LetheTests {
     job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
     var before = rotatedLines();
 
+    // the plan names it and counts the others, as the run does them
+    var plan = plans.plan(job, AS_OF_LOGS);
+    assertThat(plan.unreadable()).isTrue();
+    assertThat(plan.policies())
+        .allSatisfy(
+            p ->
+                assertThat(p.counts().unreadable())
+                    .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                    .startsWith("access.log.3.gz ("));
+    assertThat(plan.policies().get(plan.policies().size() - 1).counts().wouldChange()).isPositive();
+    assertThat(plan.render()).contains("cannot read access.log.3.gz (", "gzip -t");
+
     var report = run(job, AS_OF_LOGS);
 
     assertThat(report.status()).isEqualTo("FAILED");

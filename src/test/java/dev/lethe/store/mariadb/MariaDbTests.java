@@ -158,6 +158,58 @@ class MariaDbTests extends LetheTests {
     assertThat(outcome(next, "maria-events").deleted()).isEqualTo(held - 2 + 1);
   }
 
+  /** A store user without DELETE on a policy's table is named by validate, and no row goes. */
+  @Test
+  void aStoreUserWithoutThePrivilegesAPolicyNeedsIsNamedByValidate() throws Exception {
+    var user = "lethe_ro_" + schema;
+    MariaDb.run(
+        "DROP USER IF EXISTS '%1$s'@'%%';\nCREATE USER '%1$s'@'%%' IDENTIFIED BY 'pw';\n"
+                .formatted(user)
+            + "GRANT SELECT ON "
+            + MariaDb.DATABASE
+            + "."
+            + table
+            + " TO '"
+            + user
+            + "'@'%'");
+    try {
+      var config = configFile("maria-ro-" + schema);
+      var url = MariaDb.url().replaceAll("user=[^&]*", "user=" + user);
+      url =
+          url.contains("password=")
+              ? url.replaceAll("password=[^&]*", "password=pw")
+              : url + "&password=pw";
+      java.nio.file.Files.writeString(
+          config,
+          java.nio.file.Files.readString(config)
+              .replace("  stores:\n", "  stores:\n    maria:\n      url: \"" + url + "\"\n"));
+      var job = jobName("ro");
+      job(job, "job: " + job + "\npolicies: [maria-events]\nguards: {max-share: 1}\n");
+      var out = new java.io.StringWriter();
+      var err = new java.io.StringWriter();
+      int code =
+          dev.lethe.cli.Lethe.execute(
+              new String[] {"--config", config.toString(), "validate"},
+              new java.io.PrintWriter(out, true),
+              new java.io.PrintWriter(err, true));
+
+      assertThat(code).as(out + "\n" + err).isEqualTo(dev.lethe.cli.Lethe.BAD_INPUT);
+      assertThat(err.toString())
+          .contains("maria-events.yml", "may not DELETE on " + table, "GRANT DELETE");
+      assertThat(
+              dev.lethe.cli.Lethe.execute(
+                  new String[] {
+                    "--config", config.toString(), "run", job, "--as-of", AS_OF.toString()
+                  },
+                  new java.io.PrintWriter(out, true),
+                  new java.io.PrintWriter(err, true)))
+          .isEqualTo(dev.lethe.cli.Lethe.BAD_INPUT);
+      assertThat(MariaDb.count("SELECT count(*) FROM " + table)).isEqualTo(1000);
+    } finally {
+      MariaDb.run("DROP USER IF EXISTS '" + user + "'@'%'");
+    }
+  }
+
   @Test
   void anErasureReachesTheSubjectsMariaDbRows() {
     intake.receive(RequestKind.ERASE, "11", null, "DSR-M", "test", validator.load());
