@@ -122,8 +122,10 @@ final class LogSubjectData implements SubjectData {
     var left = new java.util.TreeMap<String, String>();
     long leftLines = 0;
     String heldMidway = null;
+    java.nio.file.Path current = store.directory();
     try {
       for (var file : files()) {
+        current = file;
         var content = LogFiles.read(file);
         var lines = content.lines();
         var kept = new ArrayList<String>(lines.size());
@@ -226,7 +228,8 @@ final class LogSubjectData implements SubjectData {
         }
       }
     } catch (IOException e) {
-      throw new StoreException("erasing in " + store.directory() + " failed: " + e.getMessage(), e);
+      throw new StoreException(
+          "erasing in " + store.directory() + " failed: " + SafeRewrite.describe(current, e), e);
     }
 
     var by = new ArrayList<String>();

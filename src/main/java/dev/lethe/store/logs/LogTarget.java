@@ -251,7 +251,12 @@ final class LogTarget implements RetentionTarget {
       return entry == null ? outcome : outcome.withRecord(entry.id());
     } catch (IOException e) {
       throw new StoreException(
-          step.action().yamlName() + " of " + file.get() + " failed: " + e.getMessage(), e);
+          step.action().yamlName()
+              + " of "
+              + file.get()
+              + " failed: "
+              + SafeRewrite.describe(file.get(), e),
+          e);
     }
   }
 

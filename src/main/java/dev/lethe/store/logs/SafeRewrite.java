@@ -89,6 +89,29 @@ public final class SafeRewrite {
     }
   }
 
+  /**
+   * Why a rewrite of {@code file} failed, in words that name the file and what to do: a rewrite
+   * writes the new contents beside the file and renames them over it, so a folder Lethe may not
+   * write in fails on a temporary name the operator never saw.
+   */
+  public static String describe(Path file, IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException denied) {
+      var folder = file.toAbsolutePath().getParent();
+      return "Lethe's user may not write "
+          + (denied.getFile() == null ? file.toString() : denied.getFile())
+          + " while rewriting "
+          + file
+          + ": a rewrite writes the new contents beside the file and renames them over it, so it"
+          + " needs write and search permission on "
+          + folder
+          + " and read permission on the file. Fix: give Lethe's user (or a group of it) w and x"
+          + " on "
+          + folder
+          + " (for instance chgrp lethe and chmod g+wx), then run the same job and date again";
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
   /** Removes a file whose every line went, if it is still as it was read. */
   public static void remove(Path file, LogContent.Snapshot read) throws IOException {
     try (var old = FileChannel.open(file, StandardOpenOption.READ)) {

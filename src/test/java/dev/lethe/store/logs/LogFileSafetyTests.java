@@ -359,4 +359,28 @@ class LogFileSafetyTests extends LetheTests {
     assertThat(outcome(report, "user-tokens").pseudonymised()).isZero();
     assertThat(Files.readAllLines(logs.resolve("access.log.1"))).isEqualTo(afterFirst);
   }
+
+  /**
+   * A folder Lethe may not write in fails the rewrite on a temporary file's name: the message names
+   * the log file being rewritten, the folder and the permission it needs. (The suite runs as root,
+   * whom no permission stops: the refusal is made here as the file system makes it.)
+   */
+  @Test
+  void aRewriteLetheMayNotWriteNamesTheFileTheFolderAndThePermission() {
+    var file = logs.resolve("access.log.1");
+    var refused =
+        new java.nio.file.AccessDeniedException(
+            logs.resolve(".lethe-access.log.1123456.tmp").toString());
+
+    var message = SafeRewrite.describe(file, refused);
+
+    assertThat(message)
+        .contains(
+            "while rewriting " + file,
+            "write and search permission on " + logs.toAbsolutePath(),
+            "Fix:",
+            "g+wx");
+    assertThat(SafeRewrite.describe(file, new java.io.IOException("disk full")))
+        .isEqualTo("IOException: disk full");
+  }
 }
