@@ -383,4 +383,41 @@ class LogFileSafetyTests extends LetheTests {
     assertThat(SafeRewrite.describe(file, new java.io.IOException("disk full")))
         .isEqualTo("IOException: disk full");
   }
+
+  /**
+   * A link among the log files is neither rewritten through (its target would change under another
+   * name) nor over (the link would become a copy): validate warns naming it, and a run leaves both
+   * the link and its target as they were.
+   */
+  @Test
+  void aLinkAmongTheLogsIsNamedAndNeitherItNorItsTargetIsRewritten(
+      @org.springframework.beans.factory.annotation.Autowired
+          dev.lethe.retention.Validator validator)
+      throws IOException {
+    var elsewhere = WORKSPACE.resolve("elsewhere-" + schema);
+    Files.createDirectories(elsewhere);
+    var target = elsewhere.resolve("old.log");
+    var old =
+        line("198.51.100.7", "2025-01-01", "-", "curl".getBytes(StandardCharsets.US_ASCII), "\n");
+    Files.write(target, old);
+    var link = logs.resolve("access.log.4");
+    Files.createSymbolicLink(link, target);
+    Files.write(logs.resolve("access.log.1"), old);
+    logPolicy("access-logs", "retain: P30D\naction: delete");
+    var job = jobName("links");
+    job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
+
+    var warnings =
+        validator.validate().problems().warnings().stream().map(Object::toString).toList();
+    assertThat(warnings)
+        .anySatisfy(w -> assertThat(w).contains(link.toString(), "is a link", "never rewrites"));
+
+    var report = run(job, AS_OF_LOGS);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(Files.readAllBytes(target)).isEqualTo(old);
+    // the file of its own went: its one line was due
+    assertThat(Files.exists(logs.resolve("access.log.1"))).isFalse();
+  }
 }
