@@ -33,6 +33,9 @@ public final class BrowserFamilyRules {
      * zeros), else "Family".
      */
     String withMajor(String family, String rest);
+
+    /** Whether all of {@code text} matches the POSIX-style {@code regex}, case-sensitively. */
+    String matches(String text, String regex);
   }
 
   private BrowserFamilyRules() {}
@@ -41,6 +44,11 @@ public final class BrowserFamilyRules {
   public static String sql(String ua, Dialect d) {
     var lower = d.lower(ua);
     var sql = new StringBuilder("(CASE WHEN ").append(ua).append(" IS NULL THEN NULL");
+    // a value reduced before is its own family
+    sql.append(" WHEN ")
+        .append(d.matches(ua, dev.lethe.transform.Values.BROWSER_FAMILY))
+        .append(" THEN ")
+        .append(ua);
     sql.append(" WHEN ")
         .append(d.position(lower, "bot"))
         .append(" > 0 OR ")

@@ -22,6 +22,16 @@ public final class Values {
   private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
   private static final Pattern VERSION = Pattern.compile("[/ ]([0-9]+)");
 
+  /**
+   * What {@link #browserFamily} gives, which it gives back as it is: a value a stage already
+   * reduced ("Firefox 128") is its own family, not "Other".
+   */
+  public static final String BROWSER_FAMILY =
+      "^(Bot|curl|Wget|Other|(Edge|Opera|Firefox|Chrome|Internet Explorer|Safari)"
+          + "( (0|[1-9][0-9]{0,5}))?)$";
+
+  private static final Pattern A_BROWSER_FAMILY = Pattern.compile(BROWSER_FAMILY);
+
   /** Longest output of {@link #browserFamily}. */
   public static final int BROWSER_FAMILY_LENGTH = 24;
 
@@ -80,6 +90,9 @@ public final class Values {
   public static String browserFamily(String userAgent) {
     if (userAgent == null) {
       return null;
+    }
+    if (A_BROWSER_FAMILY.matcher(userAgent).matches()) {
+      return userAgent; // reduced before: applying it again changes nothing
     }
     var lower = userAgent.toLowerCase(Locale.ROOT);
     if (lower.contains("bot") || lower.contains("spider") || lower.contains("crawl")) {

@@ -34,7 +34,27 @@ public final class UserAgents {
           "Safari/605 without a version",
           "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/126.0 Mobile Safari/537.36 — déjà vu",
           "",
-          "-");
+          "-",
+          // values a stage already reduced, which are their own family, and near misses
+          "Firefox 128",
+          "Chrome 126",
+          "Safari 17",
+          "Edge 126",
+          "Opera 106",
+          "Internet Explorer",
+          "Internet Explorer 8",
+          "Firefox",
+          "Bot",
+          "curl",
+          "Wget",
+          "Other",
+          "firefox 128",
+          "Firefox 0128",
+          "Firefox 1234567",
+          "Firefox 128 ",
+          "BOT",
+          "Curl",
+          "Other 5");
 
   private UserAgents() {}
 

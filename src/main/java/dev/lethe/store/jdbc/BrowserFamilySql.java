@@ -23,6 +23,11 @@ final class BrowserFamilySql {
         }
 
         @Override
+        public String matches(String text, String regex) {
+          return "(" + text + " ~ '" + regex + "')";
+        }
+
+        @Override
         public String withMajor(String family, String rest) {
           // null where nothing matches
           var digits = "substring(" + rest + " from '^[/ ]([0-9]+)')";

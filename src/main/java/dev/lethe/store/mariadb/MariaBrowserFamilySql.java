@@ -27,6 +27,12 @@ final class MariaBrowserFamilySql {
         }
 
         @Override
+        public String matches(String text, String regex) {
+          // the bytes: case-sensitive as Java is
+          return "(CAST(" + text + " AS BINARY) REGEXP '" + regex + "')";
+        }
+
+        @Override
         public String withMajor(String family, String rest) {
           // REGEXP_SUBSTR gives '' where nothing matches
           var digits = "SUBSTR(REGEXP_SUBSTR(" + rest + ", '^[/ ][0-9]+'), 2)";

@@ -26,6 +26,14 @@ class BrowserFamilySqlTests {
           rs.next();
           assertThat(rs.getString(1)).as(agent).isEqualTo(Values.browserFamily(agent));
         }
+        // applied to its own answer, it gives the same answer: reduced values stay as they are
+        var family = Values.browserFamily(agent);
+        assertThat(Values.browserFamily(family)).as(agent).isEqualTo(family);
+        ps.setString(1, family);
+        try (var rs = ps.executeQuery()) {
+          rs.next();
+          assertThat(rs.getString(1)).as("family " + family).isEqualTo(family);
+        }
       }
     }
   }
