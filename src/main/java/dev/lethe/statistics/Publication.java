@@ -129,14 +129,27 @@ final class Publication {
     return noise.isPresent() ? measured.subjects() : aggregate.subjects();
   }
 
+  /**
+   * The aggregate's measures with their noise, then made consistent with one another, as the true
+   * numbers are: no count below zero, no more distinct subjects than rows (every subject of a cell
+   * has a row), no sum outside its rows times its bounds. This works on the noisy numbers only
+   * (post-processing), so the guarantee stays what it was; without it, about half the noisy cells
+   * of a three-measure statistic contradicted themselves.
+   */
   private Measured noisy(Aggregate aggregate, double epsilon) {
-    long subjects = aggregate.subjects() + sample(epsilon, 1);
+    long subjects = Math.max(aggregate.subjects() + sample(epsilon, 1), 0);
+    boolean rowsMeasured =
+        statistic.measures().stream().anyMatch(m -> m.kind() == Statistic.Measure.Kind.ROWS);
+    long rows =
+        rowsMeasured
+            ? Math.max(Math.max(aggregate.rows() + sample(epsilon, 1), 0), subjects)
+            : aggregate.rows();
     var values = new ArrayList<BigDecimal>();
     int sum = 0;
     for (var measure : statistic.measures()) {
       switch (measure.kind()) {
-        case ROWS -> values.add(count(aggregate.rows() + sample(epsilon, 1)));
-        case DISTINCT_SUBJECTS -> values.add(count(subjects));
+        case ROWS -> values.add(BigDecimal.valueOf(rows));
+        case DISTINCT_SUBJECTS -> values.add(BigDecimal.valueOf(subjects));
         case SUM -> {
           var value = aggregate.sums().get(sum++);
           if (noise.isEmpty()) {
@@ -144,23 +157,42 @@ final class Publication {
           } else {
             double sensitivity =
                 Math.ceil(Math.max(Math.abs(measure.lower()), Math.abs(measure.upper())));
-            values.add(
+            var noisy =
                 value
                     .setScale(0, RoundingMode.HALF_EVEN)
-                    .add(BigDecimal.valueOf(sample(epsilon, Math.max(sensitivity, 1)))));
+                    .add(BigDecimal.valueOf(sample(epsilon, Math.max(sensitivity, 1))));
+            values.add(withinBounds(noisy, measure, rowsMeasured ? rows : -1));
           }
         }
       }
     }
-    return new Measured(Math.max(subjects, 0), List.copyOf(values));
+    return new Measured(subjects, List.copyOf(values));
+  }
+
+  /**
+   * A noisy sum within what its rows can add up to: each row's value lies within the measure's
+   * bounds. Where the rows are not measured, only the sign the bounds allow is kept.
+   */
+  private static BigDecimal withinBounds(BigDecimal sum, Statistic.Measure measure, long rows) {
+    var lower =
+        rows >= 0
+            ? BigDecimal.valueOf(measure.lower()).multiply(BigDecimal.valueOf(rows))
+            : measure.lower() >= 0 ? BigDecimal.ZERO : null;
+    var upper =
+        rows >= 0
+            ? BigDecimal.valueOf(measure.upper()).multiply(BigDecimal.valueOf(rows))
+            : measure.upper() <= 0 ? BigDecimal.ZERO : null;
+    var within = sum;
+    if (lower != null && within.compareTo(lower) < 0) {
+      within = lower.setScale(0, RoundingMode.CEILING);
+    }
+    if (upper != null && within.compareTo(upper) > 0) {
+      within = upper.setScale(0, RoundingMode.FLOOR);
+    }
+    return within;
   }
 
   private long sample(double epsilon, double sensitivity) {
     return noise.map(n -> n.sample(epsilon, sensitivity)).orElse(0L);
-  }
-
-  /** A count is never published below zero: the noise may take it there, the truth never is. */
-  private static BigDecimal count(long value) {
-    return BigDecimal.valueOf(Math.max(value, 0));
   }
 }

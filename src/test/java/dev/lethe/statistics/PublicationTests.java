@@ -103,4 +103,57 @@ class PublicationTests {
     assertThat(bucket.suppressedRows()).isEqualTo(14);
     assertThat(bucket.totalWithheld()).isFalse();
   }
+
+  /**
+   * Noisy numbers consistent with one another, as the truth is, in thousands of small cells where
+   * the noise is as large as the numbers: rows at least 0 and at least the distinct subjects, sums
+   * within rows times their bounds, and no published cell without rows.
+   */
+  @Test
+  void noisyCellsNeverContradictThemselves() throws Exception {
+    var random = SecureRandom.getInstance("SHA1PRNG");
+    random.setSeed(7);
+    var three =
+        new Statistic(
+            "s",
+            "",
+            "app",
+            "t",
+            "time",
+            Statistic.Bucket.DAY,
+            List.of(
+                new Statistic.Dimension(
+                    "country", "country", null, null, Statistic.Dimension.Kind.VALUE, 0, 1)),
+            List.of(
+                new Statistic.Measure(Statistic.Measure.Kind.ROWS, null, 0, 0),
+                new Statistic.Measure(Statistic.Measure.Kind.DISTINCT_SUBJECTS, null, 0, 0),
+                new Statistic.Measure(Statistic.Measure.Kind.SUM, "amount", 0, 100)),
+            "subject",
+            3,
+            Optional.of(0.5),
+            List.of(),
+            Path.of("s.yml"),
+            Map.of());
+    var publication = new Publication(three, Optional.of(new GeometricNoise(random)));
+    int published = 0;
+    for (int i = 0; i < 2000; i++) {
+      long subjects = i % 7;
+      var aggregates = List.of(cell3("C" + i, subjects + i % 3, subjects, 10 * subjects));
+      for (var c : publication.finish(publication.draft(aggregates), null).cells()) {
+        published++;
+        long rows = c.measures().get(0).longValueExact();
+        long distinct = c.measures().get(1).longValueExact();
+        var sum = c.measures().get(2);
+        assertThat(rows).as(c.toString()).isPositive().isGreaterThanOrEqualTo(distinct);
+        assertThat(distinct).as(c.toString()).isNotNegative();
+        assertThat(sum.signum()).as(c.toString()).isNotNegative();
+        assertThat(sum).as(c.toString()).isLessThanOrEqualTo(BigDecimal.valueOf(100L * rows));
+      }
+    }
+    assertThat(published).isGreaterThan(100);
+  }
+
+  private static Aggregate cell3(String country, long rows, long subjects, long sum) {
+    return new Aggregate(DAY, List.of(country), rows, subjects, List.of(BigDecimal.valueOf(sum)));
+  }
 }
