@@ -55,26 +55,34 @@ class StatsCommand {
         var out = spec.commandLine().getOut();
         out.printf(
             Locale.ROOT,
-            "%-28s %-6s %-13s %8s %-11s %-11s %s%n",
+            "%-28s %-6s %-13s %8s %-11s %-11s %-15s %s%n",
             "statistic",
             "bucket",
             "series",
             "buckets",
             "first",
             "last",
-            "earlier series");
+            "earlier series",
+            "noise (95% within)");
         for (var statistic : definitions.statistics().values()) {
           var s = export.series(statistic);
           out.printf(
               Locale.ROOT,
-              "%-28s %-6s %-13s %8d %-11s %-11s %d%n",
+              "%-28s %-6s %-13s %8d %-11s %-11s %-15d %s%n",
               s.statistic(),
               s.bucket(),
               s.definition(),
               s.buckets(),
               s.first() == null ? "-" : s.first(),
               s.last() == null ? "-" : s.last(),
-              s.earlierSeries());
+              s.earlierSeries(),
+              export.noise(statistic).isEmpty()
+                  ? "none"
+                  : String.join(
+                      ", ",
+                      export.noise(statistic).stream()
+                          .map(dev.lethe.statistics.NoiseBound::describe)
+                          .toList()));
         }
         return Lethe.DONE;
       }

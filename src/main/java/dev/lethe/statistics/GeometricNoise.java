@@ -37,4 +37,17 @@ public final class GeometricNoise {
     double alpha = Math.exp(-epsilon / sensitivity);
     return 2 * alpha / ((1 - alpha) * (1 - alpha));
   }
+
+  /**
+   * The bound the noise stays within 95 times in 100: the least k with P(|noise| > k) at most 0.05,
+   * where P(|noise| >= j) = 2 alpha^j / (1 + alpha) for j >= 1.
+   */
+  public static long bound95(double epsilon, double sensitivity) {
+    double alpha = Math.exp(-epsilon / sensitivity);
+    if (alpha <= 0) {
+      return 0;
+    }
+    double j = Math.log(0.025 * (1 + alpha)) / Math.log(alpha);
+    return Math.max(0, (long) Math.ceil(j) - 1);
+  }
 }

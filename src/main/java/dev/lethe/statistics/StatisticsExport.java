@@ -97,20 +97,52 @@ public class StatisticsExport {
   }
 
   /** One published cell, as exported. */
+  /**
+   * A published cell, or a row that says a number was held back, so that "suppressed" is never read
+   * as "no data": a bucket's withheld total ({@code total}), or a bucket of which nothing could be
+   * published ({@code cell}, no dimensions). Such a row has no measures.
+   */
   public record Cell(
-      LocalDate bucket, String kind, List<String> dimensions, List<BigDecimal> measures) {}
+      LocalDate bucket,
+      String kind,
+      List<String> dimensions,
+      List<BigDecimal> measures,
+      boolean suppressed) {}
 
   public List<Cell> cells(Statistic statistic, LocalDate from, LocalDate to) {
+    var definition = StatisticsService.definition(statistic, zone);
+    // every bucket that overlaps [from, to]: a week or month that began before from counts
+    var first = from.getYear() <= 1 ? from : StatisticsService.bucketOf(statistic.bucket(), from);
     return jdbc.sql(
-            "SELECT bucket, kind, dimensions, measures FROM lethe.statistic_cell"
-                + " WHERE statistic = ? AND definition = ? AND bucket >= ? AND bucket <= ?"
-                + " ORDER BY bucket, CASE kind WHEN 'cell' THEN 0 WHEN 'other' THEN 1 ELSE 2 END,"
-                + " dimensions")
-        // every bucket that overlaps [from, to]: a week or month that began before from counts
+            """
+            SELECT * FROM (
+            SELECT bucket, kind, dimensions, measures, false AS suppressed FROM lethe.statistic_cell
+             WHERE statistic = ? AND definition = ? AND bucket >= ? AND bucket <= ?
+            UNION ALL
+            SELECT bucket, 'total', '{}', '{}', true FROM lethe.statistic_bucket
+             WHERE statistic = ? AND definition = ? AND bucket >= ? AND bucket <= ?
+               AND total_withheld
+            UNION ALL
+            SELECT b.bucket, 'cell', '{}', '{}', true FROM lethe.statistic_bucket b
+             WHERE b.statistic = ? AND b.definition = ? AND b.bucket >= ? AND b.bucket <= ?
+               AND b.suppressed_cells > 0 AND NOT b.total_withheld
+               AND NOT EXISTS (SELECT 1 FROM lethe.statistic_cell c WHERE c.statistic = b.statistic
+                               AND c.definition = b.definition AND c.bucket = b.bucket)
+            ) x
+            ORDER BY bucket, CASE kind WHEN 'cell' THEN 0 WHEN 'other' THEN 1 ELSE 2 END,
+                     dimensions""")
         .params(
             statistic.name(),
-            StatisticsService.definition(statistic, zone),
-            from.getYear() <= 1 ? from : StatisticsService.bucketOf(statistic.bucket(), from),
+            definition,
+            first,
+            to,
+            statistic.name(),
+            definition,
+            first,
+            to,
+            statistic.name(),
+            definition,
+            first,
             to)
         .query(
             (rs, n) ->
@@ -118,7 +150,8 @@ public class StatisticsExport {
                     rs.getObject(1, LocalDate.class),
                     rs.getString(2),
                     strings(rs.getArray(3)),
-                    decimals(rs.getArray(4))))
+                    decimals(rs.getArray(4)),
+                    rs.getBoolean(5)))
         .list();
   }
 
@@ -128,6 +161,7 @@ public class StatisticsExport {
     header.add("kind");
     statistic.dimensions().forEach(d -> header.add(d.name()));
     statistic.measures().forEach(m -> header.add(m.label()));
+    header.add("suppressed");
     try (var printer =
         new CSVPrinter(
             out, CSVFormat.RFC4180.builder().setHeader(header.toArray(String[]::new)).get())) {
@@ -138,12 +172,22 @@ public class StatisticsExport {
         for (int i = 0; i < statistic.dimensions().size(); i++) {
           record.add(cell.dimensions().isEmpty() ? "" : cell.dimensions().get(i));
         }
-        cell.measures().forEach(m -> record.add(m.toPlainString()));
+        if (cell.suppressed()) {
+          statistic.measures().forEach(m -> record.add(""));
+        } else {
+          cell.measures().forEach(m -> record.add(m.toPlainString()));
+        }
+        record.add(cell.suppressed() ? "true" : "false");
         printer.printRecord(record);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** What the noise does to each measure of the statistic's cells; none without noise. */
+  public List<NoiseBound> noise(Statistic statistic) {
+    return Publication.noise(statistic);
   }
 
   public void json(Statistic statistic, List<Cell> cells, Writer out) {
@@ -154,6 +198,7 @@ public class StatisticsExport {
     document.put("definition", StatisticsService.definition(statistic, zone));
     document.put("minimumSubjects", statistic.minimumSubjects());
     document.put("epsilonPerBucket", statistic.epsilon().orElse(null));
+    document.put("noise", Publication.noise(statistic).stream().map(NoiseBound::toMap).toList());
     var rows = new ArrayList<Map<String, Object>>();
     for (var cell : cells) {
       var row = new LinkedHashMap<String, Object>();
@@ -164,11 +209,16 @@ public class StatisticsExport {
         dims.put(statistic.dimensions().get(i).name(), cell.dimensions().get(i));
       }
       row.put("dimensions", dims);
-      var measures = new LinkedHashMap<String, Object>();
-      for (int i = 0; i < statistic.measures().size(); i++) {
-        measures.put(statistic.measures().get(i).label(), cell.measures().get(i));
+      if (cell.suppressed()) {
+        row.put("suppressed", true);
+        row.put("measures", null);
+      } else {
+        var measures = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < statistic.measures().size(); i++) {
+          measures.put(statistic.measures().get(i).label(), cell.measures().get(i));
+        }
+        row.put("measures", measures);
       }
-      row.put("measures", measures);
       rows.add(row);
     }
     document.put("cells", rows);

@@ -916,16 +916,24 @@ class CommandLineTests extends LetheTests {
     assertThat(csv.get(0).get("bucket")).isEqualTo("2025-11-01");
     assertThat(csv.get(0).get("status")).isEqualTo("done");
     assertThat(csv.get(0).get("rows")).isEqualTo("29");
+    assertThat(csv.get(0).get("suppressed")).isEqualTo("false");
     assertThat(csv.get(1).get("kind")).isEqualTo("total");
 
     var file = WORKSPACE.resolve("export-" + schema + ".json");
     assertThat(configured("stats export " + name + " --format json --output " + file)).isZero();
     var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(file.toFile());
     assertThat(json.get("statistic").asString()).isEqualTo(name);
-    // September's 8 events are too few: its cell is suppressed and its total withheld
-    assertThat(json.get("cells").size()).isEqualTo(6);
-    assertThat(json.get("cells").get(0).get("dimensions").get("status").asString())
+    // September's 8 events are too few: its cell is suppressed and its total withheld, which
+    // a row of its own says (with no number), so that it is not read as no data
+    assertThat(json.get("cells").size()).isEqualTo(7);
+    var september = json.get("cells").get(0);
+    assertThat(september.get("bucket").asString()).isEqualTo("2025-09-01");
+    assertThat(september.get("kind").asString()).isEqualTo("total");
+    assertThat(september.get("suppressed").asBoolean()).isTrue();
+    assertThat(september.get("measures").isNull()).isTrue();
+    assertThat(json.get("cells").get(1).get("dimensions").get("status").asString())
         .isEqualTo("done");
+    assertThat(json.get("noise").isEmpty()).isTrue();
 
     assertThat(configured("stats export nope")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("no statistic named 'nope'");

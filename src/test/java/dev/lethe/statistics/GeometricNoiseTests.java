@@ -62,4 +62,23 @@ class GeometricNoiseTests {
     double ratio = (double) counts.get(0L) / counts.get(step);
     assertThat(Math.log(ratio)).isCloseTo(epsilon, within(0.05));
   }
+
+  /** The published 95% bound: at most 5% of draws fall outside it, and more outside one less. */
+  @ParameterizedTest
+  @CsvSource({"1.0, 1", "0.1, 1", "0.5, 500", "0.17, 1"})
+  void theBoundPublishedWithTheNoiseHoldsNineteenTimesInTwenty(double epsilon, double sensitivity)
+      throws NoSuchAlgorithmException {
+    var noise = new GeometricNoise(seeded());
+    long bound = GeometricNoise.bound95(epsilon, sensitivity);
+    int n = 100_000;
+    int outside = 0;
+    int outsideOneLess = 0;
+    for (int i = 0; i < n; i++) {
+      long x = Math.abs(noise.sample(epsilon, sensitivity));
+      outside += x > bound ? 1 : 0;
+      outsideOneLess += x > bound - 1 ? 1 : 0;
+    }
+    assertThat((double) outside / n).isLessThanOrEqualTo(0.05 + 0.004);
+    assertThat((double) outsideOneLess / n).isGreaterThan(0.05 - 0.004);
+  }
 }

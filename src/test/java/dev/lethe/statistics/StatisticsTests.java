@@ -161,9 +161,17 @@ class StatisticsTests extends LetheTests {
     var report = run(job);
 
     assertThat(report.statistics().get(0).totalsWithheld()).isEqualTo(3);
-    assertThat(cells("views-" + schema))
+    var published = cells("views-" + schema).stream().filter(c -> !c.suppressed()).toList();
+    assertThat(published)
+        .hasSize(3)
         .allSatisfy(c -> assertThat(c.kind()).isEqualTo("cell"))
         .allSatisfy(c -> assertThat(c.dimensions()).containsExactly("BE"));
+    // each withheld total is a row that says so, with no number: not to be read as no data
+    var withheld = cells("views-" + schema).stream().filter(c -> c.suppressed()).toList();
+    assertThat(withheld)
+        .hasSize(3)
+        .allSatisfy(c -> assertThat(c.kind()).isEqualTo("total"))
+        .allSatisfy(c -> assertThat(c.measures()).isEmpty());
   }
 
   @Test
@@ -414,10 +422,17 @@ class StatisticsTests extends LetheTests {
     // with k = 5, NL and FR are published now, and LU alone is too small to be "other"
     assertThat(
             cells(name).stream()
-                .filter(c -> c.bucket().equals(LocalDate.of(2025, 12, 30)))
+                .filter(c -> c.bucket().equals(LocalDate.of(2025, 12, 30)) && !c.suppressed())
                 .map(StatisticsExport.Cell::dimensions)
                 .toList())
         .containsExactly(List.of("BE"), List.of("FR"), List.of("NL"));
+    // and the total, which would give LU away, is a row that says it is withheld
+    assertThat(
+            cells(name).stream()
+                .filter(c -> c.bucket().equals(LocalDate.of(2025, 12, 30)) && c.suppressed())
+                .map(StatisticsExport.Cell::kind)
+                .toList())
+        .containsExactly("total");
   }
 
   @Test
@@ -426,6 +441,11 @@ class StatisticsTests extends LetheTests {
     var name = "views-" + schema;
     statistic(name, "noise: {epsilon: 1.0}");
     var statistic = validator.load().statistics().get(name);
+    // what the noise does to each measure is published with the series
+    assertThat(export.noise(statistic))
+        .extracting(NoiseBound::measure)
+        .containsExactlyElementsOf(statistic.measures().stream().map(m -> m.label()).toList());
+    assertThat(export.noise(statistic)).allSatisfy(b -> assertThat(b.error95()).isPositive());
     var source = stores.store("app").statistic(statistic, java.time.ZoneOffset.UTC);
 
     var bounded = source.aggregate(java.util.Optional.empty(), AS_OF, java.util.Set.of(), true);
