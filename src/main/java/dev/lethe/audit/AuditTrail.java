@@ -226,6 +226,24 @@ public class AuditTrail {
    * last entry of all. Empty only while the trail is empty.
    */
   @Transactional(readOnly = true)
+  /** The rows requests deleted and pseudonymised in these runs, by action, as the trail says. */
+  public Map<String, Long> requestRowsOf(List<Long> runIds) {
+    var rows = new java.util.HashMap<String, Long>();
+    jdbc.query(
+        connection -> {
+          var ps =
+              connection.prepareStatement(
+                  "SELECT action, sum(total_rows) FROM lethe.audit_entry WHERE kind = 'request'"
+                      + " AND action IN ('deleted', 'pseudonymised') AND run_id = ANY(?)"
+                      + " GROUP BY action");
+          ps.setArray(1, connection.createArrayOf("int8", runIds.toArray(Long[]::new)));
+          return ps;
+        },
+        (org.springframework.jdbc.core.RowCallbackHandler)
+            rs -> rows.put(rs.getString(1), rs.getLong(2)));
+    return rows;
+  }
+
   public Optional<String> lastHashOf(List<Long> runIds) {
     var own =
         jdbc.query(

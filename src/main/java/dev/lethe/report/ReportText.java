@@ -27,6 +27,12 @@ public final class ReportText {
               report.startedBy(),
               pretty(Duration.between(report.startedAt(), report.endedAt()))));
     }
+    if (!"COMPLETED".equals(report.status())
+        && report.exitMessage() != null
+        && !report.exitMessage().isBlank()) {
+      // why it failed, in every form of the report: not only in the JSON and HTML
+      out.append("Why: ").append(report.exitMessage()).append(System.lineSeparator());
+    }
     attempts(out, report);
     requests(out, report);
     if (!report.statistics().isEmpty()) {

@@ -26,7 +26,9 @@ public record RunReport(
     List<RequestReport> requests,
     List<StatisticReport> statistics,
     List<PolicyReport> policies,
-    List<Attempt> attempts) {
+    List<Attempt> attempts,
+    long requestRowsDeleted,
+    long requestRowsPseudonymised) {
 
   /**
    * One attempt of the run: the first, and each restart, with its own start, end and the definition
@@ -45,12 +47,15 @@ public record RunReport(
     return attempts == null ? List.of() : attempts;
   }
 
+  /** Rows the run deleted: its policies' stages, and the requests it carried out. */
   public long deleted() {
-    return policies.stream().mapToLong(PolicyReport::deleted).sum();
+    return policies.stream().mapToLong(PolicyReport::deleted).sum() + requestRowsDeleted;
   }
 
+  /** Rows the run pseudonymised: its policies' stages, and the requests it carried out. */
   public long pseudonymised() {
-    return policies.stream().mapToLong(PolicyReport::pseudonymised).sum();
+    return policies.stream().mapToLong(PolicyReport::pseudonymised).sum()
+        + requestRowsPseudonymised;
   }
 
   /**

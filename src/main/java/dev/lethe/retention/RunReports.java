@@ -74,6 +74,8 @@ class RunReports {
             });
     var asOf = LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF));
     var files = definitionFiles(definitions, execution.getJobInstance().getJobName());
+    // the rows the requests changed in this run and its attempts, as the trail recorded them
+    var requestRows = audit.requestRowsOf(attempts.stream().map(JobExecution::getId).toList());
     var earlierReports = new java.util.HashMap<Long, RunReport>();
     for (var attempt : attempts) {
       if (attempt.getId() != execution.getId()) {
@@ -123,7 +125,9 @@ class RunReports {
                             : Optional.ofNullable(earlierReports.get(a.getId()))
                                 .map(RunReport::definitionFiles)
                                 .orElse(List.of())))
-            .toList());
+            .toList(),
+        requestRows.getOrDefault("deleted", 0L),
+        requestRows.getOrDefault("pseudonymised", 0L));
   }
 
   private static java.time.Instant instant(java.time.LocalDateTime time) {
@@ -277,13 +281,19 @@ class RunReports {
   private static List<RunReport.DefinitionFile> definitionFiles(
       Definitions definitions, String jobName) {
     var job = definitions.jobs().get(jobName);
-    if (job == null) {
-      return List.of();
-    }
     var files = new java.util.LinkedHashSet<java.nio.file.Path>();
-    files.add(job.file());
-    definitions.statisticsOf(job).forEach(s -> files.add(s.file()));
-    definitions.policiesOf(job).forEach(p -> files.add(p.file()));
+    if (job == null) {
+      // 'lethe run requests': every policy decides what a request does
+      if (dev.lethe.policy.JobDefinition.REQUESTS.equals(jobName)) {
+        definitions.policies().values().forEach(p -> files.add(p.file()));
+      }
+    } else {
+      files.add(job.file());
+      definitions.statisticsOf(job).forEach(s -> files.add(s.file()));
+      // a job that carries out requests reads every policy for them
+      (job.requests() ? definitions.policies().values() : definitions.policiesOf(job))
+          .forEach(p -> files.add(p.file()));
+    }
     var result = new ArrayList<RunReport.DefinitionFile>();
     for (var file : files) {
       try {

@@ -71,6 +71,8 @@ public interface SubjectData {
    * @param kept the subject's rows left because a keeping policy keeps them (transformed or not)
    * @param keptBy the policies that kept them, with their rows: {@code invoices (legal-obligation):
    *     2} (null: none)
+   * @param remaining the subject's rows in the table after the change, whatever kept them (-1: not
+   *     counted)
    */
   record ErasureOutcome(
       long deleted,
@@ -80,7 +82,20 @@ public interface SubjectData {
       long kept,
       String keptBy,
       long left,
-      String leftBecause) {
+      String leftBecause,
+      long remaining) {
+
+    public ErasureOutcome(
+        long deleted,
+        long pseudonymised,
+        long referenced,
+        String heldBy,
+        long kept,
+        String keptBy,
+        long left,
+        String leftBecause) {
+      this(deleted, pseudonymised, referenced, heldBy, kept, keptBy, left, leftBecause, -1);
+    }
 
     public ErasureOutcome(
         long deleted,
@@ -90,6 +105,15 @@ public interface SubjectData {
         long kept,
         String keptBy) {
       this(deleted, pseudonymised, referenced, heldBy, kept, keptBy, 0, null);
+    }
+
+    /**
+     * This outcome with the subject's rows still in the table after the change, counted in its
+     * transaction (by key or token): what an outcome must never state less of.
+     */
+    public ErasureOutcome withRemaining(long rows) {
+      return new ErasureOutcome(
+          deleted, pseudonymised, referenced, heldBy, kept, keptBy, left, leftBecause, rows);
     }
 
     public static ErasureOutcome held(String heldBy) {

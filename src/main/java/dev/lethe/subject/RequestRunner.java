@@ -166,48 +166,78 @@ public class RequestRunner {
     for (var store : new TreeSet<>(policies.stream().map(Policy::store).toList())) {
       recoverIn(store, request.id(), runId);
     }
+    RuntimeException failure = null;
     for (var policy : policies) {
       if (finished.contains(policy.name())) {
         continue;
       }
-      var data = stores.store(policy.store()).subjectData(policy, scope);
-      if (request.kind() == RequestKind.WITHDRAW_CONSENT && policy.contact() != null) {
-        // the tokens first, committed before the addresses go: a crash in between loses nothing
-        var contacts = data.contacts(request.subject(), keepers);
-        suppressions.add(
-            request.purpose(),
-            tokens.keyId(),
-            contacts.stream().map(a -> Suppression.token(tokens, a)).distinct().toList(),
-            request.id());
+      try {
+        var data = stores.store(policy.store()).subjectData(policy, scope);
+        if (request.kind() == RequestKind.WITHDRAW_CONSENT && policy.contact() != null) {
+          // the tokens first, committed before the addresses go: a crash in between loses nothing
+          var contacts = data.contacts(request.subject(), keepers);
+          suppressions.add(
+              request.purpose(),
+              tokens.keyId(),
+              contacts.stream().map(a -> Suppression.token(tokens, a)).distinct().toList(),
+              request.id());
+        }
+        // the change and its last look at the holds in one stretch of the control database that
+        // keeps a new hold on the subject out until the change has committed
+        var recorder = new ChangeRecorder(audit, request, policy, runId);
+        var outcome =
+            inHoldGate(
+                request.subject(),
+                () ->
+                    data.erase(
+                        request.subject(), heldNow(request.subject(), scope), keepers, recorder));
+        var changes = recorder.written();
+        take(policy.store(), changes);
+        var cases = casesOf(holds.activeOn(request.subject()), scope);
+        cases.forEach(casesByPolicy::putIfAbsent);
+        // the outcome speaks of every row the request changed under the policy, in this run and
+        // before it: a try that finds nothing left after one that deleted says what was deleted
+        var soFar = requests.changedSoFar(request.id(), policy.name());
+        var standing =
+            new SubjectData.ErasureOutcome(
+                soFar[0],
+                soFar[1],
+                outcome.referenced(),
+                outcome.heldBy(),
+                outcome.kept(),
+                outcome.keptBy(),
+                outcome.left(),
+                outcome.leftBecause(),
+                outcome.remaining());
+        requests.recordStanding(
+            request.id(), describe(policy, standing, casesByPolicy, runId), !changes.isEmpty());
+      } catch (dev.lethe.store.StoreException.LockWait wait) {
+        throw wait; // an application's lock: the request is tried again once the others are done
+      } catch (RuntimeException e) {
+        // one policy's failure leaves the others to be done; its outcome says why, never that
+        // nothing is held
+        requests.recordStanding(
+            request.id(),
+            new SubjectRequest.Outcome(
+                policy.name(),
+                policy.store(),
+                false,
+                "failed: " + e.getMessage() + "; tried again at the next run",
+                0,
+                0,
+                0,
+                0,
+                0,
+                null,
+                runId),
+            false);
+        if (failure == null) {
+          failure = e;
+        }
       }
-      // the change and its last look at the holds in one stretch of the control database that
-      // keeps a new hold on the subject out until the change has committed
-      var recorder = new ChangeRecorder(audit, request, policy, runId);
-      var outcome =
-          inHoldGate(
-              request.subject(),
-              () ->
-                  data.erase(
-                      request.subject(), heldNow(request.subject(), scope), keepers, recorder));
-      var changes = recorder.written();
-      take(policy.store(), changes);
-      var cases = casesOf(holds.activeOn(request.subject()), scope);
-      cases.forEach(casesByPolicy::putIfAbsent);
-      // the outcome speaks of every row the request changed under the policy, in this run and
-      // before it: a try that finds nothing left after one that deleted says what was deleted
-      var soFar = requests.changedSoFar(request.id(), policy.name());
-      var standing =
-          new SubjectData.ErasureOutcome(
-              soFar[0],
-              soFar[1],
-              outcome.referenced(),
-              outcome.heldBy(),
-              outcome.kept(),
-              outcome.keptBy(),
-              outcome.left(),
-              outcome.leftBecause());
-      requests.recordStanding(
-          request.id(), describe(policy, standing, casesByPolicy, runId), !changes.isEmpty());
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
@@ -373,6 +403,16 @@ public class RequestRunner {
         parts.add("kept " + outcome.kept() + ", still kept under " + outcome.keptBy());
       }
       text = String.join(", ", parts);
+    }
+    // what the words above do not account for of the rows still there: never less than there is
+    long told =
+        Math.max(outcome.kept(), outcome.pseudonymised()) + outcome.referenced() + outcome.left();
+    if (outcome.remaining() > told) {
+      var more =
+          (outcome.remaining() - told)
+              + " more of the subject's rows remain in the table, outside what this request"
+              + " removes (pseudonymised earlier by a stage, or kept for another purpose)";
+      text = text.equals("no data held") ? more : text + ", " + more;
     }
     return new SubjectRequest.Outcome(
         policy.name(),

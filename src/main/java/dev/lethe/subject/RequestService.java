@@ -166,8 +166,23 @@ public class RequestService {
    */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
   boolean take(RequestRecord record) {
-    if (!audit.appendOnce(record.draft(), record.id())) {
+    boolean known =
+        jdbc.sql("SELECT count(*) FROM lethe.subject_request WHERE id = ?")
+                .param(record.request())
+                .query(Long.class)
+                .single()
+            > 0;
+    var draft =
+        known
+            ? record.draft()
+            : record
+                .draft()
+                .withDetail("request " + record.request() + " is no longer on record here");
+    if (!audit.appendOnce(draft, record.id())) {
       return false; // taken before: its rows are counted already
+    }
+    if (!known) {
+      return true; // the rows left the store: the trail says so, there is no outcome to add to
     }
     var parts = new java.util.ArrayList<String>();
     if (record.deleted() > 0) {
@@ -232,7 +247,9 @@ public class RequestService {
       audit.append(
           audit.draft(
               "request",
-              outcome.heldBy() != null ? "held" : "nothing to do",
+              outcome.heldBy() != null
+                  ? "held"
+                  : outcome.outcome().startsWith("failed") ? "failed" : "nothing to do",
               outcome.runId(),
               outcome.policy(),
               null,

@@ -674,7 +674,7 @@ class CommandLineTests extends LetheTests {
     assertThat(configured("request list --open")).isZero();
     assertThat(out.toString()).containsPattern("erase\\s+3\\s+open");
 
-    assertThat(configured("run requests")).isZero();
+    assertThat(configured("run requests")).as(out + "\n" + err).isZero();
     long id = control.sql("SELECT id FROM lethe.subject_request").query(Long.class).single();
     assertThat(configured("request show " + id)).isZero();
     assertThat(out.toString()).contains("erase of subject 3", "reference DSR-9", "; done");

@@ -223,4 +223,39 @@ class RequestFaultTests extends LetheTests {
     recordedOnceAndTruthfully(request, before);
     assertThat(ControlFaults.recoveredEntries(control, request.id())).isOne();
   }
+
+  /**
+   * A record left for a request no longer on record (its rows removed from the control database)
+   * neither blocks the next request in that store nor goes unrecorded: the trail takes it, saying
+   * so.
+   */
+  @Test
+  void aRecordOfARequestNoLongerOnRecordIsRecordedAndBlocksNothing() throws Exception {
+    var gone =
+        intake.receive(
+            RequestKind.ERASE, Long.toString(account(3)), null, "DSR-F", "test", validator.load());
+    try (var fault = ControlFaults.refuseTheNextRequestChange(control)) {
+      assertThat(runRequests()).isEqualTo("FAILED");
+    }
+    control.sql("DELETE FROM lethe.request_outcome WHERE request_id = ?").param(gone.id()).update();
+    control.sql("DELETE FROM lethe.subject_request WHERE id = ?").param(gone.id()).update();
+    long subject = account(4);
+    var before = rowsBefore(subject);
+    var next =
+        intake.receive(
+            RequestKind.ERASE, Long.toString(subject), null, "DSR-F", "test", validator.load());
+
+    assertThat(runRequests()).isEqualTo("COMPLETED");
+
+    recordedOnceAndTruthfully(next, before);
+    assertThat(
+            control
+                .sql(
+                    "SELECT count(*) FROM lethe.audit_entry WHERE detail LIKE ? AND detail LIKE"
+                        + " '%no longer on record%'")
+                .param("request " + gone.id() + ":%")
+                .query(Long.class)
+                .single())
+        .isOne();
+  }
 }

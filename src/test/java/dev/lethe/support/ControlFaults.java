@@ -40,16 +40,14 @@ public final class ControlFaults {
     control
         .sql(
             """
-            CREATE TABLE IF NOT EXISTS public.request_fault_fuse (armed boolean NOT NULL);
-            DELETE FROM public.request_fault_fuse;
-            INSERT INTO public.request_fault_fuse VALUES (true);
+            DROP SEQUENCE IF EXISTS public.request_fault_fuse;
+            CREATE SEQUENCE public.request_fault_fuse;
             CREATE OR REPLACE FUNCTION public.request_fault() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-              IF NEW.kind = 'request' AND NEW.action IN ('deleted', 'pseudonymised') THEN
-                UPDATE public.request_fault_fuse SET armed = false WHERE armed;
-                IF FOUND THEN
-                  RAISE EXCEPTION 'the control database went away';
-                END IF;
+              -- a sequence, not a table: what the failed transaction wrote is rolled back with it
+              IF NEW.kind = 'request' AND NEW.action IN ('deleted', 'pseudonymised')
+                 AND nextval('public.request_fault_fuse') = 1 THEN
+                RAISE EXCEPTION 'the control database went away';
               END IF;
               RETURN NEW;
             END $$;
@@ -63,7 +61,7 @@ public final class ControlFaults {
             .sql(
                 "DROP TRIGGER IF EXISTS request_fault ON lethe.audit_entry;"
                     + " DROP FUNCTION IF EXISTS public.request_fault();"
-                    + " DROP TABLE IF EXISTS public.request_fault_fuse")
+                    + " DROP SEQUENCE IF EXISTS public.request_fault_fuse")
             .update();
   }
 }

@@ -224,7 +224,9 @@ final class JdbcSubjectData implements SubjectData {
         c -> {
           c.setAutoCommit(false);
           try {
-            var outcome = erase(c, reached(subject, keepers), kept, keeping, keepers);
+            var outcome =
+                erase(c, reached(subject, keepers), kept, keeping, keepers)
+                    .withRemaining(count(c, subjectRows(subject)));
             // the last look before the commit: a hold placed while the change waited keeps it
             var heldNow = heldOnTable(onTable, holds.heldBeforeCommit());
             if (!heldNow.isEmpty()) {

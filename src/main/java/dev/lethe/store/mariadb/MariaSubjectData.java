@@ -187,7 +187,9 @@ final class MariaSubjectData implements SubjectData {
         c -> {
           c.setAutoCommit(false);
           try {
-            var outcome = erase(c, sql, reached(subject, keepers), kept, keeping, keepers);
+            var outcome =
+                erase(c, sql, reached(subject, keepers), kept, keeping, keepers)
+                    .withRemaining(count(c, subjectRows(subject)));
             // the last look before the commit: a hold placed while the change waited keeps it
             var heldNow =
                 sameTable.stream()

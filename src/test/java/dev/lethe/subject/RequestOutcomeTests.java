@@ -1,0 +1,105 @@
+package dev.lethe.subject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.retention.Validator;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * What a request's outcomes say is exact: never less data than the table still holds of the
+ * subject, and a policy that failed says so and why, while the others are carried out.
+ */
+class RequestOutcomeTests extends LetheTests {
+
+  @Autowired RequestIntake intake;
+  @Autowired RequestService requests;
+  @Autowired Validator validator;
+
+  @BeforeEach
+  void eventsUnderTwoPurposes() {
+    Events.create(APP, schema, 200, 10);
+    APP.run("UPDATE " + schema + ".event SET status = 'promo' WHERE id % 3 = 0");
+    policy(
+        "ev-marketing",
+        Events.policy("ev-marketing", schema, "where:\n  - column: status\n    in: [promo]")
+            .replace("category: usage-data", "category: marketing")
+            .replace("legal-basis: legitimate-interest", "legal-basis: consent"));
+    policy(
+        "ev-service",
+        Events.policy("ev-service", schema, "where:\n  - column: status\n    in: [done]"));
+  }
+
+  private String run() {
+    return runs.run("requests", AS_OF, "test", ProgressListener.SILENT).report().status();
+  }
+
+  @Test
+  void aWithdrawalSaysHowManyOfTheSubjectsRowsRemainForOtherPurposes() {
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 7");
+    long promo =
+        APP.count(
+            "SELECT count(*) FROM " + schema + ".event WHERE subject_id = 7 AND status = 'promo'");
+    var request =
+        intake.receive(
+            RequestKind.WITHDRAW_CONSENT, "7", "marketing", "DSR-O", "test", validator.load());
+
+    assertThat(run()).isEqualTo("COMPLETED");
+
+    var outcome = requests.find(request.id()).outcomes();
+    assertThat(outcome).singleElement().satisfies(o -> assertThat(o.deleted()).isEqualTo(promo));
+    assertThat(outcome.get(0).outcome())
+        .startsWith("deleted " + promo)
+        .contains((rows - promo) + " more of the subject's rows remain");
+  }
+
+  @Test
+  void aPolicyThatFailsSaysWhyAndTheOthersAreCarriedOut() {
+    // the table refuses the delete of the subject's 'done' rows, once
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION"
+            + " 'no'; END $$; CREATE TRIGGER refuse BEFORE DELETE ON "
+            + schema
+            + ".event FOR EACH ROW WHEN (OLD.status = 'done' AND OLD.subject_id = 3)"
+            + " EXECUTE FUNCTION "
+            + schema
+            + ".refuse()");
+    var request = intake.receive(RequestKind.ERASE, "3", null, "DSR-O", "test", validator.load());
+
+    var report = runs.run("requests", AS_OF, "test", ProgressListener.SILENT).report();
+
+    assertThat(report.status()).isEqualTo("FAILED");
+    var outcomes = requests.find(request.id()).outcomes();
+    // one policy on the table failed, and says so; nothing says no data is held
+    assertThat(outcomes)
+        .anySatisfy(o -> assertThat(o.outcome()).startsWith("failed: ").contains("next run"))
+        .noneSatisfy(o -> assertThat(o.outcome()).isEqualTo("no data held"));
+    assertThat(dev.lethe.report.ReportText.render(report))
+        .contains("Why: ", "request(s) [" + request.id() + "]");
+    // the run counts the rows the requests deleted, and names the policy files
+    assertThat(report.deleted()).isEqualTo(report.requestRowsDeleted());
+    assertThat(report.definitionFiles())
+        .extracting(dev.lethe.report.RunReport.DefinitionFile::file)
+        .contains("ev-marketing.yml", "ev-service.yml");
+
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+    var done = runs.run("requests", AS_OF, "test", ProgressListener.SILENT).report();
+
+    assertThat(done.status()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 3"))
+        .isZero();
+    assertThat(requests.find(request.id()).status()).isEqualTo(SubjectRequest.DONE);
+    assertThat(report.requestRowsDeleted() + done.requestRowsDeleted())
+        .isEqualTo(20)
+        .isEqualTo(
+            requests.find(request.id()).outcomes().stream()
+                .mapToLong(SubjectRequest.Outcome::deleted)
+                .sum());
+  }
+}
