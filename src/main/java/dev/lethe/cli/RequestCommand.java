@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
       RequestCommand.WithdrawConsent.class,
       RequestCommand.ListAll.class,
       RequestShowCommand.class,
+      RequestCommand.Cancel.class,
       RequestCommand.Suppressed.class
     })
 class RequestCommand {
@@ -170,6 +172,42 @@ class RequestCommand {
               r.receivedAt(),
               r.overdue(today) ? "  OVERDUE" : "");
         }
+        return Lethe.DONE;
+      }
+    }
+  }
+
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description =
+          "Cancel a request not yet done: withdrawn by its subject, or refused (identity not"
+              + " confirmed). What was done stays done; the trail records who and why.")
+  static class Cancel implements Callable<Integer> {
+
+    @Parameters(paramLabel = "ID", description = "the request's id")
+    long id;
+
+    @Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "TEXT",
+        description = "why: withdrawn by the subject, identity not confirmed, ...")
+    String reason;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+        var r =
+            context
+                .getBean(RequestService.class)
+                .cancel(id, reason, System.getProperty("user.name"));
+        spec.commandLine()
+            .getOut()
+            .printf(
+                Locale.ROOT, "Request %d (%s) cancelled: %s%n", r.id(), r.kind().text(), reason);
         return Lethe.DONE;
       }
     }

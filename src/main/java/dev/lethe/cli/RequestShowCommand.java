@@ -49,6 +49,9 @@ class RequestShowCommand implements Callable<Integer> {
         r.deadline(),
         r.status(),
         r.completedAt() == null ? "" : " on " + r.completedAt());
+    if (r.closedReason() != null) {
+      out.printf(Locale.ROOT, "Cancelled by %s: %s%n", r.closedBy(), r.closedReason());
+    }
     if (r.overdue(today)) {
       out.println("OVERDUE");
     }

@@ -162,7 +162,7 @@ public class SubjectFlags {
   private Set<String> openAccessRequests() {
     return Set.copyOf(
         jdbc.sql(
-                "SELECT subject FROM lethe.subject_request WHERE kind = 'export' AND status <> 'done'")
+                "SELECT subject FROM lethe.subject_request WHERE kind = 'export' AND status NOT IN ('done', 'cancelled')")
             .query(String.class)
             .set());
   }

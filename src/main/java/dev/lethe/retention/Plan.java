@@ -83,27 +83,36 @@ public record Plan(
     var out = new StringBuilder();
     out.append(
         String.format(
-            Locale.ROOT,
-            "Plan for job %s as of %s (dry-run: nothing changes)%n%n%-30s %-25s %10s %10s %-14s %10s %8s %9s %10s %10s  %s%n",
-            job,
-            asOf,
-            "step",
-            "cutoff",
-            "rows",
-            "due",
-            "would",
-            "rows",
-            "held",
-            "requested",
-            "restricted",
-            "referenced",
-            "guards"));
+            Locale.ROOT, "Plan for job %s as of %s (dry-run: nothing changes)%n%n", job, asOf));
+    if (policies.isEmpty()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "The job has no policy steps: it deletes and pseudonymises nothing%s.%n",
+              pendingRequests >= 0 ? " but what its requests ask" : ""));
+    } else {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-30s %-25s %10s %10s %-14s %12s %8s %9s %10s %10s  %s%n",
+              "step",
+              "cutoff",
+              "rows",
+              "due",
+              "action",
+              "would change",
+              "held",
+              "requested",
+              "restricted",
+              "referenced",
+              "guards"));
+    }
     for (var p : policies) {
       var c = p.counts();
       out.append(
           String.format(
               Locale.ROOT,
-              "%-30s %-25s %10d %10d %-14s %10d %8d %9d %10d %10d  %s%n",
+              "%-30s %-25s %10d %10d %-14s %12d %8d %9d %10d %10d  %s%n",
               p.step(),
               p.cutoff(),
               c.totalRows(),
@@ -132,7 +141,9 @@ public record Plan(
                 String.join(", ", p.counts().unreadable())));
       }
     }
-    if (pendingRequests >= 0) {
+    if (pendingRequests == 0) {
+      out.append(String.format(Locale.ROOT, "%nNo data-subject request is waiting.%n"));
+    } else if (pendingRequests > 0) {
       out.append(
           String.format(
               Locale.ROOT,

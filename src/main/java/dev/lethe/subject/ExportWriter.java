@@ -49,6 +49,21 @@ public class ExportWriter {
       } finally {
         Files.deleteIfExists(partial);
       }
+      // and a rendering a person reads, beside it, as private
+      var text = folder.resolve("request-" + requestId + ".txt");
+      var textPartial =
+          Files.createTempFile(
+              folder,
+              "request-" + requestId,
+              ".partial",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      try {
+        Files.writeString(textPartial, readable(document));
+        Files.move(
+            textPartial, text, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(textPartial);
+      }
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(
@@ -61,5 +76,53 @@ public class ExportWriter {
               + ". Fix: make lethe.requests.exports a folder Lethe can write",
           e);
     }
+  }
+
+  /** The export as a person reads it: per policy, what it is, why it is kept, and each row. */
+  @SuppressWarnings("unchecked")
+  static String readable(Map<String, Object> document) {
+    var out = new StringBuilder();
+    out.append("Your data, as held on ")
+        .append(document.get("generated"))
+        .append(" (request ")
+        .append(document.get("request"))
+        .append(", received ")
+        .append(document.get("received"))
+        .append(")\n");
+    for (var entry : (java.util.List<Map<String, Object>>) document.get("policies")) {
+      out.append("\n== ")
+          .append(entry.get("description") == null ? entry.get("policy") : entry.get("description"))
+          .append(" (")
+          .append(entry.get("category"))
+          .append("; legal basis: ")
+          .append(entry.get("legalBasis"))
+          .append(")\n");
+      for (var stage : (java.util.List<Map<String, String>>) entry.get("retention")) {
+        out.append("   kept: ")
+            .append(stage.get("action"))
+            .append(" after ")
+            .append(stage.get("after"))
+            .append(" from ")
+            .append(stage.get("from"))
+            .append("\n");
+      }
+      if (entry.containsKey("rowsListedUnder")) {
+        out.append("   the same records as under ")
+            .append(entry.get("rowsListedUnder"))
+            .append("\n");
+        continue;
+      }
+      var rows = (java.util.List<Map<String, Object>>) entry.get("rows");
+      if (rows == null || rows.isEmpty()) {
+        out.append("   none held\n");
+        continue;
+      }
+      int n = 0;
+      for (var row : rows) {
+        out.append("   record ").append(++n).append(":\n");
+        row.forEach((k, v) -> out.append("      ").append(k).append(": ").append(v).append("\n"));
+      }
+    }
+    return out.toString();
   }
 }

@@ -45,8 +45,10 @@ public class RequestRunner {
   private final SuppressionList suppressions;
   private final dev.lethe.hold.TokenisedRows tokenisedRows;
   private final dev.lethe.audit.AuditTrail audit;
+  private final java.time.Clock clock;
 
   public RequestRunner(
+      java.time.Clock clock,
       dev.lethe.audit.AuditTrail audit,
       dev.lethe.hold.TokenisedRows tokenisedRows,
       SuppressionList suppressions,
@@ -63,6 +65,7 @@ public class RequestRunner {
     // the gate is one policy's change long, never the request's or the run's chunk
     gate.setPropagationBehavior(
         org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    this.clock = clock;
     this.audit = audit;
     this.tokenisedRows = tokenisedRows;
     this.suppressions = suppressions;
@@ -87,7 +90,7 @@ public class RequestRunner {
   private SubjectRequest carryOutHeld(
       long id, Definitions definitions, ZonedDateTime now, Long runId) {
     var request = requests.find(id);
-    if (request.done()) {
+    if (request.closed()) {
       return request;
     }
     var tokens =
@@ -442,8 +445,15 @@ public class RequestRunner {
     var document = new LinkedHashMap<String, Object>();
     document.put("request", request.id());
     document.put("subject", request.subject());
-    document.put("received", request.receivedAt().toString());
-    document.put("generated", now.toOffsetDateTime().toString());
+    document.put(
+        "received",
+        java.time.OffsetDateTime.ofInstant(request.receivedAt(), now.getZone()).toString());
+    // the moment it was made, not the run's as-of date: a DPO quotes it to the person
+    document.put(
+        "generated",
+        java.time.OffsetDateTime.ofInstant(clock.instant(), now.getZone())
+            .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            .toString());
     var entries = new ArrayList<Map<String, Object>>();
     var listedUnder = new HashMap<String, String>();
     var outcomes = new ArrayList<SubjectRequest.Outcome>();

@@ -96,7 +96,7 @@ public class RequestService {
   private Long openOf(RequestKind kind, String subject, String purpose) {
     return jdbc.sql(
             "SELECT id FROM lethe.subject_request WHERE kind = ? AND subject = ?"
-                + " AND coalesce(purpose, '') = coalesce(?, '') AND status <> 'done'")
+                + " AND coalesce(purpose, '') = coalesce(?, '') AND status NOT IN ('done', 'cancelled')")
         .params(kind.text(), subject, purpose)
         .query(Long.class)
         .optional()
@@ -311,10 +311,13 @@ public class RequestService {
   @Transactional(propagation = Propagation.REQUIRES_NEW)
   SubjectRequest settle(long id, String exportFile) {
     var request = find(id);
+    if (SubjectRequest.CANCELLED.equals(request.status())) {
+      return request; // cancelled while it was carried out: it stays cancelled
+    }
     boolean complete = request.outcomes().stream().allMatch(SubjectRequest.Outcome::fin);
     jdbc.sql(
             "UPDATE lethe.subject_request SET status = ?, completed_at = ?,"
-                + " export_file = coalesce(?, export_file) WHERE id = ?")
+                + " export_file = coalesce(?, export_file) WHERE id = ? AND status <> 'cancelled'")
         .params(
             complete ? SubjectRequest.DONE : SubjectRequest.PARTLY_DONE,
             complete ? Timestamp.from(clock.instant()) : null,
@@ -336,10 +339,44 @@ public class RequestService {
     return find(id);
   }
 
+  /**
+   * Cancels a request not yet done: withdrawn by its subject, or refused (identity not confirmed).
+   * What was already done stays done and recorded; nothing more is done for it, and an export
+   * request no longer spares the subject's rows. The trail records who cancelled it and why.
+   */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  public SubjectRequest cancel(long id, String reason, String by) {
+    if (reason == null || reason.isBlank()) {
+      throw new BadInputException(
+          "a cancellation needs its reason. Fix: add --reason \"withdrawn by the subject\"");
+    }
+    var request = find(id);
+    if (request.closed()) {
+      throw new BadInputException(
+          "request " + id + " is " + request.status() + " already: nothing to cancel");
+    }
+    jdbc.sql(
+            "UPDATE lethe.subject_request SET status = 'cancelled', completed_at = ?,"
+                + " closed_by = ?, closed_reason = ? WHERE id = ? AND status NOT IN ('done',"
+                + " 'cancelled')")
+        .params(Timestamp.from(clock.instant()), by, reason.strip(), id)
+        .update();
+    if (request.kind() == RequestKind.EXPORT) {
+      SubjectFlags.bumpVersion(jdbc);
+    }
+    audit.appendAbout(
+        "request",
+        "cancelled",
+        request.subject(),
+        "request " + id + ", " + request.kind().text() + ", by " + by + ": " + reason.strip());
+    return find(id);
+  }
+
   /** Requests not yet done, oldest first: what a run carries out. */
   @Transactional(readOnly = true)
   public List<Long> pending() {
-    return jdbc.sql("SELECT id FROM lethe.subject_request WHERE status <> 'done' ORDER BY id")
+    return jdbc.sql(
+            "SELECT id FROM lethe.subject_request WHERE status NOT IN ('done', 'cancelled') ORDER BY id")
         .query(Long.class)
         .list();
   }
@@ -349,9 +386,9 @@ public class RequestService {
   public List<SubjectRequest> list(boolean openOnly, boolean overdueOnly, LocalDate today) {
     var sql = new StringBuilder("SELECT id FROM lethe.subject_request");
     if (overdueOnly) {
-      sql.append(" WHERE status <> 'done' AND deadline < ?");
+      sql.append(" WHERE status NOT IN ('done', 'cancelled') AND deadline < ?");
     } else if (openOnly) {
-      sql.append(" WHERE status <> 'done'");
+      sql.append(" WHERE status NOT IN ('done', 'cancelled')");
     }
     sql.append(" ORDER BY id DESC");
     var query = jdbc.sql(sql.toString());
@@ -392,7 +429,9 @@ public class RequestService {
         rs.getString("status"),
         instant(rs.getTimestamp("completed_at")),
         rs.getString("export_file"),
-        outcomes);
+        outcomes,
+        rs.getString("closed_by"),
+        rs.getString("closed_reason"));
   }
 
   private static SubjectRequest.Outcome outcome(ResultSet rs, int row) throws SQLException {

@@ -23,19 +23,27 @@ public record SubjectRequest(
     String status,
     Instant completedAt,
     String exportFile,
-    List<Outcome> outcomes) {
+    List<Outcome> outcomes,
+    String closedBy,
+    String closedReason) {
 
   public static final String OPEN = "open";
   public static final String PARTLY_DONE = "partly-done";
   public static final String DONE = "done";
+  public static final String CANCELLED = "cancelled";
 
   public boolean done() {
     return DONE.equals(status);
   }
 
-  /** Due and not done by the end of {@code today}'s day before. */
+  /** Done, or cancelled: nothing more is done for it. */
+  public boolean closed() {
+    return done() || CANCELLED.equals(status);
+  }
+
+  /** Due and not closed by the end of {@code today}'s day before. */
   public boolean overdue(LocalDate today) {
-    return !done() && deadline.isBefore(today);
+    return !closed() && deadline.isBefore(today);
   }
 
   /**

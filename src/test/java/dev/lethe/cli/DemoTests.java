@@ -76,7 +76,11 @@ class DemoTests {
         .containsPattern("export\\s+done")
         .containsPattern("withdraw-consent\\s+done");
     try (Stream<Path> exports = Files.list(folder.resolve("exports"))) {
-      assertThat(exports.toList()).hasSize(1);
+      // the JSON, and its rendering for the person beside it
+      var names = exports.map(f -> f.getFileName().toString()).sorted().toList();
+      assertThat(names).hasSize(2);
+      assertThat(names.get(0)).matches("request-\\d+\\.json");
+      assertThat(names.get(1)).isEqualTo(names.get(0).replace(".json", ".txt"));
     }
     // and the statistics were computed first, each with buckets stored
     for (var statistic :

@@ -97,4 +97,46 @@ class PlanTests extends LetheTests {
     assertThat(events.deleted())
         .isEqualTo(635 - events.referenced() - events.heldByHolds() - events.heldByRestrictions());
   }
+
+  /** A plan's words are what they say: its columns named, no table of no steps, no zero promise. */
+  @Test
+  void aPlanSaysWhatItsColumnsAreAndNothingOfWhatIsNotThere() {
+    Events.create(APP, schema, 100, 10);
+    policy("events", Events.policy("events", schema, ""));
+    job(jobName("purge"), Events.job(jobName("purge"), "events", "") + "requests: true\n");
+
+    var text = plans.plan(jobName("purge"), AS_OF).render();
+
+    assertThat(text)
+        .containsPattern("rows\\s+due\\s+action\\s+would change")
+        .contains("No data-subject request is waiting.")
+        .doesNotContain("carries out 0");
+    // a job of statistics only: no empty table
+    statistic();
+    job(jobName("stats"), "job: " + jobName("stats") + "\nstatistics: [views-" + schema + "]\n");
+    var stats = plans.plan(jobName("stats"), AS_OF).render();
+    assertThat(stats).contains("no policy steps").doesNotContain("would change");
+  }
+
+  private void statistic() {
+    APP.run(
+        "CREATE TABLE "
+            + schema
+            + ".view (id bigint PRIMARY KEY, subject_id bigint, seen_at timestamptz NOT NULL,"
+            + " country text)");
+    job(
+        "views-" + schema,
+        """
+        statistic: views-%s
+        store: app
+        table: %s.view
+        time: seen_at
+        bucket: day
+        dimensions: [country]
+        measures: [rows]
+        subject: subject_id
+        minimum-subjects: 10
+        """
+            .formatted(schema, schema));
+  }
 }

@@ -102,4 +102,44 @@ class RequestOutcomeTests extends LetheTests {
                 .mapToLong(SubjectRequest.Outcome::deleted)
                 .sum());
   }
+
+  /**
+   * A request withdrawn or refused is cancelled with its reason: nothing more is done for it, the
+   * trail says who and why, and the subject may ask again.
+   */
+  @Test
+  void aCancelledRequestIsNotCarriedOutAndTheTrailSaysWhy() {
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 5");
+    var request = intake.receive(RequestKind.ERASE, "5", null, "DSR-C", "test", validator.load());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> requests.cancel(request.id(), " ", "dpo"))
+        .isInstanceOf(dev.lethe.system.BadInputException.class)
+        .hasMessageContaining("--reason");
+
+    var cancelled = requests.cancel(request.id(), "identity not confirmed", "dpo");
+    assertThat(run()).isEqualTo("COMPLETED");
+
+    assertThat(cancelled.status()).isEqualTo(SubjectRequest.CANCELLED);
+    assertThat(cancelled.closedReason()).isEqualTo("identity not confirmed");
+    assertThat(requests.find(request.id()).outcomes()).isEmpty();
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 5"))
+        .isEqualTo(rows);
+    assertThat(requests.pending()).doesNotContain(request.id());
+    assertThat(
+            control
+                .sql(
+                    "SELECT count(*) FROM lethe.audit_entry WHERE kind = 'request' AND action ="
+                        + " 'cancelled' AND detail = ?")
+                .param("request " + request.id() + ", erase, by dpo: identity not confirmed")
+                .query(Long.class)
+                .single())
+        .isOne();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> requests.cancel(request.id(), "again", "dpo"))
+        .isInstanceOf(dev.lethe.system.BadInputException.class)
+        .hasMessageContaining("cancelled already");
+    // asked again, with the identity confirmed: a new request
+    var again = intake.receive(RequestKind.ERASE, "5", null, "DSR-C2", "test", validator.load());
+    assertThat(again.id()).isNotEqualTo(request.id());
+  }
 }

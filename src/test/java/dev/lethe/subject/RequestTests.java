@@ -319,6 +319,18 @@ class RequestTests extends LetheTests {
     }
     assertThat(exported).isEqualTo(rows);
     assertThat(done.outcomes()).allMatch(SubjectRequest.Outcome::fin);
+    // made now, not at the run's as-of midnight, with its offset; readable beside it, as private
+    var generated = java.time.OffsetDateTime.parse(export.get("generated").asString());
+    assertThat(generated.toInstant())
+        .isBetween(
+            java.time.Instant.now().minusSeconds(600), java.time.Instant.now().plusSeconds(1));
+    java.time.OffsetDateTime.parse(export.get("received").asString());
+    var readable = file.resolveSibling(file.getFileName().toString().replace(".json", ".txt"));
+    assertThat(Files.getPosixFilePermissions(readable))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(readable))
+        .contains("Your data, as held on " + export.get("generated").asString(), "legal basis: ")
+        .contains("record 1:");
 
     // with the export made, the next purge takes the expired rows
     job(
