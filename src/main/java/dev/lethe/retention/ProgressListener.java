@@ -11,4 +11,7 @@ public interface ProgressListener {
    * @param steps how many policies the run has
    */
   void windowDone(String policy, int step, int steps, PolicyProgress progress);
+
+  /** The run has ended, however it ended: whatever a listener shows is finished. */
+  default void runEnded() {}
 }

@@ -116,6 +116,15 @@ public class RunService {
   }
 
   public Outcome run(String jobName, LocalDate asOf, String startedBy, ProgressListener progress) {
+    try {
+      return runOnce(jobName, asOf, startedBy, progress);
+    } finally {
+      progress.runEnded(); // a progress line ends before anything else is printed
+    }
+  }
+
+  private Outcome runOnce(
+      String jobName, LocalDate asOf, String startedBy, ProgressListener progress) {
     if (asOf.isAfter(clock.today())) {
       // a later day as today would delete rows before their time
       throw new BadInputException(
