@@ -21,6 +21,22 @@ public record Condition(
     return table != null;
   }
 
+  /** The condition in words, for a report: "status is one of promo, sale". */
+  public String describe() {
+    var what = related() ? table + "." + column + " (through " + via + ")" : column;
+    return what
+        + switch (operator) {
+          case EQUALS -> " is " + values.get(0);
+          case IN -> " is one of " + String.join(", ", values);
+          case IS_NULL -> " is not set";
+          case IS_NOT_NULL -> " is set";
+          case BEFORE -> " is before " + values.get(0);
+          case AFTER -> " is after " + values.get(0);
+          case NEWER_THAN -> " is less than " + values.get(0) + " ago";
+          case OLDER_THAN -> " is more than " + values.get(0) + " ago";
+        };
+  }
+
   /** The operators a condition may use, by their names in policy files. */
   public enum Operator {
     EQUALS("equals"),

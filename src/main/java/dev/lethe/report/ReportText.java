@@ -95,6 +95,17 @@ public final class ReportText {
               p.heldByRequests(),
               p.heldByRestrictions(),
               p.referenced()));
+      if (p.cutoff() != null) {
+        // what made a row due, and the guards it ran under: a reviewer signs off on these
+        out.append("  due: ")
+            .append(p.clockText())
+            .append(
+                p.conditions() == null || p.conditions().isEmpty()
+                    ? ""
+                    : "; where " + String.join(" and ", p.conditions()))
+            .append(p.guard() == null ? "" : "; guards: " + p.guard())
+            .append(System.lineSeparator());
+      }
       if (p.unparsable() > 0) {
         out.append("  ")
             .append(p.unparsable())

@@ -140,7 +140,15 @@ public record RunReport(
       long waitedWindows,
       long leftWaiting,
       List<String> waitedOn,
-      String error) {
+      String error,
+      String cutoff,
+      List<String> conditions,
+      String guard) {
+
+    /** "before 2025-01-01T00:00Z (after P1Y)": when a row became due for this stage. */
+    public String clockText() {
+      return "before " + cutoff + (after == null ? "" : " (" + after + ")");
+    }
 
     /** This step's report with what {@code told} says of its policy: category, basis, table. */
     public PolicyReport withDefinition(PolicyReport told) {
@@ -168,7 +176,10 @@ public record RunReport(
           waitedWindows,
           leftWaiting,
           waitedOn,
-          error);
+          error,
+          told.cutoff(),
+          told.conditions(),
+          guard);
     }
   }
 }

@@ -35,8 +35,10 @@ class RunReports {
   private final AuditTrail audit;
   private final HoldService holds;
   private final dev.lethe.report.ReportService reports;
+  private final RunClock clock;
 
   RunReports(
+      RunClock clock,
       HoldService holds,
       JobRepository repository,
       StatisticsExport statistics,
@@ -44,6 +46,7 @@ class RunReports {
       Keys keys,
       AuditTrail audit,
       dev.lethe.report.ReportService reports) {
+    this.clock = clock;
     this.reports = reports;
     this.audit = audit;
     this.holds = holds;
@@ -60,6 +63,12 @@ class RunReports {
     var statisticReports = new ArrayList<RunReport.StatisticReport>();
     var handled = new ArrayList<Long>();
     var holdsDuring = holdsDuring(attempts);
+    var now = clock.now(LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF)));
+    var jobName = execution.getJobInstance().getJobName();
+    var guards =
+        definitions.jobs().containsKey(jobName)
+            ? definitions.jobs().get(jobName).guards()
+            : dev.lethe.policy.JobDefinition.Guards.NONE;
     lastExecutionOfEachStep(execution, attempts).stream()
         .sorted(Comparator.comparing(StepExecution::getCreateTime))
         .forEach(
@@ -69,7 +78,7 @@ class RunReports {
               } else if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
                 statisticReports.add(statisticReport(step, definitions));
               } else {
-                policies.add(policyReport(step, definitions, holdsDuring));
+                policies.add(policyReport(step, definitions, holdsDuring, now, guards));
               }
             });
     var asOf = LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF));
@@ -227,7 +236,9 @@ class RunReports {
   private static RunReport.PolicyReport policyReport(
       StepExecution step,
       Definitions definitions,
-      java.util.function.Supplier<List<HoldService.HoldCase>> holdsDuring) {
+      java.util.function.Supplier<List<HoldService.HoldCase>> holdsDuring,
+      java.time.ZonedDateTime now,
+      dev.lethe.policy.JobDefinition.Guards guards) {
     var counts = Counts.read(step.getExecutionContext());
     var name = step.getStepName();
     int separator = name.indexOf(PolicyStep.SEPARATOR);
@@ -274,7 +285,46 @@ class RunReports {
         step.getExecutionContext().getLong(PurgeTasklet.WAITED, 0),
         step.getExecutionContext().getLong(PurgeTasklet.LEFT_WAITING, 0),
         PurgeTasklet.waitedOn(step.getExecutionContext()),
-        failure(step.getFailureExceptions()));
+        failure(step.getFailureExceptions()),
+        stage.map(s -> s.after().cutoff(now).toOffsetDateTime().toString()).orElse(null),
+        policy == null ? List.of() : policy.where().stream().map(c -> c.describe()).toList(),
+        action == Policy.Action.DELETE
+            ? guard(guards, counts.changed(), step.getExecutionContext())
+            : null);
+  }
+
+  /**
+   * The guards a delete step ran under, and how close it came to them: "max-share 50%: deleted
+   * 12.4% of 1,000 rows".
+   */
+  private static String guard(
+      dev.lethe.policy.JobDefinition.Guards guards,
+      long deleted,
+      org.springframework.batch.infrastructure.item.ExecutionContext context) {
+    var parts = new ArrayList<String>();
+    guards
+        .maxRows()
+        .ifPresent(
+            max ->
+                parts.add(
+                    String.format(
+                        java.util.Locale.ROOT, "max-rows %,d: deleted %,d", max, deleted)));
+    guards
+        .maxShare()
+        .ifPresent(
+            share -> {
+              long total = context.getLong(PurgeTasklet.TOTAL, -1);
+              parts.add(
+                  total < 0
+                      ? String.format(java.util.Locale.ROOT, "max-share %.1f%%", share * 100)
+                      : String.format(
+                          java.util.Locale.ROOT,
+                          "max-share %.1f%%: deleted %.1f%% of %,d rows",
+                          share * 100,
+                          dev.lethe.policy.JobDefinition.Guards.share(deleted, total) * 100,
+                          total));
+            });
+    return parts.isEmpty() ? "none" : String.join("; ", parts);
   }
 
   /** The job's file and those of the statistics and policies it names, with their checksums. */

@@ -83,7 +83,8 @@ public class RunService {
     this.lock = lock;
     this.reports = reports;
     this.clock = clock;
-    this.runReports = new RunReports(holds, repository, statistics, requests, keys, audit, reports);
+    this.runReports =
+        new RunReports(clock, holds, repository, statistics, requests, keys, audit, reports);
     this.audit = audit;
   }
 
