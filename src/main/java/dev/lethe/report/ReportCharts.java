@@ -66,33 +66,58 @@ final class ReportCharts {
     html.append("</svg>\n");
   }
 
-  /** One column per run, oldest first: rows deleted below, pseudonymised stacked on top. */
+  /**
+   * One column per run, in the order they ran (the oldest run on the left, whatever dates they were
+   * run as of): rows deleted below, pseudonymised stacked on top; a y axis with its scale, each
+   * column named by its run id and its as-of date.
+   */
   static void trend(StringBuilder html, List<RunReport> earlier, RunReport report) {
     var runs = new java.util.ArrayList<>(earlier);
     runs.add(report);
+    runs.sort(java.util.Comparator.comparingLong(RunReport::run));
     long max =
         Math.max(1, runs.stream().mapToLong(r -> r.deleted() + r.pseudonymised()).max().orElse(1));
     int height = 160;
-    int column = 48;
+    int column = 56;
+    int axis = 70;
+    int width = axis + column * runs.size() + 10;
     html.append(
             String.format(
                 Locale.ROOT,
-                "<svg id=\"trend-chart\" role=\"img\" aria-label=\"rows per run\" width=\"%d\""
-                    + " height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
-                column * runs.size() + 20,
-                height + 40))
+                "<svg id=\"trend-chart\" role=\"img\" aria-label=\"rows per run, oldest run on"
+                    + " the left\" width=\"%d\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n",
+                width,
+                height + 60))
+        // the axes: rows up the left, runs along the bottom
         .append(
             String.format(
                 Locale.ROOT,
-                "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n",
+                "<line x1=\"%d\" y1=\"5\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>"
+                    + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n"
+                    + "<text x=\"%d\" y=\"15\" font-size=\"11\" text-anchor=\"end\">%,d</text>"
+                    + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>"
+                    + "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">rows</text>\n"
+                    + "<text x=\"%d\" y=\"%d\" font-size=\"11\">runs, oldest on the left</text>\n",
+                axis - 4,
+                axis - 4,
                 height,
-                column * runs.size() + 10,
-                height));
+                axis - 4,
+                height,
+                width,
+                height,
+                axis - 8,
+                max,
+                axis - 8,
+                height,
+                axis - 8,
+                height / 2,
+                axis,
+                height + 52));
     for (int i = 0; i < runs.size(); i++) {
       var r = runs.get(i);
       int deleted = (int) Math.round((double) r.deleted() / max * (height - 10));
       int pseudonymised = (int) Math.round((double) r.pseudonymised() / max * (height - 10));
-      int x = i * column + 10;
+      int x = axis + i * column + 4;
       html.append(
           String.format(
               Locale.ROOT,
@@ -100,11 +125,12 @@ final class ReportCharts {
                   + "<title>run %d, as of %s: %d deleted</title></rect>"
                   + "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
                   + "<title>run %d, as of %s: %d pseudonymised</title></rect>"
-                  + "<text x=\"%d\" y=\"%d\" font-size=\"11\">%s</text></g>\n",
+                  + "<text x=\"%d\" y=\"%d\" font-size=\"11\">run %d</text>"
+                  + "<text x=\"%d\" y=\"%d\" font-size=\"10\">%s</text></g>\n",
               r.run(),
               x,
               height - deleted,
-              column - 12,
+              column - 14,
               deleted,
               DELETED,
               r.run(),
@@ -112,7 +138,7 @@ final class ReportCharts {
               r.deleted(),
               x,
               height - deleted - pseudonymised,
-              column - 12,
+              column - 14,
               pseudonymised,
               PSEUDONYMISED,
               r.run(),
@@ -120,7 +146,10 @@ final class ReportCharts {
               r.pseudonymised(),
               x,
               height + 16,
-              String.valueOf(r.asOf()).substring(5)));
+              r.run(),
+              x,
+              height + 30,
+              String.valueOf(r.asOf())));
     }
     html.append("</svg>\n");
   }

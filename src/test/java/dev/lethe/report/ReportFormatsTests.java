@@ -142,6 +142,12 @@ class ReportFormatsTests extends LetheTests {
     assertThat(report.statistics().get(0).trend()).hasSize(60);
     assertThat(dom)
         .contains("data-run=\"" + first.run() + "\"", "data-run=\"" + report.run() + "\"");
+    // the trend's axes and names: the runs in the order they ran, each by its id
+    assertThat(dom).contains("runs, oldest on the left", ">run " + first.run() + "<", ">rows<");
+    assertThat(dom.indexOf("data-run=\"" + first.run() + "\""))
+        .isLessThan(dom.indexOf("data-run=\"" + report.run() + "\""));
+    // each step says what made its rows due
+    assertThat(dom).contains("data-field=\"due\">due: before ");
     var shown = new HashMap<String, Map<String, Long>>();
     var rows = STEP_ROW.matcher(dom);
     while (rows.find()) {
