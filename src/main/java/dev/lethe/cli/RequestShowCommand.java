@@ -21,15 +21,44 @@ class RequestShowCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "the request's id")
   long id;
 
+  @picocli.CommandLine.Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "text (default: for the operator), or the response for the person: json, html")
+  String format;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     try (var context = Contexts.runtime(LetheCommand.options(spec))) {
       var today = LocalDate.now(context.getBean(java.time.Clock.class));
-      print(spec.commandLine().getOut(), context.getBean(RequestService.class).find(id), today);
+      var request = context.getBean(RequestService.class).find(id);
+      var out = spec.commandLine().getOut();
+      if (format == null || format.equals("text")) {
+        print(out, request, today);
+        if (format != null) {
+          out.println();
+          out.print(response(context, request).text());
+        }
+      } else if (format.equals("json")) {
+        out.println(response(context, request).json());
+      } else if (format.equals("html")) {
+        out.print(response(context, request).html());
+      } else {
+        throw new dev.lethe.system.BadInputException(
+            "--format " + format + " is not known. Fix: give text, json or html");
+      }
       return Lethe.DONE;
     }
+  }
+
+  private static dev.lethe.subject.RequestResponse response(
+      org.springframework.context.ApplicationContext context, SubjectRequest request) {
+    return dev.lethe.subject.RequestResponse.of(
+        request,
+        context.getBean(dev.lethe.retention.Validator.class).load(),
+        context.getBean(dev.lethe.system.LetheProperties.class).timeZone());
   }
 
   private static void print(PrintWriter out, SubjectRequest r, LocalDate today) {

@@ -679,6 +679,42 @@ class CommandLineTests extends LetheTests {
     assertThat(configured("request show " + id)).isZero();
     assertThat(out.toString()).contains("erase of subject 3", "reference DSR-9", "; done");
     assertThat(out.toString()).containsPattern("events\\s+app\\s+deleted 2");
+    // the response for the person: what was found, done and kept, why and for how long
+    out.getBuffer().setLength(0);
+    assertThat(configured("request show " + id + " --format json")).isZero();
+    var response =
+        tools.jackson.databind.json.JsonMapper.builder().build().readTree(out.toString());
+    assertThat(response.get("status").asString()).isEqualTo("done");
+    var events = response.get("policies").get(0);
+    assertThat(events.get("category").asString()).isEqualTo("usage-data");
+    assertThat(events.get("legalBasis").asString()).isEqualTo("legitimate-interest");
+    assertThat(events.get("deleted").asLong()).isEqualTo(2);
+    assertThat(events.get("retention").asString()).isEqualTo("delete after P1Y, from occurred_at");
+    java.time.OffsetDateTime.parse(response.get("received").asString());
+    out.getBuffer().setLength(0);
+    assertThat(configured("request show " + id + " --format html")).isZero();
+    assertThat(out.toString()).contains("<td>deleted 2</td>", "legitimate-interest");
+    assertThat(configured("request show " + id + " --format pdf")).isEqualTo(Lethe.BAD_INPUT);
+    // a done request cannot be cancelled; an open one can, with its reason
+    assertThat(configured("request cancel " + id + " --reason withdrawn"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("request erase --subject 4")).isZero();
+    long open =
+        control
+            .sql("SELECT id FROM lethe.subject_request WHERE status = 'open'")
+            .query(Long.class)
+            .single();
+    assertThat(
+            lethe(
+                "--config",
+                config.toString(),
+                "request",
+                "cancel",
+                Long.toString(open),
+                "--reason",
+                "identity not confirmed"))
+        .isZero();
+    assertThat(out.toString()).contains("Request " + open + " (erase) cancelled");
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 3"))
         .isZero();
     assertThat(configured("request suppressed --purpose marketing --address a@b.c"))
