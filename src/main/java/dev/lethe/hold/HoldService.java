@@ -147,14 +147,15 @@ public class HoldService {
               + " by "
               + hold.releasedBy());
     }
+    // the entry first: the table takes a release only with it (V18), in this transaction
+    audit.appendAbout(
+        KIND, "released", hold.subject(), "hold " + id + ", case " + hold.caseReference());
     jdbc.sql(
             "UPDATE lethe.legal_hold SET released_by = ?, released_at = ?, release_reason = ?"
                 + " WHERE id = ?")
         .params(releasedBy, now(), reason, id)
         .update();
     SubjectFlags.bumpVersion(jdbc);
-    audit.appendAbout(
-        KIND, "released", hold.subject(), "hold " + id + ", case " + hold.caseReference());
     return find(id);
   }
 

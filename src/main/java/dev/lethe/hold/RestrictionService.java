@@ -55,11 +55,12 @@ public class RestrictionService {
                 () ->
                     new BadInputException(
                         "that subject has no active restriction. Fix: see 'lethe restrict list'"));
+    // the entry first: the table takes a lift only with it (V18), in this transaction
+    audit.appendAbout(KIND, "lifted", subject, "restriction " + restriction.id());
     jdbc.sql("UPDATE lethe.restriction SET lifted_by = ?, lifted_at = ? WHERE id = ?")
         .params(liftedBy, Timestamp.from(clock.instant()), restriction.id())
         .update();
     SubjectFlags.bumpVersion(jdbc);
-    audit.appendAbout(KIND, "lifted", subject, "restriction " + restriction.id());
     return find(restriction.id());
   }
 

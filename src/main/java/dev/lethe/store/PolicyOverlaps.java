@@ -99,10 +99,17 @@ public final class PolicyOverlaps {
       if (ended.legalBasis() != dev.lethe.policy.LegalBasis.CONSENT) {
         continue;
       }
-      text.append("A withdrawal of consent for '").append(ended.category()).append("' ");
       if (RequestKeepers.ends(other, ended.category())) {
-        text.append("removes a subject's rows under both. ");
-      } else if (other.deleteStage().isEmpty()) {
+        if (pair.get(0) == a) {
+          // both end with the same consent: one sentence says it for the pair
+          text.append("A withdrawal of consent for '")
+              .append(ended.category())
+              .append("' removes a subject's rows under both. ");
+        }
+        continue;
+      }
+      text.append("A withdrawal of consent for '").append(ended.category()).append("' ");
+      if (other.deleteStage().isEmpty()) {
         text.append("removes a subject's rows under '")
             .append(ended.name())
             .append("': '")

@@ -63,11 +63,29 @@ record RequestRecord(
         runId,
         deleted,
         pseudonymised,
-        draft.withDetail(
-            "recovered by run "
-                + run
-                + " from store '"
-                + store
-                + "': the run that made the change ended before recording it"));
+        recordedBy(
+            draft.withDetail(
+                "recovered by run "
+                    + run
+                    + " from store '"
+                    + store
+                    + "': run "
+                    + runId
+                    + ", which made the change, ended before recording it"),
+            run));
+  }
+
+  /** The draft as an entry of the run that records it: that run's report counts its rows. */
+  private static AuditEntry.Draft recordedBy(AuditEntry.Draft draft, Long run) {
+    return new AuditEntry.Draft(
+        draft.kind(),
+        draft.action(),
+        run,
+        draft.policy(),
+        draft.stage(),
+        draft.subjects(),
+        draft.rows(),
+        draft.totalRows(),
+        draft.detail());
   }
 }

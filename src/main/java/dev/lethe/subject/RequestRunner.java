@@ -216,16 +216,28 @@ public class RequestRunner {
             request.id(), describe(policy, standing, casesByPolicy, runId), !changes.isEmpty());
       } catch (dev.lethe.store.StoreException.LockWait wait) {
         throw wait; // an application's lock: the request is tried again once the others are done
-      } catch (RuntimeException e) {
-        // one policy's failure leaves the others to be done; its outcome says why, never that
-        // nothing is held
+      } catch (dev.lethe.store.StoreException e) {
+        // a store's refusal leaves the others to be done; the outcome says why, what the
+        // request changed under the policy so far, and never that nothing is held. (The control
+        // database failing stops the request: nothing after it could be recorded.)
+        var soFar = requests.changedSoFar(request.id(), policy.name());
+        var done = new ArrayList<String>();
+        if (soFar[0] > 0) {
+          done.add("deleted " + soFar[0]);
+        }
+        if (soFar[1] > 0) {
+          done.add("pseudonymised " + soFar[1]);
+        }
         requests.recordStanding(
             request.id(),
             new SubjectRequest.Outcome(
                 policy.name(),
                 policy.store(),
                 false,
-                "failed: " + e.getMessage() + "; tried again at the next run",
+                (done.isEmpty() ? "" : String.join(", ", done) + " so far, then ")
+                    + "failed: "
+                    + e.getMessage()
+                    + "; tried again at the next run",
                 0,
                 0,
                 0,
@@ -259,6 +271,27 @@ public class RequestRunner {
     } catch (RuntimeException e) {
       // the next run finds them in the trail already, and forgets them then
       LOG.warn("store {}: {}", store, e.getMessage());
+    }
+  }
+
+  /**
+   * Takes what earlier runs left in the outbox of every store a policy names, of any request: a
+   * request cancelled after its run was cut off has no run of its own to take them. A store that
+   * cannot be read now is tried again by the next run (a request that erases there fails first).
+   */
+  public void recoverAll(Definitions definitions, Long runId) {
+    var names = new TreeSet<String>();
+    definitions.policies().values().forEach(p -> names.add(p.store()));
+    for (var store : names) {
+      try {
+        recoverIn(store, -1, runId);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "store {}: the records requests left there could not be taken now ({}); the next"
+                + " run tries again",
+            store,
+            e.getMessage());
+      }
     }
   }
 

@@ -30,9 +30,15 @@ public class RequestService {
   private final Clock clock;
   private final LetheProperties properties;
   private final AuditTrail audit;
+  private final javax.sql.DataSource dataSource;
 
   public RequestService(
-      JdbcClient jdbc, Clock clock, LetheProperties properties, AuditTrail audit) {
+      JdbcClient jdbc,
+      Clock clock,
+      LetheProperties properties,
+      AuditTrail audit,
+      javax.sql.DataSource dataSource) {
+    this.dataSource = dataSource;
     this.audit = audit;
     this.jdbc = jdbc;
     this.clock = clock;
@@ -191,13 +197,20 @@ public class RequestService {
     if (record.pseudonymised() > 0) {
       parts.add("pseudonymised " + record.pseudonymised());
     }
-    // the outcome's words until the request's next run under the policy says it all
+    var status =
+        jdbc.sql("SELECT status FROM lethe.subject_request WHERE id = ?")
+            .param(record.request())
+            .query(String.class)
+            .single();
+    boolean cancelled = SubjectRequest.CANCELLED.equals(status);
+    // the outcome's words until the request's next run under the policy says it all (a cancelled
+    // request has none: these are its last)
     jdbc.sql(
             """
             INSERT INTO lethe.request_outcome
               (request_id, policy, store, final, outcome, deleted, pseudonymised, exported,
                referenced, kept, held_by, run_id, updated_at)
-            VALUES (?, ?, ?, false, ?, ?, ?, 0, 0, 0, NULL, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, NULL, ?, ?)
             ON CONFLICT (request_id, policy) DO UPDATE SET
               deleted = lethe.request_outcome.deleted + excluded.deleted,
               pseudonymised = lethe.request_outcome.pseudonymised + excluded.pseudonymised,
@@ -206,12 +219,29 @@ public class RequestService {
             record.request(),
             record.policy(),
             record.store(),
-            String.join(", ", parts) + "; the rest at the request's next run",
+            cancelled,
+            String.join(", ", parts)
+                + (cancelled
+                    ? " before the request was cancelled"
+                    : "; the rest at the request's next run"),
             record.deleted(),
             record.pseudonymised(),
             record.runId(),
             Timestamp.from(clock.instant()))
         .update();
+    if (cancelled) {
+      // its last words, of every row its changes took
+      jdbc.sql(
+              """
+              UPDATE lethe.request_outcome SET final = true,
+                outcome = concat_ws(', ',
+                    CASE WHEN deleted > 0 THEN 'deleted ' || deleted END,
+                    CASE WHEN pseudonymised > 0 THEN 'pseudonymised ' || pseudonymised END)
+                  || ' before the request was cancelled'
+              WHERE request_id = ? AND policy = ?""")
+          .params(record.request(), record.policy())
+          .update();
+    }
     return true;
   }
 
@@ -350,6 +380,22 @@ public class RequestService {
       throw new BadInputException(
           "a cancellation needs its reason. Fix: add --reason \"withdrawn by the subject\"");
     }
+    // the lock a runner holds while it carries the request out (RequestRunner): a cancel never
+    // lands in the middle of one, where the runner would go on with the policies after it
+    var lock = dev.lethe.system.SessionLock.tryAcquire(dataSource, "lethe.request." + id);
+    if (lock.isEmpty()) {
+      throw new BadInputException(
+          "request "
+              + id
+              + " is being carried out by a run right now. Fix: cancel it once that run has"
+              + " ended ('lethe runs' shows it); what the run did stays done and recorded");
+    }
+    try (var held = lock.get()) {
+      return cancelHeld(id, reason, by);
+    }
+  }
+
+  private SubjectRequest cancelHeld(long id, String reason, String by) {
     var request = find(id);
     if (request.closed()) {
       throw new BadInputException(

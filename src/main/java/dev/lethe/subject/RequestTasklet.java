@@ -30,6 +30,7 @@ public final class RequestTasklet implements Tasklet {
   private final RequestService requests;
   private final Definitions definitions;
   private final ZonedDateTime now;
+  private boolean recovered;
 
   public RequestTasklet(
       RequestRunner runner, RequestService requests, Definitions definitions, ZonedDateTime now) {
@@ -43,6 +44,11 @@ public final class RequestTasklet implements Tasklet {
   public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
     var step = chunkContext.getStepContext().getStepExecution();
     var context = step.getExecutionContext();
+    if (!recovered) {
+      // what earlier runs changed and did not record, of any request, first
+      runner.recoverAll(definitions, step.getJobExecutionId());
+      recovered = true;
+    }
     var handled = handled(context);
     var failed = ids(context, FAILED);
     var waited = ids(context, WAITED);

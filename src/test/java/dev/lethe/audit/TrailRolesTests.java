@@ -123,12 +123,13 @@ class TrailRolesTests extends LetheTests {
             .satisfies(
                 e -> assertThat(((SQLException) e).getSQLState()).as(intrusion).isEqualTo("42501"));
       }
-      s.execute("UPDATE lethe.legal_hold SET released_at = now(), released_by = 'dpo'");
-      s.execute("UPDATE lethe.restriction SET lifted_at = now(), lifted_by = 'dpo'");
       for (var intrusion :
           List.of(
-              "UPDATE lethe.legal_hold SET released_at = NULL, released_by = NULL",
-              "UPDATE lethe.restriction SET lifted_at = NULL")) {
+              // a release or lift without its entry in the trail: what let a purge take held rows
+              "UPDATE lethe.legal_hold SET released_at = now(), released_by = 'dpo',"
+                  + " release_reason = 'case closed'",
+              "UPDATE lethe.restriction SET lifted_at = now(), lifted_by = 'dpo'",
+              "UPDATE lethe.restriction SET lifted_at = '2099-01-01'")) {
         assertThatThrownBy(() -> s.execute(intrusion))
             .as(intrusion)
             .isInstanceOf(SQLException.class)
@@ -136,6 +137,46 @@ class TrailRolesTests extends LetheTests {
                 e -> assertThat(((SQLException) e).getSQLState()).as(intrusion).isEqualTo("42501"));
       }
     }
+    // Lethe's own release and lift, as the runtime role, write the entry first and pass
+    for (var command :
+        List.of(
+            new String[] {
+              "hold", "place", "--subject", "9", "--case", "LIT-Q", "--reason", "court"
+            },
+            new String[] {"restrict", "place", "--subject", "9", "--grounds", "contested"},
+            new String[] {"restrict", "lift", "--subject", "9"})) {
+      var args = new java.util.ArrayList<>(List.of("--config", config.toString()));
+      args.addAll(List.of(command));
+      assertThat(
+              Lethe.execute(
+                  args.toArray(String[]::new),
+                  new PrintWriter(out, true),
+                  new PrintWriter(err, true)))
+          .as(String.join(" ", command) + "\n" + err)
+          .isZero();
+    }
+    long hold;
+    try (var c = DriverManager.getConnection(url + "?user=" + runtime);
+        var s = c.createStatement();
+        var rs = s.executeQuery("SELECT id FROM lethe.legal_hold WHERE case_reference = 'LIT-Q'")) {
+      rs.next();
+      hold = rs.getLong(1);
+    }
+    assertThat(
+            Lethe.execute(
+                new String[] {
+                  "--config",
+                  config.toString(),
+                  "hold",
+                  "release",
+                  Long.toString(hold),
+                  "--reason",
+                  "settled"
+                },
+                new PrintWriter(out, true),
+                new PrintWriter(err, true)))
+        .as(err.toString())
+        .isZero();
     // and the trail it wrote is intact
     out.getBuffer().setLength(0);
     assertThat(

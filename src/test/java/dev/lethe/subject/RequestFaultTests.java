@@ -155,16 +155,26 @@ class RequestFaultTests extends LetheTests {
     var request =
         intake.receive(
             RequestKind.ERASE, Long.toString(subject), null, "DSR-F", "test", validator.load());
+    dev.lethe.report.RunReport failed;
     try (var fault = ControlFaults.refuseTheNextRequestChange(control)) {
-      assertThat(runRequests()).isEqualTo("FAILED");
+      failed = runs.run("requests", DemoData.AS_OF, "test", ProgressListener.SILENT).report();
+      assertThat(failed.status()).isEqualTo("FAILED");
     }
     assertThat(requests.find(request.id()).done()).isFalse();
 
-    assertThat(runRequests()).isEqualTo("COMPLETED");
+    var next = runs.run("requests", DemoData.AS_OF, "test", ProgressListener.SILENT).report();
+    assertThat(next.status()).isEqualTo("COMPLETED");
     runRequests();
 
     recordedOnceAndTruthfully(request, before);
     assertThat(ControlFaults.recoveredEntries(control, request.id())).isOne();
+    // the runs' reports count every row once: the recovered change in the run that recorded it
+    long changed =
+        requests.find(request.id()).outcomes().stream()
+            .mapToLong(o -> o.deleted() + o.pseudonymised())
+            .sum();
+    assertThat(failed.deleted() + failed.pseudonymised() + next.deleted() + next.pseudonymised())
+        .isEqualTo(changed);
   }
 
   /**
@@ -257,5 +267,56 @@ class RequestFaultTests extends LetheTests {
                 .query(Long.class)
                 .single())
         .isOne();
+  }
+
+  /**
+   * A request cancelled after a run was cut off between its change and its record: the next
+   * requests run, with no request left to carry out, takes the record all the same; the outcome
+   * says what went before the cancellation. And a request being carried out cannot be cancelled
+   * halfway.
+   */
+  @Test
+  void aCancelledRequestsChangeIsRecordedAndARunningOneCannotBeCancelled() throws Exception {
+    long subject = account(5);
+    var request =
+        intake.receive(
+            RequestKind.ERASE, Long.toString(subject), null, "DSR-F", "test", validator.load());
+    try (var fault = ControlFaults.refuseTheNextRequestChange(control)) {
+      assertThat(runRequests()).isEqualTo("FAILED");
+    }
+    // a runner holds the request: no cancel in the middle of it
+    try (var runner =
+        dev.lethe.system.SessionLock.tryAcquire(controlDataSource, "lethe.request." + request.id())
+            .orElseThrow()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> requests.cancel(request.id(), "withdrawn", "dpo"))
+          .isInstanceOf(dev.lethe.system.BadInputException.class)
+          .hasMessageContaining("being carried out by a run right now");
+    }
+    requests.cancel(request.id(), "withdrawn by the subject", "dpo");
+    long waiting =
+        APP.count("SELECT count(*) FROM lethe.outbox")
+            + ANALYTICS.count("SELECT count(*) FROM lethe.outbox");
+    assertThat(waiting).isOne();
+
+    assertThat(runRequests()).isEqualTo("COMPLETED");
+
+    assertThat(
+            APP.count("SELECT count(*) FROM lethe.outbox")
+                + ANALYTICS.count("SELECT count(*) FROM lethe.outbox"))
+        .isZero();
+    var cancelled = requests.find(request.id());
+    assertThat(cancelled.status()).isEqualTo(SubjectRequest.CANCELLED);
+    assertThat(cancelled.outcomes())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.fin()).isTrue();
+              assertThat(o.outcome()).endsWith("before the request was cancelled");
+              assertThat(ControlFaults.rowsInTrail(control, request.id(), o.policy()))
+                  .isEqualTo(o.deleted() + o.pseudonymised())
+                  .isPositive();
+            });
+    assertThat(ControlFaults.recoveredEntries(control, request.id())).isOne();
   }
 }

@@ -142,4 +142,29 @@ class RequestOutcomeTests extends LetheTests {
     var again = intake.receive(RequestKind.ERASE, "5", null, "DSR-C2", "test", validator.load());
     assertThat(again.id()).isNotEqualTo(request.id());
   }
+
+  /** Two policies ended by one consent are told once: the sentence is about the pair. */
+  @Test
+  void validateTellsAWithdrawalThatEndsBothPoliciesOnce() {
+    policy(
+        "ev-newsletter",
+        Events.policy("ev-newsletter", schema, "where:\n  - column: status\n    in: [news]")
+            .replace("category: usage-data", "category: marketing")
+            .replace("legal-basis: legitimate-interest", "legal-basis: consent"));
+
+    var warnings =
+        validator.validate().problems().warnings().stream().map(Object::toString).toList();
+
+    assertThat(warnings)
+        .filteredOn(w -> w.contains("'ev-marketing' and 'ev-newsletter' share"))
+        .singleElement()
+        .satisfies(
+            w -> {
+              var sentence =
+                  "A withdrawal of consent for 'marketing' removes a subject's rows"
+                      + " under both.";
+              assertThat(w.indexOf(sentence)).isNotNegative();
+              assertThat(w.indexOf(sentence)).isEqualTo(w.lastIndexOf(sentence));
+            });
+  }
 }
