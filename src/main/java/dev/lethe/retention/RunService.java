@@ -167,6 +167,15 @@ public class RunService {
         for (var left : repository.findRunningJobExecutions(jobName)) {
           recover(left);
         }
+        // and one the control database's loss left UNKNOWN, which Batch does not count as
+        // running: among the last runs, where it would be
+        for (var instance : repository.getJobInstances(jobName, 0, 20)) {
+          for (var left : repository.getJobExecutions(instance)) {
+            if (left.getStatus() == BatchStatus.UNKNOWN) {
+              recover(left);
+            }
+          }
+        }
       }
       if (last != null && isLeftUnfinished(last)) {
         // We hold the job's lock, so no live process runs it: its process died mid-run, or lost

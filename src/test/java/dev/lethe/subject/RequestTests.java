@@ -133,6 +133,27 @@ class RequestTests extends LetheTests {
   }
 
   @Test
+  void aRequestsRunALostControlDatabaseLeftUnknownIsEndedByTheNext() {
+    var first = runRequests();
+    // as a control database lost mid-run leaves it: UNKNOWN, with an end
+    control
+        .sql(
+            "UPDATE batch_job_execution SET status = 'UNKNOWN', exit_code = 'UNKNOWN'"
+                + " WHERE job_execution_id = ?")
+        .param(first.run())
+        .update();
+
+    assertThat(runRequests().status()).isEqualTo("COMPLETED");
+    assertThat(
+            control
+                .sql("SELECT status FROM batch_job_execution WHERE job_execution_id = ?")
+                .param(first.run())
+                .query(String.class)
+                .single())
+        .isEqualTo("FAILED");
+  }
+
+  @Test
   void afterAnErasureNoRowCarriesTheSubjectButTheLegalRecordsWithoutThePerson() {
     long subject = accountWithEverything(0);
     tokeniseHalfOfThePageViews(subject);
