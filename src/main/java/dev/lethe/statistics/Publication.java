@@ -83,14 +83,22 @@ final class Publication {
     boolean withheld = false;
     if (draft.total() != null) {
       if (draft.suppressed().isEmpty()) {
-        cells.add(new Cell("total", List.of(), noisy(draft.total(), totalEpsilon()).published()));
+        cells.add(
+            new Cell(
+                "total",
+                List.of(),
+                consistent(noisy(draft.total(), totalEpsilon()).published(), cells)));
       } else if (other == null) {
         withheld = true; // nothing to publish the suppressed cells as: keep the total back too
       } else {
         var otherMeasures = noisy(other, cellEpsilon());
         if (subjects(other, otherMeasures) >= statistic.minimumSubjects()) {
           cells.add(new Cell("other", List.of(), otherMeasures.published()));
-          cells.add(new Cell("total", List.of(), noisy(draft.total(), totalEpsilon()).published()));
+          cells.add(
+              new Cell(
+                  "total",
+                  List.of(),
+                  consistent(noisy(draft.total(), totalEpsilon()).published(), cells)));
         } else {
           withheld = true;
         }
@@ -102,6 +110,32 @@ final class Publication {
         draft.suppressedRows(),
         withheld,
         statistic.epsilon().orElse(0.0));
+  }
+
+  /**
+   * A noisy total made consistent with the bucket's published parts (its cells and "other", which
+   * together hold every row), as the true total is: at least their rows, and between the most
+   * distinct subjects of one part and the sum of them. Post-processing of noisy numbers only.
+   */
+  private List<BigDecimal> consistent(List<BigDecimal> total, List<Cell> parts) {
+    if (noise.isEmpty() || parts.isEmpty()) {
+      return total;
+    }
+    var out = new ArrayList<>(total);
+    for (int i = 0; i < statistic.measures().size(); i++) {
+      int m = i;
+      var kind = statistic.measures().get(i).kind();
+      var sum =
+          parts.stream().map(c -> c.measures().get(m)).reduce(BigDecimal.ZERO, BigDecimal::add);
+      var most =
+          parts.stream().map(c -> c.measures().get(m)).max(BigDecimal::compareTo).orElseThrow();
+      if (kind == Statistic.Measure.Kind.ROWS) {
+        out.set(i, out.get(i).max(sum));
+      } else if (kind == Statistic.Measure.Kind.DISTINCT_SUBJECTS) {
+        out.set(i, out.get(i).max(most).min(sum));
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** The queries one bucket's budget is split between: each measure, and the subject count. */

@@ -153,6 +153,35 @@ class PublicationTests {
     assertThat(published).isGreaterThan(100);
   }
 
+  /** A noisy total is never below what its own published cells add up to. */
+  @Test
+  void aNoisyTotalAgreesWithItsCells() throws Exception {
+    var random = SecureRandom.getInstance("SHA1PRNG");
+    random.setSeed(11);
+    var publication =
+        new Publication(statistic(Optional.of(0.5)), Optional.of(new GeometricNoise(random)));
+    for (int i = 0; i < 500; i++) {
+      var aggregates =
+          List.of(
+              cell("BE", 40, 30, 1000),
+              cell("FR", 25, 20, 500),
+              new Aggregate(DAY, null, 65, 50, List.of(BigDecimal.valueOf(1500))));
+      var cells = publication.finish(publication.draft(aggregates), null).cells();
+      var total = cells.stream().filter(c -> c.kind().equals("total")).findFirst();
+      if (total.isEmpty()) {
+        continue;
+      }
+      long partsRows =
+          cells.stream()
+              .filter(c -> !c.kind().equals("total"))
+              .mapToLong(c -> c.measures().get(0).longValueExact())
+              .sum();
+      assertThat(total.get().measures().get(0).longValueExact())
+          .as(cells.toString())
+          .isGreaterThanOrEqualTo(partsRows);
+    }
+  }
+
   private static Aggregate cell3(String country, long rows, long subjects, long sum) {
     return new Aggregate(DAY, List.of(country), rows, subjects, List.of(BigDecimal.valueOf(sum)));
   }
