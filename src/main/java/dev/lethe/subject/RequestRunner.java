@@ -31,9 +31,6 @@ import javax.sql.DataSource;
  */
 public class RequestRunner {
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(RequestRunner.class);
-
   private final RequestService requests;
   private final StoreRegistry stores;
   private final HoldService holds;
@@ -46,6 +43,7 @@ public class RequestRunner {
   private final dev.lethe.hold.TokenisedRows tokenisedRows;
   private final dev.lethe.audit.AuditTrail audit;
   private final java.time.Clock clock;
+  private final RequestRecords records;
 
   public RequestRunner(
       java.time.Clock clock,
@@ -67,6 +65,7 @@ public class RequestRunner {
         org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.clock = clock;
     this.audit = audit;
+    this.records = new RequestRecords(requests, stores, audit, control);
     this.tokenisedRows = tokenisedRows;
     this.suppressions = suppressions;
     this.requests = requests;
@@ -74,6 +73,11 @@ public class RequestRunner {
     this.holds = holds;
     this.keys = keys;
     this.exports = exports;
+  }
+
+  /** Takes what earlier runs left in every store of any request ({@link RequestRecords}). */
+  public void recoverAll(Definitions definitions, Long runId) {
+    records.recoverAll(definitions, runId);
   }
 
   public SubjectRequest carryOut(long id, Definitions definitions, ZonedDateTime now, Long runId) {
@@ -167,7 +171,7 @@ public class RequestRunner {
     // what an earlier run changed and did not record is recorded first: the outcomes below
     // count it, and the trail has it once
     for (var store : new TreeSet<>(policies.stream().map(Policy::store).toList())) {
-      recoverIn(store, request.id(), runId);
+      records.recoverIn(store, request.id(), runId);
     }
     RuntimeException failure = null;
     for (var policy : policies) {
@@ -195,7 +199,7 @@ public class RequestRunner {
                     data.erase(
                         request.subject(), heldNow(request.subject(), scope), keepers, recorder));
         var changes = recorder.written();
-        take(policy.store(), changes);
+        records.take(policy.store(), changes);
         var cases = casesOf(holds.activeOn(request.subject()), scope);
         cases.forEach(casesByPolicy::putIfAbsent);
         // the outcome speaks of every row the request changed under the policy, in this run and
@@ -213,7 +217,9 @@ public class RequestRunner {
                 outcome.leftBecause(),
                 outcome.remaining());
         requests.recordStanding(
-            request.id(), describe(policy, standing, casesByPolicy, runId), !changes.isEmpty());
+            request.id(),
+            OutcomeWords.of(policy, standing, casesByPolicy, runId),
+            !changes.isEmpty());
       } catch (dev.lethe.store.StoreException.LockWait wait) {
         throw wait; // an application's lock: the request is tried again once the others are done
       } catch (dev.lethe.store.StoreException e) {
@@ -256,100 +262,6 @@ public class RequestRunner {
     }
   }
 
-  /** Takes the records of changes that happened: each entry appended once, then forgotten. */
-  private void take(String store, List<RequestRecord> changes) {
-    if (changes.isEmpty()) {
-      return;
-    }
-    changes.forEach(requests::take);
-    forget(store, changes.stream().map(RequestRecord::id).toList());
-  }
-
-  private void forget(String store, List<java.util.UUID> ids) {
-    try {
-      stores.store(store).outbox().taken(ids);
-    } catch (RuntimeException e) {
-      // the next run finds them in the trail already, and forgets them then
-      LOG.warn("store {}: {}", store, e.getMessage());
-    }
-  }
-
-  /**
-   * Takes what earlier runs left in the outbox of every store a policy names, of any request: a
-   * request cancelled after its run was cut off has no run of its own to take them. A store that
-   * cannot be read now is tried again by the next run (a request that erases there fails first).
-   */
-  public void recoverAll(Definitions definitions, Long runId) {
-    var names = new TreeSet<String>();
-    definitions.policies().values().forEach(p -> names.add(p.store()));
-    for (var store : names) {
-      try {
-        recoverIn(store, -1, runId);
-      } catch (RuntimeException e) {
-        LOG.warn(
-            "store {}: the records requests left there could not be taken now ({}); the next"
-                + " run tries again",
-            store,
-            e.getMessage());
-      }
-    }
-  }
-
-  /**
-   * Takes the records of requests' changes that an earlier run left in the store's outbox: it made
-   * the change and ended (killed, its connection to the control database lost) before recording it.
-   * A record of another request is taken only while no runner carries that request out; its own
-   * runner takes it otherwise. Window records are the purge's, and so is refusing a record Lethe
-   * did not seal.
-   */
-  private void recoverIn(String store, long current, Long runId) {
-    var outbox = stores.store(store).outbox();
-    outbox.prepare();
-    var taken = new ArrayList<java.util.UUID>();
-    long rows = 0;
-    var ofRequests = new TreeSet<Long>();
-    for (var entry : outbox.pending()) {
-      RequestRecord record;
-      try {
-        var body = dev.lethe.audit.OutboxSeal.open(audit, entry.id(), entry.payload());
-        if (!dev.lethe.audit.OutboxSeal.isRequest(body)) {
-          continue;
-        }
-        record = RequestRecord.of(entry.id(), body);
-      } catch (dev.lethe.audit.OutboxSeal.Refused refused) {
-        continue;
-      }
-      boolean took;
-      if (record.request() == current) {
-        took = requests.take(record.recoveredBy(runId));
-      } else {
-        var lock =
-            dev.lethe.system.SessionLock.tryAcquire(
-                dataSource, "lethe.request." + record.request());
-        if (lock.isEmpty()) {
-          continue;
-        }
-        try (var held = lock.get()) {
-          took = requests.take(record.recoveredBy(runId));
-        }
-      }
-      if (took) {
-        rows += record.deleted() + record.pseudonymised();
-        ofRequests.add(record.request());
-      }
-      taken.add(record.id());
-    }
-    forget(store, taken);
-    if (rows > 0) {
-      LOG.info(
-          "store {}: recovered the records of {} row(s) that request(s) {} changed in an earlier"
-              + " run which ended before recording them",
-          store,
-          rows,
-          ofRequests);
-    }
-  }
-
   /**
    * The policies held on the subject now; just before a change commits, read after taking the
    * subject's gate (shared): a hold being placed takes it exclusively, so none lands between that
@@ -386,82 +298,6 @@ public class RequestRunner {
       }
     }
     return cases;
-  }
-
-  private static SubjectRequest.Outcome describe(
-      Policy policy,
-      SubjectData.ErasureOutcome outcome,
-      Map<String, Set<String>> casesByPolicy,
-      Long runId) {
-    if (outcome.heldBy() != null) {
-      var cases = new TreeSet<String>();
-      for (var held : outcome.heldBy().split(", ")) {
-        cases.addAll(casesByPolicy.getOrDefault(held, Set.of()));
-      }
-      var refs = String.join(", ", cases);
-      return new SubjectRequest.Outcome(
-          policy.name(),
-          policy.store(),
-          false,
-          (outcome.deleted() > 0 ? "deleted " + outcome.deleted() + ", then " : "")
-              + "held: "
-              + refs,
-          outcome.deleted(),
-          0,
-          0,
-          0,
-          0,
-          refs,
-          runId);
-    }
-    String text;
-    if (outcome.deleted() + outcome.pseudonymised() + outcome.referenced() + outcome.kept() == 0) {
-      text = "no data held";
-    } else {
-      var parts = new ArrayList<String>();
-      if (outcome.deleted() > 0) {
-        parts.add("deleted " + outcome.deleted());
-      }
-      if (outcome.pseudonymised() > 0) {
-        parts.add("pseudonymised " + outcome.pseudonymised());
-      }
-      if (outcome.referenced() > 0) {
-        parts.add(
-            outcome.referenced()
-                + " still referenced by rows kept elsewhere (give the policy"
-                + " on-erasure.if-referenced)");
-      }
-      if (outcome.left() > 0) {
-        parts.add(
-            outcome.left() + " left " + outcome.leftBecause() + "; tried again at the next run");
-      }
-      if (outcome.kept() > 0) {
-        parts.add("kept " + outcome.kept() + ", still kept under " + outcome.keptBy());
-      }
-      text = String.join(", ", parts);
-    }
-    // what the words above do not account for of the rows still there: never less than there is
-    long told =
-        Math.max(outcome.kept(), outcome.pseudonymised()) + outcome.referenced() + outcome.left();
-    if (outcome.remaining() > told) {
-      var more =
-          (outcome.remaining() - told)
-              + " more of the subject's rows remain in the table, outside what this request"
-              + " removes (pseudonymised earlier by a stage, or kept for another purpose)";
-      text = text.equals("no data held") ? more : text + ", " + more;
-    }
-    return new SubjectRequest.Outcome(
-        policy.name(),
-        policy.store(),
-        outcome.complete(),
-        text,
-        outcome.deleted(),
-        outcome.pseudonymised(),
-        0,
-        outcome.referenced(),
-        outcome.kept(),
-        null,
-        runId);
   }
 
   /**
