@@ -123,6 +123,22 @@ public class SubjectFlags {
         sameRows);
   }
 
+  /**
+   * The subjects the holds of one case kept from {@code policy} at any time since {@code since}:
+   * what a run's report counts that case's rows by.
+   */
+  public SparedSubjects heldUnderCase(
+      Policy policy, java.util.Collection<Policy> sameRows, Instant since, String caseReference) {
+    var holds =
+        jdbc.sql(
+                "SELECT subject, policy, category FROM lethe.legal_hold WHERE case_reference = ?"
+                    + " AND (released_at IS NULL OR released_at >= ?)")
+            .params(caseReference, Timestamp.from(since))
+            .query((rs, n) -> new ActiveHold(rs.getString(1), rs.getString(2), rs.getString(3)))
+            .list();
+    return spared(new Snapshot(-1, holds, Set.of(), Set.of(), Map.of()), policy, sameRows);
+  }
+
   private static boolean covers(ActiveHold hold, Policy policy) {
     return Hold.covers(hold.policy(), hold.category(), policy);
   }

@@ -36,6 +36,7 @@ class RunReports {
   private final HoldService holds;
   private final dev.lethe.report.ReportService reports;
   private final RunClock clock;
+  private final HeldByCase heldByCase;
 
   RunReports(
       RunClock clock,
@@ -45,7 +46,9 @@ class RunReports {
       RequestService requests,
       Keys keys,
       AuditTrail audit,
-      dev.lethe.report.ReportService reports) {
+      dev.lethe.report.ReportService reports,
+      HeldByCase heldByCase) {
+    this.heldByCase = heldByCase;
     this.clock = clock;
     this.reports = reports;
     this.audit = audit;
@@ -78,7 +81,15 @@ class RunReports {
               } else if (step.getStepName().startsWith(StatisticTasklet.STEP_PREFIX)) {
                 statisticReports.add(statisticReport(step, definitions));
               } else {
-                policies.add(policyReport(step, definitions, holdsDuring, now, guards));
+                policies.add(
+                    policyReport(
+                        step,
+                        definitions,
+                        holdsDuring,
+                        now,
+                        guards,
+                        heldByCase,
+                        attempts.get(0).getStartTime().atZone(ZoneId.systemDefault()).toInstant()));
               }
             });
     var asOf = LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF));
@@ -238,7 +249,9 @@ class RunReports {
       Definitions definitions,
       java.util.function.Supplier<List<HoldService.HoldCase>> holdsDuring,
       java.time.ZonedDateTime now,
-      dev.lethe.policy.JobDefinition.Guards guards) {
+      dev.lethe.policy.JobDefinition.Guards guards,
+      HeldByCase byCase,
+      java.time.Instant runStarted) {
     var counts = Counts.read(step.getExecutionContext());
     var name = step.getStepName();
     int separator = name.indexOf(PolicyStep.SEPARATOR);
@@ -268,13 +281,24 @@ class RunReports {
         action == Policy.Action.DELETE ? counts.changed() : 0,
         action == Policy.Action.PSEUDONYMISE ? counts.changed() : 0,
         counts.heldByHolds(),
-        policy == null || counts.heldByHolds() == 0
+        policy == null || counts.heldByHolds() == 0 || stage.isEmpty()
             ? List.of()
-            : holdsDuring.get().stream()
-                .filter(h -> h.covers(policy))
-                .map(HoldService.HoldCase::caseReference)
-                .distinct()
-                .sorted()
+            : byCase
+                .count(
+                    new PolicyStep(policy, stage.get()),
+                    definitions,
+                    now,
+                    runStarted,
+                    counts.heldByHolds(),
+                    holdsDuring.get().stream()
+                        .filter(h -> h.covers(policy))
+                        .map(HoldService.HoldCase::caseReference)
+                        .distinct()
+                        .sorted()
+                        .toList())
+                .entrySet()
+                .stream()
+                .map(e -> e.getKey() + " (" + e.getValue() + ")")
                 .toList(),
         counts.heldByRequests(),
         counts.heldByRestrictions(),

@@ -68,7 +68,9 @@ public class RunService {
       HoldService holds,
       dev.lethe.audit.Checkpoints checkpoints,
       dev.lethe.audit.KeyFingerprints keyUse,
-      dev.lethe.system.LetheProperties properties) {
+      dev.lethe.system.LetheProperties properties,
+      dev.lethe.hold.SubjectFlags flags,
+      dev.lethe.hold.TokenisedRows tokenisedRows) {
     this.properties = properties;
     this.checkpoints = checkpoints;
     this.keyUse = keyUse;
@@ -84,7 +86,16 @@ public class RunService {
     this.reports = reports;
     this.clock = clock;
     this.runReports =
-        new RunReports(clock, holds, repository, statistics, requests, keys, audit, reports);
+        new RunReports(
+            clock,
+            holds,
+            repository,
+            statistics,
+            requests,
+            keys,
+            audit,
+            reports,
+            new HeldByCase(stores, flags, tokenisedRows, keys));
     this.audit = audit;
   }
 

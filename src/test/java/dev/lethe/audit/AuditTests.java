@@ -45,7 +45,8 @@ class AuditTests extends LetheTests {
     var report = run(job);
     // the report names the case whose hold kept rows
     assertThat(outcome(report, "events").heldByHolds()).isPositive();
-    assertThat(outcome(report, "events").holdCases()).containsExactly("LIT-7");
+    assertThat(outcome(report, "events").holdCases())
+        .containsExactly("LIT-7 (" + outcome(report, "events").heldByHolds() + ")");
 
     var token = audit.token("1").orElseThrow();
     // (the trail is shared by every test of this run: other tests' subjects 1 are there too)

@@ -145,7 +145,7 @@ class LogStoreTests extends LetheTests {
     var pseudonymised = outcome(report, "access-logs:pseudonymise");
     assertThat(deleted.deleted()).isEqualTo(expired).isPositive();
     assertThat(deleted.heldByHolds()).isEqualTo(heldDue).isPositive();
-    assertThat(deleted.holdCases()).containsExactly("LIT-LOG-1");
+    assertThat(deleted.holdCases()).containsExactly("LIT-LOG-1 (" + heldDue + ")");
     // the malformed line is reported by file and line, by both steps that read it
     assertThat(deleted.unparsable()).isEqualTo(1);
     assertThat(deleted.unparsableLines()).containsExactly("access.log.1:" + (8899 - 3000));
