@@ -111,12 +111,7 @@ public final class ReportHtml {
       html.append("</tr>\n");
       if (p.cutoff() != null) {
         html.append("<tr><td colspan=\"12\" class=\"due\" data-field=\"due\">due: ")
-            .append(escape(p.clockText()))
-            .append(
-                p.conditions() == null || p.conditions().isEmpty()
-                    ? ""
-                    : escape("; where " + String.join(" and ", p.conditions())))
-            .append(p.guard() == null ? "" : escape("; guards: " + p.guard()))
+            .append(escape(p.dueText()))
             .append("</td></tr>\n");
       }
       if (p.error() != null && !p.error().isBlank()) {

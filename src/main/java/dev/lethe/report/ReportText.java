@@ -97,14 +97,7 @@ public final class ReportText {
               p.referenced()));
       if (p.cutoff() != null) {
         // what made a row due, and the guards it ran under: a reviewer signs off on these
-        out.append("  due: ")
-            .append(p.clockText())
-            .append(
-                p.conditions() == null || p.conditions().isEmpty()
-                    ? ""
-                    : "; where " + String.join(" and ", p.conditions()))
-            .append(p.guard() == null ? "" : "; guards: " + p.guard())
-            .append(System.lineSeparator());
+        out.append("  due: ").append(p.dueText()).append(System.lineSeparator());
       }
       if (p.unparsable() > 0) {
         out.append("  ")

@@ -145,9 +145,18 @@ public record RunReport(
       List<String> conditions,
       String guard) {
 
-    /** "before 2025-01-01T00:00Z (after P1Y)": when a row became due for this stage. */
-    public String clockText() {
-      return "before " + cutoff + (after == null ? "" : " (" + after + ")");
+    /**
+     * What made a row due and the guards the step ran under, in words: "before 2025-01-01T00:00Z
+     * (P1Y); where status is one of done; guards: max-rows 400: deleted 317".
+     */
+    public String dueText() {
+      return "before "
+          + cutoff
+          + (after == null ? "" : " (" + after + ")")
+          + (conditions == null || conditions.isEmpty()
+              ? ""
+              : "; where " + String.join(" and ", conditions))
+          + (guard == null ? "" : "; guards: " + guard);
     }
 
     /** This step's report with what {@code told} says of its policy: category, basis, table. */

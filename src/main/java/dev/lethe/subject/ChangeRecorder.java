@@ -4,7 +4,6 @@ import dev.lethe.audit.AuditTrail;
 import dev.lethe.policy.Policy;
 import dev.lethe.store.Outbox;
 import dev.lethe.store.SubjectData;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +35,6 @@ final class ChangeRecorder implements SubjectData.Recorder {
     if (rows == 0) {
       return null;
     }
-    var parts = new ArrayList<String>();
-    if (change.deleted() > 0) {
-      parts.add("deleted " + change.deleted());
-    }
-    if (change.pseudonymised() > 0) {
-      parts.add("pseudonymised " + change.pseudonymised());
-    }
     var draft =
         audit.draft(
             "request",
@@ -52,7 +44,10 @@ final class ChangeRecorder implements SubjectData.Recorder {
             null,
             Map.of(request.subject(), rows),
             rows,
-            "request " + request.id() + ": " + String.join(", ", parts));
+            "request "
+                + request.id()
+                + ": "
+                + RequestRecord.changes(change.deleted(), change.pseudonymised()));
     var record =
         new RequestRecord(
             UUID.randomUUID(),

@@ -50,20 +50,8 @@ public class ExportWriter {
         Files.deleteIfExists(partial);
       }
       // and a rendering a person reads, beside it, as private
-      var text = folder.resolve("request-" + requestId + ".txt");
-      var textPartial =
-          Files.createTempFile(
-              folder,
-              "request-" + requestId,
-              ".partial",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      try {
-        Files.writeString(textPartial, readable(document));
-        Files.move(
-            textPartial, text, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(textPartial);
-      }
+      dev.lethe.system.PrivateFiles.write(
+          folder.resolve("request-" + requestId + ".txt"), readable(document), false);
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException(

@@ -23,6 +23,18 @@ record RequestRecord(
     long pseudonymised,
     AuditEntry.Draft draft) {
 
+  /** A change's rows in words: "deleted 3, pseudonymised 2". */
+  static String changes(long deleted, long pseudonymised) {
+    var parts = new java.util.ArrayList<String>();
+    if (deleted > 0) {
+      parts.add("deleted " + deleted);
+    }
+    if (pseudonymised > 0) {
+      parts.add("pseudonymised " + pseudonymised);
+    }
+    return String.join(", ", parts);
+  }
+
   /** The record as its store keeps it, sealed ({@link OutboxSeal}). */
   Outbox.Entry entry(AuditTrail audit) {
     var body = new LinkedHashMap<String, Object>();

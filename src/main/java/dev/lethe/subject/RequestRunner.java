@@ -227,20 +227,14 @@ public class RequestRunner {
         // request changed under the policy so far, and never that nothing is held. (The control
         // database failing stops the request: nothing after it could be recorded.)
         var soFar = requests.changedSoFar(request.id(), policy.name());
-        var done = new ArrayList<String>();
-        if (soFar[0] > 0) {
-          done.add("deleted " + soFar[0]);
-        }
-        if (soFar[1] > 0) {
-          done.add("pseudonymised " + soFar[1]);
-        }
+        var done = RequestRecord.changes(soFar[0], soFar[1]);
         requests.recordStanding(
             request.id(),
             new SubjectRequest.Outcome(
                 policy.name(),
                 policy.store(),
                 false,
-                (done.isEmpty() ? "" : String.join(", ", done) + " so far, then ")
+                (done.isEmpty() ? "" : done + " so far, then ")
                     + "failed: "
                     + e.getMessage()
                     + "; tried again at the next run",

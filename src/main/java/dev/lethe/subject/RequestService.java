@@ -133,36 +133,7 @@ public class RequestService {
               rows,
               "request " + requestId + ": " + outcome.outcome()));
     }
-    jdbc.sql(
-            """
-            INSERT INTO lethe.request_outcome
-              (request_id, policy, store, final, outcome, deleted, pseudonymised, exported,
-               referenced, kept, held_by, run_id, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (request_id, policy) DO UPDATE SET
-              store = excluded.store, final = excluded.final, outcome = excluded.outcome,
-              deleted = lethe.request_outcome.deleted + excluded.deleted,
-              pseudonymised = lethe.request_outcome.pseudonymised + excluded.pseudonymised,
-              exported = excluded.exported, referenced = excluded.referenced,
-              kept = excluded.kept,
-              held_by = excluded.held_by, run_id = excluded.run_id,
-              updated_at = excluded.updated_at
-            WHERE NOT lethe.request_outcome.final""")
-        .params(
-            requestId,
-            outcome.policy(),
-            outcome.store(),
-            outcome.fin(),
-            outcome.outcome(),
-            outcome.deleted(),
-            outcome.pseudonymised(),
-            outcome.exported(),
-            outcome.referenced(),
-            outcome.kept(),
-            outcome.heldBy(),
-            outcome.runId(),
-            Timestamp.from(clock.instant()))
-        .update();
+    upsertStanding(requestId, outcome);
   }
 
   /**
@@ -172,12 +143,12 @@ public class RequestService {
    */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
   boolean take(RequestRecord record) {
-    boolean known =
-        jdbc.sql("SELECT count(*) FROM lethe.subject_request WHERE id = ?")
-                .param(record.request())
-                .query(Long.class)
-                .single()
-            > 0;
+    var status =
+        jdbc.sql("SELECT status FROM lethe.subject_request WHERE id = ?")
+            .param(record.request())
+            .query(String.class)
+            .optional();
+    boolean known = status.isPresent();
     var draft =
         known
             ? record.draft()
@@ -190,19 +161,7 @@ public class RequestService {
     if (!known) {
       return true; // the rows left the store: the trail says so, there is no outcome to add to
     }
-    var parts = new java.util.ArrayList<String>();
-    if (record.deleted() > 0) {
-      parts.add("deleted " + record.deleted());
-    }
-    if (record.pseudonymised() > 0) {
-      parts.add("pseudonymised " + record.pseudonymised());
-    }
-    var status =
-        jdbc.sql("SELECT status FROM lethe.subject_request WHERE id = ?")
-            .param(record.request())
-            .query(String.class)
-            .single();
-    boolean cancelled = SubjectRequest.CANCELLED.equals(status);
+    boolean cancelled = SubjectRequest.CANCELLED.equals(status.get());
     // the outcome's words until the request's next run under the policy says it all (a cancelled
     // request has none: these are its last)
     jdbc.sql(
@@ -220,7 +179,7 @@ public class RequestService {
             record.policy(),
             record.store(),
             cancelled,
-            String.join(", ", parts)
+            RequestRecord.changes(record.deleted(), record.pseudonymised())
                 + (cancelled
                     ? " before the request was cancelled"
                     : "; the rest at the request's next run"),
@@ -287,16 +246,25 @@ public class RequestService {
               0,
               "request " + requestId + ": " + outcome.outcome()));
     }
+    upsertStanding(requestId, outcome);
+  }
+
+  /**
+   * Where a request stands under a policy: final or not, its words, what is kept, referenced,
+   * exported and by which holds; a final outcome is never replaced. Rows deleted and pseudonymised
+   * are counted by {@link #take} alone, with their entries.
+   */
+  private void upsertStanding(long requestId, SubjectRequest.Outcome outcome) {
     jdbc.sql(
             """
             INSERT INTO lethe.request_outcome
               (request_id, policy, store, final, outcome, deleted, pseudonymised, exported,
                referenced, kept, held_by, run_id, updated_at)
-            VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (request_id, policy) DO UPDATE SET
               store = excluded.store, final = excluded.final, outcome = excluded.outcome,
-              referenced = excluded.referenced, kept = excluded.kept,
-              held_by = excluded.held_by, run_id = excluded.run_id,
+              exported = excluded.exported, referenced = excluded.referenced,
+              kept = excluded.kept, held_by = excluded.held_by, run_id = excluded.run_id,
               updated_at = excluded.updated_at
             WHERE NOT lethe.request_outcome.final""")
         .params(
@@ -305,6 +273,7 @@ public class RequestService {
             outcome.store(),
             outcome.fin(),
             outcome.outcome(),
+            outcome.exported(),
             outcome.referenced(),
             outcome.kept(),
             outcome.heldBy(),
