@@ -70,6 +70,8 @@ import org.springframework.context.annotation.Import;
   RestrictionService.class,
   ObjectionService.class,
   StatisticsService.class,
+  dev.lethe.statistics.PurgeReach.class,
+  dev.lethe.retention.PurgeReachRecorder.class,
   StatisticsExport.class,
   SubjectFlags.class,
   TokenisedRows.class,

@@ -26,6 +26,9 @@ public record JobDefinition(
   /** The name of Lethe's own job that carries out requests and nothing else. */
   public static final String REQUESTS = "requests";
 
+  /** The job parameter that carries a run's as-of day (YYYY-MM-DD): what names a job's instance. */
+  public static final String AS_OF_PARAMETER = "asOf";
+
   /** {@code lethe run requests}: the requests not yet done, with no statistic or policy. */
   public static JobDefinition requestsOnly() {
     return new JobDefinition(

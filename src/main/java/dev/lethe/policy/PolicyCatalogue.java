@@ -149,7 +149,7 @@ public class PolicyCatalogue {
    * them, and a name without a schema (or database) may be the one with it. Where it cannot be told
    * without the catalog, the check errs on the side of refusing.
    */
-  static boolean sameTable(String a, String b) {
+  public static boolean sameTable(String a, String b) {
     if (a == null || b == null) {
       return a == b;
     }

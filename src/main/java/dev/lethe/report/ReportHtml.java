@@ -182,6 +182,15 @@ public final class ReportHtml {
     }
     html.append("</table>\n");
     for (var s : report.statistics()) {
+      if (s.notComputed() != null) {
+        html.append("<p class=\"not-computed\">")
+            .append(escape(s.statistic()))
+            .append(": ")
+            .append(escape(s.notComputed()))
+            .append("</p>\n");
+      }
+    }
+    for (var s : report.statistics()) {
       ReportCharts.sparkline(html, s);
     }
   }

@@ -64,6 +64,9 @@ public final class ReportText {
         if (s.error() != null && !s.error().isBlank()) {
           out.append("  ").append(s.error()).append(System.lineSeparator());
         }
+        if (s.notComputed() != null) {
+          out.append("  ").append(s.notComputed()).append(System.lineSeparator());
+        }
       }
     }
     out.append(

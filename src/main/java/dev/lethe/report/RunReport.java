@@ -98,6 +98,7 @@ public record RunReport(
       long totalsWithheld,
       double epsilonSpent,
       String error,
+      String notComputed,
       List<TrendPoint> trend) {}
 
   /**

@@ -48,6 +48,7 @@ public class RetentionJobFactory {
   private final RequestService requests;
   private final AuditTrail audit;
   private final dev.lethe.hold.TokenisedRows tokenisedRows;
+  private final PurgeReachRecorder reachRecorder;
 
   public RetentionJobFactory(
       dev.lethe.hold.TokenisedRows tokenisedRows,
@@ -61,8 +62,10 @@ public class RetentionJobFactory {
       StoreRegistry stores,
       SubjectFlags flags,
       LetheProperties properties,
-      Clock clock) {
+      Clock clock,
+      PurgeReachRecorder reachRecorder) {
     this.clock = clock;
+    this.reachRecorder = reachRecorder;
     this.tokenisedRows = tokenisedRows;
     this.requestRunner = requestRunner;
     this.audit = audit;
@@ -162,6 +165,7 @@ public class RetentionJobFactory {
             store.outbox(),
             stores.sameRows(policyStep.policy(), scope.allPolicies()));
     return new StepBuilder(policyStep.name(), repository)
+        .listener(reachRecorder.listenerFor(policyStep, scope.now()))
         .tasklet(tasklet)
         .transactionManager(transactions)
         .build();

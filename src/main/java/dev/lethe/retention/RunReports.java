@@ -230,6 +230,7 @@ class RunReports {
         outcome.totalsWithheld(),
         outcome.epsilonSpent(),
         failure(step.getFailureExceptions()),
+        outcome.notComputed(),
         statistic == null ? List.of() : statistics.trend(statistic, 60));
   }
 

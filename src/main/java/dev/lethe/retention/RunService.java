@@ -29,7 +29,7 @@ public class RunService {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunService.class);
 
-  public static final String AS_OF = "asOf";
+  public static final String AS_OF = JobDefinition.AS_OF_PARAMETER;
   public static final String KEY_ID = "keyId";
   static final String ANEW = "anew";
 

@@ -23,6 +23,7 @@ public final class StatisticTasklet implements Tasklet {
   static final String ROWS_SUPPRESSED = "lethe.stats.rowsSuppressed";
   static final String WITHHELD = "lethe.stats.totalsWithheld";
   static final String EPSILON = "lethe.stats.epsilon";
+  static final String NOT_COMPUTED = "lethe.stats.notComputed";
 
   private final Statistic statistic;
   private final StatisticsService service;
@@ -48,7 +49,8 @@ public final class StatisticTasklet implements Tasklet {
             before.cellsSuppressed() + outcome.cellsSuppressed(),
             before.rowsSuppressed() + outcome.rowsSuppressed(),
             before.totalsWithheld() + outcome.totalsWithheld(),
-            before.epsilonSpent() + outcome.epsilonSpent()));
+            before.epsilonSpent() + outcome.epsilonSpent(),
+            outcome.notComputed() != null ? outcome.notComputed() : before.notComputed()));
     contribution.incrementWriteCount(outcome.cellsPublished());
     return RepeatStatus.FINISHED;
   }
@@ -61,7 +63,8 @@ public final class StatisticTasklet implements Tasklet {
         context.getLong(SUPPRESSED, 0),
         context.getLong(ROWS_SUPPRESSED, 0),
         context.getLong(WITHHELD, 0),
-        context.getDouble(EPSILON, 0));
+        context.getDouble(EPSILON, 0),
+        context.getString(NOT_COMPUTED, null));
   }
 
   private static void write(ExecutionContext context, StatisticOutcome outcome) {
@@ -71,5 +74,8 @@ public final class StatisticTasklet implements Tasklet {
     context.putLong(ROWS_SUPPRESSED, outcome.rowsSuppressed());
     context.putLong(WITHHELD, outcome.totalsWithheld());
     context.putDouble(EPSILON, outcome.epsilonSpent());
+    if (outcome.notComputed() != null) {
+      context.putString(NOT_COMPUTED, outcome.notComputed());
+    }
   }
 }

@@ -96,7 +96,6 @@ public class StatisticsExport {
     return points;
   }
 
-  /** One published cell, as exported. */
   /**
    * A published cell, or a row that says a number was held back, so that "suppressed" is never read
    * as "no data": a bucket's withheld total ({@code total}), or a bucket of which nothing could be
@@ -110,9 +109,13 @@ public class StatisticsExport {
       boolean suppressed) {}
 
   public List<Cell> cells(Statistic statistic, LocalDate from, LocalDate to) {
-    var definition = StatisticsService.definition(statistic, zone);
     // every bucket that overlaps [from, to]: a week or month that began before from counts
     var first = from.getYear() <= 1 ? from : StatisticsService.bucketOf(statistic.bucket(), from);
+    return cells(statistic.name(), StatisticsService.definition(statistic, zone), first, to);
+  }
+
+  /** The cells of one series of the statistic, its buckets from {@code first} to {@code to}. */
+  public List<Cell> cells(String statistic, String definition, LocalDate first, LocalDate to) {
     return jdbc.sql(
             """
             SELECT * FROM (
@@ -132,15 +135,15 @@ public class StatisticsExport {
             ORDER BY bucket, CASE kind WHEN 'cell' THEN 0 WHEN 'other' THEN 1 ELSE 2 END,
                      dimensions""")
         .params(
-            statistic.name(),
+            statistic,
             definition,
             first,
             to,
-            statistic.name(),
+            statistic,
             definition,
             first,
             to,
-            statistic.name(),
+            statistic,
             definition,
             first,
             to)
@@ -156,11 +159,16 @@ public class StatisticsExport {
   }
 
   public void csv(Statistic statistic, List<Cell> cells, Writer out) {
+    csv(shape(statistic), cells, out);
+  }
+
+  /** The cells as CSV: one row per cell, a column per dimension and per measure of the series. */
+  public void csv(SeriesShape shape, List<Cell> cells, Writer out) {
     var header = new ArrayList<String>();
     header.add("bucket");
     header.add("kind");
-    statistic.dimensions().forEach(d -> header.add(d.name()));
-    statistic.measures().forEach(m -> header.add(m.label()));
+    header.addAll(shape.dimensions());
+    header.addAll(shape.measures());
     header.add("suppressed");
     try (var printer =
         new CSVPrinter(
@@ -169,11 +177,11 @@ public class StatisticsExport {
         var record = new ArrayList<Object>();
         record.add(cell.bucket());
         record.add(cell.kind());
-        for (int i = 0; i < statistic.dimensions().size(); i++) {
+        for (int i = 0; i < shape.dimensions().size(); i++) {
           record.add(cell.dimensions().isEmpty() ? "" : cell.dimensions().get(i));
         }
         if (cell.suppressed()) {
-          statistic.measures().forEach(m -> record.add(""));
+          shape.measures().forEach(m -> record.add(""));
         } else {
           cell.measures().forEach(m -> record.add(m.toPlainString()));
         }
@@ -191,22 +199,27 @@ public class StatisticsExport {
   }
 
   public void json(Statistic statistic, List<Cell> cells, Writer out) {
+    json(shape(statistic), cells, out);
+  }
+
+  /** The cells as one JSON document, with what the series is and how its noise behaves. */
+  public void json(SeriesShape shape, List<Cell> cells, Writer out) {
     var document = new LinkedHashMap<String, Object>();
-    document.put("statistic", statistic.name());
-    document.put("description", statistic.description());
-    document.put("bucket", statistic.bucket().yamlName());
-    document.put("definition", StatisticsService.definition(statistic, zone));
-    document.put("minimumSubjects", statistic.minimumSubjects());
-    document.put("epsilonPerBucket", statistic.epsilon().orElse(null));
-    document.put("noise", Publication.noise(statistic).stream().map(NoiseBound::toMap).toList());
+    document.put("statistic", shape.statistic());
+    document.put("description", shape.description());
+    document.put("bucket", shape.bucket());
+    document.put("definition", shape.definition());
+    document.put("minimumSubjects", shape.minimumSubjects());
+    document.put("epsilonPerBucket", shape.epsilonPerBucket());
+    document.put("noise", shape.noise());
     var rows = new ArrayList<Map<String, Object>>();
     for (var cell : cells) {
       var row = new LinkedHashMap<String, Object>();
       row.put("bucket", cell.bucket().toString());
       row.put("kind", cell.kind());
       var dims = new LinkedHashMap<String, Object>();
-      for (int i = 0; i < statistic.dimensions().size() && !cell.dimensions().isEmpty(); i++) {
-        dims.put(statistic.dimensions().get(i).name(), cell.dimensions().get(i));
+      for (int i = 0; i < shape.dimensions().size() && !cell.dimensions().isEmpty(); i++) {
+        dims.put(shape.dimensions().get(i), cell.dimensions().get(i));
       }
       row.put("dimensions", dims);
       if (cell.suppressed()) {
@@ -214,8 +227,8 @@ public class StatisticsExport {
         row.put("measures", null);
       } else {
         var measures = new LinkedHashMap<String, Object>();
-        for (int i = 0; i < statistic.measures().size(); i++) {
-          measures.put(statistic.measures().get(i).label(), cell.measures().get(i));
+        for (int i = 0; i < shape.measures().size(); i++) {
+          measures.put(shape.measures().get(i), cell.measures().get(i));
         }
         row.put("measures", measures);
       }
@@ -223,6 +236,82 @@ public class StatisticsExport {
     }
     document.put("cells", rows);
     JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValue(out, document);
+  }
+
+  /** The shape of the statistic's current series: as defined now. */
+  public SeriesShape shape(Statistic statistic) {
+    return SeriesShape.of(statistic, StatisticsService.definition(statistic, zone));
+  }
+
+  /**
+   * One series of a statistic, numbered from 1 in the order they were first stored; {@code current}
+   * where it is the series of the definition as it is now.
+   */
+  public record StoredSeries(
+      int number,
+      String definition,
+      long buckets,
+      LocalDate first,
+      LocalDate last,
+      java.time.Instant firstStored,
+      boolean current) {
+
+    /** The first 12 characters of the checksum, as {@code stats list} shows it. */
+    public String shortDefinition() {
+      return definition.substring(0, Math.min(12, definition.length()));
+    }
+  }
+
+  /**
+   * Every series of the statistic stored so far, oldest first; {@code statistic} may be one whose
+   * definition is gone from the jobs folder ({@code current} then empty).
+   */
+  public List<StoredSeries> allSeries(String statistic, java.util.Optional<Statistic> current) {
+    var now = current.map(s -> StatisticsService.definition(s, zone)).orElse(null);
+    var rows =
+        jdbc.sql(
+                """
+                SELECT b.definition, count(*), min(b.bucket), max(b.bucket),
+                       coalesce(min(s.first_stored_at), min(b.computed_at))
+                FROM lethe.statistic_bucket b
+                LEFT JOIN lethe.statistic_series s
+                  ON s.statistic = b.statistic AND s.definition = b.definition
+                WHERE b.statistic = ?
+                GROUP BY b.definition
+                ORDER BY 5, 1""")
+            .param(statistic)
+            .query(
+                (rs, n) ->
+                    new StoredSeries(
+                        n + 1,
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getObject(3, LocalDate.class),
+                        rs.getObject(4, LocalDate.class),
+                        rs.getTimestamp(5).toInstant(),
+                        rs.getString(1).equals(now)))
+            .list();
+    return rows;
+  }
+
+  /** The shape of a stored series: the one kept with it, or its columns by position. */
+  public SeriesShape shape(String statistic, StoredSeries series) {
+    var kept =
+        jdbc.sql(
+                "SELECT description::text FROM lethe.statistic_series"
+                    + " WHERE statistic = ? AND definition = ?")
+            .params(statistic, series.definition())
+            .query(String.class)
+            .optional()
+            .orElse("{}");
+    var widths =
+        jdbc.sql(
+                "SELECT coalesce(max(cardinality(dimensions)), 0), coalesce(max(cardinality(measures)),"
+                    + " 0) FROM lethe.statistic_cell WHERE statistic = ? AND definition = ?")
+            .params(statistic, series.definition())
+            .query((rs, n) -> new int[] {rs.getInt(1), rs.getInt(2)})
+            .single();
+    return SeriesShape.read(statistic, series.definition(), kept, widths[0], widths[1]);
   }
 
   private static List<String> strings(Array array) throws SQLException {

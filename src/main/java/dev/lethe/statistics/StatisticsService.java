@@ -5,6 +5,7 @@ import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.Statistic;
 import dev.lethe.store.StatisticSource.Aggregate;
 import dev.lethe.store.StoreRegistry;
+import dev.lethe.system.BadInputException;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -39,6 +40,7 @@ public class StatisticsService {
   private final ObjectionService objections;
   private final GeometricNoise noise;
   private final Clock clock;
+  private final PurgeReach reach;
 
   public StatisticsService(
       JdbcClient jdbc,
@@ -47,7 +49,8 @@ public class StatisticsService {
       SubjectFlags flags,
       ObjectionService objections,
       GeometricNoise noise,
-      Clock clock) {
+      Clock clock,
+      PurgeReach reach) {
     this.jdbc = jdbc;
     this.transaction = new TransactionTemplate(transactions);
     this.stores = stores;
@@ -55,6 +58,7 @@ public class StatisticsService {
     this.objections = objections;
     this.noise = noise;
     this.clock = clock;
+    this.reach = reach;
   }
 
   /**
@@ -139,7 +143,9 @@ public class StatisticsService {
   }
 
   /**
-   * Computes and stores every bucket closed by {@code now} and not stored yet.
+   * Computes and stores every bucket closed by {@code now} and not stored yet. A first run starts
+   * at the first bucket no purge has reached (see {@link PurgeReach}); so does a run that finds a
+   * purge got ahead of its statistic, and its outcome says which buckets were left out and why.
    *
    * @param runId the run that computes them, recorded with each bucket
    */
@@ -159,6 +165,131 @@ public class StatisticsService {
     if (from.isPresent() && !from.get().isBefore(upTo)) {
       return StatisticOutcome.NONE;
     }
+    String notComputed = null;
+    var reached = reach.of(statistic);
+    if (reached.isPresent()) {
+      var whole = reached.get().firstWholeBucket(statistic.bucket(), zone);
+      if (from.isEmpty() || from.get().isBefore(whole)) {
+        notComputed =
+            (from.isEmpty() ? "buckets before " : "buckets from " + from.get() + " to before ")
+                + whole
+                + " are not computed: "
+                + reached.get().describe(zone)
+                + ", so they would count only the rows left";
+        LOG.warn("statistic {}: {}", statistic.name(), notComputed);
+        from = Optional.of(whole);
+      }
+      if (!from.get().isBefore(upTo)) {
+        return StatisticOutcome.NONE.notComputed(notComputed);
+      }
+    }
+    return outcome(publish(statistic, definition, zone, from, upTo, runId))
+        .notComputed(notComputed);
+  }
+
+  /** What {@link #backfill} did: buckets computed now, and those in the range stored before. */
+  public record Backfill(
+      StatisticOutcome computed, long alreadyStored, LocalDate from, LocalDate to) {}
+
+  /**
+   * Computes the closed buckets from the one holding {@code from} to the one holding {@code to}
+   * that are not stored yet, from the rows still there: for a new or changed statistic, whose
+   * series would otherwise begin at its first run. Refused, with nothing stored, where a purge has
+   * begun to remove the rows of a bucket in the range (so also where one does so while the rows are
+   * read), or where no bucket of the range has closed.
+   */
+  public Backfill backfill(Statistic statistic, LocalDate from, LocalDate to, ZonedDateTime now) {
+    ZoneId zone = now.getZone();
+    if (to.isBefore(from)) {
+      throw new BadInputException(
+          "--to " + to + " is before --from " + from + ". Fix: give the earlier day as --from");
+    }
+    var first = bucketOf(statistic.bucket(), from);
+    var open = bucketOf(statistic.bucket(), now.toLocalDate());
+    var end = next(statistic.bucket(), bucketOf(statistic.bucket(), to));
+    if (end.isAfter(open)) {
+      end = open;
+    }
+    if (!first.isBefore(end)) {
+      throw new BadInputException(
+          "no "
+              + statistic.bucket().yamlName()
+              + " bucket from "
+              + first
+              + " has closed yet (the one of "
+              + now.toLocalDate()
+              + " begins "
+              + open
+              + "). Fix: give a --from before "
+              + open);
+    }
+    refuseReached(statistic, zone, first);
+    var definition = definition(statistic, zone);
+    adoptSeriesWithoutZone(statistic, definition, zone);
+    var lastDay = end;
+    long before =
+        jdbc.sql(
+                "SELECT count(*) FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?"
+                    + " AND bucket >= ? AND bucket < ?")
+            .params(statistic.name(), definition, first, lastDay)
+            .query(Long.class)
+            .single();
+    var stored =
+        publish(
+            statistic,
+            definition,
+            zone,
+            Optional.of(first),
+            end,
+            null,
+            // a purge that removed rows before the aggregate read them was under way before it
+            // began: its run is there to see now, and nothing is stored
+            () -> refuseReached(statistic, zone, first));
+    return new Backfill(outcome(stored), before, first, end);
+  }
+
+  private void refuseReached(Statistic statistic, ZoneId zone, LocalDate first) {
+    var reached = reach.of(statistic);
+    if (reached.isEmpty()) {
+      return;
+    }
+    var whole = reached.get().firstWholeBucket(statistic.bucket(), zone);
+    if (first.isBefore(whole)) {
+      throw new BadInputException(
+          "statistic '"
+              + statistic.name()
+              + "': the buckets before "
+              + whole
+              + " cannot be computed: "
+              + reached.get().describe(zone)
+              + ", so they would count only the rows left. Nothing was computed. Fix: give --from "
+              + whole
+              + " or later");
+    }
+  }
+
+  private List<Publication.Bucket> publish(
+      Statistic statistic,
+      String definition,
+      ZoneId zone,
+      Optional<LocalDate> from,
+      LocalDate upTo,
+      Long runId) {
+    return publish(statistic, definition, zone, from, upTo, runId, () -> {});
+  }
+
+  /**
+   * Aggregates the buckets from {@code from} up to {@code upTo}, decides what may be published of
+   * them, and stores those not stored yet; {@code beforeStoring} may still refuse.
+   */
+  private List<Publication.Bucket> publish(
+      Statistic statistic,
+      String definition,
+      ZoneId zone,
+      Optional<LocalDate> from,
+      LocalDate upTo,
+      Long runId,
+      Runnable beforeStoring) {
     var excluded = new HashSet<>(flags.restricted());
     excluded.addAll(objections.objectors("analytics"));
     var source = stores.store(statistic.store()).statistic(statistic, zone);
@@ -184,7 +315,11 @@ public class StatisticsService {
     var results = new LinkedHashMap<LocalDate, Publication.Bucket>();
     drafts.forEach(
         (bucket, draft) -> results.put(bucket, publication.finish(draft, others.get(bucket))));
-    var stored = store(statistic, definition, results, runId);
+    beforeStoring.run();
+    return store(statistic, definition, results, runId);
+  }
+
+  private static StatisticOutcome outcome(List<Publication.Bucket> stored) {
     long buckets = 0, published = 0, suppressed = 0, rowsSuppressed = 0, withheld = 0;
     double epsilon = 0;
     for (var result : stored) {
@@ -195,7 +330,8 @@ public class StatisticsService {
       withheld += result.totalWithheld() ? 1 : 0;
       epsilon += result.epsilonSpent();
     }
-    return new StatisticOutcome(buckets, published, suppressed, rowsSuppressed, withheld, epsilon);
+    return new StatisticOutcome(
+        buckets, published, suppressed, rowsSuppressed, withheld, epsilon, null);
   }
 
   /**
@@ -207,20 +343,22 @@ public class StatisticsService {
       Statistic statistic,
       String definition,
       LinkedHashMap<LocalDate, Publication.Bucket> results,
-      long runId) {
+      Long runId) {
     return transaction.execute(
         status -> {
           jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?), 1)")
               .param("lethe.statistic." + statistic.name())
               .query(Object.class)
               .single();
-          var last =
-              jdbc.sql(
-                      "SELECT max(bucket) FROM lethe.statistic_bucket"
-                          + " WHERE statistic = ? AND definition = ?")
-                  .params(statistic.name(), definition)
-                  .query(LocalDate.class)
-                  .optional();
+          // a backfill fills buckets before the stored ones: each bucket is stored once
+          var already =
+              Set.copyOf(
+                  jdbc.sql(
+                          "SELECT bucket FROM lethe.statistic_bucket"
+                              + " WHERE statistic = ? AND definition = ?")
+                      .params(statistic.name(), definition)
+                      .query(LocalDate.class)
+                      .list());
           var stored = new java.util.ArrayList<Publication.Bucket>();
           var bucketDays = new java.util.ArrayList<String>();
           var ends = new java.util.ArrayList<String>();
@@ -233,7 +371,7 @@ public class StatisticsService {
           var epsilons = new java.util.ArrayList<String>();
           results.forEach(
               (bucket, result) -> {
-                if (last.isPresent() && !bucket.isAfter(last.get())) {
+                if (already.contains(bucket)) {
                   return;
                 }
                 stored.add(result);
@@ -262,12 +400,25 @@ public class StatisticsService {
           if (stored.isEmpty()) {
             return stored;
           }
+          // the first bucket of a series says what the series is, for its export once it is old
+          jdbc.sql(
+                  "INSERT INTO lethe.statistic_series (statistic, definition, description,"
+                      + " first_stored_at) VALUES (?, ?, CAST(? AS jsonb), ?)"
+                      // a series stored before descriptions were kept is this definition
+                      + " ON CONFLICT (statistic, definition) DO UPDATE SET description ="
+                      + " EXCLUDED.description WHERE statistic_series.description = '{}'")
+              .params(
+                  statistic.name(),
+                  definition,
+                  SeriesShape.of(statistic, definition).toJson(),
+                  Timestamp.from(clock.instant()))
+              .update();
           // the buckets in one statement, their cells in another: arrays, not a row at a time
           jdbc.sql(
                   "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket, bucket_end,"
                       + " run_id, computed_at, cells, suppressed_cells, suppressed_rows,"
                       + " total_withheld, epsilon)"
-                      + " SELECT ?, ?, b, e, ?, ?, c, s, r, w, n FROM unnest(CAST(? AS date[]),"
+                      + " SELECT ?, ?, b, e, CAST(? AS bigint), ?, c, s, r, w, n FROM unnest(CAST(? AS date[]),"
                       + " CAST(? AS date[]), CAST(? AS int[]), CAST(? AS int[]), CAST(? AS int8[]),"
                       + " CAST(? AS boolean[]), CAST(? AS numeric[])) AS u(b, e, c, s, r, w, n)")
               .params(

@@ -1,0 +1,36 @@
+-- What each series of a statistic was: its dimensions' names, its measures' labels, its noise and
+-- its minimum, as of the first bucket it stored. An earlier series (the definition changed since)
+-- can then be exported under its own column names. Series stored before this table have no row;
+-- their columns are exported by position.
+CREATE TABLE lethe.statistic_series (
+    statistic       text        NOT NULL,
+    definition      text        NOT NULL,   -- the checksum that names the series
+    description     jsonb       NOT NULL,
+    first_stored_at timestamptz NOT NULL,
+    PRIMARY KEY (statistic, definition)
+);
+INSERT INTO lethe.statistic_series (statistic, definition, description, first_stored_at)
+SELECT statistic, definition, '{}'::jsonb, min(computed_at)
+FROM lethe.statistic_bucket GROUP BY statistic, definition;
+
+-- How far back each delete step reached: written before the step removes its first row, so that a
+-- statistic never computes a bucket some of whose rows a purge may already have removed (a first
+-- run, or 'lethe stats compute', starts after the latest cutoff on its table).
+CREATE TABLE lethe.purge_reach (
+    run_id      bigint      NOT NULL,
+    step        text        NOT NULL,
+    policy      text        NOT NULL,
+    store       text,                    -- null: not known (the run's report had no definition)
+    table_name  text,
+    cutoff      timestamptz NOT NULL,    -- rows before this moment were due
+    recorded_at timestamptz NOT NULL,
+    PRIMARY KEY (run_id, step)
+);
+-- the delete steps of the runs reported so far that removed rows
+INSERT INTO lethe.purge_reach (run_id, step, policy, store, table_name, cutoff, recorded_at)
+SELECT r.job_execution_id, p ->> 'step', coalesce(p ->> 'policy', p ->> 'step'), p ->> 'store',
+       p ->> 'table', coalesce((p ->> 'cutoff')::timestamptz, r.as_of::timestamptz),
+       coalesce(r.ended_at, r.started_at)
+FROM lethe.run_report r, jsonb_array_elements(r.report -> 'policies') p
+WHERE coalesce((p ->> 'deleted')::bigint, 0) > 0 AND p ->> 'step' IS NOT NULL
+ON CONFLICT DO NOTHING;

@@ -1,0 +1,305 @@
+package dev.lethe.statistics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lethe.cli.Lethe;
+import dev.lethe.policy.Statistic;
+import dev.lethe.retention.Validator;
+import dev.lethe.support.LetheTests;
+import dev.lethe.system.BadInputException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Earlier buckets of a statistic: computed on demand from the rows still there ({@code lethe stats
+ * compute}), never where a purge has begun to remove them (nor by a first run), and earlier series
+ * exported under their own names. Views: on each of the twelve days 2025-12-20 to 2025-12-31, 12
+ * subjects (1 to 12) with one view each from BE.
+ */
+class StatisticsBackfillTests extends LetheTests {
+
+  @Autowired StatisticsService service;
+  @Autowired StatisticsExport export;
+  @Autowired Validator validator;
+
+  private String name;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeEach
+  void views() {
+    APP.run(
+        ("CREATE TABLE %1$s.view (id bigint PRIMARY KEY, subject_id bigint, seen_at timestamptz NOT"
+                + " NULL, country text);"
+                + " INSERT INTO %1$s.view SELECT row_number() OVER (), s, d + interval '10 hours',"
+                + " 'BE' FROM generate_series(timestamptz '2025-12-20 00:00+00',"
+                + " timestamptz '2025-12-31 00:00+00', interval '1 day') d"
+                + " CROSS JOIN generate_series(1, 12) s")
+            .formatted(schema));
+    name = "backfill-" + schema;
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.view
+        time: seen_at
+        bucket: day
+        dimensions: [country]
+        measures: [rows]
+        subject: subject_id
+        minimum-subjects: 10
+        """
+            .formatted(name, schema));
+  }
+
+  private Statistic statistic() {
+    return validator.load().statistics().get(name);
+  }
+
+  private static java.time.ZonedDateTime asOf(LocalDate day) {
+    return day.atStartOfDay(ZoneOffset.UTC);
+  }
+
+  /** Each stored bucket with its published total, or -1 where the total was withheld. */
+  private Map<LocalDate, Long> totals() {
+    var totals = new TreeMap<LocalDate, Long>();
+    for (var cell : export.cells(statistic(), LocalDate.of(2000, 1, 1), LocalDate.of(2100, 1, 1))) {
+      if (cell.kind().equals("total")) {
+        totals.put(cell.bucket(), cell.suppressed() ? -1 : cell.measures().get(0).longValue());
+      }
+    }
+    return totals;
+  }
+
+  private String deleteViews(String retain) {
+    policy(
+        "views-" + schema,
+        """
+        policy: views-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.view
+        key: id
+        subject: subject_id
+        clock: seen_at
+        retain: %2$s
+        action: delete
+        """
+            .formatted(schema, retain));
+    var job = jobName("purge");
+    job(job, "job: " + job + "\npolicies: [views-" + schema + "]\nguards: {max-share: 1}\n");
+    return job;
+  }
+
+  private static String readString(java.nio.file.Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private int lethe(String commandLine) {
+    var args = new java.util.ArrayList<String>();
+    args.add("--config");
+    args.add(configFile("lethe-" + schema).toString());
+    args.addAll(List.of(commandLine.split(" ")));
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    return Lethe.execute(
+        args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  private long storedBuckets() {
+    return control
+        .sql("SELECT count(*) FROM lethe.statistic_bucket WHERE statistic = ?")
+        .param(name)
+        .query(Long.class)
+        .single();
+  }
+
+  @Test
+  void earlierBucketsAreComputedFromTheRowsStillThereAndStoredOnesAreKept() {
+    // the statistic's first run saw only the last four days: history was imported after it
+    APP.run("CREATE TABLE " + schema + ".history AS SELECT * FROM " + schema + ".view");
+    APP.run("DELETE FROM " + schema + ".view WHERE seen_at < '2025-12-28'");
+    assertThat(service.compute(statistic(), asOf(AS_OF), 1).bucketsAdded()).isEqualTo(4);
+    APP.run(
+        "INSERT INTO %1$s.view SELECT * FROM %1$s.history WHERE seen_at < '2025-12-28'"
+            .formatted(schema));
+    // a row of a stored bucket that arrived later changes nothing stored
+    APP.run(
+        "INSERT INTO "
+            + schema
+            + ".view VALUES (1000, 13, '2025-12-30 11:00+00', 'BE'), (1001, 13,"
+            + " '2025-12-21 11:00+00', 'BE')");
+    var stored = totals();
+
+    var done =
+        service.backfill(
+            statistic(), LocalDate.of(2025, 12, 20), LocalDate.of(2025, 12, 31), asOf(AS_OF));
+
+    assertThat(done.computed().bucketsAdded()).isEqualTo(8);
+    assertThat(done.alreadyStored()).isEqualTo(4);
+    var totals = totals();
+    assertThat(totals).hasSize(12);
+    assertThat(totals.get(LocalDate.of(2025, 12, 20))).isEqualTo(12);
+    assertThat(totals.get(LocalDate.of(2025, 12, 21))).isEqualTo(13); // the imported row too
+    for (var day : stored.keySet()) {
+      assertThat(totals.get(day)).as("stored %s", day).isEqualTo(stored.get(day));
+    }
+    // again: every bucket is stored, nothing is added
+    assertThat(
+            service
+                .backfill(
+                    statistic(),
+                    LocalDate.of(2025, 12, 20),
+                    LocalDate.of(2025, 12, 31),
+                    asOf(AS_OF))
+                .computed()
+                .bucketsAdded())
+        .isZero();
+  }
+
+  @Test
+  void bucketsAPurgeHasBegunToRemoveAreRefusedWithNothingStored() {
+    holds.place("3", null, null, "LIT-9", "claim", "test");
+    holds.place("4", null, null, "LIT-9", "claim", "test");
+    var report = run(deleteViews("P10D")); // cutoff 2025-12-22: days 20 and 21 keep 2 subjects
+    assertThat(report.deleted()).isEqualTo(2 * 10);
+
+    assertThat(lethe("stats compute " + name + " --from 2025-12-20 --to 2025-12-31"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains(
+            "the buckets before 2025-12-22 cannot be computed",
+            "policy views-" + schema,
+            "began deleting rows before 2025-12-22T00:00Z",
+            "Nothing was computed",
+            "Fix: give --from 2025-12-22 or later");
+    assertThat(storedBuckets()).isZero();
+
+    assertThat(lethe("stats compute " + name + " --from 2025-12-22 --to 2025-12-31")).isZero();
+    assertThat(out.toString()).contains("10 computed", "0 stored before");
+    assertThat(totals()).hasSize(10).containsEntry(LocalDate.of(2025, 12, 22), 12L);
+  }
+
+  @Test
+  void aFirstRunAfterAPurgeStartsAtItsReachAndItsReportSaysWhy() {
+    holds.place("3", null, null, "LIT-9", "claim", "test");
+    run(deleteViews("P10D"));
+    var job = jobName("stats");
+    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
+
+    var report = run(job);
+
+    var stats = report.statistics().get(0);
+    // days 20 and 21 still hold subject 3's rows: counting them would publish a day of one person
+    assertThat(stats.bucketsAdded()).isEqualTo(10);
+    assertThat(stats.notComputed())
+        .contains(
+            "buckets before 2025-12-22 are not computed",
+            "policy views-" + schema,
+            "so they would count only the rows left");
+    assertThat(totals().keySet()).first().isEqualTo(LocalDate.of(2025, 12, 22));
+    assertThat(dev.lethe.report.ReportText.render(report)) // the reviewer reads it in the text too
+        .contains("buckets before 2025-12-22 are not computed");
+  }
+
+  @Test
+  void aDeleteStepRecordsItsReachBeforeItsFirstDeleteSoAFailedOneCounts() {
+    APP.run(
+        ("CREATE FUNCTION %1$s.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE"
+                + " EXCEPTION 'no deletes today'; END $$;"
+                + " CREATE TRIGGER refuse BEFORE DELETE ON %1$s.view FOR EACH ROW EXECUTE FUNCTION"
+                + " %1$s.refuse()")
+            .formatted(schema));
+    var report = run(deleteViews("P10D"));
+    assertThat(report.status()).isEqualTo("FAILED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".view")).isEqualTo(144);
+
+    // nothing went, but a purge that began may have: the buckets it reached are not computed
+    assertThatThrownBy(
+            () ->
+                service.backfill(
+                    statistic(),
+                    LocalDate.of(2025, 12, 20),
+                    LocalDate.of(2025, 12, 31),
+                    asOf(AS_OF)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("the buckets before 2025-12-22 cannot be computed");
+    assertThat(storedBuckets()).isZero();
+  }
+
+  @Test
+  void onlyClosedBucketsAreComputedAndAnEmptyRangeIsBadInput() {
+    var done =
+        service.backfill(
+            statistic(),
+            LocalDate.of(2025, 12, 30),
+            LocalDate.of(2026, 3, 1),
+            asOf(LocalDate.of(2025, 12, 31)).plusHours(15));
+    // the 31st is still open at 15:00 that day
+    assertThat(done.computed().bucketsAdded()).isEqualTo(1);
+    assertThat(done.to()).isEqualTo(LocalDate.of(2025, 12, 31));
+
+    assertThatThrownBy(
+            () ->
+                service.backfill(
+                    statistic(),
+                    LocalDate.of(2025, 12, 31),
+                    LocalDate.of(2026, 1, 5),
+                    asOf(LocalDate.of(2025, 12, 31)).plusHours(15)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("no day bucket from 2025-12-31 has closed yet");
+    assertThat(lethe("stats compute " + name + " --from 2025-12-25 --to 2025-12-20"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("--to 2025-12-20 is before --from 2025-12-25");
+    assertThat(lethe("stats compute no-such-statistic --from 2025-12-20 --to 2025-12-25"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("no statistic named 'no-such-statistic'");
+    assertThat(storedBuckets()).isEqualTo(1);
+  }
+
+  @Test
+  void anEarlierSeriesIsListedAndExportedUnderItsOwnNames() {
+    service.compute(statistic(), asOf(AS_OF), 1);
+    var file = WORKSPACE.resolve("jobs").resolve(name + ".yml");
+    job(
+        name,
+        readString(file)
+            .replace("measures: [rows]", "measures: [rows, distinct-subjects]")
+            .replace("minimum-subjects: 10", "minimum-subjects: 12"));
+    service.compute(statistic(), asOf(AS_OF), 2);
+
+    assertThat(lethe("stats series " + name)).isZero();
+    assertThat(out.toString())
+        .containsPattern(
+            "(?m)^\\s+1\\s+\\w{12}\\s+12\\s+2025-12-20\\s+2025-12-31\\s+.*earlier definition$")
+        .containsPattern("(?m)^\\s+2\\s+\\w{12}\\s+12\\s+2025-12-20\\s+2025-12-31\\s+.*current$");
+
+    assertThat(lethe("stats export " + name + " --series 1 --to 2025-12-20")).isZero();
+    assertThat(out.toString())
+        .startsWith("bucket,kind,country,rows,suppressed")
+        .contains("2025-12-20,cell,BE,12,false");
+    assertThat(lethe("stats export " + name + " --series 2 --format json --to 2025-12-20"))
+        .isZero();
+    assertThat(out.toString()).contains("\"distinct_subjects\" : 12", "\"minimumSubjects\" : 12");
+    assertThat(lethe("stats export " + name + " --to 2025-12-20")).isZero();
+    assertThat(out.toString()).startsWith("bucket,kind,country,rows,distinct_subjects,suppressed");
+
+    assertThat(lethe("stats export " + name + " --series 3")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("--series 3", "has series [1 (", "2 (");
+  }
+}
