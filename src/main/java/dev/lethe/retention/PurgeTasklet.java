@@ -61,6 +61,9 @@ final class PurgeTasklet implements Tasklet {
   static final String SURVEYED_REQUESTED = "lethe.surveyedRequested";
   static final String SURVEYED_RESTRICTED = "lethe.surveyedRestricted";
 
+  /** Set once the parts of the table that go whole (partitions) are done: windows come next. */
+  static final String PARTS_DONE = "lethe.wholePartsDone";
+
   /**
    * The outbox records whose counts this step has added: a record taken again after a failed chunk
    * (its trail entry rolled back, the step's counts not) is not counted twice.
@@ -116,15 +119,23 @@ final class PurgeTasklet implements Tasklet {
       throws InterruptedException {
     var execution = chunkContext.getStepContext().getStepExecution();
     var context = execution.getExecutionContext();
-    if (!context.containsKey(LAST) && !context.containsKey(NOTHING_EXPIRED) && survey == null) {
-      start(context);
+    if (!context.containsKey(SINCE)) {
+      begin(context);
+    }
+    // whole parts first: the survey then reads only what they leave, and holds no lock on them
+    boolean parts = !context.containsKey(PARTS_DONE);
+    if (!parts
+        && !context.containsKey(LAST)
+        && !context.containsKey(NOTHING_EXPIRED)
+        && survey == null) {
+      startSurvey(context);
     }
     if (!recovered) {
       recover(execution, context);
       recovered = true;
     }
-    var last = last(context);
-    if (context.containsKey(NOTHING_EXPIRED)) {
+    var last = parts ? Optional.<List<String>>empty() : last(context);
+    if (!parts && context.containsKey(NOTHING_EXPIRED)) {
       return RepeatStatus.FINISHED;
     }
     // no hold or restriction is placed between this look at them and the windows' commits: one
@@ -149,8 +160,17 @@ final class PurgeTasklet implements Tasklet {
           records.put(record.id(), record);
           return record.entry(audit);
         };
-    var outcomes =
-        target.purgeNextWindows(after(context), last, windowSize, parallelWindows, spared, check);
+    List<WindowOutcome> outcomes;
+    if (parts) {
+      var part = target.purgeWholePart(spared, check);
+      if (part.isEmpty()) {
+        context.put(PARTS_DONE, true);
+      }
+      outcomes = part.map(List::of).orElse(List.of());
+    } else {
+      outcomes =
+          target.purgeNextWindows(after(context), last, windowSize, parallelWindows, spared, check);
+    }
     var now = before;
     WindowOutcome reached = null;
     var taken = new ArrayList<java.util.UUID>();
@@ -428,18 +448,23 @@ final class PurgeTasklet implements Tasklet {
             });
   }
 
-  /** Starts the survey, once per run (again after a restart that lost it); sizes the table. */
-  private void start(ExecutionContext context) {
-    if (!context.containsKey(SINCE)) {
-      // an hour's margin for the clocks of other machines that place or release holds
-      context.putString(SINCE, clock.instant().minus(Duration.ofHours(1)).toString());
-    }
-    SparedSubjects spared = flags.sparedFor(policy, sameRows);
-    context.putLong(FLAGS_VERSION, spared.version());
-    survey = CompletableFuture.supplyAsync(() -> target.survey(spared));
+  /**
+   * The step's first moments: since when holds count, and the table's size, before any row goes.
+   */
+  private void begin(ExecutionContext context) {
+    // an hour's margin for the clocks of other machines that place or release holds
+    context.putString(SINCE, clock.instant().minus(Duration.ofHours(1)).toString());
+    context.putLong(FLAGS_VERSION, flags.sparedFor(policy, sameRows).version());
     if (guards.maxShare().isPresent() && !context.containsKey(TOTAL)) {
       context.putLong(TOTAL, target.totalRows());
     }
+  }
+
+  /** Starts the survey, once per run (again after a restart that lost it). */
+  private void startSurvey(ExecutionContext context) {
+    SparedSubjects spared = flags.sparedFor(policy, sameRows);
+    context.putLong(FLAGS_VERSION, spared.version());
+    survey = CompletableFuture.supplyAsync(() -> target.survey(spared));
   }
 
   /** The last expired row once the survey found it; empty while it is still looking. */

@@ -58,6 +58,16 @@ public interface RetentionTarget {
   }
 
   /**
+   * Takes the next part of the table whose rows can go at once, where the store has such parts (a
+   * partition whose every row is due), in one transaction that {@code beforeCommit} sees and may
+   * veto, with the part's audit record; empty once none is left. A run takes these parts first,
+   * before its survey and its windows. By default there are none.
+   */
+  default Optional<WindowOutcome> purgeWholePart(SparedSubjects spared, WindowCheck beforeCommit) {
+    return Optional.empty();
+  }
+
+  /**
    * What a run would do now, as one set-based count: nothing changes. Rows that policies earlier in
    * the job would delete first count as gone, so the figures are what the run then does.
    *

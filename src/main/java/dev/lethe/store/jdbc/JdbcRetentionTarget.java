@@ -23,6 +23,7 @@ final class JdbcRetentionTarget implements RetentionTarget {
   private final TableAccess access;
   private final KeysetWindows windows;
   private final ExpiredRows expired;
+  private final WholePartitions partitions;
   private final Plans plans;
 
   JdbcRetentionTarget(
@@ -39,6 +40,7 @@ final class JdbcRetentionTarget implements RetentionTarget {
                 ? Optional.of(new Pseudonymiser(access, self.now().getZone(), tokens))
                 : Optional.empty());
     this.expired = new ExpiredRows(access);
+    this.partitions = new WholePartitions(access);
     this.plans = plans;
   }
 
@@ -62,6 +64,11 @@ final class JdbcRetentionTarget implements RetentionTarget {
   @Override
   public Survey survey(SparedSubjects spared) {
     return expired.survey(spared);
+  }
+
+  @Override
+  public Optional<WindowOutcome> purgeWholePart(SparedSubjects spared, WindowCheck beforeCommit) {
+    return partitions.purgeNext(spared, beforeCommit);
   }
 
   @Override

@@ -156,6 +156,24 @@ final class Predicates {
   }
 
   /**
+   * Whether every row of a range partition of the clock whose upper bound is {@code upper} has come
+   * to this step: the bound at or before the cutoff (every row lies below the bound). Empty where
+   * the clock is another table's column.
+   */
+  java.util.Optional<Sql> dueBelow(String upper) {
+    var clock = policy().clock();
+    if (clock.related()) {
+      return java.util.Optional.empty();
+    }
+    var type = table.columns().get(clock.column());
+    return java.util.Optional.of(
+        Sql.of(
+            "CAST(? AS " + type.sqlType() + ") <= CAST(? AS " + type.sqlType() + ")",
+            upper,
+            point(type, step.stage().after())));
+  }
+
+  /**
    * Rows this policy must keep now: covered and not yet at its delete stage (or with no clock). A
    * policy that never deletes sets no retention, and so protects no row from another's delete.
    */

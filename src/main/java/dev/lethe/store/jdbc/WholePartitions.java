@@ -1,0 +1,311 @@
+package dev.lethe.store.jdbc;
+
+import static dev.lethe.store.jdbc.TableAccess.T;
+
+import dev.lethe.policy.Policy;
+import dev.lethe.store.Outbox;
+import dev.lethe.store.RetentionTarget.WindowCheck;
+import dev.lethe.store.SparedSubjects;
+import dev.lethe.store.StoreException;
+import dev.lethe.store.WindowOutcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A delete step's whole partitions: the range partitions of its table (partitioned by its clock)
+ * whose every row has come to the step, emptied with {@code TRUNCATE} instead of deleted row by
+ * row. What the step must keep there (held, requested or restricted subjects' rows, rows its
+ * conditions or other policies keep) is copied aside first and put back, so the cost follows what
+ * is kept and the grouped read the audit trail needs, not what goes.
+ *
+ * <p>One partition is one transaction: under an exclusive lock on the partition (never on the
+ * table), one grouped read counts the rows that go per subject and the rows that stay, the guards
+ * and the audit record see those counts, the kept rows go to a temporary table, the partition is
+ * truncated, the kept rows go back, the record goes into the store's outbox, and it all commits
+ * together or not at all: a crash at any point leaves the partition as it was, or done and
+ * recorded. A partition this cannot take as a whole is left to the windows, which take its rows as
+ * they take any others: one whose lock is not had within the lock timeout, one with insert triggers
+ * (they would see the kept rows go back in) or row security (a truncate takes rows the role cannot
+ * see), one Lethe may not truncate, one where more would be kept than goes.
+ */
+final class WholePartitions {
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(WholePartitions.class);
+
+  /** The upper bound in a range partition's bound: {@code FOR VALUES FROM (...) TO (...)}. */
+  private static final Pattern UPPER =
+      Pattern.compile("^FOR VALUES FROM \\((.+)\\) TO \\((.+)\\)$");
+
+  private final TableAccess access;
+  private Deque<Partition> left;
+
+  WholePartitions(TableAccess access) {
+    this.access = access;
+  }
+
+  /** A partition that may be taken whole: every row due by its bound. */
+  record Partition(long oid, String qualified, String name, boolean insertTriggers) {}
+
+  /**
+   * Whether the step may take partitions whole at all: a delete, of a table partitioned by its own
+   * clock, that no foreign key references (a referenced partition cannot be truncated, and each
+   * row's references must be looked at).
+   */
+  boolean applies() {
+    var self = access.self();
+    return self.step().action() == Policy.Action.DELETE
+        && self.table().partitioned()
+        && !self.policy().clock().related()
+        && !access.isReferenced();
+  }
+
+  /**
+   * Takes the next partition that can be taken whole; empty once there is none left. Vetoes and
+   * failures are thrown, with nothing changed.
+   */
+  Optional<WindowOutcome> purgeNext(SparedSubjects spared, WindowCheck beforeCommit) {
+    if (!applies()) {
+      return Optional.empty();
+    }
+    if (left == null) {
+      left = new ArrayDeque<>(access.inConnection(this::candidates));
+    }
+    while (!left.isEmpty()) {
+      var partition = left.poll();
+      var outcome = purge(partition, spared, beforeCommit);
+      if (outcome.isPresent()) {
+        return outcome;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The leaf range partitions of the table whose upper bound lies at or before the cutoff. */
+  private List<Partition> candidates(Connection connection) throws SQLException {
+    var self = access.self();
+    var sql =
+        Sql.of(
+            """
+            SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+                   n.nspname || '.' || c.relname, pg_get_expr(c.relpartbound, c.oid),
+                   c.relrowsecurity OR p.relrowsecurity, has_table_privilege(c.oid, 'TRUNCATE'),
+                   EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid
+                           AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
+                           AND (tg.tgtype & 4) <> 0)
+            FROM pg_inherits i
+            JOIN pg_class c ON c.oid = i.inhrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_class p ON p.oid = i.inhparent
+            JOIN pg_partitioned_table pt ON pt.partrelid = i.inhparent
+            JOIN pg_attribute a ON a.attrelid = i.inhparent AND a.attnum = pt.partattrs[0]
+            WHERE i.inhparent = CAST(? AS oid) AND c.relkind = 'r' AND pt.partstrat = 'r'
+              AND pt.partnatts = 1 AND a.attname = ?
+            ORDER BY c.oid""",
+            Long.toString(self.table().oid()),
+            self.policy().clock().column());
+    var found = new ArrayList<Partition>();
+    var bounds = new ArrayList<String>();
+    try (var ps = Statements.prepare(connection, sql);
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        var name = rs.getString(3);
+        var matcher = UPPER.matcher(rs.getString(4));
+        if (!matcher.matches() || matcher.group(2).equals("MAXVALUE")) {
+          continue; // the default partition, or one open above
+        }
+        if (rs.getBoolean(5)) {
+          LOG.info("partition {} has row security: its rows go in windows", name);
+          continue;
+        }
+        if (!rs.getBoolean(6)) {
+          LOG.info(
+              "partition {} may not be truncated by this role (GRANT TRUNCATE would let a whole"
+                  + " partition go at once): its rows go in windows",
+              name);
+          continue;
+        }
+        found.add(new Partition(rs.getLong(1), rs.getString(2), name, rs.getBoolean(7)));
+        bounds.add(literal(matcher.group(2)));
+      }
+    }
+    var due = new ArrayList<Partition>();
+    for (int i = 0; i < found.size(); i++) {
+      var check = access.self().dueBelow(bounds.get(i));
+      if (check.isPresent()
+          && Statements.longs(connection, check.get().wrap("SELECT (", ")::int"))[0] == 1) {
+        due.add(found.get(i));
+      }
+    }
+    return due;
+  }
+
+  /** A bound's value as text: a quoted literal unquoted, a number as it is. */
+  private static String literal(String bound) {
+    var b = bound.trim();
+    if (b.startsWith("'") && b.endsWith("'") && b.length() >= 2) {
+      return b.substring(1, b.length() - 1).replace("''", "'");
+    }
+    return b;
+  }
+
+  /** One partition in one transaction; empty where it is left to the windows. */
+  private Optional<WindowOutcome> purge(
+      Partition partition, SparedSubjects spared, WindowCheck beforeCommit) {
+    try (var connection = access.dataSource().getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        var outcome = purge(connection, partition, spared, beforeCommit);
+        if (outcome.isEmpty()) {
+          connection.rollback();
+        }
+        return outcome;
+      } catch (SQLException | RuntimeException e) {
+        rollBack(connection);
+        if (e instanceof SQLException sql && StoreErrors.isLockTimeout(sql)) {
+          LOG.info(
+              "partition {} is in use beyond the lock timeout: its rows go in windows",
+              partition.name());
+          return Optional.empty();
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException(
+          "delete of partition "
+              + partition.name()
+              + " of "
+              + access.self().table().displayName()
+              + " failed: "
+              + StoreErrors.describe(e),
+          e);
+    }
+  }
+
+  private Optional<WindowOutcome> purge(
+      Connection connection, Partition partition, SparedSubjects spared, WindowCheck beforeCommit)
+      throws SQLException {
+    var self = access.self();
+    // no row comes or goes in the partition while it is counted and emptied
+    update(connection, Sql.of("LOCK TABLE " + partition.qualified() + " IN ACCESS EXCLUSIVE MODE"));
+    var goes =
+        Sql.and(List.of(access.eligible(), self.subjectNotIn(T, spared.all())))
+            .wrap("coalesce((", "), false)");
+    boolean bySubject = self.policy().auditsSubjects();
+    var subject = bySubject ? T + "." + Sql.quote(self.policy().subject()) + "::text" : "NULL";
+    var counts =
+        goes.wrap(
+            "SELECT CASE WHEN g THEN s END, g, count(*) FROM (SELECT " + subject + " AS s, ",
+            " AS g FROM " + partition.qualified() + " " + T + ") x GROUP BY 1, 2");
+    long deleted = 0;
+    long kept = 0;
+    var gone = new HashMap<String, Long>();
+    try (var ps = Statements.prepare(connection, counts);
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long n = rs.getLong(3);
+        if (rs.getBoolean(2)) {
+          deleted += n;
+          if (rs.getString(1) != null) {
+            gone.put(rs.getString(1), n);
+          }
+        } else {
+          kept += n;
+        }
+      }
+    }
+    if (deleted == 0 || kept > deleted || (kept > 0 && partition.insertTriggers())) {
+      return Optional.empty();
+    }
+    if (kept > 0) {
+      var columns = columns(connection, partition);
+      update(
+          connection,
+          goes.wrap(
+              "CREATE TEMPORARY TABLE lethe_kept ON COMMIT DROP AS SELECT "
+                  + columns
+                  + " FROM "
+                  + partition.qualified()
+                  + " "
+                  + T
+                  + " WHERE NOT ",
+              ""));
+      update(connection, Sql.of("TRUNCATE " + partition.qualified()));
+      long back =
+          update(
+              connection,
+              Sql.of(
+                  "INSERT INTO "
+                      + partition.qualified()
+                      + " ("
+                      + columns
+                      + ") OVERRIDING SYSTEM VALUE SELECT "
+                      + columns
+                      + " FROM lethe_kept"));
+      if (back != kept) {
+        throw new StoreException(
+            "partition " + partition.name() + ": " + kept + " rows to keep, " + back + " put back",
+            null);
+      }
+    } else {
+      update(connection, Sql.of("TRUNCATE " + partition.qualified()));
+    }
+    var outcome =
+        new WindowOutcome(List.of(), false, deleted, deleted, 0, 0, 0, 0, Map.copyOf(gone));
+    Outbox.Entry entry = beforeCommit.check(outcome); // a veto rolls it all back
+    if (entry != null) {
+      PostgresOutbox.write(connection, entry);
+      outcome = outcome.withRecord(entry.id());
+    }
+    try {
+      connection.commit();
+    } catch (SQLException lost) {
+      if (outcome.record() != null && PostgresOutbox.has(access.dataSource(), outcome.record())) {
+        return Optional.of(outcome); // it committed before the connection went
+      }
+      throw lost;
+    }
+    LOG.info(
+        "partition {} emptied whole: {} rows deleted, {} kept", partition.name(), deleted, kept);
+    return Optional.of(outcome);
+  }
+
+  /** The partition's columns a row can be written with: not dropped, not generated. */
+  private static String columns(Connection connection, Partition partition) throws SQLException {
+    var names = new ArrayList<String>();
+    try (var ps =
+        connection.prepareStatement(
+            "SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = ? AND attnum > 0"
+                + " AND NOT attisdropped AND attgenerated = '' ORDER BY attnum")) {
+      ps.setLong(1, partition.oid());
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          names.add(rs.getString(1));
+        }
+      }
+    }
+    return String.join(", ", names);
+  }
+
+  private static long update(Connection connection, Sql sql) throws SQLException {
+    try (var ps = Statements.prepare(connection, sql)) {
+      return ps.executeLargeUpdate();
+    }
+  }
+
+  private static void rollBack(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // a broken connection has rolled back on the server
+    }
+  }
+}

@@ -1,0 +1,263 @@
+package dev.lethe.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.support.LetheTests;
+import dev.lethe.support.TestDatabases;
+import java.nio.ByteBuffer;
+import java.sql.DriverManager;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Range partitions whose every row is due go whole (truncated, what must stay put back) instead of
+ * row by row, with every guarantee the windows give. The table: a visit every hour of 2025, 20
+ * subjects in turn, one partition per month and a default one; a delete after six months, as of
+ * 2026-01-15: January to June go whole, July in part (windows), the rest stays.
+ */
+class PartitionPurgeTests extends LetheTests {
+
+  private static final LocalDate AS_OF_JAN_15 = LocalDate.of(2026, 1, 15);
+  private static final String CUTOFF = "'2025-07-15 00:00+00'";
+
+  @BeforeEach
+  void visits() {
+    APP.run(
+        ("SET TimeZone = 'UTC';"
+                + " CREATE TABLE %1$s.visit (id bigint GENERATED ALWAYS AS IDENTITY, subject_id"
+                + " bigint, seen_at timestamptz NOT NULL, kind text NOT NULL DEFAULT 'page',"
+                + " kind_length int GENERATED ALWAYS AS (length(kind)) STORED,"
+                + " PRIMARY KEY (id, seen_at)) PARTITION BY RANGE (seen_at);"
+                + " DO $$ BEGIN FOR m IN 0..11 LOOP EXECUTE format('CREATE TABLE %1$s.visit_%%s"
+                + " PARTITION OF %1$s.visit FOR VALUES FROM (%%L) TO (%%L)', m + 1,"
+                + " timestamptz '2025-01-01 00:00+00' + m * interval '1 month',"
+                + " timestamptz '2025-01-01 00:00+00' + (m + 1) * interval '1 month'); END LOOP;"
+                + " END $$;"
+                + " CREATE TABLE %1$s.visit_rest PARTITION OF %1$s.visit DEFAULT;"
+                + " INSERT INTO %1$s.visit (subject_id, seen_at, kind) SELECT i %% 20 + 1,"
+                + " timestamptz '2025-01-01 00:00+00' + i * interval '1 hour', CASE WHEN i %% 7 = 0"
+                + " THEN 'api' ELSE 'page' END FROM generate_series(0, 8759) i;"
+                + " ANALYZE %1$s.visit")
+            .formatted(schema));
+  }
+
+  private String deleteVisits(String guards) {
+    policy(
+        "visits-" + schema,
+        """
+        policy: visits-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.visit
+        key: [id, seen_at]
+        subject: subject_id
+        clock: seen_at
+        retain: P6M
+        action: delete
+        """
+            .formatted(schema));
+    var job = jobName("visits");
+    job(job, "job: " + job + "\npolicies: [visits-" + schema + "]\nguards: " + guards + "\n");
+    return job;
+  }
+
+  /** Each month's partition's file: a truncate gives it a new one, a delete does not. */
+  private Map<Integer, Long> files() {
+    var files = new HashMap<Integer, Long>();
+    for (int m = 1; m <= 12; m++) {
+      files.put(
+          m, APP.count("SELECT pg_relation_filenode('" + schema + ".visit_" + m + "')::bigint"));
+    }
+    return files;
+  }
+
+  private String rowsOf(long subject) {
+    return APP.text(
+        "SELECT string_agg(id || '/' || seen_at || '/' || kind || '/' || kind_length, ',' ORDER"
+            + " BY id) FROM "
+            + schema
+            + ".visit WHERE subject_id = "
+            + subject);
+  }
+
+  /** Per subject, the rows due now: before the cutoff, not subject 3's (held). */
+  private Map<Long, Long> due() {
+    var due = new HashMap<Long, Long>();
+    for (var row :
+        APP.rows(
+            "SELECT subject_id, count(*) FROM "
+                + schema
+                + ".visit WHERE seen_at < "
+                + CUTOFF
+                + " AND subject_id <> 3 GROUP BY 1")) {
+      due.put(Long.parseLong(row.get(0)), Long.parseLong(row.get(1)));
+    }
+    return due;
+  }
+
+  /** Per subject (the first 8 bytes of its token), the rows the trail says went. */
+  private Map<Long, Long> trail(String policy) {
+    var recorded = new HashMap<Long, Long>();
+    for (var row :
+        control
+            .sql("SELECT subjects, rows FROM lethe.audit_entry WHERE kind = 'purge' AND policy = ?")
+            .param(policy)
+            .query((rs, n) -> List.of(rs.getBytes(1), rs.getBytes(2)))
+            .list()) {
+      var subjects = ByteBuffer.wrap(row.get(0));
+      var rows = ByteBuffer.wrap(row.get(1));
+      while (subjects.hasRemaining()) {
+        recorded.merge(subjects.getLong(), (long) rows.getInt(), Long::sum);
+      }
+    }
+    return recorded;
+  }
+
+  private Map<Long, Long> byToken(Map<Long, Long> bySubject) {
+    var tokens = testTokens();
+    var expected = new HashMap<Long, Long>();
+    bySubject.forEach(
+        (subject, n) ->
+            expected.put(ByteBuffer.wrap(tokens.raw(Long.toString(subject))).getLong(), n));
+    return expected;
+  }
+
+  @Test
+  void duePartitionsGoWholeKeepingExactlyWhatIsSparedAndEveryRowIsAudited() {
+    holds.place("3", null, null, "LIT-P", "claim", "test");
+    var job = deleteVisits("{max-share: 1}");
+    var before = files();
+    var held = rowsOf(3);
+    var due = due();
+    long dueRows = due.values().stream().mapToLong(Long::longValue).sum();
+    long later = APP.count("SELECT count(*) FROM " + schema + ".visit WHERE seen_at >= " + CUTOFF);
+
+    var plan = plans.plan(job, AS_OF_JAN_15);
+    var report = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    var outcome = outcome(report, "visits-" + schema);
+    assertThat(outcome.deleted()).isEqualTo(dueRows);
+    assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(outcome.deleted());
+    assertThat(outcome.heldByHolds())
+        .isEqualTo(plan.policies().get(0).counts().heldByHolds())
+        .isEqualTo(
+            APP.count("SELECT count(*) FROM " + schema + ".visit WHERE seen_at < " + CUTOFF));
+    // what is spared stayed exactly as it was: ids, times, values, generated columns
+    assertThat(rowsOf(3)).isEqualTo(held);
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit WHERE seen_at >= " + CUTOFF))
+        .isEqualTo(later);
+    // January to June were truncated; July went in windows; later months were not touched
+    var after = files();
+    for (int m = 1; m <= 6; m++) {
+      assertThat(after.get(m)).as("month %d", m).isNotEqualTo(before.get(m));
+    }
+    for (int m = 7; m <= 12; m++) {
+      assertThat(after.get(m)).as("month %d", m).isEqualTo(before.get(m));
+    }
+    // the trail has every row that went, per subject
+    assertThat(trail("visits-" + schema)).isEqualTo(byToken(due));
+  }
+
+  @Test
+  void aGuardCountsAPartitionsRowsBeforeAnyGo() {
+    var job = deleteVisits("{max-rows: 100}");
+    var before = files();
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".visit");
+
+    var report = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+    assertThat(report.status()).isEqualTo("FAILED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit")).isEqualTo(rows);
+    assertThat(files()).isEqualTo(before);
+    assertThat(trail("visits-" + schema)).isEmpty();
+  }
+
+  @Test
+  void aPartitionInUseOrWithInsertTriggersGoesInWindows() throws Exception {
+    // an insert trigger would see the kept rows go back in (and here changes them)
+    APP.run(
+        ("CREATE FUNCTION %1$s.stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.kind :="
+                + " 'stamped'; RETURN NEW; END $$;"
+                + " CREATE TRIGGER stamp BEFORE INSERT ON %1$s.visit_3 FOR EACH ROW EXECUTE"
+                + " FUNCTION %1$s.stamp()")
+            .formatted(schema));
+    holds.place("3", null, null, "LIT-P", "claim", "test");
+    var job = deleteVisits("{max-share: 1}");
+    var before = files();
+    var held = rowsOf(3);
+    var due = due();
+    try (var reader = DriverManager.getConnection(TestDatabases.url("app"))) {
+      // an application reads February in a transaction that stays open: no truncate waits on it
+      reader.setAutoCommit(false);
+      try (var s = reader.createStatement()) {
+        s.execute("SELECT count(*) FROM " + schema + ".visit_2");
+      }
+
+      var report = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+      assertThat(report.status()).isEqualTo("COMPLETED");
+      reader.rollback();
+    }
+    var after = files();
+    assertThat(after.get(2)).isEqualTo(before.get(2));
+    assertThat(after.get(3)).isEqualTo(before.get(3));
+    assertThat(after.get(1)).isNotEqualTo(before.get(1));
+    // their due rows went all the same, row by row, and what is held is as it was
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".visit WHERE seen_at < "
+                    + CUTOFF
+                    + " AND subject_id <> 3"))
+        .isZero();
+    assertThat(rowsOf(3)).isEqualTo(held);
+    assertThat(trail("visits-" + schema)).isEqualTo(byToken(due));
+  }
+
+  @Test
+  void aConnectionLostInsideAPartitionsTransactionChangesNothingThereAndTheRestartFinishes() {
+    // the store's connection goes just as March is truncated, after its kept rows were copied
+    APP.run(
+        ("CREATE FUNCTION %1$s.lose() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM"
+                + " pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;"
+                + " CREATE TRIGGER lose BEFORE TRUNCATE ON %1$s.visit_3 FOR EACH STATEMENT"
+                + " EXECUTE FUNCTION %1$s.lose()")
+            .formatted(schema));
+    holds.place("3", null, null, "LIT-P", "claim", "test");
+    var job = deleteVisits("{max-share: 1}");
+    var held = rowsOf(3);
+    var due = due();
+    long march = APP.count("SELECT count(*) FROM " + schema + ".visit_3");
+
+    var failed = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+    assertThat(failed.status()).isEqualTo("FAILED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit_3")).isEqualTo(march);
+    assertThat(rowsOf(3)).isEqualTo(held);
+
+    APP.run("DROP TRIGGER lose ON " + schema + ".visit_3");
+    var restarted = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+    assertThat(restarted.status()).isEqualTo("COMPLETED");
+    assertThat(rowsOf(3)).isEqualTo(held);
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".visit WHERE seen_at < "
+                    + CUTOFF
+                    + " AND subject_id <> 3"))
+        .isZero();
+    // every row once in the trail: nothing twice, nothing missing
+    assertThat(trail("visits-" + schema)).isEqualTo(byToken(due));
+    assertThat(outcome(restarted, "visits-" + schema).deleted())
+        .isEqualTo(due.values().stream().mapToLong(Long::longValue).sum());
+  }
+}
