@@ -45,7 +45,14 @@ public final class Bench {
         "bench/bench-daily.yml",
         "bench/raw-statistics.sql",
         "one GROUP BY ... HAVING",
-        0.8);
+        0.8),
+    /** Twelve monthly partitions, six of them past a six-month retention (issue 20). */
+    PARTITIONS(
+        "bench-partitions",
+        "bench/bench-visits.yml",
+        "bench/raw-delete-partitions.sql",
+        "one DELETE",
+        2.0);
 
     private final String job;
     private final String policy;
@@ -73,6 +80,16 @@ public final class Bench {
       return policy.substring(policy.indexOf('/') + 1, policy.lastIndexOf('.'));
     }
 
+    /** Whether the case runs on the partitioned visits rather than the events. */
+    public boolean partitioned() {
+      return this == PARTITIONS;
+    }
+
+    /** The script that makes a fresh copy of the case's table. */
+    String restoreScript() {
+      return partitioned() ? "bench/restore-partitions.sql" : "bench/restore.sql";
+    }
+
     /** Whether the case's definition is a statistic (in the jobs folder), not a policy. */
     public boolean isStatistic() {
       return this == STATISTICS;
@@ -98,7 +115,7 @@ public final class Bench {
 
     String verb() {
       return switch (this) {
-        case DELETE -> "deleted";
+        case DELETE, PARTITIONS -> "deleted";
         case PSEUDONYMISE -> "pseudonymised";
         case STATISTICS -> "aggregated";
       };
@@ -106,7 +123,7 @@ public final class Bench {
 
     long done(RunReport report) {
       return switch (this) {
-        case DELETE -> report.deleted();
+        case DELETE, PARTITIONS -> report.deleted();
         case PSEUDONYMISE -> report.pseudonymised();
         case STATISTICS -> report.statistics().get(0).cellsPublished();
       };
@@ -130,7 +147,8 @@ public final class Bench {
       long peakHeapMiB,
       long tokensMatchingPgcrypto,
       long letheCells,
-      long rawCells) {
+      long rawCells,
+      long audited) {
 
     public double letheRate() {
       return letheRows / letheSeconds;
@@ -165,6 +183,7 @@ public final class Bench {
     public boolean agree() {
       return switch (what) {
         case DELETE -> letheRows == rawRows && windowedRows == rawRows;
+        case PARTITIONS -> letheRows == rawRows && audited == letheRows;
         case PSEUDONYMISE -> letheRows == rawRows && tokensMatchingPgcrypto == letheRows;
         case STATISTICS -> letheCells == rawCells;
       };
@@ -179,20 +198,30 @@ public final class Bench {
       boolean warmUp,
       PrintWriter out) {
     var control = context.getBean(JdbcClient.class);
-    Flags.load(control, data.subjects("legal_holds"), data.subjects("restrictions"));
-    long rows = data.count("SELECT count(*) FROM events_pristine");
+    if (what.partitioned()) {
+      Flags.load(control, data.subjects("partition_holds"), List.of());
+    } else {
+      Flags.load(control, data.subjects("legal_holds"), data.subjects("restrictions"));
+    }
+    long rows =
+        data.count(
+            "SELECT count(*) FROM " + (what.partitioned() ? "visits_pristine" : "events_pristine"));
     long due =
-        what.isStatistic()
+        what.partitioned()
             ? data.count(
-                "SELECT count(*) FROM events_pristine e WHERE NOT EXISTS (SELECT 1 FROM"
-                    + " restrictions r WHERE r.subject_id = e.subject_id)")
-            : data.count(
-                "SELECT count(*) FROM events_pristine WHERE occurred_at < timestamptz '2024-11-01"
-                    + " 00:00:00+00'");
+                "SELECT count(*) FROM visits_pristine WHERE occurred_at < timestamptz '2026-05-01"
+                    + " 00:00:00+00'")
+            : what.isStatistic()
+                ? data.count(
+                    "SELECT count(*) FROM events_pristine e WHERE NOT EXISTS (SELECT 1 FROM"
+                        + " restrictions r WHERE r.subject_id = e.subject_id)")
+                : data.count(
+                    "SELECT count(*) FROM events_pristine WHERE occurred_at < timestamptz '2024-11-01"
+                        + " 00:00:00+00'");
 
     double warmUpSeconds = warmUp ? warmUp(context, control, data, what, out) : 0;
     out.printf(Locale.ROOT, "%s: restoring the table for Lethe ...%n", what.job());
-    data.restore();
+    data.restore(what.restoreScript());
     freshTable(control);
     resetPeakHeap();
     var compiler = ManagementFactory.getCompilationMXBean();
@@ -209,6 +238,15 @@ public final class Bench {
       throw new IllegalStateException("the bench's run failed: " + report.exitMessage());
     }
     long peak = peakHeapMiB();
+    // every row the run deleted is in the trail, with its subject
+    long audited =
+        control
+            .sql(
+                "SELECT coalesce(sum(total_rows), 0) FROM lethe.audit_entry WHERE kind = 'purge'"
+                    + " AND action = 'deleted' AND run_id = ?")
+            .param(report.run())
+            .query(Long.class)
+            .single();
     long matching =
         what == Case.PSEUDONYMISE
             ? data.count(
@@ -219,7 +257,7 @@ public final class Bench {
             : 0;
 
     out.printf(Locale.ROOT, "%s: restoring the table for the raw statement ...%n", what.job());
-    data.restore();
+    data.restore(what.restoreScript());
     start = System.nanoTime();
     long raw = what.isStatistic() ? data.rawQuery(what.rawScript) : data.raw(what.rawScript, KEY);
     double rawSeconds = (System.nanoTime() - start) / 1e9;
@@ -230,7 +268,7 @@ public final class Bench {
     if (what == Case.DELETE) {
       // how much of the gap is chunking itself: the raw statement in Lethe's windows
       out.printf(Locale.ROOT, "%s: restoring the table for the raw windows ...%n", what.job());
-      data.restore();
+      data.restore(what.restoreScript());
       start = System.nanoTime();
       windowed =
           data.rawInWindows("bench/raw-delete-window.sql", "bench/raw-delete-last.sql", window);
@@ -255,7 +293,8 @@ public final class Bench {
         peak,
         matching,
         what.isStatistic() ? what.done(report) : 0,
-        what.isStatistic() ? raw : 0);
+        what.isStatistic() ? raw : 0,
+        audited);
   }
 
   /**
@@ -265,7 +304,7 @@ public final class Bench {
   private static double warmUp(
       ApplicationContext context, JdbcClient control, BenchData data, Case what, PrintWriter out) {
     out.printf(Locale.ROOT, "%s: warming up on a copy ...%n", what.job());
-    data.restore();
+    data.restore(what.restoreScript());
     freshTable(control);
     long began = System.nanoTime();
     context

@@ -26,9 +26,19 @@ public final class BenchData {
             .replace(":rows", Long.toString(rows)));
   }
 
+  /** The partitioned visits of the partitions case, and its 30 held subjects. */
+  public void generatePartitions(long rows, long subjects) {
+    SqlScripts.execute(
+        url,
+        "bench/generate-partitions.sql",
+        SqlScripts.text("bench/generate-partitions.sql")
+            .replace(":subjects", Long.toString(subjects))
+            .replace(":rows", Long.toString(rows)));
+  }
+
   /** A fresh copy of the pristine table, so that each side starts from the same rows. */
-  public void restore() {
-    SqlScripts.run(url, "bench/restore.sql");
+  public void restore(String script) {
+    SqlScripts.run(url, script);
   }
 
   /**

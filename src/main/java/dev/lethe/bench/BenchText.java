@@ -17,11 +17,14 @@ public final class BenchText {
     text.append(
         String.format(
             Locale.ROOT,
-            "%n%s: %,d rows, %,d past the stage; 1%% of subjects held, 0.5%% restricted%n"
-                + "%-38s %14s %10s %14s%n",
+            "%n%s: %,d rows, %,d past the stage; %s%n" + "%-38s %14s %10s %14s%n",
             f.what().name().toLowerCase(Locale.ROOT),
             f.rows(),
             f.due(),
+            f.what().partitioned()
+                ? "twelve monthly partitions, six wholly past a six-month retention; 30 subjects"
+                    + " held"
+                : "1% of subjects held, 0.5% restricted",
             "",
             f.what().verb(),
             "time",
@@ -89,6 +92,18 @@ public final class BenchText {
               "cells published: Lethe %,d, the raw statement %,d%n",
               f.letheCells(),
               f.rawCells()));
+    }
+    if (f.what().partitioned()) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "rows in the audit trail with their subjects: %,d of %,d deleted%n"
+                  + "the raw statement: %s%n",
+              f.audited(),
+              f.letheRows(),
+              dev.lethe.system.SqlScripts.text("bench/raw-delete-partitions.sql")
+                  .strip()
+                  .replaceAll("\\s+", " ")));
     }
     if (f.what() == Case.PSEUDONYMISE) {
       text.append(

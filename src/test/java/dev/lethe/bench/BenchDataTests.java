@@ -26,7 +26,7 @@ class BenchDataTests {
 
   @Test
   void theDeleteInWindowsDeletesWhatTheOneDeleteDoes() throws SQLException {
-    data.restore();
+    data.restore("bench/restore.sql");
     long once = data.raw("bench/raw-delete.sql", Bench.KEY);
     var left = ids();
     // the expired rows of held and restricted subjects stay: the comparison is not trivial
@@ -37,7 +37,7 @@ class BenchDataTests {
                     + " 00:00:00+00'"))
         .isPositive();
     for (int window : new int[] {1, 333, 1000, 5000}) {
-      data.restore();
+      data.restore("bench/restore.sql");
       long windowed =
           data.rawInWindows("bench/raw-delete-window.sql", "bench/raw-delete-last.sql", window);
       assertThat(windowed).as("window of %d", window).isEqualTo(once);

@@ -30,7 +30,7 @@ class BenchCommandTests {
     var text = out.toString();
     assertThat(text).doesNotContain("MISMATCH");
     assertThat(Pattern.compile("ratio Lethe / raw SQL: \\d+\\.\\d\\d").matcher(text).results())
-        .hasSize(3);
+        .hasSize(4);
     // the delete case: the raw DELETE by hand in the same windows deleted as many rows
     var rows =
         Pattern.compile("(?m)^(Lethe \\(windows of 7,000 rows\\)|raw SQL \\([^)]*\\)) +([\\d,]+) ")
