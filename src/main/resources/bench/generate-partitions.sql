@@ -15,8 +15,9 @@ CREATE TABLE visits_pristine AS
 SELECT i::bigint AS id,
        1 + floor(random() * (:subjects))::bigint AS subject_id,
        timestamptz '2025-11-01 00:00:00+00'
-         + (i - 1) * (timestamptz '2026-11-01 00:00:00+00' - timestamptz '2025-11-01 00:00:00+00')
-           / (:rows) AS occurred_at,
+         + ((i - 1)::double precision / (:rows))
+           * (timestamptz '2026-11-01 00:00:00+00' - timestamptz '2025-11-01 00:00:00+00')
+           AS occurred_at,
        '/products/' || floor(random() * 100000)::int AS page,
        (ARRAY['BE','BE','BE','NL','NL','FR','DE','LU'])[1 + floor(random() * 8)::int] AS country
 FROM generate_series(1, :rows) i;

@@ -148,7 +148,18 @@ public final class Bench {
       long tokensMatchingPgcrypto,
       long letheCells,
       long rawCells,
-      long audited) {
+      long audited,
+      long returningRows,
+      double returningSeconds) {
+
+    /** Whether the raw DELETE ... RETURNING the subject was run too (the delete case). */
+    public boolean returned() {
+      return returningSeconds > 0;
+    }
+
+    public double returningRate() {
+      return returningRows / returningSeconds;
+    }
 
     public double letheRate() {
       return letheRows / letheSeconds;
@@ -182,7 +193,7 @@ public final class Bench {
      */
     public boolean agree() {
       return switch (what) {
-        case DELETE -> letheRows == rawRows && windowedRows == rawRows;
+        case DELETE -> letheRows == rawRows && windowedRows == rawRows && returningRows == rawRows;
         case PARTITIONS -> letheRows == rawRows && audited == letheRows;
         case PSEUDONYMISE -> letheRows == rawRows && tokensMatchingPgcrypto == letheRows;
         case STATISTICS -> letheCells == rawCells;
@@ -265,7 +276,16 @@ public final class Bench {
         java.time.Duration.between(report.startedAt(), report.endedAt()).toNanos() / 1e9;
     long windowed = 0;
     double windowedSeconds = 0;
+    long returning = 0;
+    double returningSeconds = 0;
     if (what == Case.DELETE) {
+      // the cheapest statement that can say whose rows went: the work Lethe's default audit does
+      out.printf(
+          Locale.ROOT, "%s: restoring the table for the DELETE ... RETURNING ...%n", what.job());
+      data.restore(what.restoreScript());
+      start = System.nanoTime();
+      returning = data.rawReturning("bench/raw-delete-returning.sql");
+      returningSeconds = (System.nanoTime() - start) / 1e9;
       // how much of the gap is chunking itself: the raw statement in Lethe's windows
       out.printf(Locale.ROOT, "%s: restoring the table for the raw windows ...%n", what.job());
       data.restore(what.restoreScript());
@@ -294,7 +314,9 @@ public final class Bench {
         matching,
         what.isStatistic() ? what.done(report) : 0,
         what.isStatistic() ? raw : 0,
-        audited);
+        audited,
+        returning,
+        returningSeconds);
   }
 
   /**

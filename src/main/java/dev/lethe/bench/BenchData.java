@@ -75,6 +75,31 @@ public final class BenchData {
     }
   }
 
+  /**
+   * Runs a raw statement that returns a row per row it changed (a DELETE ... RETURNING the
+   * subject), reads every row as a client that records whose rows went would, and returns how many
+   * there were.
+   */
+  public long rawReturning(String script) {
+    try (var c = DriverManager.getConnection(url)) {
+      c.setAutoCommit(false);
+      long rows = 0;
+      try (var s = c.createStatement()) {
+        s.setFetchSize(100_000); // streamed, as a client that cannot hold millions would read
+        try (var rs = s.executeQuery(SqlScripts.text(script))) {
+          while (rs.next()) {
+            rs.getLong(1);
+            rows++;
+          }
+        }
+      }
+      c.commit();
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
   /** Runs a raw query and returns the number in its first column. */
   public long rawQuery(String script) {
     return count(SqlScripts.text(script));

@@ -36,6 +36,14 @@ public final class BenchText {
     text.append(row(lethe, f.letheRows(), f.letheSeconds(), f.letheRate()));
     text.append(
         row("raw SQL (" + f.what().rawName() + ")", f.rawRows(), f.rawSeconds(), f.rawRate()));
+    if (f.returned()) {
+      text.append(
+          row(
+              "raw SQL (DELETE ... RETURNING subject)",
+              f.returningRows(),
+              f.returningSeconds(),
+              f.returningRate()));
+    }
     if (f.windowed()) {
       text.append(
           row(
@@ -56,6 +64,16 @@ public final class BenchText {
             f.what().target(),
             f.jobSeconds(),
             f.jobRatio()));
+    if (f.returned()) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "ratio Lethe / DELETE ... RETURNING subject, every row read: %.2f (job alone %.2f);"
+                  + " the target%nagainst equal work: at least 0.8 with the default audit (whose"
+                  + " rows went), 0.9 of one DELETE with audit: counts%n",
+              f.letheRate() / f.returningRate(),
+              (f.letheRows() / f.jobSeconds()) / f.returningRate()));
+    }
     if (f.windowed()) {
       text.append(
           String.format(

@@ -46,6 +46,10 @@ class PartitionPurgeTests extends LetheTests {
   }
 
   private String deleteVisits(String guards) {
+    return deleteVisits(guards, "");
+  }
+
+  private String deleteVisits(String guards, String where) {
     policy(
         "visits-" + schema,
         """
@@ -59,8 +63,8 @@ class PartitionPurgeTests extends LetheTests {
         clock: seen_at
         retain: P6M
         action: delete
-        """
-            .formatted(schema));
+        %2$s"""
+            .formatted(schema, where));
     var job = jobName("visits");
     job(job, "job: " + job + "\npolicies: [visits-" + schema + "]\nguards: " + guards + "\n");
     return job;
@@ -161,6 +165,46 @@ class PartitionPurgeTests extends LetheTests {
       assertThat(after.get(m)).as("month %d", m).isEqualTo(before.get(m));
     }
     // the trail has every row that went, per subject
+    assertThat(trail("visits-" + schema)).isEqualTo(byToken(due));
+  }
+
+  @Test
+  void rowsAConditionKeepsStayInATruncatedPartitionExactlyAsTheyWere() {
+    holds.place("3", null, null, "LIT-P", "claim", "test");
+    var job = deleteVisits("{max-share: 1}", "where:\n  - column: kind\n    equals: page\n");
+    var before = files();
+    var api =
+        APP.text(
+            "SELECT string_agg(id || '/' || seen_at || '/' || subject_id, ',' ORDER BY id) FROM "
+                + schema
+                + ".visit WHERE kind = 'api'");
+    var held = rowsOf(3);
+    var due = new HashMap<Long, Long>();
+    for (var row :
+        APP.rows(
+            "SELECT subject_id, count(*) FROM "
+                + schema
+                + ".visit WHERE seen_at < "
+                + CUTOFF
+                + " AND subject_id <> 3 AND kind = 'page' GROUP BY 1")) {
+      due.put(Long.parseLong(row.get(0)), Long.parseLong(row.get(1)));
+    }
+
+    var plan = plans.plan(job, AS_OF_JAN_15);
+    var report = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    assertThat(outcome(report, "visits-" + schema).deleted())
+        .isEqualTo(due.values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(plan.policies().get(0).counts().wouldChange());
+    assertThat(files().get(1)).isNotEqualTo(before.get(1));
+    assertThat(
+            APP.text(
+                "SELECT string_agg(id || '/' || seen_at || '/' || subject_id, ',' ORDER BY id) FROM "
+                    + schema
+                    + ".visit WHERE kind = 'api'"))
+        .isEqualTo(api);
+    assertThat(rowsOf(3)).isEqualTo(held);
     assertThat(trail("visits-" + schema)).isEqualTo(byToken(due));
   }
 

@@ -196,15 +196,37 @@ final class WholePartitions {
     var self = access.self();
     // no row comes or goes in the partition while it is counted and emptied
     update(connection, Sql.of("LOCK TABLE " + partition.qualified() + " IN ACCESS EXCLUSIVE MODE"));
-    var goes =
-        Sql.and(List.of(access.eligible(), self.subjectNotIn(T, spared.all())))
-            .wrap("coalesce((", "), false)");
+    // The rows that go: the step's own predicate, as the windows and the plan have it. Where the
+    // policy has no conditions and no other policy keeps rows of the table, every row of a due
+    // partition has come to the step, and only the spared subjects stay: the partition is then
+    // grouped by subject as it is, and each subject looked at once rather than each row.
+    boolean simple = self.policy().where().isEmpty() && access.sameTable().isEmpty();
+    var free = self.subjectNotIn(T, spared.all());
+    var goes = Sql.and(List.of(access.eligible(), free)).wrap("coalesce((", "), false)");
     boolean bySubject = self.policy().auditsSubjects();
-    var subject = bySubject ? T + "." + Sql.quote(self.policy().subject()) + "::text" : "NULL";
-    var counts =
-        goes.wrap(
-            "SELECT CASE WHEN g THEN s END, g, count(*) FROM (SELECT " + subject + " AS s, ",
-            " AS g FROM " + partition.qualified() + " " + T + ") x GROUP BY 1, 2");
+    var column = T + "." + Sql.quote(self.policy().subject());
+    Sql counts;
+    if (simple) {
+      // grouped first, then each subject tested once: the groups under the row's alias
+      counts =
+          free.wrap(
+              "SELECT " + column + "::text, ",
+              ", "
+                  + T
+                  + ".n FROM (SELECT "
+                  + column
+                  + ", count(*) AS n FROM "
+                  + partition.qualified()
+                  + " "
+                  + T
+                  + " GROUP BY 1) "
+                  + T);
+    } else {
+      counts =
+          goes.wrap(
+              "SELECT s::text, g, count(*) FROM (SELECT " + column + " AS s, ",
+              " AS g FROM " + partition.qualified() + " " + T + ") x GROUP BY s, g");
+    }
     long deleted = 0;
     long kept = 0;
     var gone = new HashMap<String, Long>();
@@ -214,8 +236,8 @@ final class WholePartitions {
         long n = rs.getLong(3);
         if (rs.getBoolean(2)) {
           deleted += n;
-          if (rs.getString(1) != null) {
-            gone.put(rs.getString(1), n);
+          if (bySubject && rs.getString(1) != null) {
+            gone.merge(rs.getString(1), n, Long::sum);
           }
         } else {
           kept += n;
@@ -227,17 +249,26 @@ final class WholePartitions {
     }
     if (kept > 0) {
       var columns = columns(connection, partition);
-      update(
-          connection,
-          goes.wrap(
-              "CREATE TEMPORARY TABLE lethe_kept ON COMMIT DROP AS SELECT "
-                  + columns
-                  + " FROM "
-                  + partition.qualified()
-                  + " "
-                  + T
-                  + " WHERE NOT ",
-              ""));
+      // what stays: the spared subjects' rows (through an index on the subject, where there is
+      // one), or whatever the predicate does not take
+      var stays = simple ? self.subjectIn(T, spared.all()) : goes.wrap("NOT ", "");
+      long aside =
+          update(
+              connection,
+              stays.wrap(
+                  "CREATE TEMPORARY TABLE lethe_kept ON COMMIT DROP AS SELECT "
+                      + columns
+                      + " FROM "
+                      + partition.qualified()
+                      + " "
+                      + T
+                      + " WHERE ",
+                  ""));
+      if (aside != kept) {
+        throw new StoreException(
+            "partition " + partition.name() + ": " + kept + " rows to keep, " + aside + " found",
+            null);
+      }
       update(connection, Sql.of("TRUNCATE " + partition.qualified()));
       long back =
           update(
