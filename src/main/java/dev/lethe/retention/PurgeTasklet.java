@@ -162,11 +162,10 @@ final class PurgeTasklet implements Tasklet {
         };
     List<WindowOutcome> outcomes;
     if (parts) {
-      var part = target.purgeWholePart(spared, check);
-      if (part.isEmpty()) {
+      outcomes = target.purgeWholeParts(parallelWindows, spared, check);
+      if (outcomes.isEmpty()) {
         context.put(PARTS_DONE, true);
       }
-      outcomes = part.map(List::of).orElse(List.of());
     } else {
       outcomes =
           target.purgeNextWindows(after(context), last, windowSize, parallelWindows, spared, check);

@@ -67,8 +67,9 @@ final class JdbcRetentionTarget implements RetentionTarget {
   }
 
   @Override
-  public Optional<WindowOutcome> purgeWholePart(SparedSubjects spared, WindowCheck beforeCommit) {
-    return partitions.purgeNext(spared, beforeCommit);
+  public List<WindowOutcome> purgeWholeParts(
+      int count, SparedSubjects spared, WindowCheck beforeCommit) {
+    return partitions.purgeNext(count, spared, beforeCommit);
   }
 
   @Override

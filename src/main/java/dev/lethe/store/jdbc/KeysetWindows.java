@@ -293,7 +293,7 @@ final class KeysetWindows {
   }
 
   /** Threads for the windows; daemons, so that they never keep Lethe up. */
-  private static final Executor WORKERS =
+  static final Executor WORKERS =
       Executors.newCachedThreadPool(
           task -> {
             var thread = new Thread(task, "lethe-window");

@@ -69,24 +69,71 @@ final class WholePartitions {
   }
 
   /**
-   * Takes the next partition that can be taken whole; empty once there is none left. Vetoes and
-   * failures are thrown, with nothing changed.
+   * Takes the next partitions that can be taken whole, up to {@code count} at once, each in its own
+   * transaction on its own connection, committed as soon as {@code beforeCommit} has seen it (one
+   * at a time; once it vetoes one, every later one is vetoed too); returns those committed, in
+   * order, and empty once none is left. Where one fails, those committed beside it are returned and
+   * it is tried again first on the next call, whose failure is then the step's.
    */
-  Optional<WindowOutcome> purgeNext(SparedSubjects spared, WindowCheck beforeCommit) {
+  List<WindowOutcome> purgeNext(int count, SparedSubjects spared, WindowCheck beforeCommit) {
     if (!applies()) {
-      return Optional.empty();
+      return List.of();
     }
     if (left == null) {
       left = new ArrayDeque<>(access.inConnection(this::candidates));
     }
+    var checks = new Object();
+    var vetoed = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
+    WindowCheck oneAtATime =
+        outcome -> {
+          synchronized (checks) {
+            if (vetoed.get() != null) {
+              throw vetoed.get();
+            }
+            try {
+              return beforeCommit.check(outcome);
+            } catch (RuntimeException veto) {
+              vetoed.set(veto);
+              throw veto;
+            }
+          }
+        };
     while (!left.isEmpty()) {
-      var partition = left.poll();
-      var outcome = purge(partition, spared, beforeCommit);
-      if (outcome.isPresent()) {
-        return outcome;
+      var batch = new ArrayList<Partition>();
+      while (batch.size() < Math.max(1, count) && !left.isEmpty()) {
+        batch.add(left.poll());
+      }
+      var running =
+          batch.stream()
+              .map(
+                  p ->
+                      java.util.concurrent.CompletableFuture.supplyAsync(
+                          () -> purge(p, spared, oneAtATime), KeysetWindows.WORKERS))
+              .toList();
+      var outcomes = new ArrayList<WindowOutcome>();
+      RuntimeException failure = null;
+      Partition failed = null;
+      for (int i = 0; i < running.size(); i++) {
+        try {
+          running.get(i).join().ifPresent(outcomes::add);
+        } catch (java.util.concurrent.CompletionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+            failed = batch.get(i);
+          }
+        }
+      }
+      if (failure != null) {
+        if (outcomes.isEmpty() || vetoed.get() != null) {
+          throw failure;
+        }
+        left.addFirst(failed);
+      }
+      if (!outcomes.isEmpty()) {
+        return outcomes;
       }
     }
-    return Optional.empty();
+    return List.of();
   }
 
   /** The leaf range partitions of the table whose upper bound lies at or before the cutoff. */
