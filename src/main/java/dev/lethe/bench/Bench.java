@@ -5,7 +5,6 @@ import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.RunService;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryType;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -234,7 +233,7 @@ public final class Bench {
     out.printf(Locale.ROOT, "%s: restoring the table for Lethe ...%n", what.job());
     data.restore(what.restoreScript());
     freshTable(control);
-    resetPeakHeap();
+    var heap = new HeapSampler();
     var compiler = ManagementFactory.getCompilationMXBean();
     long compiledBefore = compiler.getTotalCompilationTime();
     long start = System.nanoTime();
@@ -248,7 +247,8 @@ public final class Bench {
     if (!report.status().equals("COMPLETED")) {
       throw new IllegalStateException("the bench's run failed: " + report.exitMessage());
     }
-    long peak = peakHeapMiB();
+    heap.close();
+    long peak = heap.peakMiB();
     // every row the run deleted is in the trail, with its subject
     long audited =
         control
@@ -352,20 +352,5 @@ public final class Bench {
    */
   private static void freshTable(JdbcClient control) {
     control.sql("DELETE FROM lethe.purge_reach").update();
-  }
-
-  private static void resetPeakHeap() {
-    System.gc();
-    ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == MemoryType.HEAP)
-        .forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
-  }
-
-  private static long peakHeapMiB() {
-    return ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(p -> p.getType() == MemoryType.HEAP)
-            .mapToLong(p -> p.getPeakUsage().getUsed())
-            .sum()
-        / (1024 * 1024);
   }
 }

@@ -102,7 +102,12 @@ public final class BenchText {
                     + " measures after one run)%n",
                 f.compilingSeconds()));
     text.append(
-        String.format(Locale.ROOT, "peak heap during Lethe's run: %d MiB%n", f.peakHeapMiB()));
+        String.format(
+            Locale.ROOT,
+            "peak heap during Lethe's run: %d MiB in use at once, of the %d MiB the JVM may use"
+                + " (LETHE_JAVA_OPTS=-Xmx256m sets it)%n",
+            f.peakHeapMiB(),
+            Runtime.getRuntime().maxMemory() / (1024 * 1024)));
     if (f.what() == Case.STATISTICS) {
       text.append(
           String.format(
