@@ -18,7 +18,10 @@ CREATE TABLE accounts.account (
     closed_at   timestamptz,
     country     text        NOT NULL,
     sector      text        NOT NULL,
-    pseudonymised_at timestamptz          -- set by Lethe when an erasure keeps the account
+    pseudonymised_at timestamptz,         -- set by Lethe when an erasure keeps the account
+    -- an account closes after it opens: the weekly sign-ups (by created_at) may then start at the
+    -- cutoff of the closed accounts' delete (by closed_at), and Lethe can prove it
+    CHECK (created_at <= closed_at)
 );
 
 CREATE TABLE billing.payment (
@@ -49,7 +52,8 @@ CREATE TABLE support.ticket (
     subject     text        NOT NULL,
     body        text        NOT NULL,
     opened_at   timestamptz NOT NULL,
-    closed_at   timestamptz
+    closed_at   timestamptz,
+    CHECK (opened_at <= closed_at)      -- see accounts.account
 );
 
 CREATE TABLE marketing.contact (

@@ -29,7 +29,9 @@ public final class Lethe {
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     var commandLine = new CommandLine(new LetheCommand());
     commandLine.setOut(out);
-    commandLine.setErr(err);
+    // no colours: the error stream escapes control characters (TerminalSafeWriter)
+    commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+    commandLine.setErr(new PrintWriter(new TerminalSafeWriter(err), true));
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           var configuration =

@@ -322,8 +322,13 @@ class StatsCommand {
       }
       var known =
           all.stream().map(s -> s.number() + " (" + s.shortDefinition() + ")").toList().toString();
-      if (wanted.matches("[0-9]{1,6}")) {
-        int number = Integer.parseInt(wanted);
+      var given = wanted.strip().toLowerCase(Locale.ROOT);
+      // a number names a series by its place, unless it is the start of one checksum and no place
+      boolean byPrefix =
+          given.length() >= 4
+              && all.stream().filter(s -> s.definition().startsWith(given)).count() == 1;
+      if (given.matches("[0-9]{1,6}") && !(byPrefix && Integer.parseInt(given) > all.size())) {
+        int number = Integer.parseInt(given);
         return all.stream()
             .filter(s -> s.number() == number)
             .findFirst()
@@ -342,7 +347,7 @@ class StatsCommand {
       }
       var matching =
           all.stream()
-              .filter(s -> wanted.length() >= 4 && s.definition().startsWith(wanted))
+              .filter(s -> given.length() >= 4 && s.definition().startsWith(given))
               .toList();
       if (matching.size() != 1) {
         throw new BadInputException(
@@ -361,6 +366,15 @@ class StatsCommand {
     private Writer writer() {
       try {
         if (output != null) {
+          var folder = output.toAbsolutePath().getParent();
+          if (folder != null && !Files.isDirectory(folder)) {
+            throw new BadInputException(
+                "--output "
+                    + output
+                    + ": the folder "
+                    + folder
+                    + " does not exist. Fix: give a file in an existing folder");
+          }
           return Files.newBufferedWriter(output, StandardCharsets.UTF_8);
         }
         return new java.io.FilterWriter(spec.commandLine().getOut()) {

@@ -111,8 +111,28 @@ public record Statistic(
         Integer.toString(minimumSubjects),
         epsilon.map(String::valueOf).orElse("-"),
         where.stream()
-            .map(c -> c.column() + c.operator() + c.values() + c.table() + c.via())
+            .map(c -> c.column() + c.operator() + values(c.values()) + c.table() + c.via())
             .toList()
             .toString());
+  }
+
+  /**
+   * A condition's values as the checksum reads them: as a list prints them ("[BE, NL]"), which
+   * names every series stored so far, unless a value holds what separates them, where two lists
+   * would print alike ("BE, NL" as one value): then each value quoted, so that they do not.
+   */
+  private static String values(java.util.List<?> values) {
+    boolean ambiguous =
+        values.stream()
+            .map(String::valueOf)
+            .anyMatch(
+                v -> v.contains(",") || v.contains("[") || v.contains("]") || v.contains("\""));
+    if (!ambiguous) {
+      return values.toString();
+    }
+    return values.stream()
+        .map(v -> "\"" + String.valueOf(v).replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+        .toList()
+        .toString();
   }
 }

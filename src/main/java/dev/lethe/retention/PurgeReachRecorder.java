@@ -10,10 +10,11 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Records, before a delete step removes its first row, how far back it reaches: its cutoff, store
- * and table, committed on its own. A statistic never computes a bucket that begins before the
- * latest such cutoff on its table (some of its rows may be gone), and this record is how it knows,
- * also of a run killed mid-step that wrote no report.
+ * Records, before a delete step removes its first row, how far back it reaches: its cutoff, store,
+ * table and the table's identity (its database and partition root), committed on its own. A
+ * statistic never computes a bucket that begins before the latest such cutoff on its table (some of
+ * its rows may be gone), and this record is how it knows, also of a run killed mid-step that wrote
+ * no report.
  */
 public class PurgeReachRecorder {
 
@@ -26,7 +27,8 @@ public class PurgeReachRecorder {
   }
 
   /** The listener that records the step's reach as it starts; none for a stage that keeps rows. */
-  StepExecutionListener listenerFor(PolicyStep step, ZonedDateTime now) {
+  StepExecutionListener listenerFor(
+      PolicyStep step, ZonedDateTime now, java.util.Optional<String> reached) {
     if (step.stage().action() != Policy.Action.DELETE) {
       return new StepExecutionListener() {};
     }
@@ -37,14 +39,15 @@ public class PurgeReachRecorder {
       public void beforeStep(StepExecution execution) {
         // outside the step's transactions: committed before any window deletes
         jdbc.sql(
-                "INSERT INTO lethe.purge_reach (run_id, step, policy, store, table_name, cutoff,"
-                    + " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                "INSERT INTO lethe.purge_reach (run_id, step, policy, store, table_name, reached,"
+                    + " cutoff, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .params(
                 execution.getJobExecutionId(),
                 step.name(),
                 policy.name(),
                 policy.store(),
                 policy.table(),
+                reached.orElse(null),
                 cutoff,
                 Timestamp.from(clock.instant()))
             .update();

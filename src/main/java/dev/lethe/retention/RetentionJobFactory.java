@@ -165,7 +165,9 @@ public class RetentionJobFactory {
             store.outbox(),
             stores.sameRows(policyStep.policy(), scope.allPolicies()));
     return new StepBuilder(policyStep.name(), repository)
-        .listener(reachRecorder.listenerFor(policyStep, scope.now()))
+        .listener(
+            reachRecorder.listenerFor(
+                policyStep, scope.now(), store.reachIdentity(policyStep.policy().table())))
         .tasklet(tasklet)
         .transactionManager(transactions)
         .build();

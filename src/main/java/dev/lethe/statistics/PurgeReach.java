@@ -2,6 +2,7 @@ package dev.lethe.statistics;
 
 import dev.lethe.policy.PolicyCatalogue;
 import dev.lethe.policy.Statistic;
+import dev.lethe.store.StoreRegistry;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -25,9 +26,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public class PurgeReach {
 
   private final JdbcClient jdbc;
+  private final StoreRegistry stores;
 
-  public PurgeReach(JdbcClient jdbc) {
+  public PurgeReach(JdbcClient jdbc, StoreRegistry stores) {
     this.jdbc = jdbc;
+    this.stores = stores;
   }
 
   /** The latest moment before which a delete step may have removed rows, and whose step it was. */
@@ -53,19 +56,29 @@ public class PurgeReach {
     }
   }
 
-  /** The reach of purges into the statistic's table; empty where no delete step has begun on it. */
+  /**
+   * The reach of purges into the statistic's table; empty where no delete step has begun on it. A
+   * record and the statistic meet where their tables have one identity (database and partition
+   * root: a delete on a partition reaches a statistic on its parent, and the reverse, under any
+   * store name); where either cannot tell, where their store and table names meet.
+   */
   public Optional<Reach> of(Statistic statistic) {
+    var rows = stores.store(statistic.store()).reachIdentity(statistic.table());
     return jdbc
-        .sql("SELECT run_id, policy, store, table_name, cutoff FROM lethe.purge_reach")
+        .sql("SELECT run_id, policy, store, table_name, reached, cutoff FROM lethe.purge_reach")
         .query(
             (rs, n) -> {
               var store = rs.getString(3);
-              if (store != null
-                  && !(Objects.equals(store, statistic.store())
-                      && PolicyCatalogue.sameTable(rs.getString(4), statistic.table()))) {
-                return null;
-              }
-              return new Reach(rs.getTimestamp(5).toInstant(), rs.getString(2), rs.getLong(1));
+              var reached = rs.getString(5);
+              boolean meets =
+                  reached != null && rows.isPresent()
+                      ? reached.equals(rows.get())
+                      : store == null
+                          || (Objects.equals(store, statistic.store())
+                              && PolicyCatalogue.sameTable(rs.getString(4), statistic.table()));
+              return meets
+                  ? new Reach(rs.getTimestamp(6).toInstant(), rs.getString(2), rs.getLong(1))
+                  : null;
             })
         .list()
         .stream()

@@ -82,9 +82,12 @@ public class StatisticsExport {
     var points =
         new ArrayList<>(
             jdbc.sql(
+                    // a statistic without dimensions has one cell per bucket and no total
                     "SELECT b.bucket, (SELECT c.measures[1] FROM lethe.statistic_cell c"
                         + " WHERE c.statistic = b.statistic AND c.definition = b.definition"
-                        + " AND c.bucket = b.bucket AND c.kind = 'total') FROM lethe.statistic_bucket b"
+                        + " AND c.bucket = b.bucket AND (c.kind = 'total' OR (c.kind = 'cell'"
+                        + " AND cardinality(c.dimensions) = 0)) ORDER BY c.kind = 'total' DESC"
+                        + " LIMIT 1) FROM lethe.statistic_bucket b"
                         + " WHERE b.statistic = ? AND b.definition = ? ORDER BY b.bucket DESC LIMIT ?")
                 .params(statistic.name(), StatisticsService.definition(statistic, zone), limit)
                 .query(

@@ -125,6 +125,12 @@ public class StatisticsService {
         });
   }
 
+  /**
+   * The first day a statistic counts: rows of before 1900 (or of -infinity) belong to no bucket, as
+   * no run is as of a day before it.
+   */
+  public static final LocalDate EARLIEST = LocalDate.of(1900, 1, 1);
+
   /** The first day of the bucket holding {@code day}. */
   public static LocalDate bucketOf(Statistic.Bucket bucket, LocalDate day) {
     return switch (bucket) {
@@ -161,7 +167,9 @@ public class StatisticsService {
             .params(statistic.name(), definition)
             .query(LocalDate.class)
             .optional();
-    Optional<LocalDate> from = last.map(l -> next(statistic.bucket(), l));
+    // a first run reads from 1900 on: a row of earlier (or of -infinity) is no bucket's
+    Optional<LocalDate> from =
+        Optional.of(last.map(l -> next(statistic.bucket(), l)).orElse(EARLIEST));
     if (from.isPresent() && !from.get().isBefore(upTo)) {
       return StatisticOutcome.NONE;
     }
@@ -169,9 +177,9 @@ public class StatisticsService {
     var reached = reach.of(statistic);
     if (reached.isPresent()) {
       var whole = reached.get().firstWholeBucket(statistic.bucket(), zone);
-      if (from.isEmpty() || from.get().isBefore(whole)) {
+      if (from.get().isBefore(whole)) {
         notComputed =
-            (from.isEmpty() ? "buckets before " : "buckets from " + from.get() + " to before ")
+            (last.isEmpty() ? "buckets before " : "buckets from " + from.get() + " to before ")
                 + whole
                 + " are not computed: "
                 + reached.get().describe(zone)
@@ -183,8 +191,43 @@ public class StatisticsService {
         return StatisticOutcome.NONE.notComputed(notComputed);
       }
     }
-    return outcome(publish(statistic, definition, zone, from, upTo, runId))
-        .notComputed(notComputed);
+    // a purge that began while the rows were read may have taken some of them: what it reached
+    // is left out, as it would have been had it begun before
+    var said = new String[] {notComputed};
+    var stored =
+        publish(
+            statistic,
+            definition,
+            zone,
+            from,
+            upTo,
+            runId,
+            results -> {
+              var now2 = reach.of(statistic);
+              if (now2.isEmpty()) {
+                return results;
+              }
+              var whole = now2.get().firstWholeBucket(statistic.bucket(), zone);
+              if (results.keySet().stream().noneMatch(b -> b.isBefore(whole))) {
+                return results;
+              }
+              said[0] =
+                  "buckets before "
+                      + whole
+                      + " are not computed: "
+                      + now2.get().describe(zone)
+                      + " while this run read them, so they would count only the rows left";
+              LOG.warn("statistic {}: {}", statistic.name(), said[0]);
+              var kept = new LinkedHashMap<LocalDate, Publication.Bucket>();
+              results.forEach(
+                  (bucket, result) -> {
+                    if (!bucket.isBefore(whole)) {
+                      kept.put(bucket, result);
+                    }
+                  });
+              return kept;
+            });
+    return outcome(stored).notComputed(said[0]);
   }
 
   /** What {@link #backfill} did: buckets computed now, and those in the range stored before. */
@@ -200,6 +243,17 @@ public class StatisticsService {
    */
   public Backfill backfill(Statistic statistic, LocalDate from, LocalDate to, ZonedDateTime now) {
     ZoneId zone = now.getZone();
+    if (from.isBefore(EARLIEST)) {
+      throw new BadInputException(
+          "--from "
+              + from
+              + " is before "
+              + EARLIEST
+              + ", the first day a statistic counts. Fix:"
+              + " give --from "
+              + EARLIEST
+              + " or later");
+    }
     if (to.isBefore(from)) {
       throw new BadInputException(
           "--to " + to + " is before --from " + from + ". Fix: give the earlier day as --from");
@@ -226,6 +280,26 @@ public class StatisticsService {
     refuseReached(statistic, zone, first);
     var definition = definition(statistic, zone);
     adoptSeriesWithoutZone(statistic, definition, zone);
+    // the job's runs go on from the series' last bucket: one filled in after it would leave the
+    // buckets between it and the last never computed
+    var last =
+        jdbc.sql(
+                "SELECT max(bucket) FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?")
+            .params(statistic.name(), definition)
+            .query(LocalDate.class)
+            .optional();
+    if (last.isPresent() && end.isAfter(next(statistic.bucket(), last.get()))) {
+      throw new BadInputException(
+          "statistic '"
+              + statistic.name()
+              + "': the buckets after "
+              + last.get()
+              + ", its series' last, are computed by the runs of its job, each in turn; one"
+              + " computed here would leave those between never computed. Nothing was computed."
+              + " Fix: give --to "
+              + last.get()
+              + " or earlier");
+    }
     var lastDay = end;
     long before =
         jdbc.sql(
@@ -244,7 +318,10 @@ public class StatisticsService {
             null,
             // a purge that removed rows before the aggregate read them was under way before it
             // began: its run is there to see now, and nothing is stored
-            () -> refuseReached(statistic, zone, first));
+            results -> {
+              refuseReached(statistic, zone, first);
+              return results;
+            });
     return new Backfill(outcome(stored), before, first, end);
   }
 
@@ -268,19 +345,10 @@ public class StatisticsService {
     }
   }
 
-  private List<Publication.Bucket> publish(
-      Statistic statistic,
-      String definition,
-      ZoneId zone,
-      Optional<LocalDate> from,
-      LocalDate upTo,
-      Long runId) {
-    return publish(statistic, definition, zone, from, upTo, runId, () -> {});
-  }
-
   /**
    * Aggregates the buckets from {@code from} up to {@code upTo}, decides what may be published of
-   * them, and stores those not stored yet; {@code beforeStoring} may still refuse.
+   * them, and stores those not stored yet; {@code beforeStoring} may still leave some out, or
+   * refuse.
    */
   private List<Publication.Bucket> publish(
       Statistic statistic,
@@ -289,7 +357,8 @@ public class StatisticsService {
       Optional<LocalDate> from,
       LocalDate upTo,
       Long runId,
-      Runnable beforeStoring) {
+      java.util.function.UnaryOperator<LinkedHashMap<LocalDate, Publication.Bucket>>
+          beforeStoring) {
     var excluded = new HashSet<>(flags.restricted());
     excluded.addAll(objections.objectors("analytics"));
     var source = stores.store(statistic.store()).statistic(statistic, zone);
@@ -315,8 +384,7 @@ public class StatisticsService {
     var results = new LinkedHashMap<LocalDate, Publication.Bucket>();
     drafts.forEach(
         (bucket, draft) -> results.put(bucket, publication.finish(draft, others.get(bucket))));
-    beforeStoring.run();
-    return store(statistic, definition, results, runId);
+    return store(statistic, definition, beforeStoring.apply(results), runId);
   }
 
   private static StatisticOutcome outcome(List<Publication.Bucket> stored) {

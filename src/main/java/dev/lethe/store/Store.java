@@ -39,6 +39,35 @@ public interface Store extends AutoCloseable {
   java.util.Set<String> rowsIdentity(Policy policy);
 
   /**
+   * What a delete of the table's rows reaches, whatever name a policy or statistic gives the table:
+   * for a partitioned table, its root (a partition's rows are its parent's), in its database. A
+   * purge records it before it deletes, and a statistic on a table of the same identity does not
+   * compute the buckets it reached. Empty where the store cannot tell (names are compared then).
+   */
+  default Optional<String> reachIdentity(String table) {
+    return Optional.empty();
+  }
+
+  /**
+   * Refuses a statistic whose buckets a delete in this store could leave partial without a cutoff
+   * in the statistic's own time: a delete on its table by another clock than the statistic's time
+   * (unless the store proves a row's time never comes after its clock), or one whose foreign keys
+   * cascade into its table. By default: a delete on a table of the same name by another clock.
+   */
+  default void checkStatisticsBesideDeletes(
+      List<Statistic> statistics, List<Policy> policies, Problems problems) {
+    for (var statistic : statistics) {
+      for (var policy : policies) {
+        if (policy.deleteStage().isPresent()
+            && dev.lethe.policy.PolicyCatalogue.sameTable(policy.table(), statistic.table())
+            && (policy.clock().related() || !policy.clock().column().equals(statistic.time()))) {
+          StatisticBesideDelete.otherClock(statistic, policy, Optional.empty(), problems);
+        }
+      }
+    }
+  }
+
+  /**
    * What Lethe's statements in this store are waiting for now, as an operator reads it ("a lock
    * held by billing-app", "the disk"), for a run that makes no progress; empty where none waits or
    * the store cannot tell.

@@ -180,7 +180,13 @@ public class StoreRegistry implements DisposableBean {
       statisticsByStore.computeIfAbsent(statistic.store(), s -> new ArrayList<>()).add(statistic);
     }
     statisticsByStore.forEach(
-        (store, statistics) -> stores.get(store).checkStatistics(statistics, problems));
+        (store, statistics) -> {
+          stores.get(store).checkStatistics(statistics, problems);
+          stores
+              .get(store)
+              .checkStatisticsBesideDeletes(
+                  statistics, byStore.getOrDefault(store, List.of()), problems);
+        });
   }
 
   /**

@@ -302,4 +302,241 @@ class StatisticsBackfillTests extends LetheTests {
     assertThat(lethe("stats export " + name + " --series 3")).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("--series 3", "has series [1 (", "2 (");
   }
+
+  private List<String> errors() {
+    return validator.validate().problems().errors().stream().map(Object::toString).toList();
+  }
+
+  @Test
+  void aDeleteByAnotherClockIsRefusedUnlessACheckProvesARowsTimeComesFirst() {
+    APP.run(
+        "ALTER TABLE %1$s.view ADD COLUMN resolved_at timestamptz; UPDATE %1$s.view SET resolved_at = seen_at + interval '2 days'"
+            .formatted(schema));
+    policy(
+        "views-" + schema,
+        """
+        policy: views-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.view
+        key: id
+        subject: subject_id
+        clock: resolved_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(schema));
+    // buckets by seen_at, rows gone by resolved_at: nothing says a row was seen before it was
+    // resolved, so a delete's cutoff says nothing of the buckets
+    assertThat(errors())
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains(
+                        name + ".yml:4:",
+                        "deletes rows of " + schema + ".view by their resolved_at",
+                        "by their seen_at",
+                        "ADD CHECK (seen_at <= resolved_at)"));
+
+    APP.run("ALTER TABLE " + schema + ".view ADD CHECK (seen_at <= resolved_at)");
+    assertThat(errors()).noneMatch(e -> e.contains(name + ".yml"));
+
+    // the other way round no check can help: a row is resolved after it is seen
+    job(
+        name,
+        readString(WORKSPACE.resolve("jobs").resolve(name + ".yml"))
+            .replace("time: seen_at", "time: resolved_at"));
+    policy(
+        "views-" + schema,
+        readString(WORKSPACE.resolve("policies").resolve("views-" + schema + ".yml"))
+            .replace("clock: resolved_at", "clock: seen_at"));
+    assertThat(errors())
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains(name + ".yml:4:", "by their seen_at", "by their resolved_at"));
+  }
+
+  @Test
+  void aDeleteThatCascadesIntoTheStatisticsTableIsRefusedNamingTheForeignKey() {
+    APP.run(
+        ("CREATE TABLE %1$s.visitor (id bigint PRIMARY KEY, left_at timestamptz);"
+                + " INSERT INTO %1$s.visitor SELECT s, timestamptz '2025-01-01 00:00+00' FROM generate_series(1, 12) s;"
+                + " ALTER TABLE %1$s.view ADD CONSTRAINT view_visitor FOREIGN KEY (subject_id)"
+                + " REFERENCES %1$s.visitor (id) ON DELETE CASCADE")
+            .formatted(schema));
+    policy(
+        "visitors-" + schema,
+        """
+        policy: visitors-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.visitor
+        key: id
+        subject: id
+        clock: left_at
+        retain: P1Y
+        action: delete
+        allow-cascade: true
+        """
+            .formatted(schema));
+
+    assertThat(errors())
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains(
+                        name + ".yml:3:",
+                        "policy 'visitors-" + schema + "'",
+                        "foreign key view_visitor from " + schema + ".view (ON DELETE CASCADE)",
+                        "whatever their time"));
+  }
+
+  @Test
+  void aDeleteOnAPartitionReachesAStatisticOnItsParent() {
+    APP.run(
+        ("CREATE TABLE %1$s.pv (id bigint, subject_id bigint, seen_at timestamptz NOT NULL,"
+                + " country text, PRIMARY KEY (id, seen_at)) PARTITION BY RANGE (seen_at);"
+                + " CREATE TABLE %1$s.pv_dec PARTITION OF %1$s.pv FOR VALUES FROM"
+                + " ('2025-12-01 00:00+00') TO ('2026-01-01 00:00+00');"
+                + " INSERT INTO %1$s.pv SELECT * FROM %1$s.view")
+            .formatted(schema));
+    job(
+        name,
+        readString(WORKSPACE.resolve("jobs").resolve(name + ".yml"))
+            .replace(schema + ".view", schema + ".pv"));
+    policy(
+        "pv-" + schema,
+        """
+        policy: pv-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.pv_dec
+        key: [id, seen_at]
+        subject: subject_id
+        clock: seen_at
+        retain: P10D
+        action: delete
+        """
+            .formatted(schema));
+    var job = jobName("pv");
+    job(job, "job: " + job + "\npolicies: [pv-" + schema + "]\nguards: {max-share: 1}\n");
+    assertThat(run(job).deleted()).isEqualTo(2 * 12); // the 20th and the 21st
+
+    assertThatThrownBy(
+            () ->
+                service.backfill(
+                    statistic(),
+                    LocalDate.of(2025, 12, 20),
+                    LocalDate.of(2025, 12, 31),
+                    asOf(AS_OF)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("the buckets before 2025-12-22 cannot be computed");
+    assertThat(storedBuckets()).isZero();
+  }
+
+  @Test
+  void aPurgeThatBeginsWhileAFirstRunReadsLeavesWhatItReachedOut() throws Exception {
+    holds.place("3", null, null, "LIT-9", "claim", "test");
+    var purge = deleteViews("P10D");
+    java.util.concurrent.Future<StatisticOutcome> computing;
+    try (var blocker =
+        java.sql.DriverManager.getConnection(dev.lethe.support.TestDatabases.url("control"))) {
+      // the first run has looked at the purges (none) and waits to read the objections
+      blocker.setAutoCommit(false);
+      try (var st = blocker.createStatement()) {
+        st.execute("LOCK TABLE lethe.objection IN ACCESS EXCLUSIVE MODE");
+      }
+      var statistic = statistic();
+      computing =
+          java.util.concurrent.Executors.newSingleThreadExecutor()
+              .submit(() -> service.compute(statistic, asOf(AS_OF), 99));
+      Thread.sleep(500); // the compute is blocked on the lock now
+      var purged = run(purge);
+      assertThat(purged.deleted()).isEqualTo(2 * 11); // the 20th and 21st, but subject 3's
+      blocker.rollback();
+    }
+    var outcome = computing.get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(outcome.bucketsAdded()).isEqualTo(10);
+    assertThat(outcome.notComputed()).contains("buckets before 2025-12-22 are not computed");
+    assertThat(totals().keySet()).first().isEqualTo(LocalDate.of(2025, 12, 22));
+  }
+
+  @Test
+  void aFilledInBucketAfterTheSeriesLastIsRefusedAndRowsBefore1900AreNoBuckets() {
+    APP.run(
+        "INSERT INTO "
+            + schema
+            + ".view VALUES (5000, 1, '-infinity', 'BE'), (5001, 2, '0044-03-15 12:00+00', 'BE')");
+    // the first run reads from 1900: the rows of -infinity and of 44 fail nothing
+    assertThat(service.compute(statistic(), asOf(LocalDate.of(2025, 12, 25)), 1).bucketsAdded())
+        .isEqualTo(5);
+
+    assertThatThrownBy(
+            () ->
+                service.backfill(
+                    statistic(),
+                    LocalDate.of(2025, 12, 28),
+                    LocalDate.of(2025, 12, 28),
+                    asOf(AS_OF)))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("the buckets after 2025-12-24, its series' last")
+        .hasMessageContaining("Fix: give --to 2025-12-24 or earlier");
+    assertThat(lethe("stats compute " + name + " --from 1850-01-01 --to 1900-02-01"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("--from 1850-01-01 is before 1900-01-01");
+    assertThat(storedBuckets()).isEqualTo(5);
+  }
+
+  @Test
+  void aValueHoldingACommaIsAnotherDefinitionThanTwoValues() {
+    job(
+        name,
+        readString(WORKSPACE.resolve("jobs").resolve(name + ".yml"))
+            + "where:\n  - column: country\n    in: [BE, NL]\n");
+    var both = statistic();
+    job(
+        name,
+        readString(WORKSPACE.resolve("jobs").resolve(name + ".yml"))
+            .replace("in: [BE, NL]", "in: [\"BE, NL\"]"));
+    var one = statistic();
+
+    assertThat(both.definitionText()).contains("[BE, NL]");
+    assertThat(StatisticsService.definition(one, ZoneOffset.UTC))
+        .isNotEqualTo(StatisticsService.definition(both, ZoneOffset.UTC));
+  }
+
+  @Test
+  void operatorsWordsAreSafeAndSeriesAreFoundAsTyped() {
+    service.compute(statistic(), asOf(AS_OF), 1);
+    var checksum = export.allSeries(name, java.util.Optional.of(statistic())).get(0).definition();
+
+    assertThat(
+            lethe(
+                "stats export "
+                    + name
+                    + " --series "
+                    + checksum.substring(0, 6).toUpperCase(java.util.Locale.ROOT)
+                    + " --to 2025-12-20"))
+        .isZero();
+    assertThat(out.toString()).contains("2025-12-20,cell,BE,12,false");
+    assertThat(lethe("stats export " + name + " --output /no/such/folder/x.csv"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("the folder /no/such/folder does not exist");
+    assertThat(lethe("stats export bad\u001b]0;pwned\u0007name")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("bad\\u001b]0;pwned\\u0007name").doesNotContain("\u001b");
+    // a statistic without dimensions draws its trend from its one cell per bucket
+    job(
+        name,
+        readString(WORKSPACE.resolve("jobs").resolve(name + ".yml"))
+            .replace("dimensions: [country]\n", ""));
+    service.compute(statistic(), asOf(AS_OF), 2);
+    assertThat(export.trend(statistic(), 60))
+        .hasSize(12)
+        .allSatisfy(p -> assertThat(p.total()).isNotNull());
+  }
 }

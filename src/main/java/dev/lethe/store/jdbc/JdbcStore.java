@@ -154,6 +154,30 @@ public final class JdbcStore implements Store {
   }
 
   @Override
+  public Optional<String> reachIdentity(String table) {
+    return deleteChecks().reachIdentity(table);
+  }
+
+  @Override
+  public void checkStatisticsBesideDeletes(
+      List<Statistic> statistics, List<Policy> policies, Problems problems) {
+    deleteChecks().check(statistics, policies, problems);
+  }
+
+  private StatisticDeleteChecks deleteChecks() {
+    return new StatisticDeleteChecks(
+        dataSource(),
+        t -> {
+          try {
+            return table(t);
+          } catch (StoreException e) {
+            return Optional.empty();
+          }
+        },
+        identity());
+  }
+
+  @Override
   public java.util.Set<String> rowsIdentity(Policy policy) {
     var database = identity();
     if (database.isEmpty()) {

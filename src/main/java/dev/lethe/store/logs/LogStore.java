@@ -250,6 +250,11 @@ public final class LogStore implements Store {
     return format.fields();
   }
 
+  /** Statistics are refused on log stores by {@link #checkStatistics}: nothing more to say. */
+  @Override
+  public void checkStatisticsBesideDeletes(
+      List<Statistic> statistics, List<dev.lethe.policy.Policy> policies, Problems problems) {}
+
   @Override
   public void checkStatistics(List<Statistic> statistics, Problems problems) {
     for (var statistic : statistics) {
