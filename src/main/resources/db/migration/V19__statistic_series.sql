@@ -31,17 +31,18 @@ CREATE TABLE lethe.purge_reach (
 -- the delete steps of the runs reported so far that removed rows
 INSERT INTO lethe.purge_reach (run_id, step, policy, store, table_name, cutoff, recorded_at)
 SELECT r.job_execution_id, p ->> 'step', coalesce(p ->> 'policy', p ->> 'step'), p ->> 'store',
-       p ->> 'table', coalesce((p ->> 'cutoff')::timestamptz, (r.as_of + 1)::timestamptz),
+       p ->> 'table', coalesce((p ->> 'cutoff')::timestamptz, (r.as_of + 1)::timestamp AT TIME ZONE 'UTC'),
        coalesce(r.ended_at, r.started_at)
 FROM lethe.run_report r, jsonb_array_elements(r.report -> 'policies') p
 WHERE coalesce((p ->> 'deleted')::bigint, 0) > 0 AND p ->> 'step' IS NOT NULL
 ON CONFLICT DO NOTHING;
 -- runs that deleted rows and wrote no report (killed before this version, never restarted): the
--- trail has their entries; their cutoff lies before the day after their as-of day, and their
+-- trail has their entries; their cutoff lies before the day after their as-of day (in UTC: before
+-- the as-of day's midnight in any zone), and their
 -- table is the one a report names for the same policy (unknown, so every table, where none does)
 INSERT INTO lethe.purge_reach (run_id, step, policy, store, table_name, cutoff, recorded_at)
 SELECT e.run_id, 'trail:' || e.policy, e.policy, t.store, t.table_name,
-       (p.parameter_value::date + 1)::timestamptz, min(e.recorded_at)
+       (p.parameter_value::date + 1)::timestamp AT TIME ZONE 'UTC', min(e.recorded_at)
 FROM lethe.audit_entry e
 JOIN batch_job_execution_params p
   ON p.job_execution_id = e.run_id AND p.parameter_name = 'asOf'
