@@ -223,7 +223,7 @@ class PartitionPurgeTests extends LetheTests {
   }
 
   @Test
-  void aPartitionInUseOrWithInsertTriggersGoesInWindows() throws Exception {
+  void aPartitionInUseOrWithInsertOrDeleteTriggersGoesInWindows() throws Exception {
     // an insert trigger would see the kept rows go back in (and here changes them)
     APP.run(
         ("CREATE FUNCTION %1$s.stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.kind :="
@@ -231,6 +231,15 @@ class PartitionPurgeTests extends LetheTests {
                 + " CREATE TRIGGER stamp BEFORE INSERT ON %1$s.visit_3 FOR EACH ROW EXECUTE"
                 + " FUNCTION %1$s.stamp()")
             .formatted(schema));
+    // a delete trigger an application relies on: a truncate would not fire it
+    APP.run(
+        ("CREATE TABLE %1$s.gone (id bigint);"
+                + " CREATE FUNCTION %1$s.note() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                + " INSERT INTO %1$s.gone VALUES (OLD.id); RETURN OLD; END $$;"
+                + " CREATE TRIGGER note AFTER DELETE ON %1$s.visit_4 FOR EACH ROW EXECUTE"
+                + " FUNCTION %1$s.note()")
+            .formatted(schema));
+    long april = APP.count("SELECT count(*) FROM " + schema + ".visit_4 WHERE subject_id <> 3");
     holds.place("3", null, null, "LIT-P", "claim", "test");
     var job = deleteVisits("{max-share: 1}");
     var before = files();
@@ -251,6 +260,8 @@ class PartitionPurgeTests extends LetheTests {
     var after = files();
     assertThat(after.get(2)).isEqualTo(before.get(2));
     assertThat(after.get(3)).isEqualTo(before.get(3));
+    assertThat(after.get(4)).isEqualTo(before.get(4));
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".gone")).isEqualTo(april);
     assertThat(after.get(1)).isNotEqualTo(before.get(1));
     // their due rows went all the same, row by row, and what is held is as it was
     assertThat(

@@ -147,7 +147,10 @@ final class WholePartitions {
                    c.relrowsecurity OR p.relrowsecurity, has_table_privilege(c.oid, 'TRUNCATE'),
                    EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid
                            AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
-                           AND (tg.tgtype & 4) <> 0)
+                           AND (tg.tgtype & 4) <> 0),
+                   EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid
+                           AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
+                           AND (tg.tgtype & 8) <> 0)
             FROM pg_inherits i
             JOIN pg_class c ON c.oid = i.inhrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -171,6 +174,13 @@ final class WholePartitions {
         }
         if (rs.getBoolean(5)) {
           LOG.info("partition {} has row security: its rows go in windows", name);
+          continue;
+        }
+        if (rs.getBoolean(8)) {
+          LOG.info(
+              "partition {} has delete triggers, which a truncate would not fire: its rows go in"
+                  + " windows",
+              name);
           continue;
         }
         if (!rs.getBoolean(6)) {
