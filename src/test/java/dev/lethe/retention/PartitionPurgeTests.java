@@ -315,4 +315,61 @@ class PartitionPurgeTests extends LetheTests {
     assertThat(outcome(restarted, "visits-" + schema).deleted())
         .isEqualTo(due.values().stream().mapToLong(Long::longValue).sum());
   }
+
+  @Test
+  void aHoldPlacedWhileAPartitionGoesIsHonouredByEveryPartitionAndWindowAfterIt() throws Exception {
+    // February's truncate takes a while: a hold on subject 5 is placed meanwhile
+    APP.run(
+        ("CREATE FUNCTION %1$s.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM"
+                + " pg_sleep(2); RETURN NULL; END $$;"
+                + " CREATE TRIGGER slow BEFORE TRUNCATE ON %1$s.visit_2 FOR EACH STATEMENT"
+                + " EXECUTE FUNCTION %1$s.slow()")
+            .formatted(schema));
+    var job = deleteVisits("{max-share: 1}");
+    var placing =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                Thread.sleep(1000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              holds.place("5", null, null, "LIT-LATE", "claim", "test");
+            });
+
+    var report = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+    placing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    // what was in flight when the hold came went; everything after it kept subject 5's rows
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".visit WHERE subject_id = 5 AND seen_at < '2025-03-01 00:00+00'"))
+        .isZero();
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".visit WHERE subject_id = 5 AND seen_at >= '2025-03-01 00:00+00' AND"
+                    + " seen_at < "
+                    + CUTOFF))
+        .isEqualTo(
+            APP.count(
+                "SELECT count(*) FROM generate_series(0, 8759) i WHERE i % 20 + 1 = 5 AND"
+                    + " timestamptz '2025-01-01 00:00+00' + i * interval '1 hour' >= '2025-03-01"
+                    + " 00:00+00' AND timestamptz '2025-01-01 00:00+00' + i * interval '1 hour' < "
+                    + CUTOFF));
+    // and every row that went is in the trail once
+    long gone = outcome(report, "visits-" + schema).deleted();
+    assertThat(trail("visits-" + schema).values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(gone)
+        .isEqualTo(
+            APP.count(
+                    "SELECT count(*) FROM generate_series(0, 8759) i WHERE timestamptz '2025-01-01"
+                        + " 00:00+00' + i * interval '1 hour' < "
+                        + CUTOFF)
+                - APP.count("SELECT count(*) FROM " + schema + ".visit WHERE seen_at < " + CUTOFF));
+  }
 }
