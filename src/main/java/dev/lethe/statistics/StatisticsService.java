@@ -6,8 +6,6 @@ import dev.lethe.policy.Statistic;
 import dev.lethe.store.StatisticSource.Aggregate;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.BadInputException;
-import java.math.BigDecimal;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -41,6 +39,7 @@ public class StatisticsService {
   private final GeometricNoise noise;
   private final Clock clock;
   private final PurgeReach reach;
+  private final StoredBuckets buckets;
 
   public StatisticsService(
       JdbcClient jdbc,
@@ -59,6 +58,7 @@ public class StatisticsService {
     this.noise = noise;
     this.clock = clock;
     this.reach = reach;
+    this.buckets = new StoredBuckets(jdbc, transaction, clock);
   }
 
   /**
@@ -70,59 +70,6 @@ public class StatisticsService {
     // normalised: UTC, Etc/UTC and Z are one zone
     return DigestUtils.sha256Hex(
         statistic.definitionText() + "\ntime-zone: " + zone.normalized().getId());
-  }
-
-  /** The checksum of series stored before the zone was part of a series' name. */
-  private static String withoutZone(Statistic statistic) {
-    return DigestUtils.sha256Hex(statistic.definitionText());
-  }
-
-  /**
-   * A series stored before the zone named series (same definition, no zone) is taken as computed in
-   * today's zone, the only one it can have been computed in unless the zone changed since, and
-   * renamed once, so that it is continued rather than recomputed from rows that may be gone.
-   */
-  private void adoptSeriesWithoutZone(Statistic statistic, String definition, ZoneId zone) {
-    var old = withoutZone(statistic);
-    transaction.executeWithoutResult(
-        status -> {
-          jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?), 1)")
-              .param("lethe.statistic." + statistic.name())
-              .query(Object.class)
-              .single();
-          var exists =
-              "SELECT count(*) FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?";
-          if (jdbc.sql(exists).params(statistic.name(), old).query(Long.class).single() == 0
-              || jdbc.sql(exists).params(statistic.name(), definition).query(Long.class).single()
-                  > 0) {
-            return;
-          }
-          jdbc.sql(
-                  "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket, bucket_end,"
-                      + " run_id, computed_at, cells, suppressed_cells, suppressed_rows,"
-                      + " total_withheld, epsilon) SELECT statistic, ?, bucket, bucket_end, run_id,"
-                      + " computed_at, cells, suppressed_cells, suppressed_rows, total_withheld,"
-                      + " epsilon FROM lethe.statistic_bucket WHERE statistic = ? AND definition ="
-                      + " ?")
-              .params(definition, statistic.name(), old)
-              .update();
-          jdbc.sql(
-                  "UPDATE lethe.statistic_cell SET definition = ? WHERE statistic = ? AND"
-                      + " definition = ?")
-              .params(definition, statistic.name(), old)
-              .update();
-          int moved =
-              jdbc.sql("DELETE FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?")
-                  .params(statistic.name(), old)
-                  .update();
-          LOG.info(
-              "statistic {}: its {} stored buckets are taken as computed in time zone {} (the"
-                  + " zone is now part of a series' name; a later change of zone starts a new"
-                  + " series)",
-              statistic.name(),
-              moved,
-              zone.getId());
-        });
   }
 
   /**
@@ -158,15 +105,10 @@ public class StatisticsService {
   public StatisticOutcome compute(Statistic statistic, ZonedDateTime now, long runId) {
     ZoneId zone = now.getZone();
     var definition = definition(statistic, zone);
-    adoptSeriesWithoutZone(statistic, definition, zone);
+    buckets.adoptSeriesWithoutZone(statistic, definition, zone);
     // the bucket holding "now" is still open: everything before it is closed
     var upTo = bucketOf(statistic.bucket(), now.toLocalDate());
-    var last =
-        jdbc.sql(
-                "SELECT max(bucket) FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?")
-            .params(statistic.name(), definition)
-            .query(LocalDate.class)
-            .optional();
+    var last = buckets.last(statistic, definition);
     // a first run reads from 1900 on: a row of earlier (or of -infinity) is no bucket's
     Optional<LocalDate> from =
         Optional.of(last.map(l -> next(statistic.bucket(), l)).orElse(EARLIEST));
@@ -279,15 +221,10 @@ public class StatisticsService {
     }
     refuseReached(statistic, zone, first);
     var definition = definition(statistic, zone);
-    adoptSeriesWithoutZone(statistic, definition, zone);
+    buckets.adoptSeriesWithoutZone(statistic, definition, zone);
     // the job's runs go on from the series' last bucket: one filled in after it would leave the
     // buckets between it and the last never computed
-    var last =
-        jdbc.sql(
-                "SELECT max(bucket) FROM lethe.statistic_bucket WHERE statistic = ? AND definition = ?")
-            .params(statistic.name(), definition)
-            .query(LocalDate.class)
-            .optional();
+    var last = buckets.last(statistic, definition);
     if (last.isPresent() && end.isAfter(next(statistic.bucket(), last.get()))) {
       throw new BadInputException(
           "statistic '"
@@ -384,7 +321,7 @@ public class StatisticsService {
     var results = new LinkedHashMap<LocalDate, Publication.Bucket>();
     drafts.forEach(
         (bucket, draft) -> results.put(bucket, publication.finish(draft, others.get(bucket))));
-    return store(statistic, definition, beforeStoring.apply(results), runId);
+    return buckets.store(statistic, definition, beforeStoring.apply(results), runId);
   }
 
   private static StatisticOutcome outcome(List<Publication.Bucket> stored) {
@@ -400,122 +337,5 @@ public class StatisticsService {
     }
     return new StatisticOutcome(
         buckets, published, suppressed, rowsSuppressed, withheld, epsilon, null);
-  }
-
-  /**
-   * Stores the buckets and their cells in one transaction, in two batches, and returns those it
-   * stored. Under a lock on the statistic, buckets that another run stored meanwhile are left out:
-   * a bucket is never stored twice.
-   */
-  private List<Publication.Bucket> store(
-      Statistic statistic,
-      String definition,
-      LinkedHashMap<LocalDate, Publication.Bucket> results,
-      Long runId) {
-    return transaction.execute(
-        status -> {
-          jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?), 1)")
-              .param("lethe.statistic." + statistic.name())
-              .query(Object.class)
-              .single();
-          // a backfill fills buckets before the stored ones: each bucket is stored once
-          var already =
-              Set.copyOf(
-                  jdbc.sql(
-                          "SELECT bucket FROM lethe.statistic_bucket"
-                              + " WHERE statistic = ? AND definition = ?")
-                      .params(statistic.name(), definition)
-                      .query(LocalDate.class)
-                      .list());
-          var stored = new java.util.ArrayList<Publication.Bucket>();
-          var bucketDays = new java.util.ArrayList<String>();
-          var ends = new java.util.ArrayList<String>();
-          var cellKinds = new java.util.ArrayList<String>();
-          var cellBuckets = new java.util.ArrayList<String>();
-          var cellDimensions = new java.util.ArrayList<String>();
-          var cellMeasures = new java.util.ArrayList<String>();
-          var counts = new java.util.ArrayList<long[]>();
-          var withheld = new java.util.ArrayList<Boolean>();
-          var epsilons = new java.util.ArrayList<String>();
-          results.forEach(
-              (bucket, result) -> {
-                if (already.contains(bucket)) {
-                  return;
-                }
-                stored.add(result);
-                bucketDays.add(bucket.toString());
-                ends.add(next(statistic.bucket(), bucket).toString());
-                counts.add(
-                    new long[] {
-                      result.cells().stream().filter(c -> c.kind().equals("cell")).count(),
-                      result.suppressedCells(),
-                      result.suppressedRows()
-                    });
-                withheld.add(result.totalWithheld());
-                epsilons.add(
-                    statistic.epsilon().isPresent()
-                        ? Double.toString(result.epsilonSpent())
-                        : null);
-                for (var cell : result.cells()) {
-                  cellBuckets.add(bucket.toString());
-                  cellKinds.add(cell.kind());
-                  cellDimensions.add(ArrayLiteral.of(cell.dimensions()));
-                  cellMeasures.add(
-                      ArrayLiteral.of(
-                          cell.measures().stream().map(BigDecimal::toPlainString).toList()));
-                }
-              });
-          if (stored.isEmpty()) {
-            return stored;
-          }
-          // the first bucket of a series says what the series is, for its export once it is old
-          jdbc.sql(
-                  "INSERT INTO lethe.statistic_series (statistic, definition, description,"
-                      + " first_stored_at) VALUES (?, ?, CAST(? AS jsonb), ?)"
-                      // a series stored before descriptions were kept is this definition
-                      + " ON CONFLICT (statistic, definition) DO UPDATE SET description ="
-                      + " EXCLUDED.description WHERE statistic_series.description = '{}'")
-              .params(
-                  statistic.name(),
-                  definition,
-                  SeriesShape.of(statistic, definition).toJson(),
-                  Timestamp.from(clock.instant()))
-              .update();
-          // the buckets in one statement, their cells in another: arrays, not a row at a time
-          jdbc.sql(
-                  "INSERT INTO lethe.statistic_bucket (statistic, definition, bucket, bucket_end,"
-                      + " run_id, computed_at, cells, suppressed_cells, suppressed_rows,"
-                      + " total_withheld, epsilon)"
-                      + " SELECT ?, ?, b, e, CAST(? AS bigint), ?, c, s, r, w, n FROM unnest(CAST(? AS date[]),"
-                      + " CAST(? AS date[]), CAST(? AS int[]), CAST(? AS int[]), CAST(? AS int8[]),"
-                      + " CAST(? AS boolean[]), CAST(? AS numeric[])) AS u(b, e, c, s, r, w, n)")
-              .params(
-                  statistic.name(),
-                  definition,
-                  runId,
-                  Timestamp.from(clock.instant()),
-                  bucketDays.toArray(String[]::new),
-                  ends.toArray(String[]::new),
-                  counts.stream().mapToLong(c -> c[0]).toArray(),
-                  counts.stream().mapToLong(c -> c[1]).toArray(),
-                  counts.stream().mapToLong(c -> c[2]).toArray(),
-                  withheld.toArray(Boolean[]::new),
-                  epsilons.toArray(String[]::new))
-              .update();
-          jdbc.sql(
-                  "INSERT INTO lethe.statistic_cell (statistic, definition, bucket, kind, dimensions,"
-                      + " measures) SELECT ?, ?, b, k, CAST(d AS text[]), CAST(m AS numeric[])"
-                      + " FROM unnest(CAST(? AS date[]), CAST(? AS text[]), CAST(? AS text[]),"
-                      + " CAST(? AS text[])) AS u(b, k, d, m)")
-              .params(
-                  statistic.name(),
-                  definition,
-                  cellBuckets.toArray(String[]::new),
-                  cellKinds.toArray(String[]::new),
-                  cellDimensions.toArray(String[]::new),
-                  cellMeasures.toArray(String[]::new))
-              .update();
-          return stored;
-        });
   }
 }
