@@ -284,6 +284,7 @@ final class WholePartitions {
               "SELECT s::text, g, count(*) FROM (SELECT " + column + " AS s, ",
               " AS g FROM " + partition.qualified() + " " + T + ") x GROUP BY s, g");
     }
+    long began = System.nanoTime();
     long deleted = 0;
     long kept = 0;
     var gone = new HashMap<String, Long>();
@@ -304,6 +305,7 @@ final class WholePartitions {
     if (deleted == 0 || kept > deleted || (kept > 0 && partition.insertTriggers())) {
       return Optional.empty();
     }
+    long counted = System.nanoTime();
     if (kept > 0) {
       var columns = columns(connection, partition);
       // what stays: the spared subjects' rows (through an index on the subject, where there is
@@ -346,6 +348,7 @@ final class WholePartitions {
     } else {
       update(connection, Sql.of("TRUNCATE " + partition.qualified()));
     }
+    long emptied = System.nanoTime();
     var outcome =
         new WindowOutcome(List.of(), false, deleted, deleted, 0, 0, 0, 0, Map.copyOf(gone));
     Outbox.Entry entry = beforeCommit.check(outcome); // a veto rolls it all back
@@ -362,7 +365,14 @@ final class WholePartitions {
       throw lost;
     }
     LOG.info(
-        "partition {} emptied whole: {} rows deleted, {} kept", partition.name(), deleted, kept);
+        "partition {} emptied whole: {} rows deleted, {} kept (counted in {} ms, emptied in {}"
+            + " ms, recorded and committed in {} ms)",
+        partition.name(),
+        deleted,
+        kept,
+        (counted - began) / 1_000_000,
+        (emptied - counted) / 1_000_000,
+        (System.nanoTime() - emptied) / 1_000_000);
     return Optional.of(outcome);
   }
 
