@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
 /**
  * A delete step's whole partitions: the range partitions of its table (partitioned by its clock)
  * whose every row has come to the step, emptied with {@code TRUNCATE} instead of deleted row by
- * row. What the step must keep there (held, requested or restricted subjects' rows, rows its
- * conditions or other policies keep) is copied aside first and put back, so the cost follows what
- * is kept and the grouped read the audit trail needs, not what goes.
+ * row, for a policy with no conditions on a table no other policy keeps rows of. What the step must
+ * keep there (held, requested or restricted subjects' rows) is copied aside first and put back, so
+ * the cost follows what is kept and the grouped read the audit trail needs, not what goes.
  *
  * <p>One partition is one transaction: under an exclusive lock on the partition (never on the
  * table), one grouped read counts the rows that go per subject and the rows that stay, the guards
@@ -53,7 +53,7 @@ final class WholePartitions {
   }
 
   /** A partition that may be taken whole: every row due by its bound. */
-  record Partition(long oid, String qualified, String name, boolean insertTriggers) {}
+  record Partition(long oid, String qualified, String name, String bound) {}
 
   /**
    * Whether the step may take partitions whole at all: a delete, of a table partitioned by its own
@@ -62,9 +62,14 @@ final class WholePartitions {
    */
   boolean applies() {
     var self = access.self();
+    // only where what stays is the spared subjects' rows: a condition or another policy could
+    // read other tables, which the partition's lock does not hold still
     return self.step().action() == Policy.Action.DELETE
         && self.table().partitioned()
         && !self.policy().clock().related()
+        && self.policy().where().isEmpty()
+        && access.sameTable().isEmpty()
+        && self.table().referencedBy().isEmpty()
         && !access.isReferenced();
   }
 
@@ -124,9 +129,10 @@ final class WholePartitions {
         }
       }
       if (failure != null) {
-        if (outcomes.isEmpty() || vetoed.get() != null) {
+        if (outcomes.isEmpty()) {
           throw failure;
         }
+        // those committed beside it are recorded now; it comes first next time, and fails again
         left.addFirst(failed);
       }
       if (!outcomes.isEmpty()) {
@@ -144,13 +150,35 @@ final class WholePartitions {
             """
             SELECT c.oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname),
                    n.nspname || '.' || c.relname, pg_get_expr(c.relpartbound, c.oid),
-                   c.relrowsecurity OR p.relrowsecurity, has_table_privilege(c.oid, 'TRUNCATE'),
-                   EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid
-                           AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
-                           AND (tg.tgtype & 4) <> 0),
-                   EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid
-                           AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
-                           AND (tg.tgtype & 8) <> 0)
+                   CASE
+                     WHEN c.relrowsecurity OR p.relrowsecurity
+                       THEN 'has row security (a truncate would take rows this role cannot see)'
+                     WHEN EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid
+                                  AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
+                                  AND (tg.tgtype & (4 | 8 | 32)) <> 0)
+                       THEN 'has insert, delete or truncate triggers (a truncate fires no delete'
+                            || ' trigger, and the kept rows would go back through the insert ones)'
+                     WHEN EXISTS (SELECT 1 FROM pg_rewrite rw WHERE rw.ev_class = c.oid
+                                  AND rw.rulename <> '_RETURN')
+                       THEN 'has rules (the kept rows could go elsewhere than back)'
+                     WHEN EXISTS (SELECT 1 FROM pg_constraint fk WHERE fk.contype = 'f'
+                                  AND fk.confrelid IN (SELECT relid FROM pg_partition_ancestors(c.oid)))
+                       THEN 'is referenced by a foreign key'
+                     WHEN EXISTS (SELECT 1 FROM pg_publication_tables pub
+                                  JOIN pg_namespace pn ON pn.nspname = pub.schemaname
+                                  JOIN pg_class pc ON pc.relnamespace = pn.oid
+                                   AND pc.relname = pub.tablename
+                                  WHERE pc.oid IN (SELECT relid FROM pg_partition_ancestors(c.oid)))
+                       THEN 'is published for logical replication (a subscriber would not see the'
+                            || ' truncate as the rows'' deletes)'
+                     WHEN NOT (has_table_privilege(c.oid, 'TRUNCATE')
+                               AND has_table_privilege(c.oid, 'INSERT')
+                               AND has_table_privilege(c.oid, 'SELECT')
+                               AND has_database_privilege(current_database(), 'TEMPORARY'))
+                       THEN 'may not be truncated, written and copied aside by this role (GRANT'
+                            || ' TRUNCATE, INSERT, and TEMPORARY on the database, let a whole'
+                            || ' partition go at once)'
+                   END
             FROM pg_inherits i
             JOIN pg_class c ON c.oid = i.inhrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -172,25 +200,11 @@ final class WholePartitions {
         if (!matcher.matches() || matcher.group(2).equals("MAXVALUE")) {
           continue; // the default partition, or one open above
         }
-        if (rs.getBoolean(5)) {
-          LOG.info("partition {} has row security: its rows go in windows", name);
+        if (rs.getString(5) != null) {
+          LOG.info("partition {} {}: its rows go in windows", name, rs.getString(5));
           continue;
         }
-        if (rs.getBoolean(8)) {
-          LOG.info(
-              "partition {} has delete triggers, which a truncate would not fire: its rows go in"
-                  + " windows",
-              name);
-          continue;
-        }
-        if (!rs.getBoolean(6)) {
-          LOG.info(
-              "partition {} may not be truncated by this role (GRANT TRUNCATE would let a whole"
-                  + " partition go at once): its rows go in windows",
-              name);
-          continue;
-        }
-        found.add(new Partition(rs.getLong(1), rs.getString(2), name, rs.getBoolean(7)));
+        found.add(new Partition(rs.getLong(1), rs.getString(2), name, rs.getString(4)));
         bounds.add(literal(matcher.group(2)));
       }
     }
@@ -214,25 +228,40 @@ final class WholePartitions {
     return b;
   }
 
-  /** One partition in one transaction; empty where it is left to the windows. */
+  /**
+   * One partition in one transaction; empty where it is left to the windows: its lock was not free,
+   * it is no longer this table's partition, or a statement failed there (a constraint the kept rows
+   * no longer meet, a privilege). A veto is thrown; so is a lost connection, after which whether
+   * the commit happened is told by the outbox, and the next run takes what is left.
+   */
   private Optional<WindowOutcome> purge(
       Partition partition, SparedSubjects spared, WindowCheck beforeCommit) {
     try (var connection = access.dataSource().getConnection()) {
       connection.setAutoCommit(false);
+      // the count, the copy aside and the truncate see one snapshot
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       try {
         var outcome = purge(connection, partition, spared, beforeCommit);
         if (outcome.isEmpty()) {
           connection.rollback();
         }
         return outcome;
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException e) {
         rollBack(connection);
-        if (e instanceof SQLException sql && StoreErrors.isLockTimeout(sql)) {
-          LOG.info(
-              "partition {} is in use beyond the lock timeout: its rows go in windows",
-              partition.name());
+        if (StoreErrors.isLockTimeout(e)) {
+          LOG.info("partition {} is in use: its rows go in windows", partition.name());
           return Optional.empty();
         }
+        if (!lost(connection, e)) {
+          LOG.warn(
+              "partition {} could not go whole ({}): its rows go in windows",
+              partition.name(),
+              StoreErrors.describe(e));
+          return Optional.empty();
+        }
+        throw e;
+      } catch (RuntimeException e) {
+        rollBack(connection);
         throw e;
       }
     } catch (SQLException e) {
@@ -247,24 +276,55 @@ final class WholePartitions {
     }
   }
 
+  /** Whether the connection went (or the server ended it), rather than a statement failing. */
+  private static boolean lost(Connection connection, SQLException e) {
+    var state = e.getSQLState();
+    if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+      return true;
+    }
+    try {
+      return connection.isClosed();
+    } catch (SQLException closed) {
+      return true;
+    }
+  }
+
   private Optional<WindowOutcome> purge(
       Connection connection, Partition partition, SparedSubjects spared, WindowCheck beforeCommit)
       throws SQLException {
     var self = access.self();
     // no row comes or goes in the partition while it is counted and emptied
-    update(connection, Sql.of("LOCK TABLE " + partition.qualified() + " IN ACCESS EXCLUSIVE MODE"));
-    // The rows that go: the step's own predicate, as the windows and the plan have it. Where the
-    // policy has no conditions and no other policy keeps rows of the table, every row of a due
-    // partition has come to the step, and only the spared subjects stay: the partition is then
-    // grouped by subject as it is, and each subject looked at once rather than each row.
-    boolean simple = self.policy().where().isEmpty() && access.sameTable().isEmpty();
+    // NOWAIT: a partition in use goes in windows at once, and no query of the application's
+    // queues behind a lock that waits
+    update(
+        connection,
+        Sql.of("LOCK TABLE " + partition.qualified() + " IN ACCESS EXCLUSIVE MODE NOWAIT"));
+    // still this table's partition, with the same bound (it may have been detached meanwhile)
+    var still =
+        Statements.firstRow(
+            connection,
+            Sql.of(
+                "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_class c JOIN pg_inherits i ON"
+                    + " i.inhrelid = c.oid WHERE c.oid = CAST(? AS oid) AND i.inhparent = CAST(?"
+                    + " AS oid)",
+                Long.toString(partition.oid()),
+                Long.toString(self.table().oid())));
+    if (still.isEmpty() || !partition.bound().equals(still.get().get(0))) {
+      LOG.info("partition {} is no longer as it was listed: left alone", partition.name());
+      return Optional.empty();
+    }
+    // Every row of a due partition has come to the step (the policy has no conditions, and no
+    // other policy keeps rows of the table: applies()), so only the spared subjects' rows stay.
     var free = self.subjectNotIn(T, spared.all());
-    var goes = Sql.and(List.of(access.eligible(), free)).wrap("coalesce((", "), false)");
     boolean bySubject = self.policy().auditsSubjects();
     var column = T + "." + Sql.quote(self.policy().subject());
+    var family = self.table().columns().get(self.policy().subject()).family();
     Sql counts;
-    if (simple) {
-      // grouped first, then each subject tested once: the groups under the row's alias
+    if (family == ColumnType.Family.INTEGER
+        || family == ColumnType.Family.BIGINT
+        || family == ColumnType.Family.UUID) {
+      // a key whose equal values are one spelling: grouped first, then each subject tested once
+      // (the groups under the row's alias)
       counts =
           free.wrap(
               "SELECT " + column + "::text, ",
@@ -279,9 +339,11 @@ final class WholePartitions {
                   + " GROUP BY 1) "
                   + T);
     } else {
+      // text may compare equal in other spellings (citext, a case-insensitive collation): each row
+      // tested as the windows test it, and counted under its own spelling, as the windows record it
       counts =
-          goes.wrap(
-              "SELECT s::text, g, count(*) FROM (SELECT " + column + " AS s, ",
+          free.wrap(
+              "SELECT s, g, count(*) FROM (SELECT (" + column + "::text) COLLATE \"C\" AS s, ",
               " AS g FROM " + partition.qualified() + " " + T + ") x GROUP BY s, g");
     }
     long began = System.nanoTime();
@@ -302,7 +364,7 @@ final class WholePartitions {
         }
       }
     }
-    if (deleted == 0 || kept > deleted || (kept > 0 && partition.insertTriggers())) {
+    if (deleted == 0 || kept > deleted) {
       return Optional.empty();
     }
     long counted = System.nanoTime();
@@ -310,12 +372,12 @@ final class WholePartitions {
       var columns = columns(connection, partition);
       // what stays: the spared subjects' rows (through an index on the subject, where there is
       // one), or whatever the predicate does not take
-      var stays = simple ? self.subjectIn(T, spared.all()) : goes.wrap("NOT ", "");
+      var stays = self.subjectIn(T, spared.all());
       long aside =
           update(
               connection,
               stays.wrap(
-                  "CREATE TEMPORARY TABLE lethe_kept ON COMMIT DROP AS SELECT "
+                  "CREATE TEMPORARY TABLE pg_temp.lethe_kept ON COMMIT DROP AS SELECT "
                       + columns
                       + " FROM "
                       + partition.qualified()
@@ -339,7 +401,7 @@ final class WholePartitions {
                       + columns
                       + ") OVERRIDING SYSTEM VALUE SELECT "
                       + columns
-                      + " FROM lethe_kept"));
+                      + " FROM pg_temp.lethe_kept"));
       if (back != kept) {
         throw new StoreException(
             "partition " + partition.name() + ": " + kept + " rows to keep, " + back + " put back",
