@@ -51,6 +51,19 @@ class StatsCommand {
     return definitions;
   }
 
+  /** The statistic the files define under {@code name}; bad input, naming those known, if none. */
+  static Statistic named(Definitions definitions, String name) {
+    var statistic = definitions.statistics().get(name);
+    if (statistic == null) {
+      throw new BadInputException(
+          "no statistic named '"
+              + name
+              + "'. Fix: see 'lethe stats list'; known: "
+              + definitions.statistics().keySet());
+    }
+    return statistic;
+  }
+
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
@@ -188,14 +201,7 @@ class StatsCommand {
     public Integer call() {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var definitions = context.getBean(dev.lethe.retention.Validator.class).load();
-        var statistic = definitions.statistics().get(name);
-        if (statistic == null) {
-          throw new BadInputException(
-              "no statistic named '"
-                  + name
-                  + "'. Fix: see 'lethe stats list'; known: "
-                  + definitions.statistics().keySet());
-        }
+        var statistic = named(definitions, name);
         var clock = context.getBean(dev.lethe.retention.RunClock.class);
         var now =
             java.time.ZonedDateTime.now(
@@ -284,13 +290,7 @@ class StatsCommand {
                   name, chosen.definition(), first, to == null ? LocalDate.of(9999, 12, 31) : to));
           return Lethe.DONE;
         }
-        if (statistic == null) {
-          throw new BadInputException(
-              "no statistic named '"
-                  + name
-                  + "'. Fix: see 'lethe stats list'; known: "
-                  + definitions.statistics().keySet());
-        }
+        named(definitions, name);
         var cells =
             export.cells(
                 statistic,

@@ -162,9 +162,7 @@ final class PurgeTasklet implements Tasklet {
         };
     List<WindowOutcome> outcomes;
     if (parts) {
-      // one at a time: side by side on two cores they were slower (lethe bench --case
-      // partitions: their grouped reads and their records compete for the same cores)
-      outcomes = target.purgeWholeParts(1, spared, check);
+      outcomes = target.purgeWholePart(spared, check).map(List::of).orElse(List.of());
       if (outcomes.isEmpty()) {
         context.put(PARTS_DONE, true);
       }

@@ -58,15 +58,13 @@ public interface RetentionTarget {
   }
 
   /**
-   * Takes the next parts of the table whose rows can go at once, where the store has such parts (a
-   * partition whose every row is due), up to {@code count} side by side, each in one transaction
-   * that {@code beforeCommit} sees and may veto, with the part's audit record; returns those
-   * committed, in order, and empty once none is left. A run takes these parts first, before its
-   * survey and its windows. By default there are none.
+   * Takes the next part of the table whose rows can go at once, where the store has such parts (a
+   * partition whose every row is due), in one transaction that {@code beforeCommit} sees and may
+   * veto, with the part's audit record; empty once none is left. A run takes these parts first,
+   * before its survey and its windows. By default there are none.
    */
-  default List<WindowOutcome> purgeWholeParts(
-      int count, SparedSubjects spared, WindowCheck beforeCommit) {
-    return List.of();
+  default Optional<WindowOutcome> purgeWholePart(SparedSubjects spared, WindowCheck beforeCommit) {
+    return Optional.empty();
   }
 
   /**

@@ -332,11 +332,15 @@ class PartitionPurgeTests extends LetheTests {
     var placing =
         java.util.concurrent.CompletableFuture.runAsync(
             () -> {
-              try {
-                Thread.sleep(1000);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+              // February's transaction is putting its kept rows back, slowly
+              org.awaitility.Awaitility.await()
+                  .atMost(java.time.Duration.ofSeconds(30))
+                  .until(
+                      () ->
+                          APP.count(
+                                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event ="
+                                      + " 'PgSleep' AND datname = current_database()")
+                              > 0);
               holds.place("5", null, null, "LIT-LATE", "claim", "test");
             });
 

@@ -82,23 +82,31 @@ class StatisticsBackfillTests extends LetheTests {
   }
 
   private String deleteViews(String retain) {
+    return deleting("views", "view", "id", "seen_at", retain);
+  }
+
+  /**
+   * A delete policy {@code name-schema} on the schema's {@code table}, and a job {@code name} that
+   * runs it; the job's name.
+   */
+  private String deleting(String name, String table, String key, String clock, String retain) {
     policy(
-        "views-" + schema,
+        name + "-" + schema,
         """
-        policy: views-%1$s
+        policy: %1$s-%2$s
         category: usage-data
         legal-basis: legitimate-interest
         store: app
-        table: %1$s.view
-        key: id
+        table: %2$s.%3$s
+        key: %4$s
         subject: subject_id
-        clock: seen_at
-        retain: %2$s
+        clock: %5$s
+        retain: %6$s
         action: delete
         """
-            .formatted(schema, retain));
-    var job = jobName("purge");
-    job(job, "job: " + job + "\npolicies: [views-" + schema + "]\nguards: {max-share: 1}\n");
+            .formatted(name, schema, table, key, clock, retain));
+    var job = jobName(name);
+    job(job, "job: " + job + "\npolicies: [" + name + "-" + schema + "]\nguards: {max-share: 1}\n");
     return job;
   }
 
@@ -312,21 +320,7 @@ class StatisticsBackfillTests extends LetheTests {
     APP.run(
         "ALTER TABLE %1$s.view ADD COLUMN resolved_at timestamptz; UPDATE %1$s.view SET resolved_at = seen_at + interval '2 days'"
             .formatted(schema));
-    policy(
-        "views-" + schema,
-        """
-        policy: views-%1$s
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: app
-        table: %1$s.view
-        key: id
-        subject: subject_id
-        clock: resolved_at
-        retain: P1Y
-        action: delete
-        """
-            .formatted(schema));
+    deleting("views", "view", "id", "resolved_at", "P1Y");
     // buckets by seen_at, rows gone by resolved_at: nothing says a row was seen before it was
     // resolved, so a delete's cutoff says nothing of the buckets
     assertThat(errors())
@@ -347,10 +341,7 @@ class StatisticsBackfillTests extends LetheTests {
         name,
         readString(WORKSPACE.resolve("jobs").resolve(name + ".yml"))
             .replace("time: seen_at", "time: resolved_at"));
-    policy(
-        "views-" + schema,
-        readString(WORKSPACE.resolve("policies").resolve("views-" + schema + ".yml"))
-            .replace("clock: resolved_at", "clock: seen_at"));
+    deleting("views", "view", "id", "seen_at", "P1Y");
     assertThat(errors())
         .anySatisfy(
             e ->
@@ -407,23 +398,7 @@ class StatisticsBackfillTests extends LetheTests {
         name,
         readString(WORKSPACE.resolve("jobs").resolve(name + ".yml"))
             .replace(schema + ".view", schema + ".pv"));
-    policy(
-        "pv-" + schema,
-        """
-        policy: pv-%1$s
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: app
-        table: %1$s.pv_dec
-        key: [id, seen_at]
-        subject: subject_id
-        clock: seen_at
-        retain: P10D
-        action: delete
-        """
-            .formatted(schema));
-    var job = jobName("pv");
-    job(job, "job: " + job + "\npolicies: [pv-" + schema + "]\nguards: {max-share: 1}\n");
+    var job = deleting("pv", "pv_dec", "[id, seen_at]", "seen_at", "P10D");
     assertThat(run(job).deleted()).isEqualTo(2 * 12); // the 20th and the 21st
 
     assertThatThrownBy(
@@ -454,7 +429,18 @@ class StatisticsBackfillTests extends LetheTests {
       computing =
           java.util.concurrent.Executors.newSingleThreadExecutor()
               .submit(() -> service.compute(statistic, asOf(AS_OF), 99));
-      Thread.sleep(500); // the compute is blocked on the lock now
+      // the compute waits for the lock now
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(
+              () ->
+                  control
+                          .sql(
+                              "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid ="
+                                  + " l.relation WHERE c.relname = 'objection' AND NOT l.granted")
+                          .query(Long.class)
+                          .single()
+                      > 0);
       var purged = run(purge);
       assertThat(purged.deleted()).isEqualTo(2 * 11); // the 20th and 21st, but subject 3's
       blocker.rollback();

@@ -67,9 +67,8 @@ final class JdbcRetentionTarget implements RetentionTarget {
   }
 
   @Override
-  public List<WindowOutcome> purgeWholeParts(
-      int count, SparedSubjects spared, WindowCheck beforeCommit) {
-    return partitions.purgeNext(count, spared, beforeCommit);
+  public Optional<WindowOutcome> purgeWholePart(SparedSubjects spared, WindowCheck beforeCommit) {
+    return partitions.purgeNext(spared, beforeCommit);
   }
 
   @Override

@@ -293,7 +293,7 @@ final class KeysetWindows {
   }
 
   /** Threads for the windows; daemons, so that they never keep Lethe up. */
-  static final Executor WORKERS =
+  private static final Executor WORKERS =
       Executors.newCachedThreadPool(
           task -> {
             var thread = new Thread(task, "lethe-window");

@@ -44,17 +44,22 @@ final class StatisticDeleteChecks {
   }
 
   void check(List<Statistic> statistics, List<Policy> policies, Problems problems) {
+    // each delete's table looked up once, not once per statistic
+    var deletes = new java.util.LinkedHashMap<Policy, Optional<String>>();
+    for (var policy : policies) {
+      if (policy.deleteStage().isPresent()) {
+        deletes.put(policy, reachIdentity(policy.table()));
+      }
+    }
     for (var statistic : statistics) {
       var rows = reachIdentity(statistic.table());
       var table = tables.apply(statistic.table());
       if (rows.isEmpty() || table.isEmpty()) {
         continue; // the statistic's own check names the missing table
       }
-      for (var policy : policies) {
-        if (policy.deleteStage().isEmpty()) {
-          continue;
-        }
-        if (rows.equals(reachIdentity(policy.table()))) {
+      for (var delete : deletes.entrySet()) {
+        var policy = delete.getKey();
+        if (rows.equals(delete.getValue())) {
           boolean sameClock =
               !policy.clock().related() && policy.clock().column().equals(statistic.time());
           if (!sameClock

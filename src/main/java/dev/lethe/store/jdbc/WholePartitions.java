@@ -74,72 +74,25 @@ final class WholePartitions {
   }
 
   /**
-   * Takes the next partitions that can be taken whole, up to {@code count} at once, each in its own
-   * transaction on its own connection, committed as soon as {@code beforeCommit} has seen it (one
-   * at a time; once it vetoes one, every later one is vetoed too); returns those committed, in
-   * order, and empty once none is left. Where one fails, those committed beside it are returned and
-   * it is tried again first on the next call, whose failure is then the step's.
+   * Takes the next partition that can be taken whole, in its own transaction, committed once {@code
+   * beforeCommit} has seen it; empty once none is left. One at a time: side by side on two cores
+   * they were slower (their grouped reads and their records compete for the cores). A veto or a
+   * lost connection is thrown, with nothing of that partition changed.
    */
-  List<WindowOutcome> purgeNext(int count, SparedSubjects spared, WindowCheck beforeCommit) {
+  Optional<WindowOutcome> purgeNext(SparedSubjects spared, WindowCheck beforeCommit) {
     if (!applies()) {
-      return List.of();
+      return Optional.empty();
     }
     if (left == null) {
       left = new ArrayDeque<>(access.inConnection(this::candidates));
     }
-    var checks = new Object();
-    var vetoed = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
-    WindowCheck oneAtATime =
-        outcome -> {
-          synchronized (checks) {
-            if (vetoed.get() != null) {
-              throw vetoed.get();
-            }
-            try {
-              return beforeCommit.check(outcome);
-            } catch (RuntimeException veto) {
-              vetoed.set(veto);
-              throw veto;
-            }
-          }
-        };
     while (!left.isEmpty()) {
-      var batch = new ArrayList<Partition>();
-      while (batch.size() < Math.max(1, count) && !left.isEmpty()) {
-        batch.add(left.poll());
-      }
-      var running =
-          batch.stream()
-              .map(
-                  p ->
-                      java.util.concurrent.CompletableFuture.supplyAsync(
-                          () -> purge(p, spared, oneAtATime), KeysetWindows.WORKERS))
-              .toList();
-      var outcomes = new ArrayList<WindowOutcome>();
-      RuntimeException failure = null;
-      Partition failed = null;
-      for (int i = 0; i < running.size(); i++) {
-        try {
-          running.get(i).join().ifPresent(outcomes::add);
-        } catch (java.util.concurrent.CompletionException e) {
-          if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-            failed = batch.get(i);
-          }
-        }
-      }
-      if (failure != null) {
-        if (outcomes.isEmpty()) {
-          throw failure;
-        }
-        // those committed beside it are recorded now; it comes first next time, and fails again
-        left.addFirst(failed);
-      }
-      if (!outcomes.isEmpty()) {
-        return outcomes;
+      var outcome = purge(left.poll(), spared, beforeCommit);
+      if (outcome.isPresent()) {
+        return outcome;
       }
     }
-    return List.of();
+    return Optional.empty();
   }
 
   /** The leaf range partitions of the table whose upper bound lies at or before the cutoff. */
