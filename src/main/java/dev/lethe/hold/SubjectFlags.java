@@ -56,8 +56,8 @@ public class SubjectFlags {
    * it does for requests.
    */
   /** See {@link SubjectGate#passWindows}: in the purge chunk's transaction, before its windows. */
-  public void passWindowsGate() {
-    SubjectGate.passWindows(jdbc);
+  public SubjectGate.WindowsGate passWindowsGate() {
+    return SubjectGate.passWindows(jdbc);
   }
 
   public SparedSubjects sparedFor(Policy policy, java.util.Collection<Policy> sameRows) {

@@ -27,12 +27,74 @@ public final class SubjectGate {
    * held by the step's chunk transaction, which ends after them). So a hold that was placed has
    * every later window spare its subject, and none in flight can take its rows after it returned.
    */
-  public static void passWindows(JdbcClient control) {
+  public static WindowsGate passWindows(JdbcClient control) {
     if (!org.springframework.transaction.support.TransactionSynchronizationManager
         .isActualTransactionActive()) {
       throw new IllegalStateException("the windows' gate is held by a transaction: none is open");
     }
-    lock(control, "pg_advisory_xact_lock_shared(hashtext('lethe.windows'), 0)", null);
+    return control
+        .sql(
+            "SELECT pg_advisory_xact_lock_shared(hashtext('lethe.windows'), 0)::text AS locked,"
+                + " pg_backend_pid() AS pid, (SELECT backend_start FROM pg_stat_activity WHERE"
+                + " pid = pg_backend_pid()) AS started")
+        .query(
+            (rs, n) ->
+                new WindowsGate(
+                    control,
+                    rs.getInt("pid"),
+                    rs.getObject("started", java.time.OffsetDateTime.class)))
+        .single();
+  }
+
+  /**
+   * The windows' gate as one chunk holds it: the session of the control database that holds it,
+   * named by its process and start so that no later session with the same process id passes for it.
+   * The lock goes with that session: where the connection is lost (a network cut, a terminated
+   * backend, a failover), a hold can be placed at once while a window of the store is still open
+   * with the subjects it read before. So each window looks once more, just before it commits, that
+   * the session still holds the gate, from a connection of its own (windows run on other threads
+   * than the chunk's transaction), and rolls back where it does not.
+   */
+  public record WindowsGate(JdbcClient control, int pid, java.time.OffsetDateTime started) {
+
+    /** Throws, so that the window rolls back, where the gate is no longer held. */
+    public void confirm() {
+      long held;
+      try {
+        held =
+            control
+                .sql(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                        + " WHERE l.pid = ? AND a.backend_start = ? AND l.locktype = 'advisory'"
+                        + " AND l.granted AND l.mode = 'ShareLock' AND l.objsubid = 2 AND"
+                        + " l.objid = 0 AND l.classid::bigint = (hashtext('lethe.windows')::bigint"
+                        + " & 4294967295) AND l.database = (SELECT oid FROM pg_database WHERE"
+                        + " datname = current_database())")
+                .param(pid)
+                .param(started)
+                .query(Long.class)
+                .single();
+      } catch (RuntimeException unreachable) {
+        throw new GateLost(
+            "the control database cannot say whether holds are still kept from being placed: "
+                + unreachable.getMessage());
+      }
+      if (held == 0) {
+        throw new GateLost(
+            "the control database's session that keeps holds from being placed during the windows"
+                + " is gone (connection lost)");
+      }
+    }
+  }
+
+  /**
+   * A window's look at the spared subjects may be stale: it rolls back, and the run stops (the next
+   * run takes the window again with what is spared then).
+   */
+  public static final class GateLost extends RuntimeException {
+    GateLost(String message) {
+      super(message + "; the window rolled back and changed nothing", null, false, false);
+    }
   }
 
   /**

@@ -140,7 +140,7 @@ final class PurgeTasklet implements Tasklet {
     }
     // no hold or restriction is placed between this look at them and the windows' commits: one
     // placed while they run waits for them, and the next chunk sees it
-    flags.passWindowsGate();
+    var gate = flags.passWindowsGate();
     var spared = flags.sparedFor(policy, sameRows);
     if (spared.version() != context.getLong(FLAGS_VERSION)) {
       context.put(FLAGS_CHANGED, true);
@@ -149,16 +149,25 @@ final class PurgeTasklet implements Tasklet {
     var running = new PolicyProgress[] {before};
     var records = new java.util.concurrent.ConcurrentHashMap<java.util.UUID, WindowRecord>();
     WindowCheck check =
-        window -> {
-          checkGuards(running[0], window, context);
-          running[0] = Counts.add(running[0], window);
-          // the window's record goes into its store, in the window's own transaction
-          var record = record(window, execution);
-          if (record == null) {
-            return null;
+        new WindowCheck() {
+          @Override
+          public Outbox.Entry check(WindowOutcome window) {
+            checkGuards(running[0], window, context);
+            running[0] = Counts.add(running[0], window);
+            // the window's record goes into its store, in the window's own transaction
+            var record = record(window, execution);
+            if (record == null) {
+              return null;
+            }
+            records.put(record.id(), record);
+            return record.entry(audit);
           }
-          records.put(record.id(), record);
-          return record.entry(audit);
+
+          @Override
+          public void lastLook() {
+            // a lost control connection frees the gate: a hold could land before this commits
+            gate.confirm();
+          }
         };
     List<WindowOutcome> outcomes;
     if (parts) {

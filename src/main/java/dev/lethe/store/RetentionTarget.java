@@ -95,5 +95,12 @@ public interface RetentionTarget {
   @FunctionalInterface
   interface WindowCheck {
     Outbox.Entry check(WindowOutcome outcome);
+
+    /**
+     * The last thing before the window's commit, after its record is written: a veto (an exception:
+     * the window rolls back) where what the window read of the spared subjects may no longer hold,
+     * because holds can be placed again meanwhile.
+     */
+    default void lastLook() {}
   }
 }

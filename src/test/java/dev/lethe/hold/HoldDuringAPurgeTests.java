@@ -77,6 +77,67 @@ class HoldDuringAPurgeTests extends LetheTests {
     }
   }
 
+  /**
+   * The gate is an advisory lock of the chunk's control session: a lost control connection frees
+   * it, and a hold can then be placed at once while a window of the store still waits with what it
+   * read before. Found by an outside attack: that window deleted the held subject's rows. Each
+   * window now looks that its gate is still held just before it commits.
+   */
+  @Test
+  void aWindowWhoseControlConnectionWasLostRollsBackAndAHoldPlacedMeanwhileKeepsItsRows()
+      throws Exception {
+    Events.create(APP, schema, 1000, 50);
+    policy(
+        "events",
+        Events.policy("events", schema, "")
+            .replace("retain: P1Y\naction: delete", "stages:\n  - after: P0D\n    action: delete"));
+    var job = jobName("lost");
+    job(job, Events.job(job, "events", "guards: {max-share: 1}"));
+    long before = rowsOf(7);
+    try (var x = DriverManager.getConnection(TestDatabases.url("app"))) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SELECT * FROM " + schema + ".event WHERE id = 7 FOR UPDATE");
+      }
+      var run =
+          CompletableFuture.supplyAsync(
+              () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  APP.count(
+                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                              + " 'lethe-store-app' AND wait_event_type = 'Lock'")
+                      > 0);
+      // the chunk's control session goes (a network cut, a failover): its gate goes with it
+      assertThat(
+              control
+                  .sql(
+                      "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype ="
+                          + " 'advisory' AND mode = 'ShareLock' AND objsubid = 2 AND objid = 0"
+                          + " AND classid::bigint = (hashtext('lethe.windows')::bigint &"
+                          + " 4294967295)")
+                  .query(Long.class)
+                  .single())
+          .isEqualTo(1);
+      // so the hold is placed at once, while the window still waits
+      holds.place("7", null, null, "LIT-LOST", "a claim came in", "dpo");
+      x.rollback();
+      var report = run.get(60, TimeUnit.SECONDS);
+      // UNKNOWN where Batch could not record the step's end on the lost connection
+      assertThat(report.status()).isIn("FAILED", "UNKNOWN");
+      assertThat(rowsOf(7)).isEqualTo(before).isPositive();
+      // the next run finishes the purge and keeps the held subject's rows
+      var again = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+      assertThat(again.status()).as(again.exitMessage()).isEqualTo("COMPLETED");
+      assertThat(rowsOf(7)).isEqualTo(before);
+      assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id <> 7"))
+          .isZero();
+    }
+  }
+
   @Test
   void aHoldPlacedWhileAWindowWaitsKeepsEveryRowLeftWhenItReturns() throws Exception {
     race(false);

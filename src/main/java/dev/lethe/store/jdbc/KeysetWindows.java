@@ -170,6 +170,13 @@ final class KeysetWindows {
         }
       }
       try {
+        beforeCommit.lastLook();
+      } catch (RuntimeException veto) {
+        vetoed.compareAndSet(null, veto);
+        connection.rollback();
+        return new Result(null, veto);
+      }
+      try {
         connection.commit();
       } catch (SQLException lost) {
         return afterAFailedCommit(outcome, lost);

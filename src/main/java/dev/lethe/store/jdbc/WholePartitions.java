@@ -371,6 +371,7 @@ final class WholePartitions {
       PostgresOutbox.write(connection, entry);
       outcome = outcome.withRecord(entry.id());
     }
+    beforeCommit.lastLook(); // a veto rolls it all back
     try {
       connection.commit();
     } catch (SQLException lost) {

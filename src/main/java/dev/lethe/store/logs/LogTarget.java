@@ -205,6 +205,8 @@ final class LogTarget implements RetentionTarget {
               pass.unparsable().stream().map(n -> name + ":" + n).toList());
       // the window's audit record, beside the logs, before the change it records
       var entry = beforeCommit.check(outcome);
+      // before anything is written: the rewrite that follows is local and quick
+      beforeCommit.lastLook();
       if (entry != null) {
         store.outbox().write(entry, PassState.checksum(lines));
       }

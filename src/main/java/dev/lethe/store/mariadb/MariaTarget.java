@@ -183,6 +183,7 @@ final class MariaTarget implements RetentionTarget {
                       changed.bySubject());
               var entry = beforeCommit.check(outcome);
               record(c, entry);
+              beforeCommit.lastLook();
               c.commit();
               return entry == null ? outcome : outcome.withRecord(entry.id());
             }
@@ -217,6 +218,7 @@ final class MariaTarget implements RetentionTarget {
                     bySubject);
             var entry = beforeCommit.check(outcome);
             record(c, entry);
+            beforeCommit.lastLook();
             c.commit();
             return entry == null ? outcome : outcome.withRecord(entry.id());
           } catch (SQLException | RuntimeException e) {
