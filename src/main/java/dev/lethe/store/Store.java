@@ -39,6 +39,17 @@ public interface Store extends AutoCloseable {
   java.util.Set<String> rowsIdentity(Policy policy);
 
   /**
+   * The identities of every table a policy's rows are also rows of, or whose rows its table holds
+   * (a partition and its parent): its own {@link #rowsIdentity}, and those of its partitions and
+   * parents where the store has them. Two policies where one's identity is among the other's rows
+   * reached share rows: a hold on one keeps the subject's rows for the other, and tokens one makes
+   * may be in the other's rows.
+   */
+  default java.util.Set<String> rowsReached(Policy policy) {
+    return rowsIdentity(policy);
+  }
+
+  /**
    * What a delete of the table's rows reaches, whatever name a policy or statistic gives the table:
    * for a partitioned table, its root (a partition's rows are its parent's), in its database. A
    * purge records it before it deletes, and a statistic on a table of the same identity does not

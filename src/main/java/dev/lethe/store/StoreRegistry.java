@@ -132,7 +132,8 @@ public class StoreRegistry implements DisposableBean {
     if (store == null) {
       return List.of();
     }
-    var mine = store.rowsIdentity(policy);
+    // a partition's rows are its parent's too: a hold on the one keeps them for the other
+    var mine = store.rowsReached(policy);
     var same = new ArrayList<Policy>();
     for (var other : all) {
       if (other != policy

@@ -195,6 +195,32 @@ public final class JdbcStore implements Store {
     }
   }
 
+  /** The policy's table, and the partitions below it and the tables above it, as identities. */
+  @Override
+  public java.util.Set<String> rowsReached(Policy policy) {
+    var database = identity();
+    if (database.isEmpty()) {
+      return java.util.Set.of();
+    }
+    try {
+      return table(policy.table())
+          .map(
+              t -> {
+                var all = new java.util.TreeSet<String>();
+                all.add(database.get() + ", table oid " + t.oid() + " (" + t.displayName() + ")");
+                var lineage = new java.util.TreeMap<>(t.lineage().above());
+                lineage.putAll(t.lineage().below());
+                lineage.forEach(
+                    (oid, name) ->
+                        all.add(database.get() + ", table oid " + oid + " (" + name + ")"));
+                return (java.util.Set<String>) all;
+              })
+          .orElse(java.util.Set.of());
+    } catch (StoreException e) {
+      return java.util.Set.of();
+    }
+  }
+
   @Override
   public Optional<String> waiting() {
     try (var c = dataSource().getConnection();
@@ -338,12 +364,14 @@ public final class JdbcStore implements Store {
         policies.put(p.name(), predicates(p.steps().get(0), scope));
       }
     }
+    // a policy on a partition and one on its parent share that partition's rows: keeping wins
+    // across the two as on one table
     var sameTable = new HashMap<String, List<Predicates>>();
     for (var p : policies.values()) {
       var others = new ArrayList<Predicates>();
       for (var q : policies.values()) {
-        if (q != p && q.table().oid() == p.table().oid()) {
-          others.add(q);
+        if (q != p) {
+          q.seenFrom(p.table()).ifPresent(others::add);
         }
       }
       sameTable.put(p.policy().name(), others);
@@ -379,8 +407,8 @@ public final class JdbcStore implements Store {
     for (var p : scope.allPolicies()) {
       if (p != policy
           && p.store().equals(name)
-          && table(p.table()).map(t -> t.oid() == table.oid()).orElse(false)) {
-        sameTable.add(predicates(new PolicyStep(p, deleteNow), scope));
+          && table(p.table()).map(table::sharesRowsWith).orElse(false)) {
+        predicates(new PolicyStep(p, deleteNow), scope).seenFrom(table).ifPresent(sameTable::add);
       }
     }
     return new JdbcSubjectData(
@@ -405,8 +433,8 @@ public final class JdbcStore implements Store {
                     p ->
                         p.store().equals(name)
                             && p.tokenises(policy.subject())
-                            && table(p.table()).map(t -> t.oid() == table.oid()).orElse(false))
-            || scope.mayHoldTokens(rowsIdentity(policy));
+                            && table(p.table()).map(table::sharesRowsWith).orElse(false))
+            || scope.mayHoldTokens(rowsReached(policy));
     return new Predicates(
         step,
         table,

@@ -95,7 +95,38 @@ final class PostgresCatalog {
             uniqueKeys(connection, oid),
             referencedBy(connection, oid),
             references(connection, oid),
-            foreignKeyColumns(connection, oid)));
+            foreignKeyColumns(connection, oid),
+            lineage(connection, oid)));
+  }
+
+  private static final String LINEAGE =
+      """
+      WITH RECURSIVE above(oid) AS (
+          SELECT inhparent FROM pg_inherits WHERE inhrelid = ?
+          UNION SELECT i.inhparent FROM pg_inherits i JOIN above a ON i.inhrelid = a.oid),
+        below(oid) AS (
+          SELECT inhrelid FROM pg_inherits WHERE inhparent = ?
+          UNION SELECT i.inhrelid FROM pg_inherits i JOIN below b ON i.inhparent = b.oid)
+      SELECT 'above', c.oid, n.nspname, c.relname FROM above x JOIN pg_class c ON c.oid = x.oid
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+      UNION ALL
+      SELECT 'below', c.oid, n.nspname, c.relname FROM below x JOIN pg_class c ON c.oid = x.oid
+        JOIN pg_namespace n ON n.oid = c.relnamespace""";
+
+  private static Table.Lineage lineage(Connection connection, long oid) throws SQLException {
+    var above = new java.util.TreeMap<Long, String>();
+    var below = new java.util.TreeMap<Long, String>();
+    try (var ps = connection.prepareStatement(LINEAGE)) {
+      ps.setLong(1, oid);
+      ps.setLong(2, oid);
+      try (var rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var name = rs.getString(3) + "." + rs.getString(4);
+          ("above".equals(rs.getString(1)) ? above : below).put(rs.getLong(2), name);
+        }
+      }
+    }
+    return new Table.Lineage(java.util.Map.copyOf(above), java.util.Map.copyOf(below));
   }
 
   private static LinkedHashMap<String, ColumnType> columns(Connection connection, long oid)

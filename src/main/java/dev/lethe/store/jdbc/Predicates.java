@@ -25,6 +25,7 @@ final class Predicates {
   private final ZonedDateTime now;
   private final Optional<Tokens> subjectTokens;
   private final Cascades cascades;
+  private final Optional<Set<Long>> within;
 
   /**
    * What a cascade from this table reaches: the tables below it, and the policies on each, which
@@ -63,12 +64,43 @@ final class Predicates {
       ZonedDateTime now,
       Optional<Tokens> subjectTokens,
       Cascades cascades) {
+    this(step, table, related, now, subjectTokens, cascades, Optional.empty());
+  }
+
+  private Predicates(
+      PolicyStep step,
+      Table table,
+      Function<String, Table> related,
+      ZonedDateTime now,
+      Optional<Tokens> subjectTokens,
+      Cascades cascades,
+      Optional<Set<Long>> within) {
     this.cascades = cascades;
     this.step = step;
     this.table = table;
     this.related = related;
     this.now = now;
     this.subjectTokens = subjectTokens;
+    this.within = within;
+  }
+
+  /**
+   * This policy's conditions on the rows of {@code queried}, a table that shares rows with this
+   * policy's (the same, a partition of it, or a table it is a partition of): as they are where
+   * every row of {@code queried} is this policy's too; confined to this policy's table and the
+   * partitions below it where {@code queried} is above it (a query on the parent reads rows of
+   * every partition, and this policy covers only its own). Empty where the two share no rows.
+   */
+  Optional<Predicates> seenFrom(Table queried) {
+    if (queried.oid() == table.oid() || queried.lineage().above().containsKey(table.oid())) {
+      return Optional.of(this);
+    }
+    if (!queried.lineage().below().containsKey(table.oid())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Predicates(
+            step, table, related, now, subjectTokens, cascades, Optional.of(table.withBelow())));
   }
 
   Policy policy() {
@@ -94,6 +126,14 @@ final class Predicates {
   /** Rows the policy covers (its {@code where}), whatever their age. */
   Sql covers(String alias) {
     var parts = new ArrayList<Sql>();
+    within.ifPresent(
+        oids ->
+            parts.add(
+                Sql.of(
+                    alias
+                        + ".tableoid = ANY ('{"
+                        + String.join(",", oids.stream().map(String::valueOf).toList())
+                        + "}'::oid[])")));
     for (var condition : policy().where()) {
       parts.add(condition(alias, condition));
     }

@@ -18,8 +18,32 @@ record Table(
     List<List<String>> uniqueKeys,
     List<ForeignKey> referencedBy,
     Set<Long> references,
-    Map<String, String> foreignKeyColumns)
+    Map<String, String> foreignKeyColumns,
+    Lineage lineage)
     implements StatisticCatalogChecks.Table {
+
+  /**
+   * The tables whose rows are also this table's, or whose rows this table's are: partitions and
+   * inheritance children below it, the tables it is a partition or child of above it (oid to
+   * schema.table). A delete on any of them can take rows of the others.
+   */
+  record Lineage(Map<Long, String> above, Map<Long, String> below) {
+    static final Lineage NONE = new Lineage(Map.of(), Map.of());
+  }
+
+  /** Whether {@code other} holds rows of this table, or this table rows of it. */
+  boolean sharesRowsWith(Table other) {
+    return other.oid == oid
+        || lineage.above().containsKey(other.oid)
+        || lineage.below().containsKey(other.oid);
+  }
+
+  /** This table and every table below it: the tables a row read through it can be in. */
+  Set<Long> withBelow() {
+    var all = new java.util.TreeSet<>(lineage.below().keySet());
+    all.add(oid);
+    return all;
+  }
 
   String qualified() {
     return Sql.quote(schema) + "." + Sql.quote(name);
