@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.StepExecution;
@@ -46,7 +47,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
  * again on restart: its DELETE finds nothing more to delete, so nothing is deleted twice, but the
  * rows of that one window go uncounted (docs/decisions/0002).
  */
-final class PurgeTasklet implements Tasklet {
+final class PurgeTasklet implements Tasklet, StepExecutionListener {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PurgeTasklet.class);
 
@@ -112,6 +113,20 @@ final class PurgeTasklet implements Tasklet {
     this.parallelWindows = parallelWindows;
     this.progress = progress;
     this.clock = clock;
+  }
+
+  /**
+   * The step's first moments, before its first chunk: Batch stores the step's context once before
+   * the first chunk, so the base of the max-share guard is the table as it was before any row went,
+   * also where the process dies in the first chunk after a part of the table went. (Batch calls it:
+   * a step's tasklet that is a listener is registered as one.)
+   */
+  @Override
+  public void beforeStep(StepExecution stepExecution) {
+    var context = stepExecution.getExecutionContext();
+    if (!context.containsKey(SINCE)) {
+      begin(context);
+    }
   }
 
   @Override

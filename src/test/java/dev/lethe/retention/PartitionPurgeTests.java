@@ -321,6 +321,49 @@ class PartitionPurgeTests extends LetheTests {
       action: delete
       """;
 
+  /**
+   * The max-share guard's base is the table before any row went, also after a crash in the step's
+   * first chunk: found by an outside attack, a restart measured the base again without the
+   * partition the first chunk had emptied, and tripped a guard the run had been within.
+   */
+  @Test
+  void aCrashInTheFirstChunkKeepsTheGuardsBaseAsItWasBeforeAnyRowWent() {
+    long total = APP.count("SELECT count(*) FROM " + schema + ".visit");
+    long due = APP.count("SELECT count(*) FROM " + schema + ".visit WHERE seen_at < " + CUTOFF);
+    long january = APP.count("SELECT count(*) FROM " + schema + ".visit_1");
+    // within the guard against the whole table, beyond it against the table without January
+    double share = ((double) due / total + (double) due / (total - january)) / 2;
+    var job = deleteVisits(String.format(java.util.Locale.ROOT, "{max-share: %.4f}", share));
+    var chunks = new java.util.concurrent.atomic.AtomicInteger();
+    var status =
+        runCut(
+            job,
+            AS_OF_JAN_15,
+            (p, step, steps, progress) -> {
+              if (chunks.incrementAndGet() == 1) {
+                // January's partition is emptied in the store; its chunk never commits here
+                APP.run(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                        + controlDatabase()
+                        + "'");
+              }
+            });
+    assertThat(status).isNotEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit_1")).isZero();
+
+    var restarted = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+    assertThat(restarted.status()).as(restarted.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit WHERE seen_at < " + CUTOFF))
+        .isZero();
+    assertThat(trail("visits-" + schema).values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(due);
+  }
+
+  private String controlDatabase() {
+    return control.sql("SELECT current_database()").query(String.class).single();
+  }
+
   @Test
   void aPolicyWithConditionsGoesInWindowsKeepingWhatTheyKeep() {
     holds.place("3", null, null, "LIT-P", "claim", "test");

@@ -46,20 +46,50 @@ final class JdbcRetentionTarget implements RetentionTarget {
 
   @Override
   public long totalRows() {
-    var estimate =
-        Sql.of(
-            "SELECT CASE WHEN bool_and(c.reltuples >= 0) THEN sum(c.reltuples)::bigint ELSE -1 END"
-                + " FROM pg_partition_tree(CAST(? AS oid)) p JOIN pg_class c ON c.oid = p.relid"
-                + " WHERE p.isleaf",
-            Long.toString(access.self().table().oid()));
+    // the planner's estimate per partition; a partition with none (never analysed, or emptied
+    // whole by a run: TRUNCATE forgets it) is counted, and only it, so that a run after a
+    // partitioned purge does not count the whole table
     return access.inConnection(
         c -> {
-          long estimated = Statements.longs(c, estimate)[0];
-          return estimated >= 0
-              ? estimated
-              : Statements.longs(c, Sql.of("SELECT count(*) FROM " + access.table()))[0];
+          long estimated;
+          var unknown = new java.util.ArrayList<String>();
+          try (var ps =
+              c.prepareStatement(
+                  "SELECT c.reltuples, format('%I.%I', n.nspname, c.relname) FROM"
+                      + " pg_partition_tree(?::oid) p JOIN pg_class c ON c.oid = p.relid JOIN"
+                      + " pg_namespace n ON n.oid = c.relnamespace WHERE p.isleaf")) {
+            ps.setLong(1, access.self().table().oid());
+            double sum = 0;
+            boolean partitioned = false;
+            try (var rs = ps.executeQuery()) {
+              while (rs.next()) {
+                partitioned = true;
+                if (rs.getDouble(1) >= 0) {
+                  sum += rs.getDouble(1);
+                } else {
+                  unknown.add(rs.getString(2));
+                }
+              }
+            }
+            estimated = partitioned ? (long) sum : -1;
+          }
+          if (estimated < 0) {
+            // a table that is not partitioned is counted, as it always was
+            return Statements.longs(c, Sql.of("SELECT count(*) FROM " + access.table()))[0];
+          }
+          if (unknown.isEmpty()) {
+            return estimated;
+          }
+          if (unknown.size() > UNKNOWN_PARTITIONS_COUNTED) {
+            return Statements.longs(c, Sql.of("SELECT count(*) FROM " + access.table()))[0];
+          }
+          var counts = unknown.stream().map(t -> "(SELECT count(*) FROM " + t + ")").toList();
+          return estimated + Statements.longs(c, Sql.of("SELECT " + String.join(" + ", counts)))[0];
         });
   }
+
+  /** Beyond so many partitions without an estimate, one count of the table is cheaper. */
+  private static final int UNKNOWN_PARTITIONS_COUNTED = 64;
 
   @Override
   public Survey survey(SparedSubjects spared) {
