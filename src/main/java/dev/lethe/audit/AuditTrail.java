@@ -87,6 +87,51 @@ public class AuditTrail {
       Map<String, Long> rowsBySubject,
       long totalRows,
       String detail) {
+    return draft(kind, action, runId, policy, stage, rowsBySubject, totalRows, detail, null);
+  }
+
+  /**
+   * Subjects' prefixes one caller keeps between its entries, where the same subjects come again and
+   * again (each whole partition of a table holds most of its subjects): under one key only, so a
+   * key changed meanwhile starts it afresh; bounded, so it never holds more than a window's worth.
+   */
+  public static final class KnownPrefixes {
+    private static final int MOST = 200_000;
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> prefixes =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Tokens under;
+
+    private Long get(Tokens tokens, String subject) {
+      if (under != tokens) {
+        synchronized (this) {
+          if (under != tokens) {
+            prefixes.clear();
+            under = tokens;
+          }
+        }
+      }
+      var known = prefixes.get(subject);
+      if (known == null) {
+        known = prefix(tokens, subject);
+        if (prefixes.size() < MOST) {
+          prefixes.put(subject, known);
+        }
+      }
+      return known;
+    }
+  }
+
+  /** As {@link #draft}, with the prefixes {@code known} from the caller's earlier entries. */
+  public AuditEntry.Draft draft(
+      String kind,
+      String action,
+      Long runId,
+      String policy,
+      String stage,
+      Map<String, Long> rowsBySubject,
+      long totalRows,
+      String detail,
+      KnownPrefixes known) {
     var tokens = keys.tokens();
     if (tokens.isEmpty()) {
       return new AuditEntry.Draft(
@@ -113,7 +158,7 @@ public class AuditTrail {
         .parallel()
         .forEach(
             i -> {
-              subjects[i] = prefix(mac, keysOf[i]);
+              subjects[i] = known == null ? prefix(mac, keysOf[i]) : known.get(mac, keysOf[i]);
               rows[i] = Math.toIntExact(rowsBySubject.get(keysOf[i]));
             });
     AuditEntry.sortBySubject(subjects, rows);

@@ -121,6 +121,8 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
    * also where the process dies in the first chunk after a part of the table went. (Batch calls it:
    * a step's tasklet that is a listener is registered as one.)
    */
+  private AuditTrail.KnownPrefixes partsPrefixes = new AuditTrail.KnownPrefixes();
+
   @Override
   public void beforeStep(StepExecution stepExecution) {
     var context = stepExecution.getExecutionContext();
@@ -170,7 +172,8 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
             checkGuards(running[0], window, context);
             running[0] = Counts.add(running[0], window);
             // the window's record goes into its store, in the window's own transaction
-            var record = record(window, execution);
+            // whole partitions hold the same subjects, one after the other: their prefixes once
+            var record = record(window, execution, parts ? partsPrefixes : null);
             if (record == null) {
               return null;
             }
@@ -189,6 +192,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       outcomes = target.purgeWholePart(spared, check).map(List::of).orElse(List.of());
       if (outcomes.isEmpty()) {
         context.put(PARTS_DONE, true);
+        partsPrefixes = null;
       }
     } else {
       outcomes =
@@ -335,6 +339,11 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
    * window's own transaction until the trail has them (none where nothing changed).
    */
   private WindowRecord record(WindowOutcome outcome, StepExecution execution) {
+    return record(outcome, execution, null);
+  }
+
+  private WindowRecord record(
+      WindowOutcome outcome, StepExecution execution, AuditTrail.KnownPrefixes known) {
     if (outcome.changed() == 0) {
       return null;
     }
@@ -347,9 +356,8 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
             step.action().yamlName(),
             outcome.changedBySubject(),
             outcome.changed(),
-            policy.auditsSubjects()
-                ? null
-                : "subjects not recorded: the policy says audit: counts");
+            policy.auditsSubjects() ? null : "subjects not recorded: the policy says audit: counts",
+            known);
     var job = execution.getJobExecution();
     return WindowRecord.of(
         job.getJobInstance().getInstanceId(),
