@@ -1,6 +1,5 @@
 package dev.lethe.retention;
 
-import dev.lethe.audit.AuditEntry;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.JobDefinition.Guards;
@@ -113,6 +112,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     this.parallelWindows = parallelWindows;
     this.progress = progress;
     this.clock = clock;
+    this.recovery = new OutboxRecovery(outbox, audit, policy.store(), step.name());
   }
 
   /**
@@ -121,6 +121,8 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
    * also where the process dies in the first chunk after a part of the table went. (Batch calls it:
    * a step's tasklet that is a listener is registered as one.)
    */
+  private final OutboxRecovery recovery;
+
   private AuditTrail.KnownPrefixes partsPrefixes = new AuditTrail.KnownPrefixes();
 
   @Override
@@ -148,7 +150,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       startSurvey(context);
     }
     if (!recovered) {
-      recover(execution, context);
+      recovery.recover(execution, context);
       recovered = true;
     }
     var last = parts ? Optional.<List<String>>empty() : last(context);
@@ -219,7 +221,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       now = Counts.add(now, heldBack(context));
     }
     Counts.write(context, now);
-    forgetOnCommit(taken);
+    OutboxRecovery.forgetOnCommit(outbox, policy.store(), taken);
     contribution.incrementWriteCount(now.changed() - before.changed());
     contribution.incrementFilterCount(
         now.examined() - before.examined() - (now.changed() - before.changed()));
@@ -366,117 +368,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
         step.name(),
         outcome,
         draft);
-  }
-
-  /**
-   * Takes what earlier runs left in the store's outbox: windows whose rows went but whose chunk
-   * never committed (a killed process, a lost connection to the control database). Each record is
-   * appended to the trail once; a record of this run's own step (a restart) adds its counts here,
-   * where its window's rows are counted for the first time: the window, done again, finds nothing
-   * more. It commits with the first chunk.
-   */
-  private void recover(StepExecution execution, ExecutionContext context) {
-    var pending = outbox.pending();
-    if (pending.isEmpty()) {
-      return;
-    }
-    var progress = Counts.read(context);
-    var counted =
-        new java.util.LinkedHashSet<String>(
-            context.containsKey(RECOVERED) ? strings(context.get(RECOVERED)) : List.of());
-    var taken = new ArrayList<java.util.UUID>();
-    long rows = 0;
-    var runs = new java.util.TreeSet<Long>();
-    long instance = execution.getJobExecution().getJobInstance().getInstanceId();
-    for (var entry : pending) {
-      java.util.Map<String, Object> body;
-      try {
-        body = dev.lethe.audit.OutboxSeal.open(audit, entry.id(), entry.payload());
-      } catch (dev.lethe.audit.OutboxSeal.Refused refused) {
-        // written by someone else, or changed: neither appended nor counted; the trail says so,
-        // once, and the store forgets it
-        var draft =
-            AuditEntry.Draft.plain(
-                "outbox",
-                "refused",
-                execution.getJobExecutionId(),
-                "record "
-                    + entry.id()
-                    + " in the outbox of store '"
-                    + policy.store()
-                    + "' refused: "
-                    + refused.getMessage()
-                    + "; "
-                    + entry.payload().length
-                    + " bytes");
-        if (audit.appendOnce(draft, entry.id())) {
-          LOG.error(
-              "store {}: outbox record {} refused: {}. Someone other than Lethe wrote to the"
-                  + " store's outbox; the trail records it",
-              policy.store(),
-              entry.id(),
-              refused.getMessage());
-        }
-        taken.add(entry.id());
-        continue;
-      }
-      if (dev.lethe.audit.OutboxSeal.isRequest(body)) {
-        // a data-subject request's change: the requests step takes it, with its request's outcome
-        continue;
-      }
-      var record = WindowRecord.of(entry.id(), body);
-      boolean own = record.instance() == instance && record.step().equals(step.name());
-      var draft =
-          record.execution() == execution.getJobExecutionId()
-              ? record.draft()
-              : record
-                  .draft()
-                  .withDetail(
-                      "recovered by run "
-                          + execution.getJobExecutionId()
-                          + " from store '"
-                          + policy.store()
-                          + "'");
-      if (audit.appendOnce(draft, record.id())) {
-        rows += record.changed();
-        runs.add(record.execution());
-        if (own && counted.add(record.id().toString())) {
-          progress = Counts.add(progress, record.counts());
-        }
-      }
-      taken.add(record.id());
-    }
-    Counts.write(context, progress);
-    context.put(RECOVERED, new ArrayList<>(counted));
-    forgetOnCommit(taken);
-    if (rows > 0) {
-      LOG.info(
-          "store {}: recovered the audit records of {} row(s) of run(s) {} whose windows committed"
-              + " in the store but not in the control database",
-          policy.store(),
-          rows,
-          runs);
-    }
-  }
-
-  /** Once the chunk has committed the trail's entries, the store may forget their records. */
-  private void forgetOnCommit(List<java.util.UUID> ids) {
-    if (ids.isEmpty()) {
-      return;
-    }
-    org.springframework.transaction.support.TransactionSynchronizationManager
-        .registerSynchronization(
-            new org.springframework.transaction.support.TransactionSynchronization() {
-              @Override
-              public void afterCommit() {
-                try {
-                  outbox.taken(ids);
-                } catch (RuntimeException e) {
-                  // the next run finds them in the trail already, and forgets them then
-                  LOG.warn("store {}: {}", policy.store(), e.getMessage());
-                }
-              }
-            });
   }
 
   /**

@@ -93,7 +93,6 @@ class HoldDuringAPurgeTests extends LetheTests {
             .replace("retain: P1Y\naction: delete", "stages:\n  - after: P0D\n    action: delete"));
     var job = jobName("lost");
     job(job, Events.job(job, "events", "guards: {max-share: 1}"));
-    long before = rowsOf(7);
     try (var x = DriverManager.getConnection(TestDatabases.url("app"))) {
       x.setAutoCommit(false);
       try (var s = x.createStatement()) {
@@ -124,15 +123,18 @@ class HoldDuringAPurgeTests extends LetheTests {
           .isEqualTo(1);
       // so the hold is placed at once, while the window still waits
       holds.place("7", null, null, "LIT-LOST", "a claim came in", "dpo");
+      // windows beside the waiting one may have taken some of subject 7's rows before the hold:
+      // from here on, none may go (the waiting window holds two of them)
+      long left = rowsOf(7);
       x.rollback();
       var report = run.get(60, TimeUnit.SECONDS);
       // UNKNOWN where Batch could not record the step's end on the lost connection
       assertThat(report.status()).isIn("FAILED", "UNKNOWN");
-      assertThat(rowsOf(7)).isEqualTo(before).isPositive();
+      assertThat(rowsOf(7)).isEqualTo(left).isGreaterThanOrEqualTo(2);
       // the next run finishes the purge and keeps the held subject's rows
       var again = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
       assertThat(again.status()).as(again.exitMessage()).isEqualTo("COMPLETED");
-      assertThat(rowsOf(7)).isEqualTo(before);
+      assertThat(rowsOf(7)).isEqualTo(left);
       assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id <> 7"))
           .isZero();
     }
