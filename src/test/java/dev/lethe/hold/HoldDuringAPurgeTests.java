@@ -87,6 +87,28 @@ class HoldDuringAPurgeTests extends LetheTests {
   void aWindowWhoseControlConnectionWasLostRollsBackAndAHoldPlacedMeanwhileKeepsItsRows()
       throws Exception {
     Events.create(APP, schema, 1000, 50);
+    lostGateWhileAWindowWaitsOn("SELECT * FROM " + schema + ".event WHERE id = 7 FOR UPDATE");
+  }
+
+  /**
+   * As above, where the window waits in its commit: a deferred constraint trigger that waits on an
+   * application's lock. Found by an outside attack: the look at the gate came before the commit,
+   * and the commit then waited while the gate was lost and a hold placed. Deferred constraints are
+   * now checked before that last look.
+   */
+  @Test
+  void aWindowWhoseCommitWaitsOnADeferredTriggerRollsBackWhenItsGateWasLost() throws Exception {
+    Events.create(APP, schema, 1000, 50);
+    APP.run(
+        ("CREATE FUNCTION %1$s.wait_app() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM"
+                + " pg_advisory_xact_lock_shared(4242); RETURN NULL; END $$;"
+                + " CREATE CONSTRAINT TRIGGER wait_app AFTER DELETE ON %1$s.event DEFERRABLE"
+                + " INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION %1$s.wait_app()")
+            .formatted(schema));
+    lostGateWhileAWindowWaitsOn("SELECT pg_advisory_xact_lock(4242)");
+  }
+
+  private void lostGateWhileAWindowWaitsOn(String blocking) throws Exception {
     policy(
         "events",
         Events.policy("events", schema, "")
@@ -96,7 +118,7 @@ class HoldDuringAPurgeTests extends LetheTests {
     try (var x = DriverManager.getConnection(TestDatabases.url("app"))) {
       x.setAutoCommit(false);
       try (var s = x.createStatement()) {
-        s.execute("SELECT * FROM " + schema + ".event WHERE id = 7 FOR UPDATE");
+        s.execute(blocking);
       }
       var run =
           CompletableFuture.supplyAsync(

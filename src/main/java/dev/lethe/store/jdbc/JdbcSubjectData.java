@@ -3,6 +3,7 @@ package dev.lethe.store.jdbc;
 import static dev.lethe.store.jdbc.TableAccess.T;
 
 import dev.lethe.store.HoldCheck;
+import dev.lethe.store.Outbox;
 import dev.lethe.store.RequestKeepers;
 import dev.lethe.store.SparedSubjects;
 import dev.lethe.store.StoreException;
@@ -223,25 +224,35 @@ final class JdbcSubjectData implements SubjectData {
         "erasing a subject's rows in",
         c -> {
           c.setAutoCommit(false);
+          Outbox.Entry record = null;
+          boolean committing = false;
           try {
             var outcome =
                 erase(c, reached(subject, keepers), kept, keeping, keepers)
                     .withRemaining(count(c, subjectRows(subject)));
+            // the change's record in its own transaction: its rows never leave without it
+            record = recorder.recordOf(outcome);
+            if (record != null) {
+              PostgresOutbox.write(c, record);
+            }
+            Statements.checkDeferredNow(c);
             // the last look before the commit: a hold placed while the change waited keeps it
             var heldNow = heldOnTable(onTable, holds.heldBeforeCommit());
             if (!heldNow.isEmpty()) {
               c.rollback();
+              if (record != null) {
+                recorder.undone(record.id());
+              }
               return ErasureOutcome.held(String.join(", ", heldNow));
             }
-            // the change's record in its own transaction: its rows never leave without it
-            var record = recorder.recordOf(outcome);
-            if (record != null) {
-              PostgresOutbox.write(c, record);
-            }
+            committing = true;
             c.commit();
             return outcome;
           } catch (SQLException | RuntimeException e) {
             c.rollback();
+            if (record != null && !committing) {
+              recorder.undone(record.id()); // rolled back before its commit: it did not happen
+            }
             throw e;
           }
         });

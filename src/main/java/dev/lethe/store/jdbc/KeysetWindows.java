@@ -169,6 +169,7 @@ final class KeysetWindows {
           outcome = outcome.withRecord(entry.id());
         }
       }
+      Statements.checkDeferredNow(connection);
       try {
         beforeCommit.lastLook();
       } catch (RuntimeException veto) {

@@ -13,6 +13,17 @@ final class Statements {
 
   private Statements() {}
 
+  /**
+   * Runs the transaction's deferred constraint checks and triggers now, so that its commit waits on
+   * nothing: the last look at the holds just before it is then the last moment before the rows go
+   * (a deferred trigger that waited on an application's lock held the commit while a hold landed).
+   */
+  static void checkDeferredNow(Connection connection) throws SQLException {
+    try (var s = connection.createStatement()) {
+      s.execute("SET CONSTRAINTS ALL IMMEDIATE");
+    }
+  }
+
   static PreparedStatement prepare(Connection connection, Sql sql) throws SQLException {
     var ps = connection.prepareStatement(sql.text());
     int i = 1;

@@ -372,6 +372,7 @@ final class WholePartitions {
       PostgresOutbox.write(connection, entry);
       outcome = outcome.withRecord(entry.id());
     }
+    Statements.checkDeferredNow(connection);
     beforeCommit.lastLook(); // a veto rolls it all back
     long written = System.nanoTime();
     try {
