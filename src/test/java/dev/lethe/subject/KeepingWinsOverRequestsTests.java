@@ -181,6 +181,65 @@ class KeepingWinsOverRequestsTests extends LetheTests {
         .isEqualTo(2);
   }
 
+  /**
+   * A legal obligation on one partition keeps the subject's rows there, and only there, against an
+   * erasure through the parent's policy. Found by an outside attack: the partition's keeper kept
+   * every row of the parent (all it had not let go itself), so the erasure removed nothing and the
+   * request said done.
+   */
+  @Test
+  void anErasureKeepsWhatALegalObligationOnOnePartitionKeepsAndTakesTheRest() {
+    APP.run(
+        ("CREATE TABLE %1$s.visit (id bigint, subject_id bigint NOT NULL, seen_at timestamptz NOT"
+                + " NULL, PRIMARY KEY (id, seen_at)) PARTITION BY RANGE (seen_at);"
+                + " CREATE TABLE %1$s.visit_jan PARTITION OF %1$s.visit FOR VALUES FROM"
+                + " ('2025-01-01 00:00+00') TO ('2025-02-01 00:00+00');"
+                + " CREATE TABLE %1$s.visit_feb PARTITION OF %1$s.visit FOR VALUES FROM"
+                + " ('2025-02-01 00:00+00') TO ('2025-03-01 00:00+00');"
+                + " INSERT INTO %1$s.visit SELECT i, i %% 3 + 1, timestamptz '2025-01-01 00:00+00'"
+                + " + i * interval '1 hour' FROM generate_series(0, 1400) i")
+            .formatted(schema));
+    for (var p :
+        List.of(
+            List.of("visits-short", "visit", "legitimate-interest", "P30D"),
+            List.of("visits-february", "visit_feb", "legal-obligation", "P10Y"))) {
+      policy(
+          p.get(0),
+          """
+          policy: %2$s
+          category: usage-data
+          legal-basis: %4$s
+          store: app
+          table: %1$s.%3$s
+          key: [id, seen_at]
+          subject: subject_id
+          clock: seen_at
+          retain: %5$s
+          action: delete
+          """
+              .formatted(schema, p.get(0), p.get(1), p.get(2), p.get(3)));
+    }
+    long february = APP.count("SELECT count(*) FROM " + schema + ".visit_feb WHERE subject_id = 1");
+    long others = APP.count("SELECT count(*) FROM " + schema + ".visit WHERE subject_id <> 1");
+    var request = receive(RequestKind.ERASE, 1, null);
+
+    runRequests();
+
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit_jan WHERE subject_id = 1"))
+        .isZero();
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit_feb WHERE subject_id = 1"))
+        .isEqualTo(february)
+        .isPositive();
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit WHERE subject_id <> 1"))
+        .isEqualTo(others);
+    var done = requests.find(request.id());
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+    assertThat(done.outcomes())
+        .filteredOn(o -> o.policy().equals("visits-short"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome()).contains("kept " + february, "visits-february"));
+  }
+
   @Test
   void anErasureKeepsWhatALegalObligationStillKeeps() {
     var request = receive(RequestKind.ERASE, 1, null);

@@ -214,9 +214,7 @@ final class JdbcSubjectData implements SubjectData {
     var keeping = new LinkedHashMap<String, Sql>();
     for (var p : onTable) {
       if (keepers.keeps(p.policy())) {
-        keeping.put(
-            p.policy().name(),
-            keepers.unlessReleased() ? p.released(T).wrap("NOT (", ")") : p.keeps(T));
+        keeping.put(p.policy().name(), keepers.unlessReleased() ? p.notReleased(T) : p.keeps(T));
       }
     }
     var kept = anyOf(keeping.values());

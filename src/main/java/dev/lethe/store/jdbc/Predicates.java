@@ -126,14 +126,9 @@ final class Predicates {
   /** Rows the policy covers (its {@code where}), whatever their age. */
   Sql covers(String alias) {
     var parts = new ArrayList<Sql>();
-    within.ifPresent(
-        oids ->
-            parts.add(
-                Sql.of(
-                    alias
-                        + ".tableoid = ANY ('{"
-                        + String.join(",", oids.stream().map(String::valueOf).toList())
-                        + "}'::oid[])")));
+    if (within.isPresent()) {
+      parts.add(confinement(alias));
+    }
     for (var condition : policy().where()) {
       parts.add(condition(alias, condition));
     }
@@ -238,6 +233,24 @@ final class Predicates {
     }
     return Sql.and(List.of(covers(alias), expired(alias, delete.get().after())))
         .wrap("coalesce((", "), false)");
+  }
+
+  /**
+   * Rows this policy keeps against an erasure: all of its rows it has not let go itself ({@link
+   * #released}). Where the policy is seen from a table above its own, only its own partitions' rows
+   * (a row of another partition is not its to keep).
+   */
+  Sql notReleased(String alias) {
+    var notReleased = released(alias).wrap("NOT (", ")");
+    return within.isPresent() ? Sql.and(List.of(confinement(alias), notReleased)) : notReleased;
+  }
+
+  private Sql confinement(String alias) {
+    return Sql.of(
+        alias
+            + ".tableoid = ANY ('{"
+            + String.join(",", within.orElseThrow().stream().map(String::valueOf).toList())
+            + "}'::oid[])");
   }
 
   /**
@@ -358,7 +371,7 @@ final class Predicates {
     var policy = policy();
     if (policy.legalBasis() == dev.lethe.policy.LegalBasis.LEGAL_OBLIGATION
         || policy.onErasure().keepsRows()) {
-      return released(alias).wrap("NOT ", "");
+      return notReleased(alias);
     }
     return keeps(alias);
   }
