@@ -211,6 +211,26 @@ public class AuditTrail {
    * run took it, or this one before a crash): every record is in the trail exactly once. Returns
    * whether it was appended now.
    */
+  /** A window's record that a run appended from a store's outbox: its id and its rows. */
+  public record Recovered(java.util.UUID outboxId, long rows) {}
+
+  /**
+   * The records of windows of a job's earlier attempts (its instance) under one policy and stage
+   * that runs appended from the outbox ("recovered by run"), whichever run did: a run of another
+   * job on the store may have taken them before the attempt's own restart.
+   */
+  public java.util.List<Recovered> recoveredOf(long jobInstance, String policy, String stage) {
+    return jdbc.query(
+        "SELECT a.outbox_id, a.total_rows FROM lethe.audit_entry a JOIN batch_job_execution e ON"
+            + " e.job_execution_id = a.run_id WHERE e.job_instance_id = ? AND a.kind = 'purge'"
+            + " AND a.policy = ? AND a.stage = ? AND a.outbox_id IS NOT NULL AND a.detail LIKE"
+            + " '%recovered by run %'",
+        (rs, n) -> new Recovered(rs.getObject(1, java.util.UUID.class), rs.getLong(2)),
+        jobInstance,
+        policy,
+        stage);
+  }
+
   public boolean appendOnce(AuditEntry.Draft draft, java.util.UUID outboxId) {
     jdbc.execute("SELECT pg_advisory_xact_lock(hashtext('lethe.audit'))");
     var known =

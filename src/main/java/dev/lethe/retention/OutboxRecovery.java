@@ -21,12 +21,17 @@ final class OutboxRecovery {
   private final AuditTrail audit;
   private final String store;
   private final String stepName;
+  private final String policy;
+  private final String stage;
 
-  OutboxRecovery(Outbox outbox, AuditTrail audit, String store, String stepName) {
+  OutboxRecovery(
+      Outbox outbox, AuditTrail audit, String store, String stepName, String policy, String stage) {
     this.outbox = outbox;
     this.audit = audit;
     this.store = store;
     this.stepName = stepName;
+    this.policy = policy;
+    this.stage = stage;
   }
 
   /**
@@ -38,9 +43,6 @@ final class OutboxRecovery {
    */
   void recover(StepExecution execution, ExecutionContext context) {
     var pending = outbox.pending();
-    if (pending.isEmpty()) {
-      return;
-    }
     var progress = Counts.read(context);
     var counted =
         new java.util.LinkedHashSet<String>(
@@ -108,6 +110,25 @@ final class OutboxRecovery {
         }
       }
       taken.add(record.id());
+    }
+    // this step's windows of earlier attempts that a run of another job appended first (and took
+    // from the outbox): counted here too, or this run's report would miss rows its attempts took
+    for (var recovered : audit.recoveredOf(instance, policy, stage)) {
+      if (counted.add(recovered.outboxId().toString())) {
+        progress =
+            Counts.add(
+                progress,
+                new dev.lethe.store.WindowOutcome(
+                    List.of(),
+                    false,
+                    recovered.rows(),
+                    recovered.rows(),
+                    0,
+                    0,
+                    0,
+                    0,
+                    java.util.Map.of()));
+      }
     }
     Counts.write(context, progress);
     context.put(PurgeTasklet.RECOVERED, new ArrayList<>(counted));

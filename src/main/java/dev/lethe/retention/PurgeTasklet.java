@@ -112,7 +112,9 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     this.parallelWindows = parallelWindows;
     this.progress = progress;
     this.clock = clock;
-    this.recovery = new OutboxRecovery(outbox, audit, policy.store(), step.name());
+    this.recovery =
+        new OutboxRecovery(
+            outbox, audit, policy.store(), step.name(), policy.name(), step.action().yamlName());
   }
 
   /**

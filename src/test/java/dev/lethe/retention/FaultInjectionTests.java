@@ -173,6 +173,44 @@ class FaultInjectionTests extends LetheTests {
     exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
   }
 
+  /**
+   * The control database goes away after windows committed; a run of another job on the same store
+   * appends their records first (and takes them from the outbox); then the job is restarted. Found
+   * by an outside attack: the restart's report left out the rows its own first attempt deleted, and
+   * {@code audit verify} then found the report short of the trail for good.
+   */
+  @Test
+  void aRestartCountsTheWindowsARunOfAnotherJobRecordedFirst() {
+    events();
+    APP.run(
+        ("CREATE TABLE %1$s.other (id bigint PRIMARY KEY, subject_id bigint NOT NULL, occurred_at"
+                + " timestamptz NOT NULL); INSERT INTO %1$s.other SELECT i, i, timestamptz"
+                + " '2020-01-01 00:00+00' FROM generate_series(1, 50) i")
+            .formatted(schema));
+    var other = "other-" + schema;
+    policy(other, Events.policy(other, schema, "").replace(".event", ".other"));
+    var otherJob = jobName("other");
+    job(otherJob, Events.job(otherJob, other, ""));
+    var calls = new AtomicInteger();
+    var status =
+        runCut(
+            job,
+            AS_OF,
+            (p, step, steps, progress) -> {
+              if (calls.incrementAndGet() == 3) {
+                terminateConnections("control");
+              }
+            });
+    assertThat(status).isNotEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isPositive();
+
+    var others = runs.run(otherJob, AS_OF, "test", ProgressListener.SILENT).report();
+    assertThat(others.status()).as(others.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isZero();
+
+    exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
+  }
+
   /** The store's connections go away while windows work, at several points of the run. */
   @ParameterizedTest
   @ValueSource(ints = {1, 25, 57})
