@@ -96,7 +96,7 @@ final class JdbcSubjectData implements SubjectData {
   }
 
   private Sql subjectRows(String subject) {
-    return deleting.subjectIn(T, Set.of(subject.trim()));
+    return deleting.subjectIs(T, subject.trim());
   }
 
   @Override

@@ -396,27 +396,50 @@ final class Predicates {
     };
   }
 
-  /** The subject is one of {@code subjects} (false for rows without a subject). */
+  /**
+   * The subject is one of {@code subjects} (false for rows without a subject). A text key is one
+   * subject with or without spaces around it, as holds, requests and the audit trail take it: a row
+   * holding " s7" is subject s7's, and a hold on s7 spares it.
+   */
   Sql subjectIn(String alias, Set<String> subjects) {
     var array = subjectArray(subjects);
+    var column = col(alias, policy().subject());
+    var any = " = ANY(CAST(? AS " + array.elementType() + "[]))";
+    if (!spacedText()) {
+      return Sql.of(column + any, array);
+    }
+    return Sql.of("(" + column + any + " OR btrim(" + column + ")" + any + ")", array, array);
+  }
+
+  /**
+   * The rows stored under exactly this key: a lookup that an index on the subject column serves (an
+   * erasure's), where {@link #subjectIn} tests every row.
+   */
+  Sql subjectIs(String alias, String subject) {
+    var array = subjectArray(Set.of(subject));
     return Sql.of(
         col(alias, policy().subject()) + " = ANY(CAST(? AS " + array.elementType() + "[]))", array);
   }
 
   /**
-   * The subject is none of {@code subjects} (true for rows without a subject). Wrapped in coalesce
-   * so that the planner does not estimate the selectivity of every element of a large array;
-   * PostgreSQL still hashes the array once per statement when it executes.
+   * The subject is none of {@code subjects} (true for rows without a subject), spaces around a text
+   * key aside, as {@link #subjectIn}. Wrapped in coalesce so that the planner does not estimate the
+   * selectivity of every element of a large array; PostgreSQL still hashes the array once per
+   * statement when it executes.
    */
   Sql subjectNotIn(String alias, Set<String> subjects) {
     var array = subjectArray(subjects);
+    var column = col(alias, policy().subject());
+    var all = " <> ALL(CAST(? AS " + array.elementType() + "[]))";
+    if (!spacedText()) {
+      return Sql.of("coalesce(" + column + all + ", true)", array);
+    }
     return Sql.of(
-        "coalesce("
-            + col(alias, policy().subject())
-            + " <> ALL(CAST(? AS "
-            + array.elementType()
-            + "[])), true)",
-        array);
+        "coalesce(" + column + all + " AND btrim(" + column + ")" + all + ", true)", array, array);
+  }
+
+  private boolean spacedText() {
+    return table.columns().get(policy().subject()).family() == ColumnType.Family.TEXT;
   }
 
   /**
