@@ -163,9 +163,10 @@ class HoldDuringAPurgeTests extends LetheTests {
   }
 
   /**
-   * A text subject stored with spaces around it is the same subject to a hold as to the audit trail
-   * (which records " s7" as s7). Found by an outside attack: a hold on s7 let " s7" rows go, and
-   * the trail listed them under the held s7 after the hold. In windows and in whole partitions.
+   * A text subject stored with blanks around it (spaces, a tab, a line break) is the same subject
+   * to a hold as to the audit trail (which records " s7" as s7). Found by an outside attack: a hold
+   * on s7 let " s7" rows go, and the trail listed them under the held s7 after the hold. In windows
+   * and in whole partitions.
    */
   @Test
   void aHoldKeepsTheSubjectsRowsStoredWithSpacesAroundItsKey() {
@@ -176,8 +177,9 @@ class HoldDuringAPurgeTests extends LetheTests {
                 + " ('2024-01-01 00:00+00') TO ('2025-01-01 00:00+00');"
                 + " CREATE TABLE %1$s.note_2025 PARTITION OF %1$s.note FOR VALUES FROM"
                 + " ('2025-01-01 00:00+00') TO ('2026-01-01 00:00+00');"
-                + " INSERT INTO %1$s.note SELECT i, (ARRAY['s7', ' s7', 's7  ', 's8', ' s8'])[i %% 5"
-                + " + 1], timestamptz '2024-06-01 00:00+00' + i * interval '1 day'"
+                + " INSERT INTO %1$s.note SELECT i, (ARRAY['s7', ' s7', 's7  ', E'\\ts7',"
+                + " E's7\\r\\n', 's8', ' s8'])[i %% 7 + 1], timestamptz '2024-06-01 00:00+00' + i"
+                + " * interval '1 day'"
                 + " FROM generate_series(1, 500) i")
             .formatted(schema));
     policy(
@@ -198,14 +200,14 @@ class HoldDuringAPurgeTests extends LetheTests {
     var job = jobName("notes");
     job(job, Events.job(job, "notes", "guards: {max-share: 1}"));
     holds.place("s7", null, null, "LIT-SPACE", "a claim came in", "dpo");
-    long held = APP.count("SELECT count(*) FROM " + schema + ".note WHERE btrim(subject) = 's7'");
+    String s7 =
+        "SELECT count(*) FROM " + schema + ".note WHERE btrim(subject, E' \\t\\r\\n') = 's7'";
+    long held = APP.count(s7);
 
     var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
 
     assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
-    assertThat(APP.count("SELECT count(*) FROM " + schema + ".note WHERE btrim(subject) = 's7'"))
-        .isEqualTo(held)
-        .isEqualTo(300);
+    assertThat(APP.count(s7)).isEqualTo(held).isGreaterThan(300);
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".note WHERE btrim(subject) = 's8'"))
         .isZero();
     assertThat(
@@ -216,7 +218,7 @@ class HoldDuringAPurgeTests extends LetheTests {
                 .param(report.run())
                 .query(Long.class)
                 .single())
-        .isEqualTo(200);
+        .isEqualTo(500 - held);
   }
 
   @Test

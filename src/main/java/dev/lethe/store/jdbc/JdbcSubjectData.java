@@ -96,7 +96,7 @@ final class JdbcSubjectData implements SubjectData {
   }
 
   private Sql subjectRows(String subject) {
-    return deleting.subjectIs(T, subject.trim());
+    return deleting.subjectIn(T, Set.of(subject.trim()));
   }
 
   @Override

@@ -398,8 +398,9 @@ final class Predicates {
 
   /**
    * The subject is one of {@code subjects} (false for rows without a subject). A text key is one
-   * subject with or without spaces around it, as holds, requests and the audit trail take it: a row
-   * holding " s7" is subject s7's, and a hold on s7 spares it.
+   * subject with or without blanks around it (spaces, tabs, line breaks: what Java's {@code trim}
+   * takes, as holds, requests and the audit trail take a key): a row holding " s7" is subject s7's,
+   * a hold on s7 spares it and an erasure of s7 takes it.
    */
   Sql subjectIn(String alias, Set<String> subjects) {
     var array = subjectArray(subjects);
@@ -408,21 +409,12 @@ final class Predicates {
     if (!spacedText()) {
       return Sql.of(column + any, array);
     }
-    return Sql.of("(" + column + any + " OR btrim(" + column + ")" + any + ")", array, array);
-  }
-
-  /**
-   * The rows stored under exactly this key: a lookup that an index on the subject column serves (an
-   * erasure's), where {@link #subjectIn} tests every row.
-   */
-  Sql subjectIs(String alias, String subject) {
-    var array = subjectArray(Set.of(subject));
     return Sql.of(
-        col(alias, policy().subject()) + " = ANY(CAST(? AS " + array.elementType() + "[]))", array);
+        "(" + column + any + " OR btrim(" + column + ", ?)" + any + ")", array, BLANKS, array);
   }
 
   /**
-   * The subject is none of {@code subjects} (true for rows without a subject), spaces around a text
+   * The subject is none of {@code subjects} (true for rows without a subject), blanks around a text
    * key aside, as {@link #subjectIn}. Wrapped in coalesce so that the planner does not estimate the
    * selectivity of every element of a large array; PostgreSQL still hashes the array once per
    * statement when it executes.
@@ -435,7 +427,21 @@ final class Predicates {
       return Sql.of("coalesce(" + column + all + ", true)", array);
     }
     return Sql.of(
-        "coalesce(" + column + all + " AND btrim(" + column + ")" + all + ", true)", array, array);
+        "coalesce(" + column + all + " AND btrim(" + column + ", ?)" + all + ", true)",
+        array,
+        BLANKS,
+        array);
+  }
+
+  /** What Java's {@code String.trim} takes from a key's ends: every character up to U+0020. */
+  private static final String BLANKS = blanks();
+
+  private static String blanks() {
+    var blanks = new StringBuilder();
+    for (char c = 1; c <= ' '; c++) {
+      blanks.append(c); // NUL cannot be in PostgreSQL's text
+    }
+    return blanks.toString();
   }
 
   private boolean spacedText() {
