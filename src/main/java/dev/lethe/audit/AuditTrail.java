@@ -70,7 +70,7 @@ public class AuditTrail {
     return prefixes;
   }
 
-  private static long prefix(Tokens tokens, String subject) {
+  static long prefix(Tokens tokens, String subject) {
     return java.nio.ByteBuffer.wrap(tokens.raw(subject.trim())).getLong();
   }
 
@@ -88,37 +88,6 @@ public class AuditTrail {
       long totalRows,
       String detail) {
     return draft(kind, action, runId, policy, stage, rowsBySubject, totalRows, detail, null);
-  }
-
-  /**
-   * Subjects' prefixes one caller keeps between its entries, where the same subjects come again and
-   * again (each whole partition of a table holds most of its subjects): under one key only, so a
-   * key changed meanwhile starts it afresh; bounded, so it never holds more than a window's worth.
-   */
-  public static final class KnownPrefixes {
-    private static final int MOST = 200_000;
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> prefixes =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile Tokens under;
-
-    private Long get(Tokens tokens, String subject) {
-      if (under != tokens) {
-        synchronized (this) {
-          if (under != tokens) {
-            prefixes.clear();
-            under = tokens;
-          }
-        }
-      }
-      var known = prefixes.get(subject);
-      if (known == null) {
-        known = prefix(tokens, subject);
-        if (prefixes.size() < MOST) {
-          prefixes.put(subject, known);
-        }
-      }
-      return known;
-    }
   }
 
   /** As {@link #draft}, with the prefixes {@code known} from the caller's earlier entries. */

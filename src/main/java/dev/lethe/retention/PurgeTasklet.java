@@ -125,7 +125,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
    */
   private final OutboxRecovery recovery;
 
-  private AuditTrail.KnownPrefixes partsPrefixes = new AuditTrail.KnownPrefixes();
+  private dev.lethe.audit.KnownPrefixes partsPrefixes = new dev.lethe.audit.KnownPrefixes();
 
   @Override
   public void beforeStep(StepExecution stepExecution) {
@@ -347,7 +347,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
   }
 
   private WindowRecord record(
-      WindowOutcome outcome, StepExecution execution, AuditTrail.KnownPrefixes known) {
+      WindowOutcome outcome, StepExecution execution, dev.lethe.audit.KnownPrefixes known) {
     if (outcome.changed() == 0) {
       return null;
     }

@@ -397,55 +397,21 @@ final class Predicates {
   }
 
   /**
-   * The subject is one of {@code subjects} (false for rows without a subject). A text key is one
-   * subject with or without blanks around it (spaces, tabs, line breaks: what Java's {@code trim}
-   * takes, as holds, requests and the audit trail take a key): a row holding " s7" is subject s7's,
-   * a hold on s7 spares it and an erasure of s7 takes it.
+   * The subject is one of {@code subjects} (false for rows without a subject): {@link
+   * SubjectMatch}.
    */
   Sql subjectIn(String alias, Set<String> subjects) {
-    var array = subjectArray(subjects);
-    var column = col(alias, policy().subject());
-    var any = " = ANY(CAST(? AS " + array.elementType() + "[]))";
-    if (!spacedText()) {
-      return Sql.of(column + any, array);
-    }
-    return Sql.of(
-        "(" + column + any + " OR btrim(" + column + ", ?)" + any + ")", array, BLANKS, array);
+    return SubjectMatch.in(col(alias, policy().subject()), subjectFamily(), subjectArray(subjects));
   }
 
-  /**
-   * The subject is none of {@code subjects} (true for rows without a subject), blanks around a text
-   * key aside, as {@link #subjectIn}. Wrapped in coalesce so that the planner does not estimate the
-   * selectivity of every element of a large array; PostgreSQL still hashes the array once per
-   * statement when it executes.
-   */
+  /** The subject is none of {@code subjects} (true for rows without one): {@link SubjectMatch}. */
   Sql subjectNotIn(String alias, Set<String> subjects) {
-    var array = subjectArray(subjects);
-    var column = col(alias, policy().subject());
-    var all = " <> ALL(CAST(? AS " + array.elementType() + "[]))";
-    if (!spacedText()) {
-      return Sql.of("coalesce(" + column + all + ", true)", array);
-    }
-    return Sql.of(
-        "coalesce(" + column + all + " AND btrim(" + column + ", ?)" + all + ", true)",
-        array,
-        BLANKS,
-        array);
+    return SubjectMatch.notIn(
+        col(alias, policy().subject()), subjectFamily(), subjectArray(subjects));
   }
 
-  /** What Java's {@code String.trim} takes from a key's ends: every character up to U+0020. */
-  private static final String BLANKS = blanks();
-
-  private static String blanks() {
-    var blanks = new StringBuilder();
-    for (char c = 1; c <= ' '; c++) {
-      blanks.append(c); // NUL cannot be in PostgreSQL's text
-    }
-    return blanks.toString();
-  }
-
-  private boolean spacedText() {
-    return table.columns().get(policy().subject()).family() == ColumnType.Family.TEXT;
+  private ColumnType.Family subjectFamily() {
+    return table.columns().get(policy().subject()).family();
   }
 
   /**
@@ -453,8 +419,7 @@ final class Predicates {
    * under an integer column) matches no row, so it is left out rather than failing.
    */
   private Sql.ArrayParam subjectArray(Set<String> subjects) {
-    return SubjectArrays.of(
-        table.columns().get(policy().subject()).family(), subjects, subjectTokens);
+    return SubjectArrays.of(subjectFamily(), subjects, subjectTokens);
   }
 
   /**

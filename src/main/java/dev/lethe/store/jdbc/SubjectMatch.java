@@ -1,0 +1,50 @@
+package dev.lethe.store.jdbc;
+
+/**
+ * How a subject column is matched against subject keys. A text key is one subject with or without
+ * blanks around it (spaces, tabs, line breaks: what Java's {@code trim} takes, as holds, requests
+ * and the audit trail take a key): a row holding " s7" is subject s7's, a hold on s7 spares it and
+ * an erasure of s7 takes it. Other kinds of key compare as they are.
+ */
+final class SubjectMatch {
+
+  private SubjectMatch() {}
+
+  /** What Java's {@code String.trim} takes from a key's ends: every character up to U+0020. */
+  private static final String BLANKS = blanks();
+
+  private static String blanks() {
+    var blanks = new StringBuilder();
+    for (char c = 1; c <= ' '; c++) {
+      blanks.append(c); // NUL cannot be in PostgreSQL's text
+    }
+    return blanks.toString();
+  }
+
+  /** The column holds one of the keys (false for rows without a subject). */
+  static Sql in(String column, ColumnType.Family family, Sql.ArrayParam keys) {
+    var any = " = ANY(CAST(? AS " + keys.elementType() + "[]))";
+    if (family != ColumnType.Family.TEXT) {
+      return Sql.of(column + any, keys);
+    }
+    return Sql.of(
+        "(" + column + any + " OR btrim(" + column + ", ?)" + any + ")", keys, BLANKS, keys);
+  }
+
+  /**
+   * The column holds none of the keys (true for rows without a subject). Wrapped in coalesce so
+   * that the planner does not estimate the selectivity of every element of a large array;
+   * PostgreSQL still hashes the array once per statement when it executes.
+   */
+  static Sql notIn(String column, ColumnType.Family family, Sql.ArrayParam keys) {
+    var all = " <> ALL(CAST(? AS " + keys.elementType() + "[]))";
+    if (family != ColumnType.Family.TEXT) {
+      return Sql.of("coalesce(" + column + all + ", true)", keys);
+    }
+    return Sql.of(
+        "coalesce(" + column + all + " AND btrim(" + column + ", ?)" + all + ", true)",
+        keys,
+        BLANKS,
+        keys);
+  }
+}
