@@ -180,6 +180,9 @@ public class AuditTrail {
    * run took it, or this one before a crash): every record is in the trail exactly once. Returns
    * whether it was appended now.
    */
+  /** How an entry a run took from a store's outbox for another run begins its detail. */
+  public static final String RECOVERED_BY = "recovered by run ";
+
   /** A window's record that a run appended from a store's outbox: its id and its rows. */
   public record Recovered(java.util.UUID outboxId, long rows) {}
 
@@ -192,12 +195,12 @@ public class AuditTrail {
     return jdbc.query(
         "SELECT a.outbox_id, a.total_rows FROM lethe.audit_entry a JOIN batch_job_execution e ON"
             + " e.job_execution_id = a.run_id WHERE e.job_instance_id = ? AND a.kind = 'purge'"
-            + " AND a.policy = ? AND a.stage = ? AND a.outbox_id IS NOT NULL AND a.detail LIKE"
-            + " '%recovered by run %'",
+            + " AND a.policy = ? AND a.stage = ? AND a.outbox_id IS NOT NULL AND a.detail LIKE ?",
         (rs, n) -> new Recovered(rs.getObject(1, java.util.UUID.class), rs.getLong(2)),
         jobInstance,
         policy,
-        stage);
+        stage,
+        "%" + RECOVERED_BY + "%");
   }
 
   public boolean appendOnce(AuditEntry.Draft draft, java.util.UUID outboxId) {

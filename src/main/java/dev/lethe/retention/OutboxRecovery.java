@@ -97,7 +97,7 @@ final class OutboxRecovery {
               : record
                   .draft()
                   .withDetail(
-                      "recovered by run "
+                      dev.lethe.audit.AuditTrail.RECOVERED_BY
                           + execution.getJobExecutionId()
                           + " from store '"
                           + store

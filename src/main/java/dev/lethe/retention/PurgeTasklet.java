@@ -79,6 +79,9 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
   private final int parallelWindows;
   private final ProgressListener progress;
   private final Clock clock;
+  private final OutboxRecovery recovery;
+  // whole partitions hold the same subjects, one after the other: their prefixes once
+  private dev.lethe.audit.KnownPrefixes partsPrefixes = new dev.lethe.audit.KnownPrefixes();
   private final AuditTrail audit;
   private final Outbox outbox;
 
@@ -123,10 +126,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
    * also where the process dies in the first chunk after a part of the table went. (Batch calls it:
    * a step's tasklet that is a listener is registered as one.)
    */
-  private final OutboxRecovery recovery;
-
-  private dev.lethe.audit.KnownPrefixes partsPrefixes = new dev.lethe.audit.KnownPrefixes();
-
   @Override
   public void beforeStep(StepExecution stepExecution) {
     var context = stepExecution.getExecutionContext();
@@ -140,9 +139,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       throws InterruptedException {
     var execution = chunkContext.getStepContext().getStepExecution();
     var context = execution.getExecutionContext();
-    if (!context.containsKey(SINCE)) {
-      begin(context);
-    }
     // whole parts first: the survey then reads only what they leave, and holds no lock on them
     boolean parts = !context.containsKey(PARTS_DONE);
     if (!parts
@@ -176,7 +172,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
             checkGuards(running[0], window, context);
             running[0] = Counts.add(running[0], window);
             // the window's record goes into its store, in the window's own transaction
-            // whole partitions hold the same subjects, one after the other: their prefixes once
             var record = record(window, execution, parts ? partsPrefixes : null);
             if (record == null) {
               return null;
@@ -342,10 +337,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
    * The window's record: its audit entry's draft and its counts, which its store keeps in the
    * window's own transaction until the trail has them (none where nothing changed).
    */
-  private WindowRecord record(WindowOutcome outcome, StepExecution execution) {
-    return record(outcome, execution, null);
-  }
-
   private WindowRecord record(
       WindowOutcome outcome, StepExecution execution, dev.lethe.audit.KnownPrefixes known) {
     if (outcome.changed() == 0) {

@@ -77,7 +77,7 @@ record RequestRecord(
         pseudonymised,
         recordedBy(
             draft.withDetail(
-                "recovered by run "
+                dev.lethe.audit.AuditTrail.RECOVERED_BY
                     + run
                     + " from store '"
                     + store

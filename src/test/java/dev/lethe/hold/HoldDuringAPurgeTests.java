@@ -25,15 +25,38 @@ class HoldDuringAPurgeTests extends LetheTests {
     return APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = " + subject);
   }
 
-  private void race(boolean restriction) throws Exception {
-    // every row due, windows of 100 (the tests' chunk size): subject 7's rows are in every window
-    Events.create(APP, schema, 1000, 50);
+  /** A job whose one policy deletes every event at once. */
+  private String everyEventDue(String name) {
     policy(
         "events",
         Events.policy("events", schema, "")
             .replace("retain: P1Y\naction: delete", "stages:\n  - after: P0D\n    action: delete"));
-    var job = jobName("race");
+    var job = jobName(name);
     job(job, Events.job(job, "events", "guards: {max-share: 1}"));
+    return job;
+  }
+
+  /** Starts the job and returns once one of its windows waits on a lock. */
+  private CompletableFuture<dev.lethe.report.RunReport> runUntilAWindowWaits(String job) {
+    var run =
+        CompletableFuture.supplyAsync(
+            () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                APP.count(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                            + " 'lethe-store-app' AND wait_event_type = 'Lock'")
+                    > 0);
+    return run;
+  }
+
+  private void race(boolean restriction) throws Exception {
+    // every row due, windows of 100 (the tests' chunk size): subject 7's rows are in every window
+    Events.create(APP, schema, 1000, 50);
+    var job = everyEventDue("race");
     try (var x = DriverManager.getConnection(TestDatabases.url("app"))) {
       x.setAutoCommit(false);
       try (var s = x.createStatement()) {
@@ -41,18 +64,7 @@ class HoldDuringAPurgeTests extends LetheTests {
         // a row of subject 7 in the first window
         s.execute("SELECT * FROM " + schema + ".event WHERE id = 7 FOR UPDATE");
       }
-      var run =
-          CompletableFuture.supplyAsync(
-              () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(20))
-          .until(
-              () ->
-                  APP.count(
-                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                              + " 'lethe-store-app' AND wait_event_type = 'Lock'")
-                      > 0);
+      var run = runUntilAWindowWaits(job);
       // compliance places a hold (or a restriction) meanwhile: it waits for the window in flight
       var placed =
           CompletableFuture.runAsync(
@@ -109,29 +121,13 @@ class HoldDuringAPurgeTests extends LetheTests {
   }
 
   private void lostGateWhileAWindowWaitsOn(String blocking) throws Exception {
-    policy(
-        "events",
-        Events.policy("events", schema, "")
-            .replace("retain: P1Y\naction: delete", "stages:\n  - after: P0D\n    action: delete"));
-    var job = jobName("lost");
-    job(job, Events.job(job, "events", "guards: {max-share: 1}"));
+    var job = everyEventDue("lost");
     try (var x = DriverManager.getConnection(TestDatabases.url("app"))) {
       x.setAutoCommit(false);
       try (var s = x.createStatement()) {
         s.execute(blocking);
       }
-      var run =
-          CompletableFuture.supplyAsync(
-              () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(20))
-          .until(
-              () ->
-                  APP.count(
-                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                              + " 'lethe-store-app' AND wait_event_type = 'Lock'")
-                      > 0);
+      var run = runUntilAWindowWaits(job);
       // the chunk's control session goes (a network cut, a failover): its gate goes with it
       assertThat(
               control

@@ -50,24 +50,29 @@ class PartitionPurgeTests extends LetheTests {
   }
 
   private String deleteVisits(String guards, String where) {
-    policy(
-        "visits-" + schema,
-        """
-        policy: visits-%1$s
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: app
-        table: %1$s.visit
-        key: [id, seen_at]
-        subject: subject_id
-        clock: seen_at
-        retain: P6M
-        action: delete
-        %2$s"""
-            .formatted(schema, where));
+    visitPolicy("visits-" + schema, "visit", "P6M", where);
     var job = jobName("visits");
     job(job, "job: " + job + "\npolicies: [visits-" + schema + "]\nguards: " + guards + "\n");
     return job;
+  }
+
+  /** A delete policy on the visits ({@code visit}) or one of their partitions ({@code visit_3}). */
+  private void visitPolicy(String name, String table, String retain, String where) {
+    policy(
+        name,
+        """
+        policy: %2$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.%3$s
+        key: [id, seen_at]
+        subject: subject_id
+        clock: seen_at
+        retain: %4$s
+        action: delete
+        %5$s"""
+            .formatted(schema, name, table, retain, where));
   }
 
   /** Each month's partition's file: a truncate gives it a new one, a delete does not. */
@@ -170,25 +175,9 @@ class PartitionPurgeTests extends LetheTests {
 
   private int jobs;
 
-  /**
-   * A delete policy on one month's partition (its table named directly), keeping {@code retain}.
-   */
+  /** A delete policy on one month's partition (its table named directly). */
   private void monthPolicy(String name, int month, String retain) {
-    policy(
-        name,
-        """
-        policy: %2$s
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: app
-        table: %1$s.visit_%3$d
-        key: [id, seen_at]
-        subject: subject_id
-        clock: seen_at
-        retain: %4$s
-        action: delete
-        """
-            .formatted(schema, name, month, retain));
+    visitPolicy(name, "visit_" + month, retain, "");
   }
 
   private String jobOf(String... policies) {
@@ -215,7 +204,7 @@ class PartitionPurgeTests extends LetheTests {
     // the partition's policy would take March; the parent's keeps two years
     var parentKeeps = "visits-" + schema;
     deleteVisits("{max-share: 1}");
-    policy(parentKeeps, APP_POLICY_TWO_YEARS.formatted(parentKeeps, schema));
+    visitPolicy(parentKeeps, "visit", "P2Y", "");
     monthPolicy("march-" + schema, 3, "P1M");
     var first =
         runs.run(
@@ -306,20 +295,6 @@ class PartitionPurgeTests extends LetheTests {
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".visit_4 WHERE subject_id <> 6"))
         .isZero();
   }
-
-  private static final String APP_POLICY_TWO_YEARS =
-      """
-      policy: %1$s
-      category: usage-data
-      legal-basis: legitimate-interest
-      store: app
-      table: %2$s.visit
-      key: [id, seen_at]
-      subject: subject_id
-      clock: seen_at
-      retain: P2Y
-      action: delete
-      """;
 
   /**
    * The max-share guard's base is the table before any row went, also after a crash in the step's

@@ -48,10 +48,11 @@ final class JdbcRetentionTarget implements RetentionTarget {
   public long totalRows() {
     // the planner's estimate per partition; a partition with none (never analysed, or emptied
     // whole by a run: TRUNCATE forgets it) is counted, and only it, so that a run after a
-    // partitioned purge does not count the whole table
+    // partitioned purge does not count the whole table; a table that is not partitioned is counted
     return access.inConnection(
         c -> {
-          long estimated;
+          double estimated = 0;
+          int leaves = 0;
           var unknown = new java.util.ArrayList<String>();
           try (var ps =
               c.prepareStatement(
@@ -59,33 +60,32 @@ final class JdbcRetentionTarget implements RetentionTarget {
                       + " pg_partition_tree(?::oid) p JOIN pg_class c ON c.oid = p.relid JOIN"
                       + " pg_namespace n ON n.oid = c.relnamespace WHERE p.isleaf")) {
             ps.setLong(1, access.self().table().oid());
-            double sum = 0;
-            boolean partitioned = false;
             try (var rs = ps.executeQuery()) {
               while (rs.next()) {
-                partitioned = true;
+                leaves++;
                 if (rs.getDouble(1) >= 0) {
-                  sum += rs.getDouble(1);
+                  estimated += rs.getDouble(1);
                 } else {
                   unknown.add(rs.getString(2));
                 }
               }
             }
-            estimated = partitioned ? (long) sum : -1;
           }
-          if (estimated < 0) {
-            // a table that is not partitioned is counted, as it always was
-            return Statements.longs(c, Sql.of("SELECT count(*) FROM " + access.table()))[0];
+          if (leaves == 0 || unknown.size() > UNKNOWN_PARTITIONS_COUNTED) {
+            return rowsOf(c, List.of(access.table()));
           }
-          if (unknown.isEmpty()) {
-            return estimated;
-          }
-          if (unknown.size() > UNKNOWN_PARTITIONS_COUNTED) {
-            return Statements.longs(c, Sql.of("SELECT count(*) FROM " + access.table()))[0];
-          }
-          var counts = unknown.stream().map(t -> "(SELECT count(*) FROM " + t + ")").toList();
-          return estimated + Statements.longs(c, Sql.of("SELECT " + String.join(" + ", counts)))[0];
+          return (long) estimated + rowsOf(c, unknown);
         });
+  }
+
+  /** The rows of these tables, counted in one statement; none without a table. */
+  private static long rowsOf(java.sql.Connection c, List<String> tables)
+      throws java.sql.SQLException {
+    if (tables.isEmpty()) {
+      return 0;
+    }
+    var counts = tables.stream().map(t -> "(SELECT count(*) FROM " + t + ")").toList();
+    return Statements.longs(c, Sql.of("SELECT " + String.join(" + ", counts)))[0];
   }
 
   /** Beyond so many partitions without an estimate, one count of the table is cheaper. */

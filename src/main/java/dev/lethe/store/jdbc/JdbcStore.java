@@ -179,25 +179,17 @@ public final class JdbcStore implements Store {
 
   @Override
   public java.util.Set<String> rowsIdentity(Policy policy) {
-    var database = identity();
-    if (database.isEmpty()) {
-      return java.util.Set.of();
-    }
-    try {
-      return table(policy.table())
-          .map(
-              t ->
-                  java.util.Set.of(
-                      database.get() + ", table oid " + t.oid() + " (" + t.displayName() + ")"))
-          .orElse(java.util.Set.of());
-    } catch (StoreException e) {
-      return java.util.Set.of();
-    }
+    return identities(policy, false);
   }
 
   /** The policy's table, and the partitions below it and the tables above it, as identities. */
   @Override
   public java.util.Set<String> rowsReached(Policy policy) {
+    return identities(policy, true);
+  }
+
+  /** The policy's table in this database ("db, table oid N (schema.table)"); empty if unknown. */
+  private java.util.Set<String> identities(Policy policy, boolean withLineage) {
     var database = identity();
     if (database.isEmpty()) {
       return java.util.Set.of();
@@ -206,11 +198,14 @@ public final class JdbcStore implements Store {
       return table(policy.table())
           .map(
               t -> {
+                var tables = new java.util.TreeMap<Long, String>();
+                tables.put(t.oid(), t.displayName());
+                if (withLineage) {
+                  tables.putAll(t.lineage().above());
+                  tables.putAll(t.lineage().below());
+                }
                 var all = new java.util.TreeSet<String>();
-                all.add(database.get() + ", table oid " + t.oid() + " (" + t.displayName() + ")");
-                var lineage = new java.util.TreeMap<>(t.lineage().above());
-                lineage.putAll(t.lineage().below());
-                lineage.forEach(
+                tables.forEach(
                     (oid, name) ->
                         all.add(database.get() + ", table oid " + oid + " (" + name + ")"));
                 return (java.util.Set<String>) all;
