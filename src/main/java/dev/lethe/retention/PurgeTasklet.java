@@ -80,8 +80,15 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
   private final ProgressListener progress;
   private final Clock clock;
   private final OutboxRecovery recovery;
+
   // whole partitions hold the same subjects, one after the other: their prefixes once
+  /**
+   * Subjects' prefixes kept across the step's whole partitions, which meet the same subjects again
+   * and again (not across windows: a table's windows seldom do, and the cache would only take
+   * heap).
+   */
   private dev.lethe.audit.KnownPrefixes partsPrefixes = new dev.lethe.audit.KnownPrefixes();
+
   private final AuditTrail audit;
   private final Outbox outbox;
 
@@ -165,19 +172,30 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     var before = Counts.read(context);
     var running = new PolicyProgress[] {before};
     var records = new java.util.concurrent.ConcurrentHashMap<java.util.UUID, WindowRecord>();
+    var prepared =
+        java.util.Collections.synchronizedMap(
+            new java.util.IdentityHashMap<WindowOutcome, Prepared>());
     WindowCheck check =
         new WindowCheck() {
+          @Override
+          public void prepare(WindowOutcome window) {
+            prepared.put(window, prepared(window, execution));
+          }
+
           @Override
           public Outbox.Entry check(WindowOutcome window) {
             checkGuards(running[0], window, context);
             running[0] = Counts.add(running[0], window);
             // the window's record goes into its store, in the window's own transaction
-            var record = record(window, execution, parts ? partsPrefixes : null);
-            if (record == null) {
+            var made = prepared.remove(window);
+            if (made == null) {
+              made = prepared(window, execution);
+            }
+            if (made.record() == null) {
               return null;
             }
-            records.put(record.id(), record);
-            return record.entry(audit);
+            records.put(made.record().id(), made.record());
+            return made.entry();
           }
 
           @Override
@@ -333,15 +351,23 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     return now;
   }
 
+  /** A window's record and the entry its store keeps of it (none where nothing changed). */
+  private record Prepared(WindowRecord record, Outbox.Entry entry) {}
+
+  private Prepared prepared(WindowOutcome outcome, StepExecution execution) {
+    var record = record(outcome, execution);
+    return new Prepared(record, record == null ? null : record.entry(audit));
+  }
+
   /**
    * The window's record: its audit entry's draft and its counts, which its store keeps in the
    * window's own transaction until the trail has them (none where nothing changed).
    */
-  private WindowRecord record(
-      WindowOutcome outcome, StepExecution execution, dev.lethe.audit.KnownPrefixes known) {
+  private WindowRecord record(WindowOutcome outcome, StepExecution execution) {
     if (outcome.changed() == 0) {
       return null;
     }
+    var known = partsPrefixes;
     var draft =
         audit.draft(
             "purge",

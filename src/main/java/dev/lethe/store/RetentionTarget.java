@@ -94,6 +94,13 @@ public interface RetentionTarget {
    */
   @FunctionalInterface
   interface WindowCheck {
+    /**
+     * What of a window's record can be made before the guards look at it, side by side with other
+     * windows (its subjects' tokens, its seal); called before {@link #check}, which then only
+     * looks.
+     */
+    default void prepare(WindowOutcome outcome) {}
+
     Outbox.Entry check(WindowOutcome outcome);
 
     /**

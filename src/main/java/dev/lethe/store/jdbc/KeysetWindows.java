@@ -148,6 +148,7 @@ final class KeysetWindows {
     var connection = window.connection();
     try {
       var outcome = purge(window, spared);
+      beforeCommit.prepare(outcome); // its record made while other windows work
       synchronized (checks) {
         if (vetoed.get() != null) {
           // past the guard already: the veto is this window's failure too
