@@ -38,14 +38,20 @@ final class Contexts {
    * health and Prometheus endpoints ({@code /actuator/health}, {@code /actuator/prometheus}).
    */
   static ConfigurableApplicationContext serve(GlobalOptions options, Integer metricsPort) {
-    if (metricsPort == null) {
-      return runtime(options);
-    }
     var web = new HashMap<String, Object>();
     web.put("spring.main.web-application-type", "servlet");
-    web.put("server.port", metricsPort);
     web.put("management.endpoints.web.exposure.include", "health,prometheus");
-    return start(ServeConfiguration.class, options, web, WebApplicationType.SERVLET);
+    // Spring makes up no user of its own: the console's users are the configured ones
+    web.put(
+        "spring.autoconfigure.exclude",
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration");
+    // the ports (console, metrics, neither) are decided once the settings are read
+    return start(
+        ServeConfiguration.class,
+        options,
+        web,
+        WebApplicationType.SERVLET,
+        new dev.lethe.console.ConsolePorts(metricsPort));
   }
 
   private static ConfigurableApplicationContext start(
@@ -57,7 +63,8 @@ final class Contexts {
       Class<?> configuration,
       GlobalOptions options,
       Map<String, Object> extra,
-      WebApplicationType webType) {
+      WebApplicationType webType,
+      org.springframework.context.ApplicationListener<?>... listeners) {
     var properties = new HashMap<String, Object>(extra);
     var misspelt = EnvironmentNames.unknown(System.getenv());
     if (!misspelt.isEmpty()) {
@@ -100,6 +107,7 @@ final class Contexts {
         .web(webType)
         .bannerMode(Banner.Mode.OFF)
         .logStartupInfo(false)
+        .listeners(listeners)
         .run(args);
   }
 }

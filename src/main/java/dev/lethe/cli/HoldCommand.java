@@ -1,17 +1,15 @@
 package dev.lethe.cli;
 
 import dev.lethe.hold.Hold;
+import dev.lethe.hold.HoldScope;
 import dev.lethe.hold.HoldService;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.PolicyCatalogue;
 import dev.lethe.policy.Problems;
-import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreRegistry;
 import dev.lethe.system.BadInputException;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,7 +97,7 @@ class HoldCommand {
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         // a hold must be placeable even while some policy file is broken: the others count
         var definitions = context.getBean(PolicyCatalogue.class).read(new Problems());
-        checkScope(definitions);
+        scope().covered(definitions);
         if (fromFile != null) {
           return placeAll(context, definitions);
         }
@@ -108,10 +106,12 @@ class HoldCommand {
               "--subject is missing. Fix: give the subject key to hold, or --from-file with one"
                   + " key per line");
         }
-        checkSubject(
-            definitions,
-            context.getBean(StoreRegistry.class),
-            context.getBean(java.time.Clock.class));
+        scope()
+            .checkSubject(
+                subject,
+                definitions,
+                context.getBean(StoreRegistry.class),
+                context.getBean(java.time.Clock.class));
         var hold =
             context
                 .getBean(HoldService.class)
@@ -137,12 +137,12 @@ class HoldCommand {
                 + " in the file");
       }
       var subjects = SubjectFile.read(fromFile);
+      var covered = scope().covered(definitions);
       var check =
           context
               .getBean(StoreRegistry.class)
               .subjectCheck(
-                  covered(definitions),
-                  scope(context.getBean(java.time.Clock.class), covered(definitions)));
+                  covered, HoldScope.asOfNow(context.getBean(java.time.Clock.class), covered));
       for (var line : subjects.lines()) {
         check
             .apply(line.key())
@@ -180,68 +180,8 @@ class HoldCommand {
       return Lethe.DONE;
     }
 
-    private List<dev.lethe.policy.Policy> covered(Definitions definitions) {
-      return definitions.policies().values().stream()
-          .filter(p -> policy == null || p.name().equals(policy))
-          .filter(p -> category == null || p.category().equals(category))
-          .toList();
-    }
-
-    private static RetentionScope scope(
-        java.time.Clock clock, List<dev.lethe.policy.Policy> covered) {
-      return new RetentionScope(
-          java.time.ZonedDateTime.now(clock), covered, List.of(), Optional.empty());
-    }
-
-    /**
-     * A hold on a key that no policy it covers could hold protects nothing while it seems to:
-     * {@code user@x} where every subject column is an integer. Refused, naming what the columns
-     * take.
-     */
-    private void checkSubject(
-        Definitions definitions, StoreRegistry stores, java.time.Clock clock) {
-      if (subject == null || subject.isBlank()) {
-        return; // the hold service says what is missing
-      }
-      var covered = covered(definitions);
-      stores
-          .takesNoSuchSubject(subject.trim(), covered, scope(clock, covered))
-          .ifPresent(
-              columns -> {
-                throw new BadInputException(
-                    "--subject "
-                        + subject.trim()
-                        + " cannot be the subject of any policy the hold covers ("
-                        + columns
-                        + "), so the hold would keep nothing. Fix: give the key as the stores hold"
-                        + " it (a number for an integer column)"
-                        + (policy == null && category == null
-                            ? ""
-                            : ", or narrow the hold to a policy or category whose subject it is"));
-              });
-    }
-
-    private void checkScope(Definitions definitions) {
-      if (policy != null && !definitions.policies().containsKey(policy)) {
-        throw new BadInputException(
-            "--policy "
-                + policy
-                + ": no such policy. Fix: use one of "
-                + definitions.policies().keySet());
-      }
-      if (category != null
-          && definitions.policies().values().stream()
-              .noneMatch(p -> p.category().equals(category))) {
-        throw new BadInputException(
-            "--category "
-                + category
-                + ": no policy has this category. Fix: use one of "
-                + definitions.policies().values().stream()
-                    .map(p -> p.category())
-                    .distinct()
-                    .sorted()
-                    .toList());
-      }
+    private HoldScope scope() {
+      return new HoldScope(policy, category);
     }
   }
 

@@ -93,15 +93,23 @@ class ServeCommand implements Callable<Integer> {
                   },
                   "lethe-serve-stop"));
       scheduler.start();
+      var console = context.getBean(dev.lethe.system.LetheProperties.class).console();
+      var port =
+          context instanceof WebServerApplicationContext web ? web.getWebServer().getPort() : -1;
       spec.commandLine()
           .getOut()
           .printf(
-              "Serving %d scheduled job(s) as node %s%s. Stop with SIGTERM (Ctrl-C).%n",
+              "Serving %d scheduled job(s) as node %s%s%s. Stop with SIGTERM (Ctrl-C).%n",
               definitions.jobs().values().stream().filter(j -> j.schedule().isPresent()).count(),
               name,
-              context instanceof WebServerApplicationContext web
-                  ? "; metrics on port " + web.getWebServer().getPort() + " (/actuator/prometheus)"
-                  : "");
+              console.on()
+                  ? "; the console on http://" + console.address() + ":" + port + "/"
+                  : "; no console (no lethe.console.users configured)",
+              port() == null
+                  ? ""
+                  : "; metrics on port "
+                      + (console.on() ? port() : port)
+                      + " (/actuator/prometheus)");
       spec.commandLine().getOut().flush();
       stopped.await();
       return Lethe.DONE;

@@ -56,8 +56,12 @@ public class HoldService {
             .single();
     SubjectFlags.bumpVersion(jdbc);
     var hold = find(id);
+    // who placed it: the OS user at the command line, the signed-in user in the console
     audit.appendAbout(
-        KIND, "placed", subject, "hold " + id + ", case " + caseReference + ", " + hold.scope());
+        KIND,
+        "placed",
+        subject,
+        "hold " + id + ", case " + caseReference + ", " + hold.scope() + ", by " + placedBy);
     return hold;
   }
 
@@ -125,7 +129,9 @@ public class HoldService {
                   + ", case "
                   + caseReference
                   + ", "
-                  + scope));
+                  + scope
+                  + ", by "
+                  + placedBy));
     }
     return new PlacedHolds(ids.size(), first, last, caseReference, scope);
   }
@@ -149,12 +155,22 @@ public class HoldService {
     }
     // the entry first: the table takes a release only with it (V18), in this transaction
     audit.appendAbout(
-        KIND, "released", hold.subject(), "hold " + id + ", case " + hold.caseReference());
-    jdbc.sql(
-            "UPDATE lethe.legal_hold SET released_by = ?, released_at = ?, release_reason = ?"
-                + " WHERE id = ?")
-        .params(releasedBy, now(), reason, id)
-        .update();
+        KIND,
+        "released",
+        hold.subject(),
+        "hold " + id + ", case " + hold.caseReference() + ", by " + releasedBy);
+    // two people releasing one hold at once: the second finds it released and changes nothing
+    // (its trail entry rolls back with it)
+    int released =
+        jdbc.sql(
+                "UPDATE lethe.legal_hold SET released_by = ?, released_at = ?, release_reason = ?"
+                    + " WHERE id = ? AND released_at IS NULL")
+            .params(releasedBy, now(), reason, id)
+            .update();
+    if (released == 0) {
+      throw new BadInputException(
+          "hold " + id + " was released meanwhile by someone else. Fix: see 'lethe hold list'");
+    }
     SubjectFlags.bumpVersion(jdbc);
     return find(id);
   }

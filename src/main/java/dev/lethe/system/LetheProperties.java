@@ -26,7 +26,8 @@ public record LetheProperties(
     @DefaultValue("PT10S") java.time.Duration lockTimeout,
     @DefaultValue("PT2M") java.time.Duration stallReport,
     @DefaultValue("false") boolean reportsGroupReadable,
-    @DefaultValue("PT10S") java.time.Duration connectTimeout) {
+    @DefaultValue("PT10S") java.time.Duration connectTimeout,
+    @DefaultValue Console console) {
 
   /** The most windows purged at once: each takes a connection of the store's pool. */
   public static final int MAX_PARALLEL_WINDOWS = 6;
@@ -145,6 +146,88 @@ public record LetheProperties(
 
     public boolean configured() {
       return url != null && !url.isBlank();
+    }
+  }
+
+  /**
+   * The console of {@code lethe serve}: off unless {@code users} are configured, so that a fresh
+   * serve exposes nothing by surprise; on {@code address} (this machine only, unless widened) and
+   * {@code port}. Each user has a bcrypt hash of their password and roles: {@code operator} (runs),
+   * {@code compliance} (holds, restrictions, objections, requests, the trail), {@code analyst}
+   * (statistics), {@code viewer} (reports). A signed-in session ends after {@code session-timeout}
+   * without a request.
+   */
+  public record Console(
+      @DefaultValue("8080") int port,
+      @DefaultValue("127.0.0.1") String address,
+      @DefaultValue Map<String, ConsoleUser> users,
+      @DefaultValue("PT30M") java.time.Duration sessionTimeout) {
+
+    /** The roles a console user may have. */
+    public static final java.util.List<String> ROLES =
+        java.util.List.of("operator", "compliance", "analyst", "viewer");
+
+    private static final java.util.regex.Pattern BCRYPT =
+        java.util.regex.Pattern.compile("\\$2[aby]?\\$[0-9]{2}\\$[./A-Za-z0-9]{53}");
+
+    private static final java.util.regex.Pattern NAME =
+        java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+
+    public Console {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(
+            "lethe.console.port " + port + " is not a port. Fix: give 0 to 65535");
+      }
+      if (sessionTimeout == null || sessionTimeout.isNegative() || sessionTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "lethe.console.session-timeout must be a positive duration, such as PT30M");
+      }
+      users = users == null ? Map.of() : Map.copyOf(users);
+      for (var user : users.entrySet()) {
+        var name = user.getKey();
+        var where = "lethe.console.users." + name;
+        if (!NAME.matcher(name).matches()) {
+          throw new IllegalArgumentException(
+              where
+                  + ": a user name is letters, digits and . _ @ - (at most 64). Fix: rename the"
+                  + " user");
+        }
+        var settings = user.getValue();
+        if (settings == null
+            || settings.passwordHash() == null
+            || !BCRYPT.matcher(settings.passwordHash()).matches()) {
+          throw new IllegalArgumentException(
+              where
+                  + ".password-hash is not a bcrypt hash (never a password in clear). Fix: make"
+                  + " one with 'lethe hash-password' and put its output there");
+        }
+        if (settings.roles().isEmpty()) {
+          throw new IllegalArgumentException(
+              where + ".roles is empty. Fix: give one or more of " + String.join(", ", ROLES));
+        }
+        for (var role : settings.roles()) {
+          if (!ROLES.contains(role)) {
+            throw new IllegalArgumentException(
+                where
+                    + ".roles: '"
+                    + role
+                    + "' is not a role. Fix: give one or more of "
+                    + String.join(", ", ROLES));
+          }
+        }
+      }
+    }
+
+    /** Whether the console is served: only where users are configured. */
+    public boolean on() {
+      return !users.isEmpty();
+    }
+  }
+
+  /** A console user: the bcrypt hash of their password, and their roles. */
+  public record ConsoleUser(String passwordHash, @DefaultValue java.util.List<String> roles) {
+    public ConsoleUser {
+      roles = roles == null ? java.util.List.of() : java.util.List.copyOf(roles);
     }
   }
 

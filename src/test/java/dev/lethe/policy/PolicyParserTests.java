@@ -58,7 +58,9 @@ class PolicyParserTests {
             java.time.Duration.ofSeconds(10),
             java.time.Duration.ofMinutes(2),
             false,
-            java.time.Duration.ofSeconds(10)));
+            java.time.Duration.ofSeconds(10),
+            new LetheProperties.Console(
+                0, "127.0.0.1", Map.of(), java.time.Duration.ofMinutes(30))));
   }
 
   @Test

@@ -246,7 +246,7 @@ public abstract class LetheTests {
     return config;
   }
 
-  private static Path keyFile() {
+  protected static Path keyFile() {
     var file = WORKSPACE.resolve("hmac.key");
     writeSecret(file, TEST_KEY + "\n");
     return file;

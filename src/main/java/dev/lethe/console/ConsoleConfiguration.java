@@ -1,0 +1,151 @@
+package dev.lethe.console;
+
+import dev.lethe.system.LetheProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.HttpStatusEntryPoint;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+
+/**
+ * Who may reach what in {@code lethe serve}: the metrics port as before (health and Prometheus, no
+ * sign-in); the console's pages after a sign-in, each by role; {@code /api} by HTTP Basic on each
+ * request, never by the console's session cookie (so a page of another site cannot use a signed-in
+ * browser to change anything). Without console users, nothing but the metrics answers.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+@Import({
+  DashboardPage.class,
+  HoldPages.class,
+  HoldsApi.class,
+  StatisticPages.class,
+  StatisticsApi.class,
+  AuditPages.class,
+  ConsoleErrors.class,
+  SignedIn.class
+})
+public class ConsoleConfiguration {
+
+  static final String OPERATOR = "OPERATOR";
+  static final String COMPLIANCE = "COMPLIANCE";
+  static final String ANALYST = "ANALYST";
+  static final String VIEWER = "VIEWER";
+
+  @Bean
+  PasswordEncoder consolePasswords() {
+    return new BCryptPasswordEncoder();
+  }
+
+  /** The configured users; none where the console is off (Spring then makes up none either). */
+  @Bean
+  UserDetailsService consoleUsers(LetheProperties properties) {
+    var users = new InMemoryUserDetailsManager();
+    properties
+        .console()
+        .users()
+        .forEach(
+            (name, user) ->
+                users.createUser(
+                    User.withUsername(name)
+                        .password(user.passwordHash())
+                        .roles(
+                            user.roles().stream()
+                                .map(r -> r.toUpperCase(java.util.Locale.ROOT))
+                                .toArray(String[]::new))
+                        .build()));
+    return users;
+  }
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain metrics(HttpSecurity http) throws Exception {
+    return http.securityMatcher(EndpointRequest.toAnyEndpoint())
+        .authorizeHttpRequests(a -> a.anyRequest().permitAll())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(c -> c.disable()) // reads only, and no session to ride on
+        .build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain api(HttpSecurity http, LetheProperties properties) throws Exception {
+    http.securityMatcher("/api/**");
+    if (!properties.console().on()) {
+      return http.authorizeHttpRequests(a -> a.anyRequest().denyAll()).build();
+    }
+    return http.authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/api/holds", "/api/holds/**")
+                    .hasRole(COMPLIANCE)
+                    .requestMatchers("/api/statistics", "/api/statistics/**")
+                    .hasRole(ANALYST)
+                    .anyRequest()
+                    .denyAll())
+        .httpBasic(
+            b -> b.authenticationEntryPoint(new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+        // each request signs in on its own: a console session's cookie opens nothing here
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .securityContext(
+            c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+        .csrf(c -> c.disable())
+        .headers(ConsoleConfiguration::headers)
+        .build();
+  }
+
+  @Bean
+  @Order(3)
+  SecurityFilterChain console(HttpSecurity http, LetheProperties properties) throws Exception {
+    if (!properties.console().on()) {
+      // a serve without console users exposes nothing but its metrics
+      return http.authorizeHttpRequests(a -> a.anyRequest().denyAll()).build();
+    }
+    return http.authorizeHttpRequests(
+            a ->
+                a.requestMatchers("/login", "/console/**")
+                    .permitAll()
+                    .requestMatchers("/holds", "/holds/**", "/audit", "/audit/**")
+                    .hasRole(COMPLIANCE)
+                    .requestMatchers("/statistics", "/statistics/**")
+                    .hasRole(ANALYST)
+                    .requestMatchers("/", "/error")
+                    .authenticated()
+                    .anyRequest()
+                    .denyAll())
+        .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", true).permitAll())
+        .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signed-out"))
+        .sessionManagement(s -> s.sessionFixation(f -> f.newSession()))
+        .headers(ConsoleConfiguration::headers)
+        .build();
+  }
+
+  /**
+   * Headers for every console and API answer: no framing, no scripts or styles but the console's
+   * own, no referrer (a URL may hold a statistic's name), nothing cached.
+   */
+  private static void headers(
+      org.springframework.security.config.annotation.web.configurers.HeadersConfigurer<HttpSecurity>
+          headers) {
+    headers
+        .contentSecurityPolicy(
+            c ->
+                c.policyDirectives(
+                    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self';"
+                        + " frame-ancestors 'none'; base-uri 'none'"))
+        .frameOptions(f -> f.deny())
+        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER));
+  }
+}

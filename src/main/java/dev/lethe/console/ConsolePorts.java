@@ -1,0 +1,73 @@
+package dev.lethe.console;
+
+import dev.lethe.system.BadInputException;
+import dev.lethe.system.LetheProperties;
+import java.util.HashMap;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Which port {@code lethe serve} answers on, decided once its settings are read (the configuration
+ * file and the environment): with console users, the console on {@code lethe.console.address} and
+ * {@code lethe.console.port}, and the metrics on a port of their own; without, the metrics port
+ * alone, as before the console existed; with neither, no port at all.
+ */
+public final class ConsolePorts
+    implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
+
+  private final Integer metricsPort;
+
+  /**
+   * @param metricsPort the metrics port, null where it is off
+   */
+  public ConsolePorts(Integer metricsPort) {
+    this.metricsPort = metricsPort;
+  }
+
+  @Override
+  public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
+    var environment = event.getEnvironment();
+    var binder = Binder.get(environment);
+    boolean console =
+        binder
+            .bind(
+                "lethe.console.users",
+                Bindable.mapOf(String.class, LetheProperties.ConsoleUser.class))
+            .map(users -> !users.isEmpty())
+            .orElse(false);
+    var ports = new HashMap<String, Object>();
+    if (!console) {
+      ports.put("server.port", metricsPort == null ? -1 : metricsPort);
+    } else {
+      int port = binder.bind("lethe.console.port", Integer.class).orElse(8080);
+      if (metricsPort != null && metricsPort != 0 && metricsPort == port) {
+        throw new BadInputException(
+            "lethe.console.port and --metrics-port are both "
+                + port
+                + ". Fix: give the console or the metrics another port");
+      }
+      ports.put("server.port", port);
+      ports.put(
+          "server.address", binder.bind("lethe.console.address", String.class).orElse("127.0.0.1"));
+      // the metrics keep their own port, and the interface server.address named for them before
+      ports.put("management.server.port", metricsPort == null ? -1 : metricsPort);
+      binder
+          .bind("server.address", String.class)
+          .ifBound(address -> ports.put("management.server.address", address));
+      ports.put(
+          "server.servlet.session.timeout",
+          binder
+              .bind("lethe.console.session-timeout", java.time.Duration.class)
+              .orElse(java.time.Duration.ofMinutes(30)));
+      // the session's cookie: never read by a script, never sent from another site's page
+      ports.put("server.servlet.session.cookie.http-only", true);
+      ports.put("server.servlet.session.cookie.same-site", "strict");
+      ports.put("server.servlet.session.tracking-modes", "cookie");
+    }
+    // first: these are decisions, not defaults a file could override
+    environment.getPropertySources().addFirst(new MapPropertySource("lethe-serve-ports", ports));
+  }
+}

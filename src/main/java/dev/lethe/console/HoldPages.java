@@ -1,0 +1,80 @@
+package dev.lethe.console;
+
+import dev.lethe.audit.AuditTrail;
+import dev.lethe.hold.HoldService;
+import dev.lethe.system.BadInputException;
+import java.security.Principal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/**
+ * Legal holds for compliance officers: those in force (and, on request, released ones), placing one
+ * and releasing one, each recorded in the trail under the signed-in user's name.
+ */
+@Controller
+class HoldPages {
+
+  private final HoldService holds;
+  private final ConsoleHolds placing;
+  private final SubjectTokens tokens;
+
+  HoldPages(
+      HoldService holds,
+      AuditTrail audit,
+      dev.lethe.policy.PolicyCatalogue catalogue,
+      dev.lethe.store.StoreRegistry stores,
+      java.time.Clock clock) {
+    this.holds = holds;
+    this.placing = new ConsoleHolds(holds, catalogue, stores, clock);
+    this.tokens = new SubjectTokens(audit);
+  }
+
+  @GetMapping("/holds")
+  String list(
+      @RequestParam(name = "released", defaultValue = "false") boolean released, Model model) {
+    model.addAttribute(
+        "holds", holds.list(released).stream().map(h -> HoldView.of(h, tokens)).toList());
+    model.addAttribute("released", released);
+    return "console/holds";
+  }
+
+  @PostMapping("/holds")
+  String place(
+      @RequestParam String subject,
+      @RequestParam(name = "case") String caseReference,
+      @RequestParam String reason,
+      @RequestParam(required = false) String policy,
+      @RequestParam(required = false) String category,
+      Principal user,
+      RedirectAttributes redirect) {
+    try {
+      var hold = placing.place(subject, policy, category, caseReference, reason, user.getName());
+      // the subject the user typed is not echoed back: the page names the hold by its id
+      redirect.addFlashAttribute(
+          "done", "Hold " + hold.id() + " placed (case " + hold.caseReference() + ").");
+    } catch (BadInputException e) {
+      redirect.addFlashAttribute("problem", ConsoleErrors.forPage(e));
+    }
+    return "redirect:/holds";
+  }
+
+  @PostMapping("/holds/{id}/release")
+  String release(
+      @PathVariable long id,
+      @RequestParam String reason,
+      Principal user,
+      RedirectAttributes redirect) {
+    try {
+      holds.release(id, reason, user.getName());
+      redirect.addFlashAttribute("done", "Hold " + id + " released.");
+    } catch (BadInputException e) {
+      redirect.addFlashAttribute("problem", ConsoleErrors.forPage(e));
+    }
+    return "redirect:/holds";
+  }
+}

@@ -1,0 +1,174 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The console in Debian's headless Chromium, driven through chromedriver, as its users meet it: a
+ * compliance officer signs in, places a hold, sees it in the list and in the trail under their
+ * name, and releases it; an analyst downloads a statistic's CSV and is refused the holds page.
+ */
+class ConsoleBrowserTests extends LetheTests {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  private WebDriver browser;
+
+  @BeforeEach
+  void browser() {
+    // .ci/run installs chromium and chromedriver and sets LETHE_REQUIRE_CHROMIUM: there it must run
+    if ("1".equals(System.getenv("LETHE_REQUIRE_CHROMIUM"))) {
+      assertThat(CHROMIUM).as("LETHE_REQUIRE_CHROMIUM is set").isExecutable();
+      assertThat(CHROMEDRIVER).as("LETHE_REQUIRE_CHROMIUM is set").isExecutable();
+    }
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "Debian's chromium and chromium-driver are not installed (.ci/run installs them)");
+    var options =
+        new ChromeOptions()
+            .setBinary(CHROMIUM.toFile())
+            .addArguments(
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
+    var service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    browser = new ChromeDriver(service, options);
+    browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(5));
+  }
+
+  @AfterEach
+  void close() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void aComplianceOfficerPlacesAndReleasesAHoldAndAnAnalystDownloadsAStatistic() throws Exception {
+    var statistic = statistic();
+    var options = new GlobalOptions();
+    options.config = ConsoleTests.consoleConfig("console-browser-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      var base = "http://127.0.0.1:" + ConsoleTests.port(context);
+
+      browser.get(base + "/holds");
+      assertThat(browser.getCurrentUrl()).endsWith("/login"); // signed out: to the sign-in page
+      signIn("dpo");
+      browser.get(base + "/holds");
+      browser.findElement(By.id("subject")).sendKeys("910401");
+      browser.findElement(By.id("case")).sendKeys("LIT-2026-014");
+      browser.findElement(By.id("reason")).sendKeys("pending litigation");
+      browser.findElement(By.id("place")).click();
+
+      var done = browser.findElement(By.className("done")).getText();
+      assertThat(done).startsWith("Hold ").contains("placed (case LIT-2026-014)");
+      long id = Long.parseLong(done.replaceAll("Hold (\\d+) .*", "$1"));
+      var row = browser.findElement(By.id("hold-" + id)).getText();
+      assertThat(row).contains("LIT-2026-014", "pending litigation", "dpo");
+      // the page names the subject by its token, never by the key typed
+      assertThat(browser.getPageSource()).doesNotContain("910401");
+      assertThat(holds.find(id).subject()).isEqualTo("910401");
+
+      browser.get(base + "/audit");
+      browser.findElement(By.id("lookup-subject")).sendKeys("910401");
+      browser.findElement(By.id("look-up")).click();
+      assertThat(browser.findElement(By.id("entries")).getText())
+          .contains("hold placed", "hold " + id + ", case LIT-2026-014, all data, by dpo");
+      assertThat(browser.getCurrentUrl()).doesNotContain("910401"); // posted, never in a URL
+
+      browser.get(base + "/holds");
+      browser.findElement(By.id("release-reason-" + id)).sendKeys("case settled");
+      browser.findElement(By.id("release-" + id)).click();
+      assertThat(browser.findElement(By.className("done")).getText())
+          .isEqualTo("Hold " + id + " released.");
+      assertThat(browser.findElements(By.id("hold-" + id))).isEmpty();
+      assertThat(holds.find(id).releasedBy()).isEqualTo("dpo");
+      browser.get(base + "/audit");
+      browser.findElement(By.id("lookup-subject")).sendKeys("910401");
+      browser.findElement(By.id("look-up")).click();
+      assertThat(browser.findElement(By.id("entries")).getText())
+          .contains("hold released", "hold " + id + ", case LIT-2026-014, by dpo");
+
+      browser.findElement(By.cssSelector("header form button")).click(); // sign out
+      assertThat(browser.getCurrentUrl()).contains("/login");
+      signIn("ana");
+      browser.get(base + "/statistics");
+      var link = browser.findElement(By.id("csv-" + statistic)).getAttribute("href");
+      // the download as the browser makes it: with the analyst's session
+      var session = browser.manage().getCookieNamed("JSESSIONID").getValue();
+      var csv = get(link, session);
+      assertThat(csv.statusCode()).isEqualTo(200);
+      assertThat(csv.headers().firstValue("Content-Disposition").orElse(""))
+          .contains("attachment", statistic + ".csv");
+      assertThat(csv.body())
+          .startsWith("bucket,kind,status,rows,distinct_subjects,suppressed")
+          .contains("2025-11-01,cell,done,30,30,false");
+      assertThat(get(base + "/holds", session).statusCode()).isEqualTo(403);
+      browser.get(base + "/holds");
+      assertThat(browser.getPageSource()).doesNotContain("Place a hold");
+      // and the analyst's header offers no holds
+      browser.get(base + "/");
+      assertThat(browser.findElement(By.tagName("header")).getText())
+          .contains("Statistics", "ana")
+          .doesNotContain("Holds");
+    }
+  }
+
+  private void signIn(String user) {
+    browser.findElement(By.id("username")).sendKeys(user);
+    browser.findElement(By.id("password")).sendKeys(ConsoleTests.PASSWORD);
+    browser.findElement(By.id("sign-in")).click();
+    assertThat(browser.findElement(By.id("signed-in")).getText()).isEqualTo(user);
+  }
+
+  private static HttpResponse<String> get(String url, String session) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Cookie", "JSESSIONID=" + session)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String statistic() {
+    Events.create(APP, schema, 100, 50);
+    var name = "browser-" + schema;
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.event
+        time: occurred_at
+        bucket: month
+        dimensions: [status]
+        measures: [rows, distinct-subjects]
+        subject: subject_id
+        minimum-subjects: 10
+        """
+            .formatted(name, schema));
+    var job = jobName("stats");
+    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
+    runs.run(job, AS_OF, "test", ProgressListener.SILENT);
+    return name;
+  }
+}

@@ -1,0 +1,333 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.support.Events;
+import dev.lethe.support.LetheTests;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+/**
+ * The console of {@code lethe serve} over HTTP: who may reach what (roles on every page and API
+ * endpoint), that a session's cookie opens nothing under {@code /api}, that a form needs its CSRF
+ * token, that the console is off without users, and that bad console settings are refused.
+ */
+class ConsoleTests extends LetheTests {
+
+  static final String PASSWORD = "correct horse battery";
+
+  /** A configuration with three console users: compliance, analyst, operator and viewer. */
+  static Path consoleConfig(String name) throws IOException {
+    var config = configFile(name);
+    var hash = new BCryptPasswordEncoder(4).encode(PASSWORD);
+    Files.writeString(
+        config,
+        """
+          console:
+            port: 0
+            users:
+              dpo:
+                password-hash: "%s"
+                roles: [compliance]
+              ana:
+                password-hash: "%s"
+                roles: [analyst]
+              op:
+                password-hash: "%s"
+                roles: [operator, viewer]
+          pseudonymisation:
+            key-id: %s
+            key-file: %s
+        """
+            .formatted(hash, hash, hash, TEST_KEY_ID, keyFile()),
+        StandardOpenOption.APPEND);
+    return config;
+  }
+
+  static int port(org.springframework.context.ConfigurableApplicationContext context) {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  private final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static HttpRequest.Builder as(String user, int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(20))
+        .header(
+            "Authorization",
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString((user + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static HttpRequest.Builder anonymous(int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void theApiChecksRolesOnEveryEndpointAndRecordsTheUserInTheTrail() throws Exception {
+    var statistic = statistic();
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-api-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      int port = port(context);
+
+      // holds: compliance only
+      assertThat(send(as("ana", port, "/api/holds")).statusCode()).isEqualTo(403);
+      assertThat(send(as("op", port, "/api/holds")).statusCode()).isEqualTo(403);
+      assertThat(send(anonymous(port, "/api/holds")).statusCode()).isEqualTo(401);
+      var wrong =
+          anonymous(port, "/api/holds")
+              .header(
+                  "Authorization",
+                  "Basic " + Base64.getEncoder().encodeToString("dpo:guess".getBytes()));
+      assertThat(send(wrong).statusCode()).isEqualTo(401);
+
+      var placed =
+          send(
+              as("dpo", port, "/api/holds")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          """
+                          {"subject": "910301", "caseReference": "API-1", "reason": "litigation"}
+                          """)));
+      assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
+      // the key is never in an answer: the hold names its subject by token
+      assertThat(placed.body()).contains("\"caseReference\":\"API-1\"").doesNotContain("910301");
+      long id = Long.parseLong(placed.body().replaceAll("(?s).*\"id\":(\\d+).*", "$1"));
+      assertThat(holds.find(id).placedBy()).isEqualTo("dpo");
+      assertThat(trailAbout("910301"))
+          .containsExactly("placed: hold " + id + ", case API-1, all data, by dpo");
+
+      var listed = send(as("dpo", port, "/api/holds"));
+      assertThat(listed.statusCode()).isEqualTo(200);
+      assertThat(listed.body()).contains("\"id\":" + id).doesNotContain("910301");
+
+      var missing =
+          send(
+              as("dpo", port, "/api/holds")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"subject\": \"910302\"}")));
+      assertThat(missing.statusCode()).isEqualTo(400);
+      assertThat(missing.body()).contains("case is missing");
+
+      var release =
+          send(
+              as("dpo", port, "/api/holds/" + id + "/release")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"settled\"}")));
+      assertThat(release.statusCode()).isEqualTo(200);
+      assertThat(holds.find(id).releasedBy()).isEqualTo("dpo");
+      assertThat(trailAbout("910301"))
+          .last()
+          .isEqualTo("released: hold " + id + ", case API-1, by dpo");
+      var again =
+          send(
+              as("dpo", port, "/api/holds/" + id + "/release")
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"twice\"}")));
+      assertThat(again.statusCode()).isEqualTo(400);
+      assertThat(again.body()).contains("already released");
+
+      // statistics: analyst only, as JSON and CSV
+      assertThat(send(as("dpo", port, "/api/statistics")).statusCode()).isEqualTo(403);
+      var names = send(as("ana", port, "/api/statistics"));
+      assertThat(names.statusCode()).isEqualTo(200);
+      assertThat(names.body()).contains(statistic);
+      var csv = send(as("ana", port, "/api/statistics/" + statistic + ".csv"));
+      assertThat(csv.statusCode()).isEqualTo(200);
+      assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+      assertThat(csv.body()).contains("2025-11-01").contains("done");
+      var json = send(as("ana", port, "/api/statistics/" + statistic));
+      assertThat(json.statusCode()).isEqualTo(200);
+      var tree = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.body());
+      assertThat(tree.get("statistic").asString()).isEqualTo(statistic);
+      assertThat(tree.get("cells").size()).isEqualTo(7);
+      assertThat(send(as("ana", port, "/api/statistics/nope.csv")).statusCode()).isEqualTo(400);
+      assertThat(send(as("op", port, "/api/statistics/" + statistic)).statusCode()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void pagesNeedASignInTheirRoleAndACsrfTokenAndASessionOpensNothingUnderApi() throws Exception {
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-pages-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      int port = port(context);
+      var home = send(anonymous(port, "/"));
+      assertThat(home.statusCode()).isEqualTo(302);
+      assertThat(home.headers().firstValue("Location").orElse("")).endsWith("/login");
+
+      var session = signIn(port, "ana");
+      var holdsPage = send(anonymous(port, "/holds").header("Cookie", session));
+      assertThat(holdsPage.statusCode()).isEqualTo(403);
+      var statistics = send(anonymous(port, "/statistics").header("Cookie", session));
+      assertThat(statistics.statusCode()).isEqualTo(200);
+      assertThat(statistics.headers().firstValue("Content-Security-Policy").orElse(""))
+          .contains("default-src 'none'");
+      assertThat(statistics.headers().firstValue("X-Frame-Options")).contains("DENY");
+
+      var dpo = signIn(port, "dpo");
+      // a form posted without its token (another site's page) changes nothing
+      var forged =
+          send(
+              anonymous(port, "/holds")
+                  .header("Cookie", dpo)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "subject=910311&case=FORGED&reason=csrf")));
+      assertThat(forged.statusCode()).isEqualTo(403);
+      assertThat(holds.list(false)).noneMatch(h -> h.caseReference().equals("FORGED"));
+      // nor does the session's cookie under /api
+      var viaCookie =
+          send(
+              anonymous(port, "/api/holds")
+                  .header("Cookie", dpo)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"subject\": \"910312\", \"caseReference\": \"COOKIE\", \"reason\":"
+                              + " \"x\"}")));
+      assertThat(viaCookie.statusCode()).isEqualTo(401);
+      assertThat(holds.list(false)).noneMatch(h -> h.caseReference().equals("COOKIE"));
+    }
+  }
+
+  @Test
+  void withoutUsersServeAnswersOnlyOnItsMetricsPort() throws Exception {
+    var options = new GlobalOptions();
+    options.config = configFile("console-off-" + schema);
+    try (var context = Contexts.serve(options, 0)) {
+      int port = port(context);
+      assertThat(send(anonymous(port, "/actuator/health")).statusCode()).isEqualTo(200);
+      assertThat(send(anonymous(port, "/")).statusCode()).isEqualTo(403);
+      assertThat(send(anonymous(port, "/login")).statusCode()).isEqualTo(403);
+      assertThat(send(as("dpo", port, "/api/holds")).statusCode()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  void badConsoleSettingsAreRefusedBeforeAnythingStarts() throws Exception {
+    var config = configFile("console-bad-" + schema);
+    Files.writeString(
+        config,
+        """
+          console:
+            users:
+              dpo:
+                password-hash: "secret"
+                roles: [compliance]
+        """,
+        StandardOpenOption.APPEND);
+    var err = new java.io.StringWriter();
+    int code =
+        Lethe.execute(
+            new String[] {"--config", config.toString(), "serve", "--metrics-port", "off"},
+            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            new java.io.PrintWriter(err, true));
+    assertThat(code).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("lethe.console.users.dpo.password-hash is not a bcrypt hash")
+        .contains("lethe hash-password")
+        .doesNotContain("secret\"");
+
+    var roles = configFile("console-roles-" + schema);
+    Files.writeString(
+        roles,
+        """
+          console:
+            users:
+              dpo:
+                password-hash: "%s"
+                roles: [admin]
+        """
+            .formatted(new BCryptPasswordEncoder(4).encode(PASSWORD)),
+        StandardOpenOption.APPEND);
+    err.getBuffer().setLength(0);
+    code =
+        Lethe.execute(
+            new String[] {"--config", roles.toString(), "serve", "--metrics-port", "off"},
+            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            new java.io.PrintWriter(err, true));
+    assertThat(code).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("'admin' is not a role");
+  }
+
+  /** Signs in through the form, as a browser does; returns the session's cookie. */
+  private String signIn(int port, String user) throws Exception {
+    var login = send(anonymous(port, "/login"));
+    var cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+    var token = login.body().replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+    var signedIn =
+        send(
+            anonymous(port, "/login")
+                .header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "username="
+                            + user
+                            + "&password="
+                            + PASSWORD.replace(" ", "+")
+                            + "&_csrf="
+                            + token)));
+    assertThat(signedIn.statusCode()).isEqualTo(302);
+    assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
+    // a new session after the sign-in (no fixation)
+    return signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditTrail audit;
+
+  /** The trail's entries about a subject, as "action: detail". */
+  private java.util.List<String> trailAbout(String subject) {
+    return audit.about(audit.prefixes(subject)).stream()
+        .map(e -> e.action() + ": " + e.detail())
+        .toList();
+  }
+
+  /** A monthly statistic of an events table, computed by a run. */
+  private String statistic() {
+    Events.create(APP, schema, 100, 50);
+    var name = "events-" + schema;
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.event
+        time: occurred_at
+        bucket: month
+        dimensions: [status]
+        measures: [rows, distinct-subjects]
+        subject: subject_id
+        minimum-subjects: 10
+        """
+            .formatted(name, schema));
+    var job = jobName("stats");
+    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
+    runs.run(job, AS_OF, "test", ProgressListener.SILENT);
+    return name;
+  }
+}
