@@ -25,7 +25,8 @@ import picocli.CommandLine.Mixin;
       HoldCommand.class,
       RestrictCommand.class,
       DemoCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      HashPasswordCommand.class
     })
 public class LetheCommand implements Runnable {
 

@@ -35,6 +35,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
   StatisticPages.class,
   StatisticsApi.class,
   AuditPages.class,
+  RunPages.class,
+  RequestPages.class,
+  FlagPages.class,
   ConsoleErrors.class,
   SignedIn.class
 })
@@ -117,8 +120,20 @@ public class ConsoleConfiguration {
             a ->
                 a.requestMatchers("/login", "/console/**")
                     .permitAll()
-                    .requestMatchers("/holds", "/holds/**", "/audit", "/audit/**")
+                    .requestMatchers(
+                        "/holds",
+                        "/holds/**",
+                        "/audit",
+                        "/audit/**",
+                        "/requests",
+                        "/requests/**",
+                        "/restrictions",
+                        "/restrictions/**",
+                        "/objections",
+                        "/objections/**")
                     .hasRole(COMPLIANCE)
+                    .requestMatchers("/runs", "/runs/**")
+                    .hasAnyRole(OPERATOR, VIEWER)
                     .requestMatchers("/statistics", "/statistics/**")
                     .hasRole(ANALYST)
                     .requestMatchers("/", "/error")

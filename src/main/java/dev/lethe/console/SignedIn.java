@@ -10,12 +10,15 @@ import org.springframework.web.bind.annotation.ModelAttribute;
       DashboardPage.class,
       HoldPages.class,
       StatisticPages.class,
-      AuditPages.class
+      AuditPages.class,
+      RunPages.class,
+      RequestPages.class,
+      FlagPages.class
     })
 class SignedIn {
 
   /** The signed-in user as a page shows them. */
-  record Me(String name, boolean compliance, boolean analyst, boolean operator) {}
+  record Me(String name, boolean compliance, boolean analyst, boolean runs) {}
 
   @ModelAttribute("me")
   Me me(Authentication user) {
@@ -26,6 +29,7 @@ class SignedIn {
         user.getName(),
         Roles.has(user, ConsoleConfiguration.COMPLIANCE),
         Roles.has(user, ConsoleConfiguration.ANALYST),
-        Roles.has(user, ConsoleConfiguration.OPERATOR));
+        Roles.has(user, ConsoleConfiguration.OPERATOR)
+            || Roles.has(user, ConsoleConfiguration.VIEWER));
   }
 }

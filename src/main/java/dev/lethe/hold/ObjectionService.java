@@ -50,7 +50,7 @@ public class ObjectionService {
                   + " VALUES (?, ?, ?, ?)")
           .params(subject.trim(), purpose, placedBy, Timestamp.from(clock.instant()))
           .update();
-      audit.appendAbout(KIND, "placed", subject, "to " + purpose);
+      audit.appendAbout(KIND, "placed", subject, "to " + purpose + ", by " + placedBy);
     }
     return active(subject.trim(), purpose);
   }
@@ -68,7 +68,7 @@ public class ObjectionService {
       throw new BadInputException(
           "that subject has no active objection to " + purpose + ". Fix: see 'lethe object list'");
     }
-    audit.appendAbout(KIND, "lifted", subject, "to " + purpose);
+    audit.appendAbout(KIND, "lifted", subject, "to " + purpose + ", by " + liftedBy);
     return jdbc.sql(
             "SELECT * FROM lethe.objection WHERE subject = ? AND purpose = ? ORDER BY id DESC"
                 + " LIMIT 1")

@@ -43,7 +43,7 @@ public class RestrictionService {
             .query(Long.class)
             .single();
     SubjectFlags.bumpVersion(jdbc);
-    audit.appendAbout(KIND, "placed", subject, "restriction " + id);
+    audit.appendAbout(KIND, "placed", subject, "restriction " + id + ", by " + placedBy);
     return find(id);
   }
 
@@ -56,10 +56,19 @@ public class RestrictionService {
                     new BadInputException(
                         "that subject has no active restriction. Fix: see 'lethe restrict list'"));
     // the entry first: the table takes a lift only with it (V18), in this transaction
-    audit.appendAbout(KIND, "lifted", subject, "restriction " + restriction.id());
-    jdbc.sql("UPDATE lethe.restriction SET lifted_by = ?, lifted_at = ? WHERE id = ?")
-        .params(liftedBy, Timestamp.from(clock.instant()), restriction.id())
-        .update();
+    audit.appendAbout(
+        KIND, "lifted", subject, "restriction " + restriction.id() + ", by " + liftedBy);
+    // two people lifting it at once: the second changes nothing (its entry rolls back with it)
+    int lifted =
+        jdbc.sql(
+                "UPDATE lethe.restriction SET lifted_by = ?, lifted_at = ? WHERE id = ?"
+                    + " AND lifted_at IS NULL")
+            .params(liftedBy, Timestamp.from(clock.instant()), restriction.id())
+            .update();
+    if (lifted == 0) {
+      throw new BadInputException(
+          "restriction " + restriction.id() + " was lifted meanwhile by someone else");
+    }
     SubjectFlags.bumpVersion(jdbc);
     return find(restriction.id());
   }

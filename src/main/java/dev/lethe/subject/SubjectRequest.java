@@ -36,6 +36,25 @@ public record SubjectRequest(
     return DONE.equals(status);
   }
 
+  /** The same request naming its subject as {@code shown} (a page shows a token, not the key). */
+  public SubjectRequest withSubject(String shown) {
+    return new SubjectRequest(
+        id,
+        kind,
+        shown,
+        purpose,
+        reference,
+        receivedBy,
+        receivedAt,
+        deadline,
+        status,
+        completedAt,
+        exportFile,
+        outcomes,
+        closedBy,
+        closedReason);
+  }
+
   /** Done, or cancelled: nothing more is done for it. */
   public boolean closed() {
     return done() || CANCELLED.equals(status);

@@ -108,8 +108,9 @@ class ConsoleBrowserTests extends LetheTests {
       assertThat(browser.findElement(By.id("entries")).getText())
           .contains("hold released", "hold " + id + ", case LIT-2026-014, by dpo");
 
-      browser.findElement(By.cssSelector("header form button")).click(); // sign out
-      assertThat(browser.getCurrentUrl()).contains("/login");
+      browser.findElement(By.id("sign-out")).click();
+      new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(10))
+          .until(org.openqa.selenium.support.ui.ExpectedConditions.urlContains("/login"));
       signIn("ana");
       browser.get(base + "/statistics");
       var link = browser.findElement(By.id("csv-" + statistic)).getAttribute("href");
@@ -130,6 +131,44 @@ class ConsoleBrowserTests extends LetheTests {
       assertThat(browser.findElement(By.tagName("header")).getText())
           .contains("Statistics", "ana")
           .doesNotContain("Holds");
+    }
+  }
+
+  @Test
+  void aRequestReceivedInTheConsoleIsCarriedOutByTheNextRun() throws Exception {
+    Events.create(APP, schema, 100, 50);
+    policy("console-events-" + schema, Events.policy("console-events-" + schema, schema, ""));
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 37");
+    assertThat(rows).isPositive();
+    var options = new GlobalOptions();
+    options.config = ConsoleTests.consoleConfig("console-request-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      var base = "http://127.0.0.1:" + ConsoleTests.port(context);
+      browser.get(base + "/requests");
+      signIn("dpo");
+      browser.get(base + "/requests");
+      new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind")))
+          .selectByValue("erase");
+      browser.findElement(By.id("request-subject")).sendKeys("37");
+      browser.findElement(By.id("reference")).sendKeys("DSR-CONSOLE-1");
+      browser.findElement(By.id("receive")).click();
+      var done = browser.findElement(By.className("done")).getText();
+      assertThat(done).startsWith("Request ").contains("(erase) received, due");
+      long id = Long.parseLong(done.replaceAll("Request (\\d+) .*", "$1"));
+      assertThat(browser.findElement(By.id("request-" + id)).getText())
+          .contains("erase", "DSR-CONSOLE-1", "dpo", "open");
+
+      var report = runs.run("requests", AS_OF, "test", ProgressListener.SILENT).report();
+      assertThat(report.status()).isEqualTo("COMPLETED");
+      assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 37"))
+          .isZero();
+
+      browser.get(base + "/requests/" + id);
+      assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("done");
+      assertThat(browser.findElement(By.id("outcomes")).getText())
+          .contains("console-events-" + schema, "deleted " + rows);
+      assertThat(browser.findElement(By.id("response")).getText())
+          .contains("Request " + id + ": erase");
     }
   }
 

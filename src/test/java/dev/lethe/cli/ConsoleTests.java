@@ -215,6 +215,81 @@ class ConsoleTests extends LetheTests {
   }
 
   @Test
+  void eachSectionIsItsRolesAndARunsReportIsItsOwnPage() throws Exception {
+    var job = eventsPurge("");
+    var run = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report().run();
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-roles-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      int port = port(context);
+      var op = signIn(port, "op");
+      var dpo = signIn(port, "dpo");
+      var ana = signIn(port, "ana");
+      for (var path : java.util.List.of("/runs", "/runs/" + run + "/report")) {
+        assertThat(send(anonymous(port, path).header("Cookie", op)).statusCode())
+            .as(path)
+            .isEqualTo(200);
+        assertThat(send(anonymous(port, path).header("Cookie", dpo)).statusCode())
+            .as(path)
+            .isEqualTo(403);
+        assertThat(send(anonymous(port, path).header("Cookie", ana)).statusCode())
+            .as(path)
+            .isEqualTo(403);
+      }
+      for (var path : java.util.List.of("/holds", "/requests", "/restrictions", "/audit")) {
+        assertThat(send(anonymous(port, path).header("Cookie", dpo)).statusCode())
+            .as(path)
+            .isEqualTo(200);
+        assertThat(send(anonymous(port, path).header("Cookie", op)).statusCode())
+            .as(path)
+            .isEqualTo(403);
+        assertThat(send(anonymous(port, path).header("Cookie", ana)).statusCode())
+            .as(path)
+            .isEqualTo(403);
+      }
+      assertThat(send(anonymous(port, "/statistics").header("Cookie", op)).statusCode())
+          .isEqualTo(403);
+      // the report as lethe report --format html writes it: inline styles, nothing that runs
+      var report = send(anonymous(port, "/runs/" + run + "/report").header("Cookie", op));
+      assertThat(report.body()).contains("<html").contains(job).doesNotContain("<script");
+      assertThat(report.headers().firstValue("Content-Security-Policy").orElse(""))
+          .contains("default-src 'none'", "style-src 'unsafe-inline'")
+          .doesNotContain("script-src");
+      assertThat(send(anonymous(port, "/runs").header("Cookie", op)).body()).contains(job);
+    }
+  }
+
+  @Test
+  void hashPasswordMakesAHashTheConsoleTakesAndRefusesAShortPassword() throws Exception {
+    var in = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream((PASSWORD + "\n").getBytes()));
+      var out = new java.io.StringWriter();
+      assertThat(
+              Lethe.execute(
+                  new String[] {"hash-password"},
+                  new java.io.PrintWriter(out, true),
+                  new java.io.PrintWriter(new java.io.StringWriter(), true)))
+          .isZero();
+      var hash = out.toString().strip();
+      assertThat(hash).startsWith("$2a$12$").hasSize(60).doesNotContain(PASSWORD);
+      assertThat(new BCryptPasswordEncoder().matches(PASSWORD, hash)).isTrue();
+
+      System.setIn(new java.io.ByteArrayInputStream("short\n".getBytes()));
+      var err = new java.io.StringWriter();
+      assertThat(
+              Lethe.execute(
+                  new String[] {"hash-password"},
+                  new java.io.PrintWriter(new java.io.StringWriter(), true),
+                  new java.io.PrintWriter(err, true)))
+          .isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString()).contains("fewer than 12 characters");
+    } finally {
+      System.setIn(in);
+    }
+  }
+
+  @Test
   void withoutUsersServeAnswersOnlyOnItsMetricsPort() throws Exception {
     var options = new GlobalOptions();
     options.config = configFile("console-off-" + schema);
