@@ -41,6 +41,10 @@ final class Contexts {
     var web = new HashMap<String, Object>();
     web.put("spring.main.web-application-type", "servlet");
     web.put("management.endpoints.web.exposure.include", "health,prometheus");
+    // the API's OpenAPI document, of /api alone, where the API's users can read it
+    web.put("springdoc.api-docs.path", "/api/openapi");
+    web.put("springdoc.paths-to-match", "/api/**");
+    web.put("springdoc.writer-with-order-by-keys", true);
     // Spring makes up no user of its own: the console's users are the configured ones
     web.put(
         "spring.autoconfigure.exclude",

@@ -92,7 +92,9 @@ public class ConsoleConfiguration {
     }
     return http.authorizeHttpRequests(
             a ->
-                a.requestMatchers("/api/holds", "/api/holds/**")
+                a.requestMatchers("/api/openapi", "/api/openapi/**", "/api/openapi.yaml")
+                    .authenticated()
+                    .requestMatchers("/api/holds", "/api/holds/**")
                     .hasRole(COMPLIANCE)
                     .requestMatchers("/api/statistics", "/api/statistics/**")
                     .hasRole(ANALYST)

@@ -165,6 +165,24 @@ class ConsoleTests extends LetheTests {
       assertThat(tree.get("cells").size()).isEqualTo(7);
       assertThat(send(as("ana", port, "/api/statistics/nope.csv")).statusCode()).isEqualTo(400);
       assertThat(send(as("op", port, "/api/statistics/" + statistic)).statusCode()).isEqualTo(403);
+
+      // the API described for its users: every endpoint, and nothing of the pages
+      assertThat(send(anonymous(port, "/api/openapi")).statusCode()).isEqualTo(401);
+      var openapi = send(as("ana", port, "/api/openapi"));
+      assertThat(openapi.statusCode()).isEqualTo(200);
+      var paths =
+          tools.jackson.databind.json.JsonMapper.builder()
+              .build()
+              .readTree(openapi.body())
+              .get("paths")
+              .propertyNames();
+      assertThat(paths)
+          .containsExactlyInAnyOrder(
+              "/api/holds",
+              "/api/holds/{id}/release",
+              "/api/statistics",
+              "/api/statistics/{name}",
+              "/api/statistics/{name}.csv");
     }
   }
 
