@@ -88,6 +88,7 @@ import org.springframework.context.annotation.Import;
   SuppressionList.class,
   AuditTrail.class,
   AuditVerifier.class,
+  dev.lethe.audit.Verifications.class,
   KeyFingerprints.class,
   RequestIntake.class,
   RequestRunner.class,

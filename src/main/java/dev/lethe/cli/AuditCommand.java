@@ -62,6 +62,10 @@ class AuditCommand {
             context
                 .getBean(AuditVerifier.class)
                 .verify(context.getBean(LetheProperties.class).reports(), from);
+        if (from.isEmpty()) {
+          // the whole trail: the console's dashboard says when it was last verified, and how
+          context.getBean(dev.lethe.audit.Verifications.class).record(result, HoldCommand.who());
+        }
         var out = spec.commandLine().getOut();
         result.notes().forEach(n -> out.println("note: " + n));
         var what = from.map(c -> " since " + c.file().getFileName()).orElse("");

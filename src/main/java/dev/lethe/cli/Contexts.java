@@ -42,6 +42,7 @@ final class Contexts {
     web.put("spring.main.web-application-type", "servlet");
     web.put("management.endpoints.web.exposure.include", "health,prometheus");
     // the API's OpenAPI document, of /api alone, where the API's users can read it
+    web.put("springdoc.api-docs.enabled", true); // behind the API's sign-in, on purpose
     web.put("springdoc.api-docs.path", "/api/openapi");
     web.put("springdoc.paths-to-match", "/api/**");
     web.put("springdoc.writer-with-order-by-keys", true);

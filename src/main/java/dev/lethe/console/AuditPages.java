@@ -20,11 +20,17 @@ class AuditPages {
   private final AuditTrail audit;
   private final AuditVerifier verifier;
   private final LetheProperties properties;
+  private final dev.lethe.audit.Verifications verifications;
 
-  AuditPages(AuditTrail audit, AuditVerifier verifier, LetheProperties properties) {
+  AuditPages(
+      AuditTrail audit,
+      AuditVerifier verifier,
+      LetheProperties properties,
+      dev.lethe.audit.Verifications verifications) {
     this.audit = audit;
     this.verifier = verifier;
     this.properties = properties;
+    this.verifications = verifications;
   }
 
   /** One entry as the page shows it, with the rows it records of the subject looked up. */
@@ -79,8 +85,10 @@ class AuditPages {
   }
 
   @PostMapping("/audit/verify")
-  String verify(Model model) {
-    model.addAttribute("verification", verifier.verify(properties.reports()));
+  String verify(Model model, java.security.Principal user) {
+    var result = verifier.verify(properties.reports());
+    verifications.record(result, user.getName());
+    model.addAttribute("verification", result);
     return "console/audit";
   }
 }

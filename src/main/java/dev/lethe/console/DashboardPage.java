@@ -12,8 +12,9 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 
 /**
- * The console's first page: each job's last runs, and for compliance the holds in force and the
- * requests overdue or due this week. The sign-in page too.
+ * The console's first page: the last runs and each scheduled job's next fire time; for compliance
+ * the holds in force, the requests overdue or due this week, and the trail's last verification. The
+ * sign-in page too.
  */
 @Controller
 class DashboardPage {
@@ -23,13 +24,19 @@ class DashboardPage {
   private final RequestService requests;
   private final Clock clock;
   private final LetheProperties properties;
+  private final dev.lethe.audit.Verifications verifications;
+  private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
   DashboardPage(
       RunHistory runs,
       HoldService holds,
       RequestService requests,
       Clock clock,
-      LetheProperties properties) {
+      LetheProperties properties,
+      dev.lethe.audit.Verifications verifications,
+      org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+    this.verifications = verifications;
+    this.jdbc = jdbc;
     this.runs = runs;
     this.holds = holds;
     this.requests = requests;
@@ -45,10 +52,12 @@ class DashboardPage {
   @GetMapping("/")
   String dashboard(Authentication user, Model model) {
     model.addAttribute("runs", runs.latest(20));
+    model.addAttribute("nextFires", dev.lethe.schedule.Scheduling.nextFires(jdbc));
     if (Roles.has(user, ConsoleConfiguration.COMPLIANCE)) {
       var today = LocalDate.now(clock.withZone(properties.timeZone()));
       var open = requests.list(true, false, today);
       model.addAttribute("holdsInForce", holds.list(false).size());
+      model.addAttribute("verification", verifications.last().orElse(null));
       model.addAttribute(
           "overdue", open.stream().filter(r -> r.deadline().isBefore(today)).count());
       model.addAttribute(

@@ -68,6 +68,27 @@ public final class Scheduling {
     return scheduler;
   }
 
+  /** A scheduled job's next fire time, as the cluster's schedule holds it. */
+  public record NextFire(String job, java.time.Instant at) {}
+
+  /**
+   * Every scheduled job's next fire time, read from Quartz's tables in the control database (what
+   * any node of the cluster will run next); none before a node has created them.
+   */
+  public static java.util.List<NextFire> nextFires(JdbcClient jdbc) {
+    boolean scheduled =
+        jdbc.sql("SELECT to_regclass('qrtz_triggers') IS NOT NULL").query(Boolean.class).single();
+    if (!scheduled) {
+      return java.util.List.of();
+    }
+    return jdbc.sql(
+            "SELECT job_name, next_fire_time FROM qrtz_triggers"
+                + " WHERE sched_name = 'lethe' AND next_fire_time > 0 ORDER BY next_fire_time, job_name")
+        .query(
+            (rs, n) -> new NextFire(rs.getString(1), java.time.Instant.ofEpochMilli(rs.getLong(2))))
+        .list();
+  }
+
   /**
    * Makes the scheduler's triggers those of the job files: a job with a schedule gets its cron
    * trigger (replaced, so that a changed file takes effect), a job without one loses it.

@@ -277,6 +277,57 @@ class ConsoleTests extends LetheTests {
     }
   }
 
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.retention.Validator validator;
+
+  @Test
+  void theDashboardShowsTheNextFireTimesAndTheTrailsLastVerification() throws Exception {
+    Events.create(APP, schema, 10, 5);
+    policy("dash-" + schema, Events.policy("dash-" + schema, schema, ""));
+    var job = jobName("nightly");
+    job(
+        job,
+        "job: "
+            + job
+            + "\npolicies: [dash-"
+            + schema
+            + "]\nschedule:\n  cron: '0 0 3 1 1 ? 2099'\n  time-zone: UTC\n");
+    var scheduler =
+        dev.lethe.schedule.Scheduling.create(
+            "lethe", "console-test", controlDataSource, runs, control);
+    try {
+      dev.lethe.schedule.Scheduling.synchronise(scheduler, validator.load());
+      var options = new GlobalOptions();
+      options.config = consoleConfig("console-dashboard-" + schema);
+      try (var context = Contexts.serve(options, null)) {
+        int port = port(context);
+        var dpo = signIn(port, "dpo");
+        var page = send(anonymous(port, "/audit").header("Cookie", dpo)).body();
+        var token = page.replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+        var verified =
+            send(
+                anonymous(port, "/audit/verify")
+                    .header("Cookie", dpo)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + token)));
+        assertThat(verified.statusCode()).isEqualTo(200);
+        assertThat(verified.body()).contains("The trail is intact");
+
+        var dashboard = send(anonymous(port, "/").header("Cookie", dpo)).body();
+        assertThat(dashboard)
+            .containsPattern("last verified on [0-9T:.Z-]+ by dpo: intact, [0-9]+ entries")
+            .contains(job, "2099-01-01T03:00:00Z");
+        // an operator sees the schedule, not the compliance figures
+        var op = signIn(port, "op");
+        assertThat(send(anonymous(port, "/").header("Cookie", op)).body())
+            .contains(job)
+            .doesNotContain("last verified");
+      }
+    } finally {
+      scheduler.clear();
+      scheduler.shutdown();
+    }
+  }
+
   @Test
   void hashPasswordMakesAHashTheConsoleTakesAndRefusesAShortPassword() throws Exception {
     var in = System.in;
