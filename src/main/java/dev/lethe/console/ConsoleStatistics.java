@@ -38,6 +38,23 @@ final class ConsoleStatistics {
     return statistic;
   }
 
+  /**
+   * A statistic's page: its stored series (oldest first) and a chart per measure of the current.
+   */
+  record Page(
+      dev.lethe.policy.Statistic statistic,
+      List<StatisticsExport.StoredSeries> series,
+      List<SeriesChart> charts) {}
+
+  Page page(String name) {
+    var statistic = named(name);
+    var shape = export.shape(statistic);
+    return new Page(
+        statistic,
+        export.allSeries(name, java.util.Optional.of(statistic)),
+        SeriesChart.of(shape.measures(), cells(statistic)));
+  }
+
   String csv(String name) {
     var statistic = named(name);
     var out = new StringWriter();

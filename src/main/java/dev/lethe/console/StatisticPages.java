@@ -26,6 +26,18 @@ class StatisticPages {
     return "console/statistics";
   }
 
+  @GetMapping("/statistics/{name}")
+  String one(@PathVariable String name, Model model) {
+    try {
+      model.addAttribute("page", statistics.page(name));
+    } catch (dev.lethe.system.BadInputException e) {
+      model.addAttribute("problem", ConsoleErrors.forPage(e));
+      model.addAttribute("statistics", statistics.all());
+      return "console/statistics";
+    }
+    return "console/statistic";
+  }
+
   @GetMapping("/statistics/{name}.csv")
   ResponseEntity<String> csv(@PathVariable String name) {
     return download(name + ".csv", new MediaType("text", "csv"), statistics.csv(name));

@@ -123,6 +123,13 @@ class ConsoleBrowserTests extends LetheTests {
       assertThat(csv.body())
           .startsWith("bucket,kind,status,rows,distinct_subjects,suppressed")
           .contains("2025-11-01,cell,done,30,30,false");
+      // the statistic's page: a chart per measure of each bucket's published total
+      browser.findElement(By.id("statistic-" + statistic)).click();
+      var charts = browser.findElements(By.cssSelector("section.chart svg"));
+      assertThat(charts).hasSize(2); // rows, distinct subjects
+      assertThat(charts.get(0).findElements(By.tagName("rect"))).hasSize(4); // Sept. to Dec.
+      assertThat(charts.get(0).getText()).contains("withheld"); // September: too few subjects
+      assertThat(browser.findElement(By.id("series")).getText()).contains("current");
       assertThat(get(base + "/holds", session).statusCode()).isEqualTo(403);
       browser.get(base + "/holds");
       assertThat(browser.getPageSource()).doesNotContain("Place a hold");
