@@ -73,6 +73,16 @@ public class ConsoleConfiguration {
     return users;
   }
 
+  /** The configured users' passwords checked by bcrypt, behind a throttle of failed sign-ins. */
+  @Bean
+  SignInThrottle consoleSignIn(
+      UserDetailsService users, PasswordEncoder passwords, java.time.Clock clock) {
+    var checked =
+        new org.springframework.security.authentication.dao.DaoAuthenticationProvider(users);
+    checked.setPasswordEncoder(passwords);
+    return new SignInThrottle(checked, clock);
+  }
+
   @Bean
   @Order(1)
   SecurityFilterChain metrics(HttpSecurity http) throws Exception {

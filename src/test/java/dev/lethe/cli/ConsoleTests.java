@@ -359,6 +359,42 @@ class ConsoleTests extends LetheTests {
   }
 
   @Test
+  void guessingAPasswordIsRefusedAfterFiveFailuresInARow() throws Exception {
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-guess-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      int port = port(context);
+      var guess =
+          anonymous(port, "/api/holds")
+              .header(
+                  "Authorization",
+                  "Basic " + Base64.getEncoder().encodeToString("dpo:guess".getBytes()));
+      for (int i = 0; i < 5; i++) {
+        assertThat(send(guess).statusCode()).isEqualTo(401);
+      }
+      // now even the right password is refused for a while, through the API and the form
+      assertThat(send(as("dpo", port, "/api/holds")).statusCode()).isEqualTo(401);
+      var login = send(anonymous(port, "/login"));
+      var cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+      var token = login.body().replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+      var form =
+          send(
+              anonymous(port, "/login")
+                  .header("Cookie", cookie)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "username=dpo&password="
+                              + PASSWORD.replace(" ", "+")
+                              + "&_csrf="
+                              + token)));
+      assertThat(form.headers().firstValue("Location").orElse("")).endsWith("/login?error");
+      // another user is not held back
+      assertThat(send(as("ana", port, "/api/statistics")).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void withoutUsersServeAnswersOnlyOnItsMetricsPort() throws Exception {
     var options = new GlobalOptions();
     options.config = configFile("console-off-" + schema);
