@@ -907,24 +907,8 @@ class CommandLineTests extends LetheTests {
 
   @Test
   void statisticsAreListedAndExportedAsCsvAndJsonAndObjectionsRecorded() throws IOException {
-    Events.create(APP, schema, 100, 50);
-    var name = "events-" + schema;
-    job(
-        name,
-        """
-        statistic: %s
-        store: app
-        table: %s.event
-        time: occurred_at
-        bucket: month
-        dimensions: [status]
-        measures: [rows, distinct-subjects]
-        subject: subject_id
-        minimum-subjects: 10
-        """
-            .formatted(name, schema));
+    var name = monthlyStatistic("events");
     var job = jobName("stats");
-    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
 
     assertThat(configured("object place --subject 7 --purpose analytics")).isZero();
     assertThat(configured("object list")).isZero();

@@ -196,25 +196,8 @@ class ConsoleBrowserTests extends LetheTests {
   }
 
   private String statistic() {
-    Events.create(APP, schema, 100, 50);
-    var name = "browser-" + schema;
-    job(
-        name,
-        """
-        statistic: %s
-        store: app
-        table: %s.event
-        time: occurred_at
-        bucket: month
-        dimensions: [status]
-        measures: [rows, distinct-subjects]
-        subject: subject_id
-        minimum-subjects: 10
-        """
-            .formatted(name, schema));
-    var job = jobName("stats");
-    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
-    runs.run(job, AS_OF, "test", ProgressListener.SILENT);
+    var name = monthlyStatistic("browser");
+    runs.run(jobName("stats"), AS_OF, "test", ProgressListener.SILENT);
     return name;
   }
 }

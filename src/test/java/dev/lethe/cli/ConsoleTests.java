@@ -302,7 +302,7 @@ class ConsoleTests extends LetheTests {
         int port = port(context);
         var dpo = signIn(port, "dpo");
         var page = send(anonymous(port, "/audit").header("Cookie", dpo)).body();
-        var token = page.replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
+        var token = csrf(page);
         var verified =
             send(
                 anonymous(port, "/audit/verify")
@@ -374,20 +374,7 @@ class ConsoleTests extends LetheTests {
       }
       // now even the right password is refused for a while, through the API and the form
       assertThat(send(as("dpo", port, "/api/holds")).statusCode()).isEqualTo(401);
-      var login = send(anonymous(port, "/login"));
-      var cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-      var token = login.body().replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
-      var form =
-          send(
-              anonymous(port, "/login")
-                  .header("Cookie", cookie)
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "username=dpo&password="
-                              + PASSWORD.replace(" ", "+")
-                              + "&_csrf="
-                              + token)));
+      var form = postSignIn(port, "dpo", PASSWORD);
       assertThat(form.headers().firstValue("Location").orElse("")).endsWith("/login?error");
       // another user is not held back
       assertThat(send(as("ana", port, "/api/statistics")).statusCode()).isEqualTo(200);
@@ -456,26 +443,34 @@ class ConsoleTests extends LetheTests {
 
   /** Signs in through the form, as a browser does; returns the session's cookie. */
   private String signIn(int port, String user) throws Exception {
-    var login = send(anonymous(port, "/login"));
-    var cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
-    var token = login.body().replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
-    var signedIn =
-        send(
-            anonymous(port, "/login")
-                .header("Cookie", cookie)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "username="
-                            + user
-                            + "&password="
-                            + PASSWORD.replace(" ", "+")
-                            + "&_csrf="
-                            + token)));
+    var signedIn = postSignIn(port, user, PASSWORD);
     assertThat(signedIn.statusCode()).isEqualTo(302);
     assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
     // a new session after the sign-in (no fixation)
     return signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+  }
+
+  /** The sign-in form posted with its CSRF token, as a browser posts it. */
+  private HttpResponse<String> postSignIn(int port, String user, String password) throws Exception {
+    var login = send(anonymous(port, "/login"));
+    var cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+    return send(
+        anonymous(port, "/login")
+            .header("Cookie", cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "username="
+                        + user
+                        + "&password="
+                        + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8)
+                        + "&_csrf="
+                        + csrf(login.body()))));
+  }
+
+  /** The CSRF token of a page's forms. */
+  private static String csrf(String page) {
+    return page.replaceAll("(?s).*name=\"_csrf\" value=\"([^\"]+)\".*", "$1");
   }
 
   @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditTrail audit;
@@ -487,27 +482,9 @@ class ConsoleTests extends LetheTests {
         .toList();
   }
 
-  /** A monthly statistic of an events table, computed by a run. */
   private String statistic() {
-    Events.create(APP, schema, 100, 50);
-    var name = "events-" + schema;
-    job(
-        name,
-        """
-        statistic: %s
-        store: app
-        table: %s.event
-        time: occurred_at
-        bucket: month
-        dimensions: [status]
-        measures: [rows, distinct-subjects]
-        subject: subject_id
-        minimum-subjects: 10
-        """
-            .formatted(name, schema));
-    var job = jobName("stats");
-    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
-    runs.run(job, AS_OF, "test", ProgressListener.SILENT);
+    var name = monthlyStatistic("events");
+    runs.run(jobName("stats"), AS_OF, "test", ProgressListener.SILENT);
     return name;
   }
 }

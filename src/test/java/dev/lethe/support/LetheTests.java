@@ -167,6 +167,33 @@ public abstract class LetheTests {
     return job;
   }
 
+  /**
+   * A monthly statistic of a fresh events table of the test's schema (100 events of 50 subjects, by
+   * status; at least 10 subjects a cell), named {@code base-SCHEMA}, and the job {@code
+   * jobName("stats")} that computes it. Returns the statistic's name.
+   */
+  protected String monthlyStatistic(String base) {
+    Events.create(APP, schema, 100, 50);
+    var name = base + "-" + schema;
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.event
+        time: occurred_at
+        bucket: month
+        dimensions: [status]
+        measures: [rows, distinct-subjects]
+        subject: subject_id
+        minimum-subjects: 10
+        """
+            .formatted(name, schema));
+    var job = jobName("stats");
+    job(job, "job: " + job + "\nstatistics: [" + name + "]\n");
+    return name;
+  }
+
   /** A unique job name, so that each test's runs are job instances of their own. */
   protected String jobName(String base) {
     return base + "-" + schema;
