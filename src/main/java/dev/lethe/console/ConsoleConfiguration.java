@@ -11,7 +11,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
-import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -53,9 +52,13 @@ public class ConsoleConfiguration {
     return new BCryptPasswordEncoder();
   }
 
-  /** The configured users; none where the console is off (Spring then makes up none either). */
+  /**
+   * The configured users (none where the console is off, and Spring makes up none either), their
+   * passwords checked by bcrypt, behind a throttle of failed sign-ins.
+   */
   @Bean
-  UserDetailsService consoleUsers(LetheProperties properties) {
+  SignInThrottle consoleSignIn(
+      LetheProperties properties, PasswordEncoder passwords, java.time.Clock clock) {
     var users = new InMemoryUserDetailsManager();
     properties
         .console()
@@ -70,13 +73,6 @@ public class ConsoleConfiguration {
                                 .map(r -> r.toUpperCase(java.util.Locale.ROOT))
                                 .toArray(String[]::new))
                         .build()));
-    return users;
-  }
-
-  /** The configured users' passwords checked by bcrypt, behind a throttle of failed sign-ins. */
-  @Bean
-  SignInThrottle consoleSignIn(
-      UserDetailsService users, PasswordEncoder passwords, java.time.Clock clock) {
     var checked =
         new org.springframework.security.authentication.dao.DaoAuthenticationProvider(users);
     checked.setPasswordEncoder(passwords);
