@@ -83,7 +83,13 @@ public class RequestService {
         "request",
         "received",
         subject,
-        "request " + id + ", " + kind.text() + (purpose == null ? "" : " " + purpose));
+        "request "
+            + id
+            + ", "
+            + kind.text()
+            + (purpose == null ? "" : " " + purpose)
+            + ", by "
+            + receivedBy);
     return find(id);
   }
 

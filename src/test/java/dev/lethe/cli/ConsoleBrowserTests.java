@@ -165,6 +165,17 @@ class ConsoleBrowserTests extends LetheTests {
       assertThat(browser.findElement(By.id("request-" + id)).getText())
           .contains("erase", "DSR-CONSOLE-1", "dpo", "open");
 
+      // received under the signed-in user's name, in the trail as in the request
+      assertThat(
+              control
+                  .sql(
+                      "SELECT count(*) FROM lethe.audit_entry WHERE kind = 'request'"
+                          + " AND action = 'received' AND detail = ?")
+                  .param("request " + id + ", erase, by dpo")
+                  .query(Long.class)
+                  .single())
+          .isOne();
+
       var report = runs.run("requests", AS_OF, "test", ProgressListener.SILENT).report();
       assertThat(report.status()).isEqualTo("COMPLETED");
       assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 37"))
