@@ -45,6 +45,16 @@ public final class Lethe {
             bad.problems().forEach(cmd.getErr()::println);
             return BAD_INPUT;
           }
+          var portTaken = find(e, org.springframework.boot.web.server.PortInUseException.class);
+          if (portTaken != null) {
+            cmd.getErr()
+                .println(
+                    "port "
+                        + portTaken.getPort()
+                        + " is in use by another program: lethe.console.port or --metrics-port"
+                        + " names it. Fix: give a free port, or stop what listens there");
+            return BAD_INPUT;
+          }
           var unreachable = controlDatabaseAtStart(e);
           if (unreachable != null) {
             cmd.getErr().println(unreachable);

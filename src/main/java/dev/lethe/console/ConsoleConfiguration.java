@@ -12,12 +12,12 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.savedrequest.NullRequestCache;
 
 /**
  * Who may reach what in {@code lethe serve}: the metrics port as before (health and Prometheus, no
@@ -47,18 +47,12 @@ public class ConsoleConfiguration {
   static final String ANALYST = "ANALYST";
   static final String VIEWER = "VIEWER";
 
-  @Bean
-  PasswordEncoder consolePasswords() {
-    return new BCryptPasswordEncoder();
-  }
-
   /**
    * The configured users (none where the console is off, and Spring makes up none either), their
    * passwords checked by bcrypt, behind a throttle of failed sign-ins.
    */
   @Bean
-  SignInThrottle consoleSignIn(
-      LetheProperties properties, PasswordEncoder passwords, java.time.Clock clock) {
+  SignInThrottle consoleSignIn(LetheProperties properties, java.time.Clock clock) {
     var users = new InMemoryUserDetailsManager();
     properties
         .console()
@@ -75,7 +69,14 @@ public class ConsoleConfiguration {
                         .build()));
     var checked =
         new org.springframework.security.authentication.dao.DaoAuthenticationProvider(users);
-    checked.setPasswordEncoder(passwords);
+    // an unknown name is checked against a hash of the users' own cost: a wrong password takes as
+    // long for a name that does not exist as for one that does, so timing tells no names
+    int cost =
+        properties.console().users().values().stream()
+            .mapToInt(u -> Integer.parseInt(u.passwordHash().substring(4, 6)))
+            .max()
+            .orElse(12);
+    checked.setPasswordEncoder(new BCryptPasswordEncoder(cost));
     return new SignInThrottle(checked, clock);
   }
 
@@ -114,6 +115,9 @@ public class ConsoleConfiguration {
             c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
         .csrf(c -> c.disable())
         .headers(ConsoleConfiguration::headers)
+        .addFilterBefore(
+            new BodyLimit(),
+            org.springframework.security.web.authentication.www.BasicAuthenticationFilter.class)
         .build();
   }
 
@@ -149,10 +153,38 @@ public class ConsoleConfiguration {
                     .anyRequest()
                     .denyAll())
         .formLogin(f -> f.loginPage("/login").defaultSuccessUrl("/", true).permitAll())
+        // no session before a sign-in: the form's token is in a cookie, and where a signed-out
+        // visitor was going is not remembered (the dashboard follows every sign-in)
+        .requestCache(c -> c.requestCache(new NullRequestCache()))
+        .csrf(c -> c.csrfTokenRepository(csrfCookie(properties.console().secureCookies())))
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signed-out"))
         .sessionManagement(s -> s.sessionFixation(f -> f.newSession()))
         .headers(ConsoleConfiguration::headers)
         .build();
+  }
+
+  private static org.springframework.security.web.csrf.CookieCsrfTokenRepository csrfCookie(
+      boolean secure) {
+    var repository = new org.springframework.security.web.csrf.CookieCsrfTokenRepository();
+    repository.setCookieCustomizer(c -> c.httpOnly(true).sameSite("Strict").secure(secure));
+    return repository;
+  }
+
+  /**
+   * A request the firewall refuses (an encoded slash, a semicolon, a line break in its path): 400
+   * with the console's headers and without repeating the path.
+   */
+  @Bean
+  org.springframework.security.web.firewall.RequestRejectedHandler refused() {
+    return (request, response, rejected) -> {
+      response.setStatus(HttpStatus.BAD_REQUEST.value());
+      response.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      response.setHeader("X-Content-Type-Options", "nosniff");
+      response.setHeader("X-Frame-Options", "DENY");
+      response.setHeader("Cache-Control", "no-store");
+      response.setContentType("text/plain;charset=UTF-8");
+      response.getWriter().write("Bad request: the address is not one the console takes.\n");
+    };
   }
 
   /**

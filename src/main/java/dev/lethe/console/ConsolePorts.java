@@ -30,6 +30,7 @@ public final class ConsolePorts
   @Override
   public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
     var environment = event.getEnvironment();
+    checkUserNames(environment);
     var binder = Binder.get(environment);
     boolean console =
         binder
@@ -65,9 +66,43 @@ public final class ConsolePorts
       // the session's cookie: never read by a script, never sent from another site's page
       ports.put("server.servlet.session.cookie.http-only", true);
       ports.put("server.servlet.session.cookie.same-site", "strict");
+      ports.put(
+          "server.servlet.session.cookie.secure",
+          binder.bind("lethe.console.secure-cookies", Boolean.class).orElse(false));
       ports.put("server.servlet.session.tracking-modes", "cookie");
+      // a form of the console is a few fields; none needs more than this
+      ports.put("server.tomcat.max-http-form-post-size", "64KB");
     }
     // first: these are decisions, not defaults a file could override
     environment.getPropertySources().addFirst(new MapPropertySource("lethe-serve-ports", ports));
+  }
+
+  private static final java.util.regex.Pattern USER_SETTING =
+      java.util.regex.Pattern.compile(
+          "lethe\\.console\\.users(?:\\.|\\[)(.*?)\\]?\\.(?:password-hash|passwordHash|roles)(?:\\[\\d+])?");
+
+  /**
+   * Refuses a user name as it is written in the settings, before Spring's binding of map keys drops
+   * what it does not take ({@code dpo@corp} would become {@code dpocorp}, a user nobody named) or
+   * splits it ({@code dpo@corp.be}).
+   */
+  private static void checkUserNames(org.springframework.core.env.ConfigurableEnvironment env) {
+    for (var source : env.getPropertySources()) {
+      if (!(source instanceof org.springframework.core.env.EnumerablePropertySource<?> named)) {
+        continue;
+      }
+      for (var property : named.getPropertyNames()) {
+        var user = USER_SETTING.matcher(property);
+        if (user.matches() && !LetheProperties.Console.NAME.matcher(user.group(1)).matches()) {
+          throw new BadInputException(
+              "lethe.console.users: '"
+                  + dev.lethe.system.PlainText.shown(user.group(1))
+                  + "' is not a user name: lower-case letters, digits, - and _ (at most 64),"
+                  + " in "
+                  + source.getName()
+                  + ". Fix: rename the user");
+        }
+      }
+    }
   }
 }

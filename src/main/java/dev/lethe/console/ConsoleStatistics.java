@@ -33,7 +33,9 @@ final class ConsoleStatistics {
     var statistic = catalogue.read(new Problems()).statistics().get(name);
     if (statistic == null) {
       throw new BadInputException(
-          "no statistic named '" + Text.printable(name) + "'. Fix: see the statistics list");
+          "no statistic named '"
+              + dev.lethe.system.PlainText.shown(name)
+              + "'. Fix: see the statistics list");
     }
     return statistic;
   }

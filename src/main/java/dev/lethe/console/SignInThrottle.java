@@ -45,7 +45,7 @@ final class SignInThrottle implements AuthenticationProvider {
     if (known != null && known.until() != null && now.isBefore(known.until())) {
       LOG.warn(
           "console sign-in as '{}' refused: {} failed attempts in a row, locked until {}",
-          Text.printable(name),
+          dev.lethe.system.PlainText.shown(name),
           known.count(),
           known.until());
       throw new LockedException("too many failed sign-ins; try again later");
@@ -56,7 +56,10 @@ final class SignInThrottle implements AuthenticationProvider {
       return result;
     } catch (BadCredentialsException e) {
       var after = failures.compute(name, (n, f) -> failed(f, now));
-      LOG.warn("console sign-in as '{}' failed ({} in a row)", Text.printable(name), after.count());
+      LOG.warn(
+          "console sign-in as '{}' failed ({} in a row)",
+          dev.lethe.system.PlainText.shown(name),
+          after.count());
       if (failures.size() > MOST_NAMES) {
         // names that do not exist, tried by a script: forget one rather than grow without bound
         failures.keySet().stream().findAny().ifPresent(failures::remove);

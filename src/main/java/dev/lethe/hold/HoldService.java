@@ -35,8 +35,9 @@ public class HoldService {
       String reason,
       String placedBy) {
     require(subject, "--subject", "the subject key whose data must be kept");
-    require(caseReference, "--case", "the case reference, such as LIT-2026-014");
-    require(reason, "--reason", "why the data must be kept");
+    requireText(caseReference, "--case", "the case reference, such as LIT-2026-014", REF);
+    requireText(reason, "--reason", "why the data must be kept", WHY);
+    dev.lethe.system.PlainText.checkKey(subject, "--subject", MAX_SUBJECT);
     if (policy != null && category != null) {
       throw new BadInputException(
           "a hold is narrowed to a policy or to a category, not both. Fix: give one of --policy,"
@@ -78,8 +79,8 @@ public class HoldService {
       String caseReference,
       String reason,
       String placedBy) {
-    require(caseReference, "--case", "the case reference, such as LIT-2026-014");
-    require(reason, "--reason", "why the data must be kept");
+    requireText(caseReference, "--case", "the case reference, such as LIT-2026-014", REF);
+    requireText(reason, "--reason", "why the data must be kept", WHY);
     if (policy != null && category != null) {
       throw new BadInputException(
           "a hold is narrowed to a policy or to a category, not both. Fix: give one of --policy,"
@@ -142,7 +143,9 @@ public class HoldService {
   private static final int SUBJECTS_PER_ENTRY = 100_000;
 
   public Hold release(long id, String reason, String releasedBy) {
-    require(reason, "--reason", "why the hold is released");
+    // the release's trail entry holds the reason, and is found by its whole text through an index
+    // (V18), whose entries PostgreSQL bounds to about 2,700 bytes: a short reason
+    requireText(reason, "--reason", "why the hold is released", RELEASE_WHY);
     var hold = find(id);
     if (!hold.active()) {
       throw new BadInputException(
@@ -158,7 +161,7 @@ public class HoldService {
         KIND,
         "released",
         hold.subject(),
-        "hold " + id + ", case " + hold.caseReference() + ", by " + releasedBy);
+        "hold " + id + ", case " + hold.caseReference() + ", by " + releasedBy + ": " + reason);
     // two people releasing one hold at once: the second finds it released and changes nothing
     // (its trail entry rolls back with it)
     int released =
@@ -258,6 +261,19 @@ public class HoldService {
       throw new BadInputException(option + " is missing. Fix: give " + what);
     }
   }
+
+  /** Present, and one line of plain text of at most {@code most} characters. */
+  static void requireText(String value, String option, String what, int most) {
+    require(value, option, what);
+    dev.lethe.system.PlainText.check(value, option, most);
+  }
+
+  /** The longest subject key taken: a key is an identifier, not a document (as for requests). */
+  static final int MAX_SUBJECT = 200;
+
+  static final int REF = dev.lethe.system.PlainText.REFERENCE;
+  static final int WHY = dev.lethe.system.PlainText.REASON;
+  static final int RELEASE_WHY = 300;
 
   private static Hold hold(ResultSet rs, int row) throws SQLException {
     return new Hold(

@@ -43,13 +43,17 @@ public class ObjectionService {
 
   public Objection place(String subject, String purpose, String placedBy) {
     HoldService.require(subject, "--subject", "the subject key who objects");
+    dev.lethe.system.PlainText.checkKey(subject, "--subject", HoldService.MAX_SUBJECT);
     checkPurpose(purpose);
-    if (!objectors(purpose).contains(subject.trim())) {
-      jdbc.sql(
-              "INSERT INTO lethe.objection (subject, purpose, placed_by, placed_at)"
-                  + " VALUES (?, ?, ?, ?)")
-          .params(subject.trim(), purpose, placedBy, Timestamp.from(clock.instant()))
-          .update();
+    // one objection in force per subject and purpose: two placing it at once record it once
+    int placed =
+        jdbc.sql(
+                "INSERT INTO lethe.objection (subject, purpose, placed_by, placed_at)"
+                    + " VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT (subject, purpose) WHERE lifted_at IS NULL DO NOTHING")
+            .params(subject.trim(), purpose, placedBy, Timestamp.from(clock.instant()))
+            .update();
+    if (placed > 0) {
       audit.appendAbout(KIND, "placed", subject, "to " + purpose + ", by " + placedBy);
     }
     return active(subject.trim(), purpose);

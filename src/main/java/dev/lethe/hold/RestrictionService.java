@@ -28,7 +28,9 @@ public class RestrictionService {
 
   public Restriction place(String subject, String grounds, String placedBy) {
     HoldService.require(subject, "--subject", "the subject key whose processing is restricted");
-    HoldService.require(grounds, "--grounds", "the grounds, such as 'accuracy contested'");
+    dev.lethe.system.PlainText.checkKey(subject, "--subject", HoldService.MAX_SUBJECT);
+    HoldService.requireText(
+        grounds, "--grounds", "the grounds, such as 'accuracy contested'", HoldService.WHY);
     // a purge's windows in flight commit first; every later one spares the subject
     SubjectGate.close(jdbc, subject);
     if (active(subject.trim()).isPresent()) {

@@ -55,6 +55,8 @@ public class RequestIntake {
           "--purpose is for withdraw-consent only. Fix: leave it out of '" + kind.text() + "'");
     }
     checkFits(key, definitions);
+    dev.lethe.system.PlainText.check(
+        blankToNull(reference), "--reference", dev.lethe.system.PlainText.REFERENCE);
     return requests.insert(kind, key, purpose, blankToNull(reference), receivedBy);
   }
 

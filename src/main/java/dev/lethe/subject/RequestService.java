@@ -355,6 +355,7 @@ public class RequestService {
       throw new BadInputException(
           "a cancellation needs its reason. Fix: add --reason \"withdrawn by the subject\"");
     }
+    dev.lethe.system.PlainText.check(reason, "--reason", dev.lethe.system.PlainText.REASON);
     // the lock a runner holds while it carries the request out (RequestRunner): a cancel never
     // lands in the middle of one, where the runner would go on with the policies after it
     var lock = dev.lethe.system.SessionLock.tryAcquire(dataSource, "lethe.request." + id);

@@ -155,13 +155,15 @@ public record LetheProperties(
    * {@code port}. Each user has a bcrypt hash of their password and roles: {@code operator} (runs),
    * {@code compliance} (holds, restrictions, objections, requests, the trail), {@code analyst}
    * (statistics), {@code viewer} (reports). A signed-in session ends after {@code session-timeout}
-   * without a request.
+   * without a request. {@code secure-cookies}: where the console is reached over TLS (through a
+   * proxy), its cookies are sent only over TLS.
    */
   public record Console(
       @DefaultValue("8080") int port,
       @DefaultValue("127.0.0.1") String address,
       @DefaultValue Map<String, ConsoleUser> users,
-      @DefaultValue("PT30M") java.time.Duration sessionTimeout) {
+      @DefaultValue("PT30M") java.time.Duration sessionTimeout,
+      @DefaultValue("false") boolean secureCookies) {
 
     /** The roles a console user may have. */
     public static final java.util.List<String> ROLES =
@@ -170,8 +172,15 @@ public record LetheProperties(
     private static final java.util.regex.Pattern BCRYPT =
         java.util.regex.Pattern.compile("\\$2[aby]?\\$[0-9]{2}\\$[./A-Za-z0-9]{53}");
 
-    private static final java.util.regex.Pattern NAME =
-        java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    /**
+     * A user name: lower-case letters, digits, - and _ (a map key in the settings: other characters
+     * are dropped by the binding, and names are compared without case).
+     */
+    public static final java.util.regex.Pattern NAME =
+        java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    /** The least bcrypt cost taken: 2^10 rounds; 'lethe hash-password' makes 2^12. */
+    public static final int LEAST_COST = 10;
 
     public Console {
       if (port < 0 || port > 65535) {
@@ -189,8 +198,8 @@ public record LetheProperties(
         if (!NAME.matcher(name).matches()) {
           throw new IllegalArgumentException(
               where
-                  + ": a user name is letters, digits and . _ @ - (at most 64). Fix: rename the"
-                  + " user");
+                  + ": a user name is lower-case letters, digits, - and _ (at most 64). Fix:"
+                  + " rename the user");
         }
         var settings = user.getValue();
         if (settings == null
@@ -200,6 +209,13 @@ public record LetheProperties(
               where
                   + ".password-hash is not a bcrypt hash (never a password in clear). Fix: make"
                   + " one with 'lethe hash-password' and put its output there");
+        }
+        if (Integer.parseInt(settings.passwordHash().substring(4, 6)) < LEAST_COST) {
+          throw new IllegalArgumentException(
+              where
+                  + ".password-hash has a bcrypt cost under "
+                  + LEAST_COST
+                  + ", too cheap to guess against. Fix: make one with 'lethe hash-password'");
         }
         if (settings.roles().isEmpty()) {
           throw new IllegalArgumentException(

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -32,7 +33,7 @@ class ConsoleTests extends LetheTests {
   /** A configuration with three console users: compliance, analyst, operator and viewer. */
   static Path consoleConfig(String name) throws IOException {
     var config = configFile(name);
-    var hash = new BCryptPasswordEncoder(4).encode(PASSWORD);
+    var hash = new BCryptPasswordEncoder(10).encode(PASSWORD);
     Files.writeString(
         config,
         """
@@ -140,7 +141,7 @@ class ConsoleTests extends LetheTests {
       assertThat(holds.find(id).releasedBy()).isEqualTo("dpo");
       assertThat(trailAbout("910301"))
           .last()
-          .isEqualTo("released: hold " + id + ", case API-1, by dpo");
+          .isEqualTo("released: hold " + id + ", case API-1, by dpo: settled");
       var again =
           send(
               as("dpo", port, "/api/holds/" + id + "/release")
@@ -301,12 +302,12 @@ class ConsoleTests extends LetheTests {
       try (var context = Contexts.serve(options, null)) {
         int port = port(context);
         var dpo = signIn(port, "dpo");
-        var page = send(anonymous(port, "/audit").header("Cookie", dpo)).body();
-        var token = csrf(page);
+        var audit = send(anonymous(port, "/audit").header("Cookie", dpo));
+        var token = csrf(audit.body());
         var verified =
             send(
                 anonymous(port, "/audit/verify")
-                    .header("Cookie", dpo)
+                    .header("Cookie", dpo + "; XSRF-TOKEN=" + cookies(audit).get("XSRF-TOKEN"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + token)));
         assertThat(verified.statusCode()).isEqualTo(200);
@@ -382,6 +383,75 @@ class ConsoleTests extends LetheTests {
   }
 
   @Test
+  void hostileHoldsAreRefusedWholeAndChangeNothing() throws Exception {
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-hostile-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      int port = port(context);
+      long entries =
+          control.sql("SELECT count(*) FROM lethe.audit_entry").query(Long.class).single();
+      // a line break in a case reference would forge lines of the serve log
+      var forged =
+          send(
+              as("dpo", port, "/api/holds")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"subject\": \"910701\", \"caseReference\": \"LIT-1\\n18:00:00.000"
+                              + " INFO  Forged\\u001b[31m\", \"reason\": \"r\"}")));
+      assertThat(forged.statusCode()).isEqualTo(400);
+      assertThat(forged.body()).contains("case holds a control or invisible formatting character");
+      var nul =
+          send(
+              as("dpo", port, "/api/holds")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"subject\": \"9107\\u000002\", \"caseReference\": \"LIT-1\","
+                              + " \"reason\": \"r\"}")));
+      assertThat(nul.statusCode()).isEqualTo(400); // not a 500 from the database
+      // a body of megabytes is refused before it is read
+      var huge =
+          send(
+              as("dpo", port, "/api/holds")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"subject\": \"910703\", \"caseReference\": \"LIT-1\", \"reason\": \""
+                              + "x".repeat(3_000_000)
+                              + "\"}")));
+      assertThat(huge.statusCode()).isEqualTo(413);
+      assertThat(holds.list(true)).noneMatch(h -> h.subject().startsWith("9107"));
+      assertThat(control.sql("SELECT count(*) FROM lethe.audit_entry").query(Long.class).single())
+          .isEqualTo(entries);
+      // an address the firewall refuses: 400 with the console's headers, the path not repeated
+      var refused = send(anonymous(port, "/holds;jsessionid=x%0d%0aSet-Cookie:%20a=b"));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.headers().firstValue("Content-Security-Policy").orElse(""))
+          .contains("default-src 'none'");
+      assertThat(refused.body()).doesNotContain("Set-Cookie");
+    }
+  }
+
+  @Test
+  void aConsolePortInUseIsBadInputNamingIt() throws Exception {
+    try (var taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      var config = consoleConfig("console-taken-" + schema);
+      Files.writeString(
+          config, Files.readString(config).replace("port: 0", "port: " + taken.getLocalPort()));
+      var err = new java.io.StringWriter();
+      int code =
+          Lethe.execute(
+              new String[] {"--config", config.toString(), "serve", "--metrics-port", "off"},
+              new java.io.PrintWriter(new java.io.StringWriter(), true),
+              new java.io.PrintWriter(err, true));
+      assertThat(code).isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString())
+          .contains("port " + taken.getLocalPort() + " is in use", "lethe.console.port");
+    }
+  }
+
+  @Test
   void withoutUsersServeAnswersOnlyOnItsMetricsPort() throws Exception {
     var options = new GlobalOptions();
     options.config = configFile("console-off-" + schema);
@@ -429,7 +499,7 @@ class ConsoleTests extends LetheTests {
                 password-hash: "%s"
                 roles: [admin]
         """
-            .formatted(new BCryptPasswordEncoder(4).encode(PASSWORD)),
+            .formatted(new BCryptPasswordEncoder(10).encode(PASSWORD)),
         StandardOpenOption.APPEND);
     err.getBuffer().setLength(0);
     code =
@@ -439,6 +509,37 @@ class ConsoleTests extends LetheTests {
             new java.io.PrintWriter(err, true));
     assertThat(code).isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains("'admin' is not a role");
+
+    // a name Spring's binding would change (dpo@corp would sign in as dpocorp), or too cheap a hash
+    for (var bad :
+        java.util.List.of(
+            Map.entry("\"dpo@corp\"", new BCryptPasswordEncoder(10).encode(PASSWORD)),
+            Map.entry("\"[dpo@corp.be]\"", new BCryptPasswordEncoder(10).encode(PASSWORD)),
+            Map.entry("Alice", new BCryptPasswordEncoder(10).encode(PASSWORD)),
+            Map.entry("dpo", new BCryptPasswordEncoder(4).encode(PASSWORD)))) {
+      var named = configFile("console-name-" + schema);
+      Files.writeString(
+          named,
+          """
+            console:
+              users:
+                %s:
+                  password-hash: "%s"
+                  roles: [compliance]
+          """
+              .formatted(bad.getKey(), bad.getValue()),
+          StandardOpenOption.APPEND);
+      err.getBuffer().setLength(0);
+      code =
+          Lethe.execute(
+              new String[] {"--config", named.toString(), "serve", "--metrics-port", "off"},
+              new java.io.PrintWriter(new java.io.StringWriter(), true),
+              new java.io.PrintWriter(err, true));
+      assertThat(code).as(bad.getKey()).isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString())
+          .as(bad.getKey())
+          .containsAnyOf("is not a user name", "a bcrypt cost under 10");
+    }
   }
 
   /** Signs in through the form, as a browser does; returns the session's cookie. */
@@ -447,16 +548,19 @@ class ConsoleTests extends LetheTests {
     assertThat(signedIn.statusCode()).isEqualTo(302);
     assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
     // a new session after the sign-in (no fixation)
-    return signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+    return "JSESSIONID=" + cookies(signedIn).get("JSESSIONID");
   }
 
-  /** The sign-in form posted with its CSRF token, as a browser posts it. */
+  /**
+   * The sign-in form posted with its CSRF token, as a browser posts it: the token of the page's
+   * form and its cookie (no session exists before the sign-in).
+   */
   private HttpResponse<String> postSignIn(int port, String user, String password) throws Exception {
     var login = send(anonymous(port, "/login"));
-    var cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+    assertThat(cookies(login)).doesNotContainKey("JSESSIONID");
     return send(
         anonymous(port, "/login")
-            .header("Cookie", cookie)
+            .header("Cookie", "XSRF-TOKEN=" + cookies(login).get("XSRF-TOKEN"))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(
                 HttpRequest.BodyPublishers.ofString(
@@ -466,6 +570,18 @@ class ConsoleTests extends LetheTests {
                         + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8)
                         + "&_csrf="
                         + csrf(login.body()))));
+  }
+
+  /** The cookies an answer sets, by name (those it clears left out). */
+  private static java.util.Map<String, String> cookies(HttpResponse<String> answer) {
+    var cookies = new java.util.HashMap<String, String>();
+    for (var header : answer.headers().allValues("Set-Cookie")) {
+      var pair = header.split(";", 2)[0].split("=", 2);
+      if (pair.length == 2 && !pair[1].isEmpty()) {
+        cookies.put(pair[0], pair[1]);
+      }
+    }
+    return cookies;
   }
 
   /** The CSRF token of a page's forms. */

@@ -44,4 +44,64 @@ class RestrictionServiceTests extends LetheTests {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("no hold with id 999999");
   }
+
+  @org.springframework.beans.factory.annotation.Autowired ObjectionService objections;
+
+  @Test
+  void twoPlacingOneObjectionAtOnceRecordItOnce() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var start = new java.util.concurrent.CountDownLatch(1);
+      var placed =
+          new java.util.ArrayList<java.util.concurrent.Future<ObjectionService.Objection>>();
+      for (int i = 0; i < 8; i++) {
+        placed.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return objections.place("910601", "analytics", "dpo");
+                }));
+      }
+      start.countDown();
+      for (var each : placed) {
+        assertThat(each.get().subject()).isEqualTo("910601"); // none fails
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(objections.list(false)).filteredOn(o -> o.subject().equals("910601")).hasSize(1);
+    assertThat(audit.about(audit.prefixes("910601")))
+        .filteredOn(e -> e.kind().equals("objection") && e.action().equals("placed"))
+        .extracting(e -> e.detail())
+        .containsExactly("to analytics, by dpo");
+  }
+
+  @Test
+  void freeTextWithLineBreaksEscapesOrMarksAndOverlongKeysAreRefused() {
+    for (var forged :
+        java.util.List.of(
+            "LIT-1\n18:00:00.000 INFO  Forged", "LIT\u001b[31m", "LIT\u202e1", "LIT\u0000")) {
+      assertThatThrownBy(() -> holds.place("910602", null, null, forged, "reason", "dpo"))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("--case holds a control or invisible formatting character");
+      assertThatThrownBy(() -> holds.place("910602", null, null, "LIT-1", forged, "dpo"))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("--reason holds");
+      assertThatThrownBy(() -> restrictions.place("910602", forged, "dpo"))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("--grounds holds");
+    }
+    assertThatThrownBy(() -> holds.place("9".repeat(201), null, null, "LIT-1", "r", "dpo"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("longer than 200 characters");
+    assertThatThrownBy(() -> holds.place("a\u0000b", null, null, "LIT-1", "r", "dpo"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("it holds control characters");
+    assertThatThrownBy(() -> holds.place("910602", null, null, "LIT-1", "r".repeat(2001), "dpo"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("--reason is longer than 2000 characters");
+    assertThat(holds.list(true)).noneMatch(h -> h.subject().equals("910602"));
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditTrail audit;
 }
