@@ -70,7 +70,16 @@ class FaultInjectionTests extends LetheTests {
   private long runUntilComplete() {
     long deleted = 0;
     for (int attempt = 0; attempt < 5; attempt++) {
-      var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+      // a killed process's backend may hold the job's lock until PostgreSQL notices it gone (after
+      // the statement it was running): the run is refused meanwhile, and tried again, as an
+      // operator would
+      var report =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(200))
+              .ignoreException(RunLock.JobAlreadyRunningException.class)
+              .until(
+                  () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report(), r -> true);
       deleted = report.policies().stream().mapToLong(p -> p.deleted()).sum();
       if (report.status().equals("COMPLETED")) {
         return deleted;
@@ -473,7 +482,16 @@ class FaultInjectionTests extends LetheTests {
   private long runUntilCompletePseudonymised() {
     long done = 0;
     for (int attempt = 0; attempt < 5; attempt++) {
-      var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+      // a killed process's backend may hold the job's lock until PostgreSQL notices it gone (after
+      // the statement it was running): the run is refused meanwhile, and tried again, as an
+      // operator would
+      var report =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(200))
+              .ignoreException(RunLock.JobAlreadyRunningException.class)
+              .until(
+                  () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report(), r -> true);
       done = report.policies().stream().mapToLong(p -> p.pseudonymised()).sum();
       if (report.status().equals("COMPLETED")) {
         return done;
