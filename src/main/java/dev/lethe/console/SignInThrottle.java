@@ -39,7 +39,8 @@ final class SignInThrottle implements AuthenticationProvider {
 
   @Override
   public Authentication authenticate(Authentication attempt) throws AuthenticationException {
-    var name = String.valueOf(attempt.getName());
+    // names are compared without case (dpo and DPO are one user): so are their failures
+    var name = String.valueOf(attempt.getName()).toLowerCase(java.util.Locale.ROOT);
     var now = clock.instant();
     var known = failures.get(name);
     if (known != null && known.until() != null && now.isBefore(known.until())) {
