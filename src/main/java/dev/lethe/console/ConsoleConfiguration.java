@@ -38,6 +38,7 @@ import org.springframework.security.web.savedrequest.NullRequestCache;
   RequestPages.class,
   FlagPages.class,
   ConsoleErrors.class,
+  PageErrors.class,
   SignedIn.class
 })
 public class ConsoleConfiguration {

@@ -218,6 +218,20 @@ class ConsoleTests extends LetheTests {
                           "subject=910311&case=FORGED&reason=csrf")));
       assertThat(forged.statusCode()).isEqualTo(403);
       assertThat(holds.list(false)).noneMatch(h -> h.caseReference().equals("FORGED"));
+      // a form that comes without a field: a page of the console saying which, nothing placed
+      var holdsForm = send(anonymous(port, "/holds").header("Cookie", dpo));
+      var incomplete =
+          send(
+              anonymous(port, "/holds")
+                  .header("Cookie", dpo + "; XSRF-TOKEN=" + cookies(holdsForm).get("XSRF-TOKEN"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "subject=910313&reason=r&_csrf=" + csrf(holdsForm.body()))));
+      assertThat(incomplete.statusCode()).isEqualTo(400);
+      assertThat(incomplete.body())
+          .contains("without its field &#39;case&#39;", "id=\"signed-in\">dpo<");
+      assertThat(holds.list(false)).noneMatch(h -> h.subject().equals("910313"));
       // nor does the session's cookie under /api
       var viaCookie =
           send(
