@@ -78,7 +78,7 @@ public class ConsoleConfiguration {
             .max()
             .orElse(12);
     checked.setPasswordEncoder(new BCryptPasswordEncoder(cost));
-    return new SignInThrottle(checked, clock);
+    return new SignInThrottle(checked, clock, properties.console().users().keySet());
   }
 
   @Bean
@@ -91,8 +91,27 @@ public class ConsoleConfiguration {
         .build();
   }
 
+  /**
+   * Whatever comes in on another port than the console's (the metrics port, where its endpoints are
+   * not what is asked): refused, with no way to sign in there.
+   */
   @Bean
   @Order(2)
+  SecurityFilterChain elsewhere(
+      HttpSecurity http,
+      LetheProperties properties,
+      org.springframework.context.ApplicationContext context)
+      throws Exception {
+    var console = new OnConsolePort(context, properties.console().on());
+    return http.securityMatcher(request -> !console.matches(request))
+        .authorizeHttpRequests(a -> a.anyRequest().denyAll())
+        .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+        .csrf(c -> c.disable())
+        .build();
+  }
+
+  @Bean
+  @Order(3)
   SecurityFilterChain api(HttpSecurity http, LetheProperties properties) throws Exception {
     http.securityMatcher("/api/**");
     if (!properties.console().on()) {
@@ -123,7 +142,7 @@ public class ConsoleConfiguration {
   }
 
   @Bean
-  @Order(3)
+  @Order(4)
   SecurityFilterChain console(HttpSecurity http, LetheProperties properties) throws Exception {
     if (!properties.console().on()) {
       // a serve without console users exposes nothing but its metrics
@@ -157,18 +176,49 @@ public class ConsoleConfiguration {
         // no session before a sign-in: the form's token is in a cookie, and where a signed-out
         // visitor was going is not remembered (the dashboard follows every sign-in)
         .requestCache(c -> c.requestCache(new NullRequestCache()))
-        .csrf(c -> c.csrfTokenRepository(csrfCookie(properties.console().secureCookies())))
+        .csrf(
+            c -> c.csrfTokenRepository(new SessionBoundCsrf(properties.console().secureCookies())))
         .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/login?signed-out"))
         .sessionManagement(s -> s.sessionFixation(f -> f.newSession()))
         .headers(ConsoleConfiguration::headers)
+        .addFilterBefore(new OneValueEach(), org.springframework.security.web.csrf.CsrfFilter.class)
         .build();
   }
 
-  private static org.springframework.security.web.csrf.CookieCsrfTokenRepository csrfCookie(
-      boolean secure) {
-    var repository = new org.springframework.security.web.csrf.CookieCsrfTokenRepository();
-    repository.setCookieCustomizer(c -> c.httpOnly(true).sameSite("Strict").secure(secure));
-    return repository;
+  /**
+   * A checkpoint of the trail after each change made in the console or its API (a POST that
+   * succeeded), as a command writes one as it ends: without it, entries the console appended could
+   * be cut from the trail's tail unnoticed until the next run's checkpoint.
+   */
+  @Bean
+  org.springframework.web.servlet.config.annotation.WebMvcConfigurer checkpointsAfterChanges(
+      dev.lethe.audit.Checkpoints checkpoints) {
+    return new org.springframework.web.servlet.config.annotation.WebMvcConfigurer() {
+      @Override
+      public void addInterceptors(
+          org.springframework.web.servlet.config.annotation.InterceptorRegistry registry) {
+        registry.addInterceptor(
+            new org.springframework.web.servlet.HandlerInterceptor() {
+              @Override
+              public void afterCompletion(
+                  jakarta.servlet.http.HttpServletRequest request,
+                  jakarta.servlet.http.HttpServletResponse response,
+                  Object handler,
+                  Exception failure) {
+                if ("POST".equals(request.getMethod())
+                    && failure == null
+                    && response.getStatus() < 400) {
+                  try {
+                    checkpoints.write(); // nothing where the trail has not grown
+                  } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(ConsoleConfiguration.class)
+                        .warn("the trail's checkpoint could not be written: {}", e.getMessage());
+                  }
+                }
+              }
+            });
+      }
+    };
   }
 
   /**

@@ -66,9 +66,13 @@ public final class ConsolePorts
       // the session's cookie: never read by a script, never sent from another site's page
       ports.put("server.servlet.session.cookie.http-only", true);
       ports.put("server.servlet.session.cookie.same-site", "strict");
-      ports.put(
-          "server.servlet.session.cookie.secure",
-          binder.bind("lethe.console.secure-cookies", Boolean.class).orElse(false));
+      boolean behindTls = binder.bind("lethe.console.secure-cookies", Boolean.class).orElse(false);
+      ports.put("server.servlet.session.cookie.secure", behindTls);
+      if (behindTls) {
+        // behind a TLS proxy: redirects keep https (X-Forwarded-Proto), taken from proxies on
+        // internal addresses only (Tomcat's RemoteIpValve)
+        ports.put("server.forward-headers-strategy", "native");
+      }
       ports.put("server.servlet.session.tracking-modes", "cookie");
       // a form of the console is a few fields; none needs more than this
       ports.put("server.tomcat.max-http-form-post-size", "64KB");

@@ -36,6 +36,14 @@ class PageErrors {
     return "console/problem";
   }
 
+  @ExceptionHandler(dev.lethe.system.BadInputException.class)
+  @ResponseStatus(HttpStatus.BAD_REQUEST)
+  String badInput(dev.lethe.system.BadInputException e, Model model) {
+    signedIn(model);
+    model.addAttribute("problem", ConsoleErrors.forPage(e));
+    return "console/problem";
+  }
+
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   @ResponseStatus(HttpStatus.BAD_REQUEST)
   String mismatch(MethodArgumentTypeMismatchException e, Model model) {

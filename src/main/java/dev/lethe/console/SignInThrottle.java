@@ -22,19 +22,24 @@ final class SignInThrottle implements AuthenticationProvider {
   static final int FREE = 5;
   private static final Duration FIRST = Duration.ofMinutes(1);
   private static final Duration LONGEST = Duration.ofMinutes(15);
-  private static final int MOST_NAMES = 10_000;
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(SignInThrottle.class);
 
   private final AuthenticationProvider checked;
   private final Clock clock;
+  private final java.util.Set<String> users;
   private final ConcurrentHashMap<String, Failures> failures = new ConcurrentHashMap<>();
 
   private record Failures(int count, Instant until) {}
 
-  SignInThrottle(AuthenticationProvider checked, Clock clock) {
+  /**
+   * @param users the configured users' names: only their failures are kept (bounded by their
+   *     number), so names tried at random neither fill memory nor push a real user's lock out
+   */
+  SignInThrottle(AuthenticationProvider checked, Clock clock, java.util.Set<String> users) {
     this.checked = checked;
     this.clock = clock;
+    this.users = java.util.Set.copyOf(users);
   }
 
   @Override
@@ -56,15 +61,12 @@ final class SignInThrottle implements AuthenticationProvider {
       failures.remove(name);
       return result;
     } catch (BadCredentialsException e) {
-      var after = failures.compute(name, (n, f) -> failed(f, now));
-      LOG.warn(
-          "console sign-in as '{}' failed ({} in a row)",
-          dev.lethe.system.PlainText.shown(name),
-          after.count());
-      if (failures.size() > MOST_NAMES) {
-        // names that do not exist, tried by a script: forget one rather than grow without bound
-        failures.keySet().stream().findAny().ifPresent(failures::remove);
+      if (!users.contains(name)) {
+        LOG.warn("console sign-in as an unknown user failed");
+        throw e;
       }
+      var after = failures.compute(name, (n, f) -> failed(f, now));
+      LOG.warn("console sign-in as '{}' failed ({} in a row)", name, after.count());
       throw e;
     }
   }

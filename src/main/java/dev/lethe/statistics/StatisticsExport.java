@@ -181,7 +181,7 @@ public class StatisticsExport {
         record.add(cell.bucket());
         record.add(cell.kind());
         for (int i = 0; i < shape.dimensions().size(); i++) {
-          record.add(cell.dimensions().isEmpty() ? "" : cell.dimensions().get(i));
+          record.add(cell.dimensions().isEmpty() ? "" : spreadsheetSafe(cell.dimensions().get(i)));
         }
         if (cell.suppressed()) {
           shape.measures().forEach(m -> record.add(""));
@@ -194,6 +194,27 @@ public class StatisticsExport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A dimension's value as a spreadsheet will not run it: a value from a store that begins as a
+   * formula does ({@code =HYPERLINK(...)}, {@code +}, {@code @}, a {@code -} before a letter, a tab
+   * or a carriage return) gets a leading apostrophe, which spreadsheets show as text (OWASP's CSV
+   * injection advice). Numbers and bands such as {@code -5} or {@code 30-39} are left as they are.
+   */
+  static String spreadsheetSafe(String value) {
+    if (value == null || value.isEmpty()) {
+      return value;
+    }
+    char first = value.charAt(0);
+    boolean formula =
+        first == '='
+            || first == '+'
+            || first == '@'
+            || first == '\t'
+            || first == '\r'
+            || (first == '-' && !(value.length() > 1 && Character.isDigit(value.charAt(1))));
+    return formula ? "'" + value : value;
   }
 
   /** What the noise does to each measure of the statistic's cells; none without noise. */

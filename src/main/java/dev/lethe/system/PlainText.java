@@ -32,7 +32,12 @@ public final class PlainText {
     }
     if (value
         .codePoints()
-        .anyMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)) {
+        .anyMatch(
+            c ->
+                Character.isISOControl(c)
+                    || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.LINE_SEPARATOR
+                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
       throw new BadInputException(
           option
               + " holds a control or invisible formatting character (a line break, a tab, an"
@@ -69,7 +74,13 @@ public final class PlainText {
               + most
               + " characters. Fix: give the key as the stores hold it, such as 42");
     }
-    if (trimmed.chars().anyMatch(Character::isISOControl)) {
+    if (trimmed
+        .chars()
+        .anyMatch(
+            c ->
+                Character.isISOControl(c)
+                    || Character.getType(c) == Character.LINE_SEPARATOR
+                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
       throw new BadInputException(
           option
               + " is not a subject key: it holds control characters. Fix: give the key as the"

@@ -223,7 +223,7 @@ class ConsoleTests extends LetheTests {
       var incomplete =
           send(
               anonymous(port, "/holds")
-                  .header("Cookie", dpo + "; XSRF-TOKEN=" + cookies(holdsForm).get("XSRF-TOKEN"))
+                  .header("Cookie", dpo)
                   .header("Content-Type", "application/x-www-form-urlencoded")
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
@@ -321,7 +321,7 @@ class ConsoleTests extends LetheTests {
         var verified =
             send(
                 anonymous(port, "/audit/verify")
-                    .header("Cookie", dpo + "; XSRF-TOKEN=" + cookies(audit).get("XSRF-TOKEN"))
+                    .header("Cookie", dpo)
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + token)));
         assertThat(verified.statusCode()).isEqualTo(200);
@@ -477,6 +477,85 @@ class ConsoleTests extends LetheTests {
     }
   }
 
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.Checkpoints checkpoints;
+
+  @Test
+  void theMetricsPortTakesNoSignInAndForgedTokensOpenNothing() throws Exception {
+    int metrics;
+    try (var free = new java.net.ServerSocket(0)) {
+      metrics = free.getLocalPort();
+    }
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-ports-" + schema);
+    try (var context = Contexts.serve(options, metrics)) {
+      int port = port(context);
+      assertThat(send(anonymous(metrics, "/actuator/health")).statusCode()).isEqualTo(200);
+      // on the metrics port, a right and a wrong password are answered alike, and lock no one
+      for (int i = 0; i < 6; i++) {
+        var wrong =
+            anonymous(metrics, "/api/holds")
+                .header(
+                    "Authorization",
+                    "Basic " + Base64.getEncoder().encodeToString("dpo:guess".getBytes()));
+        assertThat(send(wrong).statusCode()).isEqualTo(403);
+      }
+      assertThat(send(as("dpo", metrics, "/api/holds")).statusCode()).isEqualTo(403);
+      var login = send(anonymous(metrics, "/login"));
+      assertThat(login.statusCode()).isEqualTo(403);
+      assertThat(send(as("dpo", port, "/api/holds")).statusCode()).isEqualTo(200);
+
+      // a token made up, or another user's, in a signed-in user's session: refused, nothing done
+      var dpo = signIn(port, "dpo");
+      var ana = signIn(port, "ana");
+      var anasPage = send(anonymous(port, "/").header("Cookie", ana));
+      var forged = "_csrf=" + Base64.getUrlEncoder().encodeToString(new byte[] {0, 0, 0, 0, 'e'});
+      for (var token : java.util.List.of(forged, "_csrf=" + csrf(anasPage.body()))) {
+        var change =
+            send(
+                anonymous(port, "/restrictions")
+                    .header("Cookie", dpo + "; XSRF-TOKEN=e; LETHE-SIGN-IN-TOKEN=e")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "subject=910801&grounds=forged&" + token)));
+        assertThat(change.statusCode()).as(token).isEqualTo(403);
+      }
+      assertThat(restrictions.list(true)).noneMatch(r -> r.subject().equals("910801"));
+
+      // a field given twice is refused, not joined into "a,b"
+      var page = send(anonymous(port, "/restrictions").header("Cookie", dpo));
+      var twice =
+          send(
+              anonymous(port, "/restrictions")
+                  .header("Cookie", dpo)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "subject=910802&subject=910803&grounds=g&_csrf=" + csrf(page.body()))));
+      assertThat(twice.statusCode()).isEqualTo(400);
+      assertThat(restrictions.list(true)).noneMatch(r -> r.subject().contains("91080"));
+
+      // a change made in the console is covered by a checkpoint at once
+      var placed =
+          send(
+              as("dpo", port, "/api/holds")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"subject\": \"910804\", \"caseReference\": \"CP-1\","
+                              + " \"reason\": \"r\"}")));
+      assertThat(placed.statusCode()).isEqualTo(201);
+      long head = checkpoints.head().orElseThrow().getKey();
+      assertThat(checkpoints.all(new java.util.ArrayList<>())).anyMatch(c -> c.entries() == head);
+
+      // an unknown statistic's download: a page saying so (400), not a server error
+      var ana2 = signIn(port, "ana");
+      var unknown = send(anonymous(port, "/statistics/nope.csv").header("Cookie", ana2));
+      assertThat(unknown.statusCode()).isEqualTo(400);
+      assertThat(unknown.body()).contains("no statistic named");
+    }
+  }
+
   @Test
   void withoutUsersServeAnswersOnlyOnItsMetricsPort() throws Exception {
     var options = new GlobalOptions();
@@ -572,8 +651,9 @@ class ConsoleTests extends LetheTests {
   private String signIn(int port, String user) throws Exception {
     var signedIn = postSignIn(port, user, PASSWORD);
     assertThat(signedIn.statusCode()).isEqualTo(302);
-    assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("error");
+    assertThat(signedIn.headers().firstValue("Location").orElse("")).doesNotContain("login");
     // a new session after the sign-in (no fixation)
+    assertThat(cookies(signedIn)).containsKey("JSESSIONID");
     return "JSESSIONID=" + cookies(signedIn).get("JSESSIONID");
   }
 
@@ -586,7 +666,7 @@ class ConsoleTests extends LetheTests {
     assertThat(cookies(login)).doesNotContainKey("JSESSIONID");
     return send(
         anonymous(port, "/login")
-            .header("Cookie", "XSRF-TOKEN=" + cookies(login).get("XSRF-TOKEN"))
+            .header("Cookie", "LETHE-SIGN-IN-TOKEN=" + cookies(login).get("LETHE-SIGN-IN-TOKEN"))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(
                 HttpRequest.BodyPublishers.ofString(
