@@ -105,6 +105,8 @@ public class ConsoleConfiguration {
     var console = new OnConsolePort(context, properties.console().on());
     return http.securityMatcher(request -> !console.matches(request))
         .authorizeHttpRequests(a -> a.anyRequest().denyAll())
+        .logout(l -> l.disable())
+        .requestCache(c -> c.disable())
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .csrf(c -> c.disable())
         .build();
@@ -219,6 +221,18 @@ public class ConsoleConfiguration {
             });
       }
     };
+  }
+
+  /**
+   * A JSON body with a field given twice is refused, as a form's is, and so is a field the endpoint
+   * does not take: the last of two subjects was held, silently, where the first was meant.
+   */
+  @Bean
+  org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer strictJson() {
+    return builder ->
+        builder
+            .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   }
 
   /**

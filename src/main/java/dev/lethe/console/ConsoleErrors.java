@@ -22,7 +22,10 @@ class ConsoleErrors {
   @ExceptionHandler(org.springframework.http.converter.HttpMessageNotReadableException.class)
   ResponseEntity<Map<String, String>> unreadable() {
     return ResponseEntity.status(HttpStatus.BAD_REQUEST)
-        .body(Map.of("error", "the request's body is not the JSON this endpoint takes; see /api"));
+        .body(
+            Map.of(
+                "error",
+                "the request's body is not the JSON this endpoint takes (a field given twice, or one it does not know); see /api/openapi"));
   }
 
   /** A bad-input message in the console's words: its fields, not the command line's options. */

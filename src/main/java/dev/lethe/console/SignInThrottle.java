@@ -54,6 +54,13 @@ final class SignInThrottle implements AuthenticationProvider {
           dev.lethe.system.PlainText.shown(name),
           known.count(),
           known.until());
+      // the password is checked all the same, its answer ignored: a refusal that came at once
+      // would tell a configured name from an unknown one by its time
+      try {
+        checked.authenticate(attempt);
+      } catch (AuthenticationException ignored) {
+        // refused either way
+      }
       throw new LockedException("too many failed sign-ins; try again later");
     }
     try {

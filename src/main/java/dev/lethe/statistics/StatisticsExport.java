@@ -198,10 +198,14 @@ public class StatisticsExport {
 
   /**
    * A dimension's value as a spreadsheet will not run it: a value from a store that begins as a
-   * formula does ({@code =HYPERLINK(...)}, {@code +}, {@code @}, a {@code -} before a letter, a tab
-   * or a carriage return) gets a leading apostrophe, which spreadsheets show as text (OWASP's CSV
-   * injection advice). Numbers and bands such as {@code -5} or {@code 30-39} are left as they are.
+   * formula does ({@code =HYPERLINK(...)}, {@code +}, {@code @}, a tab or a carriage return, and a
+   * {@code -} unless the whole value is a number or a band: {@code -2+3+cmd|...} is a formula) gets
+   * a leading apostrophe, which spreadsheets show as text (OWASP's CSV injection advice). Numbers
+   * and bands such as {@code -5}, {@code -10--1} or {@code 30-39} are left as they are.
    */
+  private static final java.util.regex.Pattern NUMBER_OR_BAND =
+      java.util.regex.Pattern.compile("-?[0-9]+(\\.[0-9]+)?(--?[0-9]+(\\.[0-9]+)?)?");
+
   static String spreadsheetSafe(String value) {
     if (value == null || value.isEmpty()) {
       return value;
@@ -213,7 +217,7 @@ public class StatisticsExport {
             || first == '@'
             || first == '\t'
             || first == '\r'
-            || (first == '-' && !(value.length() > 1 && Character.isDigit(value.charAt(1))));
+            || (first == '-' && !NUMBER_OR_BAND.matcher(value).matches());
     return formula ? "'" + value : value;
   }
 

@@ -64,16 +64,10 @@ public class RequestIntake {
     if (subject == null || subject.isBlank()) {
       throw new BadInputException("--subject is missing. Fix: give the subject key, such as 42");
     }
-    var key = subject.trim();
-    if (key.length() > MAX_SUBJECT || key.chars().anyMatch(Character::isISOControl)) {
-      throw new BadInputException(
-          "--subject is not a subject key: "
-              + (key.length() > MAX_SUBJECT
-                  ? "longer than " + MAX_SUBJECT + " characters"
-                  : "it holds control characters")
-              + ". Fix: give the key as the stores hold it, such as 42");
-    }
-    return key;
+    // one rule for every key a person gives (holds, restrictions, requests): a key with a line
+    // separator or a zero-width mark matches no row, and an erasure of it did nothing, said done
+    dev.lethe.system.PlainText.checkKey(subject, "--subject", MAX_SUBJECT);
+    return subject.trim();
   }
 
   /** The purposes a subject consents to: the categories of policies whose basis is consent. */

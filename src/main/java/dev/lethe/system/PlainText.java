@@ -30,20 +30,35 @@ public final class PlainText {
       throw new BadInputException(
           option + " is longer than " + most + " characters. Fix: shorten it");
     }
-    if (value
-        .codePoints()
-        .anyMatch(
-            c ->
-                Character.isISOControl(c)
-                    || Character.getType(c) == Character.FORMAT
-                    || Character.getType(c) == Character.LINE_SEPARATOR
-                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
+    if (value.codePoints().anyMatch(PlainText::unseen)) {
       throw new BadInputException(
           option
-              + " holds a control or invisible formatting character (a line break, a tab, an"
-              + " escape, a bidirectional or zero-width mark). Fix: give it as plain text on one"
-              + " line");
+              + " holds a control or invisible character (a line break, a tab, an escape, a"
+              + " bidirectional or zero-width mark, a blank that is no space). Fix: give it as"
+              + " plain text on one line");
     }
+  }
+
+  /**
+   * A character that breaks a line, steers the terminal or the text's direction, or shows as
+   * nothing or as a blank while it is not one: line breaks and every control character, format
+   * characters (bidirectional and zero-width marks), line and paragraph separators, half a
+   * surrogate pair (stored as '?'), and the fillers that look like blanks (Hangul fillers, the
+   * blank Braille pattern, the combining grapheme joiner).
+   */
+  static boolean unseen(int c) {
+    int type = Character.getType(c);
+    return Character.isISOControl(c)
+        || type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR
+        || type == Character.SURROGATE
+        || c == 0x115F
+        || c == 0x1160
+        || c == 0x3164
+        || c == 0xFFA0
+        || c == 0x2800
+        || c == 0x034F;
   }
 
   /** A text from outside, safe to repeat in a message: printable, at most 80 characters. */
@@ -74,17 +89,11 @@ public final class PlainText {
               + most
               + " characters. Fix: give the key as the stores hold it, such as 42");
     }
-    if (trimmed
-        .chars()
-        .anyMatch(
-            c ->
-                Character.isISOControl(c)
-                    || Character.getType(c) == Character.LINE_SEPARATOR
-                    || Character.getType(c) == Character.PARAGRAPH_SEPARATOR)) {
+    if (trimmed.codePoints().anyMatch(PlainText::unseen)) {
       throw new BadInputException(
           option
-              + " is not a subject key: it holds control characters. Fix: give the key as the"
-              + " stores hold it, such as 42");
+              + " is not a subject key: it holds control or invisible characters. Fix: give the key"
+              + " as the stores hold it, such as 42");
     }
   }
 }

@@ -426,7 +426,7 @@ class ConsoleTests extends LetheTests {
                           "{\"subject\": \"910701\", \"caseReference\": \"LIT-1\\n18:00:00.000"
                               + " INFO  Forged\\u001b[31m\", \"reason\": \"r\"}")));
       assertThat(forged.statusCode()).isEqualTo(400);
-      assertThat(forged.body()).contains("case holds a control or invisible formatting character");
+      assertThat(forged.body()).contains("case holds a control or invisible character");
       var nul =
           send(
               as("dpo", port, "/api/holds")
@@ -436,6 +436,17 @@ class ConsoleTests extends LetheTests {
                           "{\"subject\": \"9107\\u000002\", \"caseReference\": \"LIT-1\","
                               + " \"reason\": \"r\"}")));
       assertThat(nul.statusCode()).isEqualTo(400); // not a 500 from the database
+      // a field given twice: refused, not the last one taken
+      var twice =
+          send(
+              as("dpo", port, "/api/holds")
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"subject\": \"910704\", \"subject\": \"910705\","
+                              + " \"caseReference\": \"LIT-1\", \"reason\": \"r\"}")));
+      assertThat(twice.statusCode()).isEqualTo(400);
+      assertThat(twice.body()).contains("a field given twice");
       // a body of megabytes is refused before it is read
       var huge =
           send(

@@ -83,7 +83,7 @@ class RestrictionServiceTests extends LetheTests {
             "LIT-1\n18:00:00.000 INFO  Forged", "LIT\u001b[31m", "LIT\u202e1", "LIT\u0000")) {
       assertThatThrownBy(() -> holds.place("910602", null, null, forged, "reason", "dpo"))
           .isInstanceOf(BadInputException.class)
-          .hasMessageContaining("--case holds a control or invisible formatting character");
+          .hasMessageContaining("--case holds a control or invisible character");
       assertThatThrownBy(() -> holds.place("910602", null, null, "LIT-1", forged, "dpo"))
           .isInstanceOf(BadInputException.class)
           .hasMessageContaining("--reason holds");
@@ -96,7 +96,7 @@ class RestrictionServiceTests extends LetheTests {
         .hasMessageContaining("longer than 200 characters");
     assertThatThrownBy(() -> holds.place("a\u0000b", null, null, "LIT-1", "r", "dpo"))
         .isInstanceOf(BadInputException.class)
-        .hasMessageContaining("it holds control characters");
+        .hasMessageContaining("it holds control or invisible characters");
     assertThatThrownBy(() -> holds.place("910602", null, null, "LIT-1", "r".repeat(2001), "dpo"))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("--reason is longer than 2000 characters");

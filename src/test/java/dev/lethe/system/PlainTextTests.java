@@ -1,0 +1,38 @@
+package dev.lethe.system;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** What a person may type as a key or a short text: nothing that breaks, steers or hides. */
+class PlainTextTests {
+
+  @Test
+  void keysAndTextsWithUnseenCharactersAreRefused() {
+    for (var unseen :
+        new String[] {
+          "\n", "\r", "\t", "\u001b", "\u0000", "\u0085", "\u2028", "\u2029", "\u202e", "\u2066",
+          "\u200b", "\ufeff", "\u00ad", "\ud800", "\u3164", "\u2800", "\u034f", "\u115f"
+        }) {
+      assertThatThrownBy(() -> PlainText.checkKey("user11" + unseen + "x", "--subject", 200))
+          .as("U+%04X", (int) unseen.charAt(0))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("control or invisible characters");
+      assertThatThrownBy(() -> PlainText.check("LIT" + unseen + "1", "--case", 200))
+          .as("U+%04X", (int) unseen.charAt(0))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("--case holds a control or invisible character");
+    }
+  }
+
+  @Test
+  void ordinaryKeysAndTextsAreTaken() {
+    assertThatCode(() -> PlainText.checkKey("  user@example.com ", "--subject", 200))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> PlainText.checkKey("Zoë-42 😀", "--subject", 200))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> PlainText.check("LIT-2026-014 (Gent, hof van beroep)", "--case", 200))
+        .doesNotThrowAnyException();
+  }
+}
