@@ -82,12 +82,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
   private final OutboxRecovery recovery;
 
   // whole partitions hold the same subjects, one after the other: their prefixes once
-  /**
-   * Subjects' prefixes kept across the step's whole partitions, which meet the same subjects again
-   * and again (not across windows: a table's windows seldom do, and the cache would only take
-   * heap).
-   */
-  private dev.lethe.audit.KnownPrefixes partsPrefixes = new dev.lethe.audit.KnownPrefixes();
+  private final WindowRecords windowRecords;
 
   private final AuditTrail audit;
   private final Outbox outbox;
@@ -115,6 +110,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     this.outbox = outbox;
     this.step = step;
     this.policy = step.policy();
+    this.windowRecords = new WindowRecords(audit, step);
     this.target = target;
     this.guards = guards;
     this.flags = flags;
@@ -174,12 +170,12 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     var records = new java.util.concurrent.ConcurrentHashMap<java.util.UUID, WindowRecord>();
     var prepared =
         java.util.Collections.synchronizedMap(
-            new java.util.IdentityHashMap<WindowOutcome, Prepared>());
+            new java.util.IdentityHashMap<WindowOutcome, WindowRecords.Made>());
     WindowCheck check =
         new WindowCheck() {
           @Override
           public void prepare(WindowOutcome window) {
-            prepared.put(window, prepared(window, execution));
+            prepared.put(window, windowRecords.make(window, execution));
           }
 
           @Override
@@ -189,7 +185,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
             // the window's record goes into its store, in the window's own transaction
             var made = prepared.remove(window);
             if (made == null) {
-              made = prepared(window, execution);
+              made = windowRecords.make(window, execution);
             }
             if (made.record() == null) {
               return null;
@@ -209,7 +205,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       outcomes = target.purgeWholePart(spared, check).map(List::of).orElse(List.of());
       if (outcomes.isEmpty()) {
         context.put(PARTS_DONE, true);
-        partsPrefixes = null;
+        windowRecords.partsDone();
       }
     } else {
       outcomes =
@@ -349,44 +345,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       }
     }
     return now;
-  }
-
-  /** A window's record and the entry its store keeps of it (none where nothing changed). */
-  private record Prepared(WindowRecord record, Outbox.Entry entry) {}
-
-  private Prepared prepared(WindowOutcome outcome, StepExecution execution) {
-    var record = record(outcome, execution);
-    return new Prepared(record, record == null ? null : record.entry(audit));
-  }
-
-  /**
-   * The window's record: its audit entry's draft and its counts, which its store keeps in the
-   * window's own transaction until the trail has them (none where nothing changed).
-   */
-  private WindowRecord record(WindowOutcome outcome, StepExecution execution) {
-    if (outcome.changed() == 0) {
-      return null;
-    }
-    var known = partsPrefixes;
-    var draft =
-        audit.draft(
-            "purge",
-            step.action() == Policy.Action.DELETE ? "deleted" : "pseudonymised",
-            execution.getJobExecutionId(),
-            policy.name(),
-            step.action().yamlName(),
-            outcome.changedBySubject(),
-            outcome.changed(),
-            policy.auditsSubjects() ? null : "subjects not recorded: the policy says audit: counts",
-            known);
-    var job = execution.getJobExecution();
-    return WindowRecord.of(
-        job.getJobInstance().getInstanceId(),
-        job.getId(),
-        job.getJobInstance().getJobName(),
-        step.name(),
-        outcome,
-        draft);
   }
 
   /**
