@@ -166,6 +166,8 @@ public class ConsoleConfiguration {
                         "/objections",
                         "/objections/**")
                     .hasRole(COMPLIANCE)
+                    .requestMatchers(org.springframework.http.HttpMethod.POST, "/runs/*/restart")
+                    .hasRole(OPERATOR)
                     .requestMatchers("/runs", "/runs/**")
                     .hasAnyRole(OPERATOR, VIEWER)
                     .requestMatchers("/statistics", "/statistics/**")

@@ -17,11 +17,75 @@ class RunPages {
 
   private final RunHistory runs;
   private final ReportService reports;
+  private final dev.lethe.retention.RunService runService;
+  private final org.springframework.batch.core.repository.JobRepository jobs;
 
-  RunPages(RunHistory runs, ReportService reports) {
+  RunPages(
+      RunHistory runs,
+      ReportService reports,
+      dev.lethe.retention.RunService runService,
+      org.springframework.batch.core.repository.JobRepository jobs) {
     this.runs = runs;
     this.reports = reports;
+    this.runService = runService;
+    this.jobs = jobs;
   }
+
+  /** Restarts run in the background, one at a time: a restart may take as long as a run. */
+  private static final java.util.concurrent.ExecutorService RESTARTS =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          task -> {
+            var thread = new Thread(task, "lethe-console-restart");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /**
+   * Restarts a failed or stopped run where it stopped (operator), as {@code lethe restart RUN}
+   * does: the same job and as-of date; its report appears in the list when it ends.
+   */
+  @org.springframework.web.bind.annotation.PostMapping("/runs/{run}/restart")
+  String restart(
+      @PathVariable long run,
+      java.security.Principal user,
+      org.springframework.web.servlet.mvc.support.RedirectAttributes redirect) {
+    var execution = jobs.getJobExecution(run);
+    if (execution == null
+        || execution.getJobParameters().getString(dev.lethe.retention.RunService.AS_OF) == null) {
+      redirect.addFlashAttribute("problem", "No run " + run + ".");
+      return "redirect:/runs";
+    }
+    if (execution.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED) {
+      redirect.addFlashAttribute("problem", "Run " + run + " has completed: nothing to restart.");
+      return "redirect:/runs";
+    }
+    var job = execution.getJobInstance().getJobName();
+    var asOf =
+        java.time.LocalDate.parse(
+            execution.getJobParameters().getString(dev.lethe.retention.RunService.AS_OF));
+    var by = user.getName() + " in the console (restart of run " + run + ")";
+    RESTARTS.submit(
+        () -> {
+          try {
+            runService.run(job, asOf, by, dev.lethe.retention.ProgressListener.SILENT);
+          } catch (RuntimeException e) {
+            // a run of the job going on already, or a failure its own report tells
+            LOG.warn("restart of run {} by {}: {}", run, user.getName(), e.getMessage());
+          }
+        });
+    redirect.addFlashAttribute(
+        "done",
+        "Restart of run "
+            + run
+            + " (job "
+            + job
+            + " as of "
+            + asOf
+            + ") started; its report appears here when it ends.");
+    return "redirect:/runs";
+  }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunPages.class);
 
   @GetMapping("/runs")
   String list(Model model) {

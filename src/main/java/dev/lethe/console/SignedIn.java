@@ -18,18 +18,19 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 class SignedIn {
 
   /** The signed-in user as a page shows them. */
-  record Me(String name, boolean compliance, boolean analyst, boolean runs) {}
+  record Me(String name, boolean compliance, boolean analyst, boolean runs, boolean operator) {}
 
   @ModelAttribute("me")
   Me me(Authentication user) {
     if (user == null) {
-      return new Me("", false, false, false);
+      return new Me("", false, false, false, false);
     }
     return new Me(
         user.getName(),
         Roles.has(user, ConsoleConfiguration.COMPLIANCE),
         Roles.has(user, ConsoleConfiguration.ANALYST),
         Roles.has(user, ConsoleConfiguration.OPERATOR)
-            || Roles.has(user, ConsoleConfiguration.VIEWER));
+            || Roles.has(user, ConsoleConfiguration.VIEWER),
+        Roles.has(user, ConsoleConfiguration.OPERATOR));
   }
 }

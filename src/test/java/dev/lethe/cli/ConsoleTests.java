@@ -49,11 +49,14 @@ class ConsoleTests extends LetheTests {
               op:
                 password-hash: "%s"
                 roles: [operator, viewer]
+              view:
+                password-hash: "%s"
+                roles: [viewer]
           pseudonymisation:
             key-id: %s
             key-file: %s
         """
-            .formatted(hash, hash, hash, TEST_KEY_ID, keyFile()),
+            .formatted(hash, hash, hash, hash, TEST_KEY_ID, keyFile()),
         StandardOpenOption.APPEND);
     return config;
   }
@@ -347,6 +350,66 @@ class ConsoleTests extends LetheTests {
       scheduler.shutdown();
     }
   }
+
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.retention.RunHistory history;
+
+  @Test
+  void anOperatorRestartsAFailedRunAndAViewerCannot() throws Exception {
+    var job = eventsPurge("");
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no';"
+            + " END $$; CREATE TRIGGER refuse BEFORE DELETE ON "
+            + schema
+            + ".event FOR EACH ROW EXECUTE FUNCTION "
+            + schema
+            + ".refuse()");
+    var failed = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+    assertThat(failed.status()).isEqualTo("FAILED");
+    APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-restart-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      int port = port(context);
+      var view = signIn(port, "view");
+      var viewersPage = send(anonymous(port, "/runs").header("Cookie", view));
+      assertThat(viewersPage.body()).contains(job).doesNotContain("restart-" + failed.run());
+      var byViewer =
+          send(
+              anonymous(port, "/runs/" + failed.run() + "/restart")
+                  .header("Cookie", view)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf(viewersPage.body()))));
+      assertThat(byViewer.statusCode()).isEqualTo(403);
+
+      var op = signIn(port, "op");
+      var page = send(anonymous(port, "/runs").header("Cookie", op));
+      assertThat(page.body()).contains("restart-" + failed.run());
+      var restart =
+          send(
+              anonymous(port, "/runs/" + failed.run() + "/restart")
+                  .header("Cookie", op)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf(page.body()))));
+      assertThat(restart.statusCode()).isEqualTo(302);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  history.latest(50).stream()
+                      .anyMatch(r -> r.job().equals(job) && r.status().equals("COMPLETED")));
+      var done =
+          history.latest(50).stream()
+              .filter(r -> r.job().equals(job) && r.status().equals("COMPLETED"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(reports.find(done.run()).orElseThrow().startedBy())
+          .isEqualTo("op in the console (restart of run " + failed.run() + ")");
+    }
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.report.ReportService reports;
 
   @Test
   void hashPasswordMakesAHashTheConsoleTakesAndRefusesAShortPassword() throws Exception {
