@@ -85,6 +85,7 @@ import org.springframework.context.annotation.Import;
   RunMetrics.class,
   PlanService.class,
   RequestService.class,
+  dev.lethe.subject.RequestOutcomes.class,
   SuppressionList.class,
   AuditTrail.class,
   AuditVerifier.class,

@@ -17,13 +17,13 @@ final class RequestRecords {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(RequestRecords.class);
 
-  private final RequestService requests;
+  private final RequestOutcomes requests;
   private final StoreRegistry stores;
   private final dev.lethe.audit.AuditTrail audit;
   private final DataSource dataSource;
 
   RequestRecords(
-      RequestService requests,
+      RequestOutcomes requests,
       StoreRegistry stores,
       dev.lethe.audit.AuditTrail audit,
       DataSource dataSource) {

@@ -44,6 +44,7 @@ public class RequestRunner {
   private final dev.lethe.audit.AuditTrail audit;
   private final java.time.Clock clock;
   private final RequestRecords records;
+  private final RequestOutcomes outcomes;
 
   public RequestRunner(
       java.time.Clock clock,
@@ -51,6 +52,7 @@ public class RequestRunner {
       dev.lethe.hold.TokenisedRows tokenisedRows,
       SuppressionList suppressions,
       RequestService requests,
+      RequestOutcomes outcomes,
       StoreRegistry stores,
       HoldService holds,
       Keys keys,
@@ -65,7 +67,8 @@ public class RequestRunner {
         org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.clock = clock;
     this.audit = audit;
-    this.records = new RequestRecords(requests, stores, audit, control);
+    this.records = new RequestRecords(outcomes, stores, audit, control);
+    this.outcomes = outcomes;
     this.tokenisedRows = tokenisedRows;
     this.suppressions = suppressions;
     this.requests = requests;
@@ -204,7 +207,7 @@ public class RequestRunner {
         cases.forEach(casesByPolicy::putIfAbsent);
         // the outcome speaks of every row the request changed under the policy, in this run and
         // before it: a try that finds nothing left after one that deleted says what was deleted
-        var soFar = requests.changedSoFar(request.id(), policy.name());
+        var soFar = outcomes.changedSoFar(request.id(), policy.name());
         var standing =
             new SubjectData.ErasureOutcome(
                 soFar[0],
@@ -216,7 +219,7 @@ public class RequestRunner {
                 outcome.left(),
                 outcome.leftBecause(),
                 outcome.remaining());
-        requests.recordStanding(
+        outcomes.recordStanding(
             request.id(),
             OutcomeWords.of(policy, standing, casesByPolicy, runId),
             !changes.isEmpty());
@@ -226,9 +229,9 @@ public class RequestRunner {
         // a store's refusal leaves the others to be done; the outcome says why, what the
         // request changed under the policy so far, and never that nothing is held. (The control
         // database failing stops the request: nothing after it could be recorded.)
-        var soFar = requests.changedSoFar(request.id(), policy.name());
+        var soFar = outcomes.changedSoFar(request.id(), policy.name());
         var done = RequestRecord.changes(soFar[0], soFar[1]);
-        requests.recordStanding(
+        outcomes.recordStanding(
             request.id(),
             new SubjectRequest.Outcome(
                 policy.name(),
@@ -351,7 +354,7 @@ public class RequestRunner {
     }
     document.put("policies", entries);
     var file = exports.write(request.id(), document);
-    outcomes.forEach(o -> requests.record(request.id(), o));
+    outcomes.forEach(o -> this.outcomes.record(request.id(), o));
     return file;
   }
 
