@@ -393,18 +393,20 @@ class ConsoleTests extends LetheTests {
                   .header("Content-Type", "application/x-www-form-urlencoded")
                   .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf(page.body()))));
       assertThat(restart.statusCode()).isEqualTo(302);
-      org.awaitility.Awaitility.await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  history.latest(50).stream()
-                      .anyMatch(r -> r.job().equals(job) && r.status().equals("COMPLETED")));
+      // the restart's report, once recorded (after its run's status says COMPLETED)
       var done =
-          history.latest(50).stream()
-              .filter(r -> r.job().equals(job) && r.status().equals("COMPLETED"))
-              .findFirst()
+          org.awaitility.Awaitility.await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      history.latest(50).stream()
+                          .filter(r -> r.job().equals(job) && r.status().equals("COMPLETED"))
+                          .flatMap(r -> reports.find(r.run()).stream())
+                          .findFirst(),
+                  java.util.Optional::isPresent)
               .orElseThrow();
-      assertThat(reports.find(done.run()).orElseThrow().startedBy())
+      assertThat(done.status()).isEqualTo("COMPLETED");
+      assertThat(done.startedBy())
           .isEqualTo("op in the console (restart of run " + failed.run() + ")");
     }
   }
