@@ -28,6 +28,9 @@ import org.springframework.security.web.savedrequest.NullRequestCache;
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @Import({
+  SubjectTokens.class,
+  ConsoleHolds.class,
+  ConsoleStatistics.class,
   DashboardPage.class,
   HoldPages.class,
   HoldsApi.class,
@@ -74,7 +77,7 @@ public class ConsoleConfiguration {
     // long for a name that does not exist as for one that does, so timing tells no names
     int cost =
         properties.console().users().values().stream()
-            .mapToInt(u -> Integer.parseInt(u.passwordHash().substring(4, 6)))
+            .mapToInt(LetheProperties.ConsoleUser::cost)
             .max()
             .orElse(12);
     checked.setPasswordEncoder(new BCryptPasswordEncoder(cost));
@@ -114,11 +117,8 @@ public class ConsoleConfiguration {
 
   @Bean
   @Order(3)
-  SecurityFilterChain api(HttpSecurity http, LetheProperties properties) throws Exception {
+  SecurityFilterChain api(HttpSecurity http) throws Exception {
     http.securityMatcher("/api/**");
-    if (!properties.console().on()) {
-      return http.authorizeHttpRequests(a -> a.anyRequest().denyAll()).build();
-    }
     return http.authorizeHttpRequests(
             a ->
                 a.requestMatchers("/api/openapi", "/api/openapi/**", "/api/openapi.yaml")
@@ -146,10 +146,7 @@ public class ConsoleConfiguration {
   @Bean
   @Order(4)
   SecurityFilterChain console(HttpSecurity http, LetheProperties properties) throws Exception {
-    if (!properties.console().on()) {
-      // a serve without console users exposes nothing but its metrics
-      return http.authorizeHttpRequests(a -> a.anyRequest().denyAll()).build();
-    }
+    // a serve without console users never gets here: no port is the console's (elsewhere)
     return http.authorizeHttpRequests(
             a ->
                 a.requestMatchers("/login", "/console/**")

@@ -56,7 +56,7 @@ class DashboardPage {
     if (Roles.has(user, ConsoleConfiguration.COMPLIANCE)) {
       var today = LocalDate.now(clock.withZone(properties.timeZone()));
       var open = requests.list(true, false, today);
-      model.addAttribute("holdsInForce", holds.list(false).size());
+      model.addAttribute("holdsInForce", holds.inForce());
       model.addAttribute("verification", verifications.last().orElse(null));
       model.addAttribute(
           "overdue", open.stream().filter(r -> r.deadline().isBefore(today)).count());

@@ -1,6 +1,5 @@
 package dev.lethe.console;
 
-import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.ObjectionService;
 import dev.lethe.hold.RestrictionService;
 import dev.lethe.system.BadInputException;
@@ -23,10 +22,10 @@ class FlagPages {
   private final ObjectionService objections;
   private final SubjectTokens tokens;
 
-  FlagPages(RestrictionService restrictions, ObjectionService objections, AuditTrail audit) {
+  FlagPages(RestrictionService restrictions, ObjectionService objections, SubjectTokens tokens) {
     this.restrictions = restrictions;
     this.objections = objections;
-    this.tokens = new SubjectTokens(audit);
+    this.tokens = tokens;
   }
 
   /** A restriction or an objection as the page shows it. */

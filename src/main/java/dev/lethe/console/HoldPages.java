@@ -1,6 +1,5 @@
 package dev.lethe.console;
 
-import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.HoldService;
 import dev.lethe.system.BadInputException;
 import java.security.Principal;
@@ -23,15 +22,10 @@ class HoldPages {
   private final ConsoleHolds placing;
   private final SubjectTokens tokens;
 
-  HoldPages(
-      HoldService holds,
-      AuditTrail audit,
-      dev.lethe.policy.PolicyCatalogue catalogue,
-      dev.lethe.store.StoreRegistry stores,
-      java.time.Clock clock) {
+  HoldPages(HoldService holds, ConsoleHolds placing, SubjectTokens tokens) {
     this.holds = holds;
-    this.placing = new ConsoleHolds(holds, catalogue, stores, clock);
-    this.tokens = new SubjectTokens(audit);
+    this.placing = placing;
+    this.tokens = tokens;
   }
 
   @GetMapping("/holds")

@@ -1,6 +1,5 @@
 package dev.lethe.console;
 
-import dev.lethe.audit.AuditTrail;
 import dev.lethe.hold.HoldService;
 import java.security.Principal;
 import java.util.List;
@@ -21,15 +20,10 @@ class HoldsApi {
   private final ConsoleHolds placing;
   private final SubjectTokens tokens;
 
-  HoldsApi(
-      HoldService holds,
-      AuditTrail audit,
-      dev.lethe.policy.PolicyCatalogue catalogue,
-      dev.lethe.store.StoreRegistry stores,
-      java.time.Clock clock) {
+  HoldsApi(HoldService holds, ConsoleHolds placing, SubjectTokens tokens) {
     this.holds = holds;
-    this.placing = new ConsoleHolds(holds, catalogue, stores, clock);
-    this.tokens = new SubjectTokens(audit);
+    this.placing = placing;
+    this.tokens = tokens;
   }
 
   /** What placing a hold takes: the subject's key, the case and why; a policy or a category. */

@@ -1,6 +1,5 @@
 package dev.lethe.console;
 
-import dev.lethe.audit.AuditTrail;
 import dev.lethe.retention.Validator;
 import dev.lethe.subject.RequestIntake;
 import dev.lethe.subject.RequestKind;
@@ -39,13 +38,13 @@ class RequestPages {
       RequestService requests,
       RequestIntake intake,
       Validator validator,
-      AuditTrail audit,
+      SubjectTokens tokens,
       Clock clock,
       LetheProperties properties) {
     this.requests = requests;
     this.intake = intake;
     this.validator = validator;
-    this.tokens = new SubjectTokens(audit);
+    this.tokens = tokens;
     this.clock = clock;
     this.properties = properties;
   }

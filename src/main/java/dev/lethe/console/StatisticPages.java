@@ -1,7 +1,5 @@
 package dev.lethe.console;
 
-import dev.lethe.policy.PolicyCatalogue;
-import dev.lethe.statistics.StatisticsExport;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -16,8 +14,8 @@ class StatisticPages {
 
   private final ConsoleStatistics statistics;
 
-  StatisticPages(PolicyCatalogue catalogue, StatisticsExport export) {
-    this.statistics = new ConsoleStatistics(catalogue, export);
+  StatisticPages(ConsoleStatistics statistics) {
+    this.statistics = statistics;
   }
 
   @GetMapping("/statistics")

@@ -1,7 +1,5 @@
 package dev.lethe.console;
 
-import dev.lethe.policy.PolicyCatalogue;
-import dev.lethe.statistics.StatisticsExport;
 import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -17,8 +15,8 @@ class StatisticsApi {
 
   private final ConsoleStatistics statistics;
 
-  StatisticsApi(PolicyCatalogue catalogue, StatisticsExport export) {
-    this.statistics = new ConsoleStatistics(catalogue, export);
+  StatisticsApi(ConsoleStatistics statistics) {
+    this.statistics = statistics;
   }
 
   /** A statistic's name and what it counts. */

@@ -178,6 +178,14 @@ public class HoldService {
     return find(id);
   }
 
+  /** How many holds are in force: counted by the database, not read (a case may hold thousands). */
+  @Transactional(readOnly = true)
+  public long inForce() {
+    return jdbc.sql("SELECT count(*) FROM lethe.legal_hold WHERE released_at IS NULL")
+        .query(Long.class)
+        .single();
+  }
+
   @Transactional(readOnly = true)
   public List<Hold> list(boolean includeReleased) {
     return jdbc.sql(

@@ -210,7 +210,7 @@ public record LetheProperties(
                   + ".password-hash is not a bcrypt hash (never a password in clear). Fix: make"
                   + " one with 'lethe hash-password' and put its output there");
         }
-        if (Integer.parseInt(settings.passwordHash().substring(4, 6)) < LEAST_COST) {
+        if (settings.cost() < LEAST_COST) {
           throw new IllegalArgumentException(
               where
                   + ".password-hash has a bcrypt cost under "
@@ -244,6 +244,11 @@ public record LetheProperties(
   public record ConsoleUser(String passwordHash, @DefaultValue java.util.List<String> roles) {
     public ConsoleUser {
       roles = roles == null ? java.util.List.of() : java.util.List.copyOf(roles);
+    }
+
+    /** The hash's bcrypt cost (2 to the power of its rounds): {@code $2a$12$...} is 12. */
+    public int cost() {
+      return Integer.parseInt(passwordHash.substring(4, 6));
     }
   }
 

@@ -72,6 +72,22 @@ class ConsoleTests extends LetheTests {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** A JSON body posted, as an API client posts it. */
+  private HttpResponse<String> postJson(HttpRequest.Builder request, String json) throws Exception {
+    return send(
+        request
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** A form posted, as a browser posts it. */
+  private HttpResponse<String> postForm(HttpRequest.Builder request, String form) throws Exception {
+    return send(
+        request
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form)));
+  }
+
   private static HttpRequest.Builder as(String user, int port, String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(20))
@@ -107,14 +123,11 @@ class ConsoleTests extends LetheTests {
       assertThat(send(wrong).statusCode()).isEqualTo(401);
 
       var placed =
-          send(
-              as("dpo", port, "/api/holds")
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          """
+          postJson(
+              as("dpo", port, "/api/holds"),
+              """
                           {"subject": "910301", "caseReference": "API-1", "reason": "litigation"}
-                          """)));
+                          """);
       assertThat(placed.statusCode()).as(placed.body()).isEqualTo(201);
       // the key is never in an answer: the hold names its subject by token
       assertThat(placed.body()).contains("\"caseReference\":\"API-1\"").doesNotContain("910301");
@@ -127,29 +140,19 @@ class ConsoleTests extends LetheTests {
       assertThat(listed.statusCode()).isEqualTo(200);
       assertThat(listed.body()).contains("\"id\":" + id).doesNotContain("910301");
 
-      var missing =
-          send(
-              as("dpo", port, "/api/holds")
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"subject\": \"910302\"}")));
+      var missing = postJson(as("dpo", port, "/api/holds"), "{\"subject\": \"910302\"}");
       assertThat(missing.statusCode()).isEqualTo(400);
       assertThat(missing.body()).contains("case is missing");
 
       var release =
-          send(
-              as("dpo", port, "/api/holds/" + id + "/release")
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"settled\"}")));
+          postJson(as("dpo", port, "/api/holds/" + id + "/release"), "{\"reason\": \"settled\"}");
       assertThat(release.statusCode()).isEqualTo(200);
       assertThat(holds.find(id).releasedBy()).isEqualTo("dpo");
       assertThat(trailAbout("910301"))
           .last()
           .isEqualTo("released: hold " + id + ", case API-1, by dpo: settled");
       var again =
-          send(
-              as("dpo", port, "/api/holds/" + id + "/release")
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"twice\"}")));
+          postJson(as("dpo", port, "/api/holds/" + id + "/release"), "{\"reason\": \"twice\"}");
       assertThat(again.statusCode()).isEqualTo(400);
       assertThat(again.body()).contains("already released");
 
@@ -212,39 +215,26 @@ class ConsoleTests extends LetheTests {
       var dpo = signIn(port, "dpo");
       // a form posted without its token (another site's page) changes nothing
       var forged =
-          send(
-              anonymous(port, "/holds")
-                  .header("Cookie", dpo)
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "subject=910311&case=FORGED&reason=csrf")));
+          postForm(
+              anonymous(port, "/holds").header("Cookie", dpo),
+              "subject=910311&case=FORGED&reason=csrf");
       assertThat(forged.statusCode()).isEqualTo(403);
       assertThat(holds.list(false)).noneMatch(h -> h.caseReference().equals("FORGED"));
       // a form that comes without a field: a page of the console saying which, nothing placed
       var holdsForm = send(anonymous(port, "/holds").header("Cookie", dpo));
       var incomplete =
-          send(
-              anonymous(port, "/holds")
-                  .header("Cookie", dpo)
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "subject=910313&reason=r&_csrf=" + csrf(holdsForm.body()))));
+          postForm(
+              anonymous(port, "/holds").header("Cookie", dpo),
+              "subject=910313&reason=r&_csrf=" + csrf(holdsForm.body()));
       assertThat(incomplete.statusCode()).isEqualTo(400);
       assertThat(incomplete.body())
           .contains("without its field &#39;case&#39;", "id=\"signed-in\">dpo<");
       assertThat(holds.list(false)).noneMatch(h -> h.subject().equals("910313"));
       // nor does the session's cookie under /api
       var viaCookie =
-          send(
-              anonymous(port, "/api/holds")
-                  .header("Cookie", dpo)
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"subject\": \"910312\", \"caseReference\": \"COOKIE\", \"reason\":"
-                              + " \"x\"}")));
+          postJson(
+              anonymous(port, "/api/holds").header("Cookie", dpo),
+              "{\"subject\": \"910312\", \"caseReference\": \"COOKIE\", \"reason\": \"x\"}");
       assertThat(viaCookie.statusCode()).isEqualTo(401);
       assertThat(holds.list(false)).noneMatch(h -> h.caseReference().equals("COOKIE"));
     }
@@ -322,11 +312,7 @@ class ConsoleTests extends LetheTests {
         var audit = send(anonymous(port, "/audit").header("Cookie", dpo));
         var token = csrf(audit.body());
         var verified =
-            send(
-                anonymous(port, "/audit/verify")
-                    .header("Cookie", dpo)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + token)));
+            postForm(anonymous(port, "/audit/verify").header("Cookie", dpo), "_csrf=" + token);
         assertThat(verified.statusCode()).isEqualTo(200);
         // intact or not (other tests share this control database and remove reports), the
         // dashboard says what the verification found, and who made it
@@ -338,7 +324,23 @@ class ConsoleTests extends LetheTests {
             .containsPattern(
                 "last verified on [0-9T:.Z-]+ by dpo: "
                     + (intact ? "intact, [0-9]+ entries" : "NOT intact, [0-9]+ break"))
-            .contains(job, "2099-01-01T03:00:00Z");
+            .contains(job, "2099-01-01T03:00:00Z")
+            .contains(
+                "id=\"holds-in-force\">"
+                    + control
+                        .sql("SELECT count(*) FROM lethe.legal_hold WHERE released_at IS NULL")
+                        .query(Long.class)
+                        .single()
+                    + "<")
+            .contains(
+                "id=\"requests-overdue\">"
+                    + control
+                        .sql(
+                            "SELECT count(*) FROM lethe.subject_request WHERE status IN ('open',"
+                                + " 'partly-done') AND deadline < current_date")
+                        .query(Long.class)
+                        .single()
+                    + "<");
         // an operator sees the schedule, not the compliance figures
         var op = signIn(port, "op");
         assertThat(send(anonymous(port, "/").header("Cookie", op)).body())
@@ -376,22 +378,18 @@ class ConsoleTests extends LetheTests {
       var viewersPage = send(anonymous(port, "/runs").header("Cookie", view));
       assertThat(viewersPage.body()).contains(job).doesNotContain("restart-" + failed.run());
       var byViewer =
-          send(
-              anonymous(port, "/runs/" + failed.run() + "/restart")
-                  .header("Cookie", view)
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf(viewersPage.body()))));
+          postForm(
+              anonymous(port, "/runs/" + failed.run() + "/restart").header("Cookie", view),
+              "_csrf=" + csrf(viewersPage.body()));
       assertThat(byViewer.statusCode()).isEqualTo(403);
 
       var op = signIn(port, "op");
       var page = send(anonymous(port, "/runs").header("Cookie", op));
       assertThat(page.body()).contains("restart-" + failed.run());
       var restart =
-          send(
-              anonymous(port, "/runs/" + failed.run() + "/restart")
-                  .header("Cookie", op)
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf(page.body()))));
+          postForm(
+              anonymous(port, "/runs/" + failed.run() + "/restart").header("Cookie", op),
+              "_csrf=" + csrf(page.body()));
       assertThat(restart.statusCode()).isEqualTo(302);
       // the restart's report, once recorded (after its run's status says COMPLETED)
       var done =
@@ -483,45 +481,33 @@ class ConsoleTests extends LetheTests {
           control.sql("SELECT count(*) FROM lethe.audit_entry").query(Long.class).single();
       // a line break in a case reference would forge lines of the serve log
       var forged =
-          send(
-              as("dpo", port, "/api/holds")
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"subject\": \"910701\", \"caseReference\": \"LIT-1\\n18:00:00.000"
-                              + " INFO  Forged\\u001b[31m\", \"reason\": \"r\"}")));
+          postJson(
+              as("dpo", port, "/api/holds"),
+              "{\"subject\": \"910701\", \"caseReference\": \"LIT-1\\n18:00:00.000"
+                  + " INFO  Forged\\u001b[31m\", \"reason\": \"r\"}");
       assertThat(forged.statusCode()).isEqualTo(400);
       assertThat(forged.body()).contains("case holds a control or invisible character");
       var nul =
-          send(
-              as("dpo", port, "/api/holds")
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"subject\": \"9107\\u000002\", \"caseReference\": \"LIT-1\","
-                              + " \"reason\": \"r\"}")));
+          postJson(
+              as("dpo", port, "/api/holds"),
+              "{\"subject\": \"9107\\u000002\", \"caseReference\": \"LIT-1\","
+                  + " \"reason\": \"r\"}");
       assertThat(nul.statusCode()).isEqualTo(400); // not a 500 from the database
       // a field given twice: refused, not the last one taken
       var twice =
-          send(
-              as("dpo", port, "/api/holds")
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"subject\": \"910704\", \"subject\": \"910705\","
-                              + " \"caseReference\": \"LIT-1\", \"reason\": \"r\"}")));
+          postJson(
+              as("dpo", port, "/api/holds"),
+              "{\"subject\": \"910704\", \"subject\": \"910705\","
+                  + " \"caseReference\": \"LIT-1\", \"reason\": \"r\"}");
       assertThat(twice.statusCode()).isEqualTo(400);
       assertThat(twice.body()).contains("a field given twice");
       // a body of megabytes is refused before it is read
       var huge =
-          send(
-              as("dpo", port, "/api/holds")
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"subject\": \"910703\", \"caseReference\": \"LIT-1\", \"reason\": \""
-                              + "x".repeat(3_000_000)
-                              + "\"}")));
+          postJson(
+              as("dpo", port, "/api/holds"),
+              "{\"subject\": \"910703\", \"caseReference\": \"LIT-1\", \"reason\": \""
+                  + "x".repeat(3_000_000)
+                  + "\"}");
       assertThat(huge.statusCode()).isEqualTo(413);
       assertThat(holds.list(true)).noneMatch(h -> h.subject().startsWith("9107"));
       assertThat(control.sql("SELECT count(*) FROM lethe.audit_entry").query(Long.class).single())
@@ -587,13 +573,10 @@ class ConsoleTests extends LetheTests {
       var forged = "_csrf=" + Base64.getUrlEncoder().encodeToString(new byte[] {0, 0, 0, 0, 'e'});
       for (var token : java.util.List.of(forged, "_csrf=" + csrf(anasPage.body()))) {
         var change =
-            send(
+            postForm(
                 anonymous(port, "/restrictions")
-                    .header("Cookie", dpo + "; XSRF-TOKEN=e; LETHE-SIGN-IN-TOKEN=e")
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "subject=910801&grounds=forged&" + token)));
+                    .header("Cookie", dpo + "; XSRF-TOKEN=e; LETHE-SIGN-IN-TOKEN=e"),
+                "subject=910801&grounds=forged&" + token);
         assertThat(change.statusCode()).as(token).isEqualTo(403);
       }
       assertThat(restrictions.list(true)).noneMatch(r -> r.subject().equals("910801"));
@@ -601,25 +584,17 @@ class ConsoleTests extends LetheTests {
       // a field given twice is refused, not joined into "a,b"
       var page = send(anonymous(port, "/restrictions").header("Cookie", dpo));
       var twice =
-          send(
-              anonymous(port, "/restrictions")
-                  .header("Cookie", dpo)
-                  .header("Content-Type", "application/x-www-form-urlencoded")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "subject=910802&subject=910803&grounds=g&_csrf=" + csrf(page.body()))));
+          postForm(
+              anonymous(port, "/restrictions").header("Cookie", dpo),
+              "subject=910802&subject=910803&grounds=g&_csrf=" + csrf(page.body()));
       assertThat(twice.statusCode()).isEqualTo(400);
       assertThat(restrictions.list(true)).noneMatch(r -> r.subject().contains("91080"));
 
       // a change made in the console is covered by a checkpoint at once
       var placed =
-          send(
-              as("dpo", port, "/api/holds")
-                  .header("Content-Type", "application/json")
-                  .POST(
-                      HttpRequest.BodyPublishers.ofString(
-                          "{\"subject\": \"910804\", \"caseReference\": \"CP-1\","
-                              + " \"reason\": \"r\"}")));
+          postJson(
+              as("dpo", port, "/api/holds"),
+              "{\"subject\": \"910804\", \"caseReference\": \"CP-1\"," + " \"reason\": \"r\"}");
       assertThat(placed.statusCode()).isEqualTo(201);
       long head = checkpoints.head().orElseThrow().getKey();
       assertThat(checkpoints.all(new java.util.ArrayList<>())).anyMatch(c -> c.entries() == head);
@@ -740,18 +715,15 @@ class ConsoleTests extends LetheTests {
   private HttpResponse<String> postSignIn(int port, String user, String password) throws Exception {
     var login = send(anonymous(port, "/login"));
     assertThat(cookies(login)).doesNotContainKey("JSESSIONID");
-    return send(
+    return postForm(
         anonymous(port, "/login")
-            .header("Cookie", "LETHE-SIGN-IN-TOKEN=" + cookies(login).get("LETHE-SIGN-IN-TOKEN"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "username="
-                        + user
-                        + "&password="
-                        + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8)
-                        + "&_csrf="
-                        + csrf(login.body()))));
+            .header("Cookie", "LETHE-SIGN-IN-TOKEN=" + cookies(login).get("LETHE-SIGN-IN-TOKEN")),
+        "username="
+            + user
+            + "&password="
+            + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8)
+            + "&_csrf="
+            + csrf(login.body()));
   }
 
   /** The cookies an answer sets, by name (those it clears left out). */
