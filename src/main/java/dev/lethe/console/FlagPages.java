@@ -2,7 +2,6 @@ package dev.lethe.console;
 
 import dev.lethe.hold.ObjectionService;
 import dev.lethe.hold.RestrictionService;
-import dev.lethe.system.BadInputException;
 import java.security.Principal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -74,8 +73,9 @@ class FlagPages {
       @RequestParam String grounds,
       Principal user,
       RedirectAttributes redirect) {
-    return done(
+    return Changes.make(
         redirect,
+        "/restrictions",
         () ->
             "Restriction "
                 + restrictions.place(subject, grounds, user.getName()).id()
@@ -84,8 +84,9 @@ class FlagPages {
 
   @PostMapping("/restrictions/lift")
   String lift(@RequestParam String subject, Principal user, RedirectAttributes redirect) {
-    return done(
+    return Changes.make(
         redirect,
+        "/restrictions",
         () -> "Restriction " + restrictions.lift(subject, user.getName()).id() + " lifted.");
   }
 
@@ -95,8 +96,9 @@ class FlagPages {
       @RequestParam String purpose,
       Principal user,
       RedirectAttributes redirect) {
-    return done(
+    return Changes.make(
         redirect,
+        "/restrictions",
         () ->
             "Objection " + objections.place(subject, purpose, user.getName()).id() + " recorded.");
   }
@@ -107,18 +109,9 @@ class FlagPages {
       @RequestParam String purpose,
       Principal user,
       RedirectAttributes redirect) {
-    return done(
+    return Changes.make(
         redirect,
+        "/restrictions",
         () -> "Objection " + objections.lift(subject, purpose, user.getName()).id() + " lifted.");
-  }
-
-  private static String done(
-      RedirectAttributes redirect, java.util.function.Supplier<String> change) {
-    try {
-      redirect.addFlashAttribute("done", change.get());
-    } catch (BadInputException e) {
-      redirect.addFlashAttribute("problem", ConsoleErrors.forPage(e));
-    }
-    return "redirect:/restrictions";
   }
 }

@@ -1,7 +1,6 @@
 package dev.lethe.console;
 
 import dev.lethe.hold.HoldService;
-import dev.lethe.system.BadInputException;
 import java.security.Principal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -46,15 +45,15 @@ class HoldPages {
       @RequestParam(required = false) String category,
       Principal user,
       RedirectAttributes redirect) {
-    try {
-      var hold = placing.place(subject, policy, category, caseReference, reason, user.getName());
-      // the subject the user typed is not echoed back: the page names the hold by its id
-      redirect.addFlashAttribute(
-          "done", "Hold " + hold.id() + " placed (case " + hold.caseReference() + ").");
-    } catch (BadInputException e) {
-      redirect.addFlashAttribute("problem", ConsoleErrors.forPage(e));
-    }
-    return "redirect:/holds";
+    return Changes.make(
+        redirect,
+        "/holds",
+        () -> {
+          var hold =
+              placing.place(subject, policy, category, caseReference, reason, user.getName());
+          // the subject the user typed is not echoed back: the page names the hold by its id
+          return "Hold " + hold.id() + " placed (case " + hold.caseReference() + ").";
+        });
   }
 
   @PostMapping("/holds/{id}/release")
@@ -63,12 +62,9 @@ class HoldPages {
       @RequestParam String reason,
       Principal user,
       RedirectAttributes redirect) {
-    try {
-      holds.release(id, reason, user.getName());
-      redirect.addFlashAttribute("done", "Hold " + id + " released.");
-    } catch (BadInputException e) {
-      redirect.addFlashAttribute("problem", ConsoleErrors.forPage(e));
-    }
-    return "redirect:/holds";
+    return Changes.make(
+        redirect,
+        "/holds",
+        () -> "Hold " + holds.release(id, reason, user.getName()).id() + " released.");
   }
 }

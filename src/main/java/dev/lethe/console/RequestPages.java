@@ -99,28 +99,26 @@ class RequestPages {
       @RequestParam(required = false) String reference,
       Principal user,
       RedirectAttributes redirect) {
-    try {
-      var request =
-          intake.receive(
-              RequestKind.of(kind),
-              subject,
-              purpose == null || purpose.isBlank() ? null : purpose.trim(),
-              reference,
-              user.getName(),
-              validator.load());
-      redirect.addFlashAttribute(
-          "done",
-          "Request "
+    return Changes.make(
+        redirect,
+        "/requests",
+        () -> {
+          var request =
+              intake.receive(
+                  RequestKind.of(kind),
+                  subject,
+                  purpose == null || purpose.isBlank() ? null : purpose.trim(),
+                  reference,
+                  user.getName(),
+                  validator.load());
+          return "Request "
               + request.id()
               + " ("
               + request.kind().text()
               + ") received, due "
               + request.deadline()
-              + ". The next run of the requests carries it out.");
-    } catch (BadInputException e) {
-      redirect.addFlashAttribute("problem", ConsoleErrors.forPage(e));
-    }
-    return "redirect:/requests";
+              + ". The next run of the requests carries it out.";
+        });
   }
 
   @GetMapping("/requests/{id}")
@@ -150,12 +148,9 @@ class RequestPages {
       @RequestParam String reason,
       Principal user,
       RedirectAttributes redirect) {
-    try {
-      requests.cancel(id, reason, user.getName());
-      redirect.addFlashAttribute("done", "Request " + id + " cancelled.");
-    } catch (BadInputException e) {
-      redirect.addFlashAttribute("problem", ConsoleErrors.forPage(e));
-    }
-    return "redirect:/requests";
+    return Changes.make(
+        redirect,
+        "/requests",
+        () -> "Request " + requests.cancel(id, reason, user.getName()).id() + " cancelled.");
   }
 }

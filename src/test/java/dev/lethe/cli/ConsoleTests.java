@@ -608,6 +608,55 @@ class ConsoleTests extends LetheTests {
   }
 
   @Test
+  void restrictionsAndObjectionsArePlacedAndLiftedInTheConsoleUnderTheUsersName() throws Exception {
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-flags-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      int port = port(context);
+      var dpo = signIn(port, "dpo");
+      var token = csrf(send(anonymous(port, "/restrictions").header("Cookie", dpo)).body());
+      for (var change :
+          java.util.List.of(
+              Map.entry("/restrictions", "subject=910901&grounds=accuracy+contested"),
+              Map.entry("/objections", "subject=910901&purpose=analytics"),
+              Map.entry("/objections/lift", "subject=910901&purpose=analytics"),
+              Map.entry("/restrictions/lift", "subject=910901"))) {
+        var done =
+            postForm(
+                anonymous(port, change.getKey()).header("Cookie", dpo),
+                change.getValue() + "&_csrf=" + token);
+        assertThat(done.statusCode()).as(change.getKey()).isEqualTo(302);
+        assertThat(done.headers().firstValue("Location").orElse("")).endsWith("/restrictions");
+        // the page it goes back to says what was done (as a browser follows the redirect)
+        assertThat(send(anonymous(port, "/restrictions").header("Cookie", dpo)).body())
+            .as(change.getKey())
+            .contains("class=\"done\"");
+      }
+      var restriction =
+          restrictions.list(true).stream()
+              .filter(r -> r.subject().equals("910901"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(restriction.liftedBy()).isEqualTo("dpo");
+      assertThat(trailAbout("910901"))
+          .containsExactly(
+              "placed: restriction " + restriction.id() + ", by dpo",
+              "placed: to analytics, by dpo",
+              "lifted: to analytics, by dpo",
+              "lifted: restriction " + restriction.id() + ", by dpo");
+      // lifting what is not there: said on the page, nothing recorded
+      var again =
+          postForm(
+              anonymous(port, "/restrictions/lift").header("Cookie", dpo),
+              "subject=910901&_csrf=" + token);
+      assertThat(again.statusCode()).isEqualTo(302);
+      var page = send(anonymous(port, "/restrictions").header("Cookie", dpo)).body();
+      assertThat(page).contains("no active restriction");
+      assertThat(trailAbout("910901")).hasSize(4);
+    }
+  }
+
+  @Test
   void withoutUsersServeAnswersOnlyOnItsMetricsPort() throws Exception {
     var options = new GlobalOptions();
     options.config = configFile("console-off-" + schema);
