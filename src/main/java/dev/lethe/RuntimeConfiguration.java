@@ -6,9 +6,7 @@ import dev.lethe.audit.AuditVerifier;
 import dev.lethe.audit.CheckpointAtExit;
 import dev.lethe.audit.Checkpoints;
 import dev.lethe.audit.KeyFingerprints;
-import dev.lethe.hold.HoldService;
-import dev.lethe.hold.ObjectionService;
-import dev.lethe.hold.RestrictionService;
+import dev.lethe.hold.HoldsInForce;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.hold.TokenisedRows;
 import dev.lethe.report.ReportService;
@@ -46,8 +44,9 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Everything a run needs on top of {@link CoreConfiguration}: the control database with its
- * migrations (Flyway), Spring Batch's job repository, holds, restrictions, objections, statistics
- * and reports.
+ * migrations (Flyway), Spring Batch's job repository, what a run reads of holds, restrictions,
+ * objections and requests, statistics and reports: all over JDBC, with no JPA, which only the
+ * commands and the console that edit those records start ({@link RecordsConfiguration}).
  */
 @Configuration(proxyBeanMethods = false)
 // Only what a run needs, named: evaluating every auto-configuration on the class path (the
@@ -66,9 +65,7 @@ import org.springframework.context.annotation.Import;
 @Import({
   CoreConfiguration.class,
   ControlDatabaseConfiguration.class,
-  HoldService.class,
-  RestrictionService.class,
-  ObjectionService.class,
+  HoldsInForce.class,
   StatisticsService.class,
   dev.lethe.statistics.PurgeReach.class,
   dev.lethe.retention.PurgeReachRecorder.class,

@@ -11,5 +11,5 @@ import org.springframework.context.annotation.Import;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
-@Import({RuntimeConfiguration.class, dev.lethe.console.ConsoleConfiguration.class})
+@Import({RecordsConfiguration.class, dev.lethe.console.ConsoleConfiguration.class})
 public class ServeConfiguration {}

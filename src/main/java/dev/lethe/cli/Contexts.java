@@ -15,7 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Starts only what a command needs: {@link CoreConfiguration} (settings, stores, policies) for
  * {@code validate}, {@link RuntimeConfiguration} (with the control database, Flyway and Spring
- * Batch) for the commands that run or record something.
+ * Batch) for the commands that run or record something, and {@code RecordsConfiguration} (with JPA)
+ * for those that edit holds, restrictions, objections or requests.
  */
 final class Contexts {
 
@@ -31,6 +32,18 @@ final class Contexts {
 
   static ConfigurableApplicationContext runtime(GlobalOptions options, Map<String, Object> extra) {
     return start(RuntimeConfiguration.class, options, extra);
+  }
+
+  /**
+   * The runtime context with Lethe's records as entities on Hibernate: for the commands that edit
+   * holds, restrictions, objections and requests (docs/decisions/0004).
+   */
+  static ConfigurableApplicationContext records(GlobalOptions options) {
+    return records(options, Map.of());
+  }
+
+  static ConfigurableApplicationContext records(GlobalOptions options, Map<String, Object> extra) {
+    return start(dev.lethe.RecordsConfiguration.class, options, extra);
   }
 
   /**

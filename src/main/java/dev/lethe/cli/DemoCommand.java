@@ -66,7 +66,7 @@ class DemoCommand implements Callable<Integer> {
             DemoData.AUDIT_KEY_ID,
             "lethe.audit.keys",
             auditKeys.toString());
-    try (var context = Contexts.runtime(LetheCommand.options(spec), demo)) {
+    try (var context = Contexts.records(LetheCommand.options(spec), demo)) {
       DemoData.flagSubjects(
           context.getBean(HoldService.class), context.getBean(RestrictionService.class));
       out.println("Placed 3 legal holds and 2 restrictions.");

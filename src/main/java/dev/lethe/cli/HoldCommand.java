@@ -94,7 +94,7 @@ class HoldCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         // a hold must be placeable even while some policy file is broken: the others count
         var definitions = context.getBean(PolicyCatalogue.class).read(new Problems());
         scope().covered(definitions);
@@ -202,7 +202,7 @@ class HoldCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var hold = context.getBean(HoldService.class).release(id, reason, who());
         spec.commandLine()
             .getOut()
@@ -222,7 +222,7 @@ class HoldCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var out = spec.commandLine().getOut();
         out.printf(
             Locale.ROOT,

@@ -32,7 +32,7 @@ class ObjectCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var o =
             context
                 .getBean(ObjectionService.class)
@@ -54,7 +54,7 @@ class ObjectCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var o =
             context
                 .getBean(ObjectionService.class)
@@ -75,7 +75,7 @@ class ObjectCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%-5s %-20s %-10s %s%n", "id", "subject", "purpose", "placed");
         for (var o : context.getBean(ObjectionService.class).list(all)) {

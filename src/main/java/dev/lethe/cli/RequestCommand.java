@@ -199,10 +199,10 @@ class RequestCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var r =
             context
-                .getBean(RequestService.class)
+                .getBean(dev.lethe.subject.RequestCancellation.class)
                 .cancel(id, reason, System.getProperty("user.name"));
         spec.commandLine()
             .getOut()

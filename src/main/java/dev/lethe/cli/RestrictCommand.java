@@ -44,7 +44,7 @@ class RestrictCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var r =
             context.getBean(RestrictionService.class).place(subject, grounds, HoldCommand.who());
         spec.commandLine().getOut().printf(Locale.ROOT, "Restriction %d placed.%n", r.id());
@@ -70,7 +70,7 @@ class RestrictCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var r = context.getBean(RestrictionService.class).lift(subject, HoldCommand.who());
         spec.commandLine().getOut().printf(Locale.ROOT, "Restriction %d lifted.%n", r.id());
         return Lethe.DONE;
@@ -88,7 +88,7 @@ class RestrictCommand {
 
     @Override
     public Integer call() {
-      try (var context = Contexts.runtime(LetheCommand.options(spec))) {
+      try (var context = Contexts.records(LetheCommand.options(spec))) {
         var out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%-5s %-20s %-30s %s%n", "id", "subject", "grounds", "placed");
         for (var r : context.getBean(RestrictionService.class).list(all)) {

@@ -28,6 +28,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class RequestPages {
 
   private final RequestService requests;
+  private final dev.lethe.subject.RequestCancellation cancellation;
   private final RequestIntake intake;
   private final Validator validator;
   private final SubjectTokens tokens;
@@ -36,12 +37,14 @@ class RequestPages {
 
   RequestPages(
       RequestService requests,
+      dev.lethe.subject.RequestCancellation cancellation,
       RequestIntake intake,
       Validator validator,
       SubjectTokens tokens,
       Clock clock,
       LetheProperties properties) {
     this.requests = requests;
+    this.cancellation = cancellation;
     this.intake = intake;
     this.validator = validator;
     this.tokens = tokens;
@@ -151,6 +154,6 @@ class RequestPages {
     return Changes.make(
         redirect,
         "/requests",
-        () -> "Request " + requests.cancel(id, reason, user.getName()).id() + " cancelled.");
+        () -> "Request " + cancellation.cancel(id, reason, user.getName()).id() + " cancelled.");
   }
 }

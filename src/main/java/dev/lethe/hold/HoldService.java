@@ -2,8 +2,7 @@ package dev.lethe.hold;
 
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.BadInputException;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.lethe.system.Records;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,7 +10,11 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Places, releases and lists legal holds, recorded in the control database. */
+/**
+ * Places, releases and lists legal holds: the records people edit, as entities (Hibernate), each
+ * change with its entry in the audit trail in the same transaction. What a run reads of the holds
+ * is {@link HoldsInForce}'s, over JDBC; placing a thousand holds at once is one statement.
+ */
 @Transactional
 public class HoldService {
 
@@ -20,11 +23,13 @@ public class HoldService {
   private final JdbcClient jdbc;
   private final Clock clock;
   private final AuditTrail audit;
+  private final HoldEntities entities;
 
-  public HoldService(JdbcClient jdbc, Clock clock, AuditTrail audit) {
+  HoldService(JdbcClient jdbc, Clock clock, AuditTrail audit, HoldEntities entities) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.audit = audit;
+    this.entities = entities;
   }
 
   public Hold place(
@@ -46,17 +51,14 @@ public class HoldService {
     // an erasure between its last look at the holds and its commit finishes first, and any later
     // one sees this hold
     SubjectGate.close(jdbc, subject);
-    long id =
-        jdbc.sql(
-                """
-                INSERT INTO lethe.legal_hold
-                  (subject, policy, category, case_reference, reason, placed_by, placed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")
-            .params(subject.trim(), policy, category, caseReference, reason, placedBy, now())
-            .query(Long.class)
-            .single();
+    var hold =
+        entities
+            .saveAndFlush(
+                new HoldEntity(
+                    subject.trim(), policy, category, caseReference, reason, placedBy, now()))
+            .toHold();
+    long id = hold.id();
     SubjectFlags.bumpVersion(jdbc);
-    var hold = find(id);
     // who placed it: the OS user at the command line, the signed-in user in the console
     audit.appendAbout(
         KIND,
@@ -99,7 +101,7 @@ public class HoldService {
                   (subject, policy, category, case_reference, reason, placed_by, placed_at)
                 SELECT s, ?, ?, ?, ?, ?, ? FROM unnest(?::text[]) WITH ORDINALITY AS k (s, n)
                 ORDER BY n RETURNING id""")
-            .params(policy, category, caseReference, reason, placedBy, now(), keys)
+            .params(policy, category, caseReference, reason, placedBy, Timestamp.from(now()), keys)
             .query(Long.class)
             .list();
     SubjectFlags.bumpVersion(jdbc);
@@ -146,7 +148,8 @@ public class HoldService {
     // the release's trail entry holds the reason, and is found by its whole text through an index
     // (V18), whose entries PostgreSQL bounds to about 2,700 bytes: a short reason
     requireText(reason, "--reason", "why the hold is released", RELEASE_WHY);
-    var hold = find(id);
+    var entity = entity(id);
+    var hold = entity.toHold();
     if (!hold.active()) {
       throw new BadInputException(
           "hold "
@@ -162,106 +165,45 @@ public class HoldService {
         "released",
         hold.subject(),
         "hold " + id + ", case " + hold.caseReference() + ", by " + releasedBy + ": " + reason);
-    // two people releasing one hold at once: the second finds it released and changes nothing
-    // (its trail entry rolls back with it)
-    int released =
-        jdbc.sql(
-                "UPDATE lethe.legal_hold SET released_by = ?, released_at = ?, release_reason = ?"
-                    + " WHERE id = ? AND released_at IS NULL")
-            .params(releasedBy, now(), reason, id)
-            .update();
-    if (released == 0) {
-      throw new BadInputException(
-          "hold " + id + " was released meanwhile by someone else. Fix: see 'lethe hold list'");
-    }
+    entity.release(releasedBy, now(), reason);
+    // two people releasing one hold at once: the second's version is stale, it changes nothing
+    // and its trail entry rolls back with it
+    Records.flush(
+        entities,
+        () -> "hold " + id + " was released meanwhile by someone else. Fix: see 'lethe hold list'");
     SubjectFlags.bumpVersion(jdbc);
-    return find(id);
+    return entity.toHold();
   }
 
   /** How many holds are in force: counted by the database, not read (a case may hold thousands). */
   @Transactional(readOnly = true)
   public long inForce() {
-    return jdbc.sql("SELECT count(*) FROM lethe.legal_hold WHERE released_at IS NULL")
-        .query(Long.class)
-        .single();
+    return entities.countByReleasedAtIsNull();
   }
 
   @Transactional(readOnly = true)
   public List<Hold> list(boolean includeReleased) {
-    return jdbc.sql(
-            "SELECT * FROM lethe.legal_hold"
-                + (includeReleased ? "" : " WHERE released_at IS NULL")
-                + " ORDER BY id")
-        .query(HoldService::hold)
-        .list();
-  }
-
-  /**
-   * What the holds in force at any time since {@code since} cover, with their case references: one
-   * row per distinct scope and case, however many subjects are held (a report needs no more).
-   */
-  @Transactional(readOnly = true)
-  public List<HoldCase> casesSince(Instant since) {
-    return jdbc.sql(
-            "SELECT DISTINCT policy, category, case_reference FROM lethe.legal_hold"
-                + " WHERE released_at IS NULL OR released_at >= ?")
-        .param(java.sql.Timestamp.from(since))
-        .query(
-            (rs, n) ->
-                new HoldCase(
-                    rs.getString("policy"),
-                    rs.getString("category"),
-                    rs.getString("case_reference")))
-        .list();
-  }
-
-  /** A case under which holds keep data: the scope they are narrowed to, if any. */
-  public record HoldCase(String policy, String category, String caseReference) {
-
-    public boolean covers(dev.lethe.policy.Policy covered) {
-      return Hold.covers(policy, category, covered);
-    }
-  }
-
-  /**
-   * The holds on a subject that are active now. A number is the same subject however it is written:
-   * a hold on "0200" keeps what an erasure of "200" would take, as the purge, which compares keys
-   * as the column's numbers, already held it.
-   */
-  @Transactional(readOnly = true)
-  public List<Hold> activeOn(String subject) {
-    var key = subject.trim();
-    var number = SubjectGate.number(key);
-    if (number == null) {
-      return jdbc.sql(
-              "SELECT * FROM lethe.legal_hold WHERE subject = ? AND released_at IS NULL ORDER BY"
-                  + " id")
-          .param(key)
-          .query(HoldService::hold)
-          .list();
-    }
-    return jdbc.sql(
-            // CASE: the cast only of what is a number (AND leaves PostgreSQL the order)
-            "SELECT * FROM lethe.legal_hold WHERE released_at IS NULL AND (subject = ? OR CASE"
-                + " WHEN length(subject) <= 1000 AND btrim(subject) ~ '^[+-]?[0-9]+$' THEN"
-                + " CAST(btrim(subject) AS numeric) END = CAST(? AS numeric)) ORDER BY id")
-        .params(key, number)
-        .query(HoldService::hold)
-        .list();
+    return (includeReleased
+            ? entities.findAllByOrderByIdAsc()
+            : entities.findByReleasedAtIsNullOrderByIdAsc())
+        .stream().map(HoldEntity::toHold).toList();
   }
 
   @Transactional(readOnly = true)
   public Hold find(long id) {
-    return jdbc.sql("SELECT * FROM lethe.legal_hold WHERE id = ?")
-        .param(id)
-        .query(HoldService::hold)
-        .optional()
+    return entity(id).toHold();
+  }
+
+  private HoldEntity entity(long id) {
+    return entities
+        .findById(id)
         .orElseThrow(
             () -> new BadInputException("no hold with id " + id + ". Fix: see 'lethe hold list'"));
   }
 
-  private Timestamp now() {
-    return Timestamp.from(clock.instant());
+  /** Now, as PostgreSQL keeps it (microseconds): what is returned is what a later read finds. */
+  private Instant now() {
+    return Records.now(clock);
   }
 
   static void require(String value, String option, String what) {
@@ -282,21 +224,6 @@ public class HoldService {
   static final int REF = dev.lethe.system.PlainText.REFERENCE;
   static final int WHY = dev.lethe.system.PlainText.REASON;
   static final int RELEASE_WHY = 300;
-
-  private static Hold hold(ResultSet rs, int row) throws SQLException {
-    return new Hold(
-        rs.getLong("id"),
-        rs.getString("subject"),
-        rs.getString("policy"),
-        rs.getString("category"),
-        rs.getString("case_reference"),
-        rs.getString("reason"),
-        rs.getString("placed_by"),
-        instant(rs.getTimestamp("placed_at")),
-        rs.getString("released_by"),
-        instant(rs.getTimestamp("released_at")),
-        rs.getString("release_reason"));
-  }
 
   static Instant instant(Timestamp timestamp) {
     return timestamp == null ? null : timestamp.toInstant();

@@ -2,17 +2,18 @@ package dev.lethe.hold;
 
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.system.BadInputException;
+import dev.lethe.system.Records;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Objections to processing for a purpose (GDPR art. 21): a subject who objected to analytics is
- * left out of every statistic from the next bucket computed on.
+ * left out of every statistic from the next bucket computed on. Records people edit, as entities; a
+ * run reads the objectors through {@link SubjectFlags}, over JDBC.
  */
 @Transactional
 public class ObjectionService {
@@ -25,11 +26,13 @@ public class ObjectionService {
   private final JdbcClient jdbc;
   private final Clock clock;
   private final AuditTrail audit;
+  private final ObjectionEntities entities;
 
-  public ObjectionService(JdbcClient jdbc, Clock clock, AuditTrail audit) {
+  ObjectionService(JdbcClient jdbc, Clock clock, AuditTrail audit, ObjectionEntities entities) {
     this.jdbc = jdbc;
     this.clock = clock;
     this.audit = audit;
+    this.entities = entities;
   }
 
   /** An objection as recorded. */
@@ -45,68 +48,50 @@ public class ObjectionService {
     HoldService.require(subject, "--subject", "the subject key who objects");
     dev.lethe.system.PlainText.checkKey(subject, "--subject", HoldService.MAX_SUBJECT);
     checkPurpose(purpose);
-    // one objection in force per subject and purpose: two placing it at once record it once
+    // one objection in force per subject and purpose: two placing it at once record it once (one
+    // statement that cannot fail on the other's row, where an entity's insert would)
     int placed =
         jdbc.sql(
                 "INSERT INTO lethe.objection (subject, purpose, placed_by, placed_at)"
                     + " VALUES (?, ?, ?, ?)"
                     + " ON CONFLICT (subject, purpose) WHERE lifted_at IS NULL DO NOTHING")
-            .params(subject.trim(), purpose, placedBy, Timestamp.from(clock.instant()))
+            .params(subject.trim(), purpose, placedBy, Timestamp.from(Records.now(clock)))
             .update();
     if (placed > 0) {
       audit.appendAbout(KIND, "placed", subject, "to " + purpose + ", by " + placedBy);
     }
-    return active(subject.trim(), purpose);
+    return entities
+        .findBySubjectAndPurposeAndLiftedAtIsNull(subject.trim(), purpose)
+        .orElseThrow()
+        .toObjection();
   }
 
   public Objection lift(String subject, String purpose, String liftedBy) {
     HoldService.require(subject, "--subject", "the subject key whose objection is lifted");
     checkPurpose(purpose);
-    int lifted =
-        jdbc.sql(
-                "UPDATE lethe.objection SET lifted_by = ?, lifted_at = ?"
-                    + " WHERE subject = ? AND purpose = ? AND lifted_at IS NULL")
-            .params(liftedBy, Timestamp.from(clock.instant()), subject.trim(), purpose)
-            .update();
-    if (lifted == 0) {
-      throw new BadInputException(
-          "that subject has no active objection to " + purpose + ". Fix: see 'lethe object list'");
-    }
+    var entity =
+        entities
+            .findBySubjectAndPurposeAndLiftedAtIsNull(subject.trim(), purpose)
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        "that subject has no active objection to "
+                            + purpose
+                            + ". Fix: see 'lethe object list'"));
+    entity.lift(liftedBy, Records.now(clock));
+    // two people lifting it at once: the second's version is stale, it changes nothing
+    Records.flush(
+        entities, () -> "the objection to " + purpose + " was lifted meanwhile by someone else");
     audit.appendAbout(KIND, "lifted", subject, "to " + purpose + ", by " + liftedBy);
-    return jdbc.sql(
-            "SELECT * FROM lethe.objection WHERE subject = ? AND purpose = ? ORDER BY id DESC"
-                + " LIMIT 1")
-        .params(subject.trim(), purpose)
-        .query(ObjectionService::row)
-        .single();
+    return entity.toObjection();
   }
 
   @Transactional(readOnly = true)
   public List<Objection> list(boolean includeLifted) {
-    return jdbc.sql(
-            "SELECT * FROM lethe.objection"
-                + (includeLifted ? "" : " WHERE lifted_at IS NULL")
-                + " ORDER BY id")
-        .query(ObjectionService::row)
-        .list();
-  }
-
-  /** The subjects with an active objection to {@code purpose}. */
-  @Transactional(readOnly = true)
-  public Set<String> objectors(String purpose) {
-    return Set.copyOf(
-        jdbc.sql("SELECT subject FROM lethe.objection WHERE purpose = ? AND lifted_at IS NULL")
-            .param(purpose)
-            .query(String.class)
-            .list());
-  }
-
-  private Objection active(String subject, String purpose) {
-    return jdbc.sql(
-            "SELECT * FROM lethe.objection WHERE subject = ? AND purpose = ? AND lifted_at IS NULL")
-        .params(subject, purpose)
-        .query(ObjectionService::row)
-        .single();
+    return (includeLifted
+            ? entities.findAllByOrderByIdAsc()
+            : entities.findByLiftedAtIsNullOrderByIdAsc())
+        .stream().map(ObjectionEntity::toObjection).toList();
   }
 
   private static void checkPurpose(String purpose) {
@@ -114,16 +99,5 @@ public class ObjectionService {
       throw new BadInputException(
           "--purpose " + purpose + " is not a purpose. Fix: give one of " + PURPOSES);
     }
-  }
-
-  private static Objection row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
-    var lifted = rs.getTimestamp("lifted_at");
-    return new Objection(
-        rs.getLong("id"),
-        rs.getString("subject"),
-        rs.getString("purpose"),
-        rs.getString("placed_by"),
-        rs.getTimestamp("placed_at").toInstant(),
-        lifted == null ? null : lifted.toInstant());
   }
 }

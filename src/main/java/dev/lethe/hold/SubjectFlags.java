@@ -55,6 +55,15 @@ public class SubjectFlags {
    * table: a hold on any of them keeps the subject's rows of that table for every policy on it, as
    * it does for requests.
    */
+  /** The subjects with an objection in force to {@code purpose}: statistics leave them out. */
+  public Set<String> objectors(String purpose) {
+    return Set.copyOf(
+        jdbc.sql("SELECT subject FROM lethe.objection WHERE purpose = ? AND lifted_at IS NULL")
+            .param(purpose)
+            .query(String.class)
+            .list());
+  }
+
   /** See {@link SubjectGate#passWindows}: in the purge chunk's transaction, before its windows. */
   public SubjectGate.WindowsGate passWindowsGate() {
     return SubjectGate.passWindows(jdbc);

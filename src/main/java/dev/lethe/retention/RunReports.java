@@ -1,7 +1,7 @@
 package dev.lethe.retention;
 
 import dev.lethe.audit.AuditTrail;
-import dev.lethe.hold.HoldService;
+import dev.lethe.hold.HoldsInForce;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
 import dev.lethe.policy.PolicyStep;
@@ -33,14 +33,14 @@ class RunReports {
   private final RequestService requests;
   private final Keys keys;
   private final AuditTrail audit;
-  private final HoldService holds;
+  private final HoldsInForce holds;
   private final dev.lethe.report.ReportService reports;
   private final RunClock clock;
   private final HeldByCase heldByCase;
 
   RunReports(
       RunClock clock,
-      HoldService holds,
+      HoldsInForce holds,
       JobRepository repository,
       StatisticsExport statistics,
       RequestService requests,
@@ -238,17 +238,17 @@ class RunReports {
    * What the holds in force at any time during the run cover, from its first attempt's start to
    * now; read once, and only where a step's report asks.
    */
-  private java.util.function.Supplier<List<HoldService.HoldCase>> holdsDuring(
+  private java.util.function.Supplier<List<HoldsInForce.HoldCase>> holdsDuring(
       List<JobExecution> attempts) {
     var start = attempts.get(0).getStartTime().atZone(ZoneId.systemDefault()).toInstant();
-    var cases = new java.util.concurrent.atomic.AtomicReference<List<HoldService.HoldCase>>();
+    var cases = new java.util.concurrent.atomic.AtomicReference<List<HoldsInForce.HoldCase>>();
     return () -> cases.updateAndGet(c -> c != null ? c : holds.casesSince(start));
   }
 
   private static RunReport.PolicyReport policyReport(
       StepExecution step,
       Definitions definitions,
-      java.util.function.Supplier<List<HoldService.HoldCase>> holdsDuring,
+      java.util.function.Supplier<List<HoldsInForce.HoldCase>> holdsDuring,
       java.time.ZonedDateTime now,
       dev.lethe.policy.JobDefinition.Guards guards,
       HeldByCase byCase,
@@ -293,7 +293,7 @@ class RunReports {
                     counts.heldByHolds(),
                     holdsDuring.get().stream()
                         .filter(h -> h.covers(policy))
-                        .map(HoldService.HoldCase::caseReference)
+                        .map(HoldsInForce.HoldCase::caseReference)
                         .distinct()
                         .sorted()
                         .toList())

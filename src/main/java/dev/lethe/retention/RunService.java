@@ -1,7 +1,7 @@
 package dev.lethe.retention;
 
 import dev.lethe.audit.AuditTrail;
-import dev.lethe.hold.HoldService;
+import dev.lethe.hold.HoldsInForce;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.JobDefinition;
 import dev.lethe.report.ReportService;
@@ -65,7 +65,7 @@ public class RunService {
       RunningRuns running,
       RunMetrics metrics,
       AuditTrail audit,
-      HoldService holds,
+      HoldsInForce holds,
       dev.lethe.audit.Checkpoints checkpoints,
       dev.lethe.audit.KeyFingerprints keyUse,
       dev.lethe.system.LetheProperties properties,

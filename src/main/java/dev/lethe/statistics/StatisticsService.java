@@ -1,6 +1,5 @@
 package dev.lethe.statistics;
 
-import dev.lethe.hold.ObjectionService;
 import dev.lethe.hold.SubjectFlags;
 import dev.lethe.policy.Statistic;
 import dev.lethe.store.StatisticSource.Aggregate;
@@ -35,7 +34,6 @@ public class StatisticsService {
   private final TransactionTemplate transaction;
   private final StoreRegistry stores;
   private final SubjectFlags flags;
-  private final ObjectionService objections;
   private final GeometricNoise noise;
   private final Clock clock;
   private final PurgeReach reach;
@@ -46,7 +44,6 @@ public class StatisticsService {
       PlatformTransactionManager transactions,
       StoreRegistry stores,
       SubjectFlags flags,
-      ObjectionService objections,
       GeometricNoise noise,
       Clock clock,
       PurgeReach reach) {
@@ -54,7 +51,6 @@ public class StatisticsService {
     this.transaction = new TransactionTemplate(transactions);
     this.stores = stores;
     this.flags = flags;
-    this.objections = objections;
     this.noise = noise;
     this.clock = clock;
     this.reach = reach;
@@ -297,7 +293,7 @@ public class StatisticsService {
       java.util.function.UnaryOperator<LinkedHashMap<LocalDate, Publication.Bucket>>
           beforeStoring) {
     var excluded = new HashSet<>(flags.restricted());
-    excluded.addAll(objections.objectors("analytics"));
+    excluded.addAll(flags.objectors("analytics"));
     var source = stores.store(statistic.store()).statistic(statistic, zone);
     boolean bound = statistic.epsilon().isPresent();
     var byBucket = new LinkedHashMap<LocalDate, List<Aggregate>>();

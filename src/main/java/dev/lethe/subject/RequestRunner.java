@@ -1,7 +1,7 @@
 package dev.lethe.subject;
 
 import dev.lethe.hold.Hold;
-import dev.lethe.hold.HoldService;
+import dev.lethe.hold.HoldsInForce;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
 import dev.lethe.store.HoldCheck;
@@ -33,7 +33,7 @@ public class RequestRunner {
 
   private final RequestService requests;
   private final StoreRegistry stores;
-  private final HoldService holds;
+  private final HoldsInForce holds;
   private final Keys keys;
   private final ExportWriter exports;
   private final org.springframework.jdbc.core.simple.JdbcClient control;
@@ -54,7 +54,7 @@ public class RequestRunner {
       RequestService requests,
       RequestOutcomes outcomes,
       StoreRegistry stores,
-      HoldService holds,
+      HoldsInForce holds,
       Keys keys,
       ExportWriter exports,
       DataSource control,

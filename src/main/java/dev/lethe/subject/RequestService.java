@@ -20,7 +20,9 @@ import org.springframework.transaction.annotation.Transactional;
  * Records requests: received, found, listed, settled, cancelled, in the control database, each
  * change in one transaction. Checking a request against the policies and stores, and carrying it
  * out, is {@link RequestIntake}'s and {@link RequestRunner}'s; what was done for it under each
- * policy is {@link RequestOutcomes}'.
+ * policy is {@link RequestOutcomes}'. Cancelling one, the change people make to a request, is
+ * {@link RequestCancellation}'s, on its entity; a run starts no JPA (docs/decisions/0004), so what
+ * it does here stays JDBC, and bumps the request's version as an entity's change does.
  */
 @Transactional
 public class RequestService {
@@ -29,15 +31,9 @@ public class RequestService {
   private final Clock clock;
   private final LetheProperties properties;
   private final AuditTrail audit;
-  private final javax.sql.DataSource dataSource;
 
   public RequestService(
-      JdbcClient jdbc,
-      Clock clock,
-      LetheProperties properties,
-      AuditTrail audit,
-      javax.sql.DataSource dataSource) {
-    this.dataSource = dataSource;
+      JdbcClient jdbc, Clock clock, LetheProperties properties, AuditTrail audit) {
     this.audit = audit;
     this.jdbc = jdbc;
     this.clock = clock;
@@ -127,7 +123,8 @@ public class RequestService {
     boolean complete = request.outcomes().stream().allMatch(SubjectRequest.Outcome::fin);
     jdbc.sql(
             "UPDATE lethe.subject_request SET status = ?, completed_at = ?,"
-                + " export_file = coalesce(?, export_file) WHERE id = ? AND status <> 'cancelled'")
+                + " export_file = coalesce(?, export_file), version = version + 1"
+                + " WHERE id = ? AND status <> 'cancelled'")
         .params(
             complete ? SubjectRequest.DONE : SubjectRequest.PARTLY_DONE,
             complete ? Timestamp.from(clock.instant()) : null,
@@ -146,56 +143,6 @@ public class RequestService {
         complete ? "done" : "partly done",
         request.subject(),
         "request " + id + ", " + request.kind().text());
-    return find(id);
-  }
-
-  /**
-   * Cancels a request not yet done: withdrawn by its subject, or refused (identity not confirmed).
-   * What was already done stays done and recorded; nothing more is done for it, and an export
-   * request no longer spares the subject's rows. The trail records who cancelled it and why.
-   */
-  @Transactional(propagation = Propagation.REQUIRES_NEW)
-  public SubjectRequest cancel(long id, String reason, String by) {
-    if (reason == null || reason.isBlank()) {
-      throw new BadInputException(
-          "a cancellation needs its reason. Fix: add --reason \"withdrawn by the subject\"");
-    }
-    dev.lethe.system.PlainText.check(reason, "--reason", dev.lethe.system.PlainText.REASON);
-    // the lock a runner holds while it carries the request out (RequestRunner): a cancel never
-    // lands in the middle of one, where the runner would go on with the policies after it
-    var lock = dev.lethe.system.SessionLock.tryAcquire(dataSource, "lethe.request." + id);
-    if (lock.isEmpty()) {
-      throw new BadInputException(
-          "request "
-              + id
-              + " is being carried out by a run right now. Fix: cancel it once that run has"
-              + " ended ('lethe runs' shows it); what the run did stays done and recorded");
-    }
-    try (var held = lock.get()) {
-      return cancelHeld(id, reason, by);
-    }
-  }
-
-  private SubjectRequest cancelHeld(long id, String reason, String by) {
-    var request = find(id);
-    if (request.closed()) {
-      throw new BadInputException(
-          "request " + id + " is " + request.status() + " already: nothing to cancel");
-    }
-    jdbc.sql(
-            "UPDATE lethe.subject_request SET status = 'cancelled', completed_at = ?,"
-                + " closed_by = ?, closed_reason = ? WHERE id = ? AND status NOT IN ('done',"
-                + " 'cancelled')")
-        .params(Timestamp.from(clock.instant()), by, reason.strip(), id)
-        .update();
-    if (request.kind() == RequestKind.EXPORT) {
-      SubjectFlags.bumpVersion(jdbc);
-    }
-    audit.appendAbout(
-        "request",
-        "cancelled",
-        request.subject(),
-        "request " + id + ", " + request.kind().text() + ", by " + by + ": " + reason.strip());
     return find(id);
   }
 

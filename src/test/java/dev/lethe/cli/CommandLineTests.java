@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class CommandLineTests extends LetheTests {
 
   @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditTrail audit;
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.hold.HoldsInForce holdsInForce;
 
   private Path config;
   private final StringWriter out = new StringWriter();
@@ -417,7 +418,7 @@ class CommandLineTests extends LetheTests {
         .containsPattern("1000 holds placed \\(ids \\d+ to \\d+\\) on all data for case LIT-9")
         .contains("a key repeated on 1 line(s) was held once");
     assertThat(holds.list(false)).hasSize(1000);
-    assertThat(holds.activeOn("1000"))
+    assertThat(holdsInForce.activeOn("1000"))
         .singleElement()
         .satisfies(h -> assertThat(h.caseReference()).isEqualTo("LIT-9"));
     // each subject's history shows its hold

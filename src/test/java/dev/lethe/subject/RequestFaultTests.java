@@ -32,6 +32,7 @@ class RequestFaultTests extends LetheTests {
 
   @Autowired RequestIntake intake;
   @Autowired RequestService requests;
+  @Autowired RequestCancellation cancellation;
   @Autowired Validator validator;
 
   @BeforeEach
@@ -292,11 +293,11 @@ class RequestFaultTests extends LetheTests {
         dev.lethe.system.SessionLock.tryAcquire(controlDataSource, "lethe.request." + request.id())
             .orElseThrow()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
-              () -> requests.cancel(request.id(), "withdrawn", "dpo"))
+              () -> cancellation.cancel(request.id(), "withdrawn", "dpo"))
           .isInstanceOf(dev.lethe.system.BadInputException.class)
           .hasMessageContaining("being carried out by a run right now");
     }
-    requests.cancel(request.id(), "withdrawn by the subject", "dpo");
+    cancellation.cancel(request.id(), "withdrawn by the subject", "dpo");
     long waiting =
         APP.count("SELECT count(*) FROM lethe.outbox")
             + ANALYTICS.count("SELECT count(*) FROM lethe.outbox");

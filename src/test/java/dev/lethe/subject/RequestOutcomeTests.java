@@ -18,6 +18,7 @@ class RequestOutcomeTests extends LetheTests {
 
   @Autowired RequestIntake intake;
   @Autowired RequestService requests;
+  @Autowired RequestCancellation cancellation;
   @Autowired Validator validator;
 
   @BeforeEach
@@ -52,6 +53,14 @@ class RequestOutcomeTests extends LetheTests {
 
     var outcome = requests.find(request.id()).outcomes();
     assertThat(outcome).singleElement().satisfies(o -> assertThat(o.deleted()).isEqualTo(promo));
+    // the run settled it as a change of the record: a cancel that read it before then is stale
+    assertThat(
+            control
+                .sql("SELECT version FROM lethe.subject_request WHERE id = ?")
+                .param(request.id())
+                .query(Long.class)
+                .single())
+        .isPositive();
     assertThat(outcome.get(0).outcome())
         .startsWith("deleted " + promo)
         .contains((rows - promo) + " more of the subject's rows remain");
@@ -112,11 +121,11 @@ class RequestOutcomeTests extends LetheTests {
     long rows = APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 5");
     var request = intake.receive(RequestKind.ERASE, "5", null, "DSR-C", "test", validator.load());
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> requests.cancel(request.id(), " ", "dpo"))
+            () -> cancellation.cancel(request.id(), " ", "dpo"))
         .isInstanceOf(dev.lethe.system.BadInputException.class)
         .hasMessageContaining("--reason");
 
-    var cancelled = requests.cancel(request.id(), "identity not confirmed", "dpo");
+    var cancelled = cancellation.cancel(request.id(), "identity not confirmed", "dpo");
     assertThat(run()).isEqualTo("COMPLETED");
 
     assertThat(cancelled.status()).isEqualTo(SubjectRequest.CANCELLED);
@@ -135,7 +144,7 @@ class RequestOutcomeTests extends LetheTests {
                 .single())
         .isOne();
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> requests.cancel(request.id(), "again", "dpo"))
+            () -> cancellation.cancel(request.id(), "again", "dpo"))
         .isInstanceOf(dev.lethe.system.BadInputException.class)
         .hasMessageContaining("cancelled already");
     // asked again, with the identity confirmed: a new request

@@ -2,7 +2,7 @@ package dev.lethe.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.RuntimeConfiguration;
+import dev.lethe.RecordsConfiguration;
 import dev.lethe.hold.HoldService;
 import dev.lethe.hold.RestrictionService;
 import dev.lethe.report.RunReport;
@@ -31,7 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * the stores are this test run's own databases), a folder of policy and job files that each test
  * writes afresh, and a schema of its own in the store for each test.
  */
-@SpringBootTest(classes = RuntimeConfiguration.class)
+@SpringBootTest(classes = RecordsConfiguration.class)
 public abstract class LetheTests {
 
   protected static final Path WORKSPACE = workspace();
