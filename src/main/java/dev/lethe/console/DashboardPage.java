@@ -26,6 +26,7 @@ class DashboardPage {
   private final LetheProperties properties;
   private final dev.lethe.audit.Verifications verifications;
   private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+  private final dev.lethe.schedule.ScheduledFires fires;
 
   DashboardPage(
       RunHistory runs,
@@ -34,9 +35,11 @@ class DashboardPage {
       Clock clock,
       LetheProperties properties,
       dev.lethe.audit.Verifications verifications,
-      org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+      org.springframework.jdbc.core.simple.JdbcClient jdbc,
+      dev.lethe.schedule.ScheduledFires fires) {
     this.verifications = verifications;
     this.jdbc = jdbc;
+    this.fires = fires;
     this.runs = runs;
     this.holds = holds;
     this.requests = requests;
@@ -53,6 +56,7 @@ class DashboardPage {
   String dashboard(Authentication user, Model model) {
     model.addAttribute("runs", runs.latest(20));
     model.addAttribute("nextFires", dev.lethe.schedule.Scheduling.nextFires(jdbc));
+    model.addAttribute("handledFires", fires.findTop20ByOrderByFireTimeDescJobAsc());
     if (Roles.has(user, ConsoleConfiguration.COMPLIANCE)) {
       var today = LocalDate.now(clock.withZone(properties.timeZone()));
       var open = requests.list(true, false, today);

@@ -304,6 +304,14 @@ class ConsoleTests extends LetheTests {
             "lethe", "console-test", controlDataSource, runs, control);
     try {
       dev.lethe.schedule.Scheduling.synchronise(scheduler, validator.load());
+      // a fire time the cluster handled: the dashboard shows on which node and how it went
+      control
+          .sql(
+              "INSERT INTO lethe.scheduled_fire (job, fire_time, node, as_of, handled_at, outcome)"
+                  + " VALUES (?, '2098-06-01T03:00:00Z', 'node-b', '2098-06-01', now(),"
+                  + " 'skipped')")
+          .param(job)
+          .update();
       var options = new GlobalOptions();
       options.config = consoleConfig("console-dashboard-" + schema);
       try (var context = Contexts.serve(options, null)) {
@@ -341,13 +349,19 @@ class ConsoleTests extends LetheTests {
                         .query(Long.class)
                         .single()
                     + "<");
-        // an operator sees the schedule, not the compliance figures
+        // an operator sees the schedule and the fire times handled, not the compliance figures
         var op = signIn(port, "op");
         assertThat(send(anonymous(port, "/").header("Cookie", op)).body())
             .contains(job)
+            .containsPattern(
+                "<td>"
+                    + job
+                    + "</td><td>2098-06-01T03:00:00Z</td><td>2098-06-01</td>\\s*<td>node-b</td>"
+                    + "<td>skipped</td>")
             .doesNotContain("last verified");
       }
     } finally {
+      control.sql("DELETE FROM lethe.scheduled_fire WHERE job = ?").param(job).update();
       scheduler.clear();
       scheduler.shutdown();
     }
