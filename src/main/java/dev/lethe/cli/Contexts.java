@@ -62,7 +62,15 @@ final class Contexts {
     // Spring makes up no user of its own: the console's users are the configured ones
     web.put(
         "spring.autoconfigure.exclude",
-        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration");
+        String.join(
+            ",",
+            "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+            // an authorization server is on the tests' class path only (the provider the console's
+            // sign-in is tested against): serve never is one
+            "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet"
+                + ".OAuth2AuthorizationServerAutoConfiguration",
+            "org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet"
+                + ".OAuth2AuthorizationServerJwtAutoConfiguration"));
     // the ports (console, metrics, neither) are decided once the settings are read
     return start(
         ServeConfiguration.class,

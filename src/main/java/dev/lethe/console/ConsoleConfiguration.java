@@ -147,9 +147,15 @@ public class ConsoleConfiguration {
   @Order(4)
   SecurityFilterChain console(HttpSecurity http, LetheProperties properties) throws Exception {
     // a serve without console users never gets here: no port is the console's (elsewhere)
+    var oidc = properties.console().oidc();
+    if (oidc != null) {
+      OidcSignIn.configure(http, oidc, properties.console().users().keySet());
+    }
     return http.authorizeHttpRequests(
             a ->
                 a.requestMatchers("/login", "/console/**")
+                    .permitAll()
+                    .requestMatchers("/oauth2/authorization/*", "/login/oauth2/code/*")
                     .permitAll()
                     .requestMatchers(
                         "/holds",

@@ -11,9 +11,10 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Which port {@code lethe serve} answers on, decided once its settings are read (the configuration
- * file and the environment): with console users, the console on {@code lethe.console.address} and
- * {@code lethe.console.port}, and the metrics on a port of their own; without, the metrics port
- * alone, as before the console existed; with neither, no port at all.
+ * file and the environment): with console users (or an OpenID Connect provider), the console on
+ * {@code lethe.console.address} and {@code lethe.console.port}, and the metrics on a port of their
+ * own; without, the metrics port alone, as before the console existed; with neither, no port at
+ * all.
  */
 public final class ConsolePorts
     implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
@@ -39,6 +40,8 @@ public final class ConsolePorts
                 Bindable.mapOf(String.class, LetheProperties.ConsoleUser.class))
             .map(users -> !users.isEmpty())
             .orElse(false);
+    boolean oidc = binder.bind("lethe.console.oidc.issuer-uri", String.class).isBound();
+    console = console || oidc;
     var ports = new HashMap<String, Object>();
     if (!console) {
       ports.put("server.port", metricsPort == null ? -1 : metricsPort);
@@ -65,7 +68,10 @@ public final class ConsolePorts
               .orElse(java.time.Duration.ofMinutes(30)));
       // the session's cookie: never read by a script, never sent from another site's page
       ports.put("server.servlet.session.cookie.http-only", true);
-      ports.put("server.servlet.session.cookie.same-site", "strict");
+      // strict, but where the provider of an OpenID Connect sign-in sends the browser back: that
+      // is a navigation from another site, which must carry the cookie of the sign-in it started
+      // (lax: still never on another site's POST, and every form has its token besides)
+      ports.put("server.servlet.session.cookie.same-site", oidc ? "lax" : "strict");
       boolean behindTls = binder.bind("lethe.console.secure-cookies", Boolean.class).orElse(false);
       ports.put("server.servlet.session.cookie.secure", behindTls);
       if (behindTls) {

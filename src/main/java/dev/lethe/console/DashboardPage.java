@@ -48,8 +48,31 @@ class DashboardPage {
   }
 
   @GetMapping("/login")
-  String login() {
+  String login(Model model) {
+    signInChoices(model);
     return "console/login";
+  }
+
+  /**
+   * Where the sign-in through the OpenID Connect provider could not start (its discovery document
+   * could not be read): the sign-in page, saying so, rather than an error.
+   */
+  @GetMapping("/oauth2/authorization/{registration}")
+  String providerDown(Model model, jakarta.servlet.http.HttpServletResponse response) {
+    if (properties.console().oidc() == null) {
+      throw new org.springframework.web.server.ResponseStatusException(
+          org.springframework.http.HttpStatus.NOT_FOUND);
+    }
+    response.setStatus(org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE.value());
+    signInChoices(model);
+    model.addAttribute("providerDown", true);
+    return "console/login";
+  }
+
+  private void signInChoices(Model model) {
+    var oidc = properties.console().oidc();
+    model.addAttribute("oidcLabel", oidc == null ? null : oidc.label());
+    model.addAttribute("passwords", !properties.console().users().isEmpty());
   }
 
   @GetMapping("/")

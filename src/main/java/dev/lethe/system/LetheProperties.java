@@ -163,7 +163,8 @@ public record LetheProperties(
       @DefaultValue("127.0.0.1") String address,
       @DefaultValue Map<String, ConsoleUser> users,
       @DefaultValue("PT30M") java.time.Duration sessionTimeout,
-      @DefaultValue("false") boolean secureCookies) {
+      @DefaultValue("false") boolean secureCookies,
+      Oidc oidc) {
 
     /** The roles a console user may have. */
     public static final java.util.List<String> ROLES =
@@ -234,9 +235,78 @@ public record LetheProperties(
       }
     }
 
-    /** Whether the console is served: only where users are configured. */
+    /** Whether the console is served: only where users or an OpenID Connect provider are. */
     public boolean on() {
-      return !users.isEmpty();
+      return !users.isEmpty() || oidc != null;
+    }
+  }
+
+  /**
+   * Sign-in through the organisation's OpenID Connect provider, beside (or instead of) the
+   * configured users. {@code issuer-uri} is the provider's issuer (its discovery document is read
+   * at the first sign-in); {@code client-id} and the secret in {@code client-secret-file} are
+   * Lethe's registration there, whose redirect URI is {@code
+   * https://CONSOLE/login/oauth2/code/oidc}. A signed-in user's name is the ID token's {@code
+   * name-claim}, their roles the values of its {@code roles-claim} that are Lethe's roles (a user
+   * with none is refused).
+   */
+  public record Oidc(
+      java.net.URI issuerUri,
+      String clientId,
+      java.nio.file.Path clientSecretFile,
+      @DefaultValue("lethe_roles") String rolesClaim,
+      @DefaultValue("preferred_username") String nameClaim,
+      @DefaultValue("your organisation's sign-in") String label) {
+
+    public Oidc {
+      var where = "lethe.console.oidc";
+      if (issuerUri == null || issuerUri.getHost() == null) {
+        throw new IllegalArgumentException(
+            where
+                + ".issuer-uri is missing or not an address. Fix: give the provider's issuer, such"
+                + " as https://login.example.org/realms/staff");
+      }
+      boolean loopback =
+          java.util.Set.of("localhost", "127.0.0.1", "[::1]").contains(issuerUri.getHost());
+      if (!"https".equals(issuerUri.getScheme()) && !loopback) {
+        throw new IllegalArgumentException(
+            where
+                + ".issuer-uri must be https (the provider's keys and tokens come from it). Fix:"
+                + " give its https address");
+      }
+      if (clientId == null || clientId.isBlank()) {
+        throw new IllegalArgumentException(
+            where + ".client-id is missing. Fix: give Lethe's client id at the provider");
+      }
+      if (clientSecretFile == null) {
+        throw new IllegalArgumentException(
+            where
+                + ".client-secret-file is missing. Fix: name a file (mode 600) holding Lethe's"
+                + " client secret at the provider; never the secret itself");
+      }
+      PlainText.check(label, where + ".label", PlainText.REFERENCE);
+    }
+
+    /** The client secret, read from its file (owner-only), checked before anything starts. */
+    public String clientSecret() {
+      var setting = "lethe.console.oidc.client-secret-file";
+      SecretFile.requirePrivate(clientSecretFile, setting);
+      try {
+        var secret = java.nio.file.Files.readString(clientSecretFile).strip();
+        if (secret.isEmpty()) {
+          throw new BadInputException(
+              setting + ": " + clientSecretFile + " is empty. Fix: put the client secret in it");
+        }
+        return secret;
+      } catch (java.io.IOException e) {
+        throw new BadInputException(
+            setting
+                + ": "
+                + clientSecretFile
+                + " cannot be read ("
+                + e.getClass().getSimpleName()
+                + "). Fix: name a readable file holding the client secret");
+      }
     }
   }
 

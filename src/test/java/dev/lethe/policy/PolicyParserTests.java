@@ -60,7 +60,7 @@ class PolicyParserTests {
             false,
             java.time.Duration.ofSeconds(10),
             new LetheProperties.Console(
-                0, "127.0.0.1", Map.of(), java.time.Duration.ofMinutes(30), false)));
+                0, "127.0.0.1", Map.of(), java.time.Duration.ofMinutes(30), false, null)));
   }
 
   @Test
