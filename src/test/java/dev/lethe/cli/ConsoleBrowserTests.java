@@ -62,6 +62,41 @@ class ConsoleBrowserTests extends LetheTests {
     }
   }
 
+  /**
+   * Through the organisation's provider, in a browser that keeps its cookies by site: the provider
+   * (localhost) sends it back to the console (127.0.0.1), another site, and the console must still
+   * find the sign-in it started.
+   */
+  @Test
+  void aComplianceOfficerSignsInThroughTheProvider() throws Exception {
+    int port = OidcSignInTests.freePort();
+    try (var provider = dev.lethe.support.TestProvider.start(port);
+        var context =
+            Contexts.serve(
+                OidcSignInTests.oidcConsole(
+                    port,
+                    dev.lethe.support.TestProvider.issuer(provider),
+                    "console-browser-oidc-" + schema),
+                null)) {
+      browser.get("http://127.0.0.1:" + port + "/holds");
+      assertThat(browser.getCurrentUrl()).endsWith("/login");
+      browser.findElement(By.id("sign-in-oidc")).click();
+      assertThat(browser.getCurrentUrl())
+          .startsWith(dev.lethe.support.TestProvider.issuer(provider));
+      browser.findElement(By.id("username")).sendKeys("anna.dpo");
+      browser.findElement(By.id("password")).sendKeys(dev.lethe.support.TestProvider.PASSWORD);
+      browser.findElement(By.cssSelector("button[type=submit]")).click();
+
+      new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(10))
+          .until(
+              org.openqa.selenium.support.ui.ExpectedConditions.urlToBe(
+                  "http://127.0.0.1:" + port + "/"));
+      assertThat(browser.findElement(By.id("signed-in")).getText()).isEqualTo("anna.dpo");
+      browser.get("http://127.0.0.1:" + port + "/holds");
+      assertThat(browser.findElement(By.tagName("h1")).getText()).containsIgnoringCase("holds");
+    }
+  }
+
   @Test
   void aComplianceOfficerPlacesAndReleasesAHoldAndAnAnalystDownloadsAStatistic() throws Exception {
     var statistic = statistic();

@@ -157,7 +157,12 @@ class OidcSignInTests extends LetheTests {
   }
 
   private GlobalOptions options(int port, String issuer, String name) throws Exception {
-    var config = configWith(name + "-" + schema, issuer, secretFile("600"));
+    return oidcConsole(port, issuer, name + "-" + schema);
+  }
+
+  /** The console on {@code port} with one configured user and the provider at {@code issuer}. */
+  static GlobalOptions oidcConsole(int port, String issuer, String name) throws Exception {
+    var config = configWith(name, issuer, secretFile("600", name));
     Files.writeString(
         config, Files.readString(config).replace("    port: 0\n", "    port: " + port + "\n"));
     var options = new GlobalOptions();
@@ -166,7 +171,7 @@ class OidcSignInTests extends LetheTests {
   }
 
   /** The console with one configured user (dpo, compliance) and the provider at {@code issuer}. */
-  private Path configWith(String name, String issuer, Path secret) throws Exception {
+  private static Path configWith(String name, String issuer, Path secret) throws Exception {
     var config = configFile(name);
     Files.writeString(
         config,
@@ -197,7 +202,11 @@ class OidcSignInTests extends LetheTests {
   }
 
   private Path secretFile(String mode) throws Exception {
-    var file = WORKSPACE.resolve("oidc-secret-" + mode + "-" + schema);
+    return secretFile(mode, schema);
+  }
+
+  private static Path secretFile(String mode, String name) throws Exception {
+    var file = WORKSPACE.resolve("oidc-secret-" + mode + "-" + name);
     Files.writeString(file, TestProvider.SECRET + "\n");
     Files.setPosixFilePermissions(
         file,
@@ -240,7 +249,7 @@ class OidcSignInTests extends LetheTests {
     return URLEncoder.encode(token.group(1), StandardCharsets.UTF_8);
   }
 
-  private static int freePort() throws Exception {
+  static int freePort() throws Exception {
     try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
