@@ -224,8 +224,4 @@ public class HoldService {
   static final int REF = dev.lethe.system.PlainText.REFERENCE;
   static final int WHY = dev.lethe.system.PlainText.REASON;
   static final int RELEASE_WHY = 300;
-
-  static Instant instant(Timestamp timestamp) {
-    return timestamp == null ? null : timestamp.toInstant();
-  }
 }
