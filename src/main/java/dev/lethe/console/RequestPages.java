@@ -63,7 +63,8 @@ class RequestPages {
       java.time.Instant receivedAt,
       LocalDate deadline,
       String status,
-      boolean overdue) {}
+      boolean overdue,
+      long version) {}
 
   private RequestView view(SubjectRequest r, LocalDate today) {
     return new RequestView(
@@ -76,7 +77,8 @@ class RequestPages {
         r.receivedAt(),
         r.deadline(),
         r.status(),
-        r.overdue(today));
+        r.overdue(today),
+        r.version());
   }
 
   private LocalDate today() {
@@ -149,11 +151,16 @@ class RequestPages {
   String cancel(
       @PathVariable long id,
       @RequestParam String reason,
+      // the request as the page showed it: a run that did part of it since makes this no cancel
+      @RequestParam(required = false) Long version,
       Principal user,
       RedirectAttributes redirect) {
     return Changes.make(
         redirect,
         "/requests",
-        () -> "Request " + cancellation.cancel(id, reason, user.getName()).id() + " cancelled.");
+        () ->
+            "Request "
+                + cancellation.cancel(id, reason, user.getName(), version).id()
+                + " cancelled.");
   }
 }

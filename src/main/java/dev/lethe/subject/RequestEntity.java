@@ -53,6 +53,10 @@ class RequestEntity {
     return subject;
   }
 
+  long version() {
+    return version;
+  }
+
   String status() {
     return status;
   }

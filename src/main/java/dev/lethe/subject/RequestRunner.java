@@ -83,9 +83,14 @@ public class RequestRunner {
     records.recoverAll(definitions, runId);
   }
 
+  /** The advisory lock of one request: held by its runner, and by a cancel until it commits. */
+  static String lockName(long id) {
+    return "lethe.request." + id;
+  }
+
   public SubjectRequest carryOut(long id, Definitions definitions, ZonedDateTime now, Long runId) {
     // one runner at a time per request, whichever job or process: the other one leaves it
-    var lock = dev.lethe.system.SessionLock.tryAcquire(dataSource, "lethe.request." + id);
+    var lock = dev.lethe.system.SessionLock.tryAcquire(dataSource, lockName(id));
     if (lock.isEmpty()) {
       return requests.find(id);
     }

@@ -205,7 +205,8 @@ public class RequestService {
         rs.getString("export_file"),
         outcomes,
         rs.getString("closed_by"),
-        rs.getString("closed_reason"));
+        rs.getString("closed_reason"),
+        rs.getLong("version"));
   }
 
   private static SubjectRequest.Outcome outcome(ResultSet rs, int row) throws SQLException {

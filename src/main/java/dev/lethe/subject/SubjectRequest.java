@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param status open (nothing done yet), partly-done (a hold or a reference is in the way), done
  * @param exportFile where the export was written (export requests, once done)
+ * @param version moved on by every change of the request (docs/decisions/0004): a cancel decided on
+ *     an older one is refused
  */
 public record SubjectRequest(
     long id,
@@ -25,7 +27,8 @@ public record SubjectRequest(
     String exportFile,
     List<Outcome> outcomes,
     String closedBy,
-    String closedReason) {
+    String closedReason,
+    long version) {
 
   public static final String OPEN = "open";
   public static final String PARTLY_DONE = "partly-done";
@@ -52,7 +55,8 @@ public record SubjectRequest(
         exportFile,
         outcomes,
         closedBy,
-        closedReason);
+        closedReason,
+        version);
   }
 
   /** Done, or cancelled: nothing more is done for it. */

@@ -295,7 +295,7 @@ class RequestFaultTests extends LetheTests {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> cancellation.cancel(request.id(), "withdrawn", "dpo"))
           .isInstanceOf(dev.lethe.system.BadInputException.class)
-          .hasMessageContaining("being carried out by a run right now");
+          .hasMessageContaining("is being changed right now: carried out by a run");
     }
     cancellation.cancel(request.id(), "withdrawn by the subject", "dpo");
     long waiting =

@@ -113,6 +113,95 @@ class RequestOutcomeTests extends LetheTests {
   }
 
   /**
+   * A cancel lets the request's lock go only once it has committed: a run that takes the lock next
+   * finds the request cancelled. (It let it go before its commit, and a run in that moment erased
+   * the subject's rows for a request just cancelled.) The commit is made slow here by a deferred
+   * trigger, as a slow disk or a synchronous standby makes it.
+   */
+  @Test
+  void aCancelHoldsTheRequestsLockUntilItHasCommitted() throws Exception {
+    var request = intake.receive(RequestKind.ERASE, "6", null, "DSR-L", "test", validator.load());
+    control
+        .sql(
+            "CREATE FUNCTION lethe.slow_commit() RETURNS trigger LANGUAGE plpgsql AS"
+                + " $$ BEGIN PERFORM pg_sleep(3); RETURN NULL; END $$;"
+                + " CREATE CONSTRAINT TRIGGER slow_commit AFTER UPDATE ON lethe.subject_request"
+                + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.id = "
+                + request.id()
+                + ") EXECUTE FUNCTION lethe.slow_commit()")
+        .update();
+    var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var cancelled =
+          pool.submit(() -> cancellation.cancel(request.id(), "withdrawn by the subject", "dpo"));
+      // until the cancel is committing (in the trigger's sleep)
+      long until = System.nanoTime() + 20_000_000_000L;
+      while (control
+              .sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
+              .query(Long.class)
+              .single()
+          == 0) {
+        assertThat(System.nanoTime()).isLessThan(until);
+        Thread.sleep(20);
+      }
+      assertThat(
+              dev.lethe.system.SessionLock.tryAcquire(
+                  controlDataSource, "lethe.request." + request.id()))
+          .as("a runner cannot take the request while its cancel commits")
+          .isEmpty();
+      assertThat(cancelled.get(30, java.util.concurrent.TimeUnit.SECONDS).status())
+          .isEqualTo(SubjectRequest.CANCELLED);
+    } finally {
+      pool.shutdownNow();
+      control
+          .sql(
+              "DROP TRIGGER slow_commit ON lethe.subject_request;"
+                  + " DROP FUNCTION lethe.slow_commit()")
+          .update();
+    }
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 6");
+    assertThat(run()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 6"))
+        .isEqualTo(rows);
+  }
+
+  /**
+   * The one cancelling decided on the request as the console showed it: where a run has done part
+   * of it since (its version moved on), the cancel is refused and nothing recorded.
+   */
+  @Test
+  void aCancelDecidedOnAnOlderRequestIsRefused() {
+    var request = intake.receive(RequestKind.ERASE, "7", null, "DSR-V", "test", validator.load());
+    long shown = requests.find(request.id()).version();
+    // what a run's settle does to the request meanwhile
+    control
+        .sql("UPDATE lethe.subject_request SET version = version + 1 WHERE id = ?")
+        .param(request.id())
+        .update();
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> cancellation.cancel(request.id(), "withdrawn", "dpo", shown))
+        .isInstanceOf(dev.lethe.system.BadInputException.class)
+        .hasMessageContaining("request " + request.id() + " changed meanwhile");
+    assertThat(requests.find(request.id()).status()).isEqualTo(SubjectRequest.OPEN);
+    assertThat(
+            control
+                .sql(
+                    "SELECT count(*) FROM lethe.audit_entry WHERE kind = 'request'"
+                        + " AND action = 'cancelled' AND detail LIKE ?")
+                .param("request " + request.id() + ",%")
+                .query(Long.class)
+                .single())
+        .isZero();
+    // decided on the request as it stands now: cancelled
+    assertThat(
+            cancellation
+                .cancel(request.id(), "withdrawn", "dpo", requests.find(request.id()).version())
+                .status())
+        .isEqualTo(SubjectRequest.CANCELLED);
+  }
+
+  /**
    * A request withdrawn or refused is cancelled with its reason: nothing more is done for it, the
    * trail says who and why, and the subject may ask again.
    */
