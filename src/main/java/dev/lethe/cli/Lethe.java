@@ -55,6 +55,11 @@ public final class Lethe {
                         + " names it. Fix: give a free port, or stop what listens there");
             return BAD_INPUT;
           }
+          var mismatch = controlDatabaseMismatch(e);
+          if (mismatch != null) {
+            cmd.getErr().println(mismatch);
+            return BAD_INPUT;
+          }
           var unreachable = controlDatabaseAtStart(e);
           if (unreachable != null) {
             cmd.getErr().println(unreachable);
@@ -101,6 +106,31 @@ public final class Lethe {
         + state
         + "). Fix: check lethe.control-database.url (jdbc:postgresql://HOST:PORT/DATABASE),"
         + " username and password, and that the server runs";
+  }
+
+  /**
+   * Where the control database's own tables are not what this Lethe made them: migrated by a newer
+   * Lethe (Flyway's history names a migration this one does not have, or one it has differently),
+   * or changed by hand so that the records' entities no longer match them. Bad input, named, with
+   * what to do; null where the failure is another.
+   */
+  static String controlDatabaseMismatch(Throwable e) {
+    var migrations = find(e, org.flywaydb.core.api.exception.FlywayValidateException.class);
+    if (migrations != null) {
+      return "configuration: lethe.control-database was migrated by another version of Lethe"
+          + " (Flyway: "
+          + migrations.getMessage().replaceAll("\\s+", " ").strip()
+          + "). Fix: run the Lethe version that migrated it, or a newer one; never change its"
+          + " flyway_schema_history by hand";
+    }
+    var tables = find(e, org.hibernate.tool.schema.spi.SchemaManagementException.class);
+    if (tables != null) {
+      return "configuration: lethe.control-database's tables do not match this Lethe ("
+          + tables.getMessage()
+          + "). Fix: the lethe schema is Lethe's own: undo the change made to it by hand, or"
+          + " run the Lethe version that migrated it";
+    }
+    return null;
   }
 
   /**
