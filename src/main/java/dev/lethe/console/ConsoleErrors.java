@@ -28,6 +28,51 @@ class ConsoleErrors {
                 "the request's body is not the JSON this endpoint takes (a field given twice, or one it does not know); see /api/openapi"));
   }
 
+  @ExceptionHandler(
+      org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class)
+  ResponseEntity<Map<String, String>> mismatch(
+      org.springframework.web.method.annotation.MethodArgumentTypeMismatchException e) {
+    return ResponseEntity.status(HttpStatus.BAD_REQUEST)
+        .body(
+            Map.of(
+                "error",
+                "'"
+                    + dev.lethe.system.PlainText.shown(e.getName())
+                    + "' is not what this endpoint takes there (a hold's id is a number); see"
+                    + " /api/openapi"));
+  }
+
+  @ExceptionHandler({
+    org.springframework.dao.DataAccessException.class,
+    org.springframework.transaction.TransactionException.class
+  })
+  ResponseEntity<Map<String, String>> controlDatabase(RuntimeException e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .body(Map.of("error", controlDatabaseFailed(e)));
+  }
+
+  /**
+   * The control database failed under a request (a lost connection, a server going down): said so,
+   * logged by kind and SQLSTATE only (a database's text may quote values), never a stack trace. A
+   * change whose commit was cut off may or may not have been made: the answer says to look.
+   */
+  static String controlDatabaseFailed(RuntimeException e) {
+    java.sql.SQLException sql = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException found) {
+        sql = found;
+      }
+    }
+    org.slf4j.LoggerFactory.getLogger(ConsoleErrors.class)
+        .warn(
+            "console: the control database failed under a request: {}{}",
+            e.getClass().getSimpleName(),
+            sql == null ? "" : " (SQLSTATE " + sql.getSQLState() + ")");
+    return "the control database failed while this was done (a lost connection, a server going"
+        + " down): the change may not have been made. Fix: look at the list (or the trail) before"
+        + " trying again; if it keeps failing, tell the operator";
+  }
+
   /** A bad-input message in the console's words: its fields, not the command line's options. */
   static String forPage(BadInputException e) {
     return e.getMessage()

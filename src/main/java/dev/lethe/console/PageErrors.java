@@ -56,6 +56,19 @@ class PageErrors {
     return "console/problem";
   }
 
+  @ExceptionHandler({
+    org.springframework.dao.DataAccessException.class,
+    org.springframework.transaction.TransactionException.class
+  })
+  @ResponseStatus(HttpStatus.SERVICE_UNAVAILABLE)
+  String controlDatabase(RuntimeException e, Model model) {
+    signedIn(model);
+    var problem = ConsoleErrors.controlDatabaseFailed(e);
+    model.addAttribute(
+        "problem", Character.toUpperCase(problem.charAt(0)) + problem.substring(1) + ".");
+    return "console/problem";
+  }
+
   /** The header's user: an error page's model has none of the pages' own attributes. */
   private static void signedIn(Model model) {
     model.addAttribute(

@@ -761,6 +761,60 @@ class ConsoleTests extends LetheTests {
     }
   }
 
+  /**
+   * The control database lost under a change (its connection cut while the release waits for the
+   * hold's row): the API answers 503 saying so and what to do, the page likewise, with no stack
+   * trace; nothing is half-recorded.
+   */
+  @Test
+  void aControlDatabaseLostUnderAChangeIsAnsweredPlainlyAndRecordsNothing() throws Exception {
+    var options = new GlobalOptions();
+    options.config = consoleConfig("console-lost-" + schema);
+    var hold = holds.place("910951", null, null, "LOST-1", "pending", "dpo");
+    try (var context = Contexts.serve(options, null);
+        var rowHolder = controlDataSource.getConnection()) {
+      int port = port(context);
+      rowHolder.setAutoCommit(false);
+      try (var lock = rowHolder.createStatement()) {
+        lock.execute("SELECT * FROM lethe.legal_hold WHERE id = " + hold.id() + " FOR UPDATE");
+      }
+      var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        var release =
+            pool.submit(
+                () ->
+                    postJson(
+                        as("dpo", port, "/api/holds/" + hold.id() + "/release"),
+                        "{\"reason\": \"settled\"}"));
+        long until = System.nanoTime() + 20_000_000_000L;
+        long cut = 0;
+        while (cut == 0) {
+          assertThat(System.nanoTime()).isLessThan(until);
+          Thread.sleep(20);
+          cut =
+              control
+                  .sql(
+                      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                          + " WHERE wait_event_type = 'Lock' AND query LIKE 'update lethe.legal_hold%'")
+                  .query(Long.class)
+                  .single();
+        }
+        var answer = release.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body())
+            .contains("the control database failed while this was done")
+            .contains("Fix:")
+            .doesNotContain("Exception")
+            .doesNotContain("910951");
+      } finally {
+        pool.shutdownNow();
+        rowHolder.rollback();
+      }
+      assertThat(holds.find(hold.id()).active()).isTrue();
+      assertThat(trailAbout("910951")).noneMatch(e -> e.startsWith("released"));
+    }
+  }
+
   /** Signs in through the form, as a browser does; returns the session's cookie. */
   private String signIn(int port, String user) throws Exception {
     var signedIn = postSignIn(port, user, PASSWORD);
