@@ -47,6 +47,29 @@ class DashboardPage {
     this.properties = properties;
   }
 
+  /**
+   * A fire time as the dashboard shows it: the table is the scheduler's, but its job and node are
+   * shown as any outside text is (printable, at most 80 characters), whatever a hand put there.
+   */
+  record FireView(
+      String job,
+      java.time.Instant fireTime,
+      LocalDate asOf,
+      String node,
+      String outcome,
+      Long runId) {
+
+    static FireView of(dev.lethe.schedule.ScheduledFire fire) {
+      return new FireView(
+          dev.lethe.system.PlainText.shown(fire.getJob()),
+          fire.getFireTime(),
+          fire.getAsOf(),
+          dev.lethe.system.PlainText.shown(fire.getNode()),
+          dev.lethe.system.PlainText.shown(fire.getOutcome()),
+          fire.getRunId());
+    }
+  }
+
   @GetMapping("/login")
   String login(Model model) {
     signInChoices(model);
@@ -79,7 +102,9 @@ class DashboardPage {
   String dashboard(Authentication user, Model model) {
     model.addAttribute("runs", runs.latest(20));
     model.addAttribute("nextFires", dev.lethe.schedule.Scheduling.nextFires(jdbc));
-    model.addAttribute("handledFires", fires.findTop20ByOrderByFireTimeDescJobAsc());
+    model.addAttribute(
+        "handledFires",
+        fires.findTop20ByOrderByFireTimeDescJobAsc().stream().map(FireView::of).toList());
     if (Roles.has(user, ConsoleConfiguration.COMPLIANCE)) {
       var today = LocalDate.now(clock.withZone(properties.timeZone()));
       var open = requests.list(true, false, today);

@@ -312,6 +312,14 @@ class ConsoleTests extends LetheTests {
                   + " 'skipped')")
           .param(job)
           .update();
+      // and one a hand wrote: its node shown escaped and cut, never whole
+      control
+          .sql(
+              "INSERT INTO lethe.scheduled_fire (job, fire_time, node, as_of, handled_at, outcome)"
+                  + " VALUES (?, '2098-05-01T03:00:00Z', '<b>n</b>' || repeat('x', 5000),"
+                  + " '2098-05-01', now(), 'skipped')")
+          .param(job)
+          .update();
       var options = new GlobalOptions();
       options.config = consoleConfig("console-dashboard-" + schema);
       try (var context = Contexts.serve(options, null)) {
@@ -358,6 +366,9 @@ class ConsoleTests extends LetheTests {
                     + job
                     + "</td><td>2098-06-01T03:00:00Z</td><td>2098-06-01</td>\\s*<td>node-b</td>"
                     + "<td>skipped</td>")
+            .contains("&lt;b&gt;n&lt;/b&gt;xxx")
+            .doesNotContain("<b>n</b>")
+            .doesNotContain("x".repeat(100))
             .doesNotContain("last verified");
       }
     } finally {
