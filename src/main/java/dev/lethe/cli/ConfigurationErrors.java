@@ -35,6 +35,9 @@ final class ConfigurationErrors {
     }
     var property = bind.getProperty();
     var reason = rootMessage(bind);
+    if (property == null && reason != null && reason.contains("Fix:")) {
+      return List.of("configuration: " + reason); // Lethe's own words, with what to do
+    }
     if (property == null) {
       return List.of(
           "configuration: "

@@ -56,6 +56,9 @@ class AuditPages {
           "problem", "The subject key is empty. Fix: type it as the stores hold it.");
       return "console/audit";
     }
+    // a key as it is checked wherever one is given: one line, printable, at most 200 characters
+    // (a bad one is answered as bad input, never echoed)
+    dev.lethe.system.PlainText.checkKey(subject, "subject", 200);
     var prefixes = audit.prefixes(subject);
     if (prefixes.isEmpty()) {
       model.addAttribute(

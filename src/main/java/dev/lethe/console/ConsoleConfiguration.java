@@ -149,7 +149,7 @@ public class ConsoleConfiguration {
     // a serve without console users never gets here: no port is the console's (elsewhere)
     var oidc = properties.console().oidc();
     if (oidc != null) {
-      OidcSignIn.configure(http, oidc, properties.console().users().keySet());
+      OidcSignIn.configure(http, oidc);
     }
     return http.authorizeHttpRequests(
             a ->

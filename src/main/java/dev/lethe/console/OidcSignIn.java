@@ -1,11 +1,9 @@
 package dev.lethe.console;
 
 import dev.lethe.system.LetheProperties;
-import dev.lethe.system.PlainText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -34,16 +32,26 @@ final class OidcSignIn {
   /** The registration's id: its callback is {@code /login/oauth2/code/oidc}. */
   static final String REGISTRATION = "oidc";
 
+  /**
+   * How a provider's user is named in the console and the trail: {@code oidc:} and the name claim,
+   * which no configured user (letters, digits, - and _) and no OS user (no colon in a user name)
+   * can be, so the trail tells them apart.
+   */
+  static final String PREFIX = "oidc:";
+
+  /**
+   * A name claim taken: ASCII letters, digits and {@code . _ @ + -}, as user names and e-mail
+   * addresses are; no look-alike letters, no blanks, no colon (the trail's "by NAME: reason").
+   */
+  private static final java.util.regex.Pattern NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._@+-]{1,100}");
+
   private static final Logger LOG = LoggerFactory.getLogger(OidcSignIn.class);
 
   private OidcSignIn() {}
 
-  /**
-   * Adds the provider's sign-in to the console's chain. {@code localUsers}: the configured users'
-   * names, which no provider's user may take (the trail would not tell the two apart).
-   */
-  static void configure(HttpSecurity http, LetheProperties.Oidc oidc, Set<String> localUsers)
-      throws Exception {
+  /** Adds the provider's sign-in to the console's chain. */
+  static void configure(HttpSecurity http, LetheProperties.Oidc oidc) throws Exception {
     var registrations = new Discovered(oidc, oidc.clientSecret());
     var requests =
         new DefaultOAuth2AuthorizationRequestResolver(registrations, "/oauth2/authorization");
@@ -53,7 +61,7 @@ final class OidcSignIn {
                 .clientRegistrationRepository(registrations)
                 .authorizationEndpoint(
                     a -> a.authorizationRequestResolver(whileReachable(requests)))
-                .userInfoEndpoint(u -> u.oidcUserService(roles(oidc, localUsers)))
+                .userInfoEndpoint(u -> u.oidcUserService(roles(oidc)))
                 .defaultSuccessUrl("/", true)
                 .failureUrl("/login?error"));
   }
@@ -61,13 +69,19 @@ final class OidcSignIn {
   /**
    * The provider's registration, from its discovery document, read at the first sign-in rather than
    * at start-up: a provider that is down must not keep {@code serve} (and its schedule) from
-   * starting. Read again at the next sign-in until it has been read once.
+   * starting. One read at a time, in the background: a sign-in waits for it at most {@link #WAIT},
+   * and after a failed read the next waits {@link #PAUSE}, so a provider that hangs holds no more
+   * than one thread, and the configured users still sign in.
    */
   private static final class Discovered implements ClientRegistrationRepository {
 
+    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(3);
+    private static final java.time.Duration PAUSE = java.time.Duration.ofSeconds(30);
+
     private final LetheProperties.Oidc oidc;
     private final String secret;
-    private volatile ClientRegistration registration;
+    private java.util.concurrent.CompletableFuture<ClientRegistration> reading;
+    private long pausedUntil;
 
     Discovered(LetheProperties.Oidc oidc, String secret) {
       this.oidc = oidc;
@@ -79,32 +93,65 @@ final class OidcSignIn {
       if (!REGISTRATION.equals(id)) {
         return null;
       }
-      var known = registration;
-      if (known != null) {
-        return known;
+      var read = reading();
+      if (read == null) {
+        return null; // paused after a failed read
       }
-      synchronized (this) {
-        if (registration == null) {
-          try {
-            registration =
-                ClientRegistrations.fromOidcIssuerLocation(oidc.issuerUri().toString())
-                    .registrationId(REGISTRATION)
-                    .clientId(oidc.clientId())
-                    .clientSecret(secret)
-                    .scope("openid", "profile")
-                    .userNameAttributeName(oidc.nameClaim())
-                    .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
-                    .build();
-          } catch (RuntimeException e) {
-            LOG.warn(
-                "lethe.console.oidc: the provider's discovery document at {} could not be read"
-                    + " ({}); sign-in through it waits until it can",
-                oidc.issuerUri(),
-                e.getClass().getSimpleName());
-            return null;
-          }
+      try {
+        return read.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        return null; // still reading: this sign-in is told the provider cannot be reached now
+      } catch (java.util.concurrent.ExecutionException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+
+    private synchronized java.util.concurrent.CompletableFuture<ClientRegistration> reading() {
+      if (reading != null && reading.isCompletedExceptionally()) {
+        if (System.nanoTime() - pausedUntil < 0) {
+          return null;
         }
-        return registration;
+        reading = null;
+      }
+      if (reading == null) {
+        var thread = new Thread(this::discoverInto, "lethe-oidc-discovery");
+        reading = new java.util.concurrent.CompletableFuture<>();
+        thread.setDaemon(true);
+        thread.start();
+      }
+      return reading;
+    }
+
+    private void discoverInto() {
+      java.util.concurrent.CompletableFuture<ClientRegistration> read;
+      synchronized (this) {
+        read = reading;
+      }
+      try {
+        read.complete(
+            ClientRegistrations.fromOidcIssuerLocation(oidc.issuerUri().toString())
+                .registrationId(REGISTRATION)
+                .clientId(oidc.clientId())
+                .clientSecret(secret)
+                .scope("openid", "profile")
+                // the token's subject, always there: the name claim is checked by Lethe itself
+                .userNameAttributeName("sub")
+                .redirectUri("{baseUrl}/login/oauth2/code/{registrationId}")
+                .build());
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "lethe.console.oidc: the provider's discovery document at {} could not be read ({});"
+                + " sign-in through it is tried again in {} s",
+            oidc.issuerUri(),
+            e.getClass().getSimpleName(),
+            PAUSE.toSeconds());
+        synchronized (this) {
+          pausedUntil = System.nanoTime() + PAUSE.toNanos();
+        }
+        read.completeExceptionally(e);
       }
     }
   }
@@ -142,8 +189,7 @@ final class OidcSignIn {
    * text, not a configured user's name), with the Lethe roles its roles claim lists; refused where
    * it lists none.
    */
-  private static OAuth2UserService<OidcUserRequest, OidcUser> roles(
-      LetheProperties.Oidc oidc, Set<String> localUsers) {
+  private static OAuth2UserService<OidcUserRequest, OidcUser> roles(LetheProperties.Oidc oidc) {
     var provider = new OidcUserService();
     return request -> {
       var user = provider.loadUser(request);
@@ -151,14 +197,11 @@ final class OidcSignIn {
       if (!(name instanceof String text) || text.isBlank()) {
         throw refused("the ID token has no claim '" + oidc.nameClaim() + "' to name the user by");
       }
-      try {
-        PlainText.check(text, "the ID token's " + oidc.nameClaim(), PlainText.REFERENCE);
-      } catch (dev.lethe.system.BadInputException e) {
-        throw refused("the user's name is not one line of plain text");
-      }
-      if (localUsers.contains(text.toLowerCase(Locale.ROOT))) {
+      if (!NAME.matcher(text).matches()) {
         throw refused(
-            "user '" + text + "' of the provider has the name of a configured console user");
+            "the user's name (claim '"
+                + oidc.nameClaim()
+                + "') is not 1 to 100 of the letters a-z, A-Z, digits and . _ @ + -");
       }
       var authorities = new ArrayList<SimpleGrantedAuthority>();
       for (var role : values(user.getClaims().get(oidc.rolesClaim()))) {
@@ -168,17 +211,38 @@ final class OidcSignIn {
       }
       if (authorities.isEmpty()) {
         throw refused(
-            "user '"
-                + text
-                + "' has no Lethe role in the claim '"
-                + oidc.rolesClaim()
-                + "' (one or more of "
-                + String.join(", ", LetheProperties.Console.ROLES)
-                + ")");
+            "user '" + text + "' has no Lethe role in its claim '" + oidc.rolesClaim() + "'");
       }
-      return new DefaultOidcUser(
-          authorities, user.getIdToken(), user.getUserInfo(), oidc.nameClaim());
+      return new ProviderUser(authorities, user, PREFIX + text);
     };
+  }
+
+  /** A provider's user, named as Lethe names them ({@code oidc:NAME}) in the console and trail. */
+  private static final class ProviderUser extends DefaultOidcUser {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+
+    ProviderUser(Collection<SimpleGrantedAuthority> authorities, OidcUser user, String name) {
+      super(authorities, user.getIdToken(), user.getUserInfo(), "sub");
+      this.name = name;
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof ProviderUser that && super.equals(that) && name.equals(that.name);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * super.hashCode() + name.hashCode();
+    }
   }
 
   /** A claim's values: a list of strings, or one string of words (as some providers send). */
@@ -193,7 +257,9 @@ final class OidcSignIn {
   }
 
   private static OAuth2AuthenticationException refused(String why) {
-    LOG.warn("console sign-in through the provider refused: {}", PlainText.shown(why));
+    // told whole: it quotes only a checked name or none (a name that failed its check is not
+    // repeated)
+    LOG.warn("console sign-in through the provider refused: {}", why);
     return new OAuth2AuthenticationException(new OAuth2Error("access_denied", why, null));
   }
 }

@@ -152,7 +152,7 @@ class RequestPages {
       @PathVariable long id,
       @RequestParam String reason,
       // the request as the page showed it: a run that did part of it since makes this no cancel
-      @RequestParam(required = false) Long version,
+      @RequestParam long version,
       Principal user,
       RedirectAttributes redirect) {
     return Changes.make(

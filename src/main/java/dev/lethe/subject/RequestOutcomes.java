@@ -106,6 +106,7 @@ public class RequestOutcomes {
             record.runId(),
             Timestamp.from(clock.instant()))
         .update();
+    changed(record.request());
     if (cancelled) {
       // its last words, of every row its changes took
       jdbc.sql(
@@ -198,6 +199,7 @@ public class RequestOutcomes {
             outcome.runId(),
             Timestamp.from(clock.instant()))
         .update();
+    changed(requestId);
   }
 
   /** The audit action of an outcome: what happened to the rows. */
@@ -219,5 +221,16 @@ public class RequestOutcomes {
         .param(requestId)
         .query(String.class)
         .single();
+  }
+
+  /**
+   * The request changed: what a run did under a policy is part of it, so a cancel decided on the
+   * request as it stood before (the console's page) is refused (docs/decisions/0004), even where
+   * the run stopped before it settled the request.
+   */
+  private void changed(long requestId) {
+    jdbc.sql("UPDATE lethe.subject_request SET version = version + 1 WHERE id = ?")
+        .param(requestId)
+        .update();
   }
 }

@@ -268,11 +268,12 @@ public record LetheProperties(
       }
       boolean loopback =
           java.util.Set.of("localhost", "127.0.0.1", "[::1]").contains(issuerUri.getHost());
-      if (!"https".equals(issuerUri.getScheme()) && !loopback) {
+      boolean https = "https".equals(issuerUri.getScheme());
+      if (!https && !(loopback && "http".equals(issuerUri.getScheme()))) {
         throw new IllegalArgumentException(
             where
-                + ".issuer-uri must be https (the provider's keys and tokens come from it). Fix:"
-                + " give its https address");
+                + ".issuer-uri must be https (the provider's keys and tokens come from it; http"
+                + " only on this machine, for a test). Fix: give its https address");
       }
       if (clientId == null || clientId.isBlank()) {
         throw new IllegalArgumentException(

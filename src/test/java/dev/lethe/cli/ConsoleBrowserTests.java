@@ -91,7 +91,7 @@ class ConsoleBrowserTests extends LetheTests {
           .until(
               org.openqa.selenium.support.ui.ExpectedConditions.urlToBe(
                   "http://127.0.0.1:" + port + "/"));
-      assertThat(browser.findElement(By.id("signed-in")).getText()).isEqualTo("anna.dpo");
+      assertThat(browser.findElement(By.id("signed-in")).getText()).isEqualTo("oidc:anna.dpo");
       browser.get("http://127.0.0.1:" + port + "/holds");
       assertThat(browser.findElement(By.tagName("h1")).getText()).containsIgnoringCase("holds");
     }
@@ -222,6 +222,55 @@ class ConsoleBrowserTests extends LetheTests {
           .contains("console-events-" + schema, "deleted " + rows);
       assertThat(browser.findElement(By.id("response")).getText())
           .contains("Request " + id + ": erase");
+    }
+  }
+
+  /**
+   * A cancel decided on the page as it was before a run did part of the request (a hold kept the
+   * subject's rows) is refused, and nothing is recorded; on the page as it is now, it is done.
+   */
+  @Test
+  void aCancelFromAPageOlderThanTheLastRunIsRefused() throws Exception {
+    Events.create(APP, schema, 100, 50);
+    policy("console-stale-" + schema, Events.policy("console-stale-" + schema, schema, ""));
+    holds.place("38", null, null, "LIT-STALE", "pending claim", "dpo");
+    var options = new GlobalOptions();
+    options.config = ConsoleTests.consoleConfig("console-stale-" + schema);
+    try (var context = Contexts.serve(options, null)) {
+      var base = "http://127.0.0.1:" + ConsoleTests.port(context);
+      browser.get(base + "/requests");
+      signIn("dpo");
+      browser.get(base + "/requests");
+      new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind")))
+          .selectByValue("erase");
+      browser.findElement(By.id("request-subject")).sendKeys("38");
+      browser.findElement(By.id("reference")).sendKeys("DSR-STALE-1");
+      browser.findElement(By.id("receive")).click();
+      var done = browser.findElement(By.className("done")).getText();
+      long id = Long.parseLong(done.replaceAll("Request (\\d+) .*", "$1"));
+      browser.get(base + "/requests"); // the page as the officer reads it
+
+      var report = runs.run("requests", AS_OF, "test", ProgressListener.SILENT).report();
+      assertThat(report.status()).isEqualTo("COMPLETED");
+
+      var row = By.id("request-" + id);
+      browser.findElement(row).findElement(By.name("reason")).sendKeys("withdrawn");
+      browser.findElement(row).findElement(By.cssSelector("button[type=submit]")).click();
+      assertThat(browser.findElement(By.className("problem")).getText())
+          .contains("request " + id + " changed meanwhile");
+      assertThat(
+              control
+                  .sql("SELECT status FROM lethe.subject_request WHERE id = ?")
+                  .param(id)
+                  .query(String.class)
+                  .single())
+          .isNotEqualTo("cancelled");
+
+      browser.get(base + "/requests");
+      browser.findElement(row).findElement(By.name("reason")).sendKeys("withdrawn");
+      browser.findElement(row).findElement(By.cssSelector("button[type=submit]")).click();
+      assertThat(browser.findElement(By.className("done")).getText())
+          .isEqualTo("Request " + id + " cancelled.");
     }
   }
 

@@ -49,7 +49,7 @@ class OidcSignInTests extends LetheTests {
 
       assertThat(signedIn.uri()).hasHost("127.0.0.1").hasPath("/");
       assertThat(signedIn.body())
-          .contains("id=\"signed-in\">anna.dpo<")
+          .contains("id=\"signed-in\">oidc:anna.dpo<")
           .contains("id=\"holds-in-force\"");
       assertThat(get(port, "/holds").statusCode()).isEqualTo(200);
       assertThat(get(port, "/statistics").statusCode()).isEqualTo(403);
@@ -65,7 +65,7 @@ class OidcSignInTests extends LetheTests {
               control
                   .sql(
                       "SELECT count(*) FROM lethe.audit_entry WHERE kind = 'hold'"
-                          + " AND action = 'placed' AND detail LIKE '%case LIT-OIDC%, by anna.dpo'")
+                          + " AND action = 'placed' AND detail LIKE '%case LIT-OIDC%, by oidc:anna.dpo'")
                   .query(Long.class)
                   .single())
           .isEqualTo(1);
@@ -73,12 +73,12 @@ class OidcSignInTests extends LetheTests {
   }
 
   @Test
-  void aProvidersUserWithoutALetheRoleOrWithAConfiguredUsersNameIsRefused() throws Exception {
+  void aProvidersUserWithoutALetheRoleOrWithALookAlikeNameIsRefused() throws Exception {
     int port = freePort();
     try (var provider = TestProvider.start(port);
         var console =
             Contexts.serve(options(port, TestProvider.issuer(provider), "oidc-refused"), null)) {
-      for (var user : java.util.List.of("nobody", "dpo")) {
+      for (var user : java.util.List.of("nobody", "dp\u043e")) {
         browser = freshBrowser();
         var refused = signInThroughProvider(port, user);
         assertThat(refused.uri()).hasHost("127.0.0.1").hasPath("/login").hasQuery("error");
@@ -89,9 +89,12 @@ class OidcSignInTests extends LetheTests {
       // an analyst of the provider reaches the statistics, not the holds
       browser = freshBrowser();
       var analyst = signInThroughProvider(port, "bert.analyst");
-      assertThat(analyst.body()).contains("id=\"signed-in\">bert.analyst<");
+      assertThat(analyst.body()).contains("id=\"signed-in\">oidc:bert.analyst<");
       assertThat(get(port, "/statistics").statusCode()).isEqualTo(200);
       assertThat(get(port, "/holds").statusCode()).isEqualTo(403);
+      // the provider's "dpo" is not the configured dpo: the console and the trail say oidc:dpo
+      browser = freshBrowser();
+      assertThat(signInThroughProvider(port, "dpo").body()).contains("id=\"signed-in\">oidc:dpo<");
     }
   }
 
@@ -149,7 +152,7 @@ class OidcSignInTests extends LetheTests {
     return post(
         providerForm.uri(),
         "username="
-            + user
+            + URLEncoder.encode(user, StandardCharsets.UTF_8)
             + "&password="
             + URLEncoder.encode(TestProvider.PASSWORD, StandardCharsets.UTF_8)
             + "&_csrf="

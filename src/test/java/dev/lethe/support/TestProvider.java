@@ -37,7 +37,8 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
  * own, at {@code http://localhost:PORT} (a host of its own for the browser's cookies, beside the
  * console's 127.0.0.1). Its users, all with {@link #PASSWORD}: {@code anna.dpo} (compliance),
  * {@code bert.analyst} (analyst), {@code nobody} (no Lethe role), {@code dpo} (the name of a
- * configured console user). Lethe's client is {@code lethe} with {@link #SECRET}.
+ * configured console user), {@code dpо} (the same with a Cyrillic o). Lethe's client is {@code
+ * lethe} with {@link #SECRET}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration(exclude = DataSourceAutoConfiguration.class)
@@ -97,7 +98,9 @@ public class TestProvider {
         User.withUsername("anna.dpo").password(password).authorities("lethe:compliance").build(),
         User.withUsername("bert.analyst").password(password).authorities("lethe:analyst").build(),
         User.withUsername("nobody").password(password).authorities("staff").build(),
-        User.withUsername("dpo").password(password).authorities("lethe:compliance").build());
+        User.withUsername("dpo").password(password).authorities("lethe:compliance").build(),
+        // "dpo" with a Cyrillic o: a name that would pass for the configured user's in the trail
+        User.withUsername("dp\u043e").password(password).authorities("lethe:compliance").build());
   }
 
   @Bean
