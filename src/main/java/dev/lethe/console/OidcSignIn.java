@@ -117,19 +117,16 @@ final class OidcSignIn {
         reading = null;
       }
       if (reading == null) {
-        var thread = new Thread(this::discoverInto, "lethe-oidc-discovery");
-        reading = new java.util.concurrent.CompletableFuture<>();
+        var read = new java.util.concurrent.CompletableFuture<ClientRegistration>();
+        var thread = new Thread(() -> discoverInto(read), "lethe-oidc-discovery");
         thread.setDaemon(true);
         thread.start();
+        reading = read;
       }
       return reading;
     }
 
-    private void discoverInto() {
-      java.util.concurrent.CompletableFuture<ClientRegistration> read;
-      synchronized (this) {
-        read = reading;
-      }
+    private void discoverInto(java.util.concurrent.CompletableFuture<ClientRegistration> read) {
       try {
         read.complete(
             ClientRegistrations.fromOidcIssuerLocation(oidc.issuerUri().toString())

@@ -188,15 +188,7 @@ class ConsoleBrowserTests extends LetheTests {
       var base = "http://127.0.0.1:" + ConsoleTests.port(context);
       browser.get(base + "/requests");
       signIn("dpo");
-      browser.get(base + "/requests");
-      new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind")))
-          .selectByValue("erase");
-      browser.findElement(By.id("request-subject")).sendKeys("37");
-      browser.findElement(By.id("reference")).sendKeys("DSR-CONSOLE-1");
-      browser.findElement(By.id("receive")).click();
-      var done = browser.findElement(By.className("done")).getText();
-      assertThat(done).startsWith("Request ").contains("(erase) received, due");
-      long id = Long.parseLong(done.replaceAll("Request (\\d+) .*", "$1"));
+      long id = receiveErasure(base, "37", "DSR-CONSOLE-1");
       assertThat(browser.findElement(By.id("request-" + id)).getText())
           .contains("erase", "DSR-CONSOLE-1", "dpo", "open");
 
@@ -240,14 +232,7 @@ class ConsoleBrowserTests extends LetheTests {
       var base = "http://127.0.0.1:" + ConsoleTests.port(context);
       browser.get(base + "/requests");
       signIn("dpo");
-      browser.get(base + "/requests");
-      new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind")))
-          .selectByValue("erase");
-      browser.findElement(By.id("request-subject")).sendKeys("38");
-      browser.findElement(By.id("reference")).sendKeys("DSR-STALE-1");
-      browser.findElement(By.id("receive")).click();
-      var done = browser.findElement(By.className("done")).getText();
-      long id = Long.parseLong(done.replaceAll("Request (\\d+) .*", "$1"));
+      long id = receiveErasure(base, "38", "DSR-STALE-1");
       browser.get(base + "/requests"); // the page as the officer reads it
 
       var report = runs.run("requests", AS_OF, "test", ProgressListener.SILENT).report();
@@ -272,6 +257,19 @@ class ConsoleBrowserTests extends LetheTests {
       assertThat(browser.findElement(By.className("done")).getText())
           .isEqualTo("Request " + id + " cancelled.");
     }
+  }
+
+  /** Receives an erasure request on the requests page, as an officer does; returns its id. */
+  private long receiveErasure(String base, String subject, String reference) {
+    browser.get(base + "/requests");
+    new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind")))
+        .selectByValue("erase");
+    browser.findElement(By.id("request-subject")).sendKeys(subject);
+    browser.findElement(By.id("reference")).sendKeys(reference);
+    browser.findElement(By.id("receive")).click();
+    var done = browser.findElement(By.className("done")).getText();
+    assertThat(done).startsWith("Request ").contains("(erase) received, due");
+    return Long.parseLong(done.replaceAll("Request (\\d+) .*", "$1"));
   }
 
   private void signIn(String user) {

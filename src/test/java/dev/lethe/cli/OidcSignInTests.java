@@ -14,11 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
  * Sign-in to the console through an OpenID Connect provider (Spring Authorization Server, in this
@@ -163,7 +161,7 @@ class OidcSignInTests extends LetheTests {
     return oidcConsole(port, issuer, name + "-" + schema);
   }
 
-  /** The console on {@code port} with one configured user and the provider at {@code issuer}. */
+  /** The console on {@code port} with its users and the provider at {@code issuer}. */
   static GlobalOptions oidcConsole(int port, String issuer, String name) throws Exception {
     var config = configWith(name, issuer, secretFile("600", name));
     Files.writeString(
@@ -173,35 +171,18 @@ class OidcSignInTests extends LetheTests {
     return options;
   }
 
-  /** The console with one configured user (dpo, compliance) and the provider at {@code issuer}. */
+  /** The console's users (ConsoleTests) and the provider at {@code issuer}. */
   private static Path configWith(String name, String issuer, Path secret) throws Exception {
-    var config = configFile(name);
-    Files.writeString(
-        config,
+    return ConsoleTests.consoleConfig(
+        name,
         """
-          console:
-            port: 0
-            users:
-              dpo:
-                password-hash: "%s"
-                roles: [compliance]
             oidc:
               issuer-uri: %s
               client-id: lethe
               client-secret-file: %s
               label: the test provider
-          pseudonymisation:
-            key-id: %s
-            key-file: %s
         """
-            .formatted(
-                new BCryptPasswordEncoder(10).encode(ConsoleTests.PASSWORD),
-                issuer,
-                secret,
-                TEST_KEY_ID,
-                keyFile()),
-        StandardOpenOption.APPEND);
-    return config;
+            .formatted(issuer, secret));
   }
 
   private Path secretFile(String mode) throws Exception {

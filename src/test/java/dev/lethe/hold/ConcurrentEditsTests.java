@@ -127,18 +127,18 @@ class ConcurrentEditsTests extends LetheTests {
   }
 
   /** Until a session of the control database waits for a lock another holds. */
-  private void awaitSomeoneWaitingForALock() throws InterruptedException {
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (control
-            .sql(
-                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-                    + " WHERE NOT l.granted AND a.datname = current_database()")
-            .query(Long.class)
-            .single()
-        == 0) {
-      assertThat(System.nanoTime()).as("the second change waits on the first").isLessThan(until);
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+  private void awaitSomeoneWaitingForALock() {
+    org.awaitility.Awaitility.await("the second change waits on the first")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                control
+                        .sql(
+                            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                                + " WHERE NOT l.granted AND a.datname = current_database()")
+                        .query(Long.class)
+                        .single()
+                    > 0);
   }
 
   private long entries(String kind, String action, String detailLike) {

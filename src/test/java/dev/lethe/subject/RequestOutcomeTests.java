@@ -135,15 +135,15 @@ class RequestOutcomeTests extends LetheTests {
       var cancelled =
           pool.submit(() -> cancellation.cancel(request.id(), "withdrawn by the subject", "dpo"));
       // until the cancel is committing (in the trigger's sleep)
-      long until = System.nanoTime() + 20_000_000_000L;
-      while (control
-              .sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
-              .query(Long.class)
-              .single()
-          == 0) {
-        assertThat(System.nanoTime()).isLessThan(until);
-        Thread.sleep(20);
-      }
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(
+              () ->
+                  control
+                          .sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")
+                          .query(Long.class)
+                          .single()
+                      > 0);
       assertThat(
               dev.lethe.system.SessionLock.tryAcquire(
                   controlDataSource, "lethe.request." + request.id()))
