@@ -119,17 +119,19 @@ public class AuditTrail {
     // a window may hold a hundred thousand subjects: tokenised on every core, then put in the
     // order of their tokens by a radix sort of plain arrays (a sort of objects took longer than
     // the tokens)
-    var keysOf = rowsBySubject.keySet().toArray(String[]::new);
-    var subjects = new long[keysOf.length];
+    var keysOf = new String[rowsBySubject.size()];
     var rows = new int[keysOf.length];
+    int at = 0;
+    for (var subject : rowsBySubject.entrySet()) {
+      keysOf[at] = subject.getKey();
+      rows[at++] = Math.toIntExact(subject.getValue());
+    }
+    var subjects = new long[keysOf.length];
     var mac = tokens.get();
     IntStream.range(0, keysOf.length)
         .parallel()
         .forEach(
-            i -> {
-              subjects[i] = known == null ? prefix(mac, keysOf[i]) : known.get(mac, keysOf[i]);
-              rows[i] = Math.toIntExact(rowsBySubject.get(keysOf[i]));
-            });
+            i -> subjects[i] = known == null ? prefix(mac, keysOf[i]) : known.get(mac, keysOf[i]));
     AuditEntry.sortBySubject(subjects, rows);
     return new AuditEntry.Draft(
         kind, action, runId, policy, stage, subjects, rows, totalRows, detail);

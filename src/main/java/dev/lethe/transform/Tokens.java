@@ -4,10 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
-import javax.crypto.Mac;
 import org.apache.commons.codec.binary.Hex;
-import org.apache.commons.codec.digest.HmacAlgorithms;
-import org.apache.commons.codec.digest.HmacUtils;
 
 /**
  * Tokens under one key: HMAC-SHA256 of the value's text (UTF-8), shaped to the column. The same
@@ -22,8 +19,7 @@ public final class Tokens {
 
   private final HmacKey key;
   private final List<Tokens> earlier;
-  // A Mac is not thread-safe and costs a provider lookup to make: one per thread, reused.
-  private final ThreadLocal<Mac> mac;
+  private final PaddedKeyHmac mac;
 
   public Tokens(HmacKey key) {
     this(key, List.of());
@@ -36,9 +32,7 @@ public final class Tokens {
   public Tokens(HmacKey key, List<Tokens> earlier) {
     this.key = key;
     this.earlier = List.copyOf(earlier);
-    this.mac =
-        ThreadLocal.withInitial(
-            () -> HmacUtils.getInitializedMac(HmacAlgorithms.HMAC_SHA_256, key.secret()));
+    this.mac = new PaddedKeyHmac(key.secret());
   }
 
   public String keyId() {
@@ -57,16 +51,19 @@ public final class Tokens {
   }
 
   private byte[] hmac(String value) {
-    return mac.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
+    return mac.hmac(value.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
    * A subject key as a whole number, where it is one written in ASCII digits ({@code 08}, {@code
    * -0} and {@code +8} are; {@code ١٢} and {@code 1.0} are not): the value a number column holds.
    */
+  private static final java.util.regex.Pattern WHOLE_NUMBER =
+      java.util.regex.Pattern.compile("[+-]?[0-9]{1,19}");
+
   public static java.util.Optional<Long> wholeNumber(String key) {
     var text = key.trim();
-    if (!text.matches("[+-]?[0-9]{1,19}")) {
+    if (!WHOLE_NUMBER.matcher(text).matches()) {
       return java.util.Optional.empty();
     }
     try {
@@ -99,7 +96,7 @@ public final class Tokens {
    * the bytes themselves, so that two such values never share a token.
    */
   public String textOfBytes(byte[] raw) {
-    return Hex.encodeHexString(mac.get().doFinal(raw));
+    return Hex.encodeHexString(mac.hmac(raw));
   }
 
   /** A text token: 64 hex characters; null stays null. */

@@ -13,17 +13,19 @@ class AuditEntryTests {
   @Test
   void subjectsAreSortedAsSignedNumbersAndKeepTheirRows() {
     var random = new Random(42);
-    for (int size : new int[] {0, 1, 2, 255, 256, 10_000}) {
+    for (int size : new int[] {0, 1, 2, 255, 256, 10_000, 100_000}) {
       var subjects = new long[size];
       var rows = new int[size];
       for (int i = 0; i < size; i++) {
-        // the extremes and equal prefixes too
+        // the extremes and equal prefixes too, and many that share their top 16 bits (one
+        // crowded bucket of the first pass)
         subjects[i] =
             switch (i % 7) {
               case 0 -> Long.MIN_VALUE;
               case 1 -> Long.MAX_VALUE;
               case 2 -> -1;
               case 3 -> 0;
+              case 4 -> 0x8001_0000_0000_0000L | (random.nextLong() & 0xFFFF_FFFF_FFFFL);
               default -> random.nextLong();
             };
         rows[i] = random.nextInt(1000);

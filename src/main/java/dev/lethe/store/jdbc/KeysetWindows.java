@@ -75,7 +75,7 @@ final class KeysetWindows {
         var bound = upperBound(bounds, from, last, windowSize);
         boolean isLast = bound.isEmpty() || bound.equals(last);
         var upTo = bound.isPresent() ? bound : last;
-        var window = new Window(begin(open), from, upTo, isLast);
+        var window = new Window(begin(open), from, upTo, isLast, windowSize);
         running.add(
             CompletableFuture.supplyAsync(
                 () -> purgeAndCommit(window, spared, beforeCommit, checks, vetoed), WORKERS));
@@ -243,13 +243,14 @@ final class KeysetWindows {
 
   /**
    * One window: its own connection and transaction, the keys after {@code after} up to {@code
-   * upTo}.
+   * upTo}, about {@code rows} rows.
    */
   private record Window(
       Connection connection,
       Optional<List<String>> after,
       Optional<List<String>> upTo,
-      boolean last) {}
+      boolean last,
+      int rows) {}
 
   private WindowOutcome purge(Window window, SparedSubjects spared) {
     try {
@@ -267,7 +268,8 @@ final class KeysetWindows {
               window(window.after(), window.upTo()),
               window.upTo().orElse(List.of()),
               spared,
-              window.last());
+              window.last(),
+              window.rows());
     } catch (SQLException e) {
       throw failed(e);
     }

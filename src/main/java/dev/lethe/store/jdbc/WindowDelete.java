@@ -26,7 +26,12 @@ final class WindowDelete {
   }
 
   WindowOutcome delete(
-      Connection connection, Sql window, List<String> reached, SparedSubjects spared, boolean last)
+      Connection connection,
+      Sql window,
+      List<String> reached,
+      SparedSubjects spared,
+      boolean last,
+      int windowRows)
       throws SQLException {
     var self = access.self();
     var scope = Sql.and(List.of(window, access.eligible()));
@@ -52,7 +57,9 @@ final class WindowDelete {
             .wrap(
                 "WITH gone AS (DELETE FROM " + access.table() + " " + T + " WHERE ",
                 " RETURNING " + subject + " AS s) ");
-    var bySubject = new HashMap<String, Long>();
+    // sized for the window at once: growing a map of a hundred thousand subjects copies it again
+    // and again
+    var bySubject = new HashMap<String, Long>((int) Math.min(windowRows * 4L / 3 + 1, 1 << 18));
     if (!access.isReferenced()) {
       // What the windows hold back is counted once for the whole run (ExpiredRows): counting it
       // here would read every window twice.
