@@ -273,6 +273,44 @@ class CommandLineTests extends LetheTests {
     assertThat(err.toString()).contains("--limit -1", "Fix:");
   }
 
+  /**
+   * The most windows side by side (six lanes, two windows each per chunk) on a pool of eight
+   * connections: each window gives its connection back as it ends, so none waits for one, and every
+   * due row is gone and in the trail.
+   */
+  @Test
+  void theMostWindowsSideBySideShareThePoolAndEveryRowIsInTheTrail() throws IOException {
+    var job = eventsPurge("");
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace("  chunk-size: 100\n", "  chunk-size: 10\n  parallel-windows: 6\n"));
+
+    // a window that waited for a connection would wait out the pool's timeout (30 s) before its
+    // chunk went on: the run would end all the same, minutes later
+    org.junit.jupiter.api.Assertions.assertTimeout(
+        java.time.Duration.ofSeconds(60),
+        () ->
+            assertThat(configured("run " + job + " --as-of 2026-01-01"))
+                .as(err.toString())
+                .isZero());
+
+    // as of 2026-01-01, a year kept: the 365 newest of 1000 daily rows stay
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
+    assertThat(
+            control
+                .sql(
+                    "SELECT coalesce(sum(a.total_rows), 0) FROM lethe.audit_entry a WHERE a.kind ="
+                        + " 'purge' AND a.run_id IN (SELECT e.job_execution_id FROM"
+                        + " batch_job_execution e JOIN batch_job_instance i USING"
+                        + " (job_instance_id) WHERE i.job_name = ?)")
+                .param(job)
+                .query(Long.class)
+                .single())
+        .isEqualTo(635);
+    assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isZero();
+  }
+
   @Test
   void anAsOfDateNoRetentionCanBeComputedForIsRefusedAndChangesNothing() {
     var job = eventsPurge("");

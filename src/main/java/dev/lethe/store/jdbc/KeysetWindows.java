@@ -39,7 +39,8 @@ final class KeysetWindows {
   }
 
   /**
-   * Purges up to {@code count} consecutive windows at once, each in a transaction of its own on a
+   * Purges up to {@code count} consecutive windows at once ({@value #WINDOWS_PER_LANE} times as
+   * many in all, each starting as one before it ends), each in a transaction of its own on a
    * connection of its own. Each commits on its own as soon as its statement is done and {@code
    * beforeCommit} has seen it: no window waits, holding its locks, for another (an application
    * transaction locking rows in two windows' ranges in the crossing order would otherwise make a
@@ -60,25 +61,49 @@ final class KeysetWindows {
       int count,
       SparedSubjects spared,
       WindowCheck beforeCommit) {
-    int parallel = pseudonymiser.isEmpty() && access.isReferenced() ? 1 : Math.max(1, count);
-    var open = new ArrayList<Connection>();
+    int lanes = pseudonymiser.isEmpty() && access.isReferenced() ? 1 : Math.max(1, count);
+    // Several windows per lane: a lane that is done takes the next window at once rather than
+    // waiting for the slowest of its chunk, and the chunk's own work (its trail entries, its
+    // commit) comes once for them all.
+    int windows = lanes == 1 ? 1 : lanes * WINDOWS_PER_LANE;
+    var open = java.util.Collections.synchronizedList(new ArrayList<Connection>());
     var running = new ArrayList<CompletableFuture<Result>>();
     // the guards see one window at a time, in the order the windows finish; once one is vetoed,
     // every later check is too, so that nothing past the guard commits
     var checks = new Object();
     var vetoed = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
+    // once a window failed, no window starts: the next call starts at the first that failed
+    var failed = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
+    var free = new java.util.concurrent.Semaphore(lanes);
     try {
-      // Each window starts as soon as its bounds are known, while the next one's are read.
+      // Windows start in their order, each as soon as its bounds are known and a lane is free,
+      // while the next one's bounds are read.
       var bounds = begin(open);
       var from = after;
-      for (int i = 0; i < parallel; i++) {
+      for (int i = 0; i < windows && failed.get() == null && vetoed.get() == null; i++) {
         var bound = upperBound(bounds, from, last, windowSize);
         boolean isLast = bound.isEmpty() || bound.equals(last);
         var upTo = bound.isPresent() ? bound : last;
-        var window = new Window(begin(open), from, upTo, isLast, windowSize);
+        var window = new Window(from, upTo, isLast, windowSize);
+        free.acquireUninterruptibly();
         running.add(
             CompletableFuture.supplyAsync(
-                () -> purgeAndCommit(window, spared, beforeCommit, checks, vetoed), WORKERS));
+                () -> {
+                  try {
+                    var stopped = failed.get() != null ? failed.get() : vetoed.get();
+                    if (stopped != null) {
+                      return new Result(null, stopped); // not started: done by the next call
+                    }
+                    var result = purgeAndCommit(window, open, spared, beforeCommit, checks, vetoed);
+                    if (result.failure() != null) {
+                      failed.compareAndSet(null, result.failure());
+                    }
+                    return result;
+                  } finally {
+                    free.release();
+                  }
+                },
+                WORKERS));
         if (isLast) {
           break;
         }
@@ -141,13 +166,21 @@ final class KeysetWindows {
    */
   private Result purgeAndCommit(
       Window window,
+      List<Connection> open,
       SparedSubjects spared,
       WindowCheck beforeCommit,
       Object checks,
       java.util.concurrent.atomic.AtomicReference<RuntimeException> vetoed) {
-    var connection = window.connection();
+    Connection connection;
     try {
-      var outcome = purge(window, spared);
+      connection = begin(open);
+    } catch (SQLException e) {
+      return new Result(null, failed(e));
+    } catch (RuntimeException e) {
+      return new Result(null, e);
+    }
+    try {
+      var outcome = purge(connection, window, spared);
       beforeCommit.prepare(outcome); // its record made while other windows work
       synchronized (checks) {
         if (vetoed.get() != null) {
@@ -199,6 +232,16 @@ final class KeysetWindows {
     } catch (RuntimeException e) {
       rollBack(connection);
       return new Result(null, e);
+    } finally {
+      // back to the pool as soon as the window is done: a chunk has more windows than the pool
+      // has connections
+      rollBack(connection); // nothing where it committed
+      open.remove(connection);
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // the pool discards a broken connection; the window's outcome stands
+      }
     }
   }
 
@@ -241,30 +284,29 @@ final class KeysetWindows {
     }
   }
 
+  /** Windows a chunk gives each lane. */
+  static final int WINDOWS_PER_LANE = 2;
+
   /**
-   * One window: its own connection and transaction, the keys after {@code after} up to {@code
-   * upTo}, about {@code rows} rows.
+   * One window, done in a transaction of its own on a connection of its own: the keys after {@code
+   * after} up to {@code upTo}, about {@code rows} rows.
    */
   private record Window(
-      Connection connection,
-      Optional<List<String>> after,
-      Optional<List<String>> upTo,
-      boolean last,
-      int rows) {}
+      Optional<List<String>> after, Optional<List<String>> upTo, boolean last, int rows) {}
 
-  private WindowOutcome purge(Window window, SparedSubjects spared) {
+  private WindowOutcome purge(Connection connection, Window window, SparedSubjects spared) {
     try {
       return pseudonymiser.isPresent()
           ? pseudonymiser
               .get()
               .transform(
-                  window.connection(),
+                  connection,
                   window(window.after(), window.upTo()),
                   spared,
                   window.upTo().orElse(List.of()),
                   window.last())
           : deletion.delete(
-              window.connection(),
+              connection,
               window(window.after(), window.upTo()),
               window.upTo().orElse(List.of()),
               spared,
