@@ -59,7 +59,10 @@ final class OutboxRecovery {
         body = dev.lethe.audit.OutboxSeal.open(audit, entry.id(), entry.payload());
       } catch (dev.lethe.audit.OutboxSeal.Refused refused) {
         // written by someone else, or changed: neither appended nor counted; the trail says so,
-        // once, and the store forgets it
+        // and the store forgets it. The refusal is not kept under the record's id: whoever wrote
+        // junk under the id of a genuine record (left in another store's outbox, or in this
+        // one's by a window whose chunk has not appended it yet) would otherwise have that record
+        // taken for appended already, its rows gone with no entry
         var draft =
             AuditEntry.Draft.plain(
                 "outbox",
@@ -74,14 +77,13 @@ final class OutboxRecovery {
                     + "; "
                     + entry.payload().length
                     + " bytes");
-        if (audit.appendOnce(draft, entry.id())) {
-          LOG.error(
-              "store {}: outbox record {} refused: {}. Someone other than Lethe wrote to the"
-                  + " store's outbox; the trail records it",
-              store,
-              entry.id(),
-              refused.getMessage());
-        }
+        audit.append(draft);
+        LOG.error(
+            "store {}: outbox record {} refused: {}. Someone other than Lethe wrote to the"
+                + " store's outbox; the trail records it",
+            store,
+            entry.id(),
+            refused.getMessage());
         taken.add(entry.id());
         continue;
       }

@@ -258,7 +258,12 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     if (outcome.record() != null) {
       var record = records.get(outcome.record());
       if (record != null) {
-        audit.appendOnce(record.draft(), record.id());
+        if (!audit.appendOnce(record.draft(), record.id())) {
+          // a run of another job took the record from the outbox first, and appended it as
+          // recovered by that run: counted here, so a restart of this step must not count it
+          // again when it finds the entry
+          countedHere(context, record.id());
+        }
         taken.add(record.id());
       }
     }
@@ -269,6 +274,18 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       Counts.addUnparsable(context, outcome.unparsable());
     }
     return Counts.add(now, outcome);
+  }
+
+  /** Notes in the step's context that {@code id}'s counts are in the step's counts. */
+  @SuppressWarnings("unchecked")
+  private static void countedHere(ExecutionContext context, java.util.UUID id) {
+    var counted =
+        new ArrayList<String>(
+            context.containsKey(RECOVERED) ? (List<String>) context.get(RECOVERED) : List.of());
+    if (!counted.contains(id.toString())) {
+      counted.add(id.toString());
+      context.put(RECOVERED, counted);
+    }
   }
 
   /** A window that waited on a lock: to be tried again, and said in the report. */

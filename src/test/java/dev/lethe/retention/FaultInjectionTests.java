@@ -220,6 +220,61 @@ class FaultInjectionTests extends LetheTests {
     exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
   }
 
+  /**
+   * Junk written under genuine records' ids and found first (by a run of another job on the store)
+   * is refused without taking those ids: the genuine records, found after it (as in another store's
+   * outbox), are appended and counted. Found by an outside attack: the refusal was kept under the
+   * record's id, the genuine record was then taken for appended already, and its window's rows were
+   * gone with no entry in the trail.
+   */
+  @Test
+  void junkUnderAGenuineRecordsIdDoesNotShadowIt() {
+    events();
+    APP.run(
+        ("CREATE TABLE %1$s.other (id bigint PRIMARY KEY, subject_id bigint NOT NULL, occurred_at"
+                + " timestamptz NOT NULL)")
+            .formatted(schema));
+    var other = "other-" + schema;
+    policy(other, Events.policy(other, schema, "").replace(".event", ".other"));
+    var otherJob = jobName("other");
+    job(otherJob, Events.job(otherJob, other, ""));
+    var calls = new AtomicInteger();
+    var status =
+        runCut(
+            job,
+            AS_OF,
+            (p, step, steps, progress) -> {
+              if (calls.incrementAndGet() == 3) {
+                terminateConnections("control");
+              }
+            });
+    assertThat(status).isNotEqualTo("COMPLETED");
+    var genuine = APP.rows("SELECT id::text, encode(payload, 'base64') FROM lethe.outbox");
+    assertThat(genuine).isNotEmpty();
+    APP.run("UPDATE lethe.outbox SET payload = convert_to('junk', 'UTF8')");
+
+    var others = runs.run(otherJob, AS_OF, "test", ProgressListener.SILENT).report();
+    assertThat(others.status()).as(others.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isZero();
+    for (var record : genuine) {
+      APP.run(
+          "INSERT INTO lethe.outbox (id, payload) VALUES ('%s', decode('%s', 'base64'))"
+              .formatted(record.get(0), record.get(1).replace("\n", "")));
+    }
+
+    exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
+    assertThat(
+            control
+                .sql(
+                    "SELECT count(*) FROM lethe.audit_entry WHERE kind = 'outbox' AND action ="
+                        + " 'refused' AND detail LIKE ?")
+                .param("%" + genuine.get(0).get(0) + "%")
+                .query(Long.class)
+                .single())
+        .as("the junk is in the trail as refused")
+        .isOne();
+  }
+
   /** The store's connections go away while windows work, at several points of the run. */
   @ParameterizedTest
   @ValueSource(ints = {1, 12, 25})
