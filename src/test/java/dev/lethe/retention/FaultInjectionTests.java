@@ -275,6 +275,74 @@ class FaultInjectionTests extends LetheTests {
         .isOne();
   }
 
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditTrail audit;
+
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.transaction.PlatformTransactionManager transactions;
+
+  /**
+   * A run of another job takes a window's records from the store's outbox and appends them, as
+   * recovered, while the windows' own chunk waits to append them: the chunk counts them, and the
+   * restart of the step (after a guard stopped it) does not count them again. Found by an outside
+   * attack: the restart counted them twice, and audit verify then called the report and the trail
+   * apart for good.
+   */
+  @Test
+  void windowsAnotherRunAppendedWhileTheirChunkWaitedAreCountedOnce() throws Exception {
+    events();
+    job(job, Events.job(job, policy, "guards: {max-rows: 1000}"));
+    new org.springframework.transaction.support.TransactionTemplate(transactions)
+        .executeWithoutResult(
+            tx -> {
+              // the trail's lock, held here: the chunk waits for it once its windows committed
+              control.sql("SELECT pg_advisory_xact_lock(hashtext('lethe.audit'))").query().rowSet();
+              var run =
+                  java.util.concurrent.CompletableFuture.supplyAsync(
+                      () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
+              // the store's outbox is made by the run
+              await()
+                  .atMost(Duration.ofSeconds(30))
+                  .ignoreExceptions()
+                  .until(
+                      () ->
+                          !run.isDone()
+                              && APP.count("SELECT count(*) FROM lethe.outbox") > 0
+                              && control
+                                      .sql(
+                                          "SELECT count(*) FROM pg_stat_activity WHERE"
+                                              + " wait_event = 'advisory' AND pid <>"
+                                              + " pg_backend_pid()")
+                                      .query(Long.class)
+                                      .single()
+                                  > 0);
+              // what the other job's recovery does: each record appended as recovered by it
+              for (var row :
+                  APP.rows("SELECT id::text, encode(payload, 'base64') FROM lethe.outbox")) {
+                var id = java.util.UUID.fromString(row.get(0));
+                try {
+                  var body =
+                      dev.lethe.audit.OutboxSeal.open(
+                          audit, id, java.util.Base64.getMimeDecoder().decode(row.get(1)));
+                  var record = WindowRecord.of(id, body);
+                  assertThat(
+                          audit.appendOnce(
+                              record
+                                  .draft()
+                                  .withDetail(
+                                      dev.lethe.audit.AuditTrail.RECOVERED_BY
+                                          + "0 from store 'app'"),
+                              id))
+                      .isTrue();
+                } catch (dev.lethe.audit.OutboxSeal.Refused e) {
+                  throw new AssertionError(e);
+                }
+              }
+            });
+    job(job, Events.job(job, policy, "guards: {max-share: 1}"));
+
+    exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
+  }
+
   /** The store's connections go away while windows work, at several points of the run. */
   @ParameterizedTest
   @ValueSource(ints = {1, 12, 25})
