@@ -182,15 +182,8 @@ class FaultInjectionTests extends LetheTests {
     exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
   }
 
-  /**
-   * The control database goes away after windows committed; a run of another job on the same store
-   * appends their records first (and takes them from the outbox); then the job is restarted. Found
-   * by an outside attack: the restart's report left out the rows its own first attempt deleted, and
-   * {@code audit verify} then found the report short of the trail for good.
-   */
-  @Test
-  void aRestartCountsTheWindowsARunOfAnotherJobRecordedFirst() {
-    events();
+  /** A job of another policy on the same store, on a table of its own: its runs take the outbox. */
+  private String anotherJobOnTheStore() {
     APP.run(
         ("CREATE TABLE %1$s.other (id bigint PRIMARY KEY, subject_id bigint NOT NULL, occurred_at"
                 + " timestamptz NOT NULL); INSERT INTO %1$s.other SELECT i, i, timestamptz"
@@ -200,6 +193,11 @@ class FaultInjectionTests extends LetheTests {
     policy(other, Events.policy(other, schema, "").replace(".event", ".other"));
     var otherJob = jobName("other");
     job(otherJob, Events.job(otherJob, other, ""));
+    return otherJob;
+  }
+
+  /** The job's run loses the control database once its third chunk's windows committed. */
+  private void theControlDatabaseLostAfterTheThirdChunksWindows() {
     var calls = new AtomicInteger();
     var status =
         runCut(
@@ -211,10 +209,27 @@ class FaultInjectionTests extends LetheTests {
               }
             });
     assertThat(status).isNotEqualTo("COMPLETED");
-    assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isPositive();
+  }
 
+  private void runToCompletion(String otherJob) {
     var others = runs.run(otherJob, AS_OF, "test", ProgressListener.SILENT).report();
     assertThat(others.status()).as(others.exitMessage()).isEqualTo("COMPLETED");
+  }
+
+  /**
+   * The control database goes away after windows committed; a run of another job on the same store
+   * appends their records first (and takes them from the outbox); then the job is restarted. Found
+   * by an outside attack: the restart's report left out the rows its own first attempt deleted, and
+   * {@code audit verify} then found the report short of the trail for good.
+   */
+  @Test
+  void aRestartCountsTheWindowsARunOfAnotherJobRecordedFirst() {
+    events();
+    var otherJob = anotherJobOnTheStore();
+    theControlDatabaseLostAfterTheThirdChunksWindows();
+    assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isPositive();
+
+    runToCompletion(otherJob);
     assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isZero();
 
     exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
@@ -230,31 +245,13 @@ class FaultInjectionTests extends LetheTests {
   @Test
   void junkUnderAGenuineRecordsIdDoesNotShadowIt() {
     events();
-    APP.run(
-        ("CREATE TABLE %1$s.other (id bigint PRIMARY KEY, subject_id bigint NOT NULL, occurred_at"
-                + " timestamptz NOT NULL)")
-            .formatted(schema));
-    var other = "other-" + schema;
-    policy(other, Events.policy(other, schema, "").replace(".event", ".other"));
-    var otherJob = jobName("other");
-    job(otherJob, Events.job(otherJob, other, ""));
-    var calls = new AtomicInteger();
-    var status =
-        runCut(
-            job,
-            AS_OF,
-            (p, step, steps, progress) -> {
-              if (calls.incrementAndGet() == 3) {
-                terminateConnections("control");
-              }
-            });
-    assertThat(status).isNotEqualTo("COMPLETED");
+    var otherJob = anotherJobOnTheStore();
+    theControlDatabaseLostAfterTheThirdChunksWindows();
     var genuine = APP.rows("SELECT id::text, encode(payload, 'base64') FROM lethe.outbox");
     assertThat(genuine).isNotEmpty();
     APP.run("UPDATE lethe.outbox SET payload = convert_to('junk', 'UTF8')");
 
-    var others = runs.run(otherJob, AS_OF, "test", ProgressListener.SILENT).report();
-    assertThat(others.status()).as(others.exitMessage()).isEqualTo("COMPLETED");
+    runToCompletion(otherJob);
     assertThat(APP.count("SELECT count(*) FROM lethe.outbox")).isZero();
     for (var record : genuine) {
       APP.run(
@@ -315,32 +312,31 @@ class FaultInjectionTests extends LetheTests {
                                       .query(Long.class)
                                       .single()
                                   > 0);
-              // what the other job's recovery does: each record appended as recovered by it
-              for (var row :
-                  APP.rows("SELECT id::text, encode(payload, 'base64') FROM lethe.outbox")) {
-                var id = java.util.UUID.fromString(row.get(0));
-                try {
-                  var body =
-                      dev.lethe.audit.OutboxSeal.open(
-                          audit, id, java.util.Base64.getMimeDecoder().decode(row.get(1)));
-                  var record = WindowRecord.of(id, body);
-                  assertThat(
-                          audit.appendOnce(
-                              record
-                                  .draft()
-                                  .withDetail(
-                                      dev.lethe.audit.AuditTrail.RECOVERED_BY
-                                          + "0 from store 'app'"),
-                              id))
-                      .isTrue();
-                } catch (dev.lethe.audit.OutboxSeal.Refused e) {
-                  throw new AssertionError(e);
-                }
-              }
+              appendTheOutboxAsRecoveredByAnotherRun();
             });
     job(job, Events.job(job, policy, "guards: {max-share: 1}"));
 
     exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
+  }
+
+  /** What a run of another job's recovery does: each record appended as recovered by it. */
+  private void appendTheOutboxAsRecoveredByAnotherRun() {
+    for (var row : APP.rows("SELECT id::text, encode(payload, 'base64') FROM lethe.outbox")) {
+      var id = java.util.UUID.fromString(row.get(0));
+      WindowRecord record;
+      try {
+        record =
+            WindowRecord.of(
+                id,
+                dev.lethe.audit.OutboxSeal.open(
+                    audit, id, java.util.Base64.getMimeDecoder().decode(row.get(1))));
+      } catch (dev.lethe.audit.OutboxSeal.Refused e) {
+        throw new AssertionError(e);
+      }
+      var recovered =
+          record.draft().withDetail(dev.lethe.audit.AuditTrail.RECOVERED_BY + "0 from store 'app'");
+      assertThat(audit.appendOnce(recovered, id)).isTrue();
+    }
   }
 
   /** The store's connections go away while windows work, at several points of the run. */

@@ -411,7 +411,8 @@ final class Predicates {
         col(alias, policy().subject()), subjectFamily(), subjectArray(subjects));
   }
 
-  private ColumnType.Family subjectFamily() {
+  /** What kind of value the subject column holds. */
+  ColumnType.Family subjectFamily() {
     return table.columns().get(policy().subject()).family();
   }
 

@@ -271,7 +271,7 @@ final class WholePartitions {
     var free = self.subjectNotIn(T, spared.all());
     boolean bySubject = self.policy().auditsSubjects();
     var column = T + "." + Sql.quote(self.policy().subject());
-    var family = self.table().columns().get(self.policy().subject()).family();
+    var family = self.subjectFamily();
     Sql counts;
     if (family == ColumnType.Family.INTEGER
         || family == ColumnType.Family.BIGINT

@@ -65,7 +65,7 @@ final class WindowDelete {
       // here would read every window twice.
       // RETURNING straight to Lethe: the same DELETE in a WITH query (as the referenced case
       // needs) keeps every subject in a tuple store first, and took a quarter longer in psql
-      var family = self.table().columns().get(self.policy().subject()).family();
+      var family = self.subjectFamily();
       if (family == ColumnType.Family.INTEGER || family == ColumnType.Family.BIGINT) {
         return deleteNumbered(connection, Sql.and(List.of(scope, free)), reached, last, windowRows);
       }
