@@ -102,8 +102,11 @@ final class OutboxRecovery {
                       dev.lethe.audit.AuditTrail.RECOVERED_BY
                           + execution.getJobExecutionId()
                           + " from store '"
-                          + store
-                          + "'");
+                          + whereMade(record)
+                          + "'"
+                          + (whereMade(record).equals(store)
+                              ? ""
+                              : ", its record found in the outbox of store '" + store + "'"));
       if (audit.appendOnce(draft, record.id())) {
         rows += record.changed();
         runs.add(record.execution());
@@ -143,6 +146,14 @@ final class OutboxRecovery {
           rows,
           runs);
     }
+  }
+
+  /**
+   * The store whose rows the record's window changed, as the sealed record says (a copy of it may
+   * lie in another store's outbox); this store's where the record is older than that field.
+   */
+  private String whereMade(WindowRecord record) {
+    return record.store() == null ? store : record.store();
   }
 
   /** Once the chunk has committed the trail's entries, the store may forget their records. */

@@ -16,6 +16,8 @@ import java.util.UUID;
  * takes the record appends the entry once and the run it belongs to counts the rows once.
  *
  * @param instance the job instance (job and as-of date): its restarts are the same run
+ * @param store the store whose outbox the record was written into, as the record itself says: a
+ *     copy found in another store's outbox is still this store's window
  */
 record WindowRecord(
     UUID id,
@@ -23,6 +25,7 @@ record WindowRecord(
     long execution,
     String job,
     String step,
+    String store,
     long examined,
     long changed,
     long heldByHolds,
@@ -32,13 +35,20 @@ record WindowRecord(
     AuditEntry.Draft draft) {
 
   static WindowRecord of(
-      long instance, long execution, String job, String step, WindowOutcome w, AuditEntry.Draft d) {
+      long instance,
+      long execution,
+      String job,
+      String step,
+      String store,
+      WindowOutcome w,
+      AuditEntry.Draft d) {
     return new WindowRecord(
         UUID.randomUUID(),
         instance,
         execution,
         job,
         step,
+        store,
         w.examined(),
         w.changed(),
         w.heldByHolds(),
@@ -77,6 +87,7 @@ record WindowRecord(
     map.put("execution", execution);
     map.put("job", job);
     map.put("step", step);
+    map.put("store", store);
     map.put("examined", examined);
     map.put("changed", changed);
     map.put("heldByHolds", heldByHolds);
@@ -96,6 +107,7 @@ record WindowRecord(
         number(map, "execution"),
         (String) map.get("job"),
         (String) map.get("step"),
+        (String) map.get("store"), // null in records made before it was kept
         number(map, "examined"),
         number(map, "changed"),
         number(map, "heldByHolds"),

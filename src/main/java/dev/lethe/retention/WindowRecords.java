@@ -63,6 +63,7 @@ final class WindowRecords {
             job.getId(),
             job.getJobInstance().getJobName(),
             step.name(),
+            policy.store(),
             outcome,
             draft);
     return new Made(record, record.entry(audit));

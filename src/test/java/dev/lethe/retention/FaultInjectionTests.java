@@ -272,6 +272,61 @@ class FaultInjectionTests extends LetheTests {
         .isOne();
   }
 
+  /**
+   * A genuine window record copied, under its own id, into another store's outbox and taken from
+   * there first is appended once, naming the store whose rows its window deleted (and where it was
+   * found); the original is not appended again. Found by an outside attack: the entry named the
+   * store whose outbox it was found in, as if that store's rows had gone.
+   */
+  @Test
+  void aGenuineRecordFoundInAnotherStoresOutboxNamesTheStoreItsRowsLeft() {
+    events();
+    theControlDatabaseLostAfterTheThirdChunksWindows();
+    var genuine = APP.rows("SELECT id::text, encode(payload, 'base64') FROM lethe.outbox");
+    assertThat(genuine).isNotEmpty();
+    var analytics = dev.lethe.support.DemoStores.ANALYTICS;
+    analytics.run(
+        ("CREATE SCHEMA %1$s; CREATE TABLE %1$s.other (id bigint PRIMARY KEY, subject_id bigint NOT"
+                + " NULL, occurred_at timestamptz NOT NULL); INSERT INTO %1$s.other SELECT i, i,"
+                + " timestamptz '2020-01-01 00:00+00' FROM generate_series(1, 50) i")
+            .formatted(schema));
+    var other = "elsewhere-" + schema;
+    policy(
+        other,
+        Events.policy(other, schema, "")
+            .replace(".event", ".other")
+            .replace("store: app", "store: analytics"));
+    var otherJob = jobName("elsewhere");
+    job(otherJob, Events.job(otherJob, other, ""));
+    stores.store("analytics").outbox().prepare();
+    for (var record : genuine) {
+      analytics.run(
+          "INSERT INTO lethe.outbox (id, payload) VALUES ('%s', decode('%s', 'base64'))"
+              .formatted(record.get(0), record.get(1).replace("\n", "")));
+    }
+
+    runToCompletion(otherJob);
+
+    var details =
+        control
+            .sql(
+                "SELECT detail FROM lethe.audit_entry WHERE outbox_id = ANY(?::uuid[]) ORDER BY"
+                    + " seq")
+            .param(genuine.stream().map(r -> r.get(0)).toArray(String[]::new))
+            .query(String.class)
+            .list();
+    assertThat(details)
+        .hasSize(genuine.size())
+        .allSatisfy(
+            d ->
+                assertThat(d)
+                    .contains(
+                        "from store 'app', its record found in the outbox of store 'analytics'"));
+    exactlyTheDueRowsOfUnheldSubjectsWentAndTheTrailSaysSo(runUntilComplete());
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.store.StoreRegistry stores;
+
   @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditTrail audit;
 
   @org.springframework.beans.factory.annotation.Autowired
