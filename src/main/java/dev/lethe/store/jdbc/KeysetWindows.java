@@ -81,7 +81,7 @@ final class KeysetWindows {
       var bounds = begin(open);
       var from = after;
       for (int i = 0; i < windows && failed.get() == null && vetoed.get() == null; i++) {
-        var bound = upperBound(bounds, from, last, windowSize);
+        var bound = nextBound(bounds, from, last, windowSize);
         boolean isLast = bound.isEmpty() || bound.equals(last);
         var upTo = bound.isPresent() ? bound : last;
         var window = new Window(from, upTo, isLast, windowSize);
@@ -108,6 +108,11 @@ final class KeysetWindows {
           break;
         }
         from = upTo;
+        if (windows > 1 && i == windows - 1 && failed.get() == null && vetoed.get() == null) {
+          // the next call's first bounds, read while this call's last windows work: its windows
+          // then start at once
+          prefetch(bounds, from, last, windowSize, Math.min(lanes, windows));
+        }
       }
       var outcomes = new ArrayList<WindowOutcome>();
       var past = new ArrayList<WindowOutcome>();
@@ -123,6 +128,7 @@ final class KeysetWindows {
           failure = failure == null ? result.failure() : failure;
         } else if (failure == null) {
           outcomes.add(result.outcome());
+          beforeCommit.committed(result.outcome()); // while the later windows still work
         } else {
           past.add(result.outcome().pastAFailure());
         }
@@ -353,6 +359,62 @@ final class KeysetWindows {
             thread.setDaemon(true);
             return thread;
           });
+
+  /**
+   * Bounds read ahead for the windows after {@code after}, good while the call asks for the same
+   * start, end and size. Only the thread that purges touches them.
+   */
+  private record Ahead(
+      Optional<List<String>> after,
+      Optional<List<String>> last,
+      int windowSize,
+      java.util.ArrayDeque<Optional<List<String>>> bounds) {}
+
+  private Ahead ahead;
+
+  /** The next window's upper bound: the one read ahead for it, or read now. */
+  private Optional<List<String>> nextBound(
+      Connection connection,
+      Optional<List<String>> after,
+      Optional<List<String>> last,
+      int windowSize)
+      throws SQLException {
+    var known = ahead;
+    ahead = null;
+    if (known != null
+        && known.after().equals(after)
+        && known.last().equals(last)
+        && known.windowSize() == windowSize
+        && !known.bounds().isEmpty()) {
+      var bound = known.bounds().poll();
+      if (bound.isPresent() && !known.bounds().isEmpty()) {
+        ahead = new Ahead(bound, last, windowSize, known.bounds());
+      }
+      return bound;
+    }
+    return upperBound(connection, after, last, windowSize);
+  }
+
+  /** Reads the bounds of the {@code count} windows after {@code after}, for the next call. */
+  private void prefetch(
+      Connection connection,
+      Optional<List<String>> after,
+      Optional<List<String>> last,
+      int windowSize,
+      int count)
+      throws SQLException {
+    var bounds = new java.util.ArrayDeque<Optional<List<String>>>();
+    var from = after;
+    for (int i = 0; i < count; i++) {
+      var bound = upperBound(connection, from, last, windowSize);
+      bounds.add(bound);
+      if (bound.isEmpty() || bound.equals(last)) {
+        break;
+      }
+      from = bound;
+    }
+    ahead = new Ahead(after, last, windowSize, bounds);
+  }
 
   /**
    * The key of the {@code windowSize}-th row after {@code after} (up to {@code last} when known),
