@@ -168,8 +168,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     var before = Counts.read(context);
     var running = new PolicyProgress[] {before};
     var records = new java.util.concurrent.ConcurrentHashMap<java.util.UUID, WindowRecord>();
-    var taken = new ArrayList<java.util.UUID>();
-    var appended = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     var prepared =
         java.util.Collections.synchronizedMap(
             new java.util.IdentityHashMap<WindowOutcome, WindowRecords.Made>());
@@ -201,13 +199,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
             // a lost control connection frees the gate: a hold could land before this commits
             gate.confirm();
           }
-
-          @Override
-          public void committed(WindowOutcome window) {
-            // its entry into the chunk's transaction while the slower windows still work
-            appendRecord(window, records, taken, context);
-            appended.add(window);
-          }
         };
     List<WindowOutcome> outcomes;
     if (parts) {
@@ -222,11 +213,9 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     }
     var now = before;
     WindowOutcome reached = null;
+    var taken = new ArrayList<java.util.UUID>();
     for (var outcome : outcomes) {
-      now =
-          appended.contains(outcome)
-              ? counted(outcome, context, now)
-              : take(outcome, records, taken, context, now);
+      now = take(outcome, records, taken, context, now);
       if (outcome.beyondFailure()) {
         continue; // the next call starts at the window that failed, before this one
       }
@@ -266,21 +255,8 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       List<java.util.UUID> taken,
       ExecutionContext context,
       PolicyProgress now) {
-    appendRecord(outcome, records, taken, context);
-    return counted(outcome, context, now);
-  }
-
-  /**
-   * A window's record appended to the trail in the chunk's transaction, once (another run may have
-   * appended it first), and let go: the store forgets it once the chunk commits.
-   */
-  private void appendRecord(
-      WindowOutcome outcome,
-      Map<java.util.UUID, WindowRecord> records,
-      List<java.util.UUID> taken,
-      ExecutionContext context) {
     if (outcome.record() != null) {
-      var record = records.remove(outcome.record());
+      var record = records.get(outcome.record());
       if (record != null) {
         if (!audit.appendOnce(record.draft(), record.id())) {
           // a run of another job took the record from the outbox first, and appended it as
@@ -291,13 +267,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
         taken.add(record.id());
       }
     }
-  }
-
-  /**
-   * A window's counts added, its wait remembered for a retry, its lines that do not parse noted.
-   */
-  private static PolicyProgress counted(
-      WindowOutcome outcome, ExecutionContext context, PolicyProgress now) {
     if (outcome.waited() != null) {
       noteWait(context, outcome.waited());
     }

@@ -109,13 +109,5 @@ public interface RetentionTarget {
      * because holds can be placed again meanwhile.
      */
     default void lastLook() {}
-
-    /**
-     * A window that will be among those returned (committed, or rolled back as waited), told on the
-     * calling thread, in window order, as soon as it is known, while later windows may still work:
-     * what the caller does with each returned window (append its record to the trail) need not wait
-     * for the slowest. A store that purges one window at a time need not call it.
-     */
-    default void committed(WindowOutcome outcome) {}
   }
 }

@@ -128,7 +128,6 @@ final class KeysetWindows {
           failure = failure == null ? result.failure() : failure;
         } else if (failure == null) {
           outcomes.add(result.outcome());
-          beforeCommit.committed(result.outcome()); // while the later windows still work
         } else {
           past.add(result.outcome().pastAFailure());
         }
@@ -395,23 +394,30 @@ final class KeysetWindows {
     return upperBound(connection, after, last, windowSize);
   }
 
-  /** Reads the bounds of the {@code count} windows after {@code after}, for the next call. */
+  /**
+   * Reads the bounds of the {@code count} windows after {@code after}, for the next call. Where
+   * that fails (a lock on the table, a lost connection) nothing is read ahead: the windows of this
+   * call have started, and the next call reads its bounds itself, failing there if it must.
+   */
   private void prefetch(
       Connection connection,
       Optional<List<String>> after,
       Optional<List<String>> last,
       int windowSize,
-      int count)
-      throws SQLException {
+      int count) {
     var bounds = new java.util.ArrayDeque<Optional<List<String>>>();
     var from = after;
-    for (int i = 0; i < count; i++) {
-      var bound = upperBound(connection, from, last, windowSize);
-      bounds.add(bound);
-      if (bound.isEmpty() || bound.equals(last)) {
-        break;
+    try {
+      for (int i = 0; i < count; i++) {
+        var bound = upperBound(connection, from, last, windowSize);
+        bounds.add(bound);
+        if (bound.isEmpty() || bound.equals(last)) {
+          break;
+        }
+        from = bound;
       }
-      from = bound;
+    } catch (SQLException e) {
+      return;
     }
     ahead = new Ahead(after, last, windowSize, bounds);
   }
