@@ -223,7 +223,11 @@ public final class ReportHtml {
           .append("</td><td>")
           .append(escape(a.status()))
           .append("</td><td>")
-          .append(escape(String.valueOf(a.startedAt())))
+          .append(
+              escape(
+                  a.startedAt() == null
+                      ? "never (ended while starting)"
+                      : a.startedAt().toString()))
           .append("</td><td>")
           .append(escape(a.endedAt() == null ? "not ended" : a.endedAt().toString()))
           .append("</td><td>");

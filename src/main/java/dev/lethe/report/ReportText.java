@@ -202,14 +202,14 @@ public final class ReportText {
               "  run %d: %s, started %s, %s%n",
               a.run(),
               a.status(),
-              a.startedAt(),
+              a.startedAt() == null ? "never (ended while starting)" : a.startedAt(),
               a.endedAt() == null
                   ? "not ended"
                   : "ended "
                       + a.endedAt()
-                      + " ("
-                      + pretty(Duration.between(a.startedAt(), a.endedAt()))
-                      + ")"));
+                      + (a.startedAt() == null
+                          ? ""
+                          : " (" + pretty(Duration.between(a.startedAt(), a.endedAt())) + ")")));
       for (var f : a.definitionFiles()) {
         out.append(
             String.format(

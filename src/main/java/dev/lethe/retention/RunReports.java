@@ -89,7 +89,7 @@ class RunReports {
                         now,
                         guards,
                         heldByCase,
-                        attempts.get(0).getStartTime().atZone(ZoneId.systemDefault()).toInstant()));
+                        runStart(attempts)));
               }
             });
     var asOf = LocalDate.parse(execution.getJobParameters().getString(RunService.AS_OF));
@@ -148,6 +148,20 @@ class RunReports {
             .toList(),
         requestRows.getOrDefault("deleted", 0L),
         requestRows.getOrDefault("pseudonymised", 0L));
+  }
+
+  /**
+   * When the run began: its first attempt's start. An attempt killed while Batch was starting it
+   * has none (it never started), so the first that has one, or the first attempt's creation.
+   */
+  private static java.time.Instant runStart(List<JobExecution> attempts) {
+    return attempts.stream()
+        .map(JobExecution::getStartTime)
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .or(() -> Optional.ofNullable(attempts.get(0).getCreateTime()))
+        .map(RunReports::instant)
+        .orElseThrow();
   }
 
   private static java.time.Instant instant(java.time.LocalDateTime time) {
@@ -240,7 +254,7 @@ class RunReports {
    */
   private java.util.function.Supplier<List<HoldsInForce.HoldCase>> holdsDuring(
       List<JobExecution> attempts) {
-    var start = attempts.get(0).getStartTime().atZone(ZoneId.systemDefault()).toInstant();
+    var start = runStart(attempts);
     var cases = new java.util.concurrent.atomic.AtomicReference<List<HoldsInForce.HoldCase>>();
     return () -> cases.updateAndGet(c -> c != null ? c : holds.casesSince(start));
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.lethe.report.RunReport;
 import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
 import dev.lethe.support.TestDatabases;
@@ -246,6 +247,40 @@ class RestartTests extends LetheTests {
         .containsExactly(tuple(restarted.run(), "COMPLETED"), tuple(interrupted.run(), "FAILED"));
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
     assertThat(APP.count("SELECT sum(n) FROM " + schema + ".deleted")).isEqualTo(635);
+  }
+
+  @org.springframework.beans.factory.annotation.Autowired
+  org.springframework.batch.core.repository.JobRepository repository;
+
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.report.ReportService reports;
+
+  /**
+   * A process killed while Batch was starting the run leaves it STARTING with no start time. The
+   * next run recovers it, purges, and writes its report, which names the attempt that never
+   * started. Found by an outside attack: the report failed on the missing start time, every run of
+   * the job and date after it too, and the purge was left with no report.
+   */
+  @Test
+  void aRunKilledWhileStartingIsRecoveredAndTheNextRunIsReported() {
+    var parameters = RunService.parameters(AS_OF);
+    var starting =
+        repository.createJobExecution(
+            repository.createJobInstance(purge, parameters),
+            parameters,
+            new org.springframework.batch.infrastructure.item.ExecutionContext());
+    assertThat(starting.getStartTime()).isNull();
+
+    var report = run(purge);
+
+    assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(365);
+    assertThat(report.attempts())
+        .extracting(RunReport.Attempt::run)
+        .containsExactly(starting.getId(), report.run());
+    assertThat(report.attempts().get(0).startedAt()).isNull();
+    assertThat(dev.lethe.report.ReportText.render(report))
+        .contains("run " + starting.getId() + ": FAILED, started never (ended while starting)");
+    assertThat(reports.find(report.run())).isPresent();
   }
 
   @Test
