@@ -33,13 +33,11 @@ class ObjectCommand {
     @Override
     public Integer call() {
       try (var context = Contexts.records(LetheCommand.options(spec))) {
-        var o =
+        var placement =
             context
                 .getBean(ObjectionService.class)
                 .place(objection.subject, objection.purpose, HoldCommand.who());
-        spec.commandLine()
-            .getOut()
-            .printf(Locale.ROOT, "Objection %d to %s recorded.%n", o.id(), o.purpose());
+        spec.commandLine().getOut().println(placement.words());
         return Lethe.DONE;
       }
     }

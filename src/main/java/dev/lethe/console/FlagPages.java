@@ -99,8 +99,7 @@ class FlagPages {
     return Changes.make(
         redirect,
         "/restrictions",
-        () ->
-            "Objection " + objections.place(subject, purpose, user.getName()).id() + " recorded.");
+        () -> objections.place(subject, purpose, user.getName()).words());
   }
 
   @PostMapping("/objections/lift")

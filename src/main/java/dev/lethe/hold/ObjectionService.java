@@ -44,7 +44,29 @@ public class ObjectionService {
       Instant placedAt,
       Instant liftedAt) {}
 
-  public Objection place(String subject, String purpose, String placedBy) {
+  /**
+   * An objection placed, or the one in force already: {@code now} says which, so that whoever
+   * placed it second is not told they recorded it (the trail names only the first).
+   */
+  public record Placement(Objection objection, boolean now) {
+
+    /** What the one who placed it is told. */
+    public String words() {
+      return now
+          ? "Objection " + objection.id() + " to " + objection.purpose() + " recorded."
+          : "Objection "
+              + objection.id()
+              + " to "
+              + objection.purpose()
+              + " is in force already, placed by "
+              + objection.placedBy()
+              + " at "
+              + objection.placedAt()
+              + "; nothing was recorded.";
+    }
+  }
+
+  public Placement place(String subject, String purpose, String placedBy) {
     HoldService.require(subject, "--subject", "the subject key who objects");
     dev.lethe.system.PlainText.checkKey(subject, "--subject", HoldService.MAX_SUBJECT);
     checkPurpose(purpose);
@@ -60,10 +82,12 @@ public class ObjectionService {
     if (placed > 0) {
       audit.appendAbout(KIND, "placed", subject, "to " + purpose + ", by " + placedBy);
     }
-    return entities
-        .findBySubjectAndPurposeAndLiftedAtIsNull(subject.trim(), purpose)
-        .orElseThrow()
-        .toObjection();
+    return new Placement(
+        entities
+            .findBySubjectAndPurposeAndLiftedAtIsNull(subject.trim(), purpose)
+            .orElseThrow()
+            .toObjection(),
+        placed > 0);
   }
 
   public Objection lift(String subject, String purpose, String liftedBy) {

@@ -950,6 +950,13 @@ class CommandLineTests extends LetheTests {
     var job = jobName("stats");
 
     assertThat(configured("object place --subject 7 --purpose analytics")).isZero();
+    assertThat(out.toString()).contains("to analytics recorded.");
+    out.getBuffer().setLength(0);
+    // placed again: told it is in force, not that it was recorded (the trail names the first)
+    assertThat(configured("object place --subject 7 --purpose analytics")).isZero();
+    assertThat(out.toString())
+        .contains("to analytics is in force already, placed by")
+        .doesNotContain("to analytics recorded.");
     assertThat(configured("object list")).isZero();
     assertThat(out.toString()).containsPattern("7\\s+analytics");
     assertThat(configured("run " + job + " --as-of 2026-01-01")).isZero();

@@ -53,7 +53,7 @@ class RestrictionServiceTests extends LetheTests {
     try {
       var start = new java.util.concurrent.CountDownLatch(1);
       var placed =
-          new java.util.ArrayList<java.util.concurrent.Future<ObjectionService.Objection>>();
+          new java.util.ArrayList<java.util.concurrent.Future<ObjectionService.Placement>>();
       for (int i = 0; i < 8; i++) {
         placed.add(
             pool.submit(
@@ -63,9 +63,23 @@ class RestrictionServiceTests extends LetheTests {
                 }));
       }
       start.countDown();
+      var told = new java.util.ArrayList<ObjectionService.Placement>();
       for (var each : placed) {
-        assertThat(each.get().subject()).isEqualTo("910601"); // none fails
+        told.add(each.get()); // none fails
       }
+      // only the one whose placing was recorded is told so; the others that it was in force
+      assertThat(told).filteredOn(ObjectionService.Placement::now).hasSize(1);
+      assertThat(told)
+          .filteredOn(p -> !p.now())
+          .hasSize(7)
+          .allSatisfy(
+              p ->
+                  assertThat(p.words())
+                      .contains("is in force already, placed by dpo")
+                      .contains("nothing was recorded"));
+      assertThat(told)
+          .extracting(p -> p.objection().id())
+          .containsOnly(told.get(0).objection().id());
     } finally {
       pool.shutdownNow();
     }
