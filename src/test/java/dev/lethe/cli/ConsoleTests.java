@@ -811,6 +811,7 @@ class ConsoleTests extends LetheTests {
                             .sql(
                                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                                     + " WHERE wait_event_type = 'Lock'"
+                                    + " AND datname = current_database()"
                                     + " AND query LIKE 'update lethe.legal_hold%'")
                             .query(Long.class)
                             .single()

@@ -135,7 +135,8 @@ class HoldDuringAPurgeTests extends LetheTests {
                       "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype ="
                           + " 'advisory' AND mode = 'ShareLock' AND objsubid = 2 AND objid = 0"
                           + " AND classid::bigint = (hashtext('lethe.windows')::bigint &"
-                          + " 4294967295)")
+                          + " 4294967295) AND database = (SELECT oid FROM pg_database WHERE"
+                          + " datname = current_database())")
                   .query(Long.class)
                   .single())
           .isEqualTo(1);
