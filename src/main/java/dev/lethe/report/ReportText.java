@@ -118,7 +118,13 @@ public final class ReportText {
             .append(") and were tried again")
             .append(
                 p.leftWaiting() > 0
-                    ? "; " + p.leftWaiting() + " still waited: their rows are left for the next run"
+                    ? "; "
+                        + p.leftWaiting()
+                        + " still waited: their "
+                        + (p.leftWaitingRows() < 0
+                            ? "rows (not counted)"
+                            : p.leftWaitingRows() + " due row(s)")
+                        + " are left for the next run"
                     : "")
             .append(System.lineSeparator());
       }

@@ -114,8 +114,9 @@ public record RunReport(
    * {@code unparsable}: lines of log files that did not parse, the first hundred named as file:line
    * in {@code unparsableLines}. {@code waitedWindows}: windows that met a lock they could not get
    * within the lock timeout (rolled back, tried again later in the run); {@code leftWaiting}: those
-   * still waiting then, whose rows are left for the next run; {@code waitedOn}: on what (the table,
-   * and the holding sessions' application names).
+   * still waiting then, whose rows are left for the next run, {@code leftWaitingRows} of them due
+   * (-1: not counted); {@code waitedOn}: on what (the table, and the holding sessions' application
+   * names).
    */
   public record PolicyReport(
       String policy,
@@ -140,6 +141,7 @@ public record RunReport(
       long windows,
       long waitedWindows,
       long leftWaiting,
+      long leftWaitingRows,
       List<String> waitedOn,
       String error,
       String cutoff,
@@ -185,6 +187,7 @@ public record RunReport(
           windows,
           waitedWindows,
           leftWaiting,
+          leftWaitingRows,
           waitedOn,
           error,
           told.cutoff(),

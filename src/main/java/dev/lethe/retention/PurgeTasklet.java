@@ -244,6 +244,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
   static final String WAITED = "lethe.waitedWindows";
   static final String WAITED_ON = "lethe.waitedOn";
   static final String LEFT_WAITING = "lethe.leftWaiting";
+  static final String LEFT_WAITING_ROWS = "lethe.leftWaitingRows";
 
   /**
    * A committed or waiting window taken into the chunk: its record appended to the trail (once),
@@ -348,6 +349,14 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       for (var outcome : outcomes) {
         if (outcome.waited() != null) {
           context.putLong(LEFT_WAITING, context.getLong(LEFT_WAITING, 0) + 1);
+          // how many due rows it leaves, as a window would take them now (-1: not told)
+          long due =
+              target.dueBetween(
+                  after.isEmpty() ? Optional.empty() : Optional.of(after),
+                  upTo.isEmpty() ? Optional.empty() : Optional.of(upTo),
+                  spared);
+          long before = context.getLong(LEFT_WAITING_ROWS, 0);
+          context.putLong(LEFT_WAITING_ROWS, due < 0 || before < 0 ? -1 : before + due);
           var on = new java.util.TreeSet<>(waitedOn(context));
           on.add(outcome.waited().on());
           context.put(WAITED_ON, new ArrayList<>(on));

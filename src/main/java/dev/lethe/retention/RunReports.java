@@ -323,6 +323,7 @@ class RunReports {
         counts.windows(),
         step.getExecutionContext().getLong(PurgeTasklet.WAITED, 0),
         step.getExecutionContext().getLong(PurgeTasklet.LEFT_WAITING, 0),
+        step.getExecutionContext().getLong(PurgeTasklet.LEFT_WAITING_ROWS, 0),
         PurgeTasklet.waitedOn(step.getExecutionContext()),
         failure(step.getFailureExceptions()),
         stage.map(s -> s.after().cutoff(now).toOffsetDateTime().toString()).orElse(null),

@@ -58,6 +58,16 @@ public interface RetentionTarget {
   }
 
   /**
+   * How many rows a window from {@code after} to {@code upTo} would take now (due, not spared, not
+   * referenced), read without waiting on the rows' locks: what a window left waiting leaves for the
+   * next run. -1 where the store cannot tell.
+   */
+  default long dueBetween(
+      Optional<List<String>> after, Optional<List<String>> upTo, SparedSubjects spared) {
+    return -1;
+  }
+
+  /**
    * Takes the next part of the table whose rows can go at once, where the store has such parts (a
    * partition whose every row is due), in one transaction that {@code beforeCommit} sees and may
    * veto, with the part's audit record; empty once none is left. A run takes these parts first,

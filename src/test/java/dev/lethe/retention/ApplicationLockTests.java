@@ -96,6 +96,10 @@ class ApplicationLockTests extends LetheTests {
           .isEqualTo(left)
           .isEqualTo(100);
       assertThat(events.deleted()).isEqualTo(1000 - left);
+      // the report counts the due rows the window left, and says so
+      assertThat(events.leftWaitingRows()).isEqualTo(left);
+      assertThat(dev.lethe.report.ReportText.render(report))
+          .contains("still waited: their 100 due row(s) are left for the next run");
     }
   }
 
@@ -145,6 +149,7 @@ class ApplicationLockTests extends LetheTests {
           .isEqualTo(left)
           .isEqualTo(100);
       assertThat(locked.deleted()).isEqualTo(1000 - left);
+      assertThat(locked.leftWaitingRows()).isEqualTo(left);
     }
   }
 

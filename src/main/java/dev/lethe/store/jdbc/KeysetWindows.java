@@ -445,6 +445,22 @@ final class KeysetWindows {
     return Statements.firstRow(connection, sql);
   }
 
+  /**
+   * The rows the window from {@code after} to {@code upTo} would take now: due, of subjects not
+   * spared, not referenced. A plain read: it waits on no row's lock.
+   */
+  long due(Optional<List<String>> after, Optional<List<String>> upTo, SparedSubjects spared) {
+    var where =
+        Sql.and(
+            List.of(
+                window(after, upTo),
+                access.eligible(),
+                access.self().subjectNotIn(T, spared.all()),
+                access.referenced().wrap("NOT ", "")));
+    var sql = where.wrap("SELECT count(*) FROM " + access.table() + " " + T + " WHERE ", "");
+    return access.inConnection(c -> Statements.longs(c, sql))[0];
+  }
+
   /** Rows with a key after {@code after} and up to {@code upTo}, where these are given. */
   private Sql window(Optional<List<String>> after, Optional<List<String>> upTo) {
     var parts = new ArrayList<Sql>();

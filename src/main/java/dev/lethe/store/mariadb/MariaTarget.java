@@ -96,6 +96,23 @@ final class MariaTarget implements RetentionTarget {
   }
 
   @Override
+  public long dueBetween(
+      Optional<List<String>> after, Optional<List<String>> upTo, SparedSubjects spared) {
+    try {
+      return inConnection(
+          "counting what a window left in",
+          c -> {
+            SparedTable.load(c, spared, subjectTokens);
+            var free = MariaSql.window(sql.key(), after, upTo).and(eligible()).and(sql.notSpared());
+            // a consistent read: it waits on no row's lock
+            return count(c, free.and(MariaSql.Part.of("NOT " + sql.referenced().text())));
+          });
+    } catch (RuntimeException e) {
+      return -1; // the report says the rows were not counted; they are still due next run
+    }
+  }
+
+  @Override
   public Survey survey(SparedSubjects spared) {
     return inConnection(
         "surveying",
