@@ -333,8 +333,12 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       Map<java.util.UUID, WindowRecord> records,
       List<java.util.UUID> taken,
       PolicyProgress now) {
+    // Each window stays among the waiting until it is done with (committed, or left for the next
+    // run): a retry that throws (a guard, a lost connection) fails the step with the rest still
+    // waiting, and the step's context, saved as it fails, has the restart try them. Found by an
+    // outside attack: the list went before the retries, a guard tripped by the first, and the
+    // restart never tried them, nor said their rows were left.
     var pending = new ArrayList<>(waiting(context));
-    context.remove(WAITING);
     for (var window : pending) {
       var after = (List<String>) window.get("after");
       var upTo = (List<String>) window.get("upTo");
@@ -368,6 +372,13 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
         } else {
           now = take(outcome, records, taken, context, now);
         }
+      }
+      var still = new ArrayList<>(waiting(context));
+      still.remove(window);
+      if (still.isEmpty()) {
+        context.remove(WAITING);
+      } else {
+        context.put(WAITING, still);
       }
     }
     return now;

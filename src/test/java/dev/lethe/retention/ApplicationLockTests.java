@@ -3,6 +3,7 @@ package dev.lethe.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lethe.report.RunReport;
 import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
 import dev.lethe.support.MariaDb;
@@ -101,6 +102,55 @@ class ApplicationLockTests extends LetheTests {
       assertThat(dev.lethe.report.ReportText.render(report))
           .contains("still waited: their 100 due row(s) are left for the next run");
     }
+  }
+
+  /**
+   * A window that waited, retried after the others, where the retry trips a guard: the restart
+   * tries it again rather than going on past it, and its rows go with their entries. Found by an
+   * outside attack: the waiting windows were forgotten before their retries, so the restart
+   * completed with 98 due rows still there and a report that said nothing was left.
+   */
+  @Test
+  void aWaitedWindowWhoseRetryTripsAGuardIsTriedAgainByTheRestart() throws Exception {
+    var job = allDue();
+    // the first pass takes 900 rows; the retry's 100 more would pass 950
+    job(job, Events.job(job, "events", "guards: {max-rows: 950, max-share: 1}"));
+    RunReport failed;
+    try (Connection x = DriverManager.getConnection(TestDatabases.url("app"))) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SELECT * FROM " + schema + ".event WHERE id = 50 FOR UPDATE");
+      }
+      var run =
+          CompletableFuture.supplyAsync(
+              () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
+      // every window but the one X holds has gone: its retry comes next, and finds X gone
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> APP.count("SELECT count(*) FROM " + schema + ".event WHERE id > 100") == 0);
+      x.rollback();
+      failed = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(failed.status()).isEqualTo("FAILED");
+    assertThat(failed.exitMessage()).contains("max-rows");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(100);
+
+    job(job, Events.job(job, "events", "guards: {max-share: 1}"));
+    var restarted = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+
+    assertThat(restarted.status()).as(restarted.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isZero();
+    assertThat(outcome(restarted, "events").leftWaiting()).isZero();
+    assertThat(
+            control
+                .sql(
+                    "SELECT coalesce(sum(total_rows), 0) FROM lethe.audit_entry WHERE kind ="
+                        + " 'purge' AND run_id IN (?, ?)")
+                .params(failed.run(), restarted.run())
+                .query(Long.class)
+                .single())
+        .isEqualTo(1000);
   }
 
   @Test
