@@ -114,6 +114,11 @@ public final class ReportHtml {
             .append(escape(p.dueText()))
             .append("</td></tr>\n");
       }
+      if (p.waitedText() != null) {
+        html.append("<tr><td colspan=\"12\" class=\"waited\" data-field=\"waited\">locks: ")
+            .append(escape(p.waitedText()))
+            .append("</td></tr>\n");
+      }
       if (p.error() != null && !p.error().isBlank()) {
         html.append("<tr><td colspan=\"12\" class=\"failed\">")
             .append(escape(p.error()))

@@ -110,23 +110,8 @@ public final class ReportText {
             .append(p.unparsable() > p.unparsableLines().size() ? ", ..." : "")
             .append(System.lineSeparator());
       }
-      if (p.waitedWindows() > 0) {
-        out.append("  ")
-            .append(p.waitedWindows())
-            .append(" window(s) waited on a lock (")
-            .append(String.join("; ", p.waitedOn()))
-            .append(") and were tried again")
-            .append(
-                p.leftWaiting() > 0
-                    ? "; "
-                        + p.leftWaiting()
-                        + " still waited: their "
-                        + (p.leftWaitingRows() < 0
-                            ? "rows (not counted)"
-                            : p.leftWaitingRows() + " due row(s)")
-                        + " are left for the next run"
-                    : "")
-            .append(System.lineSeparator());
+      if (p.waitedText() != null) {
+        out.append("  ").append(p.waitedText()).append(System.lineSeparator());
       }
       if (!p.holdCases().isEmpty()) {
         out.append("  held by holds of ")

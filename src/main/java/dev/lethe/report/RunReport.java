@@ -162,6 +162,28 @@ public record RunReport(
           + (guard == null ? "" : "; guards: " + guard);
     }
 
+    /**
+     * What the step's windows met of applications' locks, in words (null where none waited): "2
+     * window(s) waited on a lock (app.event: billing-app) and were tried again; 1 still waited:
+     * their 100 due row(s) are left for the next run".
+     */
+    public String waitedText() {
+      if (waitedWindows <= 0) {
+        return null;
+      }
+      return waitedWindows
+          + " window(s) waited on a lock ("
+          + String.join("; ", waitedOn == null ? List.of() : waitedOn)
+          + ") and were tried again"
+          + (leftWaiting > 0
+              ? "; "
+                  + leftWaiting
+                  + " still waited: their "
+                  + (leftWaitingRows < 0 ? "rows (not counted)" : leftWaitingRows + " due row(s)")
+                  + " are left for the next run"
+              : "");
+    }
+
     /** This step's report with what {@code told} says of its policy: category, basis, table. */
     public PolicyReport withDefinition(PolicyReport told) {
       return new PolicyReport(

@@ -101,6 +101,10 @@ class ApplicationLockTests extends LetheTests {
       assertThat(events.leftWaitingRows()).isEqualTo(left);
       assertThat(dev.lethe.report.ReportText.render(report))
           .contains("still waited: their 100 due row(s) are left for the next run");
+      // and so does the HTML page a reviewer reads
+      assertThat(dev.lethe.report.ReportHtml.render(report, java.util.List.of()))
+          .contains("data-field=\"waited\"")
+          .contains("still waited: their 100 due row(s) are left for the next run");
     }
   }
 
