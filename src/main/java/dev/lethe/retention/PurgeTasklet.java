@@ -201,7 +201,10 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
           }
         };
     List<WindowOutcome> outcomes;
-    if (parts) {
+    boolean retrying = context.containsKey(RETRYING);
+    if (retrying) {
+      outcomes = List.of(); // the last window is done: this chunk tries again those that waited
+    } else if (parts) {
       outcomes = target.purgeWholePart(spared, check).map(List::of).orElse(List.of());
       if (outcomes.isEmpty()) {
         context.put(PARTS_DONE, true);
@@ -224,8 +227,14 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       }
       reached = outcome;
     }
-    boolean finished = reached != null && reached.last();
-    if (finished) {
+    boolean finished = retrying || (reached != null && reached.last());
+    if (finished && !retrying && !waiting(context).isEmpty()) {
+      // the windows that waited are tried again in a chunk of their own, after this one has
+      // committed its windows' counts and entries: a retry that fails (a guard it trips) then
+      // leaves the run's report counting every row the windows before it took
+      context.put(RETRYING, true);
+      finished = false;
+    } else if (finished) {
       // the windows that met a lock, once more now that the others are done; what still waits
       // is left for the next run, counted
       now = retryWaited(context, spared, check, records, taken, now);
@@ -245,6 +254,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
   static final String WAITED_ON = "lethe.waitedOn";
   static final String LEFT_WAITING = "lethe.leftWaiting";
   static final String LEFT_WAITING_ROWS = "lethe.leftWaitingRows";
+  static final String RETRYING = "lethe.retryingWaited";
 
   /**
    * A committed or waiting window taken into the chunk: its record appended to the trail (once),

@@ -139,6 +139,17 @@ class ApplicationLockTests extends LetheTests {
     assertThat(failed.status()).isEqualTo("FAILED");
     assertThat(failed.exitMessage()).contains("max-rows");
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(100);
+    // the failed run's report counts every row that left the store, and its trail has them
+    assertThat(outcome(failed, "events").deleted()).isEqualTo(900);
+    assertThat(
+            control
+                .sql(
+                    "SELECT coalesce(sum(total_rows), 0) FROM lethe.audit_entry WHERE kind ="
+                        + " 'purge' AND run_id = ?")
+                .param(failed.run())
+                .query(Long.class)
+                .single())
+        .isEqualTo(900);
 
     job(job, Events.job(job, "events", "guards: {max-share: 1}"));
     var restarted = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
