@@ -352,23 +352,14 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     for (var window : pending) {
       var after = (List<String>) window.get("after");
       var upTo = (List<String>) window.get("upTo");
-      var outcomes =
-          target.purgeNextWindows(
-              after.isEmpty() ? Optional.empty() : Optional.of(after),
-              upTo.isEmpty() ? Optional.empty() : Optional.of(upTo),
-              Integer.MAX_VALUE,
-              1,
-              spared,
-              check);
+      var from = after.isEmpty() ? Optional.<List<String>>empty() : Optional.of(after);
+      var to = upTo.isEmpty() ? Optional.<List<String>>empty() : Optional.of(upTo);
+      var outcomes = target.purgeNextWindows(from, to, Integer.MAX_VALUE, 1, spared, check);
       for (var outcome : outcomes) {
         if (outcome.waited() != null) {
           context.putLong(LEFT_WAITING, context.getLong(LEFT_WAITING, 0) + 1);
           // how many due rows it leaves, as a window would take them now (-1: not told)
-          long due =
-              target.dueBetween(
-                  after.isEmpty() ? Optional.empty() : Optional.of(after),
-                  upTo.isEmpty() ? Optional.empty() : Optional.of(upTo),
-                  spared);
+          long due = target.dueBetween(from, to, spared);
           long before = context.getLong(LEFT_WAITING_ROWS, 0);
           context.putLong(LEFT_WAITING_ROWS, due < 0 || before < 0 ? -1 : before + due);
           var on = new java.util.TreeSet<>(waitedOn(context));

@@ -196,25 +196,32 @@ class ApplicationLockTests extends LetheTests {
             .formatted(table));
     var job = jobName("mlocks");
     job(job, Events.job(job, "maria-locked", "guards: {max-share: 1}"));
+    var report = runWhileMariaDbHoldsRow150(table, job);
+
+    assertThat(report.status()).isEqualTo("COMPLETED");
+    var locked = outcome(report, "maria-locked");
+    assertThat(locked.waitedWindows()).isGreaterThanOrEqualTo(1);
+    assertThat(locked.leftWaiting()).isGreaterThanOrEqualTo(1);
+    long left = MariaDb.count("SELECT count(*) FROM " + table);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + table + " WHERE id BETWEEN 101 AND 200"))
+        .isEqualTo(left)
+        .isEqualTo(100);
+    assertThat(locked.deleted()).isEqualTo(1000 - left);
+    assertThat(locked.leftWaitingRows()).isEqualTo(left);
+  }
+
+  /** Runs the job while an application's MariaDB transaction holds row 150 of the table. */
+  private RunReport runWhileMariaDbHoldsRow150(String table, String job) throws Exception {
     try (Connection x = DriverManager.getConnection(MariaDb.url())) {
       x.setAutoCommit(false);
       try (var s = x.createStatement()) {
         s.execute("SELECT * FROM " + table + " WHERE id = 150 FOR UPDATE");
       }
-
-      var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
-      x.rollback();
-
-      assertThat(report.status()).isEqualTo("COMPLETED");
-      var locked = outcome(report, "maria-locked");
-      assertThat(locked.waitedWindows()).isGreaterThanOrEqualTo(1);
-      assertThat(locked.leftWaiting()).isGreaterThanOrEqualTo(1);
-      long left = MariaDb.count("SELECT count(*) FROM " + table);
-      assertThat(MariaDb.count("SELECT count(*) FROM " + table + " WHERE id BETWEEN 101 AND 200"))
-          .isEqualTo(left)
-          .isEqualTo(100);
-      assertThat(locked.deleted()).isEqualTo(1000 - left);
-      assertThat(locked.leftWaitingRows()).isEqualTo(left);
+      try {
+        return runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+      } finally {
+        x.rollback();
+      }
     }
   }
 
@@ -265,29 +272,20 @@ class ApplicationLockTests extends LetheTests {
             .formatted(table));
     var job = jobName("mpseud");
     job(job, Events.job(job, "maria-pseud", "guards: {max-share: 1}"));
-    try (Connection x = DriverManager.getConnection(MariaDb.url())) {
-      x.setAutoCommit(false);
-      try (var s = x.createStatement()) {
-        s.execute("SELECT * FROM " + table + " WHERE id = 150 FOR UPDATE");
-      }
+    var report = runWhileMariaDbHoldsRow150(table, job);
 
-      var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
-      x.rollback();
-
-      assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
-      var pseud = outcome(report, "maria-pseud");
-      assertThat(pseud.leftWaiting()).isGreaterThanOrEqualTo(1);
-      long left =
-          MariaDb.count("SELECT count(*) FROM " + table + " WHERE pseudonymised_at IS NULL");
-      assertThat(
-              MariaDb.count(
-                  "SELECT count(*) FROM "
-                      + table
-                      + " WHERE pseudonymised_at IS NULL AND id BETWEEN 101 AND 200"))
-          .isEqualTo(left)
-          .isEqualTo(100);
-      assertThat(pseud.leftWaitingRows()).isEqualTo(left);
-    }
+    assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
+    var pseud = outcome(report, "maria-pseud");
+    assertThat(pseud.leftWaiting()).isGreaterThanOrEqualTo(1);
+    long left = MariaDb.count("SELECT count(*) FROM " + table + " WHERE pseudonymised_at IS NULL");
+    assertThat(
+            MariaDb.count(
+                "SELECT count(*) FROM "
+                    + table
+                    + " WHERE pseudonymised_at IS NULL AND id BETWEEN 101 AND 200"))
+        .isEqualTo(left)
+        .isEqualTo(100);
+    assertThat(pseud.leftWaitingRows()).isEqualTo(left);
   }
 
   @Test

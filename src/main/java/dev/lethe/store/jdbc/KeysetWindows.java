@@ -450,13 +450,7 @@ final class KeysetWindows {
    * spared, not referenced. A plain read: it waits on no row's lock.
    */
   long due(Optional<List<String>> after, Optional<List<String>> upTo, SparedSubjects spared) {
-    var where =
-        Sql.and(
-            List.of(
-                window(after, upTo),
-                access.eligible(),
-                access.self().subjectNotIn(T, spared.all()),
-                access.referenced().wrap("NOT ", "")));
+    var where = Sql.and(List.of(window(after, upTo), access.eligible(), access.free(spared)));
     var sql = where.wrap("SELECT count(*) FROM " + access.table() + " " + T + " WHERE ", "");
     return access.inConnection(c -> Statements.longs(c, sql))[0];
   }

@@ -77,6 +77,14 @@ final class TableAccess {
   }
 
   /**
+   * Of the eligible rows, those a delete takes: of subjects not {@code spared}, and no longer
+   * referenced (a pseudonymisation's {@link #referenced} is FALSE: it takes those too).
+   */
+  Sql free(SparedSubjects spared) {
+    return Sql.and(List.of(self.subjectNotIn(T, spared.all()), referenced.wrap("NOT ", "")));
+  }
+
+  /**
    * The select list that sorts held-back rows by reason: held by a hold; else by an open request;
    * else restricted; else (where {@code referenced} is given) referenced.
    */

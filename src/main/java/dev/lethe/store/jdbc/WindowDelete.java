@@ -35,8 +35,7 @@ final class WindowDelete {
       throws SQLException {
     var self = access.self();
     var scope = Sql.and(List.of(window, access.eligible()));
-    var free =
-        Sql.and(List.of(self.subjectNotIn(T, spared.all()), access.referenced().wrap("NOT ", "")));
+    var free = access.free(spared);
     var subject = T + "." + Sql.quote(self.policy().subject());
     if (!access.isReferenced() && !self.policy().auditsSubjects()) {
       // audit: counts: the plain DELETE, as fast as it gets
