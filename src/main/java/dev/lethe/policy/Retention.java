@@ -3,6 +3,7 @@ package dev.lethe.policy;
 import java.time.Duration;
 import java.time.Period;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
@@ -56,6 +57,15 @@ public record Retention(String text, Period period, Duration duration) {
   /** The moment before which a row's clock must lie for the row to have expired at {@code now}. */
   public ZonedDateTime cutoff(ZonedDateTime now) {
     return now.minus(period).minus(duration);
+  }
+
+  /**
+   * The cutoff as an RFC 3339 date-time, seconds always written ({@code 2026-11-07T00:00:00Z}): the
+   * report's and the plan's JSON promise a date-time, and {@code OffsetDateTime.toString} leaves
+   * the seconds out when they are zero, which a strict reader refuses.
+   */
+  public String cutoffText(ZonedDateTime now) {
+    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(cutoff(now));
   }
 
   /** Whether this retention keeps rows at least as long as {@code other} at {@code now}. */

@@ -106,7 +106,7 @@ public class PlanService {
               policy.store(),
               policy.table(),
               step.stage().after().text(),
-              step.stage().after().cutoff(now).toOffsetDateTime().toString(),
+              step.stage().after().cutoffText(now),
               counts,
               guard));
       earlier.add(step);

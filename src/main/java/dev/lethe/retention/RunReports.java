@@ -326,7 +326,7 @@ class RunReports {
         step.getExecutionContext().getLong(PurgeTasklet.LEFT_WAITING_ROWS, 0),
         PurgeTasklet.waitedOn(step.getExecutionContext()),
         failure(step.getFailureExceptions()),
-        stage.map(s -> s.after().cutoff(now).toOffsetDateTime().toString()).orElse(null),
+        stage.map(s -> s.after().cutoffText(now)).orElse(null),
         policy == null ? List.of() : policy.where().stream().map(c -> c.describe()).toList(),
         action == Policy.Action.DELETE
             ? guard(guards, counts.changed(), step.getExecutionContext())

@@ -3,6 +3,7 @@ package dev.lethe.subject;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,14 +38,16 @@ public final class RequestResponse {
     }
     doc.put("subject", request.subject());
     doc.put("reference", request.reference());
-    doc.put("received", request.receivedAt().atZone(zone).toOffsetDateTime().toString());
+    doc.put(
+        "received",
+        DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(request.receivedAt().atZone(zone)));
     doc.put("deadline", request.deadline().toString());
     doc.put("status", request.status());
     doc.put(
         "completed",
         request.completedAt() == null
             ? null
-            : request.completedAt().atZone(zone).toOffsetDateTime().toString());
+            : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(request.completedAt().atZone(zone)));
     if (request.closedReason() != null) {
       doc.put("cancelledBecause", request.closedReason());
     }

@@ -27,13 +27,13 @@ class StepWordsTests extends LetheTests {
     assertThat(report.status()).isEqualTo("COMPLETED");
     var step = outcome(report, "events");
     assertThat(step.deleted()).isEqualTo(317);
-    assertThat(step.cutoff()).isEqualTo("2025-01-01T00:00Z");
+    assertThat(step.cutoff()).isEqualTo("2025-01-01T00:00:00Z");
     assertThat(step.conditions()).containsExactly("status is one of done, closed");
     assertThat(step.guard())
         .isEqualTo("max-rows 400: deleted 317; max-share 50.0%: deleted 31.7% of 1,000 rows");
     assertThat(ReportText.render(report))
         .contains(
-            "due: before 2025-01-01T00:00Z (P1Y); where status is one of done, closed; guards:"
+            "due: before 2025-01-01T00:00:00Z (P1Y); where status is one of done, closed; guards:"
                 + " max-rows 400: deleted 317; max-share 50.0%");
   }
 
