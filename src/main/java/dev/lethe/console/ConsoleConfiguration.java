@@ -230,14 +230,27 @@ public class ConsoleConfiguration {
 
   /**
    * A JSON body with a field given twice is refused, as a form's is, and so is a field the endpoint
-   * does not take: the last of two subjects was held, silently, where the first was meant.
+   * does not take: the last of two subjects was held, silently, where the first was meant. A number
+   * or a boolean where a text belongs is refused too, not made into its text: a client that sends
+   * {@code "reason": 5} has a bug, and a hold's reason is read in court.
    */
   @Bean
   org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer strictJson() {
     return builder ->
         builder
             .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .withCoercionConfig(
+                tools.jackson.databind.type.LogicalType.Textual,
+                config -> {
+                  for (var shape :
+                      java.util.List.of(
+                          tools.jackson.databind.cfg.CoercionInputShape.Integer,
+                          tools.jackson.databind.cfg.CoercionInputShape.Float,
+                          tools.jackson.databind.cfg.CoercionInputShape.Boolean)) {
+                    config.setCoercion(shape, tools.jackson.databind.cfg.CoercionAction.Fail);
+                  }
+                });
   }
 
   /**

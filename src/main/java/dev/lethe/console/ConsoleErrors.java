@@ -25,7 +25,7 @@ class ConsoleErrors {
         .body(
             Map.of(
                 "error",
-                "the request's body is not the JSON this endpoint takes (a field given twice, or one it does not know); see /api/openapi"));
+                "the request's body is not the JSON this endpoint takes (a field given twice, one it does not know, or a number or true/false where a text belongs); see /api/openapi"));
   }
 
   @ExceptionHandler(

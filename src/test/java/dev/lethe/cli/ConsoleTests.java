@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -531,6 +532,16 @@ class ConsoleTests extends LetheTests {
                   + " \"caseReference\": \"LIT-1\", \"reason\": \"r\"}");
       assertThat(twice.statusCode()).isEqualTo(400);
       assertThat(twice.body()).contains("a field given twice");
+      // a number where a text belongs: refused, not made into "5"
+      for (var body :
+          List.of(
+              "{\"subject\": 910706, \"caseReference\": \"LIT-1\", \"reason\": \"r\"}",
+              "{\"subject\": \"910707\", \"caseReference\": \"LIT-1\", \"reason\": 5}",
+              "{\"subject\": \"910708\", \"caseReference\": true, \"reason\": \"r\"}")) {
+        var coerced = postJson(as("dpo", port, "/api/holds"), body);
+        assertThat(coerced.statusCode()).as(body).isEqualTo(400);
+        assertThat(coerced.body()).contains("where a text belongs");
+      }
       // a body of megabytes is refused before it is read
       var huge =
           postJson(
