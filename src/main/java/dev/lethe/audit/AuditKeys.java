@@ -78,7 +78,13 @@ public class AuditKeys {
       var signature = Signature.getInstance("Ed25519");
       signature.initVerify(key.get());
       signature.update((purpose + text).getBytes(StandardCharsets.UTF_8));
-      return signature.verify(Base64.getDecoder().decode(signed)) ? Verdict.GOOD : Verdict.BAD;
+      var bytes = Base64.getDecoder().decode(signed);
+      // Only the text Lethe wrote: the decoder also takes it without its padding, or with other
+      // bits in its last character, and a stored signature changed so must not verify as unchanged
+      if (!Base64.getEncoder().encodeToString(bytes).equals(signed)) {
+        return Verdict.BAD;
+      }
+      return signature.verify(bytes) ? Verdict.GOOD : Verdict.BAD;
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       return Verdict.BAD;
     }

@@ -33,4 +33,25 @@ class AuditKeysTests {
         .hasMessageContaining("chmod 600")
         .hasMessageNotContaining("PRIVATE KEY");
   }
+
+  @Test
+  void aSignatureVerifiesOnlyAsLetheWroteIt() throws IOException {
+    AuditKeys.generate("k2", folder);
+    var keys = new AuditKeys("k2", folder);
+    var signed = keys.sign(AuditKeys.ENTRY, "x");
+    assertThat(keys.verify("k2", AuditKeys.ENTRY, "x", signed)).isEqualTo(AuditKeys.Verdict.GOOD);
+    assertThat(keys.verify("k2", AuditKeys.CHECKPOINT, "x", signed))
+        .isEqualTo(AuditKeys.Verdict.BAD);
+
+    // an Ed25519 signature is 64 bytes: 86 characters and "==", the last one's low bits zero
+    assertThat(signed).endsWith("==");
+    var unpadded = signed.substring(0, signed.length() - 2);
+    assertThat(keys.verify("k2", AuditKeys.ENTRY, "x", unpadded)).isEqualTo(AuditKeys.Verdict.BAD);
+    var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    var last = alphabet.indexOf(signed.charAt(signed.length() - 3));
+    var otherBits = signed.substring(0, signed.length() - 3) + alphabet.charAt(last ^ 1) + "==";
+    assertThat(java.util.Base64.getDecoder().decode(otherBits))
+        .isEqualTo(java.util.Base64.getDecoder().decode(signed));
+    assertThat(keys.verify("k2", AuditKeys.ENTRY, "x", otherBits)).isEqualTo(AuditKeys.Verdict.BAD);
+  }
 }
