@@ -209,6 +209,7 @@ public class AuditVerifier {
     checkReports(reports, lastReport, new java.util.HashSet<>(hashes.values()), breaks, since);
     if (since.isEmpty()) {
       checkRunsAgainstTheirEntries(breaks);
+      noteRunsWithoutTheirReport(notes);
     }
     return new Result(count[0], unsigned.size(), breaks, notes);
   }
@@ -251,6 +252,53 @@ public class AuditVerifier {
                 + " (entries were removed from the trail, or rows changed unrecorded)");
       }
     }
+  }
+
+  /**
+   * A run that ended (its last attempt of a job and date) with no stored report: its process
+   * stopped between the run's end and its report, so the trail records what it did but nothing has
+   * reported it. Not a break of the trail, which is whole; the next run of that job and date makes
+   * the report (a completed run's, late; a failed run's, by its restart).
+   */
+  private void noteRunsWithoutTheirReport(List<String> notes) {
+    jdbc.query(
+        "SELECT l.job_execution_id, l.job_name, l.status, p.parameter_value FROM (SELECT"
+            + " DISTINCT ON (e.job_instance_id) e.job_execution_id, i.job_name, e.status,"
+            + " e.end_time FROM batch_job_execution e JOIN batch_job_instance i USING"
+            + " (job_instance_id) ORDER BY e.job_instance_id, e.job_execution_id DESC) l LEFT JOIN"
+            + " batch_job_execution_params p ON p.job_execution_id = l.job_execution_id AND"
+            + " p.parameter_name = ? WHERE l.end_time IS NOT NULL AND l.status IN ('COMPLETED',"
+            + " 'FAILED', 'STOPPED') AND NOT EXISTS (SELECT 1 FROM lethe.run_report r WHERE"
+            + " r.job_execution_id = l.job_execution_id) ORDER BY l.job_execution_id",
+        (org.springframework.jdbc.core.RowCallbackHandler)
+            rs -> {
+              long run = rs.getLong(1);
+              var status = rs.getString(3);
+              var job = dev.lethe.system.PlainText.shown(rs.getString(2));
+              var asOf = dev.lethe.system.PlainText.shown(String.valueOf(rs.getString(4)));
+              notes.add(
+                  "run "
+                      + run
+                      + " of job "
+                      + job
+                      + " as of "
+                      + asOf
+                      + " ended "
+                      + status
+                      + " without its report (its process stopped before storing it); the trail"
+                      + " records what it did"
+                      + (rs.getString(2).equals(dev.lethe.policy.JobDefinition.REQUESTS)
+                          ? " (each requests run is a run of its own: no later run reports it)"
+                          : ". Fix: run 'lethe run "
+                              + job
+                              + " --as-of "
+                              + asOf
+                              + "', which "
+                              + (status.equals("COMPLETED")
+                                  ? "makes and stores its report"
+                                  : "restarts it and reports it")));
+            },
+        dev.lethe.policy.JobDefinition.AS_OF_PARAMETER);
   }
 
   private void checkSignature(Checkpoints.Checkpoint checkpoint, List<String> breaks) {

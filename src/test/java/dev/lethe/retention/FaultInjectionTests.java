@@ -329,6 +329,8 @@ class FaultInjectionTests extends LetheTests {
 
   @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditTrail audit;
 
+  @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditVerifier verifier;
+
   @org.springframework.beans.factory.annotation.Autowired
   org.springframework.transaction.PlatformTransactionManager transactions;
 
@@ -548,9 +550,26 @@ class FaultInjectionTests extends LetheTests {
                 .query(Long.class)
                 .single())
         .isZero();
+    // audit verify tells of it, and of the command that makes the report
+    assertThat(verifier.verify(WORKSPACE.resolve("reports")).notes())
+        .contains(
+            "run "
+                + run
+                + " of job "
+                + job
+                + " as of "
+                + AS_OF
+                + " ended COMPLETED without its report (its process stopped before storing it);"
+                + " the trail records what it did. Fix: run 'lethe run "
+                + job
+                + " --as-of "
+                + AS_OF
+                + "', which makes and stores its report");
 
     var again = runs.run(job, AS_OF, "test", ProgressListener.SILENT);
 
+    assertThat(verifier.verify(WORKSPACE.resolve("reports")).notes())
+        .noneMatch(note -> note.startsWith("run " + run + " "));
     assertThat(again.alreadyCompleted()).isTrue();
     assertThat(again.report().run()).isEqualTo(run);
     assertThat(again.report().startedBy()).contains("report made late");
