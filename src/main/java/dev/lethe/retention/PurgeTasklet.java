@@ -90,6 +90,8 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
   /** The other policies on this policy's table: a hold on any of them keeps its rows too. */
   private final List<Policy> sameRows;
 
+  private final WaitedWindows waitedWindows;
+
   private CompletableFuture<Survey> survey;
   private boolean recovered;
 
@@ -118,6 +120,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     this.parallelWindows = parallelWindows;
     this.progress = progress;
     this.clock = clock;
+    this.waitedWindows = new WaitedWindows(target, step.name());
     this.recovery =
         new OutboxRecovery(
             outbox, audit, policy.store(), step.name(), policy.name(), step.action().yamlName());
@@ -201,7 +204,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
           }
         };
     List<WindowOutcome> outcomes;
-    boolean retrying = context.containsKey(RETRYING);
+    boolean retrying = context.containsKey(WaitedWindows.RETRYING);
     if (retrying) {
       outcomes = List.of(); // the last window is done: this chunk tries again those that waited
     } else if (parts) {
@@ -228,16 +231,22 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       reached = outcome;
     }
     boolean finished = retrying || (reached != null && reached.last());
-    if (finished && !retrying && !waiting(context).isEmpty()) {
+    if (finished && !retrying && WaitedWindows.any(context)) {
       // the windows that waited are tried again in a chunk of their own, after this one has
       // committed its windows' counts and entries: a retry that fails (a guard it trips) then
       // leaves the run's report counting every row the windows before it took
-      context.put(RETRYING, true);
+      context.put(WaitedWindows.RETRYING, true);
       finished = false;
     } else if (finished) {
       // the windows that met a lock, once more now that the others are done; what still waits
       // is left for the next run, counted
-      now = retryWaited(context, spared, check, records, taken, now);
+      now =
+          waitedWindows.retry(
+              context,
+              spared,
+              check,
+              now,
+              (outcome, counted) -> take(outcome, records, taken, context, counted));
       now = Counts.add(now, heldBack(context));
     }
     Counts.write(context, now);
@@ -248,13 +257,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     progress.windowDone(step.name(), 1, 1, now); // the job factory fills in the place
     return finished ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
   }
-
-  static final String WAITING = "lethe.waiting";
-  static final String WAITED = "lethe.waitedWindows";
-  static final String WAITED_ON = "lethe.waitedOn";
-  static final String LEFT_WAITING = "lethe.leftWaiting";
-  static final String LEFT_WAITING_ROWS = "lethe.leftWaitingRows";
-  static final String RETRYING = "lethe.retryingWaited";
 
   /**
    * A committed or waiting window taken into the chunk: its record appended to the trail (once),
@@ -279,7 +281,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       }
     }
     if (outcome.waited() != null) {
-      noteWait(context, outcome.waited());
+      WaitedWindows.note(context, outcome.waited());
     }
     if (!outcome.unparsable().isEmpty()) {
       Counts.addUnparsable(context, outcome.unparsable());
@@ -297,92 +299,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       counted.add(id.toString());
       context.put(RECOVERED, counted);
     }
-  }
-
-  /** A window that waited on a lock: to be tried again, and said in the report. */
-  private static void noteWait(ExecutionContext context, WindowOutcome.Waited waited) {
-    var waiting = new ArrayList<>(waiting(context));
-    var entry = new java.util.HashMap<String, Object>();
-    entry.put("after", new ArrayList<>(waited.after()));
-    entry.put("upTo", new ArrayList<>(waited.upTo()));
-    waiting.add(entry);
-    context.put(WAITING, waiting);
-    context.putLong(WAITED, context.getLong(WAITED, 0) + 1);
-    var on = new java.util.TreeSet<>(waitedOn(context));
-    on.add(waited.on());
-    context.put(WAITED_ON, new ArrayList<>(on));
-    LOG.info(
-        "a window waited on a lock of {} longer than the lock timeout; rolled back, to be tried"
-            + " again later in the run",
-        waited.on());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> waiting(ExecutionContext context) {
-    var value = (List<Map<String, Object>>) context.get(WAITING);
-    return value == null ? List.of() : value;
-  }
-
-  /** What the windows of this step waited on (table, and who held it), for the report. */
-  @SuppressWarnings("unchecked")
-  static List<String> waitedOn(ExecutionContext context) {
-    var value = (List<String>) context.get(WAITED_ON);
-    return value == null ? List.of() : value;
-  }
-
-  /**
-   * The windows that waited, each tried once more now that the others are done: what commits is
-   * counted and recorded; what waits again is left for the next run (its rows are still due then),
-   * and counted as left.
-   */
-  @SuppressWarnings("unchecked")
-  private PolicyProgress retryWaited(
-      ExecutionContext context,
-      SparedSubjects spared,
-      WindowCheck check,
-      Map<java.util.UUID, WindowRecord> records,
-      List<java.util.UUID> taken,
-      PolicyProgress now) {
-    // Each window stays among the waiting until it is done with (committed, or left for the next
-    // run): a retry that throws (a guard, a lost connection) fails the step with the rest still
-    // waiting, and the step's context, saved as it fails, has the restart try them. Found by an
-    // outside attack: the list went before the retries, a guard tripped by the first, and the
-    // restart never tried them, nor said their rows were left.
-    var pending = new ArrayList<>(waiting(context));
-    for (var window : pending) {
-      var after = (List<String>) window.get("after");
-      var upTo = (List<String>) window.get("upTo");
-      var from = after.isEmpty() ? Optional.<List<String>>empty() : Optional.of(after);
-      var to = upTo.isEmpty() ? Optional.<List<String>>empty() : Optional.of(upTo);
-      var outcomes = target.purgeNextWindows(from, to, Integer.MAX_VALUE, 1, spared, check);
-      for (var outcome : outcomes) {
-        if (outcome.waited() != null) {
-          context.putLong(LEFT_WAITING, context.getLong(LEFT_WAITING, 0) + 1);
-          // how many due rows it leaves, as a window would take them now (-1: not told)
-          long due = target.dueBetween(from, to, spared);
-          long before = context.getLong(LEFT_WAITING_ROWS, 0);
-          context.putLong(LEFT_WAITING_ROWS, due < 0 || before < 0 ? -1 : before + due);
-          var on = new java.util.TreeSet<>(waitedOn(context));
-          on.add(outcome.waited().on());
-          context.put(WAITED_ON, new ArrayList<>(on));
-          LOG.warn(
-              "step {}: a window waited on a lock of {} again; its rows are left for the next run",
-              step.name(),
-              outcome.waited().on());
-          now = Counts.add(now, outcome);
-        } else {
-          now = take(outcome, records, taken, context, now);
-        }
-      }
-      var still = new ArrayList<>(waiting(context));
-      still.remove(window);
-      if (still.isEmpty()) {
-        context.remove(WAITING);
-      } else {
-        context.put(WAITING, still);
-      }
-    }
-    return now;
   }
 
   /**
