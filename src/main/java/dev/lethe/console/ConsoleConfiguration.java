@@ -253,6 +253,18 @@ public class ConsoleConfiguration {
                 });
   }
 
+  /** Requests Tomcat refuses itself are answered by {@link PlainErrorValve}. */
+  @Bean
+  org.springframework.boot.web.server.WebServerFactoryCustomizer<
+          org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory>
+      plainTomcatErrors() {
+    return factory ->
+        factory.addContextCustomizers(
+            context ->
+                ((org.apache.catalina.core.StandardHost) context.getParent())
+                    .setErrorReportValveClass(PlainErrorValve.class.getName()));
+  }
+
   /**
    * A request the firewall refuses (an encoded slash, a semicolon, a line break in its path): 400
    * with the console's headers and without repeating the path.

@@ -559,6 +559,28 @@ class ConsoleTests extends LetheTests {
       assertThat(refused.headers().firstValue("Content-Security-Policy").orElse(""))
           .contains("default-src 'none'");
       assertThat(refused.body()).doesNotContain("Set-Cookie");
+      // an address Tomcat refuses before the console sees it: the same, not Tomcat's HTML page
+      var undecodable = rawGet(port, "/holds/%");
+      assertThat(undecodable).startsWith("HTTP/1.1 400");
+      assertThat(undecodable)
+          .contains("Content-Security-Policy: default-src 'none'")
+          .contains("X-Content-Type-Options: nosniff")
+          .contains("Content-Type: text/plain")
+          .doesNotContain("<html")
+          .doesNotContain("Tomcat");
+    }
+  }
+
+  /** A GET sent as bytes, past any client's checks of the address; the whole answer. */
+  private static String rawGet(int port, String path) throws IOException {
+    try (var socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

@@ -1,0 +1,47 @@
+package dev.lethe.console;
+
+import java.io.IOException;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+
+/**
+ * Tomcat's answer to a request it refuses before the console sees it (an address that does not
+ * decode, a bad request line, a header too large): a line of plain text with the console's headers,
+ * not Tomcat's HTML page, which carried no Content-Security-Policy, framing or caching headers.
+ */
+public class PlainErrorValve extends ErrorReportValve {
+
+  public PlainErrorValve() {
+    setShowReport(false);
+    setShowServerInfo(false);
+  }
+
+  @Override
+  protected void report(Request request, Response response, Throwable throwable) {
+    int status = response.getStatus();
+    if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+      return;
+    }
+    try {
+      response.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+      response.setHeader("X-Content-Type-Options", "nosniff");
+      response.setHeader("X-Frame-Options", "DENY");
+      response.setHeader("Referrer-Policy", "no-referrer");
+      response.setHeader("Cache-Control", "no-store");
+      response.setContentType("text/plain");
+      response.setCharacterEncoding("UTF-8");
+      var writer = response.getReporter();
+      if (writer != null) {
+        writer.write(
+            status
+                + (status < 500
+                    ? " Bad request: the console does not take this request.\n"
+                    : " The console could not answer; its log says why.\n"));
+        response.finishResponse();
+      }
+    } catch (IOException | IllegalStateException e) {
+      // the client went, or the answer was already under way: nothing more to say
+    }
+  }
+}
