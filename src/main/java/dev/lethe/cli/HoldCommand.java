@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 class HoldCommand {
 
   static String who() {
-    return System.getProperty("user.name");
+    return OsUser.name();
   }
 
   static void print(PrintWriter out, Hold h) {

@@ -203,7 +203,7 @@ class RequestCommand {
         var r =
             context
                 .getBean(dev.lethe.subject.RequestCancellation.class)
-                .cancel(id, reason, System.getProperty("user.name"));
+                .cancel(id, reason, OsUser.name());
         spec.commandLine()
             .getOut()
             .printf(

@@ -90,6 +90,6 @@ class RunCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       host = "unknown host";
     }
-    return "command line, " + System.getProperty("user.name") + "@" + host;
+    return "command line, " + OsUser.name() + "@" + host;
   }
 }
