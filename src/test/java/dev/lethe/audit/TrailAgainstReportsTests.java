@@ -98,4 +98,82 @@ class TrailAgainstReportsTests extends LetheTests {
     assertThat(out.toString() + err)
         .contains("its report counts 635 rows deleted or pseudonymised, the trail's entries");
   }
+
+  /**
+   * A run whose process stopped before its report leaves a note while the trail holds what its
+   * steps wrote, and a break once its entries are cut; with its run records removed too, its
+   * recorded reach still names it (found by an outside attack: the note said "the trail records
+   * what it did" without looking, and verify passed).
+   */
+  @Test
+  void aRunWithoutItsReportWhoseEntriesWereCutIsABreak() throws IOException {
+    var job = eventsPurge("");
+    var controlUrl = TestDatabases.url("unreported_" + schema);
+    var reports = WORKSPACE.resolve("reports-unreported-" + schema);
+    var config = configFile("unreported-" + schema);
+    Files.writeString(
+        config,
+        Files.readString(config)
+            .replace(TestDatabases.url("control"), controlUrl)
+            .replace("reports: " + WORKSPACE.resolve("reports"), "reports: " + reports));
+    // a first run, so that the control database exists with its tables
+    assertThat(lethe(config, "run " + job + " --as-of 2025-06-01")).isZero();
+    var control = new Sql(controlUrl);
+    // the report of the next run cannot be stored: as if its process stopped before it
+    control.run(
+        "CREATE FUNCTION public.no_report() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE"
+            + " EXCEPTION 'stopped'; END $$; CREATE TRIGGER no_report BEFORE INSERT ON"
+            + " lethe.run_report FOR EACH ROW EXECUTE FUNCTION public.no_report()");
+    assertThat(lethe(config, "run " + job + " --as-of 2026-01-01")).isNotZero();
+    long run = control.count("SELECT max(job_execution_id) FROM batch_job_execution");
+    assertThat(
+            control.count("SELECT count(*) FROM lethe.run_report WHERE job_execution_id = " + run))
+        .isZero();
+    long deleted =
+        control.count(
+            "SELECT sum(total_rows) FROM lethe.audit_entry WHERE kind = 'purge' AND run_id = "
+                + run);
+    assertThat(deleted).isPositive();
+
+    out.getBuffer().setLength(0);
+    assertThat(lethe(config, "audit verify")).isZero();
+    assertThat(out.toString())
+        .contains("run " + run + " of job " + job + " as of 2026-01-01 ended COMPLETED without its")
+        .contains("the trail records what it did");
+
+    // its entries cut from the end of the chain (no checkpoint was written after it)
+    control.run(
+        "ALTER TABLE lethe.audit_entry DISABLE TRIGGER audit_entry_append_only;"
+            + " DELETE FROM lethe.audit_entry WHERE run_id = "
+            + run
+            + "; ALTER TABLE lethe.audit_entry ENABLE TRIGGER audit_entry_append_only");
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    assertThat(lethe(config, "audit verify")).isEqualTo(Lethe.FAILED);
+    assertThat(out.toString() + err)
+        .contains(
+            "ended COMPLETED without its report, and its steps deleted or pseudonymised "
+                + deleted
+                + " rows, the trail's entries of its attempts 0 (entries were removed");
+
+    // and its run records removed as well: its reach still names it
+    control.run(
+        "DELETE FROM batch_step_execution_context WHERE step_execution_id IN (SELECT"
+            + " step_execution_id FROM batch_step_execution WHERE job_execution_id = "
+            + run
+            + "); DELETE FROM batch_step_execution WHERE job_execution_id = "
+            + run
+            + "; DELETE FROM batch_job_execution_context WHERE job_execution_id = "
+            + run
+            + "; DELETE FROM batch_job_execution_params WHERE job_execution_id = "
+            + run
+            + "; DELETE FROM batch_job_execution WHERE job_execution_id = "
+            + run);
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    assertThat(lethe(config, "audit verify")).isEqualTo(Lethe.FAILED);
+    assertThat(out.toString() + err)
+        .contains("run " + run + " began deleting by policy events at")
+        .contains("neither its run records nor its report exist");
+  }
 }
