@@ -89,11 +89,29 @@ public final class PlainText {
               + most
               + " characters. Fix: give the key as the stores hold it, such as 42");
     }
+    if (trimmed.isEmpty()) {
+      // "\u0000" is not blank to Java, yet trims to nothing: a hold on the empty key holds no one
+      throw new BadInputException(
+          option
+              + " is not a subject key: nothing is left of it once the blanks and control"
+              + " characters around it are taken. Fix: give the key as the stores hold it, such as"
+              + " 42");
+    }
     if (trimmed.codePoints().anyMatch(PlainText::unseen)) {
       throw new BadInputException(
           option
               + " is not a subject key: it holds control or invisible characters. Fix: give the key"
               + " as the stores hold it, such as 42");
+    }
+    if (Character.isSpaceChar(trimmed.codePointAt(0))
+        || Character.isSpaceChar(trimmed.codePointBefore(trimmed.length()))) {
+      // A no-break space (or another blank past ASCII) at an end is not trimmed where keys are
+      // matched: pasted from a web page, "s3" + U+00A0 was held, and s3's rows went
+      throw new BadInputException(
+          option
+              + " is not a subject key: it begins or ends with a blank that is not a plain space"
+              + " (a no-break space, as pasting from a web page or a spreadsheet leaves). Fix: give"
+              + " the key as the stores hold it, such as 42, without it");
     }
   }
 }

@@ -524,6 +524,16 @@ class ConsoleTests extends LetheTests {
               "{\"subject\": \"9107\\u000002\", \"caseReference\": \"LIT-1\","
                   + " \"reason\": \"r\"}");
       assertThat(nul.statusCode()).isEqualTo(400); // not a 500 from the database
+      // a key that trims to nothing, or ends in a no-break space pasted from a web page: such a
+      // hold would hold no one
+      for (var key : List.of("\\u0000", "\\u0001\\t", "910709\\u00a0")) {
+        var blank =
+            postJson(
+                as("dpo", port, "/api/holds"),
+                "{\"subject\": \"" + key + "\", \"caseReference\": \"LIT-1\", \"reason\": \"r\"}");
+        assertThat(blank.statusCode()).as(key).isEqualTo(400);
+        assertThat(blank.body()).as(key).contains("is not a subject key");
+      }
       // a field given twice: refused, not the last one taken
       var twice =
           postJson(

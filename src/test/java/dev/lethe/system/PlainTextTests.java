@@ -27,6 +27,24 @@ class PlainTextTests {
   }
 
   @Test
+  void aKeyThatTrimsToNothingOrEndsInANoBreakSpaceIsRefused() {
+    for (var empty : new String[] {"\u0000", "\u0001 \t", "\r\n"}) {
+      assertThatThrownBy(() -> PlainText.checkKey(empty, "--subject", 200))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("nothing is left of it");
+    }
+    for (var key : new String[] {"s3\u00a0", "\u00a0s3", "s3\u202f", "\u3000s3 ", "s3\u2007"}) {
+      assertThatThrownBy(() -> PlainText.checkKey(key, "--subject", 200))
+          .as(key)
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("a blank that is not a plain space");
+    }
+    // a no-break space inside a key is the store's business
+    assertThatCode(() -> PlainText.checkKey("Jan\u00a0Jansen", "--subject", 200))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void ordinaryKeysAndTextsAreTaken() {
     assertThatCode(() -> PlainText.checkKey("  user@example.com ", "--subject", 200))
         .doesNotThrowAnyException();
