@@ -65,7 +65,13 @@ public record Retention(String text, Period period, Duration duration) {
    * the seconds out when they are zero, which a strict reader refuses.
    */
   public String cutoffText(ZonedDateTime now) {
-    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(cutoff(now));
+    var cutoff = cutoff(now).toOffsetDateTime();
+    if (cutoff.getOffset().getTotalSeconds() % 60 != 0) {
+      // a zone's local mean time before it took a round offset (Brussels before 1892, Monrovia
+      // before 1972: -00:44:30) has seconds RFC 3339 cannot write; the same moment in UTC
+      cutoff = cutoff.withOffsetSameInstant(java.time.ZoneOffset.UTC);
+    }
+    return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(cutoff);
   }
 
   /** Whether this retention keeps rows at least as long as {@code other} at {@code now}. */
