@@ -137,16 +137,59 @@ public final class SafeYaml {
           "not valid YAML: " + e.getProblem(),
           "check the indentation and quoting on that line");
     } catch (YAMLException e) {
+      if (causedByCoding(e)) {
+        throw notUtf8(file);
+      }
       // a limit: aliases, depth, size; SnakeYAML says which, with no content of the file
       throw new Bad(
           0,
           "refused: " + limitOf(e),
           "write the definition out plainly, without deep nesting or anchors reused many times");
     } catch (CharacterCodingException e) {
-      throw new Bad(0, "is not UTF-8 text", "save it as UTF-8");
+      throw notUtf8(file);
     } catch (IOException e) {
       throw new Bad(0, "cannot be read (" + e.getClass().getSimpleName() + ")", null);
     }
+  }
+
+  /** SnakeYAML reports bytes that are not UTF-8 as one of its own exceptions, the cause inside. */
+  private static boolean causedByCoding(Throwable e) {
+    for (var cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof CharacterCodingException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Not UTF-8, with the line of the first byte that is not (a Latin-1 'é', a stray 0xFF). */
+  private static Bad notUtf8(Path file) {
+    int line = 0;
+    try {
+      var bytes = Files.readAllBytes(file);
+      var decoder =
+          java.nio.charset.StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+      var in = java.nio.ByteBuffer.wrap(bytes);
+      var out = java.nio.CharBuffer.allocate(bytes.length + 1);
+      var result = decoder.decode(in, out, true);
+      if (result.isError()) {
+        line = 1;
+        for (int i = 0; i < in.position(); i++) {
+          if (bytes[i] == '\n') {
+            line++;
+          }
+        }
+      }
+    } catch (IOException e) {
+      line = 0;
+    }
+    return new Bad(
+        line,
+        "is not UTF-8 text (a byte there is not, as a file saved as Latin-1 or Windows-1252 has)",
+        "save it as UTF-8");
   }
 
   /** The tags plain YAML gives: a {@code !custom} or {@code !!java...} tag is not a definition. */

@@ -85,6 +85,28 @@ class HostileCorpusTests extends LetheTests {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aDefinitionThatIsNotUtf8IsRefusedNamingTheLineOfItsFirstByteThatIsNot() throws IOException {
+    var file = WORKSPACE.resolve("jobs").resolve("latin-" + schema + ".yml");
+    Files.write(
+        file,
+        ("job: latin-" + schema + "\npolicies: [corpus]\ndescription: caf\u00e9\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    try {
+      var errors = validator.validate().problems().errors();
+
+      assertThat(errors)
+          .anySatisfy(
+              p -> {
+                assertThat(p.file()).isEqualTo(file);
+                assertThat(p.line()).isEqualTo(3);
+                assertThat(p.toString()).contains("is not UTF-8 text").contains("save it as UTF-8");
+              });
+    } finally {
+      Files.delete(file);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("configurations")
   void eachHostileConfigurationIsBadInputNamingItsFile(String name) throws IOException {
