@@ -469,16 +469,24 @@ public class AuditVerifier {
       Optional<Checkpoints.Checkpoint> since) {
     var stored =
         jdbc.query(
-            "SELECT job_execution_id, job, as_of::text,"
-                + " encode(sha256(convert_to(report::text, 'UTF8')), 'hex'), report->>'auditHash'"
-                + " FROM lethe.run_report ORDER BY job_execution_id",
+            // the file names come from the report itself, which its hash protects; the columns
+            // beside it (read by 'lethe runs', the console and the metrics) must say the same
+            "SELECT job_execution_id, report->>'job', report->>'asOf',"
+                + " encode(sha256(convert_to(report::text, 'UTF8')), 'hex'), report->>'auditHash',"
+                + " (job IS NOT DISTINCT FROM report->>'job' AND as_of::text IS NOT DISTINCT FROM"
+                + " report->>'asOf' AND status IS NOT DISTINCT FROM report->>'status' AND"
+                + " abs(extract(epoch FROM started_at - CAST(report->>'startedAt' AS timestamptz)))"
+                + " < 0.001 AND coalesce(abs(extract(epoch FROM ended_at - CAST(report->>'endedAt'"
+                + " AS timestamptz))) < 0.001, ended_at IS NULL AND report->>'endedAt' IS NULL))"
+                + "::text FROM lethe.run_report ORDER BY job_execution_id",
             (rs, n) ->
                 new String[] {
                   rs.getString(1),
                   rs.getString(2),
                   rs.getString(3),
                   rs.getString(4),
-                  rs.getString(5)
+                  rs.getString(5),
+                  rs.getString(6)
                 });
     var storedRuns = new java.util.HashSet<Long>();
     for (var row : stored) {
@@ -496,6 +504,14 @@ public class AuditVerifier {
       if (!row[3].equals(recorded.get("stored"))) {
         breaks.add(
             "report of run " + run + ": the stored report was edited after " + describe(entry));
+      } else if (!"true".equals(row[5])) {
+        breaks.add(
+            "report of run "
+                + run
+                + ": its job, as-of date, status, start or end in lethe.run_report were edited"
+                + " (they differ from the report "
+                + describe(entry)
+                + " recorded)");
       }
       if (row[4] != null && !hashes.contains(row[4])) {
         breaks.add(

@@ -194,6 +194,53 @@ class AuditTests extends LetheTests {
         .update();
     assertThat(verify().intact()).as(verify().breaks().toString()).isTrue();
 
+    // the columns beside the report, which 'lethe runs', the console and the metrics read
+    for (var edit :
+        java.util.List.of(
+            "status = 'FAILED'",
+            "ended_at = ended_at + interval '1 hour'",
+            "started_at = started_at - interval '1 day'",
+            "job = 'other'",
+            "as_of = as_of + 1")) {
+      var columns =
+          control
+              .sql(
+                  "SELECT job, as_of, status, started_at, ended_at FROM lethe.run_report WHERE"
+                      + " job_execution_id = ?")
+              .param(report.run())
+              .query()
+              .singleRow();
+      control
+          .sql("UPDATE lethe.run_report SET " + edit + " WHERE job_execution_id = ?")
+          .param(report.run())
+          .update();
+      try {
+        assertThat(verify().breaks())
+            .as(edit)
+            .singleElement()
+            .asString()
+            .startsWith(
+                "report of run "
+                    + report.run()
+                    + ": its job, as-of date, status, start or end in lethe.run_report were"
+                    + " edited");
+      } finally {
+        control
+            .sql(
+                "UPDATE lethe.run_report SET job = ?, as_of = ?, status = ?, started_at = ?,"
+                    + " ended_at = ? WHERE job_execution_id = ?")
+            .params(
+                columns.get("job"),
+                columns.get("as_of"),
+                columns.get("status"),
+                columns.get("started_at"),
+                columns.get("ended_at"),
+                report.run())
+            .update();
+      }
+    }
+    assertThat(verify().intact()).as(verify().breaks().toString()).isTrue();
+
     var file =
         WORKSPACE.resolve("reports").resolve(job + "-" + AS_OF + "-run" + report.run() + ".txt");
     var text = Files.readString(file);
