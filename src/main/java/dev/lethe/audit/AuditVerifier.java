@@ -197,6 +197,26 @@ public class AuditVerifier {
         jdbc.queryForObject("SELECT coalesce(max(seq), 0) FROM lethe.audit_entry", Long.class);
     var all = checkCheckpoints(hashes, last, since, breaks);
     checkSigningBegan(all, unsigned, breaks, notes);
+    if (since.isEmpty() && all.isEmpty() && last > 0) {
+      if (keys.keyId() != null && unsigned.size() == count[0]) {
+        // Found by an outside attack: with every signature and every checkpoint removed, the
+        // entries read as made before signing began, and anyone can recompute the chain
+        breaks.add(
+            "this installation signs the trail with key "
+                + keys.keyId()
+                + ", yet none of its "
+                + count[0]
+                + " entries is signed and no checkpoint is found: signatures and checkpoints were"
+                + " removed (or signing was set up after the last entry, and no run has been made"
+                + " since)");
+      } else {
+        notes.add(
+            "no checkpoint is found (lethe.audit.checkpoints, and the reports folder's"
+                + " checkpoints/): the chain and signatures alone protect the "
+                + last
+                + " entries");
+      }
+    }
     if (!all.isEmpty() && all.get(all.size() - 1).entries() < last) {
       notes.add(
           "entries "

@@ -476,7 +476,7 @@ class AuditTests extends LetheTests {
   }
 
   @Test
-  void signaturesStrippedFromEveryEntryAreFoundThroughTheCheckpoints() {
+  void signaturesStrippedFromEveryEntryAreFoundThroughTheCheckpoints() throws IOException {
     run(eventsPurge(""));
     var saved = saveTrail();
     try {
@@ -491,6 +491,21 @@ class AuditTests extends LetheTests {
                   assertThat(b)
                       .contains("are not signed, though checkpoint")
                       .contains("signatures removed"));
+
+      // and every checkpoint with them: the key this installation signs with still tells
+      var folder = WORKSPACE.resolve("reports").resolve("checkpoints");
+      var away = WORKSPACE.resolve("checkpoints-away");
+      Files.move(folder, away);
+      try {
+        assertThat(verify().breaks())
+            .anySatisfy(
+                b ->
+                    assertThat(b)
+                        .startsWith("this installation signs the trail with key ")
+                        .contains("entries is signed and no checkpoint is found"));
+      } finally {
+        Files.move(away, folder);
+      }
     } finally {
       restoreTrail(saved);
     }
