@@ -50,7 +50,22 @@ class ReportCommand implements Callable<Integer> {
               ? reports.reportOf(run)
               : reports
                   .lastOf(lastOf)
-                  .orElseThrow(() -> new BadInputException("job '" + lastOf + "' has no runs yet"));
+                  .orElseThrow(
+                      () ->
+                          new BadInputException(
+                              reports
+                                  .latestWithoutReport(lastOf)
+                                  .orElse("job '" + lastOf + "' has no runs yet")));
+      if (lastOf != null) {
+        // a newer run without its report is said, not passed over in silence
+        reports
+            .latestWithoutReport(lastOf)
+            .ifPresent(
+                newer ->
+                    spec.commandLine()
+                        .getErr()
+                        .println("Not the latest run: " + newer + ". Shown: run " + report.run()));
+      }
       var text =
           switch (format) {
             case "json" -> ReportService.json(report) + "\n";

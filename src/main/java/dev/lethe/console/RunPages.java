@@ -103,7 +103,10 @@ class RunPages {
     if (report.isEmpty()) {
       return ResponseEntity.status(HttpStatus.NOT_FOUND)
           .contentType(MediaType.TEXT_PLAIN)
-          .body("No report for run " + run + ": it has not ended, or never started.");
+          .body(
+              reports
+                  .withoutReport(run)
+                  .orElse("No report for run " + run + ": there is no such run."));
     }
     return ResponseEntity.ok()
         .contentType(new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8))

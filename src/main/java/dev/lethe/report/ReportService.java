@@ -77,7 +77,65 @@ public class ReportService {
         .orElseThrow(
             () ->
                 new dev.lethe.system.BadInputException(
-                    "no report for run " + run + ". Fix: see 'lethe runs' for the run ids"));
+                    withoutReport(run)
+                        .orElse(
+                            "no report for run "
+                                + run
+                                + ". Fix: see 'lethe runs' for the run ids")));
+  }
+
+  /**
+   * Why a run that exists has no report: it is still going, or it ended without one (its process
+   * stopped first), with the command that makes it. Empty where there is no such run.
+   */
+  public Optional<String> withoutReport(long run) {
+    return jdbc.sql(
+            "SELECT i.job_name, e.status, e.end_time IS NOT NULL, p.parameter_value FROM"
+                + " batch_job_execution e JOIN batch_job_instance i USING (job_instance_id) LEFT"
+                + " JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id"
+                + " AND p.parameter_name = ? WHERE e.job_execution_id = ?")
+        .params(dev.lethe.policy.JobDefinition.AS_OF_PARAMETER, run)
+        .query(
+            (rs, n) -> {
+              var job = dev.lethe.system.PlainText.shown(rs.getString(1));
+              var asOf = dev.lethe.system.PlainText.shown(String.valueOf(rs.getString(4)));
+              var what = "run " + run + " of job " + job + " as of " + asOf;
+              if (!rs.getBoolean(3)) {
+                return what
+                    + " has no report yet: it is "
+                    + rs.getString(2)
+                    + " (a report is stored when it ends). Fix: wait for it to end, or, if its"
+                    + " process died, run 'lethe run "
+                    + job
+                    + " --as-of "
+                    + asOf
+                    + "', which recovers it";
+              }
+              return what
+                  + " ended "
+                  + rs.getString(2)
+                  + " without its report (its process stopped before storing it). Fix: run"
+                  + " 'lethe run "
+                  + job
+                  + " --as-of "
+                  + asOf
+                  + "', which makes it";
+            })
+        .optional();
+  }
+
+  /** The latest run of {@code job}, where it has no report: said beside the last report shown. */
+  public Optional<String> latestWithoutReport(String job) {
+    return jdbc.sql(
+            "SELECT e.job_execution_id FROM batch_job_execution e JOIN batch_job_instance i USING"
+                + " (job_instance_id) WHERE i.job_name = ? AND NOT EXISTS (SELECT 1 FROM"
+                + " lethe.run_report r WHERE r.job_execution_id = e.job_execution_id) AND"
+                + " e.job_execution_id > coalesce((SELECT max(job_execution_id) FROM"
+                + " lethe.run_report WHERE job = ?), 0) ORDER BY e.job_execution_id DESC LIMIT 1")
+        .params(job, job)
+        .query(Long.class)
+        .optional()
+        .flatMap(this::withoutReport);
   }
 
   public Optional<RunReport> find(long run) {

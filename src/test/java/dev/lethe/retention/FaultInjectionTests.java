@@ -332,6 +332,9 @@ class FaultInjectionTests extends LetheTests {
   @org.springframework.beans.factory.annotation.Autowired dev.lethe.audit.AuditVerifier verifier;
 
   @org.springframework.beans.factory.annotation.Autowired
+  dev.lethe.report.ReportService reportService;
+
+  @org.springframework.beans.factory.annotation.Autowired
   org.springframework.transaction.PlatformTransactionManager transactions;
 
   /**
@@ -565,8 +568,15 @@ class FaultInjectionTests extends LetheTests {
                 + " --as-of "
                 + AS_OF
                 + "', which makes and stores its report");
+    // lethe report RUN says the same, and --last does not pass over it in silence
+    var reports = reportService;
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> reports.reportOf(run))
+        .hasMessageContaining("ended COMPLETED without its report")
+        .hasMessageContaining("'lethe run " + job + " --as-of " + AS_OF + "'");
+    assertThat(reports.latestWithoutReport(job)).isPresent();
 
     var again = runs.run(job, AS_OF, "test", ProgressListener.SILENT);
+    assertThat(reports.latestWithoutReport(job)).isEmpty();
 
     assertThat(verifier.verify(WORKSPACE.resolve("reports")).notes())
         .noneMatch(note -> note.startsWith("run " + run + " "));
