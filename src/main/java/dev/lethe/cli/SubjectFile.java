@@ -90,6 +90,14 @@ record SubjectFile(List<Line> lines, int repeated) {
                 + ": a control character is in the key; no hold was placed. Fix: one plain key"
                 + " per line");
       }
+      // the rule --subject, the console and the API apply: a key with a no-break space at an
+      // end, or an invisible mark in it, was held as it was and held no one (outside attack)
+      try {
+        dev.lethe.system.PlainText.checkKey(key, "the key", LONGEST_KEY);
+      } catch (BadInputException notAKey) {
+        throw new BadInputException(
+            file + ", line " + number + ": " + notAKey.getMessage() + "; no hold was placed");
+      }
       if (key.length() > LONGEST_KEY) {
         throw new BadInputException(
             file

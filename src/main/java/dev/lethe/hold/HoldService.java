@@ -91,6 +91,9 @@ public class HoldService {
     if (subjects.isEmpty()) {
       throw new BadInputException("no subject to hold. Fix: give one subject key per line");
     }
+    for (var subject : subjects) {
+      dev.lethe.system.PlainText.checkKey(subject, "a subject to hold", MAX_SUBJECT);
+    }
     // every erasure between its last look at the holds and its commit finishes first
     SubjectGate.closeAll(jdbc);
     var keys = subjects.stream().map(String::trim).toArray(String[]::new);

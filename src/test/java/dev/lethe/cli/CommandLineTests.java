@@ -443,6 +443,16 @@ class CommandLineTests extends LetheTests {
         .isEqualTo(Lethe.BAD_INPUT);
     assertThat(err.toString()).contains(file + ", line 1005: not UTF-8; no hold was placed");
     assertThat(holds.list(true)).isEmpty();
+    // a key --subject refuses is refused here too: a no-break space at an end, a byte order mark
+    // past the first line, a zero-width mark; such a hold held no one, and the rows went
+    for (var bad : java.util.List.of("14\u00a0", "15\u202f", "\ufeff18", "19\u200b", "\u206020")) {
+      Files.writeString(file, keys + bad + "\n");
+      assertThat(configured("hold place --from-file " + file + " --case LIT-9 --reason court"))
+          .as(bad)
+          .isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString()).contains(file + ", line 1004: the key is not a subject key");
+      assertThat(holds.list(true)).isEmpty();
+    }
     assertThat(configured("hold place --subject 1 --from-file " + file + " --case L --reason r"))
         .isEqualTo(Lethe.BAD_INPUT);
     assertThat(configured("hold place --case LIT-9 --reason court")).isEqualTo(Lethe.BAD_INPUT);
