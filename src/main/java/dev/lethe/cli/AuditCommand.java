@@ -152,6 +152,9 @@ class AuditCommand {
       if (subject.isBlank()) {
         throw new BadInputException("the subject key is empty. Fix: give it, such as 42");
       }
+      // as the console's lookup: a key pasted with a no-break space found nothing, and the
+      // subject would be told nothing was done to their data
+      dev.lethe.system.PlainText.checkKey(subject, "ID", 200);
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var audit = context.getBean(AuditTrail.class);
         // under every key of the ring, and as each token a stage may have made of the key

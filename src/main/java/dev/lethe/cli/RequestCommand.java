@@ -241,6 +241,9 @@ class RequestCommand {
 
     @Override
     public Integer call() {
+      // an address with a no-break space at an end matches no opt-out: refused, not "not
+      // suppressed", or the person who withdrew consent would be contacted
+      dev.lethe.system.PlainText.checkKey(address, "--address", 200);
       try (var context = Contexts.runtime(LetheCommand.options(spec))) {
         var keys = context.getBean(Keys.class);
         var tokens =

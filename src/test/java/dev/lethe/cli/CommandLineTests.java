@@ -768,6 +768,12 @@ class CommandLineTests extends LetheTests {
         .isZero();
     assertThat(configured("request suppressed --purpose marketing --address a@b.c"))
         .isEqualTo(RequestCommand.Suppressed.NOT_SUPPRESSED);
+    // an address or key pasted with a no-break space is refused, not answered "not suppressed"
+    // or "nothing recorded"
+    assertThat(configured("request suppressed --purpose marketing --address a@b.c\u00a0"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(configured("audit subject 3\u00a0")).isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("is not a subject key");
     assertThat(configured("request show 987654")).isEqualTo(Lethe.BAD_INPUT);
 
     // and the trail says what was done to the subject, by its token
