@@ -56,6 +56,22 @@ final class StatisticParser {
     var dimensions = DimensionParser.dimensions(yaml);
     var measures = measures(yaml);
     var minimum = minimumSubjects(yaml);
+    if (subject != null) {
+      for (var d : dimensions) {
+        if (d.table() == null && d.column().equalsIgnoreCase(subject)) {
+          // found by an outside attack: grouped by its subject, a statistic published every
+          // subject's key to analysts as an "anonymised" cell, and kept it past an erasure
+          problems.error(
+              file,
+              d.line(),
+              "dimensions",
+              "'"
+                  + d.column()
+                  + "' is the statistic's subject column: each cell would name one subject's key",
+              "count subjects with the measure distinct-subjects; never group by the subject");
+        }
+      }
+    }
     var epsilon = yaml.map("noise").flatMap(StatisticParser::epsilon);
     var where = ConditionParser.conditions(yaml);
     if (problems.errors().size() > before || name == null) {

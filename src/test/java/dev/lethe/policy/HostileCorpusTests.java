@@ -107,6 +107,25 @@ class HostileCorpusTests extends LetheTests {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aStatisticGroupedByItsSubjectIsRefused() throws IOException {
+    var file = WORKSPACE.resolve("jobs").resolve("by-subject-" + schema + ".yml");
+    Files.write(file, corpusFile("statistics/011-dimension-subject.yml"));
+    try {
+      assertThat(validator.validate().problems().errors())
+          .anySatisfy(
+              p -> {
+                assertThat(p.file()).isEqualTo(file);
+                assertThat(p.line()).isEqualTo(6);
+                assertThat(p.toString())
+                    .contains("'Subject_Id' is the statistic's subject column")
+                    .contains("never group by the subject");
+              });
+    } finally {
+      Files.delete(file);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("configurations")
   void eachHostileConfigurationIsBadInputNamingItsFile(String name) throws IOException {
