@@ -90,16 +90,36 @@ public class ReportService {
    */
   public Optional<String> withoutReport(long run) {
     return jdbc.sql(
-            "SELECT i.job_name, e.status, e.end_time IS NOT NULL, p.parameter_value FROM"
-                + " batch_job_execution e JOIN batch_job_instance i USING (job_instance_id) LEFT"
-                + " JOIN batch_job_execution_params p ON p.job_execution_id = e.job_execution_id"
-                + " AND p.parameter_name = ? WHERE e.job_execution_id = ?")
+            "SELECT i.job_name, e.status, e.end_time IS NOT NULL, p.parameter_value, (SELECT"
+                + " max(l.job_execution_id) FROM batch_job_execution l WHERE l.job_instance_id ="
+                + " e.job_instance_id) FROM batch_job_execution e JOIN batch_job_instance i USING"
+                + " (job_instance_id) LEFT JOIN batch_job_execution_params p ON"
+                + " p.job_execution_id = e.job_execution_id AND p.parameter_name = ? WHERE"
+                + " e.job_execution_id = ?")
         .params(dev.lethe.policy.JobDefinition.AS_OF_PARAMETER, run)
         .query(
             (rs, n) -> {
               var job = dev.lethe.system.PlainText.shown(rs.getString(1));
               var asOf = dev.lethe.system.PlainText.shown(String.valueOf(rs.getString(4)));
               var what = "run " + run + " of job " + job + " as of " + asOf;
+              long latest = rs.getLong(5);
+              if (latest != run) {
+                // an earlier attempt: the attempt that carried it on reports them all
+                return what
+                    + " is an earlier attempt, carried on by run "
+                    + latest
+                    + ", whose report covers every attempt. Fix: 'lethe report "
+                    + latest
+                    + "'";
+              }
+              if (rs.getString(1).equals(dev.lethe.policy.JobDefinition.REQUESTS)) {
+                return what
+                    + " ended "
+                    + rs.getString(2)
+                    + " without its report (its process stopped first), and a requests run is"
+                    + " never run again: what it did is in the trail ('lethe audit subject') and"
+                    + " with each request ('lethe request show ID')";
+              }
               if (!rs.getBoolean(3)) {
                 return what
                     + " has no report yet: it is "

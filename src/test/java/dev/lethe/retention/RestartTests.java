@@ -281,6 +281,14 @@ class RestartTests extends LetheTests {
     assertThat(dev.lethe.report.ReportText.render(report))
         .contains("run " + starting.getId() + ": FAILED, started never (ended while starting)");
     assertThat(reports.find(report.run())).isPresent();
+    // the attempt's own report is asked for: the attempt that carried it on is named
+    assertThatThrownBy(() -> reports.reportOf(starting.getId()))
+        .hasMessageContaining(
+            "is an earlier attempt, carried on by run "
+                + report.run()
+                + ", whose report covers every attempt. Fix: 'lethe report "
+                + report.run()
+                + "'");
   }
 
   @Test
