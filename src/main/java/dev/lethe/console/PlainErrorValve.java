@@ -35,7 +35,8 @@ public class PlainErrorValve extends ErrorReportValve {
       if (writer != null) {
         writer.write(
             status
-                + (status < 500
+                // 505: a request line of an HTTP version Tomcat does not speak, a bad request
+                + (status < 500 || status == 505
                     ? " Bad request: the console does not take this request.\n"
                     : " The console could not answer; its log says why.\n"));
         response.finishResponse();

@@ -72,6 +72,14 @@ public class ReportService {
     return report;
   }
 
+  /** The reports folder could not take a run's report: said with the run and what to do. */
+  public static class ReportNotWritten extends UncheckedIOException
+      implements dev.lethe.system.ExplainedFailure {
+    ReportNotWritten(String message, IOException cause) {
+      super(message, cause);
+    }
+  }
+
   public RunReport reportOf(long run) {
     return find(run)
         .orElseThrow(
@@ -247,7 +255,27 @@ public class ReportService {
       }
       return checksums;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report to " + properties.reports(), e);
+      throw new ReportNotWritten(
+          "run "
+              + report.run()
+              + " of job "
+              + report.job()
+              + " as of "
+              + report.asOf()
+              + " ended "
+              + report.status()
+              + ", and its report cannot be written to the reports folder "
+              + properties.reports()
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "). Fix: make lethe.reports a folder Lethe's user can write, then run 'lethe run "
+              + report.job()
+              + " --as-of "
+              + report.asOf()
+              + "' again, which stores the report",
+          e);
     }
   }
 }

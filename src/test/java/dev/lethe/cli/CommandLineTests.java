@@ -806,6 +806,24 @@ class CommandLineTests extends LetheTests {
   }
 
   @Test
+  void aReportsFolderThatCannotBeWrittenIsSaidWithTheRunAndWhatToDo() throws IOException {
+    var job = eventsPurge("");
+    var notAFolder = WORKSPACE.resolve("reports-file-" + schema);
+    Files.writeString(notAFolder, "a file where the reports folder should be");
+    var reports = "reports: " + WORKSPACE.resolve("reports");
+    assertThat(Files.readString(config)).contains(reports);
+    Files.writeString(config, Files.readString(config).replace(reports, "reports: " + notAFolder));
+
+    assertThat(configured("run " + job + " --as-of 2026-01-01")).isNotZero();
+
+    assertThat(err.toString())
+        .contains("ended COMPLETED, and its report cannot be written to the reports folder")
+        .contains(notAFolder.toString())
+        .contains("Fix: make lethe.reports a folder Lethe's user can write, then run 'lethe run")
+        .contains(job + " --as-of 2026-01-01' again, which stores the report");
+  }
+
+  @Test
   void aStoreOfAnUnknownDatabaseIsAConfigurationError() throws IOException {
     var broken =
         Files.readString(config).replace(TestDatabases.url("app"), "jdbc:oracle:thin:@db:1521/app");
