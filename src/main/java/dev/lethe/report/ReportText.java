@@ -137,6 +137,14 @@ public final class ReportText {
     if (report.requests().isEmpty()) {
       return;
     }
+    // each request's counts are its totals so far, whichever runs did them: runs that take up
+    // the same requests at once each list them (found by an outside attack)
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%nRequests this run took up, then those overdue, each as it stands: its rows are all"
+                + " it has done so far, by any run (the trail's entries of this run say what this"
+                + " run did)"));
     out.append(
         String.format(
             Locale.ROOT,
