@@ -34,17 +34,23 @@ class TrailAgainstReportsTests extends LetheTests {
         args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
   }
 
-  @Test
-  void aRunsEntriesCutAfterAKillAreFoundByTheRestartsReport() throws IOException {
-    var job = eventsPurge("");
-    var controlUrl = TestDatabases.url("cut_" + schema);
-    var reports = WORKSPACE.resolve("reports-cut-" + schema);
-    var config = configFile("cut-" + schema);
+  /** A configuration with a control database and a reports folder of the test's own. */
+  private Path ownControl(String name, String controlUrl, Path reports) throws IOException {
+    var config = configFile(name + "-" + schema);
     Files.writeString(
         config,
         Files.readString(config)
             .replace(TestDatabases.url("control"), controlUrl)
             .replace("reports: " + WORKSPACE.resolve("reports"), "reports: " + reports));
+    return config;
+  }
+
+  @Test
+  void aRunsEntriesCutAfterAKillAreFoundByTheRestartsReport() throws IOException {
+    var job = eventsPurge("");
+    var controlUrl = TestDatabases.url("cut_" + schema);
+    var reports = WORKSPACE.resolve("reports-cut-" + schema);
+    var config = ownControl("cut", controlUrl, reports);
     APP.run(
         "CREATE FUNCTION "
             + schema
@@ -109,13 +115,7 @@ class TrailAgainstReportsTests extends LetheTests {
   void aRunWithoutItsReportWhoseEntriesWereCutIsABreak() throws IOException {
     var job = eventsPurge("");
     var controlUrl = TestDatabases.url("unreported_" + schema);
-    var reports = WORKSPACE.resolve("reports-unreported-" + schema);
-    var config = configFile("unreported-" + schema);
-    Files.writeString(
-        config,
-        Files.readString(config)
-            .replace(TestDatabases.url("control"), controlUrl)
-            .replace("reports: " + WORKSPACE.resolve("reports"), "reports: " + reports));
+    var config = ownControl("unreported", controlUrl, WORKSPACE.resolve("reports-u-" + schema));
     // a first run, so that the control database exists with its tables
     assertThat(lethe(config, "run " + job + " --as-of 2025-06-01")).isZero();
     var control = new Sql(controlUrl);
