@@ -82,15 +82,8 @@ record SubjectFile(List<Line> lines, int repeated) {
       if (key.isEmpty() || key.startsWith("#")) {
         continue;
       }
-      if (key.codePoints().anyMatch(Character::isISOControl)) {
-        throw new BadInputException(
-            file
-                + ", line "
-                + number
-                + ": a control character is in the key; no hold was placed. Fix: one plain key"
-                + " per line");
-      }
-      // the rule --subject, the console and the API apply: a key with a no-break space at an
+      // the rule --subject, the console and the API apply (control characters included): a key with
+      // a no-break space at an
       // end, or an invisible mark in it, was held as it was and held no one (outside attack)
       try {
         dev.lethe.system.PlainText.checkKey(key, "the key", LONGEST_KEY);
