@@ -578,17 +578,25 @@ class ConsoleTests extends LetheTests {
           .contains("Content-Type: text/plain")
           .doesNotContain("<html")
           .doesNotContain("Tomcat");
+      // an HTTP version Tomcat does not speak (505) is the client's bad request, not the console's
+      var version = rawRequest(port, "GET / HTTP/9.9");
+      assertThat(version).startsWith("HTTP/1.1 505").contains("Bad request").doesNotContain("log");
     }
   }
 
   /** A GET sent as bytes, past any client's checks of the address; the whole answer. */
   private static String rawGet(int port, String path) throws IOException {
+    return rawRequest(port, "GET " + path + " HTTP/1.1");
+  }
+
+  /** A request line sent as bytes, with a Host header; the whole answer. */
+  private static String rawRequest(int port, String requestLine) throws IOException {
     try (var socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
       socket
           .getOutputStream()
           .write(
-              ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+              (requestLine + "\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
                   .getBytes(StandardCharsets.US_ASCII));
       return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
