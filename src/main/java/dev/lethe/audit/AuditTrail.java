@@ -261,28 +261,19 @@ public class AuditTrail {
   }
 
   /**
+   * What the request entries of these runs (a run's attempts) record, per request and in all: what
+   * the run's requests did, not their totals so far.
+   */
+  @Transactional(readOnly = true)
+  public RequestEntries.OfRuns requestRowsOf(List<Long> runIds) {
+    return new RequestEntries(jdbc).ofRuns(runIds);
+  }
+
+  /**
    * The hash of the last entry of the runs (a run's attempts); where they recorded none, of the
    * last entry of all. Empty only while the trail is empty.
    */
   @Transactional(readOnly = true)
-  /** The rows requests deleted and pseudonymised in these runs, by action, as the trail says. */
-  public Map<String, Long> requestRowsOf(List<Long> runIds) {
-    var rows = new java.util.HashMap<String, Long>();
-    jdbc.query(
-        connection -> {
-          var ps =
-              connection.prepareStatement(
-                  "SELECT action, sum(total_rows) FROM lethe.audit_entry WHERE kind = 'request'"
-                      + " AND action IN ('deleted', 'pseudonymised') AND run_id = ANY(?)"
-                      + " GROUP BY action");
-          ps.setArray(1, connection.createArrayOf("int8", runIds.toArray(Long[]::new)));
-          return ps;
-        },
-        (org.springframework.jdbc.core.RowCallbackHandler)
-            rs -> rows.put(rs.getString(1), rs.getLong(2)));
-    return rows;
-  }
-
   public Optional<String> lastHashOf(List<Long> runIds) {
     var own =
         jdbc.query(

@@ -133,7 +133,10 @@ public final class ReportHtml {
     if (report.requests().isEmpty()) {
       return;
     }
-    html.append("<h2>Data-subject requests</h2>\n<table id=\"requests\">\n<tr><th>request</th>")
+    html.append("<h2>Data-subject requests</h2>\n")
+        .append(
+            "<p>Each request's rows are what this run did for it; its status, as it stands.</p>")
+        .append("\n<table id=\"requests\">\n<tr><th>request</th>")
         .append("<th>kind</th><th>status</th><th>deadline</th><th>deleted</th>")
         .append(
             "<th>pseudonymised</th><th>exported</th><th>held by</th><th>subject token</th></tr>\n");

@@ -137,14 +137,11 @@ public final class ReportText {
     if (report.requests().isEmpty()) {
       return;
     }
-    // each request's counts are its totals so far, whichever runs did them: runs that take up
-    // the same requests at once each list them (found by an outside attack)
     out.append(
         String.format(
             Locale.ROOT,
-            "%nRequests this run took up, then those overdue, each as it stands: its rows are all"
-                + " it has done so far, by any run (the trail's entries of this run say what this"
-                + " run did)"));
+            "%nRequests this run took up, then those overdue: each one's rows are what this run"
+                + " did for it (its totals: 'lethe request show ID'); its status, as it stands"));
     out.append(
         String.format(
             Locale.ROOT,

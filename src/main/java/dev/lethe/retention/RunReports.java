@@ -1,6 +1,7 @@
 package dev.lethe.retention;
 
 import dev.lethe.audit.AuditTrail;
+import dev.lethe.audit.RequestEntries;
 import dev.lethe.hold.HoldsInForce;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
@@ -129,7 +130,7 @@ class RunReports {
         execution.getJobParameters().getString(RunService.KEY_ID),
         audit.lastHashOf(attempts.stream().map(JobExecution::getId).toList()).orElse(null),
         files,
-        requestReports(handled, asOf),
+        requestReports(handled, requestRows.byRequest(), asOf),
         statisticReports,
         policies,
         attempts.stream()
@@ -146,8 +147,8 @@ class RunReports {
                                 .map(RunReport::definitionFiles)
                                 .orElse(List.of())))
             .toList(),
-        requestRows.getOrDefault("deleted", 0L),
-        requestRows.getOrDefault("pseudonymised", 0L));
+        requestRows.all().deleted(),
+        requestRows.all().pseudonymised());
   }
 
   /**
@@ -169,30 +170,40 @@ class RunReports {
   }
 
   /**
-   * The requests this run carried out, then those past their deadline it did not: by id and the
-   * subject's token, never the key.
+   * The requests this run carried out (and those whose changes it recorded for an earlier run that
+   * ended before it could), then those past their deadline it did not: by id and the subject's
+   * token, never the key. Each one's rows are this run's, as the trail's entries of its attempts
+   * record them; its status and holds are as it stands now.
    */
-  private List<RunReport.RequestReport> requestReports(List<Long> handled, LocalDate asOf) {
+  private List<RunReport.RequestReport> requestReports(
+      List<Long> handled, java.util.Map<Long, RequestEntries.Rows> rows, LocalDate asOf) {
     var reports = new ArrayList<RunReport.RequestReport>();
     var seen = new java.util.HashSet<Long>();
-    for (var id : handled) {
+    var taken = new java.util.LinkedHashSet<Long>(handled);
+    taken.addAll(rows.keySet());
+    for (var id : taken) {
       if (seen.add(id)) {
-        reports.add(requestReport(requests.find(id), true, asOf));
+        requests
+            .findIfAny(id)
+            .ifPresent(
+                r ->
+                    reports.add(
+                        requestReport(
+                            r, true, rows.getOrDefault(id, RequestEntries.Rows.NONE), asOf)));
       }
     }
     for (var overdue : requests.list(false, true, asOf)) {
       if (seen.add(overdue.id())) {
-        reports.add(requestReport(overdue, false, asOf));
+        reports.add(requestReport(overdue, false, RequestEntries.Rows.NONE, asOf));
       }
     }
     return reports;
   }
 
   private RunReport.RequestReport requestReport(
-      SubjectRequest request, boolean handled, LocalDate asOf) {
-    var outcomes = request.outcomes();
+      SubjectRequest request, boolean handled, RequestEntries.Rows rows, LocalDate asOf) {
     var held = new java.util.TreeSet<String>();
-    outcomes.stream()
+    request.outcomes().stream()
         .map(SubjectRequest.Outcome::heldBy)
         .filter(java.util.Objects::nonNull)
         .forEach(refs -> held.addAll(List.of(refs.split(", "))));
@@ -204,9 +215,9 @@ class RunReports {
         request.deadline(),
         request.overdue(asOf),
         handled,
-        outcomes.stream().mapToLong(SubjectRequest.Outcome::deleted).sum(),
-        outcomes.stream().mapToLong(SubjectRequest.Outcome::pseudonymised).sum(),
-        outcomes.stream().mapToLong(SubjectRequest.Outcome::exported).sum(),
+        rows.deleted(),
+        rows.pseudonymised(),
+        rows.exported(),
         held.isEmpty() ? null : String.join(", ", held));
   }
 

@@ -44,10 +44,8 @@ final class ChangeRecorder implements SubjectData.Recorder {
             null,
             Map.of(request.subject(), rows),
             rows,
-            "request "
-                + request.id()
-                + ": "
-                + RequestRecord.changes(change.deleted(), change.pseudonymised()));
+            dev.lethe.audit.RequestEntries.detail(
+                request.id(), RequestRecord.changes(change.deleted(), change.pseudonymised())));
     var record =
         new RequestRecord(
             UUID.randomUUID(),

@@ -49,7 +49,7 @@ public class RequestOutcomes {
               null,
               java.util.Map.of(subject, rows),
               rows,
-              "request " + requestId + ": " + outcome.outcome()));
+              dev.lethe.audit.RequestEntries.detail(requestId, outcome.outcome())));
     }
     upsertStanding(requestId, outcome);
   }
@@ -163,7 +163,7 @@ public class RequestOutcomes {
               null,
               java.util.Map.of(subjectOf(requestId), 0L),
               0,
-              "request " + requestId + ": " + outcome.outcome()));
+              dev.lethe.audit.RequestEntries.detail(requestId, outcome.outcome())));
     }
     upsertStanding(requestId, outcome);
   }

@@ -3,6 +3,7 @@ package dev.lethe.subject;
 import dev.lethe.audit.AuditEntry;
 import dev.lethe.audit.AuditTrail;
 import dev.lethe.audit.OutboxSeal;
+import dev.lethe.audit.RequestEntries;
 import dev.lethe.store.Outbox;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,14 +26,7 @@ record RequestRecord(
 
   /** A change's rows in words: "deleted 3, pseudonymised 2". */
   static String changes(long deleted, long pseudonymised) {
-    var parts = new java.util.ArrayList<String>();
-    if (deleted > 0) {
-      parts.add("deleted " + deleted);
-    }
-    if (pseudonymised > 0) {
-      parts.add("pseudonymised " + pseudonymised);
-    }
-    return String.join(", ", parts);
+    return RequestEntries.changes(deleted, pseudonymised);
   }
 
   /** The record as its store keeps it, sealed ({@link OutboxSeal}). */

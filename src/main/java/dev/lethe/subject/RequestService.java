@@ -174,6 +174,16 @@ public class RequestService {
 
   @Transactional(readOnly = true)
   public SubjectRequest find(long id) {
+    return findIfAny(id)
+        .orElseThrow(
+            () ->
+                new BadInputException(
+                    "no request with id " + id + ". Fix: see 'lethe request list'"));
+  }
+
+  /** The request, where the control database still has it. */
+  @Transactional(readOnly = true)
+  public java.util.Optional<SubjectRequest> findIfAny(long id) {
     var outcomes =
         jdbc.sql("SELECT * FROM lethe.request_outcome WHERE request_id = ? ORDER BY policy")
             .param(id)
@@ -182,11 +192,7 @@ public class RequestService {
     return jdbc.sql("SELECT * FROM lethe.subject_request WHERE id = ?")
         .param(id)
         .query((rs, n) -> request(rs, outcomes))
-        .optional()
-        .orElseThrow(
-            () ->
-                new BadInputException(
-                    "no request with id " + id + ". Fix: see 'lethe request list'"));
+        .optional();
   }
 
   private static SubjectRequest request(ResultSet rs, List<SubjectRequest.Outcome> outcomes)

@@ -303,7 +303,8 @@ class RequestFaultTests extends LetheTests {
             + ANALYTICS.count("SELECT count(*) FROM lethe.outbox");
     assertThat(waiting).isOne();
 
-    assertThat(runRequests()).isEqualTo("COMPLETED");
+    var taking = runs.run("requests", DemoData.AS_OF, "test", ProgressListener.SILENT).report();
+    assertThat(taking.status()).isEqualTo("COMPLETED");
 
     assertThat(
             APP.count("SELECT count(*) FROM lethe.outbox")
@@ -322,5 +323,24 @@ class RequestFaultTests extends LetheTests {
                   .isPositive();
             });
     assertThat(ControlFaults.recoveredEntries(control, request.id())).isOne();
+    // the run that recorded the change lists the request, cancelled, with the rows it recorded,
+    // and its report still follows the published schema
+    long recorded =
+        cancelled.outcomes().stream().mapToLong(o -> o.deleted() + o.pseudonymised()).sum();
+    assertThat(taking.requests())
+        .filteredOn(r -> r.request() == request.id())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.status()).isEqualTo(SubjectRequest.CANCELLED);
+              assertThat(r.deleted() + r.pseudonymised()).isEqualTo(recorded).isPositive();
+            });
+    var json =
+        control
+            .sql("SELECT report FROM lethe.run_report WHERE job_execution_id = ?")
+            .param(taking.run())
+            .query(String.class)
+            .single();
+    assertThat(dev.lethe.report.PublishedReportSchema.errors(json)).isEmpty();
   }
 }
