@@ -188,6 +188,18 @@ public class StoreRegistry implements DisposableBean {
               .checkStatisticsBesideDeletes(
                   statistics, byStore.getOrDefault(store, List.of()), problems);
         });
+    StatisticOverlaps.check(
+        statisticsByStore.values().stream().flatMap(List::stream).toList(), this::rowsOf, problems);
+  }
+
+  /** What a statistic counts: its table's identity in its database, or else its names. */
+  private String rowsOf(Statistic statistic) {
+    var names = statistic.store() + "/" + statistic.table();
+    try {
+      return stores.get(statistic.store()).reachIdentity(statistic.table()).orElse(names);
+    } catch (RuntimeException e) {
+      return names; // the store's own check says it cannot be reached
+    }
   }
 
   /**

@@ -153,6 +153,72 @@ class StatisticsTests extends LetheTests {
     assertThat(measure(last.get(0), 1)).isEqualTo(20);
   }
 
+  private void coarse(String name, String bucket, String dimensions, String extra) {
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.view
+        time: seen_at
+        bucket: %s
+        dimensions: %s
+        measures: [rows]
+        subject: subject_id
+        minimum-subjects: 10
+        %s
+        """
+            .formatted(name, schema, bucket, dimensions, extra));
+  }
+
+  private List<String> errors() {
+    return validator.validate().problems().errors().stream().map(Object::toString).toList();
+  }
+
+  /**
+   * Luxembourg's views of a day are left out by country; the day's views of all countries,
+   * published by a statistic of the same rows without dimensions, less Belgium's and the "other"
+   * cell, would give them: two statistics whose cells nest are refused unless both add noise (found
+   * by an outside attack). A day lies within its month, a week does not.
+   */
+  @Test
+  void aStatisticWhoseCellsLieWithinAnothersOfTheSameRowsIsRefusedUnlessBothAddNoise() {
+    var fine = "views-" + schema;
+    statistic(fine, "");
+    assertThat(errors()).isEmpty();
+
+    coarse("all-" + schema, "day", "[]", "");
+    assertThat(errors())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .contains(fine + ".yml:6: field 'dimensions': statistic '" + fine + "'")
+                    .contains("'all-" + schema + "' (all-" + schema + ".yml)")
+                    .contains("neither adds noise", "fewer than 10 subjects")
+                    .contains("Fix: add noise"));
+
+    // a month by country holds the days by country
+    coarse("all-" + schema, "month", "[country]", "");
+    assertThat(errors())
+        .singleElement()
+        .satisfies(e -> assertThat(e).contains(fine + ".yml:5: field 'bucket'"));
+
+    // a week straddles months: no cell of the one lies within the other's
+    job(fine, readJob(fine).replace("bucket: day", "bucket: week"));
+    assertThat(errors()).isEmpty();
+
+    // other rows (a where), or noise on both: nothing to take away
+    statistic(fine, "");
+    coarse("all-" + schema, "day", "[]", "where:\n  - {column: country, in: [BE, NL]}");
+    assertThat(errors()).isEmpty();
+    statistic(fine, "noise: {epsilon: 1.0}");
+    coarse("all-" + schema, "day", "[]", "noise: {epsilon: 1.0}");
+    assertThat(errors()).isEmpty();
+    coarse("all-" + schema, "day", "[]", "");
+    assertThat(errors()).isEmpty(); // the fine one's cells are noisy: so is any difference
+  }
+
   @Test
   void whenEvenTheSuppressedCellsTogetherAreTooFewTheTotalIsWithheld() {
     APP.run("DELETE FROM " + schema + ".view WHERE country IN ('NL', 'FR')");
