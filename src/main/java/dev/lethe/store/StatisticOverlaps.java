@@ -8,14 +8,18 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Refuses two statistics over the same rows whose cells nest, neither with noise. Each statistic
- * withholds what would let a reader work out a cell it leaves out (its suppressed cells go into one
- * "other" cell, its total only where that is published), but another statistic of the same rows
- * with fewer dimensions, or a longer bucket, publishes the sum of the finer one's cells: that sum
- * less the finer cells published beside the suppressed one is the suppressed cell. By country, and
- * by country and browser family: Luxembourg's page views less those by Firefox and Chrome are the
- * three by the one person on Safari (found by an outside attack). With noise on both, each number
- * is protected by its own budget, and what differencing gives is as noisy.
+ * Refuses two statistics over the same rows, neither with noise, whose numbers can be taken from
+ * each other. Each statistic withholds what would let a reader work out a cell it leaves out (its
+ * suppressed cells go into one "other" cell, its total only where that is published), but another
+ * statistic of the same rows publishes sums of the same rows cut another way: its cells, where the
+ * first one's nest in them (by country, and by country and browser family: Luxembourg's page views
+ * less those by Firefox and Chrome are the three by the one person on Safari), or its total, which
+ * is the first one's withheld total (by country and by browser family alike). Found by an outside
+ * attack. With noise on either, what differencing gives is as noisy as the numbers it took.
+ *
+ * <p>Rows are the same where the table (under any name), the time and the bucket's days are, and
+ * the conditions differ only on a column either groups by as it is (such a condition selects whole
+ * cells). Two statistics with the same dimensions and bucket have the same cells: nothing to take.
  */
 public final class StatisticOverlaps {
 
@@ -26,41 +30,49 @@ public final class StatisticOverlaps {
    */
   public static void check(
       List<Statistic> statistics, Function<Statistic, String> rows, Problems problems) {
-    var identities = statistics.stream().collect(Collectors.toMap(s -> s, rows, (a, b) -> a));
-    for (var fine : statistics) {
-      for (var coarse : statistics) {
-        if (fine != coarse
-            && identities.get(fine).equals(identities.get(coarse))
-            && nestsIn(fine, coarse)) {
-          refuse(fine, coarse, problems);
+    var identities = new java.util.HashMap<Statistic, String>();
+    statistics.forEach(s -> identities.put(s, rows.apply(s)));
+    for (int j = 1; j < statistics.size(); j++) {
+      var later = statistics.get(j);
+      for (int i = 0; i < j; i++) {
+        var earlier = statistics.get(i);
+        if (identities.get(earlier).equals(identities.get(later)) && differ(earlier, later)) {
+          refuse(later, earlier, problems);
           break; // one pair is enough to say what to do
         }
       }
     }
   }
 
-  /** Whether each of the fine statistic's cells lies within one of the coarse one's, exactly. */
-  static boolean nestsIn(Statistic fine, Statistic coarse) {
-    if (fine.epsilon().isPresent() || coarse.epsilon().isPresent()) {
+  /** Whether the one's numbers less the other's can give a cell either leaves out. */
+  static boolean differ(Statistic a, Statistic b) {
+    if (a.epsilon().isPresent() || b.epsilon().isPresent()) {
       return false;
     }
-    if (fine.minimumSubjects() <= 1) {
+    if (a.minimumSubjects() <= 1 && b.minimumSubjects() <= 1) {
       return false; // nothing is left out
     }
-    if (!fine.time().equals(coarse.time()) || !conditions(fine).equals(conditions(coarse))) {
+    if (!a.time().equals(b.time()) || a.measures().stream().noneMatch(b.measures()::contains)) {
       return false;
     }
-    if (fine.measures().stream().noneMatch(coarse.measures()::contains)) {
+    if (!bucketNests(a.bucket(), b.bucket()) && !bucketNests(b.bucket(), a.bucket())) {
       return false;
     }
-    var fineDimensions = dimensions(fine);
-    var coarseDimensions = dimensions(coarse);
-    if (!fineDimensions.containsAll(coarseDimensions)) {
-      return false;
+    if (groupings(a).equals(groupings(b)) && a.bucket() == b.bucket()) {
+      return false; // the same cells
     }
-    boolean fewerDimensions = fineDimensions.size() > coarseDimensions.size();
-    boolean longerBucket = fine.bucket() != coarse.bucket();
-    return (fewerDimensions || longerBucket) && bucketNests(fine.bucket(), coarse.bucket());
+    var byValue = new java.util.HashSet<String>();
+    for (var s : List.of(a, b)) {
+      s.dimensions().stream()
+          .filter(d -> d.kind() == Statistic.Dimension.Kind.VALUE)
+          .forEach(d -> byValue.add(column(d.column(), d.table(), d.via())));
+    }
+    var onlyOne = new java.util.HashSet<>(conditions(a));
+    onlyOne.addAll(conditions(b));
+    var both = new java.util.HashSet<>(conditions(a));
+    both.retainAll(conditions(b));
+    onlyOne.removeAll(both);
+    return onlyOne.stream().allMatch(c -> byValue.contains(c.column()));
   }
 
   /** A day lies in one week and one month; a week may straddle two months. */
@@ -72,39 +84,42 @@ public final class StatisticOverlaps {
   private record Grouping(
       String column, String table, String via, Statistic.Dimension.Kind kind, long band) {}
 
-  private static Set<Grouping> dimensions(Statistic statistic) {
+  private static Set<Grouping> groupings(Statistic statistic) {
     return statistic.dimensions().stream()
         .map(d -> new Grouping(d.column(), d.table(), d.via(), d.kind(), d.band()))
         .collect(Collectors.toSet());
   }
 
-  private static Set<String> conditions(Statistic statistic) {
+  /** A condition as compared: its column (with the related table it is on), and the rest. */
+  private record Compared(String column, String test) {}
+
+  private static Set<Compared> conditions(Statistic statistic) {
     return statistic.where().stream()
-        .map(c -> c.column() + " " + c.operator() + " " + c.values() + " " + c.table() + c.via())
+        .map(
+            c ->
+                new Compared(
+                    column(c.column(), c.table(), c.via()), c.operator() + " " + c.values()))
         .collect(Collectors.toSet());
   }
 
-  private static void refuse(Statistic fine, Statistic coarse, Problems problems) {
-    var field = dimensions(fine).size() > dimensions(coarse).size() ? "dimensions" : "bucket";
+  private static String column(String column, String table, String via) {
+    return table == null ? column : table + "." + column + " via " + via;
+  }
+
+  private static void refuse(Statistic later, Statistic earlier, Problems problems) {
     problems.error(
-        fine.file(),
-        fine.lineOf(field),
-        field,
-        "statistic '"
-            + fine.name()
-            + "' counts the rows statistic '"
-            + coarse.name()
+        later.file(),
+        later.lineOf("table"),
+        "table",
+        "statistics '"
+            + earlier.name()
             + "' ("
-            + coarse.file().getFileName()
-            + ") counts, in cells that lie within that one's, and neither adds noise: a cell '"
-            + fine.name()
-            + "' leaves out (fewer than "
-            + fine.minimumSubjects()
-            + " subjects) is the cell of '"
-            + coarse.name()
-            + "' around it less the cells '"
-            + fine.name()
-            + "' publishes beside it",
+            + earlier.file().getFileName()
+            + ") and '"
+            + later.name()
+            + "' count the same rows, and neither adds noise: a cell one of them leaves out as"
+            + " too small can be worked out from the other's numbers (its cells, or its total,"
+            + " add up to the same rows as cells published beside the one left out)",
         "add noise (noise: {epsilon: ...}) to both, or keep one of them, or give them the same"
             + " dimensions and bucket");
   }
