@@ -17,6 +17,23 @@ public class PlainErrorValve extends ErrorReportValve {
     setShowServerInfo(false);
   }
 
+  /**
+   * TRACE, which Tomcat refuses (405) and then hands to the application's error page, where the
+   * sign-in's redirect answered it without the console's headers: answered here, before that.
+   */
+  @Override
+  public void invoke(Request request, Response response)
+      throws IOException, jakarta.servlet.ServletException {
+    if ("TRACE".equalsIgnoreCase(request.getMethod())) {
+      if (response.getStatus() < 400) {
+        response.sendError(405);
+      }
+      report(request, response, null);
+      return;
+    }
+    super.invoke(request, response);
+  }
+
   @Override
   protected void report(Request request, Response response, Throwable throwable) {
     int status = response.getStatus();
@@ -36,9 +53,11 @@ public class PlainErrorValve extends ErrorReportValve {
         writer.write(
             status
                 // 505: a request line of an HTTP version Tomcat does not speak, a bad request
-                + (status < 500 || status == 505
-                    ? " Bad request: the console does not take this request.\n"
-                    : " The console could not answer; its log says why.\n"));
+                + (status == 405
+                    ? " Method not allowed: the console does not take this request.\n"
+                    : status < 500 || status == 505
+                        ? " Bad request: the console does not take this request.\n"
+                        : " The console could not answer; its log says why.\n"));
         response.finishResponse();
       }
     } catch (IOException | IllegalStateException e) {

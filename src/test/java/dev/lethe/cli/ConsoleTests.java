@@ -581,6 +581,16 @@ class ConsoleTests extends LetheTests {
       // an HTTP version Tomcat does not speak (505) is the client's bad request, not the console's
       var version = rawRequest(port, "GET / HTTP/9.9");
       assertThat(version).startsWith("HTTP/1.1 505").contains("Bad request").doesNotContain("log");
+      // TRACE echoes a request back: refused, with the console's headers, signed in or not
+      for (var path : List.of("/holds", "/login", "/api/holds", "/nothing-here")) {
+        var trace = rawRequest(port, "TRACE " + path + " HTTP/1.1");
+        assertThat(trace)
+            .as(path)
+            .startsWith("HTTP/1.1 405")
+            .contains("Content-Security-Policy: default-src 'none'")
+            .contains("X-Content-Type-Options: nosniff")
+            .doesNotContain("Host: 127.0.0.1");
+      }
     }
   }
 
