@@ -73,6 +73,19 @@ final class StatisticParser {
       }
     }
     var epsilon = yaml.map("noise").flatMap(StatisticParser::epsilon);
+    if (epsilon.isEmpty() && minimum >= 1 && minimum < FEWEST_WITHOUT_NOISE) {
+      problems.warn(
+          file,
+          yaml.lineOf("minimum-subjects"),
+          "minimum-subjects",
+          "cells of "
+              + (minimum == 1 ? "one subject" : "two subjects")
+              + " are published without noise: a cell of one subject is that person's numbers,"
+              + " and one of two is, to either of them, the other's",
+          "raise minimum-subjects to "
+              + FEWEST_WITHOUT_NOISE
+              + " or more (10 is common), or add noise (noise: {epsilon: ...})");
+    }
     var where = ConditionParser.conditions(yaml);
     if (problems.errors().size() > before || name == null) {
       return Optional.empty();
@@ -194,6 +207,9 @@ final class StatisticParser {
     }
     return measures;
   }
+
+  /** The fewest subjects a published cell should have where no noise protects it. */
+  static final int FEWEST_WITHOUT_NOISE = 3;
 
   private static int minimumSubjects(YamlMap yaml) {
     var text = yaml.string("minimum-subjects", true);

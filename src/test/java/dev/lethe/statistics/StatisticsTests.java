@@ -222,6 +222,30 @@ class StatisticsTests extends LetheTests {
   }
 
   @Test
+  void cellsOfOneOrTwoSubjectsWithoutNoiseAreWarnedOf() {
+    var name = "views-" + schema;
+    statistic(name, "");
+    job(name, readJob(name).replace("minimum-subjects: 10", "minimum-subjects: 1"));
+    var warnings =
+        validator.validate().problems().warnings().stream().map(Object::toString).toList();
+    assertThat(warnings)
+        .anySatisfy(
+            w ->
+                assertThat(w)
+                    .contains(name + ".yml:9: field 'minimum-subjects': cells of one subject")
+                    .contains("that person's numbers", "Fix: raise minimum-subjects to 3"));
+    job(name, readJob(name).replace("minimum-subjects: 1", "minimum-subjects: 2"));
+    assertThat(validator.validate().problems().warnings().toString()).contains("two subjects");
+    job(name, readJob(name).replace("minimum-subjects: 2", "minimum-subjects: 3"));
+    assertThat(validator.validate().problems().warnings().toString())
+        .doesNotContain("minimum-subjects");
+    statistic(name, "noise: {epsilon: 1.0}");
+    job(name, readJob(name).replace("minimum-subjects: 10", "minimum-subjects: 1"));
+    assertThat(validator.validate().problems().warnings().toString())
+        .doesNotContain("minimum-subjects");
+  }
+
+  @Test
   void whenEvenTheSuppressedCellsTogetherAreTooFewTheTotalIsWithheld() {
     APP.run("DELETE FROM " + schema + ".view WHERE country IN ('NL', 'FR')");
     var job = statistic("views-" + schema, "");
