@@ -108,20 +108,29 @@ public class StatisticsService {
     // a first run reads from 1900 on: a row of earlier (or of -infinity) is no bucket's
     Optional<LocalDate> from =
         Optional.of(last.map(l -> next(statistic.bucket(), l)).orElse(EARLIEST));
-    if (from.isPresent() && !from.get().isBefore(upTo)) {
-      return StatisticOutcome.NONE;
-    }
     String notComputed = null;
+    var taken = publishedByOtherSeries(statistic, definition);
+    if (taken.isPresent() && from.get().isBefore(taken.get().from())) {
+      notComputed = taken.get().why(from.get());
+      LOG.warn("statistic {}: {}", statistic.name(), notComputed);
+      from = Optional.of(taken.get().from());
+    }
+    if (from.isPresent() && !from.get().isBefore(upTo)) {
+      return StatisticOutcome.NONE.notComputed(notComputed);
+    }
     var reached = reach.of(statistic);
     if (reached.isPresent()) {
       var whole = reached.get().firstWholeBucket(statistic.bucket(), zone);
       if (from.get().isBefore(whole)) {
         notComputed =
-            (last.isEmpty() ? "buckets before " : "buckets from " + from.get() + " to before ")
+            (last.isEmpty() && notComputed == null
+                    ? "buckets before "
+                    : "buckets from " + from.get() + " to before ")
                 + whole
                 + " are not computed: "
                 + reached.get().describe(zone)
-                + ", so they would count only the rows left";
+                + ", so they would count only the rows left"
+                + (notComputed == null ? "" : "; " + notComputed);
         LOG.warn("statistic {}: {}", statistic.name(), notComputed);
         from = Optional.of(whole);
       }
@@ -166,6 +175,40 @@ public class StatisticsService {
               return kept;
             });
     return outcome(stored).notComputed(said[0]);
+  }
+
+  /**
+   * The days another series of the statistic published without noise, where this one has none
+   * either: its cells and theirs, cut another way (other dimensions, another minimum, another
+   * zone's days), would give away what each leaves out (the one's "other" cell or total less the
+   * other's published cells). Such a series begins after them. Found by an outside attack: a first
+   * run of a changed definition computed every bucket still in the table again.
+   */
+  private Optional<Taken> publishedByOtherSeries(Statistic statistic, String definition) {
+    if (statistic.epsilon().isPresent()) {
+      return Optional.empty(); // what differencing gives is as noisy as this series
+    }
+    return buckets
+        .endOfOtherSeriesWithoutNoise(statistic, definition)
+        .map(
+            end -> {
+              var first = bucketOf(statistic.bucket(), end);
+              return new Taken(
+                  statistic.name(), first.isBefore(end) ? next(statistic.bucket(), first) : first);
+            });
+  }
+
+  /** The first bucket a series may publish after those of the statistic's other series. */
+  private record Taken(String statistic, LocalDate from) {
+    String why(LocalDate since) {
+      return (since.equals(EARLIEST) ? "buckets before " : "buckets from " + since + " to before ")
+          + from
+          + " are not computed: an earlier series of the statistic (another definition or zone)"
+          + " published them without noise, and the two cut differently would give away the"
+          + " cells each leaves out. Its numbers stand ('lethe stats series "
+          + statistic
+          + "'); to publish these days again, add noise";
+    }
   }
 
   /** What {@link #backfill} did: buckets computed now, and those in the range stored before. */
@@ -218,6 +261,17 @@ public class StatisticsService {
     refuseReached(statistic, zone, first);
     var definition = definition(statistic, zone);
     buckets.adoptSeriesWithoutZone(statistic, definition, zone);
+    var taken = publishedByOtherSeries(statistic, definition);
+    if (taken.isPresent() && first.isBefore(taken.get().from())) {
+      throw new BadInputException(
+          "statistic '"
+              + statistic.name()
+              + "': "
+              + taken.get().why(first)
+              + ". Nothing was computed. Fix: give --from "
+              + taken.get().from()
+              + " or later");
+    }
     // the job's runs go on from the series' last bucket: one filled in after it would leave the
     // buckets between it and the last never computed
     var last = buckets.last(statistic, definition);

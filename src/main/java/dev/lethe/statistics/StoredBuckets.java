@@ -43,6 +43,19 @@ final class StoredBuckets {
         .optional();
   }
 
+  /**
+   * The end of the last bucket another series of the statistic (an earlier definition, or another
+   * zone) published without noise: a series without noise may not publish those days again.
+   */
+  Optional<LocalDate> endOfOtherSeriesWithoutNoise(Statistic statistic, String definition) {
+    return jdbc.sql(
+            "SELECT max(bucket_end) FROM lethe.statistic_bucket WHERE statistic = ? AND definition"
+                + " <> ? AND epsilon IS NULL")
+        .params(statistic.name(), definition)
+        .query(LocalDate.class)
+        .optional();
+  }
+
   /** The checksum of series stored before the zone was part of a series' name. */
   private static String withoutZone(Statistic statistic) {
     return DigestUtils.sha256Hex(statistic.definitionText());

@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
  *
  * <p>Rows are the same where the table (under any name), the time and the bucket's days are, and
  * the conditions differ only on a column either groups by as it is (such a condition selects whole
- * cells). Two statistics with the same dimensions and bucket have the same cells: nothing to take.
+ * cells). Two statistics with the same dimensions, bucket, conditions and minimum publish the same
+ * numbers: nothing to take. With another minimum, the one publishes cells the other leaves out in
+ * its "other" cell or its total, which gives away the rest.
  */
 public final class StatisticOverlaps {
 
@@ -58,8 +60,11 @@ public final class StatisticOverlaps {
     if (!bucketNests(a.bucket(), b.bucket()) && !bucketNests(b.bucket(), a.bucket())) {
       return false;
     }
-    if (groupings(a).equals(groupings(b)) && a.bucket() == b.bucket()) {
-      return false; // the same cells
+    if (groupings(a).equals(groupings(b))
+        && a.bucket() == b.bucket()
+        && a.minimumSubjects() == b.minimumSubjects()
+        && conditions(a).equals(conditions(b))) {
+      return false; // the same numbers: one publishes what the other does, and no more
     }
     var byValue = new java.util.HashSet<String>();
     for (var s : List.of(a, b)) {
@@ -120,7 +125,7 @@ public final class StatisticOverlaps {
             + "' count the same rows, and neither adds noise: a cell one of them leaves out as"
             + " too small can be worked out from the other's numbers (its cells, or its total,"
             + " add up to the same rows as cells published beside the one left out)",
-        "add noise (noise: {epsilon: ...}) to both, or keep one of them, or give them the same"
-            + " dimensions and bucket");
+        "add noise (noise: {epsilon: ...}) to either, or keep one of them, or give them the same"
+            + " dimensions, bucket, where and minimum-subjects");
   }
 }

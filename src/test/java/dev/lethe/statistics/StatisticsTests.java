@@ -422,17 +422,16 @@ class StatisticsTests extends LetheTests {
     assertThat(service.compute(statistic, utc, 1).bucketsAdded()).isEqualTo(3);
     assertThat(service.compute(statistic, utc, 2).bucketsAdded()).isZero();
 
-    // the same definition in another zone: its days are other days, so a series of its own
+    // the same definition in another zone: its days are other days, so a series of its own,
+    // which does not publish again the days the first one did: the two would give away what
+    // each leaves out
     var brussels = AS_OF.atStartOfDay(java.time.ZoneId.of("Europe/Brussels"));
-    assertThat(service.compute(statistic, brussels, 3).bucketsAdded()).isEqualTo(3);
-    assertThat(
-            control
-                .sql(
-                    "SELECT count(DISTINCT definition) FROM lethe.statistic_bucket WHERE statistic = ?")
-                .param(name)
-                .query(Long.class)
-                .single())
-        .isEqualTo(2);
+    assertThat(StatisticsService.definition(statistic, brussels.getZone()))
+        .isNotEqualTo(StatisticsService.definition(statistic, java.time.ZoneOffset.UTC));
+    var inBrussels = service.compute(statistic, brussels, 3);
+    assertThat(inBrussels.bucketsAdded()).isZero();
+    assertThat(inBrussels.notComputed())
+        .contains("buckets before 2026-01-01 are not computed: an earlier series");
     // UTC, Etc/UTC and Z name one zone
     assertThat(StatisticsService.definition(statistic, java.time.ZoneId.of("Etc/UTC")))
         .isEqualTo(StatisticsService.definition(statistic, java.time.ZoneOffset.UTC));
@@ -496,7 +495,12 @@ class StatisticsTests extends LetheTests {
     var name = "views-" + schema;
     statistic(name, "");
     var now = AS_OF.atStartOfDay(java.time.ZoneOffset.UTC);
-    service.compute(validator.load().statistics().get(name), now, 1);
+    // the first definition published the 29th
+    assertThat(
+            service
+                .compute(validator.load().statistics().get(name), now.minusDays(2), 1)
+                .bucketsAdded())
+        .isOne();
 
     job(
         name,
@@ -509,7 +513,14 @@ class StatisticsTests extends LetheTests {
     var changed = validator.load().statistics().get(name);
     var outcome = service.compute(changed, now, 2);
 
-    assertThat(outcome.bucketsAdded()).isEqualTo(3);
+    // the new series begins after the old one's days: with k = 10 the 29th's "other" cell and
+    // total were published, and LU would be them less NL and FR, published with k = 5 (found by an
+    // outside attack: a changed definition computed every day in the table again)
+    assertThat(outcome.bucketsAdded()).isEqualTo(2);
+    assertThat(outcome.notComputed())
+        .contains("buckets before 2025-12-30 are not computed: an earlier series of the statistic")
+        .contains("to publish these days again, add noise");
+    assertThat(cells(name)).noneMatch(c -> c.bucket().equals(LocalDate.of(2025, 12, 29)));
     assertThat(export.series(changed).earlierSeries()).isEqualTo(1);
     // with k = 5, NL and FR are published now, and LU alone is too small to be "other"
     assertThat(
@@ -525,6 +536,12 @@ class StatisticsTests extends LetheTests {
                 .map(StatisticsExport.Cell::kind)
                 .toList())
         .containsExactly("total");
+
+    // with noise, what differencing gives is as noisy: a noisy series publishes every day again
+    statistic(name, "noise: {epsilon: 1.0}");
+    var noisy = service.compute(validator.load().statistics().get(name), now, 3);
+    assertThat(noisy.bucketsAdded()).isEqualTo(3);
+    assertThat(noisy.notComputed()).isNull();
   }
 
   @Test
