@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Range partitions whose every row is due go whole (truncated, what must stay put back) instead of
@@ -584,6 +585,111 @@ class PartitionPurgeTests extends LetheTests {
     } finally {
       APP.run("DROP PUBLICATION IF EXISTS pub_" + schema);
     }
+  }
+
+  /**
+   * A foreign key may reference one partition rather than the table (found by an outside attack):
+   * one that cascades reached another table's rows unseen by validate, and one that does not failed
+   * the run halfway after the plan said nothing was referenced. Both are the table's keys now.
+   */
+  @Test
+  void aForeignKeyToOnePartitionIsTheTablesToo(@Autowired Validator validator) {
+    APP.run(
+        ("CREATE TABLE %1$s.refund (id int PRIMARY KEY, visit_id bigint NOT NULL, seen_at"
+                + " timestamptz NOT NULL, FOREIGN KEY (visit_id, seen_at) REFERENCES"
+                + " %1$s.visit_3 (id, seen_at) ON DELETE CASCADE);"
+                + " INSERT INTO %1$s.refund SELECT row_number() OVER (), id, seen_at FROM"
+                + " %1$s.visit_3 WHERE subject_id = 5 ORDER BY id LIMIT 5")
+            .formatted(schema));
+    var job = deleteVisits("{max-share: 1}");
+    assertThat(validator.validate().problems().errors().toString())
+        .contains("deleting rows of " + schema + ".visit would reach " + schema + ".refund")
+        .contains("ON DELETE CASCADE");
+
+    // without the cascade: the five referenced visits stay, counted as such, in plan and run
+    APP.run(
+        ("ALTER TABLE %1$s.refund DROP CONSTRAINT refund_visit_id_seen_at_fkey;"
+                + " ALTER TABLE %1$s.refund ADD FOREIGN KEY (visit_id, seen_at) REFERENCES"
+                + " %1$s.visit_3 (id, seen_at)")
+            .formatted(schema));
+    assertThat(validator.validate().problems().errors()).isEmpty();
+    var plan = plans.plan(job, AS_OF_JAN_15);
+    var report = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+    assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
+    var outcome = outcome(report, "visits-" + schema);
+    assertThat(outcome.referenced()).isEqualTo(5);
+    assertThat(plan.policies().get(0).counts().referenced()).isEqualTo(5);
+    assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(outcome.deleted());
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".refund")).isEqualTo(5);
+    assertThat(
+            APP.count(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".visit WHERE seen_at < "
+                    + CUTOFF
+                    + " AND (id, seen_at) NOT IN (SELECT visit_id, seen_at FROM "
+                    + schema
+                    + ".refund)"))
+        .isZero();
+
+    // and the table's keys are its partitions': one cascading from the table reaches the rows a
+    // policy on one partition deletes
+    APP.run(
+        ("CREATE TABLE %1$s.note (visit_id bigint, seen_at timestamptz, FOREIGN KEY (visit_id,"
+                + " seen_at) REFERENCES %1$s.visit (id, seen_at) ON DELETE CASCADE)")
+            .formatted(schema));
+    monthPolicy("march-" + schema, 3, "P6M");
+    assertThat(validator.validate().problems().errors().toString())
+        .contains("deleting rows of " + schema + ".visit_3 would reach " + schema + ".note");
+  }
+
+  /**
+   * A statement trigger or a rule on the table is not its partitions', and a truncate of a
+   * partition fires neither: the application's delete log missed every row that went whole (found
+   * by an outside attack). Such a table's partitions go in windows, and the log has every row.
+   */
+  @Test
+  void aDeleteTriggerOrRuleOnTheTableSendsItsPartitionsToTheWindows() {
+    APP.run(
+        ("CREATE TABLE %1$s.deleted_log (n bigint); CREATE TABLE %1$s.rule_log (id bigint);"
+                + " CREATE FUNCTION %1$s.log_deletes() RETURNS trigger LANGUAGE plpgsql AS $$"
+                + " BEGIN INSERT INTO %1$s.deleted_log SELECT count(*) FROM old_rows; RETURN NULL;"
+                + " END $$;"
+                + " CREATE TRIGGER log_deletes AFTER DELETE ON %1$s.visit REFERENCING OLD TABLE AS"
+                + " old_rows FOR EACH STATEMENT EXECUTE FUNCTION %1$s.log_deletes()")
+            .formatted(schema));
+    var job = deleteVisits("{max-share: 1}");
+    long dueRows = due().values().stream().mapToLong(Long::longValue).sum();
+    long subject3 =
+        APP.count(
+            "SELECT count(*) FROM "
+                + schema
+                + ".visit WHERE seen_at < "
+                + CUTOFF
+                + " AND subject_id = 3");
+    var before = files();
+
+    var report = runs.run(job, AS_OF_JAN_15, "test", ProgressListener.SILENT).report();
+
+    assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(outcome(report, "visits-" + schema).deleted()).isEqualTo(dueRows + subject3);
+    assertThat(APP.count("SELECT coalesce(sum(n), 0) FROM " + schema + ".deleted_log"))
+        .isEqualTo(dueRows + subject3);
+    assertThat(files()).isEqualTo(before);
+
+    // a rule on the table, the same
+    APP.run(
+        ("DROP TRIGGER log_deletes ON %1$s.visit; CREATE RULE log_deletes AS ON DELETE TO"
+                + " %1$s.visit DO ALSO INSERT INTO %1$s.rule_log VALUES (OLD.id)")
+            .formatted(schema));
+    long nextDue =
+        APP.count(
+            "SELECT count(*) FROM " + schema + ".visit WHERE seen_at < '2025-09-15 00:00+00'");
+    var later = runs.run(job, LocalDate.of(2026, 3, 15), "test", ProgressListener.SILENT).report();
+    assertThat(later.status()).as(later.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".rule_log")).isEqualTo(nextDue);
+    assertThat(files()).isEqualTo(before);
   }
 
   @Test

@@ -51,7 +51,17 @@ final class PostgresCatalog {
       FROM pg_constraint con
       JOIN pg_class c ON c.oid = con.conrelid
       JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE con.contype = 'f' AND con.confrelid = ? AND con.conparentid = 0
+      WHERE con.contype = 'f' AND con.conparentid = 0 AND con.confrelid IN (
+          -- the table, the partitioned tables it is a partition of (their rows are its rows), and
+          -- every table below it (a delete of its rows is one of theirs): a key may reference any
+          -- of them, and reaches the rows it deletes (found by an outside attack: a key on one
+          -- partition cascaded unseen)
+          SELECT relid FROM pg_partition_ancestors(CAST(? AS oid))
+          UNION SELECT CAST(? AS oid)
+          UNION (WITH RECURSIVE below(oid) AS (
+                     SELECT inhrelid FROM pg_inherits WHERE inhparent = CAST(? AS oid)
+                     UNION SELECT i.inhrelid FROM pg_inherits i JOIN below b ON i.inhparent = b.oid)
+                 SELECT oid FROM below))
       ORDER BY n.nspname, c.relname, con.conname""";
 
   private static final String REFERENCES =
@@ -166,6 +176,8 @@ final class PostgresCatalog {
     var keys = new ArrayList<Table.ForeignKey>();
     try (var ps = connection.prepareStatement(REFERENCED_BY)) {
       ps.setLong(1, oid);
+      ps.setLong(2, oid);
+      ps.setLong(3, oid);
       try (var rs = ps.executeQuery()) {
         while (rs.next()) {
           keys.add(

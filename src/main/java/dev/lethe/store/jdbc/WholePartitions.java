@@ -106,14 +106,21 @@ final class WholePartitions {
                    CASE
                      WHEN c.relrowsecurity OR p.relrowsecurity
                        THEN 'has row security (a truncate would take rows this role cannot see)'
-                     WHEN EXISTS (SELECT 1 FROM pg_trigger tg WHERE tg.tgrelid = c.oid
+                     -- its own, and its parents' (a statement trigger or a rule on the table
+                     -- is not the partition's, and a truncate of the partition fires none of
+                     -- them: found by an outside attack)
+                     WHEN EXISTS (SELECT 1 FROM pg_trigger tg
+                                  WHERE tg.tgrelid IN (SELECT relid FROM pg_partition_ancestors(c.oid))
                                   AND NOT tg.tgisinternal AND tg.tgenabled <> 'D'
                                   AND (tg.tgtype & (4 | 8 | 32)) <> 0)
-                       THEN 'has insert, delete or truncate triggers (a truncate fires no delete'
-                            || ' trigger, and the kept rows would go back through the insert ones)'
-                     WHEN EXISTS (SELECT 1 FROM pg_rewrite rw WHERE rw.ev_class = c.oid
+                       THEN 'has insert, delete or truncate triggers, or its table has (a truncate'
+                            || ' fires no delete trigger, and the kept rows would go back through'
+                            || ' the insert ones)'
+                     WHEN EXISTS (SELECT 1 FROM pg_rewrite rw
+                                  WHERE rw.ev_class IN (SELECT relid FROM pg_partition_ancestors(c.oid))
                                   AND rw.rulename <> '_RETURN')
-                       THEN 'has rules (the kept rows could go elsewhere than back)'
+                       THEN 'has rules, or its table has (the kept rows could go elsewhere than'
+                            || ' back, and a rule on delete sees no truncate)'
                      WHEN EXISTS (SELECT 1 FROM pg_constraint fk WHERE fk.contype = 'f'
                                   AND fk.confrelid IN (SELECT relid FROM pg_partition_ancestors(c.oid)))
                        THEN 'is referenced by a foreign key'
