@@ -98,10 +98,15 @@ public final class SubjectGate {
   }
 
   /**
-   * Before placing a hold or a restriction on one subject: waits for the changes that passed its
-   * gate.
+   * Before placing a hold or a restriction, or receiving an export request, on one subject: waits
+   * for the changes that passed its gate. In the caller's transaction, which holds it until it
+   * commits.
    */
-  static void close(JdbcClient control, String subject) {
+  public static void close(JdbcClient control, String subject) {
+    if (!org.springframework.transaction.support.TransactionSynchronizationManager
+        .isActualTransactionActive()) {
+      throw new IllegalStateException("a subject's gate is closed by a transaction: none is open");
+    }
     // windows first: a purge's windows hold nothing else the placing waits for
     lock(control, "pg_advisory_xact_lock(hashtext('lethe.windows'), 0)", null);
     lock(control, "pg_advisory_xact_lock_shared(hashtext('lethe.subjects'), 0)", null);
