@@ -27,10 +27,20 @@ public final class PolicyOverlaps {
       for (int j = i + 1; j < policies.size(); j++) {
         var a = policies.get(i);
         var b = policies.get(j);
+        var ta = table.apply(a);
         var tb = table.apply(b);
-        if (!table.apply(a).identity().equals(tb.identity())) {
+        if (!ta.sharesRowsWith(tb)) {
           continue;
         }
+        // a policy on a partition and one on its table (found by an outside attack) cover the
+        // partition's rows both: said as such
+        var shared =
+            ta.identity().equals(tb.identity())
+                ? tb.displayName()
+                : ta.displayName()
+                    + " and "
+                    + tb.displayName()
+                    + " (the one holds rows of the other)";
         problems.warn(
             b.file(),
             b.lineOf("table"),
@@ -40,7 +50,7 @@ public final class PolicyOverlaps {
                 + "' and '"
                 + b.name()
                 + "' share "
-                + tb.displayName()
+                + shared
                 + ". "
                 + requests(a, b),
             null);
@@ -78,7 +88,7 @@ public final class PolicyOverlaps {
                   + ") and '"
                   + b.name()
                   + "' both cover "
-                  + tb.displayName()
+                  + shared
                   + "; where both apply, keeping wins:"
                   + " a row goes only when every policy covering it lets it go",
               "narrow one with 'where' if they are meant for different rows");
@@ -178,6 +188,19 @@ public final class PolicyOverlaps {
     return policy.deleteStage().orElseThrow().after().text() + " from " + policy.clock().describe();
   }
 
-  /** A policy's table: what makes two names one table, and how a reader knows it. */
-  public record Table(String identity, String displayName) {}
+  /**
+   * A policy's table: what makes two names one table, how a reader knows it, and the tables that
+   * hold rows of it or whose rows it holds (partitions and their partitioned tables, inheritance).
+   */
+  public record Table(String identity, String displayName, java.util.Set<String> lineage) {
+
+    public Table(String identity, String displayName) {
+      this(identity, displayName, java.util.Set.of());
+    }
+
+    /** Whether a row can be one of both tables'. */
+    boolean sharesRowsWith(Table other) {
+      return identity.equals(other.identity) || lineage.contains(other.identity);
+    }
+  }
 }

@@ -200,13 +200,23 @@ class PartitionPurgeTests extends LetheTests {
    * deleted what the one on the partition kept, and the other way round.
    */
   @Test
-  void aPolicyOnAPartitionAndOneOnItsParentEachKeepWhatTheOtherKeeps() {
+  void aPolicyOnAPartitionAndOneOnItsParentEachKeepWhatTheOtherKeeps(
+      @Autowired Validator validator) {
     long march = APP.count("SELECT count(*) FROM " + schema + ".visit_3");
     // the partition's policy would take March; the parent's keeps two years
     var parentKeeps = "visits-" + schema;
     deleteVisits("{max-share: 1}");
     visitPolicy(parentKeeps, "visit", "P2Y", "");
     monthPolicy("march-" + schema, 3, "P1M");
+    // validate says so, as for two policies on one table (found by an outside attack: it said
+    // nothing)
+    assertThat(validator.validate().problems().warnings().toString())
+        .contains(
+            "both cover "
+                + schema
+                + ".visit_3 and "
+                + schema
+                + ".visit (the one holds rows of the other); where both apply, keeping wins");
     var first =
         runs.run(
                 jobOf(parentKeeps, "march-" + schema),

@@ -106,7 +106,10 @@ final class PolicyChecks {
         checked,
         p -> {
           var table = store.table(p.table()).orElseThrow();
-          return new PolicyOverlaps.Table(Long.toString(table.oid()), table.displayName());
+          var lineage = new java.util.HashSet<String>();
+          table.lineage().above().keySet().forEach(oid -> lineage.add(Long.toString(oid)));
+          table.lineage().below().keySet().forEach(oid -> lineage.add(Long.toString(oid)));
+          return new PolicyOverlaps.Table(Long.toString(table.oid()), table.displayName(), lineage);
         },
         problems);
   }
