@@ -44,8 +44,9 @@ public record Plan(
       return String.format(
           Locale.ROOT,
           "Guard %s trips at step '%s': it would delete %,d of %,d rows (%.1f%%). The run deletes"
-              + " at most %,d of them, window by window, stops before the window that would cross"
-              + " the guard, and fails; the steps after it do not run. Fix: if this volume is"
+              + " at most %,d of them, window by window (a partition that goes whole is one"
+              + " window, all of it or none), stops before the window that would cross the"
+              + " guard, and fails; the steps after it do not run. Fix: if this volume is"
               + " expected, raise guards.%s in the job file; otherwise check the policy's stages"
               + " and clock.%n",
           limit,
