@@ -62,6 +62,16 @@ public class PurgeReach {
    * root: a delete on a partition reaches a statistic on its parent, and the reverse, under any
    * store name); where either cannot tell, where their store and table names meet.
    */
+  /** What the statistic counts: its table's identity, or its store and table names. */
+  public String rowsOf(Statistic statistic) {
+    var names = statistic.store() + "/" + statistic.table();
+    try {
+      return stores.store(statistic.store()).reachIdentity(statistic.table()).orElse(names);
+    } catch (RuntimeException e) {
+      return names;
+    }
+  }
+
   public Optional<Reach> of(Statistic statistic) {
     var rows = stores.store(statistic.store()).reachIdentity(statistic.table());
     return jdbc

@@ -109,7 +109,7 @@ public class StatisticsService {
     Optional<LocalDate> from =
         Optional.of(last.map(l -> next(statistic.bucket(), l)).orElse(EARLIEST));
     String notComputed = null;
-    var taken = publishedByOtherSeries(statistic, definition);
+    var taken = publishedByOtherSeries(statistic, definition, zone);
     if (taken.isPresent() && from.get().isBefore(taken.get().from())) {
       notComputed = taken.get().why(from.get());
       LOG.warn("statistic {}: {}", statistic.name(), notComputed);
@@ -184,17 +184,28 @@ public class StatisticsService {
    * other's published cells). Such a series begins after them. Found by an outside attack: a first
    * run of a changed definition computed every bucket still in the table again.
    */
-  private Optional<Taken> publishedByOtherSeries(Statistic statistic, String definition) {
-    if (statistic.epsilon().isPresent()) {
+  private Optional<Taken> publishedByOtherSeries(
+      Statistic statistic, String definition, ZoneId zone) {
+    if (dev.lethe.store.StatisticOverlaps.protectedByNoise(statistic)) {
       return Optional.empty(); // what differencing gives is as noisy as this series
     }
     return buckets
-        .endOfOtherSeriesWithoutNoise(statistic, definition)
+        .endOfOtherSeriesWithoutNoise(
+            statistic,
+            definition,
+            reach.rowsOf(statistic),
+            dev.lethe.store.StatisticOverlaps.PROTECTIVE_EPSILON)
         .map(
             end -> {
-              var first = bucketOf(statistic.bucket(), end);
+              // the first of this series' buckets that begins once the other's last has ended:
+              // in another zone the same date is other hours (found by an outside attack)
+              var day = LocalDate.ofInstant(end, zone);
+              if (day.atStartOfDay(zone).toInstant().isBefore(end)) {
+                day = day.plusDays(1);
+              }
+              var first = bucketOf(statistic.bucket(), day);
               return new Taken(
-                  statistic.name(), first.isBefore(end) ? next(statistic.bucket(), first) : first);
+                  statistic.name(), first.isBefore(day) ? next(statistic.bucket(), first) : first);
             });
   }
 
@@ -203,11 +214,12 @@ public class StatisticsService {
     String why(LocalDate since) {
       return (since.equals(EARLIEST) ? "buckets before " : "buckets from " + since + " to before ")
           + from
-          + " are not computed: an earlier series of the statistic (another definition or zone)"
-          + " published them without noise, and the two cut differently would give away the"
-          + " cells each leaves out. Its numbers stand ('lethe stats series "
+          + " are not computed: an earlier series of the same rows (this statistic's under"
+          + " another definition or zone, or another statistic's) published them without noise"
+          + " that hides one person, and the two cut differently would give away the cells each"
+          + " leaves out. Its numbers stand ('lethe stats series "
           + statistic
-          + "'); to publish these days again, add noise";
+          + "'); to publish these days again, add noise (epsilon 1.0 or less)";
     }
   }
 
@@ -261,7 +273,7 @@ public class StatisticsService {
     refuseReached(statistic, zone, first);
     var definition = definition(statistic, zone);
     buckets.adoptSeriesWithoutZone(statistic, definition, zone);
-    var taken = publishedByOtherSeries(statistic, definition);
+    var taken = publishedByOtherSeries(statistic, definition, zone);
     if (taken.isPresent() && first.isBefore(taken.get().from())) {
       throw new BadInputException(
           "statistic '"
@@ -371,7 +383,8 @@ public class StatisticsService {
     var results = new LinkedHashMap<LocalDate, Publication.Bucket>();
     drafts.forEach(
         (bucket, draft) -> results.put(bucket, publication.finish(draft, others.get(bucket))));
-    return buckets.store(statistic, definition, beforeStoring.apply(results), runId);
+    return buckets.store(
+        statistic, definition, reach.rowsOf(statistic), zone, beforeStoring.apply(results), runId);
   }
 
   private static StatisticOutcome outcome(List<Publication.Bucket> stored) {

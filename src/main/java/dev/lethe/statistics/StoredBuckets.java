@@ -44,16 +44,24 @@ final class StoredBuckets {
   }
 
   /**
-   * The end of the last bucket another series of the statistic (an earlier definition, or another
-   * zone) published without noise: a series without noise may not publish those days again.
+   * When the last bucket ends that another series of the same rows published without noise that
+   * hides one person: of this statistic (an earlier definition, or another zone) or of another
+   * statistic of the same rows (a statistic renamed). A series without such noise may not publish
+   * those hours again. Each end is taken in its series' zone; where that was not kept, in the zone
+   * in which the day ends latest (UTC-12).
    */
-  Optional<LocalDate> endOfOtherSeriesWithoutNoise(Statistic statistic, String definition) {
+  Optional<java.time.Instant> endOfOtherSeriesWithoutNoise(
+      Statistic statistic, String definition, String rows, double protective) {
     return jdbc.sql(
-            "SELECT max(bucket_end) FROM lethe.statistic_bucket WHERE statistic = ? AND definition"
-                + " <> ? AND epsilon IS NULL")
-        .params(statistic.name(), definition)
-        .query(LocalDate.class)
-        .optional();
+            "SELECT max(CAST(b.bucket_end AS timestamp) AT TIME ZONE coalesce(s.zone,"
+                + " 'Etc/GMT+12')) FROM lethe.statistic_bucket b LEFT JOIN lethe.statistic_series"
+                + " s ON s.statistic = b.statistic AND s.definition = b.definition WHERE NOT"
+                + " (b.statistic = ? AND b.definition = ?) AND (b.statistic = ? OR"
+                + " s.rows_identity = ?) AND (b.epsilon IS NULL OR b.epsilon > ?)")
+        .params(statistic.name(), definition, statistic.name(), rows, protective)
+        .query(java.sql.Timestamp.class)
+        .optional()
+        .map(java.sql.Timestamp::toInstant);
   }
 
   /** The checksum of series stored before the zone was part of a series' name. */
@@ -117,6 +125,8 @@ final class StoredBuckets {
   List<Publication.Bucket> store(
       Statistic statistic,
       String definition,
+      String rows,
+      java.time.ZoneId zone,
       LinkedHashMap<LocalDate, Publication.Bucket> results,
       Long runId) {
     return transaction.execute(
@@ -178,15 +188,22 @@ final class StoredBuckets {
           // the first bucket of a series says what the series is, for its export once it is old
           jdbc.sql(
                   "INSERT INTO lethe.statistic_series (statistic, definition, description,"
-                      + " first_stored_at) VALUES (?, ?, CAST(? AS jsonb), ?)"
-                      // a series stored before descriptions were kept is this definition
-                      + " ON CONFLICT (statistic, definition) DO UPDATE SET description ="
-                      + " EXCLUDED.description WHERE statistic_series.description = '{}'")
+                      + " first_stored_at, rows_identity, zone) VALUES (?, ?, CAST(? AS jsonb), ?,"
+                      + " ?, ?)"
+                      // a series stored before descriptions (or its rows) were kept is this
+                      // definition
+                      + " ON CONFLICT (statistic, definition) DO UPDATE SET description = CASE"
+                      + " WHEN statistic_series.description = '{}' THEN EXCLUDED.description ELSE"
+                      + " statistic_series.description END, rows_identity ="
+                      + " coalesce(statistic_series.rows_identity, EXCLUDED.rows_identity), zone"
+                      + " = coalesce(statistic_series.zone, EXCLUDED.zone)")
               .params(
                   statistic.name(),
                   definition,
                   SeriesShape.of(statistic, definition).toJson(),
-                  Timestamp.from(clock.instant()))
+                  Timestamp.from(clock.instant()),
+                  rows,
+                  zone.getId())
               .update();
           // the buckets in one statement, their cells in another: arrays, not a row at a time
           jdbc.sql(

@@ -1,5 +1,6 @@
 package dev.lethe.store;
 
+import dev.lethe.policy.Condition.Operator;
 import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
 import java.util.List;
@@ -8,20 +9,20 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Refuses two statistics over the same rows, neither with noise, whose numbers can be taken from
- * each other. Each statistic withholds what would let a reader work out a cell it leaves out (its
- * suppressed cells go into one "other" cell, its total only where that is published), but another
- * statistic of the same rows publishes sums of the same rows cut another way: its cells, where the
- * first one's nest in them (by country, and by country and browser family: Luxembourg's page views
- * less those by Firefox and Chrome are the three by the one person on Safari), or its total, which
- * is the first one's withheld total (by country and by browser family alike). Found by an outside
- * attack. With noise on either, what differencing gives is as noisy as the numbers it took.
+ * Refuses two statistics of the same rows unless noise protects one of them. Each statistic
+ * withholds what would let a reader work out a cell it leaves out (its suppressed cells go into one
+ * "other" cell, its total only where that is published), but another statistic of the same rows
+ * publishes sums of those rows cut another way: its cells (by country, and by country and browser
+ * family: Luxembourg's views less those by Firefox and Chrome are the three by the one person on
+ * Safari), its total (the first one's withheld total), its longer bucket (a month less its weeks),
+ * or its rows under a condition on any column (all countries but one: the one person left is the
+ * difference). Each of these was found by an outside attack.
  *
- * <p>Rows are the same where the table (under any name), the time and the bucket's days are, and
- * the conditions differ only on a column either groups by as it is (such a condition selects whole
- * cells). Two statistics with the same dimensions, bucket, conditions and minimum publish the same
- * numbers: nothing to take. With another minimum, the one publishes cells the other leaves out in
- * its "other" cell or its total, which gives away the rest.
+ * <p>The same rows: the same table, under any name (its partition root in its database). Not
+ * refused: two that publish the same numbers (the same dimensions, bucket, time, subject,
+ * conditions and minimum), two whose conditions keep their rows apart (one column compared with
+ * values the other's does not share), and where either adds noise of a budget that hides one person
+ * ({@link #PROTECTIVE_EPSILON}).
  */
 public final class StatisticOverlaps {
 
@@ -46,43 +47,71 @@ public final class StatisticOverlaps {
     }
   }
 
-  /** Whether the one's numbers less the other's can give a cell either leaves out. */
+  /**
+   * Noise that hides one person: a budget per bucket of at most 1. Above it, a number is close to
+   * exact (at 20, split over a cell and its total, most numbers come out exact: found by an outside
+   * attack), and a difference with it gives a cell away all the same.
+   */
+  public static final double PROTECTIVE_EPSILON = 1.0;
+
+  /** Whether the statistic's noise hides one person in what differencing gives. */
+  public static boolean protectedByNoise(Statistic statistic) {
+    return statistic.epsilon().filter(e -> e <= PROTECTIVE_EPSILON).isPresent();
+  }
+
+  /**
+   * Whether the one's numbers less the other's can give a cell either leaves out: any two of the
+   * same rows, whatever their dimensions, buckets, time columns or measures (each pair of such cuts
+   * was found to give cells away by an outside attack), unless noise protects either, they publish
+   * the same numbers, or their conditions keep their rows apart.
+   */
   static boolean differ(Statistic a, Statistic b) {
-    if (a.epsilon().isPresent() || b.epsilon().isPresent()) {
+    if (protectedByNoise(a) || protectedByNoise(b)) {
       return false;
     }
     if (a.minimumSubjects() <= 1 && b.minimumSubjects() <= 1) {
       return false; // nothing is left out
     }
-    if (!a.time().equals(b.time()) || a.measures().stream().noneMatch(b.measures()::contains)) {
-      return false;
-    }
-    if (!bucketNests(a.bucket(), b.bucket()) && !bucketNests(b.bucket(), a.bucket())) {
-      return false;
-    }
     if (groupings(a).equals(groupings(b))
         && a.bucket() == b.bucket()
+        && a.time().equals(b.time())
+        && a.subject().equals(b.subject())
         && a.minimumSubjects() == b.minimumSubjects()
         && conditions(a).equals(conditions(b))) {
       return false; // the same numbers: one publishes what the other does, and no more
     }
-    var byValue = new java.util.HashSet<String>();
-    for (var s : List.of(a, b)) {
-      s.dimensions().stream()
-          .filter(d -> d.kind() == Statistic.Dimension.Kind.VALUE)
-          .forEach(d -> byValue.add(column(d.column(), d.table(), d.via())));
-    }
-    var onlyOne = new java.util.HashSet<>(conditions(a));
-    onlyOne.addAll(conditions(b));
-    var both = new java.util.HashSet<>(conditions(a));
-    both.retainAll(conditions(b));
-    onlyOne.removeAll(both);
-    return onlyOne.stream().allMatch(c -> byValue.contains(c.column()));
+    return !apart(a, b);
   }
 
-  /** A day lies in one week and one month; a week may straddle two months. */
-  private static boolean bucketNests(Statistic.Bucket fine, Statistic.Bucket coarse) {
-    return fine == coarse || fine == Statistic.Bucket.DAY;
+  /**
+   * Whether no row can be counted by both: a column both compare with {@code equals} or {@code in}
+   * against values they do not share, or that one wants null and the other not.
+   */
+  private static boolean apart(Statistic a, Statistic b) {
+    var values = java.util.EnumSet.of(Operator.EQUALS, Operator.IN);
+    for (var ca : a.where()) {
+      for (var cb : b.where()) {
+        if (!column(ca.column(), ca.table(), ca.via())
+            .equals(column(cb.column(), cb.table(), cb.via()))) {
+          continue;
+        }
+        if (values.contains(ca.operator()) && values.contains(cb.operator())) {
+          var shared = new java.util.HashSet<>(ca.values());
+          shared.retainAll(cb.values());
+          if (shared.isEmpty()) {
+            return true;
+          }
+        }
+        var both = java.util.EnumSet.of(ca.operator(), cb.operator());
+        if (both.contains(Operator.IS_NULL)
+            && (both.contains(Operator.IS_NOT_NULL)
+                || both.contains(Operator.EQUALS)
+                || both.contains(Operator.IN))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** A dimension's identity: what it groups by, whatever it is named. */
@@ -125,7 +154,7 @@ public final class StatisticOverlaps {
             + "' count the same rows, and neither adds noise: a cell one of them leaves out as"
             + " too small can be worked out from the other's numbers (its cells, or its total,"
             + " add up to the same rows as cells published beside the one left out)",
-        "add noise (noise: {epsilon: ...}) to either, or keep one of them, or give them the same"
-            + " dimensions, bucket, where and minimum-subjects");
+        "add noise (noise: {epsilon: 1.0} or less) to either, keep one of them, or make them the"
+            + " same statistic (dimensions, bucket, time, subject, where, minimum-subjects)");
   }
 }

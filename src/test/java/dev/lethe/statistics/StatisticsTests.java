@@ -206,19 +206,24 @@ class StatisticsTests extends LetheTests {
     coarse(coarse, "month", "[country]", "");
     assertThat(errors()).hasSize(1);
 
-    // a week straddles months
+    // a week beside a month: where the rows lie within one month, the month less the weeks is
+    // the cells the weeks left out (found by an outside attack)
     job(fine, readJob(fine).replace("bucket: day", "bucket: week"));
-    assertThat(errors()).isEmpty();
-    // a condition on a column neither groups by: other rows
+    assertThat(errors()).hasSize(1);
+    // a condition on a column neither groups by: all rows but a few, less all rows, is those few
     statistic(fine, "");
     coarse(coarse, "day", "[]", "where:\n  - {column: subject_id, is-not-null: true}");
+    assertThat(errors()).hasSize(1);
+    // conditions that keep the rows apart: nothing to take from the other
+    statistic(fine, "where:\n  - {column: country, in: [BE, NL]}");
+    coarse(coarse, "day", "[]", "where:\n  - {column: country, in: [LU, FR]}");
     assertThat(errors()).isEmpty();
-    // noise on either: what differencing gives is as noisy
+    // noise that hides one person on either; noise of a budget that does not, none at all
+    statistic(fine, "");
     coarse(coarse, "day", "[]", "noise: {epsilon: 1.0}");
     assertThat(errors()).isEmpty();
-    statistic(fine, "noise: {epsilon: 1.0}");
-    coarse(coarse, "day", "[]", "");
-    assertThat(errors()).isEmpty();
+    coarse(coarse, "day", "[]", "noise: {epsilon: 5}");
+    assertThat(errors()).hasSize(1);
   }
 
   @Test
@@ -431,7 +436,7 @@ class StatisticsTests extends LetheTests {
     var inBrussels = service.compute(statistic, brussels, 3);
     assertThat(inBrussels.bucketsAdded()).isZero();
     assertThat(inBrussels.notComputed())
-        .contains("buckets before 2026-01-01 are not computed: an earlier series");
+        .contains("buckets before 2026-01-02 are not computed: an earlier series");
     // UTC, Etc/UTC and Z name one zone
     assertThat(StatisticsService.definition(statistic, java.time.ZoneId.of("Etc/UTC")))
         .isEqualTo(StatisticsService.definition(statistic, java.time.ZoneOffset.UTC));
@@ -518,7 +523,7 @@ class StatisticsTests extends LetheTests {
     // outside attack: a changed definition computed every day in the table again)
     assertThat(outcome.bucketsAdded()).isEqualTo(2);
     assertThat(outcome.notComputed())
-        .contains("buckets before 2025-12-30 are not computed: an earlier series of the statistic")
+        .contains("buckets before 2025-12-30 are not computed: an earlier series of the same rows")
         .contains("to publish these days again, add noise");
     assertThat(cells(name)).noneMatch(c -> c.bucket().equals(LocalDate.of(2025, 12, 29)));
     assertThat(export.series(changed).earlierSeries()).isEqualTo(1);
