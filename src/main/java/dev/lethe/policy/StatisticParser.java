@@ -177,7 +177,11 @@ final class StatisticParser {
           try {
             double lower = Double.parseDouble(((ScalarNode) b.getValue().get(0)).getValue());
             double upper = Double.parseDouble(((ScalarNode) b.getValue().get(1)).getValue());
-            if (lower < upper && column.isPresent()) {
+            // finite, and small enough for their noise to be drawn (GeometricNoise.MAX_SCALE)
+            if (lower < upper
+                && column.isPresent()
+                && Math.abs(lower) <= MAX_BOUND
+                && Math.abs(upper) <= MAX_BOUND) {
               measures.add(
                   new Statistic.Measure(Statistic.Measure.Kind.SUM, column.get(), lower, upper));
               continue;
@@ -191,7 +195,10 @@ final class StatisticParser {
                 yaml.file(),
                 line,
                 "measures",
-                "a sum needs bounds: the least and the most one row may add",
+                "a sum needs bounds: the least and the most one row may add, each between -"
+                    + MAX_BOUND_TEXT
+                    + " and "
+                    + MAX_BOUND_TEXT,
                 "write {sum: "
                     + column.orElse("COLUMN")
                     + ", bounds: [0, 500]}; values outside are clamped");
@@ -207,6 +214,14 @@ final class StatisticParser {
     }
     return measures;
   }
+
+  /**
+   * The largest bound of a sum: its noise's scale is the bound over a share of epsilon, and noise
+   * of a scale beyond 10^12 cannot be drawn.
+   */
+  static final double MAX_BOUND = 1e9;
+
+  static final String MAX_BOUND_TEXT = "1000000000";
 
   /** The fewest subjects a published cell should have where no noise protects it. */
   static final int FEWEST_WITHOUT_NOISE = 3;

@@ -20,16 +20,35 @@ public final class GeometricNoise {
     this.random = random;
   }
 
+  /**
+   * The largest scale (sensitivity / epsilon) whose noise this draws: beyond it the draws no longer
+   * fit a number, and came out as no noise at all (bounds of 1e300 published exact sums of one
+   * person: found by an outside attack). validate refuses bounds that would need more.
+   */
+  public static final double MAX_SCALE = 1e12;
+
   /** Noise for a value one subject changes by at most {@code sensitivity}. */
   public long sample(double epsilon, double sensitivity) {
-    double alpha = Math.exp(-epsilon / sensitivity);
-    return geometric(alpha) - geometric(alpha);
+    if (sensitivity == 0) {
+      return 0; // nothing one subject does moves it
+    }
+    double scale = sensitivity / epsilon;
+    if (!(scale > 0 && scale <= MAX_SCALE)) {
+      throw new IllegalArgumentException(
+          "noise of scale "
+              + scale
+              + " cannot be drawn (at most "
+              + MAX_SCALE
+              + "): nothing is published without its noise");
+    }
+    double logAlpha = -1 / scale; // log(exp(-epsilon / sensitivity)), without its rounding
+    return geometric(logAlpha) - geometric(logAlpha);
   }
 
   /** P(k) = (1 - alpha) alpha^k for k = 0, 1, 2, ... */
-  private long geometric(double alpha) {
+  private long geometric(double logAlpha) {
     double u = 1 - random.nextDouble(); // in (0, 1]
-    return (long) Math.floor(Math.log(u) / Math.log(alpha));
+    return (long) Math.floor(Math.log(u) / logAlpha);
   }
 
   /** The variance of {@link #sample}: 2 alpha / (1 - alpha)^2. */
