@@ -394,7 +394,13 @@ public class StatisticsService {
       buckets++;
       published += result.cells().stream().filter(c -> c.kind().equals("cell")).count();
       suppressed += result.suppressedCells();
-      rowsSuppressed += result.suppressedRows();
+      // the rows of suppressed cells only where their number is published anyway, as the exact
+      // "other" cell: where it was withheld (or published with noise), the report's exact count
+      // of them, beside a withheld total, was that cell (found by an outside attack)
+      boolean otherPublished = result.cells().stream().anyMatch(c -> c.kind().equals("other"));
+      if (otherPublished && result.epsilonSpent() == 0) {
+        rowsSuppressed += result.suppressedRows();
+      }
       withheld += result.totalWithheld() ? 1 : 0;
       epsilon += result.epsilonSpent();
     }

@@ -258,6 +258,10 @@ class StatisticsTests extends LetheTests {
     var report = run(job);
 
     assertThat(report.statistics().get(0).totalsWithheld()).isEqualTo(3);
+    // nor does the run's report count the rows left out: beside a withheld total that count is
+    // the withheld "other" cell (found by an outside attack)
+    assertThat(report.statistics().get(0).cellsSuppressed()).isEqualTo(3);
+    assertThat(report.statistics().get(0).rowsSuppressed()).isZero();
     var published = cells("views-" + schema).stream().filter(c -> !c.suppressed()).toList();
     assertThat(published)
         .hasSize(3)
