@@ -188,15 +188,59 @@ public class StoreRegistry implements DisposableBean {
               .checkStatisticsBesideDeletes(
                   statistics, byStore.getOrDefault(store, List.of()), problems);
         });
-    StatisticOverlaps.check(
-        statisticsByStore.values().stream().flatMap(List::stream).toList(), this::rowsOf, problems);
+    var statistics = statisticsByStore.values().stream().flatMap(List::stream).toList();
+    StatisticOverlaps.check(statistics, this::rowsOf, problems);
+    checkSubjects(statistics, byStore, problems);
+  }
+
+  /**
+   * A statistic counts the subjects its table's policies know: restrictions, objections and
+   * requests are kept by that key, and minimum-subjects counts people by it. With another column
+   * (the row's id), an objector was counted and a cell of one person's many rows was published
+   * (found by an outside attack).
+   */
+  private void checkSubjects(
+      List<Statistic> statistics, Map<String, List<Policy>> byStore, Problems problems) {
+    var policyRows = new LinkedHashMap<Policy, String>();
+    byStore.values().stream()
+        .flatMap(List::stream)
+        .filter(p -> p.table() != null && p.subject() != null)
+        .forEach(p -> policyRows.put(p, rowsOf(p.store(), p.table())));
+    for (var statistic : statistics) {
+      var rows = rowsOf(statistic);
+      var subjects = new java.util.TreeSet<String>();
+      policyRows.forEach(
+          (policy, policyTable) -> {
+            if (policyTable.equals(rows)) {
+              subjects.add(policy.subject());
+            }
+          });
+      if (!subjects.isEmpty()
+          && subjects.stream().noneMatch(s -> s.equalsIgnoreCase(statistic.subject()))) {
+        problems.error(
+            statistic.file(),
+            statistic.lineOf("subject"),
+            "subject",
+            "'"
+                + statistic.subject()
+                + "' is not the subject column of the policies of its table, "
+                + subjects
+                + ": restrictions and objections are kept by that key, and minimum-subjects would"
+                + " count something else than people",
+            "write subject: " + subjects.first());
+      }
+    }
   }
 
   /** What a statistic counts: its table's identity in its database, or else its names. */
   private String rowsOf(Statistic statistic) {
-    var names = statistic.store() + "/" + statistic.table();
+    return rowsOf(statistic.store(), statistic.table());
+  }
+
+  private String rowsOf(String store, String table) {
+    var names = store + "/" + table;
     try {
-      return stores.get(statistic.store()).reachIdentity(statistic.table()).orElse(names);
+      return stores.get(store).reachIdentity(table).orElse(names);
     } catch (RuntimeException e) {
       return names; // the store's own check says it cannot be reached
     }

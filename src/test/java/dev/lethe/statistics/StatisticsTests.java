@@ -226,6 +226,41 @@ class StatisticsTests extends LetheTests {
     assertThat(errors()).hasSize(1);
   }
 
+  /**
+   * A statistic counts the subjects its table's policies know: with the row's id as its subject, an
+   * objector was counted and minimum-subjects counted rows, not people (found by an outside
+   * attack).
+   */
+  @Test
+  void aStatisticCountsTheSubjectsItsTablesPoliciesKnow() {
+    policy(
+        "views-" + schema,
+        """
+        policy: views-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.view
+        key: id
+        subject: subject_id
+        clock: seen_at
+        retain: P10Y
+        action: delete
+        """
+            .formatted(schema));
+    var name = "views-" + schema;
+    statistic(name, "");
+    assertThat(errors()).isEmpty();
+    job(name, readJob(name).replace("subject: subject_id", "subject: id"));
+    assertThat(errors())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .contains(name + ".yml:8: field 'subject': 'id' is not the subject column")
+                    .contains("Fix: write subject: subject_id"));
+  }
+
   @Test
   void cellsOfOneOrTwoSubjectsWithoutNoiseAreWarnedOf() {
     var name = "views-" + schema;
