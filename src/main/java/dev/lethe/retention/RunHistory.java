@@ -37,10 +37,16 @@ public class RunHistory {
             SELECT e.job_execution_id, i.job_name, p.parameter_value,
                    coalesce(r.status, e.status), e.start_time, e.end_time, r.started_at, r.ended_at,
                    r.job_execution_id IS NOT NULL,
-                   (SELECT sum((policy ->> 'deleted')::bigint)
-                    FROM jsonb_array_elements(r.report -> 'policies') policy) AS deleted,
-                   (SELECT sum((policy ->> 'pseudonymised')::bigint)
-                    FROM jsonb_array_elements(r.report -> 'policies') policy) AS pseudonymised
+                   -- its policies' rows and its requests' (a requests run showed none)
+                   CASE WHEN r.job_execution_id IS NOT NULL THEN
+                     coalesce((SELECT sum((policy ->> 'deleted')::bigint)
+                               FROM jsonb_array_elements(r.report -> 'policies') policy), 0)
+                     + coalesce((r.report ->> 'requestRowsDeleted')::bigint, 0) END AS deleted,
+                   CASE WHEN r.job_execution_id IS NOT NULL THEN
+                     coalesce((SELECT sum((policy ->> 'pseudonymised')::bigint)
+                               FROM jsonb_array_elements(r.report -> 'policies') policy), 0)
+                     + coalesce((r.report ->> 'requestRowsPseudonymised')::bigint, 0) END
+                     AS pseudonymised
             FROM batch_job_execution e
             JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
             LEFT JOIN batch_job_execution_params p

@@ -24,6 +24,7 @@ class RequestRowsPerRunTests extends LetheTests {
   @Autowired RequestIntake intake;
   @Autowired RequestService requests;
   @Autowired Validator validator;
+  @Autowired dev.lethe.retention.RunHistory history;
 
   private String person;
 
@@ -107,6 +108,15 @@ class RequestRowsPerRunTests extends LetheTests {
     // one change, one entry: deleted and pseudonymised as they were, not all deleted
     assertThat(first.requestRowsDeleted()).isEqualTo(2);
     assertThat(first.requestRowsPseudonymised()).isEqualTo(1);
+    // and 'lethe runs' shows them (it showed none for a requests run)
+    assertThat(history.latest(50))
+        .filteredOn(r -> r.run() == first.run())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.deleted()).isEqualTo(2);
+              assertThat(r.pseudonymised()).isEqualTo(1);
+            });
     assertThat(
             APP.count(
                 "SELECT count(*) FROM " + schema + ".contact WHERE person = '" + person + "'"))
