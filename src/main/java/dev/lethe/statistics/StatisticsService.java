@@ -186,40 +186,48 @@ public class StatisticsService {
    */
   private Optional<Taken> publishedByOtherSeries(
       Statistic statistic, String definition, ZoneId zone) {
-    if (dev.lethe.store.StatisticOverlaps.protectedByNoise(statistic)) {
-      return Optional.empty(); // what differencing gives is as noisy as this series
-    }
     return buckets
-        .endOfOtherSeriesWithoutNoise(
-            statistic,
-            definition,
-            reach.rowsOf(statistic),
-            dev.lethe.store.StatisticOverlaps.PROTECTIVE_EPSILON)
+        .publishedBeforeByOtherSeries(statistic, definition, reach.rowsOf(statistic))
         .map(
-            end -> {
+            published -> {
+              if (published.otherTime()) {
+                // by another time column, any of this one's days may hold rows it counted
+                return new Taken(statistic.name(), LocalDate.MAX, true);
+              }
               // the first of this series' buckets that begins once the other's last has ended:
               // in another zone the same date is other hours (found by an outside attack)
-              var day = LocalDate.ofInstant(end, zone);
-              if (day.atStartOfDay(zone).toInstant().isBefore(end)) {
+              var day = LocalDate.ofInstant(published.end(), zone);
+              if (day.atStartOfDay(zone).toInstant().isBefore(published.end())) {
                 day = day.plusDays(1);
               }
               var first = bucketOf(statistic.bucket(), day);
               return new Taken(
-                  statistic.name(), first.isBefore(day) ? next(statistic.bucket(), first) : first);
+                  statistic.name(),
+                  first.isBefore(day) ? next(statistic.bucket(), first) : first,
+                  false);
             });
   }
 
   /** The first bucket a series may publish after those of the statistic's other series. */
-  private record Taken(String statistic, LocalDate from) {
+  private record Taken(String statistic, LocalDate from, boolean otherTime) {
     String why(LocalDate since) {
-      return (since.equals(EARLIEST) ? "buckets before " : "buckets from " + since + " to before ")
-          + from
-          + " are not computed: an earlier series of the same rows (this statistic's under"
-          + " another definition or zone, or another statistic's) published them without noise"
-          + " that hides one person, and the two cut differently would give away the cells each"
-          + " leaves out. Its numbers stand ('lethe stats series "
+      var which =
+          otherTime
+              ? (since.equals(EARLIEST) ? "buckets " : "buckets from " + since + " on ")
+              : (since.equals(EARLIEST)
+                  ? "buckets before " + from + " "
+                  : "buckets from " + since + " to before " + from + " ");
+      return which
+          + "are not computed: an earlier series of the same rows (this statistic's under another"
+          + " definition or zone, or another statistic's) published "
+          + (otherTime
+              ? "them by another time column, whose rows any day of this one may hold"
+              : "those days")
+          + ", and the two cut differently would give away the cells each leaves out (a new"
+          + " series, noise or not, never publishes them again). Its numbers stand ('lethe stats"
+          + " series "
           + statistic
-          + "'); to publish these days again, add noise (epsilon 1.0 or less)";
+          + "')";
     }
   }
 
@@ -280,9 +288,10 @@ public class StatisticsService {
               + statistic.name()
               + "': "
               + taken.get().why(first)
-              + ". Nothing was computed. Fix: give --from "
-              + taken.get().from()
-              + " or later");
+              + ". Nothing was computed. Fix: "
+              + (taken.get().otherTime()
+                  ? "none for these rows: count other rows, or keep to the earlier series"
+                  : "give --from " + taken.get().from() + " or later"));
     }
     // the job's runs go on from the series' last bucket: one filled in after it would leave the
     // buckets between it and the last never computed

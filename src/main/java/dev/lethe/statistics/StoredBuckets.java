@@ -44,24 +44,39 @@ final class StoredBuckets {
   }
 
   /**
-   * When the last bucket ends that another series of the same rows published without noise that
-   * hides one person: of this statistic (an earlier definition, or another zone) or of another
-   * statistic of the same rows (a statistic renamed). A series without such noise may not publish
-   * those hours again. Each end is taken in its series' zone; where that was not kept, in the zone
-   * in which the day ends latest (UTC-12).
+   * What earlier series of the same rows published: of this statistic (an earlier definition, or
+   * another zone) or of another statistic of the same rows (a statistic renamed). A new series may
+   * not publish those hours again, noise or not (each new series drew the same day's noise afresh:
+   * found by an outside attack). Each end is taken in its series' zone; where that was not kept, in
+   * the zone in which the day ends latest (UTC-12).
+   *
+   * @param end when the last of their buckets ends
+   * @param otherTime whether one of them counted by another time column (its rows' hours in this
+   *     one's are not known)
    */
-  Optional<java.time.Instant> endOfOtherSeriesWithoutNoise(
-      Statistic statistic, String definition, String rows, double protective) {
+  record Published(java.time.Instant end, boolean otherTime) {}
+
+  Optional<Published> publishedBeforeByOtherSeries(
+      Statistic statistic, String definition, String rows) {
     return jdbc.sql(
             "SELECT max(CAST(b.bucket_end AS timestamp) AT TIME ZONE coalesce(s.zone,"
-                + " 'Etc/GMT+12')) FROM lethe.statistic_bucket b LEFT JOIN lethe.statistic_series"
-                + " s ON s.statistic = b.statistic AND s.definition = b.definition WHERE NOT"
-                + " (b.statistic = ? AND b.definition = ?) AND (b.statistic = ? OR"
-                + " s.rows_identity = ?) AND (b.epsilon IS NULL OR b.epsilon > ?)")
-        .params(statistic.name(), definition, statistic.name(), rows, protective)
-        .query(java.sql.Timestamp.class)
-        .optional()
-        .map(java.sql.Timestamp::toInstant);
+                + " 'Etc/GMT+12')), bool_or(coalesce(s.time_column <> ?, b.statistic <> ?)) FROM"
+                + " lethe.statistic_bucket b LEFT JOIN lethe.statistic_series s ON s.statistic ="
+                + " b.statistic AND s.definition = b.definition WHERE NOT (b.statistic = ? AND"
+                + " b.definition = ?) AND (b.statistic = ? OR s.rows_identity = ?)")
+        .params(
+            statistic.time(),
+            statistic.name(),
+            statistic.name(),
+            definition,
+            statistic.name(),
+            rows)
+        .query(
+            (rs, n) ->
+                rs.getTimestamp(1) == null
+                    ? null
+                    : new Published(rs.getTimestamp(1).toInstant(), rs.getBoolean(2)))
+        .optional();
   }
 
   /** The checksum of series stored before the zone was part of a series' name. */
@@ -188,22 +203,24 @@ final class StoredBuckets {
           // the first bucket of a series says what the series is, for its export once it is old
           jdbc.sql(
                   "INSERT INTO lethe.statistic_series (statistic, definition, description,"
-                      + " first_stored_at, rows_identity, zone) VALUES (?, ?, CAST(? AS jsonb), ?,"
-                      + " ?, ?)"
+                      + " first_stored_at, rows_identity, zone, time_column) VALUES (?, ?,"
+                      + " CAST(? AS jsonb), ?, ?, ?, ?)"
                       // a series stored before descriptions (or its rows) were kept is this
                       // definition
                       + " ON CONFLICT (statistic, definition) DO UPDATE SET description = CASE"
                       + " WHEN statistic_series.description = '{}' THEN EXCLUDED.description ELSE"
                       + " statistic_series.description END, rows_identity ="
                       + " coalesce(statistic_series.rows_identity, EXCLUDED.rows_identity), zone"
-                      + " = coalesce(statistic_series.zone, EXCLUDED.zone)")
+                      + " = coalesce(statistic_series.zone, EXCLUDED.zone), time_column ="
+                      + " coalesce(statistic_series.time_column, EXCLUDED.time_column)")
               .params(
                   statistic.name(),
                   definition,
                   SeriesShape.of(statistic, definition).toJson(),
                   Timestamp.from(clock.instant()),
                   rows,
-                  zone.getId())
+                  zone.getId(),
+                  statistic.time())
               .update();
           // the buckets in one statement, their cells in another: arrays, not a row at a time
           jdbc.sql(

@@ -1,6 +1,5 @@
 package dev.lethe.store;
 
-import dev.lethe.policy.Condition.Operator;
 import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
 import java.util.List;
@@ -19,10 +18,10 @@ import java.util.stream.Collectors;
  * difference). Each of these was found by an outside attack.
  *
  * <p>The same rows: the same table, under any name (its partition root in its database). Not
- * refused: two that publish the same numbers (the same dimensions, bucket, time, subject,
- * conditions and minimum), two whose conditions keep their rows apart (one column compared with
- * values the other's does not share), and where either adds noise of a budget that hides one person
- * ({@link #PROTECTIVE_EPSILON}).
+ * refused: one statistic under two names (the same table named alike, dimensions, bucket, time,
+ * subject, conditions and minimum), and two where either adds noise of a budget that hides one
+ * person ({@link #PROTECTIVE_EPSILON}). Conditions that keep two statistics' rows apart are not
+ * looked for: values written otherwise (17 and '017') looked apart and were not.
  */
 public final class StatisticOverlaps {
 
@@ -61,9 +60,10 @@ public final class StatisticOverlaps {
 
   /**
    * Whether the one's numbers less the other's can give a cell either leaves out: any two of the
-   * same rows, whatever their dimensions, buckets, time columns or measures (each pair of such cuts
-   * was found to give cells away by an outside attack), unless noise protects either, they publish
-   * the same numbers, or their conditions keep their rows apart.
+   * same rows, whatever their dimensions, buckets, time columns, measures or conditions (each such
+   * pair was found to give cells away by an outside attack; so were conditions that looked apart,
+   * with values written otherwise: 17 and '017'), unless noise protects either, or they are one
+   * statistic under two names.
    */
   static boolean differ(Statistic a, Statistic b) {
     if (protectedByNoise(a) || protectedByNoise(b)) {
@@ -72,46 +72,18 @@ public final class StatisticOverlaps {
     if (a.minimumSubjects() <= 1 && b.minimumSubjects() <= 1) {
       return false; // nothing is left out
     }
-    if (groupings(a).equals(groupings(b))
-        && a.bucket() == b.bucket()
-        && a.time().equals(b.time())
-        && a.subject().equals(b.subject())
-        && a.minimumSubjects() == b.minimumSubjects()
-        && conditions(a).equals(conditions(b))) {
-      return false; // the same numbers: one publishes what the other does, and no more
-    }
-    return !apart(a, b);
-  }
-
-  /**
-   * Whether no row can be counted by both: a column both compare with {@code equals} or {@code in}
-   * against values they do not share, or that one wants null and the other not.
-   */
-  private static boolean apart(Statistic a, Statistic b) {
-    var values = java.util.EnumSet.of(Operator.EQUALS, Operator.IN);
-    for (var ca : a.where()) {
-      for (var cb : b.where()) {
-        if (!column(ca.column(), ca.table(), ca.via())
-            .equals(column(cb.column(), cb.table(), cb.via()))) {
-          continue;
-        }
-        if (values.contains(ca.operator()) && values.contains(cb.operator())) {
-          var shared = new java.util.HashSet<>(ca.values());
-          shared.retainAll(cb.values());
-          if (shared.isEmpty()) {
-            return true;
-          }
-        }
-        var both = java.util.EnumSet.of(ca.operator(), cb.operator());
-        if (both.contains(Operator.IS_NULL)
-            && (both.contains(Operator.IS_NOT_NULL)
-                || both.contains(Operator.EQUALS)
-                || both.contains(Operator.IN))) {
-          return true;
-        }
-      }
-    }
-    return false;
+    // the same numbers: one publishes what the other does, and no more (a partition and its table
+    // share an identity, not their rows: the table must be named alike)
+    boolean same =
+        a.store().equals(b.store())
+            && a.table().equalsIgnoreCase(b.table())
+            && groupings(a).equals(groupings(b))
+            && a.bucket() == b.bucket()
+            && a.time().equals(b.time())
+            && a.subject().equals(b.subject())
+            && a.minimumSubjects() == b.minimumSubjects()
+            && conditions(a).equals(conditions(b));
+    return !same;
   }
 
   /** A dimension's identity: what it groups by, whatever it is named. */
