@@ -393,7 +393,42 @@ public class StatisticsService {
     drafts.forEach(
         (bucket, draft) -> results.put(bucket, publication.finish(draft, others.get(bucket))));
     return buckets.store(
-        statistic, definition, reach.rowsOf(statistic), zone, beforeStoring.apply(results), runId);
+        statistic,
+        definition,
+        reach.rowsOf(statistic),
+        zone,
+        beforeStoring.apply(results),
+        computed -> withoutWhatOthersPublished(statistic, definition, zone, computed),
+        runId);
+  }
+
+  /**
+   * The buckets another series of the same rows has not published: told again under the lock on the
+   * rows, where a run of another process may have stored its own since this one looked.
+   */
+  private LinkedHashMap<LocalDate, Publication.Bucket> withoutWhatOthersPublished(
+      Statistic statistic,
+      String definition,
+      ZoneId zone,
+      LinkedHashMap<LocalDate, Publication.Bucket> computed) {
+    var taken = publishedByOtherSeries(statistic, definition, zone);
+    if (taken.isEmpty()) {
+      return computed;
+    }
+    var kept = new LinkedHashMap<LocalDate, Publication.Bucket>();
+    computed.forEach(
+        (bucket, result) -> {
+          if (!bucket.isBefore(taken.get().from())) {
+            kept.put(bucket, result);
+          }
+        });
+    if (kept.size() < computed.size()) {
+      LOG.warn(
+          "statistic {}: {}",
+          statistic.name(),
+          taken.get().why(computed.keySet().iterator().next()));
+    }
+    return kept;
   }
 
   private static StatisticOutcome outcome(List<Publication.Bucket> stored) {

@@ -142,7 +142,8 @@ final class StoredBuckets {
       String definition,
       String rows,
       java.time.ZoneId zone,
-      LinkedHashMap<LocalDate, Publication.Bucket> results,
+      LinkedHashMap<LocalDate, Publication.Bucket> computed,
+      java.util.function.UnaryOperator<LinkedHashMap<LocalDate, Publication.Bucket>> underLock,
       Long runId) {
     return transaction.execute(
         status -> {
@@ -150,6 +151,14 @@ final class StoredBuckets {
               .param("lethe.statistic." + statistic.name())
               .query(Object.class)
               .single();
+          // and on its rows: two statistics of one table, run at once by two processes (other
+          // definitions, one database), each found the other's days not yet stored, and both
+          // published them (found by an outside attack). What may be stored is told under it.
+          jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?), 2)")
+              .param("lethe.statistic.rows." + rows)
+              .query(Object.class)
+              .single();
+          var results = underLock.apply(computed);
           // a backfill fills buckets before the stored ones: each bucket is stored once
           var already =
               Set.copyOf(

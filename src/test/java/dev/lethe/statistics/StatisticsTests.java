@@ -262,6 +262,58 @@ class StatisticsTests extends LetheTests {
                     .contains("Fix: write subject: subject_id"));
   }
 
+  /**
+   * Two processes computing statistics of one table at once (other definitions, one database) each
+   * found the other's days not yet stored, and both published them (found by an outside attack).
+   * What may be stored is told again under a lock on the rows: here another series of the same rows
+   * is stored while this one waits for that lock, and this one stores none of its days.
+   */
+  @Test
+  void aSeriesStoredMeanwhileByAnotherProcessIsSeenUnderTheLockOnTheRows(
+      @Autowired StatisticsService service, @Autowired PurgeReach reach) throws Exception {
+    var name = "views-" + schema;
+    statistic(name, "");
+    var statistic = validator.load().statistics().get(name);
+    var now = AS_OF.atStartOfDay(java.time.ZoneOffset.UTC);
+    var rows = reach.rowsOf(statistic);
+    try (var other =
+        java.sql.DriverManager.getConnection(dev.lethe.support.TestDatabases.url("control"))) {
+      try (var s = other.createStatement()) {
+        s.execute(
+            "SELECT pg_advisory_lock(hashtext('lethe.statistic.rows."
+                + rows.replace("'", "''")
+                + "'), 2)");
+      }
+      var computing =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> service.compute(statistic, now, 1));
+      Thread.sleep(500);
+      assertThat(computing).isNotDone();
+      // another statistic of the same rows stores the same days meanwhile
+      try (var s = other.createStatement()) {
+        s.execute(
+            "INSERT INTO lethe.statistic_series (statistic, definition, description,"
+                + " first_stored_at, rows_identity, zone, time_column) VALUES ('renamed-"
+                + schema
+                + "', 'x', '{}', now(), '"
+                + rows.replace("'", "''")
+                + "', 'UTC', 'seen_at');"
+                + " INSERT INTO lethe.statistic_bucket (statistic, definition, bucket, bucket_end,"
+                + " run_id, computed_at, cells, suppressed_cells, suppressed_rows,"
+                + " total_withheld) VALUES ('renamed-"
+                + schema
+                + "', 'x', '2025-12-31', '2026-01-01', 1, now(), 0, 0, 0, false)");
+        s.execute(
+            "SELECT pg_advisory_unlock(hashtext('lethe.statistic.rows."
+                + rows.replace("'", "''")
+                + "'), 2)");
+      }
+      var outcome = computing.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(outcome.bucketsAdded()).isZero();
+    }
+    assertThat(cells(name)).isEmpty();
+  }
+
   @Test
   void cellsOfOneOrTwoSubjectsWithoutNoiseAreWarnedOf() {
     var name = "views-" + schema;
