@@ -66,7 +66,7 @@ public class PurgeReach {
   public String rowsOf(Statistic statistic) {
     var names = statistic.store() + "/" + statistic.table();
     try {
-      return stores.store(statistic.store()).reachIdentity(statistic.table()).orElse(names);
+      return stores.store(statistic.store()).rowsOfTable(statistic.table()).orElse(names);
     } catch (RuntimeException e) {
       return names;
     }

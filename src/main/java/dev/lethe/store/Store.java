@@ -60,6 +60,15 @@ public interface Store extends AutoCloseable {
   }
 
   /**
+   * What rows a statistic of the table counts, whatever store name reaches it: its reach identity,
+   * or where the store has none, its server and table. Two statistics (or a statistic and a policy)
+   * that meet here count the same rows. Empty where the store cannot tell.
+   */
+  default Optional<String> rowsOfTable(String table) {
+    return reachIdentity(table);
+  }
+
+  /**
    * Refuses a statistic whose buckets a delete in this store could leave partial without a cutoff
    * in the statistic's own time: a delete on its table by another clock than the statistic's time
    * (unless the store proves a row's time never comes after its clock), or one whose foreign keys

@@ -240,7 +240,7 @@ public class StoreRegistry implements DisposableBean {
   private String rowsOf(String store, String table) {
     var names = store + "/" + table;
     try {
-      return stores.get(store).reachIdentity(table).orElse(names);
+      return stores.get(store).rowsOfTable(table).orElse(names);
     } catch (RuntimeException e) {
       return names; // the store's own check says it cannot be reached
     }

@@ -191,9 +191,22 @@ public final class MariaDbStore implements Store {
     }
   }
 
+  /**
+   * The table on its server, as for a policy ({@link #rowsIdentity}): one database under two store
+   * names let two statistics of one table both publish (found by an outside attack).
+   */
+  @Override
+  public Optional<String> rowsOfTable(String table) {
+    return rowsIdentityOf(table).stream().findFirst();
+  }
+
   /** The table on its server: the schema it is in, whatever the store's URL opens. */
   @Override
   public java.util.Set<String> rowsIdentity(Policy policy) {
+    return rowsIdentityOf(policy.table());
+  }
+
+  private java.util.Set<String> rowsIdentityOf(String tableName) {
     try (var c = dataSource().getConnection();
         var s = c.createStatement();
         var rs = s.executeQuery("SELECT @@hostname, @@port, @@datadir")) {
@@ -206,7 +219,7 @@ public final class MariaDbStore implements Store {
               + " ("
               + rs.getString(3)
               + ")";
-      return table(policy.table())
+      return table(tableName)
           .map(t -> java.util.Set.of(server + ", table " + t.displayName()))
           .orElse(java.util.Set.of());
     } catch (SQLException | RuntimeException e) {
