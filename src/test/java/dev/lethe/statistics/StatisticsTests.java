@@ -363,6 +363,53 @@ class StatisticsTests extends LetheTests {
         .allSatisfy(c -> assertThat(c.measures()).isEmpty());
   }
 
+  /**
+   * A text subject with blanks around it is the same person, as for holds and erasures: counted
+   * once, and left out whatever spelling their rows hold (a person who objected was published as
+   * four subjects: found by an outside attack).
+   */
+  @Test
+  void aSubjectIsOnePersonWhateverBlanksItsRowsHold() {
+    APP.run(
+        ("CREATE TABLE %1$s.visit (id int PRIMARY KEY, person text, seen_at timestamptz NOT NULL,"
+                + " country text);"
+                + " INSERT INTO %1$s.visit VALUES"
+                + " (1, 'x1', '2025-12-31 10:00+00', 'AQ'), (2, ' x1', '2025-12-31 10:00+00', 'AQ'),"
+                + " (3, 'x1 ', '2025-12-31 10:00+00', 'AQ'), (4, E'x1\t', '2025-12-31 10:00+00', 'AQ'),"
+                + " (5, 'y1', '2025-12-31 10:00+00', 'AQ'), (6, E'\ny1', '2025-12-31 10:00+00', 'AQ')")
+            .formatted(schema));
+    objections.place("x1", "analytics", "test");
+    var name = "persons-" + schema;
+    job(
+        name,
+        """
+        statistic: %s
+        store: app
+        table: %s.visit
+        time: seen_at
+        bucket: day
+        dimensions: [country]
+        measures: [rows, distinct-subjects]
+        subject: person
+        minimum-subjects: 1
+        """
+            .formatted(name, schema));
+    var job = jobName(name);
+    job(job + "-job", "job: " + job + "\nstatistics: [" + name + "]\n");
+
+    run(job);
+
+    assertThat(cells(name))
+        .filteredOn(c -> c.kind().equals("cell"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.dimensions()).containsExactly("AQ");
+              assertThat(measure(c, 0)).as("rows").isEqualTo(2);
+              assertThat(measure(c, 1)).as("distinct subjects").isEqualTo(1);
+            });
+  }
+
   @Test
   void restrictedSubjectsAndThoseWhoObjectedAreLeftOut() {
     restrictions.place("1", "accuracy contested", "test");

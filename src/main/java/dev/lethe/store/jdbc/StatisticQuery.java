@@ -117,14 +117,11 @@ final class StatisticQuery {
     for (int i = 0; i < statistic.dimensions().size(); i++) {
       select = select.then(", ", dimension(statistic.dimensions().get(i)).wrap("", " AS d" + i));
     }
+    var family = table.columns().get(statistic.subject()).family();
     select =
-        select.then(
-            ", "
-                + col("t", statistic.subject())
-                + " AS s, "
-                + col("t", statistic.time())
-                + " AS tm",
-            Sql.of(""));
+        select
+            .then(", ", SubjectMatch.key(col("t", statistic.subject()), family))
+            .then(" AS s, " + col("t", statistic.time()) + " AS tm", Sql.of(""));
     var sums = sums();
     for (int i = 0; i < sums.size(); i++) {
       select =
@@ -167,17 +164,12 @@ final class StatisticQuery {
               now));
     }
     if (!excluded.isEmpty()) {
-      var array =
-          SubjectArrays.of(
-              table.columns().get(statistic.subject()).family(), excluded, Optional.empty());
+      // as holds and erasures match a key: with the blanks around it or without
       where.add(
-          Sql.of(
-              "coalesce("
-                  + col("t", statistic.subject())
-                  + " <> ALL(CAST(? AS "
-                  + array.elementType()
-                  + "[])), true)",
-              array));
+          SubjectMatch.notIn(
+              col("t", statistic.subject()),
+              family,
+              SubjectArrays.of(family, excluded, Optional.empty())));
     }
     return select.wrap("SELECT ", joins.toString() + " WHERE ").then("", Sql.and(where));
   }

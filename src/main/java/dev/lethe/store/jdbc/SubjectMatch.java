@@ -21,6 +21,18 @@ final class SubjectMatch {
     return blanks.toString();
   }
 
+  /**
+   * The subject a row holds, as a key: a text one without the blanks around it, so that " x1" and
+   * "x1" are one subject where subjects are counted (a statistic counted one person as four, and
+   * left out none of the four for their objection: found by an outside attack).
+   */
+  static Sql key(String column, ColumnType.Family family) {
+    if (family != ColumnType.Family.TEXT) {
+      return Sql.of(column);
+    }
+    return Sql.of("btrim(" + column + ", ?)", BLANKS);
+  }
+
   /** The column holds one of the keys (false for rows without a subject). */
   static Sql in(String column, ColumnType.Family family, Sql.ArrayParam keys) {
     var any = " = ANY(CAST(? AS " + keys.elementType() + "[]))";
