@@ -142,7 +142,10 @@ final class MariaStatisticQuery {
     for (int i = 0; i < statistic.dimensions().size(); i++) {
       select.append(", ").append(dimension(statistic.dimensions().get(i), day)).append(" AS d" + i);
     }
-    select.append(", ").append(col("t", statistic.subject())).append(" AS s");
+    select
+        .append(", ")
+        .append(MariaSql.keyOf("CAST(" + col("t", statistic.subject()) + " AS CHAR)"))
+        .append(" AS s");
     select.append(", ").append(col("t", statistic.time())).append(" AS tm");
     var values = new ArrayList<Object>();
     var sums = sums();
@@ -185,9 +188,9 @@ final class MariaStatisticQuery {
               Part.of(
                   "NOT EXISTS (SELECT 1 FROM "
                       + SparedTable.NAME
-                      + " e WHERE e.subject = CAST("
-                      + col("t", statistic.subject())
-                      + " AS CHAR))"));
+                      + " e WHERE e.subject = "
+                      + MariaSql.keyOf("CAST(" + col("t", statistic.subject()) + " AS CHAR)")
+                      + ")"));
     }
     var all = new ArrayList<>(values);
     all.addAll(where.values());
