@@ -298,12 +298,24 @@ final class MariaSubjectData implements SubjectData {
     if (forms.isEmpty()) {
       return MariaSql.Part.of("FALSE");
     }
+    var marks = "(" + String.join(", ", java.util.Collections.nCopies(forms.size(), "?")) + ")";
+    if (number) {
+      return new MariaSql.Part(subjectSql() + " IN " + marks, List.copyOf(forms));
+    }
+    // a text key with blanks around it is the subject's too, as a hold takes it (MariaSql.keyOf)
+    var both = new ArrayList<Object>(forms);
+    both.addAll(forms);
     return new MariaSql.Part(
-        subjectSql()
-            + " IN ("
-            + String.join(", ", java.util.Collections.nCopies(forms.size(), "?"))
+        "("
+            + subjectSql()
+            + " IN "
+            + marks
+            + " OR "
+            + MariaSql.keyOf(subjectSql())
+            + " IN "
+            + marks
             + ")",
-        List.copyOf(forms));
+        List.copyOf(both));
   }
 
   private long count(Connection c, MariaSql.Part rows) throws SQLException {

@@ -133,7 +133,8 @@ class MariaDbTests extends LetheTests {
             + persons
             + " VALUES (1, 'x1', '2020-01-01'), (2, ' x1', '2020-01-01'),"
             + " (3, CONCAT('x1', CHAR(9)), '2020-01-01'), (4, CONCAT(CHAR(10), 'x1'), '2020-01-01'),"
-            + " (5, 'y1', '2020-01-01'), (6, ' y1', '2020-01-01')");
+            + " (5, 'y1', '2020-01-01'), (6, ' y1', '2020-01-01'),"
+            + " (7, 'z1', '2026-06-01'), (8, CONCAT('z1', CHAR(9)), '2026-06-01')");
     policy(
         "maria-events",
         """
@@ -156,9 +157,18 @@ class MariaDbTests extends LetheTests {
     var report = run(job);
 
     assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
-    assertThat(MariaDb.count("SELECT count(*) FROM " + persons)).isEqualTo(4);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + persons)).isEqualTo(6);
     assertThat(MariaDb.count("SELECT count(*) FROM " + persons + " WHERE id <= 4")).isEqualTo(4);
     assertThat(outcome(report, "maria-events").deleted()).isEqualTo(2);
+
+    // and an erasure of z1 takes every spelling of it
+    intake.receive(RequestKind.ERASE, "z1", null, "DSR-B", "test", validator.load());
+    assertThat(
+            runs.run("requests", AS_OF, "test", dev.lethe.retention.ProgressListener.SILENT)
+                .report()
+                .status())
+        .isEqualTo("COMPLETED");
+    assertThat(MariaDb.count("SELECT count(*) FROM " + persons + " WHERE id IN (7, 8)")).isZero();
   }
 
   @Test
