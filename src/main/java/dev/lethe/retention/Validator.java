@@ -29,6 +29,7 @@ public class Validator {
     var problems = new Problems();
     var definitions = catalogue.read(problems);
     checkKey(definitions, problems);
+    checkNoise(definitions, problems);
     // every problem in one round: the policies and statistics that could be read are checked
     // against their stores' catalogs even where other files have errors
     stores.check(definitions, problems);
@@ -54,6 +55,30 @@ public class Validator {
                             + " or in a file named by lethe.pseudonymisation.key-file");
                   }
                 });
+      }
+    }
+  }
+
+  /**
+   * Noise whose scale is beyond what can be drawn is refused here, with its line: each run of the
+   * job failed at the statistic, and its purges did not run (found by an outside attack).
+   */
+  private static void checkNoise(Definitions definitions, Problems problems) {
+    for (var statistic : definitions.statistics().values()) {
+      double scale = dev.lethe.statistics.GeometricNoise.largestScaleOf(statistic);
+      if (scale > dev.lethe.statistics.GeometricNoise.MAX_SCALE) {
+        problems.error(
+            statistic.file(),
+            statistic.lineOf("noise"),
+            "noise",
+            String.format(
+                java.util.Locale.ROOT,
+                "epsilon %s with these measures gives noise of scale %.3g, more than the %.0e"
+                    + " that can be drawn",
+                statistic.epsilon().orElseThrow(),
+                scale,
+                dev.lethe.statistics.GeometricNoise.MAX_SCALE),
+            "raise epsilon, or narrow the sums' bounds");
       }
     }
   }

@@ -27,6 +27,11 @@ public final class GeometricNoise {
    */
   public static final double MAX_SCALE = 1e12;
 
+  /** The largest scale of a statistic's noise (0 without noise): validate holds it to MAX_SCALE. */
+  public static double largestScaleOf(dev.lethe.policy.Statistic statistic) {
+    return Publication.noise(statistic).stream().mapToDouble(NoiseBound::scale).max().orElse(0);
+  }
+
   /** Noise for a value one subject changes by at most {@code sensitivity}. */
   public long sample(double epsilon, double sensitivity) {
     if (sensitivity == 0) {
