@@ -37,6 +37,7 @@ public class StatisticsService {
   private final GeometricNoise noise;
   private final Clock clock;
   private final PurgeReach reach;
+  private final EarlierSeries earlierSeries;
   private final StoredBuckets buckets;
 
   public StatisticsService(
@@ -55,6 +56,7 @@ public class StatisticsService {
     this.clock = clock;
     this.reach = reach;
     this.buckets = new StoredBuckets(jdbc, transaction, clock);
+    this.earlierSeries = new EarlierSeries(buckets, reach);
   }
 
   /**
@@ -109,7 +111,7 @@ public class StatisticsService {
     Optional<LocalDate> from =
         Optional.of(last.map(l -> next(statistic.bucket(), l)).orElse(EARLIEST));
     String notComputed = null;
-    var taken = publishedByOtherSeries(statistic, definition, zone);
+    var taken = earlierSeries.taken(statistic, definition, zone);
     if (taken.isPresent() && from.get().isBefore(taken.get().from())) {
       notComputed = taken.get().why(from.get());
       LOG.warn("statistic {}: {}", statistic.name(), notComputed);
@@ -177,60 +179,6 @@ public class StatisticsService {
     return outcome(stored).notComputed(said[0]);
   }
 
-  /**
-   * The days another series of the statistic published without noise, where this one has none
-   * either: its cells and theirs, cut another way (other dimensions, another minimum, another
-   * zone's days), would give away what each leaves out (the one's "other" cell or total less the
-   * other's published cells). Such a series begins after them. Found by an outside attack: a first
-   * run of a changed definition computed every bucket still in the table again.
-   */
-  private Optional<Taken> publishedByOtherSeries(
-      Statistic statistic, String definition, ZoneId zone) {
-    return buckets
-        .publishedBeforeByOtherSeries(statistic, definition, reach.rowsOf(statistic))
-        .map(
-            published -> {
-              if (published.otherTime()) {
-                // by another time column, any of this one's days may hold rows it counted
-                return new Taken(statistic.name(), LocalDate.MAX, true);
-              }
-              // the first of this series' buckets that begins once the other's last has ended:
-              // in another zone the same date is other hours (found by an outside attack)
-              var day = LocalDate.ofInstant(published.end(), zone);
-              if (day.atStartOfDay(zone).toInstant().isBefore(published.end())) {
-                day = day.plusDays(1);
-              }
-              var first = bucketOf(statistic.bucket(), day);
-              return new Taken(
-                  statistic.name(),
-                  first.isBefore(day) ? next(statistic.bucket(), first) : first,
-                  false);
-            });
-  }
-
-  /** The first bucket a series may publish after those of the statistic's other series. */
-  private record Taken(String statistic, LocalDate from, boolean otherTime) {
-    String why(LocalDate since) {
-      var which =
-          otherTime
-              ? (since.equals(EARLIEST) ? "buckets " : "buckets from " + since + " on ")
-              : (since.equals(EARLIEST)
-                  ? "buckets before " + from + " "
-                  : "buckets from " + since + " to before " + from + " ");
-      return which
-          + "are not computed: an earlier series of the same rows (this statistic's under another"
-          + " definition or zone, or another statistic's) published "
-          + (otherTime
-              ? "them by another time column, whose rows any day of this one may hold"
-              : "those days")
-          + ", and the two cut differently would give away the cells each leaves out (a new"
-          + " series, noise or not, never publishes them again). Its numbers stand ('lethe stats"
-          + " series "
-          + statistic
-          + "')";
-    }
-  }
-
   /** What {@link #backfill} did: buckets computed now, and those in the range stored before. */
   public record Backfill(
       StatisticOutcome computed, long alreadyStored, LocalDate from, LocalDate to) {}
@@ -281,7 +229,7 @@ public class StatisticsService {
     refuseReached(statistic, zone, first);
     var definition = definition(statistic, zone);
     buckets.adoptSeriesWithoutZone(statistic, definition, zone);
-    var taken = publishedByOtherSeries(statistic, definition, zone);
+    var taken = earlierSeries.taken(statistic, definition, zone);
     if (taken.isPresent() && first.isBefore(taken.get().from())) {
       throw new BadInputException(
           "statistic '"
@@ -398,37 +346,8 @@ public class StatisticsService {
         reach.rowsOf(statistic),
         zone,
         beforeStoring.apply(results),
-        computed -> withoutWhatOthersPublished(statistic, definition, zone, computed),
+        computed -> earlierSeries.without(statistic, definition, zone, computed),
         runId);
-  }
-
-  /**
-   * The buckets another series of the same rows has not published: told again under the lock on the
-   * rows, where a run of another process may have stored its own since this one looked.
-   */
-  private LinkedHashMap<LocalDate, Publication.Bucket> withoutWhatOthersPublished(
-      Statistic statistic,
-      String definition,
-      ZoneId zone,
-      LinkedHashMap<LocalDate, Publication.Bucket> computed) {
-    var taken = publishedByOtherSeries(statistic, definition, zone);
-    if (taken.isEmpty()) {
-      return computed;
-    }
-    var kept = new LinkedHashMap<LocalDate, Publication.Bucket>();
-    computed.forEach(
-        (bucket, result) -> {
-          if (!bucket.isBefore(taken.get().from())) {
-            kept.put(bucket, result);
-          }
-        });
-    if (kept.size() < computed.size()) {
-      LOG.warn(
-          "statistic {}: {}",
-          statistic.name(),
-          taken.get().why(computed.keySet().iterator().next()));
-    }
-    return kept;
   }
 
   private static StatisticOutcome outcome(List<Publication.Bucket> stored) {
