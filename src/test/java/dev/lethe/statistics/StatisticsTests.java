@@ -171,6 +171,25 @@ class StatisticsTests extends LetheTests {
             .formatted(name, schema, bucket, dimensions, extra));
   }
 
+  /** A delete policy on the views, keeping them {@code retain}. */
+  private void viewsPolicy(String retain) {
+    policy(
+        "views-" + schema,
+        """
+        policy: views-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.view
+        key: id
+        subject: subject_id
+        clock: seen_at
+        retain: %2$s
+        action: delete
+        """
+            .formatted(schema, retain));
+  }
+
   private List<String> errors() {
     return validator.validate().problems().errors().stream().map(Object::toString).toList();
   }
@@ -234,21 +253,7 @@ class StatisticsTests extends LetheTests {
    */
   @Test
   void aStatisticCountsTheSubjectsItsTablesPoliciesKnow() {
-    policy(
-        "views-" + schema,
-        """
-        policy: views-%1$s
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: app
-        table: %1$s.view
-        key: id
-        subject: subject_id
-        clock: seen_at
-        retain: P10Y
-        action: delete
-        """
-            .formatted(schema));
+    viewsPolicy("P10Y");
     var name = "views-" + schema;
     statistic(name, "");
     assertThat(errors()).isEmpty();
@@ -494,21 +499,7 @@ class StatisticsTests extends LetheTests {
     var name = "weekly-" + schema;
     statistic(name, "");
     job(name, readJob(name).replace("bucket: day", "bucket: week"));
-    policy(
-        "views-" + schema,
-        """
-        policy: views-%1$s
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: app
-        table: %1$s.view
-        key: id
-        subject: subject_id
-        clock: seen_at
-        retain: P3D
-        action: delete
-        """
-            .formatted(schema));
+    viewsPolicy("P3D");
 
     // the same table, however its name is spelt
     job(
