@@ -276,7 +276,8 @@ final class MariaSql {
     return Part.of(
         "NOT EXISTS (SELECT 1 FROM "
             + SparedTable.NAME
-            + " s WHERE s.subject = "
+            // an alias no table of a policy is likely to have ("s" clashed with a table named s)
+            + " lethe_spared WHERE lethe_spared.subject = "
             + keyOf(subjectText())
             + ")");
   }

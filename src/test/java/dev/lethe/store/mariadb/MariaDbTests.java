@@ -154,12 +154,18 @@ class MariaDbTests extends LetheTests {
     job(job, "job: " + job + "\npolicies: [maria-events]\nguards: {max-share: 1}\n");
     holds.place("x1", null, null, "LIT-B", "court", "dpo");
 
+    var plan = plans.plan(job, AS_OF);
     var report = run(job);
 
     assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
     assertThat(MariaDb.count("SELECT count(*) FROM " + persons)).isEqualTo(6);
     assertThat(MariaDb.count("SELECT count(*) FROM " + persons + " WHERE id <= 4")).isEqualTo(4);
-    assertThat(outcome(report, "maria-events").deleted()).isEqualTo(2);
+    var outcome = outcome(report, "maria-events");
+    assertThat(outcome.deleted()).isEqualTo(2);
+    // the plan and the report count the held spellings as held (the plan counted them as going)
+    assertThat(outcome.heldByHolds()).isEqualTo(4);
+    assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(2);
+    assertThat(plan.policies().get(0).counts().heldByHolds()).isEqualTo(4);
 
     // and an erasure of z1 takes every spelling of it
     intake.receive(RequestKind.ERASE, "z1", null, "DSR-B", "test", validator.load());
