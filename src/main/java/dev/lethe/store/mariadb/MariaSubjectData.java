@@ -302,20 +302,27 @@ final class MariaSubjectData implements SubjectData {
     if (number) {
       return new MariaSql.Part(subjectSql() + " IN " + marks, List.copyOf(forms));
     }
-    // a text key with blanks around it is the subject's too, as a hold takes it (MariaSql.keyOf)
-    var both = new ArrayList<Object>(forms);
-    both.addAll(forms);
+    // a text key with blanks around it is the subject's too, as a hold takes it (MariaSql.keyOf);
+    // compared byte for byte: under a case-insensitive collation X1's rows went with x1's (found
+    // by an outside attack); the plain IN lets the column's index find the candidates
+    var thrice = new ArrayList<Object>(forms);
+    thrice.addAll(forms);
+    thrice.addAll(forms);
     return new MariaSql.Part(
-        "("
+        "(("
             + subjectSql()
             + " IN "
             + marks
-            + " OR "
+            + " AND BINARY "
+            + subjectSql()
+            + " IN "
+            + marks
+            + ") OR BINARY "
             + MariaSql.keyOf(subjectSql())
             + " IN "
             + marks
             + ")",
-        List.copyOf(both));
+        List.copyOf(thrice));
   }
 
   private long count(Connection c, MariaSql.Part rows) throws SQLException {

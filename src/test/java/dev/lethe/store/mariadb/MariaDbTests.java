@@ -134,7 +134,8 @@ class MariaDbTests extends LetheTests {
             + " VALUES (1, 'x1', '2020-01-01'), (2, ' x1', '2020-01-01'),"
             + " (3, CONCAT('x1', CHAR(9)), '2020-01-01'), (4, CONCAT(CHAR(10), 'x1'), '2020-01-01'),"
             + " (5, 'y1', '2020-01-01'), (6, ' y1', '2020-01-01'),"
-            + " (7, 'z1', '2026-06-01'), (8, CONCAT('z1', CHAR(9)), '2026-06-01')");
+            + " (7, 'z1', '2026-06-01'), (8, CONCAT('z1', CHAR(9)), '2026-06-01'),"
+            + " (9, 'Z1', '2026-06-01')");
     policy(
         "maria-events",
         """
@@ -158,7 +159,7 @@ class MariaDbTests extends LetheTests {
     var report = run(job);
 
     assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
-    assertThat(MariaDb.count("SELECT count(*) FROM " + persons)).isEqualTo(6);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + persons)).isEqualTo(7);
     assertThat(MariaDb.count("SELECT count(*) FROM " + persons + " WHERE id <= 4")).isEqualTo(4);
     var outcome = outcome(report, "maria-events");
     assertThat(outcome.deleted()).isEqualTo(2);
@@ -175,6 +176,8 @@ class MariaDbTests extends LetheTests {
                 .status())
         .isEqualTo("COMPLETED");
     assertThat(MariaDb.count("SELECT count(*) FROM " + persons + " WHERE id IN (7, 8)")).isZero();
+    // Z1 is someone else, whatever the collation says
+    assertThat(MariaDb.count("SELECT count(*) FROM " + persons + " WHERE id = 9")).isOne();
   }
 
   @Test
