@@ -159,13 +159,18 @@ final class Pseudonymiser {
       }
       var olds = read.olds(i);
       var values = new String[olds.size()];
+      // the subject's token is of its key, without the blanks around it, as holds and erasures
+      // look it up: " x1" made another token, which no hold on x1 found (found by an outside
+      // attack)
+      boolean subjectKey = way.needsKey() && inLethe.get(i).equals(subjectColumn());
       // the database waits while Lethe computes: use every core for it
       java.util.stream.IntStream.range(0, values.length)
           .parallel()
           .forEach(
               r -> {
                 var old = olds.get(r);
-                values[r] = old == null ? null : way.function().apply(token, old);
+                values[r] =
+                    old == null ? null : way.function().apply(token, subjectKey ? old.trim() : old);
               });
       news.add(values);
     }
