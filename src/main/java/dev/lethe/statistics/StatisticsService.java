@@ -38,6 +38,7 @@ public class StatisticsService {
   private final Clock clock;
   private final PurgeReach reach;
   private final EarlierSeries earlierSeries;
+  private final dev.lethe.transform.Keys keys;
   private final StoredBuckets buckets;
 
   public StatisticsService(
@@ -47,7 +48,9 @@ public class StatisticsService {
       SubjectFlags flags,
       GeometricNoise noise,
       Clock clock,
-      PurgeReach reach) {
+      PurgeReach reach,
+      dev.lethe.transform.Keys keys) {
+    this.keys = keys;
     this.jdbc = jdbc;
     this.transaction = new TransactionTemplate(transactions);
     this.stores = stores;
@@ -317,6 +320,21 @@ public class StatisticsService {
           beforeStoring) {
     var excluded = new HashSet<>(flags.restricted());
     excluded.addAll(flags.objectors("analytics"));
+    // and their tokens, under every key of the ring: a subject column a stage made tokens of
+    // holds those, and a restricted subject's tokenised rows were counted (found by an outside
+    // attack)
+    keys.tokens()
+        .ifPresent(
+            tokens -> {
+              for (var key : List.copyOf(excluded)) {
+                for (var form : dev.lethe.transform.Tokens.keyForms(key.trim())) {
+                  for (var under : tokens.everyKey()) {
+                    excluded.add(under.text(form));
+                    excluded.add(Long.toString(under.number(form)));
+                  }
+                }
+              }
+            });
     var source = stores.store(statistic.store()).statistic(statistic, zone);
     boolean bound = statistic.epsilon().isPresent();
     var byBucket = new LinkedHashMap<LocalDate, List<Aggregate>>();

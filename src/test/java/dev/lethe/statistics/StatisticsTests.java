@@ -415,6 +415,39 @@ class StatisticsTests extends LetheTests {
             });
   }
 
+  /**
+   * A restricted subject whose rows a stage made tokens of is left out all the same: the rows hold
+   * the token of its key (a restriction left out nothing there: found by an outside attack).
+   */
+  @Test
+  void aRestrictedSubjectsTokenisedRowsAreLeftOut() {
+    APP.run(
+        ("UPDATE %1$s.view SET subject_id = %2$d WHERE subject_id = 1")
+            .formatted(schema, testTokens().number("1")));
+    long before = APP.count("SELECT count(*) FROM " + schema + ".view");
+    restrictions.place("1", "accuracy contested", "test");
+    var name = "views-" + schema;
+    var job = statistic(name, "");
+    job(name, readJob(name).replace("minimum-subjects: 10", "minimum-subjects: 3"));
+
+    run(job);
+
+    long rowsOf1 =
+        APP.count(
+            "SELECT count(*) FROM "
+                + schema
+                + ".view WHERE subject_id = "
+                + testTokens().number("1")
+                + " AND seen_at < '2026-01-01'");
+    assertThat(rowsOf1).isPositive();
+    long counted =
+        cells(name).stream()
+            .filter(c -> c.kind().equals("total") && !c.suppressed())
+            .mapToLong(c -> measure(c, 0))
+            .sum();
+    assertThat(counted).isEqualTo(before - rowsOf1);
+  }
+
   @Test
   void restrictedSubjectsAndThoseWhoObjectedAreLeftOut() {
     restrictions.place("1", "accuracy contested", "test");
