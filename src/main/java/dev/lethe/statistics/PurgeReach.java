@@ -64,12 +64,7 @@ public class PurgeReach {
    */
   /** What the statistic counts: its table's identity, or its store and table names. */
   public String rowsOf(Statistic statistic) {
-    var names = statistic.store() + "/" + statistic.table();
-    try {
-      return stores.store(statistic.store()).rowsOfTable(statistic.table()).orElse(names);
-    } catch (RuntimeException e) {
-      return names;
-    }
+    return stores.rowsOf(statistic.store(), statistic.table());
   }
 
   public Optional<Reach> of(Statistic statistic) {

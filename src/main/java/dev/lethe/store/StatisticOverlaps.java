@@ -3,9 +3,7 @@ package dev.lethe.store;
 import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Refuses two statistics of the same rows unless noise protects one of them. Each statistic
@@ -18,10 +16,10 @@ import java.util.stream.Collectors;
  * difference). Each of these was found by an outside attack.
  *
  * <p>The same rows: the same table, under any name (its partition root in its database). Not
- * refused: one statistic under two names (the same table named alike, dimensions, bucket, time,
- * subject, conditions and minimum), and two where either adds noise of a budget that hides one
- * person ({@link #PROTECTIVE_EPSILON}). Conditions that keep two statistics' rows apart are not
- * looked for: values written otherwise (17 and '017') looked apart and were not.
+ * refused: one statistic under two names (its definition the same, field for field: {@link
+ * Statistic#definitionText}), and two where either adds noise of a budget that hides one person
+ * ({@link #PROTECTIVE_EPSILON}). Conditions that keep two statistics' rows apart are not looked
+ * for: values written otherwise (17 and '017') looked apart and were not.
  */
 public final class StatisticOverlaps {
 
@@ -72,44 +70,9 @@ public final class StatisticOverlaps {
     if (a.minimumSubjects() <= 1 && b.minimumSubjects() <= 1) {
       return false; // nothing is left out
     }
-    // the same numbers: one publishes what the other does, and no more (a partition and its table
-    // share an identity, not their rows: the table must be named alike)
-    boolean same =
-        a.store().equals(b.store())
-            && a.table().equalsIgnoreCase(b.table())
-            && groupings(a).equals(groupings(b))
-            && a.bucket() == b.bucket()
-            && a.time().equals(b.time())
-            && a.subject().equals(b.subject())
-            && a.minimumSubjects() == b.minimumSubjects()
-            && conditions(a).equals(conditions(b));
-    return !same;
-  }
-
-  /** A dimension's identity: what it groups by, whatever it is named. */
-  private record Grouping(
-      String column, String table, String via, Statistic.Dimension.Kind kind, long band) {}
-
-  private static Set<Grouping> groupings(Statistic statistic) {
-    return statistic.dimensions().stream()
-        .map(d -> new Grouping(d.column(), d.table(), d.via(), d.kind(), d.band()))
-        .collect(Collectors.toSet());
-  }
-
-  /** A condition as compared: its column (with the related table it is on), and the rest. */
-  private record Compared(String column, String test) {}
-
-  private static Set<Compared> conditions(Statistic statistic) {
-    return statistic.where().stream()
-        .map(
-            c ->
-                new Compared(
-                    column(c.column(), c.table(), c.via()), c.operator() + " " + c.values()))
-        .collect(Collectors.toSet());
-  }
-
-  private static String column(String column, String table, String via) {
-    return table == null ? column : table + "." + column + " via " + via;
+    // one statistic under two names: every field that changes the numbers is the same, the
+    // table named alike (a partition and its table share an identity, not their rows)
+    return !a.definitionText().equals(b.definitionText());
   }
 
   private static void refuse(Statistic later, Statistic earlier, Problems problems) {
@@ -126,7 +89,6 @@ public final class StatisticOverlaps {
             + "' count the same rows, and neither adds noise: a cell one of them leaves out as"
             + " too small can be worked out from the other's numbers (its cells, or its total,"
             + " add up to the same rows as cells published beside the one left out)",
-        "add noise (noise: {epsilon: 1.0} or less) to either, keep one of them, or make them the"
-            + " same statistic (dimensions, bucket, time, subject, where, minimum-subjects)");
+        "add noise (noise: {epsilon: 1.0} or less) to either, or keep one of them");
   }
 }

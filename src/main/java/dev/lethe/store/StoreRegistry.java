@@ -189,8 +189,11 @@ public class StoreRegistry implements DisposableBean {
                   statistics, byStore.getOrDefault(store, List.of()), problems);
         });
     var statistics = statisticsByStore.values().stream().flatMap(List::stream).toList();
-    StatisticOverlaps.check(statistics, this::rowsOf, problems);
-    checkSubjects(statistics, byStore, problems);
+    // each statistic's rows looked up once, for both checks
+    var rows = new java.util.HashMap<Statistic, String>();
+    statistics.forEach(st -> rows.put(st, rowsOf(st.store(), st.table())));
+    StatisticOverlaps.check(statistics, rows::get, problems);
+    checkSubjects(statistics, rows, byStore, problems);
   }
 
   /**
@@ -200,14 +203,17 @@ public class StoreRegistry implements DisposableBean {
    * (found by an outside attack).
    */
   private void checkSubjects(
-      List<Statistic> statistics, Map<String, List<Policy>> byStore, Problems problems) {
+      List<Statistic> statistics,
+      Map<Statistic, String> statisticRows,
+      Map<String, List<Policy>> byStore,
+      Problems problems) {
     var policyRows = new LinkedHashMap<Policy, String>();
     byStore.values().stream()
         .flatMap(List::stream)
         .filter(p -> p.table() != null && p.subject() != null)
         .forEach(p -> policyRows.put(p, rowsOf(p.store(), p.table())));
     for (var statistic : statistics) {
-      var rows = rowsOf(statistic);
+      var rows = statisticRows.get(statistic);
       var subjects = new java.util.TreeSet<String>();
       policyRows.forEach(
           (policy, policyTable) -> {
@@ -232,12 +238,11 @@ public class StoreRegistry implements DisposableBean {
     }
   }
 
-  /** What a statistic counts: its table's identity in its database, or else its names. */
-  private String rowsOf(Statistic statistic) {
-    return rowsOf(statistic.store(), statistic.table());
-  }
-
-  private String rowsOf(String store, String table) {
+  /**
+   * What rows a table of a store holds, whatever name reaches it (Store#rowsOfTable), or its store
+   * and table names where the store cannot tell (or cannot be reached: its own check says so).
+   */
+  public String rowsOf(String store, String table) {
     var names = store + "/" + table;
     try {
       return stores.get(store).rowsOfTable(table).orElse(names);

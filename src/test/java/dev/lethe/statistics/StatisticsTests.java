@@ -207,6 +207,9 @@ class StatisticsTests extends LetheTests {
     var coarse = "all-" + schema;
     statistic(fine, "");
     assertThat(errors()).isEmpty();
+    // the same statistic under another name publishes the same numbers: nothing to take
+    job(coarse, readJob(fine).replace("statistic: " + fine, "statistic: " + coarse));
+    assertThat(errors()).isEmpty();
 
     coarse(coarse, "day", "[]", "");
     assertThat(errors())
@@ -292,7 +295,19 @@ class StatisticsTests extends LetheTests {
       var computing =
           java.util.concurrent.CompletableFuture.supplyAsync(
               () -> service.compute(statistic, now, 1));
-      Thread.sleep(500);
+      // it waits on the lock on the rows, having computed its buckets
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(
+              () ->
+                  control
+                          .sql(
+                              "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT"
+                                  + " granted AND database = (SELECT oid FROM pg_database WHERE"
+                                  + " datname = current_database())")
+                          .query(Long.class)
+                          .single()
+                      > 0);
       assertThat(computing).isNotDone();
       // another statistic of the same rows stores the same days meanwhile
       try (var s = other.createStatement()) {
