@@ -41,9 +41,20 @@ public final class FieldTransforms {
   }
 
   private final Map<String, Field> byField;
+  private final String subjectField;
 
-  public FieldTransforms(Map<String, Field> byField) {
+  /**
+   * @param subjectField the field that holds the subject: its token is of the key (without the
+   *     blanks around it), as in every other store, so that holds and erasures find it
+   */
+  public FieldTransforms(Map<String, Field> byField, String subjectField) {
     this.byField = Map.copyOf(byField);
+    this.subjectField = subjectField;
+  }
+
+  /** Transforms of lines without a subject field. */
+  public FieldTransforms(Map<String, Field> byField) {
+    this(byField, null);
   }
 
   /** Whether a transform gives a different value when applied again (a token of a token). */
@@ -74,21 +85,23 @@ public final class FieldTransforms {
       if (old.equals("-") || old.isEmpty()) {
         continue;
       }
-      text.replace(span.start(), span.end(), value(byField.get(entry.getKey()), old, tokens));
+      var name = entry.getKey();
+      text.replace(span.start(), span.end(), value(byField.get(name), name, old, line, tokens));
     }
     return text.toString();
   }
 
-  private static String value(Field field, String old, Tokens tokens) {
+  private String value(Field field, String name, String old, LogLine line, Tokens tokens) {
     int v4Bits = field.v4Bits();
     int v6Bits = field.v6Bits();
     return switch (field.kind()) {
-      // UTF-8 text is made the token every other store makes of it; other bytes (Latin-1, a
-      // damaged value) the token of the bytes, so that no two such values share one
+      // UTF-8 text, its escapes read, is made the token every other store makes of it (the
+      // subject's of its key); other bytes (Latin-1, a damaged value) the token of the bytes, so
+      // that no two such values share one
       case HMAC ->
-          LogContent.isUtf8(old)
-              ? tokens.text(LogContent.decoded(old))
-              : tokens.textOfBytes(LogContent.bytes(old));
+          LogContent.isUtf8(line.bytes(name))
+              ? tokens.text(name.equals(subjectField) ? line.key(name) : line.text(name))
+              : tokens.textOfBytes(LogContent.bytes(line.bytes(name)));
       case NULL -> "-";
       case IP_PREFIX -> {
         var whole = Values.ipPrefix(old, v4Bits, v6Bits);

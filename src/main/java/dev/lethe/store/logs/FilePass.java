@@ -110,7 +110,7 @@ public final class FilePass {
         continue;
       }
       due++;
-      var subject = line.value(rules.subjectField());
+      var subject = line.key(rules.subjectField());
       if (subject != null && held.contains(subject)) {
         holds++;
       } else if (subject != null && requested.contains(subject)) {
@@ -191,13 +191,16 @@ public final class FilePass {
     if (!line.time().isBefore(entry.cutoff())) {
       return false;
     }
-    var subject = line.value(subjectField);
+    var subject = line.key(subjectField);
     if (subject == null || tokens.isEmpty()) {
       return true;
     }
-    // spared then under whichever key was current: a rotation since does not make it transformed
+    // spared then under whichever key was current: a rotation since does not make it transformed;
+    // passes before subjects were keys recorded the value as written
+    var written = line.value(subjectField);
     for (var under : tokens.get().everyKey()) {
-      if (entry.spared().contains(prefix(under, subject))) {
+      if (entry.spared().contains(prefix(under, subject))
+          || entry.spared().contains(prefix(under, written))) {
         return false;
       }
     }
@@ -209,7 +212,7 @@ public final class FilePass {
   }
 
   private static void count(Map<String, Long> bySubject, String subject) {
-    if (subject != null && !subject.equals("-")) {
+    if (subject != null && !subject.isEmpty() && !subject.equals("-")) {
       bySubject.merge(subject, 1L, Long::sum);
     }
   }

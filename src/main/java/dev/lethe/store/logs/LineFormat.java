@@ -96,7 +96,7 @@ public sealed interface LineFormat {
       var time = spans.get("time");
       try {
         var at = OffsetDateTime.parse(line.substring(time.start(), time.end()), TIME).toInstant();
-        return Optional.of(new LogLine(line, at, spans));
+        return Optional.of(new LogLine(line, at, spans, LogLine.Escapes.APACHE));
       } catch (DateTimeParseException e) {
         return Optional.empty();
       }
@@ -299,7 +299,9 @@ public sealed interface LineFormat {
       }
       var time =
           spans.containsKey(timeField) ? times.parse(unescaped(line, spans.get(timeField))) : null;
-      return time == null ? Optional.empty() : Optional.of(new LogLine(line, time, spans));
+      return time == null
+          ? Optional.empty()
+          : Optional.of(new LogLine(line, time, spans, LogLine.Escapes.JSON));
     }
 
     private static int closingQuote(String line, int open) {

@@ -4,27 +4,162 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One parsed line: its text (one character per byte, {@link LogContent}), when it happened, and
- * where each field's value is in the text, so that a field can be rewritten and the rest of the
- * line stays byte for byte as it was.
+ * One parsed line: its text (one character per byte, {@link LogContent}), when it happened, where
+ * each field's value is in the text, so that a field can be rewritten and the rest of the line
+ * stays byte for byte as it was, and how its format escapes what a field holds.
  */
-public record LogLine(String text, Instant time, Map<String, Span> fields) {
+public record LogLine(String text, Instant time, Map<String, Span> fields, Escapes escapes) {
 
   /** Where a field's value is: characters {@code start} (inclusive) to {@code end} (exclusive). */
   public record Span(int start, int end) {}
 
+  /** A line whose fields hold their values as written, without escapes. */
+  public LogLine(String text, Instant time, Map<String, Span> fields) {
+    this(text, time, fields, Escapes.NONE);
+  }
+
   /**
-   * The field's value as written, read as UTF-8: what a subject key is compared with ({@code null}:
-   * the line has no such field).
+   * The field's value as written, read as UTF-8, escapes and all ({@code null}: the line has no
+   * such field).
    */
   public String value(String field) {
     var raw = raw(field);
     return raw == null ? null : LogContent.decoded(raw);
   }
 
+  /**
+   * The field's value as a subject key, as holds, requests and the other stores take one: its
+   * escapes read ("j\xc3\xb3zef" in Apache's log, "j&#92;u00f3zef" in JSON are józef), as UTF-8,
+   * without the blanks around it (" x1" is x1). A key compared as written missed such lines: an
+   * erasure left them and a hold did not spare them ({@code null}: the line has no such field).
+   */
+  public String key(String field) {
+    var text = text(field);
+    return text == null ? null : text.trim();
+  }
+
+  /** The field's value as its format means it: escapes read, as UTF-8. */
+  public String text(String field) {
+    var bytes = bytes(field);
+    if (bytes == null) {
+      return null;
+    }
+    var decoded = LogContent.decoded(bytes);
+    return escapes == Escapes.JSON ? Escapes.json(decoded) : decoded;
+  }
+
+  /**
+   * The field's bytes as its format means them, one character per byte: Apache's escapes of bytes
+   * read, others as written (JSON's escapes are of characters, read by {@link #text}).
+   */
+  String bytes(String field) {
+    var raw = raw(field);
+    if (raw == null) {
+      return null;
+    }
+    return escapes == Escapes.APACHE ? Escapes.apache(raw) : raw;
+  }
+
   /** The field's bytes as written, one character per byte ({@link LogContent}). */
   public String raw(String field) {
     var span = fields.get(field);
     return span == null ? null : text.substring(span.start(), span.end());
+  }
+
+  /** How a format writes what its fields hold. */
+  public enum Escapes {
+    /** As it is (a regular expression's groups). */
+    NONE,
+    /**
+     * Apache's ({@code ap_escape_logitem}): a byte as {@code \xhh}, and {@code \" \\ \b \n \r \t
+     * \v}: a user "józef" is logged as {@code j\xc3\xb3zef}.
+     */
+    APACHE,
+    /** JSON's string escapes: {@code \" \\ \/ \b \f \n \r \t}, and u with four hex digits. */
+    JSON;
+
+    /** Apache's escapes read, on text of one character per byte; what is not one stays. */
+    static String apache(String raw) {
+      if (raw.indexOf('\\') < 0) {
+        return raw;
+      }
+      var out = new StringBuilder(raw.length());
+      for (int i = 0; i < raw.length(); i++) {
+        char c = raw.charAt(i);
+        if (c != '\\' || i + 1 >= raw.length()) {
+          out.append(c);
+          continue;
+        }
+        char next = raw.charAt(i + 1);
+        if (next == 'x' && i + 3 < raw.length() && hex(raw, i + 2, 2) >= 0) {
+          out.append((char) hex(raw, i + 2, 2));
+          i += 3;
+          continue;
+        }
+        char read = control(next);
+        if (read != 0) {
+          out.append(read);
+          i++;
+        } else {
+          out.append(c);
+        }
+      }
+      return out.toString();
+    }
+
+    /** JSON's escapes read; what is not one stays. */
+    static String json(String text) {
+      if (text.indexOf('\\') < 0) {
+        return text;
+      }
+      var out = new StringBuilder(text.length());
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (c != '\\' || i + 1 >= text.length()) {
+          out.append(c);
+          continue;
+        }
+        char next = text.charAt(i + 1);
+        if (next == 'u' && i + 5 < text.length() && hex(text, i + 2, 4) >= 0) {
+          out.append((char) hex(text, i + 2, 4));
+          i += 5;
+          continue;
+        }
+        char read = next == '/' ? '/' : next == 'f' ? '\f' : next == 'v' ? 0 : control(next);
+        if (read != 0) {
+          out.append(read);
+          i++;
+        } else {
+          out.append(c);
+        }
+      }
+      return out.toString();
+    }
+
+    private static char control(char escaped) {
+      return switch (escaped) {
+        case '"' -> '"';
+        case '\\' -> '\\';
+        case 'b' -> '\b';
+        case 'n' -> '\n';
+        case 'r' -> '\r';
+        case 't' -> '\t';
+        case 'v' -> '\u000B';
+        default -> 0;
+      };
+    }
+
+    /** The value of {@code digits} hex digits at {@code from}; -1 where one is not a hex digit. */
+    private static int hex(String text, int from, int digits) {
+      int value = 0;
+      for (int i = from; i < from + digits; i++) {
+        int d = Character.digit(text.charAt(i), 16);
+        if (d < 0) {
+          return -1;
+        }
+        value = value * 16 + d;
+      }
+      return value;
+    }
   }
 }

@@ -288,7 +288,7 @@ public final class LogStore implements Store {
   }
 
   /** The transforms of a stage, field by field, as the log pieces take them. */
-  static FieldTransforms transforms(java.util.Map<String, Transform> stage) {
+  static FieldTransforms transforms(java.util.Map<String, Transform> stage, String subjectField) {
     var fields = new java.util.HashMap<String, FieldTransforms.Field>();
     stage.forEach(
         (field, transform) -> {
@@ -301,7 +301,7 @@ public final class LogStore implements Store {
             fields.put(field, FieldTransforms.Field.of(FieldTransforms.Kind.NULL));
           }
         });
-    return new FieldTransforms(fields);
+    return new FieldTransforms(fields, subjectField);
   }
 
   @Override

@@ -74,7 +74,7 @@ final class LogSubjectData implements SubjectData {
               store
                   .format()
                   .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
-          if (line.isPresent() && keys.contains(line.get().value(policy.subject()))) {
+          if (line.isPresent() && keys.contains(line.get().key(policy.subject()))) {
             var row = new LinkedHashMap<String, Object>();
             row.put("file", file.getFileName().toString());
             row.put("line", i + 1);
@@ -136,7 +136,7 @@ final class LogSubjectData implements SubjectData {
               store
                   .format()
                   .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
-          if (line.isPresent() && keys.contains(line.get().value(policy.subject()))) {
+          if (line.isPresent() && keys.contains(line.get().key(policy.subject()))) {
             var keeper = keeperOf(line.get(), keeping);
             if (keeper.isPresent()) {
               keptLines++;
@@ -214,7 +214,7 @@ final class LogSubjectData implements SubjectData {
                   .format()
                   .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
           if (line.isPresent()
-              && keys.contains(line.get().value(policy.subject()))
+              && keys.contains(line.get().key(policy.subject()))
               && keeperOf(line.get(), keeping).isEmpty()) {
             inActive++;
           }

@@ -62,7 +62,7 @@ final class LogTarget implements RetentionTarget {
         step.policy().subject(),
         deletes ? Optional.of(cutoff) : Optional.empty(),
         deletes ? Optional.empty() : Optional.of(cutoff),
-        LogStore.transforms(step.stage().transforms()),
+        LogStore.transforms(step.stage().transforms(), step.policy().subject()),
         step.policy().logs().removeUnparsable());
   }
 

@@ -41,6 +41,7 @@ class LogStoreTests extends LetheTests {
 
   @Autowired Validator validator;
   @Autowired RequestIntake intake;
+  @Autowired dev.lethe.subject.RequestService requests;
 
   private Path logs;
   private List<String> original;
@@ -335,6 +336,61 @@ class LogStoreTests extends LetheTests {
     assertThat(rotatedLines())
         .noneMatch(l -> format.parse(l).map(p -> p.value("ip").equals(subject)).orElse(false))
         .hasSize(9000 - (int) lines);
+  }
+
+  /**
+   * Apache writes a user's bytes beyond ASCII as {@code \xhh}: józef is {@code j\xc3\xb3zef} in the
+   * log. Compared as written, a hold on józef spared none of his lines, an export of his data found
+   * none, and an erasure left them all.
+   */
+  @Test
+  void aSubjectIsFoundInTheLogsWhateverEscapesTheLogWroteItsKeyWith() throws IOException {
+    var jozef = "j\u00f3zef";
+    var lines = new ArrayList<String>();
+    for (int i = 0; i < 4; i++) {
+      lines.add(
+          "10.0.0."
+              + i
+              + " - j\\xc3\\xb3zef [18/May/2015:10:0"
+              + i
+              + ":00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"");
+    }
+    lines.add("10.0.0.9 - anna [18/May/2015:10:09:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"");
+    Files.delete(logs.resolve("access.log.2.gz"));
+    Files.write(logs.resolve("access.log.1"), lines);
+    policy(
+        "access-logs",
+        """
+        policy: access-logs
+        description: The web server's access log
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: weblogs
+        subject: user
+        clock: time
+        stages:
+          - after: P1D
+            action: delete
+        """);
+    var job = jobName("users");
+    job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
+    var hold = holds.place(jozef, "access-logs", null, "LIT-JOZEF", "a claim", "dpo");
+
+    var held = outcome(run(job, AS_OF_LOGS), "access-logs");
+    assertThat(held.heldByHolds()).isEqualTo(4);
+    assertThat(held.deleted()).isEqualTo(1);
+    assertThat(Files.readAllLines(logs.resolve("access.log.1"))).isEqualTo(lines.subList(0, 4));
+
+    var export =
+        intake.receive(RequestKind.EXPORT, jozef, null, "DSR-J1", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    var exported = Files.readString(Path.of(requests.find(export.id()).exportFile()));
+    assertThat(exported).contains("10.0.0.0 - ", "10.0.0.3 - ");
+
+    holds.release(hold.id(), "claim settled", "dpo");
+    intake.receive(RequestKind.ERASE, jozef, null, "DSR-J2", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    assertThat(Files.exists(logs.resolve("access.log.1"))).isFalse();
   }
 
   /**
