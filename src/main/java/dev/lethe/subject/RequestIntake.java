@@ -57,7 +57,13 @@ public class RequestIntake {
     checkFits(key, definitions);
     dev.lethe.system.PlainText.check(
         blankToNull(reference), "--reference", dev.lethe.system.PlainText.REFERENCE);
-    return requests.insert(kind, key, purpose, blankToNull(reference), receivedBy);
+    return requests.insert(
+        kind,
+        key,
+        purpose,
+        blankToNull(reference),
+        receivedBy,
+        RequestReach.of(kind, purpose, definitions));
   }
 
   private static String checkedKey(String subject) {

@@ -157,7 +157,11 @@ public class RequestOutcomes {
               "request",
               outcome.heldBy() != null
                   ? "held"
-                  : outcome.outcome().startsWith("failed") ? "failed" : "nothing to do",
+                  : outcome.outcome().startsWith("failed")
+                      ? "failed"
+                      : outcome.outcome().startsWith("not reached")
+                          ? "not reached"
+                          : "nothing to do",
               outcome.runId(),
               outcome.policy(),
               null,

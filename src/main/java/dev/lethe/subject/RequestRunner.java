@@ -133,14 +133,42 @@ public class RequestRunner {
     } else {
       erase(request, policies, finished, scope, tokens, runId);
     }
+    checkReach(request, policies, runId);
     return requests.settle(id, exportFile);
+  }
+
+  /**
+   * Each place the request had to reach when it was received and no policy reaches now gets an
+   * outcome that is not final (the request stays partly done and says why); one reached again is
+   * final once more.
+   */
+  private void checkReach(SubjectRequest request, List<Policy> policies, Long runId) {
+    var received = requests.reachOf(request.id());
+    if (received.isEmpty()) {
+      return; // received before reach was recorded
+    }
+    var now = new java.util.HashSet<>(RequestReach.of(policies));
+    var standing =
+        request.outcomes().stream().map(SubjectRequest.Outcome::policy).collect(Collectors.toSet());
+    for (var place : received.get()) {
+      if (!now.contains(place)) {
+        outcomes.recordStanding(
+            request.id(), RequestReach.unreached(place, request.kind(), runId), false);
+      } else if (standing.contains(place)) {
+        outcomes.recordStanding(request.id(), RequestReach.reachedAgain(place, runId), false);
+      }
+    }
   }
 
   /** Erasure: every policy; withdrawal of consent: the policies held by consent for the purpose. */
   static List<Policy> policiesFor(SubjectRequest request, Definitions definitions) {
+    return policiesFor(request.kind(), request.purpose(), definitions);
+  }
+
+  static List<Policy> policiesFor(RequestKind kind, String purpose, Definitions definitions) {
     var all = definitions.policies().values().stream();
-    if (request.kind() == RequestKind.WITHDRAW_CONSENT) {
-      all = all.filter(p -> RequestKeepers.ends(p, request.purpose()));
+    if (kind == RequestKind.WITHDRAW_CONSENT) {
+      all = all.filter(p -> RequestKeepers.ends(p, purpose));
     }
     return all.toList();
   }

@@ -42,7 +42,12 @@ public class RequestService {
 
   /** Records a checked request; an open export request spares the subject's rows from then on. */
   SubjectRequest insert(
-      RequestKind kind, String subject, String purpose, String reference, String receivedBy) {
+      RequestKind kind,
+      String subject,
+      String purpose,
+      String reference,
+      String receivedBy,
+      List<String> reach) {
     if (kind == RequestKind.EXPORT) {
       // an export spares the subject's rows from the moment it is received: it waits, as a hold
       // does, for the windows in flight, which read the spared subjects before it (found by an
@@ -62,8 +67,9 @@ public class RequestService {
           jdbc.sql(
                   """
                   INSERT INTO lethe.subject_request
-                    (kind, subject, purpose, reference, received_by, received_at, deadline, status)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, 'open') RETURNING id""")
+                    (kind, subject, purpose, reference, received_by, received_at, deadline, status,
+                     reach)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id""")
               .params(
                   kind.text(),
                   subject,
@@ -71,7 +77,8 @@ public class RequestService {
                   reference,
                   receivedBy,
                   Timestamp.from(now),
-                  deadline)
+                  deadline,
+                  reach.toArray(String[]::new))
               .query(Long.class)
               .single();
     } catch (DuplicateKeyException e) {
@@ -185,6 +192,24 @@ public class RequestService {
             () ->
                 new BadInputException(
                     "no request with id " + id + ". Fix: see 'lethe request list'"));
+  }
+
+  /**
+   * The places the request had to reach when it was received ({@link RequestReach}); empty for a
+   * request received before they were recorded.
+   */
+  @Transactional(readOnly = true)
+  java.util.Optional<List<String>> reachOf(long id) {
+    return jdbc.sql("SELECT reach FROM lethe.subject_request WHERE id = ?")
+        .param(id)
+        .query(
+            (rs, n) -> {
+              var array = rs.getArray("reach");
+              return array == null
+                  ? java.util.Optional.<List<String>>empty()
+                  : java.util.Optional.of(List.of((String[]) array.getArray()));
+            })
+        .single();
   }
 
   /** The request, where the control database still has it. */

@@ -1,0 +1,132 @@
+package dev.lethe.subject;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.demo.DemoData;
+import dev.lethe.retention.ProgressListener;
+import dev.lethe.retention.Validator;
+import dev.lethe.support.DemoStores;
+import dev.lethe.support.LetheTests;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A request must reach every place (store, table) its policies governed when it was received: a
+ * store or policy removed from the configuration before it runs left an erasure or export "done"
+ * without those rows (found by an outside attack).
+ */
+class RequestReachTests extends LetheTests {
+
+  private static final String SURVEYS = "app/surveys.response";
+
+  @Autowired RequestIntake intake;
+  @Autowired RequestService requests;
+  @Autowired Validator validator;
+
+  private Path surveyPolicy;
+  private String surveyPolicyText;
+
+  @BeforeEach
+  void demoStoresAndTheirPolicies() throws IOException {
+    DemoStores.load();
+    DemoStores.copyPolicies(WORKSPACE.resolve("policies"));
+    surveyPolicy = WORKSPACE.resolve("policies/survey-responses.yml");
+    surveyPolicyText = Files.readString(surveyPolicy);
+  }
+
+  /** A subject with survey answers, none other tests use. */
+  private String subjectWithAnswers(int nth) {
+    return Long.toString(
+        APP.longs("SELECT DISTINCT account_id FROM surveys.response ORDER BY account_id DESC")
+            .get(nth));
+  }
+
+  private long answers(String subject) {
+    return APP.count("SELECT count(*) FROM surveys.response WHERE account_id = " + subject);
+  }
+
+  private void runRequests() {
+    runs.run("requests", DemoData.AS_OF, "test", ProgressListener.SILENT);
+  }
+
+  private static SubjectRequest.Outcome outcome(SubjectRequest request, String policy) {
+    return request.outcomes().stream()
+        .filter(o -> o.policy().equals(policy))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no outcome for " + policy + ": " + request));
+  }
+
+  @Test
+  void anErasureIsNotDoneWhileAPlaceItHadToReachIsNoLongerCovered() throws IOException {
+    var subject = subjectWithAnswers(3);
+    assertThat(answers(subject)).isPositive();
+    var request =
+        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-1", "test", validator.load());
+    Files.delete(surveyPolicy);
+
+    runRequests();
+
+    var partly = requests.find(request.id());
+    assertThat(partly.status()).isEqualTo(SubjectRequest.PARTLY_DONE);
+    var unreached = outcome(partly, SURVEYS);
+    assertThat(unreached.fin()).isFalse();
+    assertThat(unreached.outcome())
+        .startsWith("not reached: table surveys.response of store app")
+        .contains("were not erased");
+    assertThat(answers(subject)).isPositive();
+
+    // the policy back: the next run reaches the answers, and the request is done
+    Files.writeString(surveyPolicy, surveyPolicyText);
+    runRequests();
+
+    var done = requests.find(request.id());
+    assertThat(answers(subject)).isZero();
+    assertThat(outcome(done, SURVEYS).fin()).isTrue();
+    assertThat(outcome(done, SURVEYS).outcome()).startsWith("reached again");
+    assertThat(outcome(done, "survey-responses").deleted()).isPositive();
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+  }
+
+  @Test
+  void anExportMissingAPlaceItHadToReachIsNotDone() throws IOException {
+    var subject = subjectWithAnswers(4);
+    var request =
+        intake.receive(RequestKind.EXPORT, subject, null, "DSR-REACH-2", "test", validator.load());
+    Files.delete(surveyPolicy);
+
+    runRequests();
+
+    var partly = requests.find(request.id());
+    assertThat(partly.status()).isEqualTo(SubjectRequest.PARTLY_DONE);
+    assertThat(outcome(partly, SURVEYS).outcome()).contains("were not exported");
+    // still open: the purge keeps sparing the subject's rows
+    Files.writeString(surveyPolicy, surveyPolicyText);
+    runRequests();
+    var done = requests.find(request.id());
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+    assertThat(Files.readString(Path.of(done.exportFile()))).contains("survey-responses");
+    assertThat(outcome(done, "survey-responses").exported()).isEqualTo(answers(subject));
+  }
+
+  @Test
+  void aPolicyRenamedStillReachesItsTable() throws IOException {
+    var subject = subjectWithAnswers(5);
+    var request =
+        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-3", "test", validator.load());
+    Files.delete(surveyPolicy);
+    Files.writeString(
+        surveyPolicy.resolveSibling("answers.yml"),
+        surveyPolicyText.replace("policy: survey-responses", "policy: answers"));
+
+    runRequests();
+
+    var done = requests.find(request.id());
+    assertThat(done.outcomes()).noneMatch(o -> o.policy().equals(SURVEYS));
+    assertThat(outcome(done, "answers").deleted()).isPositive();
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+  }
+}
