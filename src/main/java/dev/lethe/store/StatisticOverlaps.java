@@ -42,6 +42,56 @@ public final class StatisticOverlaps {
         }
       }
     }
+    checkBudgets(statistics, identities, problems);
+  }
+
+  /**
+   * The noise of every statistic of the same rows adds up: each publishes the same people's numbers
+   * again with noise of its own, and a reader who puts them side by side averages the noise away
+   * (twenty statistics of epsilon 1.0 told a cell as well as one of epsilon 20). Where two or more
+   * add noise, their epsilons together must stay within {@link #PROTECTIVE_EPSILON}.
+   */
+  private static void checkBudgets(
+      List<Statistic> statistics, java.util.Map<Statistic, String> identities, Problems problems) {
+    var noisyByRows = new java.util.LinkedHashMap<String, List<Statistic>>();
+    for (var statistic : statistics) {
+      if (statistic.epsilon().isPresent()) {
+        noisyByRows
+            .computeIfAbsent(identities.get(statistic), r -> new java.util.ArrayList<>())
+            .add(statistic);
+      }
+    }
+    for (var noisy : noisyByRows.values()) {
+      double spent = noisy.stream().mapToDouble(s -> s.epsilon().orElseThrow()).sum();
+      if (noisy.size() < 2 || spent <= PROTECTIVE_EPSILON + 1e-9) {
+        continue;
+      }
+      var last = noisy.get(noisy.size() - 1);
+      var names = new java.util.ArrayList<String>();
+      var budgets = new java.util.ArrayList<String>();
+      noisy.forEach(
+          s -> {
+            names.add("'" + s.name() + "' (" + s.file().getFileName() + ")");
+            budgets.add(Double.toString(s.epsilon().orElseThrow()));
+          });
+      problems.error(
+          last.file(),
+          last.lineOf("noise"),
+          "noise",
+          "statistics "
+              + String.join(", ", names)
+              + " count the same rows with noise of epsilon "
+              + String.join(" + ", budgets)
+              + " = "
+              + Math.round(spent * 1000) / 1000.0
+              + ": each publishes the same people's numbers again, and their noise averages out"
+              + " side by side",
+          "share a budget of at most "
+              + PROTECTIVE_EPSILON
+              + " among them (such as epsilon "
+              + Math.floor(PROTECTIVE_EPSILON / noisy.size() * 100) / 100
+              + " each), or keep fewer of them");
+    }
   }
 
   /**

@@ -250,6 +250,40 @@ class StatisticsTests extends LetheTests {
   }
 
   /**
+   * Noise on each of several statistics of the same rows adds up: twenty of epsilon 1.0, side by
+   * side, tell a cell as well as one of epsilon 20. Where two or more add noise, their budgets
+   * together must stay within 1.0.
+   */
+  @Test
+  void theNoiseOfStatisticsOfTheSameRowsIsOneBudget() {
+    var fine = "views-" + schema;
+    var coarse = "all-" + schema;
+    statistic(fine, "noise: {epsilon: 1.0}");
+    coarse(coarse, "day", "[]", "noise: {epsilon: 1.0}");
+    assertThat(errors())
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e)
+                    .containsPattern("(views|all)-t\\d+\\.yml:\\d+: field 'noise'")
+                    .contains("'" + coarse + "' (" + coarse + ".yml), '" + fine + "'")
+                    .contains("noise of epsilon 1.0 + 1.0 = 2.0")
+                    .contains(
+                        "Fix: share a budget of at most 1.0 among them (such as epsilon 0.5"));
+    coarse(coarse, "day", "[]", "noise: {epsilon: 0.5}");
+    statistic(fine, "noise: {epsilon: 0.5}");
+    assertThat(errors()).isEmpty();
+    // one statistic under two names draws its noise twice: two budgets all the same
+    statistic(fine, "noise: {epsilon: 0.8}");
+    job(coarse, readJob(fine).replace("statistic: " + fine, "statistic: " + coarse));
+    assertThat(errors()).singleElement().asString().contains("0.8 + 0.8 = 1.6");
+    // noise beside exact numbers spends only its own
+    coarse(coarse, "day", "[]", "");
+    statistic(fine, "noise: {epsilon: 1.0}");
+    assertThat(errors()).isEmpty();
+  }
+
+  /**
    * A statistic counts the subjects its table's policies know: with the row's id as its subject, an
    * objector was counted and minimum-subjects counted rows, not people (found by an outside
    * attack).
