@@ -46,7 +46,11 @@ final class RequestReach {
         "not reached: "
             + describe(place)
             + " was covered by a policy when the request was received, and no policy covers it"
-            + " now (a store or policy removed from the configuration); its rows were not "
+            + " now (a store or policy removed from the configuration"
+            + (kind == RequestKind.WITHDRAW_CONSENT
+                ? ", or no longer based on consent for this purpose"
+                : "")
+            + "); its rows were not "
             + (kind == RequestKind.EXPORT ? "exported" : "erased")
             + ". Fix: configure the store and its policy again and run the requests, or, where"
             + " the data is gone, cancel the request with the reason",
