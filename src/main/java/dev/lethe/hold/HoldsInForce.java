@@ -1,6 +1,7 @@
 package dev.lethe.hold;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.annotation.Transactional;
@@ -64,6 +65,57 @@ public class HoldsInForce {
   }
 
   /** A case under which holds keep data: the scope they are narrowed to, if any. */
+  /**
+   * Refuses definitions under which a hold in force covers nothing it was placed on: its policy is
+   * not defined, or no policy has its category. Renaming or removing a policy (or a category) left
+   * the hold naming nothing, and the policy's rows under a new name went with no hold in the way
+   * (found by an outside attack).
+   */
+  public void checkScopes(dev.lethe.policy.Definitions definitions) {
+    var categories = new java.util.HashSet<String>();
+    definitions.policies().values().forEach(p -> categories.add(p.category()));
+    var orphans = new ArrayList<String>();
+    jdbc.sql(
+            "SELECT policy, category, count(*) AS holds, min(case_reference) AS first_case,"
+                + " count(DISTINCT case_reference) AS cases FROM lethe.legal_hold WHERE"
+                + " released_at IS NULL AND (policy IS NOT NULL OR category IS NOT NULL) GROUP BY"
+                + " policy, category ORDER BY policy, category")
+        .query(
+            (rs, n) -> {
+              var policy = rs.getString("policy");
+              var category = rs.getString("category");
+              boolean lost =
+                  policy != null
+                      ? !definitions.policies().containsKey(policy)
+                      : !categories.contains(category);
+              if (lost) {
+                orphans.add(
+                    rs.getLong("holds")
+                        + " hold(s) on "
+                        + (policy != null
+                            ? "policy '" + policy + "'"
+                            : "category '" + category + "'")
+                        + " (case "
+                        + rs.getString("first_case")
+                        + (rs.getLong("cases") > 1
+                            ? " and " + (rs.getLong("cases") - 1) + " more"
+                            : "")
+                        + ")");
+              }
+              return null;
+            })
+        .list();
+    if (!orphans.isEmpty()) {
+      throw new dev.lethe.system.BadInputException(
+          "legal holds in force cover what no policy is now: "
+              + String.join("; ", orphans)
+              + ". The data they keep would go under another policy's name with no hold in the"
+              + " way; nothing was run. Fix: define the policy or category again, or place the"
+              + " holds again under the new name ('lethe hold place ... --policy NAME') and then"
+              + " release the old ones ('lethe hold release ID')");
+    }
+  }
+
   public record HoldCase(String policy, String category, String caseReference) {
 
     public boolean covers(dev.lethe.policy.Policy covered) {

@@ -33,6 +33,8 @@ public class PlanService {
   private final ReportService reports;
   private final dev.lethe.hold.TokenisedRows tokenisedRows;
 
+  private final dev.lethe.hold.HoldsInForce holds;
+
   public PlanService(
       Validator validator,
       StoreRegistry stores,
@@ -41,7 +43,9 @@ public class PlanService {
       RunClock clock,
       Keys keys,
       ReportService reports,
-      dev.lethe.hold.TokenisedRows tokenisedRows) {
+      dev.lethe.hold.TokenisedRows tokenisedRows,
+      dev.lethe.hold.HoldsInForce holds) {
+    this.holds = holds;
     this.tokenisedRows = tokenisedRows;
     this.keys = keys;
     this.reports = reports;
@@ -67,6 +71,7 @@ public class PlanService {
     keys.tokens(); // a key that is not the one its id was used with is refused first
     var definitions = validator.load();
     var job = definitions.job(jobName);
+    holds.checkScopes(definitions); // a run would refuse: so does its plan
     var ordered = ExecutionOrder.of(definitions.policiesOf(job), stores);
     var all = List.copyOf(definitions.policies().values());
     var now = clock.now(asOf);

@@ -34,6 +34,7 @@ public class RunService {
   static final String ANEW = "anew";
 
   private final Validator validator;
+  private final HoldsInForce holds;
   private final StoreRegistry stores;
   private final RetentionJobFactory jobs;
   private final JobOperator operator;
@@ -97,6 +98,7 @@ public class RunService {
             reports,
             new HeldByCase(stores, flags, tokenisedRows, keys));
     this.audit = audit;
+    this.holds = holds;
   }
 
   /**
@@ -152,6 +154,7 @@ public class RunService {
     keys.tokens();
     Definitions definitions = validator.load();
     var definition = definitions.job(jobName);
+    holds.checkScopes(definitions);
     var ordered = ExecutionOrder.of(definitions.policiesOf(definition), stores);
     var keyId = keys.keyId();
     // Lethe's own requests job may run several times a day, whenever requests come in: each run is

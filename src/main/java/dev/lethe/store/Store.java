@@ -50,6 +50,15 @@ public interface Store extends AutoCloseable {
   }
 
   /**
+   * A table's name as the store's catalog knows it ("public.events" for a policy's "events"): where
+   * a request must reach, which must not change with how a policy spells it. Empty where the store
+   * has no tables or cannot tell.
+   */
+  default Optional<String> catalogName(String table) {
+    return Optional.empty();
+  }
+
+  /**
    * What a delete of the table's rows reaches, whatever name a policy or statistic gives the table:
    * for a partitioned table, its root (a partition's rows are its parent's), in its database. A
    * purge records it before it deletes, and a statistic on a table of the same identity does not

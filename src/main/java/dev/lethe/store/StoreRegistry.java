@@ -242,6 +242,26 @@ public class StoreRegistry implements DisposableBean {
    * What rows a table of a store holds, whatever name reaches it (Store#rowsOfTable), or its store
    * and table names where the store cannot tell (or cannot be reached: its own check says so).
    */
+  /**
+   * Where a policy's rows are, as a request records what it must reach: its store, and its table by
+   * the catalog's name where the store has tables (the policy's spelling where the store cannot be
+   * reached).
+   */
+  public String placeOf(Policy policy) {
+    if (policy.table() == null) {
+      return policy.store();
+    }
+    try {
+      var store = stores.get(policy.store());
+      if (store != null) {
+        return policy.store() + "/" + store.catalogName(policy.table()).orElse(policy.table());
+      }
+    } catch (RuntimeException e) {
+      // the store cannot be reached now: the name as the policy spells it
+    }
+    return policy.store() + "/" + policy.table();
+  }
+
   public String rowsOf(String store, String table) {
     var names = store + "/" + table;
     try {

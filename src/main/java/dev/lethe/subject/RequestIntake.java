@@ -63,7 +63,7 @@ public class RequestIntake {
         purpose,
         blankToNull(reference),
         receivedBy,
-        RequestReach.of(kind, purpose, definitions));
+        RequestReach.of(RequestRunner.policiesFor(kind, purpose, definitions), stores));
   }
 
   private static String checkedKey(String subject) {

@@ -155,13 +155,7 @@ public class RequestOutcomes {
       audit.append(
           audit.draft(
               "request",
-              outcome.heldBy() != null
-                  ? "held"
-                  : outcome.outcome().startsWith("failed")
-                      ? "failed"
-                      : outcome.outcome().startsWith("not reached")
-                          ? "not reached"
-                          : "nothing to do",
+              outcome.heldBy() != null ? "held" : standingWord(outcome.outcome()),
               outcome.runId(),
               outcome.policy(),
               null,
@@ -170,6 +164,56 @@ public class RequestOutcomes {
               dev.lethe.audit.RequestEntries.detail(requestId, outcome.outcome())));
     }
     upsertStanding(requestId, outcome);
+  }
+
+  /** The trail's word for an outcome that changed nothing: its words' first ones, or none. */
+  private static String standingWord(String outcome) {
+    for (var word : java.util.List.of("failed", "not reached", "reached again", "superseded")) {
+      if (outcome.startsWith(word)) {
+        return word;
+      }
+    }
+    return "nothing to do";
+  }
+
+  /** An outcome's policy, whether it is final, its store, and where it was reached. */
+  record Placed(String policy, boolean fin, String store, String place) {}
+
+  /** Each policy's outcome of the request and where it was reached. */
+  @Transactional(readOnly = true)
+  java.util.List<Placed> placed(long requestId) {
+    return jdbc.sql(
+            "SELECT policy, final, store, place FROM lethe.request_outcome WHERE request_id = ?")
+        .param(requestId)
+        .query(
+            (rs, n) ->
+                new Placed(
+                    rs.getString("policy"),
+                    rs.getBoolean("final"),
+                    rs.getString("store"),
+                    rs.getString("place")))
+        .list();
+  }
+
+  /**
+   * Records where each policy's outcome of the request was reached (policy to place), committed at
+   * once as every outcome is: held in the run's transaction, its row locks kept a later outcome of
+   * the same row waiting on the run.
+   */
+  @Transactional(propagation = Propagation.REQUIRES_NEW)
+  void place(long requestId, java.util.Map<String, String> byPolicy) {
+    if (byPolicy.isEmpty()) {
+      return;
+    }
+    jdbc.sql(
+            "UPDATE lethe.request_outcome o SET place = v.place FROM unnest(CAST(? AS text[]),"
+                + " CAST(? AS text[])) AS v(policy, place) WHERE o.request_id = ? AND o.policy ="
+                + " v.policy AND o.place IS DISTINCT FROM v.place")
+        .params(
+            byPolicy.keySet().toArray(String[]::new),
+            byPolicy.values().toArray(String[]::new),
+            requestId)
+        .update();
   }
 
   /**

@@ -1,47 +1,52 @@
 package dev.lethe.subject;
 
-import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
+import dev.lethe.store.StoreRegistry;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Where a request's rows may be: each store, and table where the store has tables, that a policy
- * covering the request governs ("app/billing.payment", "weblogs"). Recorded when the request is
- * received, so that a store or policy removed from the configuration before the request runs leaves
- * it partly done, saying what it did not reach, instead of done without those rows. A policy
- * renamed or split keeps its reach: the places are compared, not the policies' names.
+ * Where a request's rows may be: each store, and table (by its catalog's name) where the store has
+ * tables, that a policy covering the request governs ("app/billing.payment", "weblogs"). Recorded
+ * when the request is received, so that a store or policy removed from the configuration before the
+ * request runs leaves it partly done, saying what it did not reach, instead of done without those
+ * rows. Places are compared, not policies' names: a policy renamed, split or spelling its table
+ * otherwise still reaches its table, and supersedes what the old policy's outcome said.
  */
 final class RequestReach {
 
+  /**
+   * The outcome rows of places begin with this: a policy's name cannot hold a colon, so a place's
+   * row is never a policy's (a log policy named as its store shared one row with the store's place,
+   * and its "reached again" replaced the policy's "held": found by an outside attack).
+   */
+  static final String PREFIX = "reach:";
+
   private RequestReach() {}
 
-  /** The places the policies covering a request of this kind (and purpose) govern, sorted. */
-  static List<String> of(RequestKind kind, String purpose, Definitions definitions) {
-    return of(RequestRunner.policiesFor(kind, purpose, definitions));
+  /** Each policy's place, in the policies' order. */
+  static Map<String, String> places(Collection<Policy> policies, StoreRegistry stores) {
+    var places = new LinkedHashMap<String, String>();
+    policies.forEach(p -> places.put(p.name(), stores.placeOf(p)));
+    return places;
   }
 
-  static List<String> of(Collection<Policy> policies) {
-    var places = new TreeSet<String>();
-    policies.forEach(p -> places.add(place(p)));
-    return List.copyOf(places);
-  }
-
-  /** A policy's place: its store, and its table where it names one. */
-  static String place(Policy policy) {
-    return policy.table() == null ? policy.store() : policy.store() + "/" + policy.table();
+  /** The places the policies govern, sorted: what a request records when it is received. */
+  static List<String> of(Collection<Policy> policies, StoreRegistry stores) {
+    return List.copyOf(new TreeSet<>(places(policies, stores).values()));
   }
 
   /**
-   * The outcome of a place received with the request that no policy reaches now: not final, so the
-   * request stays partly done until the place is reached again or the request is cancelled.
+   * The outcome of a place received with the request that no policy reaches now, and that no
+   * outcome says was done: not final, so the request stays partly done until the place is reached
+   * again or the request is cancelled.
    */
   static SubjectRequest.Outcome unreached(String place, RequestKind kind, Long runId) {
-    var store = place.contains("/") ? place.substring(0, place.indexOf('/')) : place;
-    return new SubjectRequest.Outcome(
+    return outcome(
         place,
-        store,
         false,
         "not reached: "
             + describe(place)
@@ -54,6 +59,39 @@ final class RequestReach {
             + (kind == RequestKind.EXPORT ? "exported" : "erased")
             + ". Fix: configure the store and its policy again and run the requests, or, where"
             + " the data is gone, cancel the request with the reason",
+        runId);
+  }
+
+  /** The outcome of such a place once a policy reaches it again: final, its rows are theirs. */
+  static SubjectRequest.Outcome reachedAgain(String place, List<String> by, Long runId) {
+    return outcome(
+        place,
+        true,
+        "reached again: "
+            + describe(place)
+            + " is covered by "
+            + policies(by)
+            + ", whose outcome says what was done",
+        runId);
+  }
+
+  /**
+   * The outcome of a policy that no longer covers the request (renamed, split, removed) whose place
+   * policies cover now: theirs says what was done there, this one is final.
+   */
+  static SubjectRequest.Outcome superseded(
+      String policy, String store, String place, List<String> by, Long runId) {
+    return new SubjectRequest.Outcome(
+        policy,
+        store,
+        true,
+        "superseded: policy "
+            + policy
+            + " no longer covers the request; "
+            + describe(place)
+            + " is covered by "
+            + policies(by)
+            + ", whose outcome says what was done",
         0,
         0,
         0,
@@ -63,23 +101,14 @@ final class RequestReach {
         runId);
   }
 
-  /** The outcome of such a place once a policy reaches it again: final, its rows are theirs. */
-  static SubjectRequest.Outcome reachedAgain(String place, Long runId) {
+  private static SubjectRequest.Outcome outcome(
+      String place, boolean fin, String text, Long runId) {
     var store = place.contains("/") ? place.substring(0, place.indexOf('/')) : place;
-    return new SubjectRequest.Outcome(
-        place,
-        store,
-        true,
-        "reached again: "
-            + describe(place)
-            + " is covered by a policy, whose outcome says what was done",
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        runId);
+    return new SubjectRequest.Outcome(PREFIX + place, store, fin, text, 0, 0, 0, 0, 0, null, runId);
+  }
+
+  private static String policies(List<String> names) {
+    return (names.size() == 1 ? "policy " : "policies ") + String.join(", ", names);
   }
 
   private static String describe(String place) {

@@ -138,24 +138,54 @@ public class RequestRunner {
   }
 
   /**
-   * Each place the request had to reach when it was received and no policy reaches now gets an
-   * outcome that is not final (the request stays partly done and says why); one reached again is
-   * final once more.
+   * Each place the request had to reach when it was received and no policy reaches now, where no
+   * final outcome says it was done, gets an outcome that is not final (the request stays partly
+   * done and says why); one reached again is final once more. An outcome of a policy that no longer
+   * covers the request, whose place policies cover now, is superseded by theirs.
    */
   private void checkReach(SubjectRequest request, List<Policy> policies, Long runId) {
+    var byPolicy = RequestReach.places(policies, stores);
+    outcomes.place(request.id(), byPolicy);
     var received = requests.reachOf(request.id());
     if (received.isEmpty()) {
       return; // received before reach was recorded
     }
-    var now = new java.util.HashSet<>(RequestReach.of(policies));
-    var standing =
-        request.outcomes().stream().map(SubjectRequest.Outcome::policy).collect(Collectors.toSet());
+    var rows = outcomes.placed(request.id());
+    var covering = new java.util.HashMap<String, List<String>>();
+    byPolicy.forEach(
+        (name, place) -> covering.computeIfAbsent(place, p -> new ArrayList<>()).add(name));
+    for (var row : rows) {
+      if (!row.fin()
+          && row.place() != null
+          && !row.policy().startsWith(RequestReach.PREFIX)
+          && !byPolicy.containsKey(row.policy())
+          && covering.containsKey(row.place())) {
+        outcomes.recordStanding(
+            request.id(),
+            RequestReach.superseded(
+                row.policy(), row.store(), row.place(), covering.get(row.place()), runId),
+            false);
+      }
+    }
     for (var place : received.get()) {
-      if (!now.contains(place)) {
+      var reachRow =
+          rows.stream().filter(r -> r.policy().equals(RequestReach.PREFIX + place)).findFirst();
+      if (covering.containsKey(place)) {
+        if (reachRow.isPresent() && !reachRow.get().fin()) {
+          outcomes.recordStanding(
+              request.id(), RequestReach.reachedAgain(place, covering.get(place), runId), false);
+        }
+        continue;
+      }
+      var done =
+          rows.stream()
+              .filter(r -> place.equals(r.place()) && !r.policy().startsWith(RequestReach.PREFIX))
+              .toList();
+      boolean reachedBefore =
+          !done.isEmpty() && done.stream().allMatch(RequestOutcomes.Placed::fin);
+      if (!reachedBefore) {
         outcomes.recordStanding(
             request.id(), RequestReach.unreached(place, request.kind(), runId), false);
-      } else if (standing.contains(place)) {
-        outcomes.recordStanding(request.id(), RequestReach.reachedAgain(place, runId), false);
       }
     }
   }

@@ -21,7 +21,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  */
 class RequestReachTests extends LetheTests {
 
-  private static final String SURVEYS = "app/surveys.response";
+  private static final String SURVEYS = "reach:app/surveys.response";
 
   @Autowired RequestIntake intake;
   @Autowired RequestService requests;
@@ -127,6 +127,74 @@ class RequestReachTests extends LetheTests {
     var done = requests.find(request.id());
     assertThat(done.outcomes()).noneMatch(o -> o.policy().equals(SURVEYS));
     assertThat(outcome(done, "answers").deleted()).isPositive();
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+  }
+
+  /** The table spelt otherwise (as SQL folds it) is the same place. */
+  @Test
+  void aTableSpeltOtherwiseIsTheSamePlace() throws IOException {
+    var subject = subjectWithAnswers(6);
+    var request =
+        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-4", "test", validator.load());
+    Files.writeString(
+        surveyPolicy,
+        surveyPolicyText.replace("table: surveys.response", "table: Surveys.Response"));
+
+    runRequests();
+
+    var done = requests.find(request.id());
+    assertThat(done.outcomes()).noneMatch(o -> o.policy().startsWith("reach:"));
+    assertThat(answers(subject)).isZero();
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+  }
+
+  /**
+   * A policy renamed while a hold kept its rows: the hold's old outcome ("held") no longer stands
+   * once the new policy, on the same table, has done the rest; it stood forever, and the request
+   * stayed partly done held by a released hold (found by an outside attack).
+   */
+  @Test
+  void aRenamedPolicysOldOutcomeIsSupersededByTheNewOnesOnItsTable() throws IOException {
+    var subject = subjectWithAnswers(7);
+    var hold = holds.place(subject, "survey-responses", null, "LIT-REACH", "a claim", "dpo");
+    var request =
+        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-5", "test", validator.load());
+    runRequests();
+    assertThat(outcome(requests.find(request.id()), "survey-responses").heldBy())
+        .isEqualTo("LIT-REACH");
+
+    holds.release(hold.id(), "claim settled", "dpo");
+    Files.delete(surveyPolicy);
+    Files.writeString(
+        surveyPolicy.resolveSibling("answers.yml"),
+        surveyPolicyText.replace("policy: survey-responses", "policy: answers"));
+    runRequests();
+
+    var done = requests.find(request.id());
+    assertThat(answers(subject)).isZero();
+    assertThat(outcome(done, "survey-responses").fin()).isTrue();
+    assertThat(outcome(done, "survey-responses").outcome())
+        .startsWith("superseded: policy survey-responses no longer covers the request");
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+  }
+
+  /** A table done before its policy was removed was reached: nothing to add. */
+  @Test
+  void aPlaceDoneBeforeItsPolicyWasRemovedWasReached() throws IOException {
+    var subject = subjectWithAnswers(8);
+    var request =
+        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-6", "test", validator.load());
+    // a hold on the account's other data keeps the request open; the answers go
+    var hold = holds.place(subject, "closed-accounts", null, "LIT-OPEN", "a claim", "dpo");
+    runRequests();
+    assertThat(outcome(requests.find(request.id()), "survey-responses").fin()).isTrue();
+
+    Files.delete(surveyPolicy);
+    holds.release(hold.id(), "claim settled", "dpo");
+    runRequests();
+
+    var done = requests.find(request.id());
+    assertThat(done.outcomes()).noneMatch(o -> o.policy().startsWith("reach:"));
     assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
   }
 }

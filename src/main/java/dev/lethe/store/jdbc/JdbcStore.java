@@ -110,6 +110,11 @@ public final class JdbcStore implements Store {
         });
   }
 
+  @Override
+  public Optional<String> catalogName(String table) {
+    return table(table).map(Table::displayName);
+  }
+
   private Table existing(Policy policy) {
     return table(policy.table())
         .orElseThrow(() -> new StoreException("table " + policy.table() + " is gone", null));

@@ -133,6 +133,11 @@ public final class MariaDbStore implements Store {
     return table(name).orElseThrow(() -> new StoreException("table " + name + " is gone", null));
   }
 
+  @Override
+  public Optional<String> catalogName(String table) {
+    return table(table).map(t -> t.schema() + "." + t.name());
+  }
+
   MariaTable existing(Policy policy) {
     return table(policy.table())
         .orElseThrow(() -> new StoreException("table " + policy.table() + " is gone", null));

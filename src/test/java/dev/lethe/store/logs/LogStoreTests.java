@@ -394,6 +394,33 @@ class LogStoreTests extends LetheTests {
   }
 
   /**
+   * A log policy named as its store: the store's place in the request and the policy's outcome were
+   * one row, and the place's "reached again" made the policy's lines left in the file being written
+   * "done" (found by an outside attack).
+   */
+  @Test
+  void anErasureLeavingLinesInTheFileBeingWrittenStaysPartlyDoneUnderAPolicyNamedAsItsStore()
+      throws IOException {
+    policy("weblogs", logPolicy("ip: ip-prefix").replace("policy: access-logs", "policy: weblogs"));
+    var format = LineFormat.combined();
+    var subject = format.parse(original.get(9500)).orElseThrow().value("ip");
+    var request =
+        intake.receive(RequestKind.ERASE, subject, null, "DSR-LOG-W", "test", validator.load());
+
+    for (int run = 0; run < 2; run++) {
+      runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+      var standing = requests.find(request.id());
+      assertThat(standing.status()).as("run " + run).isEqualTo("partly-done");
+      assertThat(standing.outcomes())
+          .filteredOn(o -> o.policy().equals("weblogs"))
+          .singleElement()
+          .satisfies(o -> assertThat(o.fin()).isFalse());
+    }
+    assertThat(Files.readAllLines(logs.resolve("access.log")))
+        .anyMatch(l -> format.parse(l).map(p -> subject.equals(p.value("ip"))).orElse(false));
+  }
+
+  /**
    * Each file's change is written to the directory's outbox before the file is rewritten; the
    * control database fails as the run records the first: the next run records it once, and the
    * outcome counts every line that went.
