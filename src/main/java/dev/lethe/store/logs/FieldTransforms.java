@@ -96,12 +96,14 @@ public final class FieldTransforms {
     int v6Bits = field.v6Bits();
     return switch (field.kind()) {
       // UTF-8 text, its escapes read, is made the token every other store makes of it (the
-      // subject's of its key); other bytes (Latin-1, a damaged value) the token of the bytes, so
-      // that no two such values share one
-      case HMAC ->
-          LogContent.isUtf8(line.bytes(name))
-              ? tokens.text(name.equals(subjectField) ? line.key(name) : line.text(name))
-              : tokens.textOfBytes(LogContent.bytes(line.bytes(name)));
+      // subject's of its key); other bytes (Latin-1, a damaged value, half a character) the token
+      // of the bytes, so that no two such values share one
+      case HMAC -> {
+        var text = name.equals(subjectField) ? line.key(name) : line.wellFormedText(name);
+        yield text != null
+            ? tokens.text(text)
+            : tokens.textOfBytes(LogContent.bytes(line.bytes(name)));
+      }
       case NULL -> "-";
       case IP_PREFIX -> {
         var whole = Values.ipPrefix(old, v4Bits, v6Bits);

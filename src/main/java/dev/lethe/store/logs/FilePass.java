@@ -91,11 +91,33 @@ public final class FilePass {
       if (parsed.isEmpty()) {
         unparsable.add(i + 1);
         if (rules.removeUnparsable()) {
-          deleted++;
-        } else {
-          origins[kept.size()] = i;
-          kept.add(text);
+          // a line whose time cannot be read may still say whose it is; one that cannot be read
+          // at all may mention a spared key: either way a spared subject's line stays
+          var fields = rules.format().fields(body);
+          var key = fields.map(l -> l.key(rules.subjectField())).orElse(null);
+          int spare =
+              fields.isPresent()
+                  ? (key == null
+                      ? -1
+                      : held.contains(key)
+                          ? 0
+                          : requested.contains(key) ? 1 : restricted.contains(key) ? 2 : -1)
+                  : Mentions.which(body, rules.format().escapes(), held, requested, restricted);
+          if (spare < 0) {
+            deleted++;
+            count(bySubject, key);
+            continue;
+          }
+          if (spare == 0) {
+            holds++;
+          } else if (spare == 1) {
+            requests++;
+          } else {
+            restrictions++;
+          }
         }
+        origins[kept.size()] = i;
+        kept.add(text);
         continue;
       }
       var line = parsed.get();

@@ -21,8 +21,24 @@ import tools.jackson.core.json.JsonFactory;
  */
 public sealed interface LineFormat {
 
-  /** The line's fields with their places; empty when the line is not in this format. */
-  Optional<LogLine> parse(String line);
+  /**
+   * The line's fields with their places, and when it happened; empty when the line is not in this
+   * format or its time cannot be read.
+   */
+  default Optional<LogLine> parse(String line) {
+    return fields(line).filter(l -> l.time() != null);
+  }
+
+  /**
+   * The line's fields with their places, its time where it can be read ({@code null} where not):
+   * what a subject's lines are found by, so that an erasure or export does not pass over a line of
+   * the subject whose time is missing or written otherwise (found by an outside attack). Empty when
+   * the line is not in this format.
+   */
+  Optional<LogLine> fields(String line);
+
+  /** How the format escapes what its fields hold. */
+  LogLine.Escapes escapes();
 
   /** The fields a line of this format can have, for checking a policy. */
   List<String> fields();
@@ -63,7 +79,12 @@ public sealed interface LineFormat {
         DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT);
 
     @Override
-    public Optional<LogLine> parse(String line) {
+    public LogLine.Escapes escapes() {
+      return LogLine.Escapes.APACHE;
+    }
+
+    @Override
+    public Optional<LogLine> fields(String line) {
       if (line.length() > MAX_LINE) {
         return Optional.empty();
       }
@@ -94,12 +115,13 @@ public sealed interface LineFormat {
         return Optional.empty();
       }
       var time = spans.get("time");
+      Instant at;
       try {
-        var at = OffsetDateTime.parse(line.substring(time.start(), time.end()), TIME).toInstant();
-        return Optional.of(new LogLine(line, at, spans, LogLine.Escapes.APACHE));
+        at = OffsetDateTime.parse(line.substring(time.start(), time.end()), TIME).toInstant();
       } catch (DateTimeParseException e) {
-        return Optional.empty();
+        at = null;
       }
+      return Optional.of(new LogLine(line, at, spans, LogLine.Escapes.APACHE));
     }
 
     @Override
@@ -225,7 +247,12 @@ public sealed interface LineFormat {
     }
 
     @Override
-    public Optional<LogLine> parse(String line) {
+    public LogLine.Escapes escapes() {
+      return LogLine.Escapes.NONE;
+    }
+
+    @Override
+    public Optional<LogLine> fields(String line) {
       if (line.length() > MAX_LINE) {
         return Optional.empty();
       }
@@ -246,7 +273,7 @@ public sealed interface LineFormat {
         }
       }
       var time = spans.containsKey(timeField) ? times.parse(m.group(timeField)) : null;
-      return time == null ? Optional.empty() : Optional.of(new LogLine(line, time, spans));
+      return Optional.of(new LogLine(line, time, spans));
     }
   }
 
@@ -256,10 +283,19 @@ public sealed interface LineFormat {
    */
   record JsonLines(List<String> fields, String timeField, Times times) implements LineFormat {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Control characters written raw inside a string are read as they are, not refused. */
+    private static final JsonFactory JSON =
+        JsonFactory.builder()
+            .enable(tools.jackson.core.json.JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
+            .build();
 
     @Override
-    public Optional<LogLine> parse(String line) {
+    public LogLine.Escapes escapes() {
+      return LogLine.Escapes.JSON;
+    }
+
+    @Override
+    public Optional<LogLine> fields(String line) {
       if (line.length() > MAX_LINE) {
         return Optional.empty();
       }
@@ -270,24 +306,29 @@ public sealed interface LineFormat {
         }
         String name = null;
         JsonToken token;
+        var names = new java.util.HashSet<String>();
         while ((token = parser.nextToken()) != null) {
           if (token == JsonToken.PROPERTY_NAME
               && parser.streamReadContext().getParent() != null
               && parser.streamReadContext().getParent().inRoot()) {
             name = parser.currentName();
+            if (!names.add(name)) {
+              // a member named twice: which one is the line's? Neither is trusted (the last one
+              // judged it, and a line of alice's held went as mallory's: an outside attack)
+              return Optional.empty();
+            }
           } else if (name != null
               && (token == JsonToken.VALUE_STRING || token.isNumeric())
               && parser.streamReadContext().getParent() != null
               && parser.streamReadContext().getParent().inRoot()) {
             int start = (int) parser.currentTokenLocation().getCharOffset();
             var text = parser.getString();
-            if (token == JsonToken.VALUE_STRING) {
-              // the value between its quotes, as written (escapes included)
-              int end = closingQuote(line, start);
-              spans.put(name, new LogLine.Span(start + 1, end));
-            } else {
-              spans.put(name, new LogLine.Span(start, start + text.length()));
-            }
+            var span =
+                token == JsonToken.VALUE_STRING
+                    // the value between its quotes, as written (escapes included)
+                    ? new LogLine.Span(start + 1, closingQuote(line, start))
+                    : new LogLine.Span(start, start + text.length());
+            spans.put(name, span);
             name = null;
           } else if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
             parser.skipChildren();
@@ -299,9 +340,7 @@ public sealed interface LineFormat {
       }
       var time =
           spans.containsKey(timeField) ? times.parse(unescaped(line, spans.get(timeField))) : null;
-      return time == null
-          ? Optional.empty()
-          : Optional.of(new LogLine(line, time, spans, LogLine.Escapes.JSON));
+      return Optional.of(new LogLine(line, time, spans, LogLine.Escapes.JSON));
     }
 
     private static int closingQuote(String line, int open) {

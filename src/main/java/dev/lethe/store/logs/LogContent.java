@@ -53,6 +53,9 @@ public record LogContent(List<String> lines, boolean endsWithNewline, Snapshot r
 
   /** Whether a value's bytes are UTF-8 text. */
   public static boolean isUtf8(String text) {
+    if (isAscii(text)) {
+      return true;
+    }
     try {
       StandardCharsets.UTF_8
           .newDecoder()
@@ -63,6 +66,15 @@ public record LogContent(List<String> lines, boolean endsWithNewline, Snapshot r
     } catch (java.nio.charset.CharacterCodingException e) {
       return false;
     }
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A value's text as UTF-8 (what a subject key or a token is computed over). */

@@ -34,7 +34,7 @@ public record LogLine(String text, Instant time, Map<String, Span> fields, Escap
    * erasure left them and a hold did not spare them ({@code null}: the line has no such field).
    */
   public String key(String field) {
-    var text = text(field);
+    var text = wellFormedText(field);
     return text == null ? null : text.trim();
   }
 
@@ -46,6 +46,31 @@ public record LogLine(String text, Instant time, Map<String, Span> fields, Escap
     }
     var decoded = LogContent.decoded(bytes);
     return escapes == Escapes.JSON ? Escapes.json(decoded) : decoded;
+  }
+
+  /**
+   * The field's text where it is text: {@code null} where its bytes are not UTF-8 or its escapes
+   * make half a character (a lone surrogate). Such a value is no key: decoded, each bad byte or
+   * half became one replacement character, and different people's values one key (found by an
+   * outside attack); its token is made of its bytes.
+   */
+  public String wellFormedText(String field) {
+    var bytes = bytes(field);
+    if (bytes == null || !LogContent.isUtf8(bytes)) {
+      return null;
+    }
+    var text = text(field);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return null;
+      }
+    }
+    return text;
   }
 
   /**

@@ -70,15 +70,20 @@ final class LogSubjectData implements SubjectData {
         var lines = LogFiles.read(file).lines();
         for (int i = 0; i < lines.size(); i++) {
           var text = lines.get(i);
-          var line =
-              store
-                  .format()
-                  .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+          var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+          var line = store.format().fields(body);
           if (line.isPresent() && keys.contains(line.get().key(policy.subject()))) {
             var row = new LinkedHashMap<String, Object>();
             row.put("file", file.getFileName().toString());
             row.put("line", i + 1);
             row.put("text", LogContent.decoded(text));
+            rows.add(row);
+          } else if (line.isEmpty() && mentions(body, keys)) {
+            // whose it is cannot be told: said, without its text, which may be another's
+            var row = new LinkedHashMap<String, Object>();
+            row.put("file", file.getFileName().toString());
+            row.put("line", i + 1);
+            row.put("unreadable", UNREADABLE);
             rows.add(row);
           }
         }
@@ -121,6 +126,7 @@ final class LogSubjectData implements SubjectData {
     var state = new PassState(store.directory());
     var left = new java.util.TreeMap<String, String>();
     long leftLines = 0;
+    long unreadable = 0;
     String heldMidway = null;
     java.nio.file.Path current = store.directory();
     try {
@@ -132,11 +138,15 @@ final class LogSubjectData implements SubjectData {
         var origins = new int[lines.size()];
         for (int i = 0; i < lines.size(); i++) {
           var text = lines.get(i);
-          var line =
-              store
-                  .format()
-                  .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
-          if (line.isPresent() && keys.contains(line.get().key(policy.subject()))) {
+          var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+          var line = store.format().fields(body);
+          if (line.isEmpty() && mentions(body, keys)) {
+            // whose it is cannot be told: left, and said, for a person to look at
+            unreadable++;
+            left.putIfAbsent(file.getFileName().toString(), UNREADABLE);
+            origins[kept.size()] = i;
+            kept.add(text);
+          } else if (line.isPresent() && keys.contains(line.get().key(policy.subject()))) {
             var keeper = keeperOf(line.get(), keeping);
             if (keeper.isPresent()) {
               keptLines++;
@@ -209,13 +219,12 @@ final class LogSubjectData implements SubjectData {
       if (active.isPresent() && !policy.logs().rewriteActive()) {
         long inActive = 0;
         for (var text : LogFiles.read(active.get()).lines()) {
-          var line =
-              store
-                  .format()
-                  .parse(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+          var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+          var line = store.format().fields(body);
           if (line.isPresent()
-              && keys.contains(line.get().key(policy.subject()))
-              && keeperOf(line.get(), keeping).isEmpty()) {
+              ? keys.contains(line.get().key(policy.subject()))
+                  && keeperOf(line.get(), keeping).isEmpty()
+              : mentions(body, keys)) {
             inActive++;
           }
         }
@@ -232,6 +241,7 @@ final class LogSubjectData implements SubjectData {
           "erasing in " + store.directory() + " failed: " + SafeRewrite.describe(current, e), e);
     }
 
+    leftLines += unreadable;
     var by = new ArrayList<String>();
     keptBy.forEach((name, n) -> by.add(keepers.describe(name) + ": " + n));
     return new ErasureOutcome(
@@ -243,6 +253,16 @@ final class LogSubjectData implements SubjectData {
         by.isEmpty() ? null : String.join(", ", by),
         leftLines,
         left.isEmpty() ? null : describe(left));
+  }
+
+  /** Why a line that mentions the subject's key and cannot be read was not taken. */
+  static final String UNREADABLE =
+      "lines that cannot be read as the log's format (too long, malformed, a member named twice)"
+          + " mention the key: whose they are cannot be told, so they were left for a person to"
+          + " look at";
+
+  private boolean mentions(String line, Set<String> keys) {
+    return Mentions.which(line, store.format().escapes(), keys) >= 0;
   }
 
   /** Where lines were left, and why: "in access.log (the file being written, ...)". */

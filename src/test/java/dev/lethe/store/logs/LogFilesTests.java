@@ -514,6 +514,54 @@ class LogFilesTests {
     }
   }
 
+  /**
+   * A value that is not text (bytes that are not UTF-8, half a character) is no key, and its token
+   * is of its bytes: decoded, each bad byte became one replacement character and different people
+   * one key; a JSON line naming its subject twice is not read (found by an outside attack).
+   */
+  @Test
+  void aValueThatIsNotTextIsNoKeyAndAMemberNamedTwiceIsNotRead() {
+    var json =
+        new LineFormat.JsonLines(
+            List.of("ts", "user"), "ts", new LineFormat.Times(Optional.empty()));
+    var apache = LineFormat.combined();
+    var first = apache.parse(userLine("vic\\xfftim")).orElseThrow();
+    var second = apache.parse(userLine("vic\\xfetim")).orElseThrow();
+    assertThat(first.key("user")).isNull();
+    assertThat(second.key("user")).isNull();
+    var halves =
+        List.of("\\ud83dx", "\\udc00x", "?x").stream()
+            .map(
+                u ->
+                    json.parse("{\"ts\":\"2015-05-17T10:00:00Z\",\"user\":\"" + u + "\"}")
+                        .orElseThrow())
+            .toList();
+    assertThat(halves.get(0).key("user")).isNull();
+    assertThat(halves.get(1).key("user")).isNull();
+    assertThat(halves.get(2).key("user")).isEqualTo("?x");
+    var hmac = new FieldTransforms(Map.of("user", FieldTransforms.Field.of(Kind.HMAC)), "user");
+    var madeTokens =
+        halves.stream()
+            .map(l -> json.parse(hmac.apply(l, tokens)).orElseThrow().value("user"))
+            .distinct()
+            .toList();
+    assertThat(madeTokens).hasSize(3);
+    assertThat(apache.parse(hmac.apply(first, tokens)).orElseThrow().value("user"))
+        .isNotEqualTo(apache.parse(hmac.apply(second, tokens)).orElseThrow().value("user"));
+
+    assertThat(
+            json.parse("{\"ts\":\"2015-05-17T10:00:00Z\",\"user\":\"alice\",\"user\":\"mallory\"}"))
+        .isEmpty();
+    // written raw inside a string, a control character does not make the line unreadable
+    assertThat(json.parse("{\"ts\":\"2015-05-17T10:00:00Z\",\"user\":\"gi\u0001na\"}")).isPresent();
+  }
+
+  private static String userLine(String user) {
+    return "1.2.3.4 - "
+        + user
+        + " [18/May/2015:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"";
+  }
+
   @Test
   void aFieldThatIsNotUtf8BecomesTheTokenOfItsBytesSoThatNoTwoShareOne() {
     // helene with é and è in Latin-1, and the same with other Latin-1 letters: both invalid UTF-8

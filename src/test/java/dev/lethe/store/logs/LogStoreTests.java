@@ -393,6 +393,94 @@ class LogStoreTests extends LetheTests {
     assertThat(Files.exists(logs.resolve("access.log.1"))).isFalse();
   }
 
+  private static String userLine(String ip, String user, String time) {
+    return ip + " - " + user + " [" + time + "] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"";
+  }
+
+  private void usersPolicy(String extra) {
+    policy(
+        "access-logs",
+        """
+        policy: access-logs
+        description: The web server's access log
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: weblogs
+        subject: user
+        clock: time
+        %s
+        stages:
+          - after: P1D
+            action: delete
+        """
+            .formatted(extra));
+  }
+
+  /**
+   * A line whose time cannot be read is still the subject's: an erasure takes it and an export
+   * lists it. A line that cannot be read at all, which mentions the key, is left and said, in the
+   * export without its text (whose it is cannot be told). Both were passed over in silence, the
+   * request done (found by an outside attack).
+   */
+  @Test
+  void anErasureAndAnExportTakeLinesWhoseTimeCannotBeReadAndSayWhatCannotBeRead()
+      throws IOException {
+    Files.delete(logs.resolve("access.log.2.gz"));
+    var lines =
+        List.of(
+            userLine("10.0.0.1", "bob", "18/May/2015:10:00:00 +0000"),
+            userLine("10.0.0.2", "bob", "yesterday at noon"),
+            "a line no format reads, by bob",
+            userLine("10.0.0.4", "anna", "18/May/2015:10:09:00 +0000"));
+    Files.write(logs.resolve("access.log.1"), lines);
+    usersPolicy("");
+
+    var export =
+        intake.receive(RequestKind.EXPORT, "bob", null, "DSR-B1", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    var exported = Files.readString(Path.of(requests.find(export.id()).exportFile()));
+    assertThat(exported)
+        .contains("10.0.0.1 - bob", "10.0.0.2 - bob", "\"unreadable\"")
+        .doesNotContain("a line no format reads")
+        .doesNotContain("anna");
+
+    var erasure =
+        intake.receive(RequestKind.ERASE, "bob", null, "DSR-B2", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    var standing = requests.find(erasure.id());
+    assertThat(Files.readAllLines(logs.resolve("access.log.1")))
+        .containsExactly(lines.get(2), lines.get(3));
+    assertThat(standing.status()).isEqualTo("partly-done");
+    assertThat(standing.outcomes())
+        .filteredOn(o -> o.policy().equals("access-logs"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome()).contains("cannot be read as the log's format"));
+  }
+
+  /** Where the policy removes unreadable lines, one that mentions a held key stays. */
+  @Test
+  void anUnreadableLineMentioningAHeldKeyIsNotRemoved() throws IOException {
+    Files.delete(logs.resolve("access.log.2.gz"));
+    var lines =
+        List.of(
+            "garbage about anna",
+            "garbage about carl",
+            userLine("10.0.0.2", "anna", "not a time"),
+            userLine("10.0.0.3", "carl", "not a time"));
+    Files.write(logs.resolve("access.log.1"), lines);
+    usersPolicy("unparsable: remove");
+    var job = jobName("unreadable");
+    job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
+    holds.place("anna", "access-logs", null, "LIT-ANNA", "a claim", "dpo");
+
+    var report = outcome(run(job, AS_OF_LOGS), "access-logs");
+
+    assertThat(Files.readAllLines(logs.resolve("access.log.1")))
+        .containsExactly(lines.get(0), lines.get(2));
+    assertThat(report.heldByHolds()).isEqualTo(2);
+    assertThat(report.deleted()).isEqualTo(2);
+  }
+
   /**
    * A log policy named as its store: the store's place in the request and the policy's outcome were
    * one row, and the place's "reached again" made the policy's lines left in the file being written
