@@ -18,4 +18,13 @@ public interface HoldCheck {
    * subject can be placed.
    */
   Set<String> heldBeforeCommit();
+
+  /**
+   * Every subject held on the policy's rows now, whoever asks: a line of a log names a subject in
+   * each policy's subject field (a client's address, a user), and an erasure of one must not take a
+   * line another's hold keeps. Empty where the caller does not say.
+   */
+  default Set<String> heldSubjects() {
+    return Set.of();
+  }
 }

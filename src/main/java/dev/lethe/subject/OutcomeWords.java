@@ -43,7 +43,14 @@ final class OutcomeWords {
           runId);
     }
     String text;
-    if (outcome.deleted() + outcome.pseudonymised() + outcome.referenced() + outcome.kept() == 0) {
+    // "no data held" only where nothing was left either (lines left in a file being written, or
+    // under another subject's hold, were said to be no data)
+    if (outcome.deleted()
+            + outcome.pseudonymised()
+            + outcome.referenced()
+            + outcome.kept()
+            + outcome.left()
+        == 0) {
       text = "no data held";
     } else {
       var parts = new ArrayList<String>();

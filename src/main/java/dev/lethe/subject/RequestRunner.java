@@ -43,11 +43,13 @@ public class RequestRunner {
   private final dev.lethe.hold.TokenisedRows tokenisedRows;
   private final dev.lethe.audit.AuditTrail audit;
   private final java.time.Clock clock;
+  private final dev.lethe.hold.SubjectFlags flags;
   private final RequestRecords records;
   private final RequestOutcomes outcomes;
 
   public RequestRunner(
       java.time.Clock clock,
+      dev.lethe.hold.SubjectFlags flags,
       dev.lethe.audit.AuditTrail audit,
       dev.lethe.hold.TokenisedRows tokenisedRows,
       SuppressionList suppressions,
@@ -66,6 +68,7 @@ public class RequestRunner {
     gate.setPropagationBehavior(
         org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     this.clock = clock;
+    this.flags = flags;
     this.audit = audit;
     this.records = new RequestRecords(outcomes, stores, audit, control);
     this.outcomes = outcomes;
@@ -263,7 +266,10 @@ public class RequestRunner {
                 request.subject(),
                 () ->
                     data.erase(
-                        request.subject(), heldNow(request.subject(), scope), keepers, recorder));
+                        request.subject(),
+                        heldNow(request.subject(), policy, scope),
+                        keepers,
+                        recorder));
         var changes = recorder.written();
         records.take(policy.store(), changes);
         var cases = casesOf(holds.activeOn(request.subject()), scope);
@@ -327,11 +333,16 @@ public class RequestRunner {
    * subject's gate (shared): a hold being placed takes it exclusively, so none lands between that
    * last look and the change's commit, and one placed while the change waited is seen.
    */
-  private HoldCheck heldNow(String subject, RetentionScope scope) {
+  private HoldCheck heldNow(String subject, Policy policy, RetentionScope scope) {
     return new HoldCheck() {
       @Override
       public Set<String> heldPolicies() {
         return casesOf(holds.activeOn(subject), scope).keySet();
+      }
+
+      @Override
+      public Set<String> heldSubjects() {
+        return flags.sparedFor(policy, stores.sameRows(policy, scope.allPolicies())).held();
       }
 
       @Override

@@ -29,13 +29,39 @@ import java.util.Set;
 public final class FilePass {
 
   /** What a policy stage does to a log's lines. */
+  /**
+   * @param subjectField the policy's subject field: whose rows the audit counts
+   * @param subjectFields the subject fields of every policy on the store, the policy's first: a
+   *     line is each of their subjects', and a hold on any of them spares it (a hold on a user did
+   *     not spare the user's lines from a policy by client address: an outside attack)
+   */
   public record Rules(
       LineFormat format,
       String subjectField,
+      List<String> subjectFields,
       Optional<Instant> deleteBefore,
       Optional<Instant> pseudonymiseBefore,
       FieldTransforms transforms,
-      boolean removeUnparsable) {}
+      boolean removeUnparsable) {
+
+    /** Rules of a store with this one policy. */
+    public Rules(
+        LineFormat format,
+        String subjectField,
+        Optional<Instant> deleteBefore,
+        Optional<Instant> pseudonymiseBefore,
+        FieldTransforms transforms,
+        boolean removeUnparsable) {
+      this(
+          format,
+          subjectField,
+          List.of(subjectField),
+          deleteBefore,
+          pseudonymiseBefore,
+          transforms,
+          removeUnparsable);
+    }
+  }
 
   /**
    * The pass worked out: the lines to keep, and what it does, by reason.
@@ -97,11 +123,7 @@ public final class FilePass {
           var key = fields.map(l -> l.key(rules.subjectField())).orElse(null);
           int spare =
               fields.isPresent()
-                  ? (key == null
-                      ? -1
-                      : held.contains(key)
-                          ? 0
-                          : requested.contains(key) ? 1 : restricted.contains(key) ? 2 : -1)
+                  ? spareOf(fields.get(), rules, held, requested, restricted).reason()
                   : Mentions.which(body, rules.format().escapes(), held, requested, restricted);
           if (spare < 0) {
             deleted++;
@@ -125,7 +147,7 @@ public final class FilePass {
       boolean toTransform =
           !toDelete
               && rules.pseudonymiseBefore().map(line.time()::isBefore).orElse(false)
-              && !transformedBefore(before, i, line, tokens, rules.subjectField());
+              && !transformedBefore(before, i, line, tokens, rules.subjectFields());
       if (!toDelete && !toTransform) {
         origins[kept.size()] = i;
         kept.add(text);
@@ -133,11 +155,12 @@ public final class FilePass {
       }
       due++;
       var subject = line.key(rules.subjectField());
-      if (subject != null && held.contains(subject)) {
+      var spare = spareOf(line, rules, held, requested, restricted);
+      if (spare.reason() == 0) {
         holds++;
-      } else if (subject != null && requested.contains(subject)) {
+      } else if (spare.reason() == 1) {
         requests++;
-      } else if (subject != null && restricted.contains(subject)) {
+      } else if (spare.reason() == 2) {
         restrictions++;
       } else if (toDelete) {
         deleted++;
@@ -167,7 +190,7 @@ public final class FilePass {
       }
       // spared: kept as it is; a later pass transforms it once it is no longer spared
       if (toTransform && tokens.isPresent()) {
-        sparedDue.add(prefix(tokens.get(), subject));
+        sparedDue.add(prefix(tokens.get(), spare.key()));
       }
       origins[kept.size()] = i;
       kept.add(text);
@@ -188,6 +211,26 @@ public final class FilePass {
         sparedDue);
   }
 
+  /**
+   * Why a line is spared: 0 a hold, 1 a request, 2 a restriction, -1 not; and the key that spares
+   * it, as found in any of the store's subject fields.
+   */
+  private record Spare(int reason, String key) {}
+
+  private static Spare spareOf(
+      LogLine line, Rules rules, Set<String> held, Set<String> requested, Set<String> restricted) {
+    List<Set<String>> sets = List.of(held, requested, restricted);
+    for (int reason = 0; reason < sets.size(); reason++) {
+      for (var field : rules.subjectFields()) {
+        var key = line.key(field);
+        if (key != null && sets.get(reason).contains(key)) {
+          return new Spare(reason, key);
+        }
+      }
+    }
+    return new Spare(-1, null);
+  }
+
   static Set<String> withTokens(Set<String> subjects, Optional<Tokens> tokens) {
     if (subjects.isEmpty() || tokens.isEmpty()) {
       return subjects;
@@ -205,7 +248,7 @@ public final class FilePass {
       int index,
       LogLine line,
       Optional<Tokens> tokens,
-      String subjectField) {
+      List<String> subjectFields) {
     if (before.isEmpty() || index >= before.get().lines()) {
       return false;
     }
@@ -213,17 +256,28 @@ public final class FilePass {
     if (!line.time().isBefore(entry.cutoff())) {
       return false;
     }
-    var subject = line.key(subjectField);
-    if (subject == null || tokens.isEmpty()) {
+    if (tokens.isEmpty()) {
       return true;
     }
-    // spared then under whichever key was current: a rotation since does not make it transformed;
-    // passes before subjects were keys recorded the value as written
-    var written = line.value(subjectField);
+    // spared then by the key of one of the store's subject fields, under whichever key was
+    // current: a rotation since does not make it transformed; passes before subjects were keys
+    // recorded the subject's value as written
+    var spared = new ArrayList<String>();
+    for (var field : subjectFields) {
+      var key = line.key(field);
+      if (key != null) {
+        spared.add(key);
+      }
+    }
+    var written = line.value(subjectFields.get(0));
+    if (written != null) {
+      spared.add(written);
+    }
     for (var under : tokens.get().everyKey()) {
-      if (entry.spared().contains(prefix(under, subject))
-          || entry.spared().contains(prefix(under, written))) {
-        return false;
+      for (var key : spared) {
+        if (entry.spared().contains(prefix(under, key))) {
+          return false;
+        }
       }
     }
     return true;

@@ -127,6 +127,8 @@ final class LogSubjectData implements SubjectData {
     var left = new java.util.TreeMap<String, String>();
     long leftLines = 0;
     long unreadable = 0;
+    long heldByOthers = 0;
+    var heldOthers = holds.heldSubjects();
     String heldMidway = null;
     java.nio.file.Path current = store.directory();
     try {
@@ -147,6 +149,14 @@ final class LogSubjectData implements SubjectData {
             origins[kept.size()] = i;
             kept.add(text);
           } else if (line.isPresent() && keys.contains(line.get().key(policy.subject()))) {
+            if (heldOther(line.get(), heldOthers)) {
+              // also another subject's line (a user's, where this is a client's), under a hold
+              heldByOthers++;
+              left.putIfAbsent(file.getFileName().toString(), HELD_OTHER);
+              origins[kept.size()] = i;
+              kept.add(text);
+              continue;
+            }
             var keeper = keeperOf(line.get(), keeping);
             if (keeper.isPresent()) {
               keptLines++;
@@ -241,7 +251,7 @@ final class LogSubjectData implements SubjectData {
           "erasing in " + store.directory() + " failed: " + SafeRewrite.describe(current, e), e);
     }
 
-    leftLines += unreadable;
+    leftLines += unreadable + heldByOthers;
     var by = new ArrayList<String>();
     keptBy.forEach((name, n) -> by.add(keepers.describe(name) + ": " + n));
     return new ErasureOutcome(
@@ -260,6 +270,27 @@ final class LogSubjectData implements SubjectData {
       "lines that cannot be read as the log's format (too long, malformed, a member named twice)"
           + " mention the key: whose they are cannot be told, so they were left for a person to"
           + " look at";
+
+  /** Why a line of the subject that is also a held subject's was not taken. */
+  static final String HELD_OTHER =
+      "the lines are also another subject's (another policy's subject field), held under a legal"
+          + " hold: left until the hold is released";
+
+  /** Whether another subject field of the store's policies names a held subject. */
+  private boolean heldOther(LogLine line, Set<String> held) {
+    if (held.isEmpty()) {
+      return false;
+    }
+    for (var p : scope.allPolicies()) {
+      if (p.store().equals(store.name()) && !p.subject().equals(policy.subject())) {
+        var key = line.key(p.subject());
+        if (key != null && held.contains(key)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   private boolean mentions(String line, Set<String> keys) {
     return Mentions.which(line, store.format().escapes(), keys) >= 0;

@@ -482,6 +482,65 @@ class LogStoreTests extends LetheTests {
   }
 
   /**
+   * Every policy on a log store covers every line: a line goes only when the longest retention has
+   * passed (keeping wins, as on a table), and a hold on a line's subject under any of them spares
+   * it from all (a policy by client address deleted a held user's lines, and lines a longer policy
+   * kept: found by an outside attack).
+   */
+  @Test
+  void policiesOnOneLogStoreKeepWhatAnyOfThemKeepsAndHonourEachOthersHolds() throws IOException {
+    Files.delete(logs.resolve("access.log.2.gz"));
+    var lines =
+        List.of(
+            userLine("10.0.0.1", "hank", "18/May/2015:10:00:00 +0000"),
+            userLine("10.0.0.2", "jozef", "15/May/2015:10:00:00 +0000"),
+            userLine("10.0.0.3", "anna", "15/May/2015:10:00:00 +0000"));
+    Files.write(logs.resolve("access.log.1"), lines);
+    usersPolicy("");
+    policy(
+        "access-logs",
+        Files.readString(WORKSPACE.resolve("policies/access-logs.yml")).replace("P1D", "P3D"));
+    policy(
+        "access-ip",
+        """
+        policy: access-ip
+        description: The web server's clients
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: weblogs
+        subject: ip
+        clock: time
+        stages:
+          - after: P1D
+            action: delete
+        """);
+    var job = jobName("two-policies");
+    job(job, "job: " + job + "\npolicies: [access-ip]\nguards: {max-share: 1}\n");
+    holds.place("jozef", "access-logs", null, "LIT-JOZEF", "a claim", "dpo");
+
+    var plan = plans.plan(job, AS_OF_LOGS);
+    var report = outcome(run(job, AS_OF_LOGS), "access-ip");
+
+    assertThat(Files.readAllLines(logs.resolve("access.log.1")))
+        .containsExactly(lines.get(0), lines.get(1));
+    assertThat(report.deleted()).isEqualTo(1);
+    assertThat(report.heldByHolds()).isEqualTo(1);
+    assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(1);
+
+    // an erasure of the client whose line is also the held user's leaves it, and says why
+    var erasure =
+        intake.receive(RequestKind.ERASE, "10.0.0.2", null, "DSR-IP", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    assertThat(Files.readAllLines(logs.resolve("access.log.1"))).contains(lines.get(1));
+    var standing = requests.find(erasure.id());
+    assertThat(standing.status()).isEqualTo("partly-done");
+    assertThat(standing.outcomes())
+        .filteredOn(o -> o.policy().equals("access-ip"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome()).contains("also another subject's"));
+  }
+
+  /**
    * A log policy named as its store: the store's place in the request and the policy's outcome were
    * one row, and the place's "reached again" made the policy's lines left in the file being written
    * "done" (found by an outside attack).
