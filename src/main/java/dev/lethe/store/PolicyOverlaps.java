@@ -54,6 +54,29 @@ public final class PolicyOverlaps {
                 + ". "
                 + requests(a, b),
             null);
+        if (!a.subject().equalsIgnoreCase(b.subject())) {
+          // holds, restrictions and requests are matched in each policy's own subject column: a
+          // hold on a subject under one would not keep the rows from the other (a hold on a user
+          // did not spare the user's log lines from a policy by client address: an outside
+          // attack; on a table the same, with a sender's and a recipient's column)
+          problems.error(
+              b.file(),
+              b.lineOf("subject"),
+              "subject",
+              "policies '"
+                  + a.name()
+                  + "' and '"
+                  + b.name()
+                  + "' share "
+                  + shared
+                  + " with different subject columns ('"
+                  + a.subject()
+                  + "', '"
+                  + b.subject()
+                  + "'): a hold, restriction or request on a subject under one would not keep the"
+                  + " rows from the other, which looks for the subject in its own column",
+              "give both policies the same subject column (the person whose data the rows are)");
+        }
         // one marker shared: a row one made a token is marked for both (the worked example's
         // invoices and invoice-names); two markers would let each make its own token
         boolean oneMarker = a.marker() != null && a.marker().equals(b.marker());

@@ -174,6 +174,32 @@ class CatalogValidationTests extends LetheTests {
         .isEqualTo(outcome(report, "events").heldByHolds());
   }
 
+  /**
+   * Two policies on one table that look for the subject in different columns: a hold on a subject
+   * under one would not keep the rows from the other (found by an outside attack on log stores,
+   * where a user's hold did not spare lines from a policy by client address).
+   */
+  @Test
+  void twoPoliciesOnOneTableWithDifferentSubjectColumnsAreRefused() {
+    APP.run("ALTER TABLE " + schema + ".event ADD COLUMN recipient_id bigint");
+    policy(
+        "events-received",
+        Events.policy("events-received", schema, "")
+            .replace("subject: subject_id", "subject: recipient_id"));
+    policy("events", events(""));
+
+    var errors = validator.validate().problems().errors();
+
+    assertThat(errors)
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.toString())
+                    .contains("field 'subject'")
+                    .contains("with different subject columns")
+                    .contains("Fix: give both policies the same subject column"));
+  }
+
   @Test
   void twoPoliciesMakingTokensOfOneColumnWithTwoMarkersAreRefused() {
     APP.run(
