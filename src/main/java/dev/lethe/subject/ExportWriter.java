@@ -79,7 +79,10 @@ public class ExportWriter {
         .append(")\n");
     for (var entry : (java.util.List<Map<String, Object>>) document.get("policies")) {
       out.append("\n== ")
-          .append(entry.get("description") == null ? entry.get("policy") : entry.get("description"))
+          .append(
+              entry.get("description") == null || entry.get("description").toString().isBlank()
+                  ? entry.get("policy")
+                  : entry.get("description"))
           .append(" (")
           .append(entry.get("category"))
           .append("; legal basis: ")

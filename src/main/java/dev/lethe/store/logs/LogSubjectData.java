@@ -38,12 +38,19 @@ final class LogSubjectData implements SubjectData {
 
   @Override
   public boolean fits(String subject) {
-    return !subject.isBlank() && subject.chars().noneMatch(Character::isWhitespace);
+    // combined and common fields end at a space; a JSON or regex field may hold one ("john doe")
+    return !subject.isBlank()
+        && (!(store.format() instanceof LineFormat.Apache)
+            || subject.chars().noneMatch(Character::isWhitespace));
   }
 
   @Override
   public String subjectColumn() {
-    return "field '" + policy.subject() + "' of the lines (text without spaces)";
+    return "field '"
+        + policy.subject()
+        + "' of the lines ("
+        + (store.format() instanceof LineFormat.Apache ? "text without spaces" : "text")
+        + ")";
   }
 
   @Override

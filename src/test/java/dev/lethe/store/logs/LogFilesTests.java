@@ -556,6 +556,23 @@ class LogFilesTests {
     assertThat(json.parse("{\"ts\":\"2015-05-17T10:00:00Z\",\"user\":\"gi\u0001na\"}")).isPresent();
   }
 
+  /** A JSON or regex field may hold a space ("john doe"); a combined or common field cannot. */
+  @Test
+  void aKeyWithASpaceFitsAJsonLogButNotAnApacheOne() {
+    var scope =
+        new dev.lethe.store.RetentionScope(
+            java.time.ZonedDateTime.now(), List.of(), List.of(), Optional.empty());
+    var json =
+        new LineFormat.JsonLines(
+            List.of("ts", "user"), "ts", new LineFormat.Times(Optional.empty()));
+    var jsonLogs = new LogStore("jlogs", folder, "app.log*", Optional.empty(), json);
+    var apacheLogs =
+        new LogStore("weblogs", folder, "access.log*", Optional.empty(), LineFormat.combined());
+    assertThat(new LogSubjectData(jsonLogs, null, scope).fits("john doe")).isTrue();
+    assertThat(new LogSubjectData(apacheLogs, null, scope).fits("john doe")).isFalse();
+    assertThat(new LogSubjectData(jsonLogs, null, scope).fits("  ")).isFalse();
+  }
+
   private static String userLine(String user) {
     return "1.2.3.4 - "
         + user
