@@ -34,7 +34,8 @@ final class HeldByCase {
 
   /**
    * @param held the rows the step held back for holds, all cases together
-   * @param cases the cases whose holds covered the step's policy during the run
+   * @param during the holds in force during the run: those covering the step's policy, or another
+   *     policy on its rows (a hold on any of them keeps the rows for all), are its cases
    */
   Map<String, Long> count(
       PolicyStep step,
@@ -42,15 +43,22 @@ final class HeldByCase {
       ZonedDateTime now,
       Instant since,
       long held,
-      List<String> cases) {
+      List<dev.lethe.hold.HoldsInForce.HoldCase> during) {
     var counted = new TreeMap<String, Long>();
+    var all = List.copyOf(definitions.policies().values());
+    var policy = step.policy();
+    var sameRows = stores.sameRows(policy, all);
+    var cases =
+        during.stream()
+            .filter(h -> h.covers(policy) || sameRows.stream().anyMatch(h::covers))
+            .map(dev.lethe.hold.HoldsInForce.HoldCase::caseReference)
+            .distinct()
+            .sorted()
+            .toList();
     if (cases.size() == 1) {
       counted.put(cases.get(0), held); // one case: every held row is its
       return counted;
     }
-    var all = List.copyOf(definitions.policies().values());
-    var policy = step.policy();
-    var sameRows = stores.sameRows(policy, all);
     var target =
         stores
             .store(policy.store())

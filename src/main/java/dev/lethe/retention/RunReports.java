@@ -316,12 +316,7 @@ class RunReports {
                     now,
                     runStarted,
                     counts.heldByHolds(),
-                    holdsDuring.get().stream()
-                        .filter(h -> h.covers(policy))
-                        .map(HoldsInForce.HoldCase::caseReference)
-                        .distinct()
-                        .sorted()
-                        .toList())
+                    holdsDuring.get())
                 .entrySet()
                 .stream()
                 .map(e -> e.getKey() + " (" + e.getValue() + ")")

@@ -170,6 +170,8 @@ class CatalogValidationTests extends LetheTests {
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event WHERE subject_id = 3"))
         .isEqualTo(held);
     assertThat(outcome(report, "events").heldByHolds()).isPositive();
+    assertThat(outcome(report, "events").holdCases())
+        .containsExactly("LIT-S (" + outcome(report, "events").heldByHolds() + ")");
     assertThat(plan.policies().get(0).counts().heldByHolds())
         .isEqualTo(outcome(report, "events").heldByHolds());
   }

@@ -525,6 +525,8 @@ class LogStoreTests extends LetheTests {
         .containsExactly(lines.get(0), lines.get(1));
     assertThat(report.deleted()).isEqualTo(1);
     assertThat(report.heldByHolds()).isEqualTo(1);
+    // the hold names the other policy on the store: its case is named all the same
+    assertThat(report.holdCases()).containsExactly("LIT-JOZEF (1)");
     assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(1);
 
     // an erasure of the client whose line is also the held user's leaves it, and says why
