@@ -259,7 +259,12 @@ public class StoreRegistry implements DisposableBean {
     } catch (RuntimeException e) {
       // the store cannot be reached now: the name as the policy spells it
     }
-    return policy.store() + "/" + policy.table();
+    return spelledPlaceOf(policy);
+  }
+
+  /** A policy's place as the policy spells its table: where the store cannot be asked. */
+  public static String spelledPlaceOf(Policy policy) {
+    return policy.table() == null ? policy.store() : policy.store() + "/" + policy.table();
   }
 
   public String rowsOf(String store, String table) {

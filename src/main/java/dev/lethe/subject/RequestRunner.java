@@ -157,6 +157,14 @@ public class RequestRunner {
     var covering = new java.util.HashMap<String, List<String>>();
     byPolicy.forEach(
         (name, place) -> covering.computeIfAbsent(place, p -> new ArrayList<>()).add(name));
+    // a place recorded while its store could not be asked is the policy's spelling of its table
+    for (var policy : policies) {
+      var names =
+          covering.computeIfAbsent(StoreRegistry.spelledPlaceOf(policy), p -> new ArrayList<>());
+      if (!names.contains(policy.name())) {
+        names.add(policy.name());
+      }
+    }
     for (var row : rows) {
       if (!row.fin()
           && row.place() != null

@@ -74,6 +74,17 @@ class PurgeTests extends LetheTests {
   @Test
   void holdNarrowedToAnotherCategoryOrPolicyDoesNotSpare() {
     eventsPurge("");
+    // the other policy and category, on a table of their own (a hold naming none stops the runs)
+    APP.run(
+        "CREATE TABLE "
+            + schema
+            + ".receipt (id bigint PRIMARY KEY, subject_id bigint, paid_at timestamptz)");
+    policy(
+        "other-policy",
+        Events.policy("other-policy", schema, "")
+            .replace("category: usage-data", "category: payment-data")
+            .replace(".event", ".receipt")
+            .replace("occurred_at", "paid_at"));
     holds.place("7", null, "payment-data", "TAX-1", "audit", "test");
     holds.place("9", "events", null, "LIT-2", "court case", "test");
     holds.place("11", "other-policy", null, "LIT-3", "court case", "test");

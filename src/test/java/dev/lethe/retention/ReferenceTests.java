@@ -128,6 +128,27 @@ class ReferenceTests extends LetheTests {
             + schema
             + ".account (id) ON DELETE CASCADE");
     policy("accounts", accountPolicy("allow-cascade: true"));
+    // the category's policy on a table of its own, outside the job (a hold on a category no
+    // policy has stops the runs)
+    APP.run(
+        "CREATE TABLE "
+            + schema
+            + ".receipt (id bigint PRIMARY KEY, account_id bigint, paid_at timestamptz)");
+    policy(
+        "receipts",
+        """
+        policy: receipts
+        category: payment-data
+        legal-basis: legal-obligation
+        store: app
+        table: %s.receipt
+        key: id
+        subject: account_id
+        clock: paid_at
+        retain: P7Y
+        action: delete
+        """
+            .formatted(schema));
     holds.place("3", null, "payment-data", "LIT-6", "dispute about order 3", "test");
     job(
         jobName("purge"),

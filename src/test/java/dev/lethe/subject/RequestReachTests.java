@@ -149,6 +149,32 @@ class RequestReachTests extends LetheTests {
   }
 
   /**
+   * A request received while a store could not be asked records its tables as the policies spell
+   * them: the same places, once the store answers.
+   */
+  @Test
+  void aPlaceRecordedWhileItsStoreCouldNotBeAskedIsThePolicysSpelling() throws IOException {
+    var subject = subjectWithAnswers(9);
+    Files.writeString(
+        surveyPolicy,
+        surveyPolicyText.replace("table: surveys.response", "table: Surveys.Response"));
+    var request =
+        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-7", "test", validator.load());
+    control
+        .sql(
+            "UPDATE lethe.subject_request SET reach = array_replace(reach,"
+                + " 'app/surveys.response', 'app/Surveys.Response') WHERE id = ?")
+        .param(request.id())
+        .update();
+
+    runRequests();
+
+    var done = requests.find(request.id());
+    assertThat(done.outcomes()).noneMatch(o -> o.policy().startsWith("reach:"));
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+  }
+
+  /**
    * A policy renamed while a hold kept its rows: the hold's old outcome ("held") no longer stands
    * once the new policy, on the same table, has done the rest; it stood forever, and the request
    * stayed partly done held by a released hold (found by an outside attack).
