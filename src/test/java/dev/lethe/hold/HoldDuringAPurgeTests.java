@@ -92,19 +92,7 @@ class HoldDuringAPurgeTests extends LetheTests {
                 }
               });
       // it waits at the subjects' gate, which the window in flight holds
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .pollInterval(Duration.ofMillis(20))
-          .until(
-              () ->
-                  control
-                          .sql(
-                              "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT"
-                                  + " granted AND database = (SELECT oid FROM pg_database WHERE"
-                                  + " datname = current_database())")
-                          .query(Long.class)
-                          .single()
-                      > 0);
+      awaitAnAdvisoryLockWait();
       assertThat(placed).isNotDone();
       x.rollback();
       placed.get(30, TimeUnit.SECONDS);

@@ -330,18 +330,7 @@ class StatisticsTests extends LetheTests {
           java.util.concurrent.CompletableFuture.supplyAsync(
               () -> service.compute(statistic, now, 1));
       // it waits on the lock on the rows, having computed its buckets
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(20))
-          .until(
-              () ->
-                  control
-                          .sql(
-                              "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT"
-                                  + " granted AND database = (SELECT oid FROM pg_database WHERE"
-                                  + " datname = current_database())")
-                          .query(Long.class)
-                          .single()
-                      > 0);
+      awaitAnAdvisoryLockWait();
       assertThat(computing).isNotDone();
       // another statistic of the same rows stores the same days meanwhile
       try (var s = other.createStatement()) {

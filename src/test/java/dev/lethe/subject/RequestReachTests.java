@@ -45,6 +45,18 @@ class RequestReachTests extends LetheTests {
             .get(nth));
   }
 
+  private SubjectRequest receive(RequestKind kind, String subject, String reference) {
+    return intake.receive(kind, subject, null, reference, "test", validator.load());
+  }
+
+  /** The survey answers' policy under another name: the same table. */
+  private void renameSurveyPolicy(String name) throws IOException {
+    Files.delete(surveyPolicy);
+    Files.writeString(
+        surveyPolicy.resolveSibling(name + ".yml"),
+        surveyPolicyText.replace("policy: survey-responses", "policy: " + name));
+  }
+
   private long answers(String subject) {
     return APP.count("SELECT count(*) FROM surveys.response WHERE account_id = " + subject);
   }
@@ -64,8 +76,7 @@ class RequestReachTests extends LetheTests {
   void anErasureIsNotDoneWhileAPlaceItHadToReachIsNoLongerCovered() throws IOException {
     var subject = subjectWithAnswers(3);
     assertThat(answers(subject)).isPositive();
-    var request =
-        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-1", "test", validator.load());
+    var request = receive(RequestKind.ERASE, subject, "DSR-REACH-1");
     Files.delete(surveyPolicy);
 
     runRequests();
@@ -94,8 +105,7 @@ class RequestReachTests extends LetheTests {
   @Test
   void anExportMissingAPlaceItHadToReachIsNotDone() throws IOException {
     var subject = subjectWithAnswers(4);
-    var request =
-        intake.receive(RequestKind.EXPORT, subject, null, "DSR-REACH-2", "test", validator.load());
+    var request = receive(RequestKind.EXPORT, subject, "DSR-REACH-2");
     Files.delete(surveyPolicy);
 
     runRequests();
@@ -115,12 +125,8 @@ class RequestReachTests extends LetheTests {
   @Test
   void aPolicyRenamedStillReachesItsTable() throws IOException {
     var subject = subjectWithAnswers(5);
-    var request =
-        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-3", "test", validator.load());
-    Files.delete(surveyPolicy);
-    Files.writeString(
-        surveyPolicy.resolveSibling("answers.yml"),
-        surveyPolicyText.replace("policy: survey-responses", "policy: answers"));
+    var request = receive(RequestKind.ERASE, subject, "DSR-REACH-3");
+    renameSurveyPolicy("answers");
 
     runRequests();
 
@@ -134,8 +140,7 @@ class RequestReachTests extends LetheTests {
   @Test
   void aTableSpeltOtherwiseIsTheSamePlace() throws IOException {
     var subject = subjectWithAnswers(6);
-    var request =
-        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-4", "test", validator.load());
+    var request = receive(RequestKind.ERASE, subject, "DSR-REACH-4");
     Files.writeString(
         surveyPolicy,
         surveyPolicyText.replace("table: surveys.response", "table: Surveys.Response"));
@@ -158,8 +163,7 @@ class RequestReachTests extends LetheTests {
     Files.writeString(
         surveyPolicy,
         surveyPolicyText.replace("table: surveys.response", "table: Surveys.Response"));
-    var request =
-        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-7", "test", validator.load());
+    var request = receive(RequestKind.ERASE, subject, "DSR-REACH-7");
     control
         .sql(
             "UPDATE lethe.subject_request SET reach = array_replace(reach,"
@@ -183,17 +187,13 @@ class RequestReachTests extends LetheTests {
   void aRenamedPolicysOldOutcomeIsSupersededByTheNewOnesOnItsTable() throws IOException {
     var subject = subjectWithAnswers(7);
     var hold = holds.place(subject, "survey-responses", null, "LIT-REACH", "a claim", "dpo");
-    var request =
-        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-5", "test", validator.load());
+    var request = receive(RequestKind.ERASE, subject, "DSR-REACH-5");
     runRequests();
     assertThat(outcome(requests.find(request.id()), "survey-responses").heldBy())
         .isEqualTo("LIT-REACH");
 
     holds.release(hold.id(), "claim settled", "dpo");
-    Files.delete(surveyPolicy);
-    Files.writeString(
-        surveyPolicy.resolveSibling("answers.yml"),
-        surveyPolicyText.replace("policy: survey-responses", "policy: answers"));
+    renameSurveyPolicy("answers");
     runRequests();
 
     var done = requests.find(request.id());
@@ -208,8 +208,7 @@ class RequestReachTests extends LetheTests {
   @Test
   void aPlaceDoneBeforeItsPolicyWasRemovedWasReached() throws IOException {
     var subject = subjectWithAnswers(8);
-    var request =
-        intake.receive(RequestKind.ERASE, subject, null, "DSR-REACH-6", "test", validator.load());
+    var request = receive(RequestKind.ERASE, subject, "DSR-REACH-6");
     // a hold on the account's other data keeps the request open; the answers go
     var hold = holds.place(subject, "closed-accounts", null, "LIT-OPEN", "a claim", "dpo");
     runRequests();

@@ -117,6 +117,26 @@ public abstract class LetheTests {
     APP.run("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
   }
 
+  /**
+   * Waits until a session of the control database waits for an advisory lock (a gate, a lock on a
+   * statistic's rows): a test then knows the other side is blocked, without sleeping.
+   */
+  protected void awaitAnAdvisoryLockWait() {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .pollInterval(java.time.Duration.ofMillis(20))
+        .until(
+            () ->
+                control
+                        .sql(
+                            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT"
+                                + " granted AND database = (SELECT oid FROM pg_database WHERE"
+                                + " datname = current_database())")
+                        .query(Long.class)
+                        .single()
+                    > 0);
+  }
+
   protected void policy(String name, String yaml) {
     write(WORKSPACE.resolve("policies").resolve(name + ".yml"), yaml);
   }

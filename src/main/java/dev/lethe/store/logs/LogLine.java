@@ -105,35 +105,20 @@ public record LogLine(String text, Instant time, Map<String, Span> fields, Escap
 
     /** Apache's escapes read, on text of one character per byte; what is not one stays. */
     static String apache(String raw) {
-      if (raw.indexOf('\\') < 0) {
-        return raw;
-      }
-      var out = new StringBuilder(raw.length());
-      for (int i = 0; i < raw.length(); i++) {
-        char c = raw.charAt(i);
-        if (c != '\\' || i + 1 >= raw.length()) {
-          out.append(c);
-          continue;
-        }
-        char next = raw.charAt(i + 1);
-        if (next == 'x' && i + 3 < raw.length() && hex(raw, i + 2, 2) >= 0) {
-          out.append((char) hex(raw, i + 2, 2));
-          i += 3;
-          continue;
-        }
-        char read = control(next);
-        if (read != 0) {
-          out.append(read);
-          i++;
-        } else {
-          out.append(c);
-        }
-      }
-      return out.toString();
+      return read(raw, 'x', 2, APACHE);
     }
 
     /** JSON's escapes read; what is not one stays. */
     static String json(String text) {
+      return read(text, 'u', 4, JSON);
+    }
+
+    /**
+     * Reads a format's escapes: {@code marker} followed by {@code digits} hex digits is the one
+     * character of that number (a byte for Apache, a UTF-16 unit for JSON), a backslash before one
+     * of {@link #control}'s characters that character; anything else stays as it is.
+     */
+    private static String read(String text, char marker, int digits, Escapes format) {
       if (text.indexOf('\\') < 0) {
         return text;
       }
@@ -145,12 +130,12 @@ public record LogLine(String text, Instant time, Map<String, Span> fields, Escap
           continue;
         }
         char next = text.charAt(i + 1);
-        if (next == 'u' && i + 5 < text.length() && hex(text, i + 2, 4) >= 0) {
-          out.append((char) hex(text, i + 2, 4));
-          i += 5;
+        if (next == marker && i + 1 + digits < text.length() && hex(text, i + 2, digits) >= 0) {
+          out.append((char) hex(text, i + 2, digits));
+          i += 1 + digits;
           continue;
         }
-        char read = next == '/' ? '/' : next == 'f' ? '\f' : next == 'v' ? 0 : control(next);
+        char read = format.control(next);
         if (read != 0) {
           out.append(read);
           i++;
@@ -161,7 +146,8 @@ public record LogLine(String text, Instant time, Map<String, Span> fields, Escap
       return out.toString();
     }
 
-    private static char control(char escaped) {
+    /** The character a backslash before {@code escaped} stands for in this format; 0: none. */
+    private char control(char escaped) {
       return switch (escaped) {
         case '"' -> '"';
         case '\\' -> '\\';
@@ -169,7 +155,9 @@ public record LogLine(String text, Instant time, Map<String, Span> fields, Escap
         case 'n' -> '\n';
         case 'r' -> '\r';
         case 't' -> '\t';
-        case 'v' -> '\u000B';
+        case 'v' -> this == APACHE ? '\u000B' : 0;
+        case 'f' -> this == JSON ? '\f' : 0;
+        case '/' -> this == JSON ? '/' : 0;
         default -> 0;
       };
     }

@@ -348,30 +348,12 @@ class LogStoreTests extends LetheTests {
     var jozef = "j\u00f3zef";
     var lines = new ArrayList<String>();
     for (int i = 0; i < 4; i++) {
-      lines.add(
-          "10.0.0."
-              + i
-              + " - j\\xc3\\xb3zef [18/May/2015:10:0"
-              + i
-              + ":00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"");
+      lines.add(userLine("10.0.0." + i, "j\\xc3\\xb3zef", "18/May/2015:10:0" + i + ":00 +0000"));
     }
-    lines.add("10.0.0.9 - anna [18/May/2015:10:09:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"");
+    lines.add(userLine("10.0.0.9", "anna", "18/May/2015:10:09:00 +0000"));
     Files.delete(logs.resolve("access.log.2.gz"));
     Files.write(logs.resolve("access.log.1"), lines);
-    policy(
-        "access-logs",
-        """
-        policy: access-logs
-        description: The web server's access log
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: weblogs
-        subject: user
-        clock: time
-        stages:
-          - after: P1D
-            action: delete
-        """);
+    usersPolicy("");
     var job = jobName("users");
     job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
     var hold = holds.place(jozef, "access-logs", null, "LIT-JOZEF", "a claim", "dpo");
