@@ -375,6 +375,22 @@ class LogStoreTests extends LetheTests {
     assertThat(Files.exists(logs.resolve("access.log.1"))).isFalse();
   }
 
+  /** Receives an erasure of {@code subject}, runs the requests, and says where it stands. */
+  private dev.lethe.subject.SubjectRequest erasedInTheLogs(String subject, String reference) {
+    var erasure =
+        intake.receive(RequestKind.ERASE, subject, null, reference, "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    return requests.find(erasure.id());
+  }
+
+  private static String outcomeText(dev.lethe.subject.SubjectRequest request, String policy) {
+    return request.outcomes().stream()
+        .filter(o -> o.policy().equals(policy))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no outcome under " + policy))
+        .outcome();
+  }
+
   private static String userLine(String ip, String user, String time) {
     return ip + " - " + user + " [" + time + "] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"";
   }
@@ -426,17 +442,11 @@ class LogStoreTests extends LetheTests {
         .doesNotContain("a line no format reads")
         .doesNotContain("anna");
 
-    var erasure =
-        intake.receive(RequestKind.ERASE, "bob", null, "DSR-B2", "test", validator.load());
-    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
-    var standing = requests.find(erasure.id());
+    var standing = erasedInTheLogs("bob", "DSR-B2");
     assertThat(Files.readAllLines(logs.resolve("access.log.1")))
         .containsExactly(lines.get(2), lines.get(3));
     assertThat(standing.status()).isEqualTo("partly-done");
-    assertThat(standing.outcomes())
-        .filteredOn(o -> o.policy().equals("access-logs"))
-        .singleElement()
-        .satisfies(o -> assertThat(o.outcome()).contains("cannot be read as the log's format"));
+    assertThat(outcomeText(standing, "access-logs")).contains("cannot be read as the log's format");
   }
 
   /** Where the policy removes unreadable lines, one that mentions a held key stays. */
@@ -512,16 +522,10 @@ class LogStoreTests extends LetheTests {
     assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(1);
 
     // an erasure of the client whose line is also the held user's leaves it, and says why
-    var erasure =
-        intake.receive(RequestKind.ERASE, "10.0.0.2", null, "DSR-IP", "test", validator.load());
-    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    var standing = erasedInTheLogs("10.0.0.2", "DSR-IP");
     assertThat(Files.readAllLines(logs.resolve("access.log.1"))).contains(lines.get(1));
-    var standing = requests.find(erasure.id());
     assertThat(standing.status()).isEqualTo("partly-done");
-    assertThat(standing.outcomes())
-        .filteredOn(o -> o.policy().equals("access-ip"))
-        .singleElement()
-        .satisfies(o -> assertThat(o.outcome()).contains("also another subject's"));
+    assertThat(outcomeText(standing, "access-ip")).contains("also another subject's");
   }
 
   /**
