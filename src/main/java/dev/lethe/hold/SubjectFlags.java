@@ -41,20 +41,6 @@ public class SubjectFlags {
     jdbc.sql("UPDATE lethe.subject_flags_version SET version = version + 1").update();
   }
 
-  /**
-   * The subjects {@code policy} must spare now: its holds, every subject with an open access or
-   * export request, and every restricted subject. A policy whose deletes may cascade spares the
-   * subjects of every hold, narrowed or not.
-   */
-  public SparedSubjects sparedFor(Policy policy) {
-    return sparedFor(policy, java.util.List.of());
-  }
-
-  /**
-   * As {@link #sparedFor(Policy)}, where {@code sameRows} are the other policies on the policy's
-   * table: a hold on any of them keeps the subject's rows of that table for every policy on it, as
-   * it does for requests.
-   */
   /** The subjects with an objection in force to {@code purpose}: statistics leave them out. */
   public Set<String> objectors(String purpose) {
     return Set.copyOf(
@@ -69,18 +55,39 @@ public class SubjectFlags {
     return SubjectGate.passWindows(jdbc);
   }
 
-  public SparedSubjects sparedFor(Policy policy, java.util.Collection<Policy> sameRows) {
+  /**
+   * The subjects {@code policy} must spare now: its holds, every subject with an open access or
+   * export request, and every restricted subject. A policy whose deletes may cascade spares the
+   * subjects of every hold, narrowed or not. {@code sameRows} are the other policies on the
+   * policy's table: a hold on any of them keeps the subject's rows of that table for every policy
+   * on it, as it does for requests. {@code all} are the policies the caller knows (a run's, loaded
+   * when it began): a hold naming a policy or category none of them has was placed under a name
+   * given since (a policy renamed while the run went on), and spares its subject in every policy
+   * rather than in none (found by an outside attack).
+   */
+  public SparedSubjects sparedFor(
+      Policy policy, java.util.Collection<Policy> sameRows, java.util.Collection<Policy> all) {
     var current = current();
     return current
         .byPolicy()
-        .computeIfAbsent(policy.name(), name -> spared(current, policy, sameRows));
+        .computeIfAbsent(policy.name(), name -> spared(current, policy, sameRows, all));
   }
 
   private static SparedSubjects spared(
       Snapshot snapshot, Policy policy, java.util.Collection<Policy> sameRows) {
+    return spared(snapshot, policy, sameRows, java.util.List.of());
+  }
+
+  private static SparedSubjects spared(
+      Snapshot snapshot,
+      Policy policy,
+      java.util.Collection<Policy> sameRows,
+      java.util.Collection<Policy> all) {
     var held = new HashSet<String>();
     for (var hold : snapshot.holds()) {
-      if (covers(hold, policy) || sameRows.stream().anyMatch(other -> covers(hold, other))) {
+      if (covers(hold, policy)
+          || sameRows.stream().anyMatch(other -> covers(hold, other))
+          || namesNoneOf(hold, all)) {
         held.add(hold.subject());
       }
     }
@@ -146,6 +153,17 @@ public class SubjectFlags {
             .query((rs, n) -> new ActiveHold(rs.getString(1), rs.getString(2), rs.getString(3)))
             .list();
     return spared(new Snapshot(-1, holds, Set.of(), Set.of(), Map.of()), policy, sameRows);
+  }
+
+  private static boolean namesNoneOf(ActiveHold hold, java.util.Collection<Policy> all) {
+    if (all.isEmpty()) {
+      return false;
+    }
+    if (hold.policy() != null) {
+      return all.stream().noneMatch(p -> p.name().equals(hold.policy()));
+    }
+    return hold.category() != null
+        && all.stream().noneMatch(p -> p.category().equals(hold.category()));
   }
 
   private static boolean covers(ActiveHold hold, Policy policy) {

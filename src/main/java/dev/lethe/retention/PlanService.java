@@ -61,7 +61,7 @@ public class PlanService {
    * the time it purges no export is open.
    */
   private SparedSubjects spared(JobDefinition job, Policy policy, List<Policy> all) {
-    var spared = flags.sparedFor(policy, stores.sameRows(policy, all));
+    var spared = flags.sparedFor(policy, stores.sameRows(policy, all), all);
     return job.requests()
         ? new SparedSubjects(spared.version(), spared.held(), Set.of(), spared.restricted())
         : spared;

@@ -92,6 +92,9 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
 
   private final WaitedWindows waitedWindows;
 
+  /** The run's policies: a hold naming none of them was placed under a name given since. */
+  private final List<Policy> allPolicies;
+
   private CompletableFuture<Survey> survey;
   private boolean recovered;
 
@@ -106,8 +109,10 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
       Clock clock,
       AuditTrail audit,
       Outbox outbox,
-      List<Policy> sameRows) {
+      List<Policy> sameRows,
+      List<Policy> allPolicies) {
     this.sameRows = sameRows;
+    this.allPolicies = allPolicies;
     this.audit = audit;
     this.outbox = outbox;
     this.step = step;
@@ -164,7 +169,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
     // no hold or restriction is placed between this look at them and the windows' commits: one
     // placed while they run waits for them, and the next chunk sees it
     var gate = flags.passWindowsGate();
-    var spared = flags.sparedFor(policy, sameRows);
+    var spared = flags.sparedFor(policy, sameRows, allPolicies);
     if (spared.version() != context.getLong(FLAGS_VERSION)) {
       context.put(FLAGS_CHANGED, true);
     }
@@ -307,7 +312,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
   private void begin(ExecutionContext context) {
     // an hour's margin for the clocks of other machines that place or release holds
     context.putString(SINCE, clock.instant().minus(Duration.ofHours(1)).toString());
-    context.putLong(FLAGS_VERSION, flags.sparedFor(policy, sameRows).version());
+    context.putLong(FLAGS_VERSION, flags.sparedFor(policy, sameRows, allPolicies).version());
     if (guards.maxShare().isPresent() && !context.containsKey(TOTAL)) {
       context.putLong(TOTAL, target.totalRows());
     }
@@ -315,7 +320,7 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
 
   /** Starts the survey, once per run (again after a restart that lost it). */
   private void startSurvey(ExecutionContext context) {
-    SparedSubjects spared = flags.sparedFor(policy, sameRows);
+    SparedSubjects spared = flags.sparedFor(policy, sameRows, allPolicies);
     context.putLong(FLAGS_VERSION, spared.version());
     survey = CompletableFuture.supplyAsync(() -> target.survey(spared));
   }

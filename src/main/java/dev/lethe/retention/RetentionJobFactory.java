@@ -163,7 +163,8 @@ public class RetentionJobFactory {
             clock,
             audit,
             store.outbox(),
-            stores.sameRows(policyStep.policy(), scope.allPolicies()));
+            stores.sameRows(policyStep.policy(), scope.allPolicies()),
+            scope.allPolicies());
     return new StepBuilder(policyStep.name(), repository)
         .listener(
             reachRecorder.listenerFor(

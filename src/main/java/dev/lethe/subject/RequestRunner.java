@@ -350,7 +350,9 @@ public class RequestRunner {
 
       @Override
       public Set<String> heldSubjects() {
-        return flags.sparedFor(policy, stores.sameRows(policy, scope.allPolicies())).held();
+        return flags
+            .sparedFor(policy, stores.sameRows(policy, scope.allPolicies()), scope.allPolicies())
+            .held();
       }
 
       @Override

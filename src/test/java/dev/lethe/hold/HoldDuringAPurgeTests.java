@@ -58,6 +58,7 @@ class HoldDuringAPurgeTests extends LetheTests {
 
   private enum Spares {
     HOLD,
+    HOLD_UNDER_A_NEW_NAME,
     RESTRICTION,
     EXPORT
   }
@@ -81,6 +82,9 @@ class HoldDuringAPurgeTests extends LetheTests {
                 switch (what) {
                   case RESTRICTION -> restrictions.place("7", "accuracy contested", "dpo");
                   case HOLD -> holds.place("7", null, null, "LIT-RACE", "a claim came in", "dpo");
+                  // the policy renamed while the run goes on, the hold placed under its new name
+                  case HOLD_UNDER_A_NEW_NAME ->
+                      holds.place("7", "events-renamed", null, "LIT-RACE", "a claim", "dpo");
                   case EXPORT ->
                       intake.receive(
                           dev.lethe.subject.RequestKind.EXPORT,
@@ -253,5 +257,15 @@ class HoldDuringAPurgeTests extends LetheTests {
   @Test
   void anExportRequestReceivedWhileAWindowWaitsKeepsEveryRowLeftWhenItReturns() throws Exception {
     race(Spares.EXPORT);
+  }
+
+  /**
+   * A hold placed under a name the run does not know (its policy renamed while it went on) spares
+   * the subject in every policy of the run: it spared it in none, and the run deleted the held rows
+   * (found by an outside attack).
+   */
+  @Test
+  void aHoldPlacedUnderANameTheRunDoesNotKnowKeepsEveryRowLeftWhenItReturns() throws Exception {
+    race(Spares.HOLD_UNDER_A_NEW_NAME);
   }
 }
