@@ -70,7 +70,7 @@ public final class FieldTransforms {
         .forEach(
             f -> {
               var span = line.fields().get(f);
-              if (span != null) {
+              if (span != null && span.start() >= 0) {
                 spans.add(Map.entry(f, span));
               }
             });

@@ -102,6 +102,7 @@ public final class FilePass {
     var held = withTokens(spared.held(), tokens);
     var requested = withTokens(spared.requested(), tokens);
     var restricted = withTokens(spared.restricted(), tokens);
+    var mentions = new Mentions(held, requested, restricted);
     var kept = new ArrayList<String>(lines.size());
     var origins = new int[lines.size()];
     var unparsable = new ArrayList<Integer>();
@@ -123,8 +124,9 @@ public final class FilePass {
           var key = fields.map(l -> l.key(rules.subjectField())).orElse(null);
           int spare =
               fields.isPresent()
-                  ? spareOf(fields.get(), rules, held, requested, restricted).reason()
-                  : Mentions.which(body, rules.format().escapes(), held, requested, restricted);
+                  ? spareOf(fields.get(), body, rules, held, requested, restricted, mentions)
+                      .reason()
+                  : mentions.which(body, rules.format().escapes());
           if (spare < 0) {
             deleted++;
             count(bySubject, key);
@@ -155,7 +157,7 @@ public final class FilePass {
       }
       due++;
       var subject = line.key(rules.subjectField());
-      var spare = spareOf(line, rules, held, requested, restricted);
+      var spare = spareOf(line, body, rules, held, requested, restricted, mentions);
       if (spare.reason() == 0) {
         holds++;
       } else if (spare.reason() == 1) {
@@ -189,7 +191,7 @@ public final class FilePass {
         continue;
       }
       // spared: kept as it is; a later pass transforms it once it is no longer spared
-      if (toTransform && tokens.isPresent()) {
+      if (toTransform && tokens.isPresent() && spare.key() != null) {
         sparedDue.add(prefix(tokens.get(), spare.key()));
       }
       origins[kept.size()] = i;
@@ -218,17 +220,35 @@ public final class FilePass {
   private record Spare(int reason, String key) {}
 
   private static Spare spareOf(
-      LogLine line, Rules rules, Set<String> held, Set<String> requested, Set<String> restricted) {
+      LogLine line,
+      String body,
+      Rules rules,
+      Set<String> held,
+      Set<String> requested,
+      Set<String> restricted,
+      Mentions mentions) {
     List<Set<String>> sets = List.of(held, requested, restricted);
+    String known = null;
     for (int reason = 0; reason < sets.size(); reason++) {
       for (var field : rules.subjectFields()) {
         var key = line.key(field);
         if (key != null && sets.get(reason).contains(key)) {
           return new Spare(reason, key);
         }
+        if (known == null) {
+          known = key;
+        }
       }
     }
-    return new Spare(-1, null);
+    // a subject field holding a list or an object: whose the line is cannot be told, and a
+    // spared key mentioned anywhere in it keeps it (recorded under the line's own subject where
+    // it has one). Not for lines whose subjects can be read: "42" held would keep every line of
+    // 42 bytes
+    if (rules.subjectFields().stream().noneMatch(line::unreadable)) {
+      return new Spare(-1, null);
+    }
+    int mentioned = mentions.which(body, rules.format().escapes());
+    return new Spare(mentioned, mentioned < 0 ? null : known);
   }
 
   static Set<String> withTokens(Set<String> subjects, Optional<Tokens> tokens) {

@@ -331,6 +331,11 @@ public sealed interface LineFormat {
             spans.put(name, span);
             name = null;
           } else if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+            if (name != null) {
+              // a member whose value is a list or an object: its subject cannot be told, and is
+              // not taken to be none (["heldu"] went with a hold on heldu: an outside attack)
+              spans.put(name, LogLine.Span.UNREADABLE);
+            }
             parser.skipChildren();
             name = null;
           }

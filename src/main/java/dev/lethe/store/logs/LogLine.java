@@ -11,7 +11,17 @@ import java.util.Map;
 public record LogLine(String text, Instant time, Map<String, Span> fields, Escapes escapes) {
 
   /** Where a field's value is: characters {@code start} (inclusive) to {@code end} (exclusive). */
-  public record Span(int start, int end) {}
+  public record Span(int start, int end) {
+
+    /** A member whose value is a list or an object (JSON): no place of a value to read. */
+    static final Span UNREADABLE = new Span(-1, -1);
+  }
+
+  /** Whether the field is there, and holds a list or an object rather than a value. */
+  public boolean unreadable(String field) {
+    var span = fields.get(field);
+    return span != null && span.start() < 0;
+  }
 
   /** A line whose fields hold their values as written, without escapes. */
   public LogLine(String text, Instant time, Map<String, Span> fields) {
@@ -88,7 +98,7 @@ public record LogLine(String text, Instant time, Map<String, Span> fields, Escap
   /** The field's bytes as written, one character per byte ({@link LogContent}). */
   public String raw(String field) {
     var span = fields.get(field);
-    return span == null ? null : text.substring(span.start(), span.end());
+    return span == null || span.start() < 0 ? null : text.substring(span.start(), span.end());
   }
 
   /** How a format writes what its fields hold. */

@@ -24,11 +24,13 @@ final class LogSubjectData implements SubjectData {
   private final Policy policy;
   private final List<String> policiesOnStore;
   private final RetentionScope scope;
+  private final List<String> subjectFields;
 
   LogSubjectData(LogStore store, Policy policy, RetentionScope scope) {
     this.scope = scope;
     this.store = store;
     this.policy = policy;
+    this.subjectFields = policy == null ? List.of() : subjectFields();
     this.policiesOnStore =
         scope.allPolicies().stream()
             .filter(p -> p.store().equals(store.name()))
@@ -71,6 +73,7 @@ final class LogSubjectData implements SubjectData {
   @Override
   public List<Map<String, Object>> rows(String subject) {
     var keys = FilePass.withTokens(Set.of(subject), scope.tokens());
+    var mentions = new Mentions(keys);
     var rows = new ArrayList<Map<String, Object>>();
     try {
       for (var file : store.files().list()) {
@@ -79,13 +82,13 @@ final class LogSubjectData implements SubjectData {
           var text = lines.get(i);
           var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
           var line = store.format().fields(body);
-          if (line.isPresent() && keys.contains(line.get().key(policy.subject()))) {
+          if (line.isPresent() && isSubjects(line.get(), keys)) {
             var row = new LinkedHashMap<String, Object>();
             row.put("file", file.getFileName().toString());
             row.put("line", i + 1);
             row.put("text", LogContent.decoded(text));
             rows.add(row);
-          } else if (line.isEmpty() && mentions(body, keys)) {
+          } else if (unknown(line) && mentions.any(body, store.format().escapes())) {
             // whose it is cannot be told: said, without its text, which may be another's
             var row = new LinkedHashMap<String, Object>();
             row.put("file", file.getFileName().toString());
@@ -130,6 +133,7 @@ final class LogSubjectData implements SubjectData {
     long deleted = 0;
     // lines whose subject field a stage made a token are the subject's too
     var keys = FilePass.withTokens(Set.of(subject), scope.tokens());
+    var mentions = new Mentions(keys);
     var state = new PassState(store.directory());
     var left = new java.util.TreeMap<String, String>();
     long leftLines = 0;
@@ -149,14 +153,15 @@ final class LogSubjectData implements SubjectData {
           var text = lines.get(i);
           var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
           var line = store.format().fields(body);
-          if (line.isEmpty() && mentions(body, keys)) {
+          var subjects = line.isPresent() && isSubjects(line.get(), keys);
+          if (!subjects && unknown(line) && mentions.any(body, store.format().escapes())) {
             // whose it is cannot be told: left, and said, for a person to look at
             unreadable++;
             left.putIfAbsent(file.getFileName().toString(), UNREADABLE);
             origins[kept.size()] = i;
             kept.add(text);
-          } else if (line.isPresent() && keys.contains(line.get().key(policy.subject()))) {
-            if (heldOther(line.get(), heldOthers)) {
+          } else if (subjects) {
+            if (heldOther(line.get(), heldOthers, keys)) {
               // also another subject's line (a user's, where this is a client's), under a hold
               heldByOthers++;
               left.putIfAbsent(file.getFileName().toString(), HELD_OTHER);
@@ -238,10 +243,9 @@ final class LogSubjectData implements SubjectData {
         for (var text : LogFiles.read(active.get()).lines()) {
           var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
           var line = store.format().fields(body);
-          if (line.isPresent()
-              ? keys.contains(line.get().key(policy.subject()))
-                  && keeperOf(line.get(), keeping).isEmpty()
-              : mentions(body, keys)) {
+          if (line.isPresent() && isSubjects(line.get(), keys)
+              ? keeperOf(line.get(), keeping).isEmpty()
+              : unknown(line) && mentions.any(body, store.format().escapes())) {
             inActive++;
           }
         }
@@ -283,24 +287,48 @@ final class LogSubjectData implements SubjectData {
       "the lines are also another subject's (another policy's subject field), held under a legal"
           + " hold: left until the hold is released";
 
-  /** Whether another subject field of the store's policies names a held subject. */
-  private boolean heldOther(LogLine line, Set<String> held) {
-    if (held.isEmpty()) {
-      return false;
-    }
-    for (var p : scope.allPolicies()) {
-      if (p.store().equals(store.name()) && !p.subject().equals(policy.subject())) {
-        var key = line.key(p.subject());
-        if (key != null && held.contains(key)) {
-          return true;
-        }
+  /**
+   * The subject fields of every policy on the store, this policy's first: a line is the subject's
+   * where any of them holds the key (an export searched the policy's own field only, and one store
+   * with policies by user and by client address exported none of a user's lines: an outside
+   * attack).
+   */
+  private List<String> subjectFields() {
+    var fields = new java.util.LinkedHashSet<String>();
+    fields.add(policy.subject());
+    scope.allPolicies().stream()
+        .filter(p -> p.store().equals(store.name()))
+        .forEach(p -> fields.add(p.subject()));
+    return List.copyOf(fields);
+  }
+
+  private boolean isSubjects(LogLine line, Set<String> keys) {
+    for (var field : subjectFields) {
+      var key = line.key(field);
+      if (key != null && keys.contains(key)) {
+        return true;
       }
     }
     return false;
   }
 
-  private boolean mentions(String line, Set<String> keys) {
-    return Mentions.which(line, store.format().escapes(), keys) >= 0;
+  /** Whether whose the line is cannot be told: unreadable, or a subject field holds a list. */
+  private boolean unknown(java.util.Optional<LogLine> line) {
+    return line.isEmpty() || subjectFields.stream().anyMatch(line.get()::unreadable);
+  }
+
+  /** Whether a subject field names a held subject other than the one asked about. */
+  private boolean heldOther(LogLine line, Set<String> held, Set<String> keys) {
+    if (held.isEmpty()) {
+      return false;
+    }
+    for (var field : subjectFields) {
+      var key = line.key(field);
+      if (key != null && held.contains(key) && !keys.contains(key)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Where lines were left, and why: "in access.log (the file being written, ...)". */

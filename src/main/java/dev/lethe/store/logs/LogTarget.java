@@ -263,7 +263,10 @@ final class LogTarget implements RetentionTarget {
             step.policy().name(),
             pass.unparsable().size(),
             name,
-            step.policy().logs().removeUnparsable() ? "removed" : "kept",
+            // lines naming a spared subject stay where the others go
+            step.policy().logs().removeUnparsable()
+                ? "removed, but those a hold, request or restriction keeps"
+                : "kept",
             pass.unparsable().size() > 20
                 ? pass.unparsable().subList(0, 20) + " and more"
                 : pass.unparsable());

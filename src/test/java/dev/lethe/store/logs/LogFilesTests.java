@@ -556,6 +556,47 @@ class LogFilesTests {
     assertThat(json.parse("{\"ts\":\"2015-05-17T10:00:00Z\",\"user\":\"gi\u0001na\"}")).isPresent();
   }
 
+  /**
+   * A subject field holding a list or an object, or a line that cannot be read: whose it is cannot
+   * be told, and a spared key it mentions keeps it, also a key with a separator in it (an IPv6
+   * address, "alice smith"). Such lines went with holds in force (found by an outside attack).
+   */
+  @Test
+  void aLineWhoseSubjectCannotBeToldStaysWhereItMentionsASparedKey() throws IOException {
+    var json =
+        new LineFormat.JsonLines(
+            List.of("ts", "user"), "ts", new LineFormat.Times(Optional.empty()));
+    var ts = "{\"ts\":\"2015-05-17T10:00:00Z\",\"user\":";
+    var written =
+        List.of(
+            ts + "[\"heldu\"]}",
+            ts + "{\"id\":\"heldu\"}}",
+            ts + "[\"other\"]}",
+            "garbage line about 2001:db8::5 here",
+            "garbage line about 2001:db8::55 here",
+            "garbage mention alice smith here",
+            "garbage mention alice smithers here");
+    var file = folder.resolve("users.json");
+    Files.write(file, written);
+    var rules =
+        new FilePass.Rules(
+            json,
+            "user",
+            Optional.of(Instant.parse("2015-05-18T00:00:00Z")),
+            Optional.empty(),
+            new FieldTransforms(Map.of(), "user"),
+            true);
+    var held =
+        new dev.lethe.store.SparedSubjects(
+            0, Set.of("heldu", "2001:db8::5", "alice smith"), Set.of(), Set.of());
+    var pass =
+        FilePass.compute(
+            file, LogFiles.read(file).lines(), rules, held, Optional.of(tokens), Optional.empty());
+    assertThat(pass.kept())
+        .containsExactly(written.get(0), written.get(1), written.get(3), written.get(5));
+    assertThat(pass.heldByHolds()).isEqualTo(4);
+  }
+
   /** A JSON or regex field may hold a space ("john doe"); a combined or common field cannot. */
   @Test
   void aKeyWithASpaceFitsAJsonLogButNotAnApacheOne() {

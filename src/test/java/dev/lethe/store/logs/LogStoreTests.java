@@ -521,6 +521,14 @@ class LogStoreTests extends LetheTests {
     assertThat(report.holdCases()).containsExactly("LIT-JOZEF (1)");
     assertThat(plan.policies().get(0).counts().wouldChange()).isEqualTo(1);
 
+    // an export of the user finds the user's line, though the policy listing the store's lines
+    // is the one by client address
+    var export =
+        intake.receive(RequestKind.EXPORT, "hank", null, "DSR-H", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    assertThat(Files.readString(Path.of(requests.find(export.id()).exportFile())))
+        .contains("10.0.0.1 - hank");
+
     // an erasure of the client whose line is also the held user's leaves it, and says why
     var standing = erasedInTheLogs("10.0.0.2", "DSR-IP");
     assertThat(Files.readAllLines(logs.resolve("access.log.1"))).contains(lines.get(1));
