@@ -262,6 +262,26 @@ public class StoreRegistry implements DisposableBean {
     return spelledPlaceOf(policy);
   }
 
+  /**
+   * A policy's place by what its store is (its identity, whatever name the configuration gives it)
+   * and its table's catalog name; empty where the store cannot tell.
+   */
+  public java.util.Optional<String> identityPlaceOf(Policy policy) {
+    try {
+      var store = stores.get(policy.store());
+      if (store == null) {
+        return java.util.Optional.empty();
+      }
+      var table =
+          policy.table() == null
+              ? ""
+              : "/" + store.catalogName(policy.table()).orElse(policy.table());
+      return store.identity().map(identity -> identity + table);
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty(); // the store cannot be reached now
+    }
+  }
+
   /** A policy's place as the policy spells its table: where the store cannot be asked. */
   public static String spelledPlaceOf(Policy policy) {
     return policy.table() == null ? policy.store() : policy.store() + "/" + policy.table();

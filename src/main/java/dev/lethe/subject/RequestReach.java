@@ -6,7 +6,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Where a request's rows may be: each store, and table (by its catalog's name) where the store has
@@ -34,9 +33,21 @@ final class RequestReach {
     return places;
   }
 
-  /** The places the policies govern, sorted: what a request records when it is received. */
-  static List<String> of(Collection<Policy> policies, StoreRegistry stores) {
-    return List.copyOf(new TreeSet<>(places(policies, stores).values()));
+  /**
+   * A place as a request records it: its store's name and table, and the same by what the store is
+   * ('' where the store could not be asked).
+   */
+  record Place(String name, String identity) {}
+
+  /** The places the policies govern, sorted by name: what a request records when received. */
+  static List<Place> of(Collection<Policy> policies, StoreRegistry stores) {
+    var places = new java.util.TreeMap<String, String>();
+    for (var policy : policies) {
+      places.putIfAbsent(stores.placeOf(policy), stores.identityPlaceOf(policy).orElse(""));
+    }
+    var list = new java.util.ArrayList<Place>();
+    places.forEach((name, identity) -> list.add(new Place(name, identity)));
+    return List.copyOf(list);
   }
 
   /**

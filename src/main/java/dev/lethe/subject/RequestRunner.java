@@ -178,7 +178,24 @@ public class RequestRunner {
             false);
       }
     }
-    for (var place : received.get()) {
+    // a store renamed in the configuration reaches its places by what it is
+    var coveringByIdentity = new java.util.HashMap<String, List<String>>();
+    for (var policy : policies) {
+      stores
+          .identityPlaceOf(policy)
+          .ifPresent(
+              at ->
+                  coveringByIdentity
+                      .computeIfAbsent(at, p -> new ArrayList<>())
+                      .add(policy.name()));
+    }
+    for (var recorded : received.get()) {
+      var place = recorded.name();
+      if (!covering.containsKey(place)
+          && !recorded.identity().isEmpty()
+          && coveringByIdentity.containsKey(recorded.identity())) {
+        covering.put(place, coveringByIdentity.get(recorded.identity()));
+      }
       var reachRow =
           rows.stream().filter(r -> r.policy().equals(RequestReach.PREFIX + place)).findFirst();
       if (covering.containsKey(place)) {

@@ -47,7 +47,7 @@ public class RequestService {
       String purpose,
       String reference,
       String receivedBy,
-      List<String> reach) {
+      List<RequestReach.Place> reach) {
     if (kind == RequestKind.EXPORT) {
       // an export spares the subject's rows from the moment it is received: it waits, as a hold
       // does, for the windows in flight, which read the spared subjects before it (found by an
@@ -68,8 +68,8 @@ public class RequestService {
                   """
                   INSERT INTO lethe.subject_request
                     (kind, subject, purpose, reference, received_by, received_at, deadline, status,
-                     reach)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING id""")
+                     reach, reach_identity)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id""")
               .params(
                   kind.text(),
                   subject,
@@ -78,7 +78,8 @@ public class RequestService {
                   receivedBy,
                   Timestamp.from(now),
                   deadline,
-                  reach.toArray(String[]::new))
+                  reach.stream().map(RequestReach.Place::name).toArray(String[]::new),
+                  reach.stream().map(RequestReach.Place::identity).toArray(String[]::new))
               .query(Long.class)
               .single();
     } catch (DuplicateKeyException e) {
@@ -199,15 +200,23 @@ public class RequestService {
    * request received before they were recorded.
    */
   @Transactional(readOnly = true)
-  java.util.Optional<List<String>> reachOf(long id) {
-    return jdbc.sql("SELECT reach FROM lethe.subject_request WHERE id = ?")
+  java.util.Optional<List<RequestReach.Place>> reachOf(long id) {
+    return jdbc.sql("SELECT reach, reach_identity FROM lethe.subject_request WHERE id = ?")
         .param(id)
         .query(
             (rs, n) -> {
-              var array = rs.getArray("reach");
-              return array == null
-                  ? java.util.Optional.<List<String>>empty()
-                  : java.util.Optional.of(List.of((String[]) array.getArray()));
+              var names = rs.getArray("reach");
+              if (names == null) {
+                return java.util.Optional.<List<RequestReach.Place>>empty();
+              }
+              var name = (String[]) names.getArray();
+              var identities = rs.getArray("reach_identity");
+              var identity = identities == null ? new String[0] : (String[]) identities.getArray();
+              var places = new java.util.ArrayList<RequestReach.Place>();
+              for (int i = 0; i < name.length; i++) {
+                places.add(new RequestReach.Place(name[i], i < identity.length ? identity[i] : ""));
+              }
+              return java.util.Optional.of(List.copyOf(places));
             })
         .single();
   }

@@ -178,6 +178,26 @@ class RequestReachTests extends LetheTests {
     assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
   }
 
+  /** A store renamed in the configuration (the same database) still reaches its places. */
+  @Test
+  void aStoreRenamedInTheConfigurationStillReachesItsPlaces() throws IOException {
+    var subject = subjectWithAnswers(10);
+    var request = receive(RequestKind.ERASE, subject, "DSR-REACH-8");
+    // as if the store had been named "crm" when the request came in
+    control
+        .sql(
+            "UPDATE lethe.subject_request SET reach = (SELECT array_agg(replace(r, 'app/',"
+                + " 'crm/')) FROM unnest(reach) r) WHERE id = ?")
+        .param(request.id())
+        .update();
+
+    runRequests();
+
+    var done = requests.find(request.id());
+    assertThat(done.outcomes()).noneMatch(o -> o.policy().startsWith("reach:"));
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+  }
+
   /**
    * A policy renamed while a hold kept its rows: the hold's old outcome ("held") no longer stands
    * once the new policy, on the same table, has done the rest; it stood forever, and the request
