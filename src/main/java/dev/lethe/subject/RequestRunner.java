@@ -45,6 +45,7 @@ public class RequestRunner {
   private final java.time.Clock clock;
   private final dev.lethe.hold.SubjectFlags flags;
   private final RequestRecords records;
+  private final ReachCheck reach;
   private final RequestOutcomes outcomes;
 
   public RequestRunner(
@@ -71,6 +72,7 @@ public class RequestRunner {
     this.flags = flags;
     this.audit = audit;
     this.records = new RequestRecords(outcomes, stores, audit, control);
+    this.reach = new ReachCheck(requests, outcomes, stores);
     this.outcomes = outcomes;
     this.tokenisedRows = tokenisedRows;
     this.suppressions = suppressions;
@@ -136,86 +138,8 @@ public class RequestRunner {
     } else {
       erase(request, policies, finished, scope, tokens, runId);
     }
-    checkReach(request, policies, runId);
+    reach.check(request, policies, runId);
     return requests.settle(id, exportFile);
-  }
-
-  /**
-   * Each place the request had to reach when it was received and no policy reaches now, where no
-   * final outcome says it was done, gets an outcome that is not final (the request stays partly
-   * done and says why); one reached again is final once more. An outcome of a policy that no longer
-   * covers the request, whose place policies cover now, is superseded by theirs.
-   */
-  private void checkReach(SubjectRequest request, List<Policy> policies, Long runId) {
-    var byPolicy = RequestReach.places(policies, stores);
-    outcomes.place(request.id(), byPolicy);
-    var received = requests.reachOf(request.id());
-    if (received.isEmpty()) {
-      return; // received before reach was recorded
-    }
-    var rows = outcomes.placed(request.id());
-    var covering = new java.util.HashMap<String, List<String>>();
-    byPolicy.forEach(
-        (name, place) -> covering.computeIfAbsent(place, p -> new ArrayList<>()).add(name));
-    // a place recorded while its store could not be asked is the policy's spelling of its table
-    for (var policy : policies) {
-      var names =
-          covering.computeIfAbsent(StoreRegistry.spelledPlaceOf(policy), p -> new ArrayList<>());
-      if (!names.contains(policy.name())) {
-        names.add(policy.name());
-      }
-    }
-    for (var row : rows) {
-      if (!row.fin()
-          && row.place() != null
-          && !row.policy().startsWith(RequestReach.PREFIX)
-          && !byPolicy.containsKey(row.policy())
-          && covering.containsKey(row.place())) {
-        outcomes.recordStanding(
-            request.id(),
-            RequestReach.superseded(
-                row.policy(), row.store(), row.place(), covering.get(row.place()), runId),
-            false);
-      }
-    }
-    // a store renamed in the configuration reaches its places by what it is
-    var coveringByIdentity = new java.util.HashMap<String, List<String>>();
-    for (var policy : policies) {
-      stores
-          .identityPlaceOf(policy)
-          .ifPresent(
-              at ->
-                  coveringByIdentity
-                      .computeIfAbsent(at, p -> new ArrayList<>())
-                      .add(policy.name()));
-    }
-    for (var recorded : received.get()) {
-      var place = recorded.name();
-      if (!covering.containsKey(place)
-          && !recorded.identity().isEmpty()
-          && coveringByIdentity.containsKey(recorded.identity())) {
-        covering.put(place, coveringByIdentity.get(recorded.identity()));
-      }
-      var reachRow =
-          rows.stream().filter(r -> r.policy().equals(RequestReach.PREFIX + place)).findFirst();
-      if (covering.containsKey(place)) {
-        if (reachRow.isPresent() && !reachRow.get().fin()) {
-          outcomes.recordStanding(
-              request.id(), RequestReach.reachedAgain(place, covering.get(place), runId), false);
-        }
-        continue;
-      }
-      var done =
-          rows.stream()
-              .filter(r -> place.equals(r.place()) && !r.policy().startsWith(RequestReach.PREFIX))
-              .toList();
-      boolean reachedBefore =
-          !done.isEmpty() && done.stream().allMatch(RequestOutcomes.Placed::fin);
-      if (!reachedBefore) {
-        outcomes.recordStanding(
-            request.id(), RequestReach.unreached(place, request.kind(), runId), false);
-      }
-    }
   }
 
   /** Erasure: every policy; withdrawal of consent: the policies held by consent for the purpose. */
