@@ -106,8 +106,11 @@ class SchedulingTests extends LetheTests {
     }
     // a fire time claimed just before the standby is still running: let it end
     await().atMost(Duration.ofSeconds(30)).until(() -> handled("started") == 0);
-    var fireTimes = fired.stream().map(f -> f.substring(0, f.indexOf('@'))).toList();
-    assertThat(fireTimes).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(5);
+    // Quartz may hand one fire time to both nodes where a loaded machine delays a check-in (the
+    // other node recovers it): Lethe's claim of the fire time (lethe.scheduled_fire) runs it once,
+    // which the counts below hold
+    var fireTimes = fired.stream().map(f -> f.substring(0, f.indexOf('@'))).distinct().toList();
+    assertThat(fireTimes).hasSizeGreaterThanOrEqualTo(5);
     // the first fire time ran the job; the later ones of the same day found it done, or, where
     // they came while it was still going on the other node, were skipped
     assertThat(handled("failed")).isZero();
