@@ -3,7 +3,9 @@ package dev.lethe.subject;
 import dev.lethe.policy.Policy;
 import dev.lethe.store.StoreRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A request's places against the policies that cover it now (decision 0009): what it had to reach
@@ -36,17 +38,7 @@ final class ReachCheck {
       return; // received before reach was recorded
     }
     var rows = outcomes.placed(request.id());
-    var covering = new java.util.HashMap<String, List<String>>();
-    byPolicy.forEach(
-        (name, place) -> covering.computeIfAbsent(place, p -> new ArrayList<>()).add(name));
-    // a place recorded while its store could not be asked is the policy's spelling of its table
-    for (var policy : policies) {
-      var names =
-          covering.computeIfAbsent(StoreRegistry.spelledPlaceOf(policy), p -> new ArrayList<>());
-      if (!names.contains(policy.name())) {
-        names.add(policy.name());
-      }
-    }
+    var covering = covering(policies, byPolicy);
     for (var row : rows) {
       if (!row.fin()
           && row.place() != null
@@ -60,30 +52,16 @@ final class ReachCheck {
             false);
       }
     }
-    // a store renamed in the configuration reaches its places by what it is
-    var coveringByIdentity = new java.util.HashMap<String, List<String>>();
-    for (var policy : policies) {
-      stores
-          .identityPlaceOf(policy)
-          .ifPresent(
-              at ->
-                  coveringByIdentity
-                      .computeIfAbsent(at, p -> new ArrayList<>())
-                      .add(policy.name()));
-    }
     for (var recorded : received.get()) {
       var place = recorded.name();
-      if (!covering.containsKey(place)
-          && !recorded.identity().isEmpty()
-          && coveringByIdentity.containsKey(recorded.identity())) {
-        covering.put(place, coveringByIdentity.get(recorded.identity()));
-      }
+      var by =
+          covering.getOrDefault(
+              place, recorded.identity().isEmpty() ? null : covering.get(recorded.identity()));
       var reachRow =
           rows.stream().filter(r -> r.policy().equals(RequestReach.PREFIX + place)).findFirst();
-      if (covering.containsKey(place)) {
+      if (by != null) {
         if (reachRow.isPresent() && !reachRow.get().fin()) {
-          outcomes.recordStanding(
-              request.id(), RequestReach.reachedAgain(place, covering.get(place), runId), false);
+          outcomes.recordStanding(request.id(), RequestReach.reachedAgain(place, by, runId), false);
         }
         continue;
       }
@@ -98,5 +76,22 @@ final class ReachCheck {
             request.id(), RequestReach.unreached(place, request.kind(), runId), false);
       }
     }
+  }
+
+  /**
+   * The policies covering each place, under every name a request may have recorded it by: the
+   * catalog's, the policy's spelling (recorded while the store could not be asked), and what the
+   * store is (a store renamed in the configuration).
+   */
+  private Map<String, List<String>> covering(List<Policy> policies, Map<String, String> byPolicy) {
+    var covering = new HashMap<String, List<String>>();
+    for (var policy : policies) {
+      var aliases = new java.util.LinkedHashSet<String>();
+      aliases.add(byPolicy.get(policy.name()));
+      aliases.add(StoreRegistry.spelledPlaceOf(policy));
+      stores.identityPlaceOf(policy).ifPresent(aliases::add);
+      aliases.forEach(a -> covering.computeIfAbsent(a, p -> new ArrayList<>()).add(policy.name()));
+    }
+    return covering;
   }
 }

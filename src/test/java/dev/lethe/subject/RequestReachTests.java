@@ -57,6 +57,20 @@ class RequestReachTests extends LetheTests {
         surveyPolicyText.replace("policy: survey-responses", "policy: " + name));
   }
 
+  /** Sets the places the request recorded when received to {@code reach}, an SQL expression. */
+  private void recordedReach(SubjectRequest request, String reach) {
+    control
+        .sql("UPDATE lethe.subject_request SET reach = " + reach + " WHERE id = ?")
+        .param(request.id())
+        .update();
+  }
+
+  private void assertDoneWithEveryPlaceReached(SubjectRequest request) {
+    var done = requests.find(request.id());
+    assertThat(done.outcomes()).noneMatch(o -> o.policy().startsWith("reach:"));
+    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+  }
+
   private long answers(String subject) {
     return APP.count("SELECT count(*) FROM surveys.response WHERE account_id = " + subject);
   }
@@ -164,18 +178,11 @@ class RequestReachTests extends LetheTests {
         surveyPolicy,
         surveyPolicyText.replace("table: surveys.response", "table: Surveys.Response"));
     var request = receive(RequestKind.ERASE, subject, "DSR-REACH-7");
-    control
-        .sql(
-            "UPDATE lethe.subject_request SET reach = array_replace(reach,"
-                + " 'app/surveys.response', 'app/Surveys.Response') WHERE id = ?")
-        .param(request.id())
-        .update();
+    recordedReach(request, "array_replace(reach, 'app/surveys.response', 'app/Surveys.Response')");
 
     runRequests();
 
-    var done = requests.find(request.id());
-    assertThat(done.outcomes()).noneMatch(o -> o.policy().startsWith("reach:"));
-    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+    assertDoneWithEveryPlaceReached(request);
   }
 
   /** A store renamed in the configuration (the same database) still reaches its places. */
@@ -184,18 +191,11 @@ class RequestReachTests extends LetheTests {
     var subject = subjectWithAnswers(10);
     var request = receive(RequestKind.ERASE, subject, "DSR-REACH-8");
     // as if the store had been named "crm" when the request came in
-    control
-        .sql(
-            "UPDATE lethe.subject_request SET reach = (SELECT array_agg(replace(r, 'app/',"
-                + " 'crm/')) FROM unnest(reach) r) WHERE id = ?")
-        .param(request.id())
-        .update();
+    recordedReach(request, "(SELECT array_agg(replace(r, 'app/', 'crm/')) FROM unnest(reach) r)");
 
     runRequests();
 
-    var done = requests.find(request.id());
-    assertThat(done.outcomes()).noneMatch(o -> o.policy().startsWith("reach:"));
-    assertThat(done.status()).isEqualTo(SubjectRequest.DONE);
+    assertDoneWithEveryPlaceReached(request);
   }
 
   /**
