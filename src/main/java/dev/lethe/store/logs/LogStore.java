@@ -287,6 +287,17 @@ public final class LogStore implements Store {
     return new LogSubjectData(this, policy, scope);
   }
 
+  /**
+   * The subject fields of every policy on this store, {@code policy}'s first: a line is the
+   * subject's of each (a client address and a user), for sparing, erasing and exporting alike.
+   */
+  List<String> subjectFields(Policy policy, java.util.Collection<Policy> all) {
+    var fields = new java.util.LinkedHashSet<String>();
+    fields.add(policy.subject());
+    all.stream().filter(p -> p.store().equals(name)).forEach(p -> fields.add(p.subject()));
+    return List.copyOf(fields);
+  }
+
   /** The transforms of a stage, field by field, as the log pieces take them. */
   static FieldTransforms transforms(java.util.Map<String, Transform> stage, String subjectField) {
     var fields = new java.util.HashMap<String, FieldTransforms.Field>();

@@ -30,7 +30,8 @@ final class LogSubjectData implements SubjectData {
     this.scope = scope;
     this.store = store;
     this.policy = policy;
-    this.subjectFields = policy == null ? List.of() : subjectFields();
+    this.subjectFields =
+        policy == null ? List.of() : store.subjectFields(policy, scope.allPolicies());
     this.policiesOnStore =
         scope.allPolicies().stream()
             .filter(p -> p.store().equals(store.name()))
@@ -286,21 +287,6 @@ final class LogSubjectData implements SubjectData {
   static final String HELD_OTHER =
       "the lines are also another subject's (another policy's subject field), held under a legal"
           + " hold: left until the hold is released";
-
-  /**
-   * The subject fields of every policy on the store, this policy's first: a line is the subject's
-   * where any of them holds the key (an export searched the policy's own field only, and one store
-   * with policies by user and by client address exported none of a user's lines: an outside
-   * attack).
-   */
-  private List<String> subjectFields() {
-    var fields = new java.util.LinkedHashSet<String>();
-    fields.add(policy.subject());
-    scope.allPolicies().stream()
-        .filter(p -> p.store().equals(store.name()))
-        .forEach(p -> fields.add(p.subject()));
-    return List.copyOf(fields);
-  }
 
   private boolean isSubjects(LogLine line, Set<String> keys) {
     for (var field : subjectFields) {

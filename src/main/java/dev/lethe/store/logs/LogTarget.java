@@ -60,14 +60,8 @@ final class LogTarget implements RetentionTarget {
     // every policy on the store covers every line: keeping wins, so a line goes only once the
     // longest retention of them all has passed, as on a table (a policy of 60 days took lines one
     // of 90 still kept: found by an outside attack)
-    var subjectFields = new java.util.LinkedHashSet<String>();
-    subjectFields.add(step.policy().subject());
     for (var other : scope.allPolicies()) {
-      if (!other.store().equals(store.name())) {
-        continue;
-      }
-      subjectFields.add(other.subject());
-      if (deletes && other.deleteStage().isPresent()) {
+      if (other.store().equals(store.name()) && deletes && other.deleteStage().isPresent()) {
         var theirs = other.deleteStage().get().after().cutoff(scope.now()).toInstant();
         if (theirs.isBefore(cutoff)) {
           cutoff = theirs;
@@ -77,7 +71,7 @@ final class LogTarget implements RetentionTarget {
     return new FilePass.Rules(
         store.format(),
         step.policy().subject(),
-        List.copyOf(subjectFields),
+        store.subjectFields(step.policy(), scope.allPolicies()),
         deletes ? Optional.of(cutoff) : Optional.empty(),
         deletes ? Optional.empty() : Optional.of(cutoff),
         LogStore.transforms(step.stage().transforms(), step.policy().subject()),
