@@ -28,6 +28,16 @@ class ValidateCommand implements Callable<Integer> {
         err.println(result.problems().errors().size() + " error(s); nothing was run.");
         return Lethe.BAD_INPUT;
       }
+      // only definitions read whole: a policy file with an error would look removed
+      var holds =
+          HoldsAgainstDefinitions.check(
+              context.getBean(dev.lethe.system.LetheProperties.class), result.definitions());
+      if (holds.isPresent() && holds.get().error()) {
+        err.println(holds.get().message());
+        err.println("1 error(s); nothing was run.");
+        return Lethe.BAD_INPUT;
+      }
+      holds.ifPresent(warning -> out.println("warning: " + warning.message()));
       out.printf(
           Locale.ROOT,
           "ok: %d policies, %d jobs%n",

@@ -66,6 +66,59 @@ class HoldScopeTests extends LetheTests {
   }
 
   @Test
+  void validateSaysWhatTheRunsWouldRefuseAndWarnsWhereItCannotReadTheHolds() throws Exception {
+    Events.create(APP, schema, 100, 10);
+    everyEventDue("events", "usage-data");
+    var hold = holds.place("7", "events", null, "LIT-VALIDATE", "a claim", "dpo");
+    var config = configFile("validate-" + schema);
+    assertThat(validate(config).code()).isZero();
+
+    removePolicy("events");
+    everyEventDue("events-renamed", "usage-data");
+    var refused = validate(config);
+    assertThat(refused.code()).isEqualTo(dev.lethe.cli.Lethe.BAD_INPUT);
+    assertThat(refused.err())
+        .contains("1 hold(s) on policy 'events' (case LIT-VALIDATE)", "Fix:", "nothing was run");
+
+    holds.place("7", "events-renamed", null, "LIT-VALIDATE", "a claim", "dpo");
+    holds.release(hold.id(), "placed again under events-renamed", "dpo");
+    var fixed = validate(config);
+    assertThat(fixed.code()).isZero();
+    assertThat(fixed.out()).contains("ok: ").doesNotContain("warning");
+
+    // a control database that cannot be read: the holds were not checked, and validate says so
+    java.nio.file.Files.writeString(
+        config,
+        java.nio.file.Files.readString(config)
+            .replace(dev.lethe.support.TestDatabases.url("control"), unreachableControlDatabase()));
+    var unchecked = validate(config);
+    assertThat(unchecked.code()).isZero();
+    assertThat(unchecked.out()).contains("warning: the legal holds in force were not checked");
+  }
+
+  private static String unreachableControlDatabase() {
+    try (var socket = new java.net.ServerSocket(0)) {
+      // a port that was free a moment ago: nothing listens there
+      return "jdbc:postgresql://127.0.0.1:" + socket.getLocalPort() + "/nothing";
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome validate(java.nio.file.Path config) {
+    var out = new java.io.StringWriter();
+    var err = new java.io.StringWriter();
+    int code =
+        dev.lethe.cli.Lethe.execute(
+            new String[] {"--config", config.toString(), "validate"},
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true));
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  @Test
   void aHoldOnACategoryNoPolicyHasAnyMoreStopsTheRuns() {
     Events.create(APP, schema, 100, 10);
     var job = everyEventDue("events", "usage-data");
