@@ -218,6 +218,7 @@ final class JdbcSubjectData implements SubjectData {
       }
     }
     var kept = anyOf(keeping.values());
+    var heldElse = heldUnderAnotherKey(holds);
     return inConnection(
         "erasing a subject's rows in",
         c -> {
@@ -226,7 +227,7 @@ final class JdbcSubjectData implements SubjectData {
           boolean committing = false;
           try {
             var outcome =
-                erase(c, reached(subject, keepers), kept, keeping, keepers)
+                erase(c, reached(subject, keepers), kept, heldElse, keeping, keepers)
                     .withRemaining(count(c, subjectRows(subject)));
             // the change's record in its own transaction: its rows never leave without it
             record = recorder.recordOf(outcome);
@@ -256,6 +257,27 @@ final class JdbcSubjectData implements SubjectData {
         });
   }
 
+  /**
+   * The rows a hold on another key keeps: a text column may take two keys for one value ("ALICE"
+   * and "alice" under citext or a case-insensitive collation), and the purge spares a held key's
+   * rows as the column compares, so an erasure of one spelling must not take what a hold on another
+   * keeps (found by an outside attack: the erasure of ALICE took the rows a hold on alice kept).
+   * Numbers and UUIDs are one key each, asked by {@link HoldCheck#heldPolicies}.
+   */
+  private Sql heldUnderAnotherKey(HoldCheck holds) {
+    if (deleting.subjectFamily() != ColumnType.Family.TEXT) {
+      return Sql.of("FALSE");
+    }
+    var held = holds.heldSubjects();
+    return held.isEmpty()
+        ? Sql.of("FALSE")
+        : deleting.subjectIn(T, held).wrap("coalesce(", ", false)");
+  }
+
+  static final String HELD_UNDER_ANOTHER_KEY =
+      "under a legal hold on another key that the table's subject column takes for the same value"
+          + " (another spelling, as the column compares): left until the hold is released";
+
   private static List<String> heldOnTable(List<Predicates> onTable, Set<String> held) {
     return onTable.stream().map(p -> p.policy().name()).filter(held::contains).sorted().toList();
   }
@@ -274,8 +296,18 @@ final class JdbcSubjectData implements SubjectData {
    * person, and why.
    */
   private ErasureOutcome erase(
-      Connection c, Sql rows, Sql kept, Map<String, Sql> keeping, RequestKeepers keepers)
+      Connection c,
+      Sql rows,
+      Sql kept,
+      Sql heldElse,
+      Map<String, Sql> keeping,
+      RequestKeepers keepers)
       throws SQLException {
+    long held = count(c, Sql.and(List.of(rows, heldElse)));
+    if (held > 0) {
+      // the held rows stay as they are: neither deleted nor transformed by any keeper
+      rows = Sql.and(List.of(rows, heldElse.wrap("NOT ", "")));
+    }
     var access = new TableAccess(dataSource, deleting, List.of());
     var notKept = kept.wrap("NOT ", "");
     var delete =
@@ -314,7 +346,15 @@ final class JdbcSubjectData implements SubjectData {
       }
       keptBy = String.join(", ", by);
     }
-    return new ErasureOutcome(deleted, pseudonymised, referenced, null, keptRows, keptBy);
+    return new ErasureOutcome(
+        deleted,
+        pseudonymised,
+        referenced,
+        null,
+        keptRows,
+        keptBy,
+        held,
+        held > 0 ? HELD_UNDER_ANOTHER_KEY : null);
   }
 
   private long count(Connection c, Sql rows) throws SQLException {

@@ -274,95 +274,6 @@ final class Predicates {
     return Sql.and(parts);
   }
 
-  /** The deepest cascade followed; below it, a row is taken to be kept (the safe side). */
-  private static final int DEEPEST_CASCADE = 5;
-
-  /**
-   * The row {@code parent} (as {@code alias}) is held by rows a cascade through {@code fk} would
-   * take: a policy on their table keeps them, or rows below them are held the same way, or a
-   * foreign key that does not cascade references them (the cascade would fail). Empty where nothing
-   * below can hold it.
-   */
-  private Optional<Sql> cascadeBlocked(Table.ForeignKey fk, String alias, int depth) {
-    var join = new ArrayList<String>();
-    var child = "k" + depth;
-    for (int i = 0; i < fk.childColumns().size(); i++) {
-      join.add(
-          child
-              + "."
-              + Sql.quote(fk.childColumns().get(i))
-              + " = "
-              + col(alias, fk.parentColumns().get(i)));
-    }
-    var held = heldBelow(fk, child, depth + 1);
-    if (held.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        held.get()
-            .wrap(
-                "EXISTS (SELECT 1 FROM "
-                    + fk.childQualified()
-                    + " "
-                    + child
-                    + " WHERE "
-                    + String.join(" AND ", join)
-                    + " AND (",
-                "))"));
-  }
-
-  /** Why a row of the cascade's child table (as {@code alias}) must not go; empty: nothing. */
-  private Optional<Sql> heldBelow(Table.ForeignKey fk, String alias, int depth) {
-    if (depth > DEEPEST_CASCADE) {
-      return Optional.of(Sql.of("TRUE"));
-    }
-    var parts = new ArrayList<Sql>();
-    for (var keeper : cascades.policiesOn(fk.childRootOid())) {
-      parts.add(keeper.keepsFromCascade(alias));
-    }
-    var childTable = cascades.table(fk.childSchema() + "." + fk.childTable());
-    if (childTable.isPresent()) {
-      for (var below : childTable.get().referencedBy()) {
-        if (below.cascades()) {
-          cascadeBlocked(below, alias, depth).ifPresent(parts::add);
-        } else {
-          parts.add(anyReference(below, alias, depth));
-        }
-      }
-    } else if (!cascades.policiesOn(fk.childRootOid()).isEmpty()) {
-      parts.add(Sql.of("TRUE"));
-    }
-    if (parts.isEmpty()) {
-      return Optional.empty();
-    }
-    var any = parts.get(0).wrap("(", ")");
-    for (int i = 1; i < parts.size(); i++) {
-      any = any.then(" OR ", parts.get(i).wrap("(", ")"));
-    }
-    return Optional.of(any);
-  }
-
-  private static Sql anyReference(Table.ForeignKey fk, String alias, int depth) {
-    var child = "k" + depth;
-    var join = new ArrayList<String>();
-    for (int i = 0; i < fk.childColumns().size(); i++) {
-      join.add(
-          child
-              + "."
-              + Sql.quote(fk.childColumns().get(i))
-              + " = "
-              + col(alias, fk.parentColumns().get(i)));
-    }
-    return Sql.of(
-        "EXISTS (SELECT 1 FROM "
-            + fk.childQualified()
-            + " "
-            + child
-            + " WHERE "
-            + String.join(" AND ", join)
-            + ")");
-  }
-
   /**
    * Rows of this policy's table that a cascade from another table must not take: those it keeps
    * (covered, its delete stage not come), and, for a policy the law keeps rows under (legal
@@ -402,13 +313,18 @@ final class Predicates {
    * SubjectMatch}.
    */
   Sql subjectIn(String alias, Set<String> subjects) {
-    return SubjectMatch.in(col(alias, policy().subject()), subjectFamily(), subjectArray(subjects));
+    return SubjectMatch.in(col(alias, policy().subject()), subjectType(), subjectArray(subjects));
   }
 
   /** The subject is none of {@code subjects} (true for rows without one): {@link SubjectMatch}. */
   Sql subjectNotIn(String alias, Set<String> subjects) {
     return SubjectMatch.notIn(
-        col(alias, policy().subject()), subjectFamily(), subjectArray(subjects));
+        col(alias, policy().subject()), subjectType(), subjectArray(subjects));
+  }
+
+  /** The subject column as the catalog gives it. */
+  ColumnType subjectType() {
+    return table.columns().get(policy().subject());
   }
 
   /** What kind of value the subject column holds. */
@@ -449,52 +365,9 @@ final class Predicates {
 
   /**
    * The row is still referenced through a foreign key that does not cascade (or whose cascade the
-   * policy did not allow). {@code childGoes} gives, for a referencing table, the condition under
-   * which its row would be gone by then (a dry-run, where earlier steps have not yet deleted).
+   * policy did not allow): {@link References}.
    */
   Sql referenced(String alias, int depth, Function<Table.ForeignKey, Optional<Sql>> childGoes) {
-    if (step.action() != Policy.Action.DELETE) {
-      return Sql.of("FALSE"); // a pseudonymised row stays, and its keys with it
-    }
-    var parts = new ArrayList<Sql>();
-    var child = "c" + depth;
-    for (var fk : table.referencedBy()) {
-      if (fk.cascades() && policy().allowCascade()) {
-        // the cascade may take the rows below, but never one that a policy there still keeps
-        // (an invoice the law keeps seven years under a customer whose contract ended)
-        cascadeBlocked(fk, alias, depth).ifPresent(parts::add);
-        continue;
-      }
-      var join = new ArrayList<String>();
-      for (int i = 0; i < fk.childColumns().size(); i++) {
-        join.add(
-            child
-                + "."
-                + Sql.quote(fk.childColumns().get(i))
-                + " = "
-                + col(alias, fk.parentColumns().get(i)));
-      }
-      var exists =
-          Sql.of(
-              "EXISTS (SELECT 1 FROM "
-                  + fk.childQualified()
-                  + " "
-                  + child
-                  + " WHERE "
-                  + String.join(" AND ", join));
-      var goes = childGoes.apply(fk);
-      exists = goes.isPresent() ? exists.then(" AND NOT ", goes.get().wrap("(", ")")) : exists;
-      parts.add(exists.wrap("", ")"));
-    }
-    if (parts.isEmpty()) {
-      return Sql.of("FALSE");
-    }
-    var text = new StringBuilder();
-    var params = new ArrayList<Object>();
-    for (var part : parts) {
-      text.append(text.isEmpty() ? "" : " OR ").append(part.text());
-      params.addAll(part.params());
-    }
-    return new Sql("(" + text + ")", params);
+    return new References(this, cascades).referenced(alias, depth, childGoes);
   }
 }

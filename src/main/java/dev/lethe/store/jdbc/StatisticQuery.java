@@ -117,10 +117,11 @@ final class StatisticQuery {
     for (int i = 0; i < statistic.dimensions().size(); i++) {
       select = select.then(", ", dimension(statistic.dimensions().get(i)).wrap("", " AS d" + i));
     }
-    var family = table.columns().get(statistic.subject()).family();
+    var subjectType = table.columns().get(statistic.subject());
+    var family = subjectType.family();
     select =
         select
-            .then(", ", SubjectMatch.key(col("t", statistic.subject()), family))
+            .then(", ", SubjectMatch.key(col("t", statistic.subject()), subjectType))
             .then(" AS s, " + col("t", statistic.time()) + " AS tm", Sql.of(""));
     var sums = sums();
     for (int i = 0; i < sums.size(); i++) {
@@ -168,7 +169,7 @@ final class StatisticQuery {
       where.add(
           SubjectMatch.notIn(
               col("t", statistic.subject()),
-              family,
+              subjectType,
               SubjectArrays.of(family, excluded, Optional.empty())));
     }
     return select.wrap("SELECT ", joins.toString() + " WHERE ").then("", Sql.and(where));

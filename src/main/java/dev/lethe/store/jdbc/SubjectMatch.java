@@ -26,21 +26,53 @@ final class SubjectMatch {
    * "x1" are one subject where subjects are counted (a statistic counted one person as four, and
    * left out none of the four for their objection: found by an outside attack).
    */
-  static Sql key(String column, ColumnType.Family family) {
-    if (family != ColumnType.Family.TEXT) {
+  static Sql key(String column, ColumnType type) {
+    if (type.family() != ColumnType.Family.TEXT) {
       return Sql.of(column);
     }
-    return Sql.of("btrim(" + column + ", ?)", BLANKS);
+    return Sql.of(trimmed(column, type), BLANKS);
+  }
+
+  /**
+   * The column without the blanks around it, compared as the column compares: {@code btrim} gives
+   * text, which compares {@code citext}'s "Alice" and "alice" as two (a nondeterministic collation
+   * is kept through it).
+   */
+  private static String trimmed(String column, ColumnType type) {
+    var trimmed = "btrim(" + column + ", ?)";
+    return caseInsensitiveType(type) ? "CAST(" + trimmed + " AS " + type.sqlType() + ")" : trimmed;
+  }
+
+  /**
+   * {@code citext} (wherever its extension lives): keys are compared with it as citext, not as the
+   * text its values also are, or a hold on alice would keep none of Alice's rows (found by an
+   * outside attack).
+   */
+  static boolean caseInsensitiveType(ColumnType type) {
+    var name = type.sqlType();
+    return name.equals("citext") || name.endsWith(".citext") || name.endsWith(".\"citext\"");
+  }
+
+  private static String anyOf(ColumnType type, Sql.ArrayParam keys) {
+    var element =
+        caseInsensitiveType(type) && keys.elementType().equals("text")
+            ? type.sqlType()
+            : keys.elementType();
+    return " = ANY(CAST(? AS " + element + "[]))";
+  }
+
+  private static String allBut(ColumnType type, Sql.ArrayParam keys) {
+    return anyOf(type, keys).replace(" = ANY(", " <> ALL(");
   }
 
   /** The column holds one of the keys (false for rows without a subject). */
-  static Sql in(String column, ColumnType.Family family, Sql.ArrayParam keys) {
-    var any = " = ANY(CAST(? AS " + keys.elementType() + "[]))";
-    if (family != ColumnType.Family.TEXT) {
+  static Sql in(String column, ColumnType type, Sql.ArrayParam keys) {
+    var any = anyOf(type, keys);
+    if (type.family() != ColumnType.Family.TEXT) {
       return Sql.of(column + any, keys);
     }
     return Sql.of(
-        "(" + column + any + " OR btrim(" + column + ", ?)" + any + ")", keys, BLANKS, keys);
+        "(" + column + any + " OR " + trimmed(column, type) + any + ")", keys, BLANKS, keys);
   }
 
   /**
@@ -48,13 +80,13 @@ final class SubjectMatch {
    * that the planner does not estimate the selectivity of every element of a large array;
    * PostgreSQL still hashes the array once per statement when it executes.
    */
-  static Sql notIn(String column, ColumnType.Family family, Sql.ArrayParam keys) {
-    var all = " <> ALL(CAST(? AS " + keys.elementType() + "[]))";
-    if (family != ColumnType.Family.TEXT) {
+  static Sql notIn(String column, ColumnType type, Sql.ArrayParam keys) {
+    var all = allBut(type, keys);
+    if (type.family() != ColumnType.Family.TEXT) {
       return Sql.of("coalesce(" + column + all + ", true)", keys);
     }
     return Sql.of(
-        "coalesce(" + column + all + " AND btrim(" + column + ", ?)" + all + ", true)",
+        "coalesce(" + column + all + " AND " + trimmed(column, type) + all + ", true)",
         keys,
         BLANKS,
         keys);
