@@ -85,6 +85,14 @@ public interface SubjectData {
       String leftBecause,
       long remaining) {
 
+    /**
+     * Why rows are left where a hold on another key keeps them: a text column may take two keys for
+     * one value ("ALICE" and "alice" under citext or a case-insensitive collation).
+     */
+    public static final String HELD_UNDER_ANOTHER_KEY =
+        "under a legal hold on another key that the table's subject column takes for the same"
+            + " value (another spelling, as the column compares): left until the hold is released";
+
     public ErasureOutcome(
         long deleted,
         long pseudonymised,

@@ -274,10 +274,6 @@ final class JdbcSubjectData implements SubjectData {
         : deleting.subjectIn(T, held).wrap("coalesce(", ", false)");
   }
 
-  static final String HELD_UNDER_ANOTHER_KEY =
-      "under a legal hold on another key that the table's subject column takes for the same value"
-          + " (another spelling, as the column compares): left until the hold is released";
-
   private static List<String> heldOnTable(List<Predicates> onTable, Set<String> held) {
     return onTable.stream().map(p -> p.policy().name()).filter(held::contains).sorted().toList();
   }
@@ -354,7 +350,7 @@ final class JdbcSubjectData implements SubjectData {
         keptRows,
         keptBy,
         held,
-        held > 0 ? HELD_UNDER_ANOTHER_KEY : null);
+        held > 0 ? ErasureOutcome.HELD_UNDER_ANOTHER_KEY : null);
   }
 
   private long count(Connection c, Sql rows) throws SQLException {

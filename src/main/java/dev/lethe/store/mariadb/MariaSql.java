@@ -275,11 +275,26 @@ final class MariaSql {
   Part notSpared() {
     return Part.of(
         "NOT EXISTS (SELECT 1 FROM "
-            + SparedTable.NAME
+            + sparedTable()
             // an alias no table of a policy is likely to have ("s" clashed with a table named s)
             + " lethe_spared WHERE lethe_spared.subject = "
-            + keyOf(subjectText())
+            + sparedKey()
             + ")");
+  }
+
+  /** The collation the subject column's keys compare under ({@link SparedTable#collationOf}). */
+  String sparedCollation() {
+    return SparedTable.collationOf(table.columns().get(policy.subject()));
+  }
+
+  /** The session's table of spared subjects for this policy's subject column. */
+  String sparedTable() {
+    return SparedTable.name(sparedCollation());
+  }
+
+  /** A row's subject as a key of {@link #sparedTable}. */
+  String sparedKey() {
+    return SparedTable.keyOf(col(policy.subject()), sparedCollation());
   }
 
   /**

@@ -24,6 +24,12 @@ final class MariaStatisticQuery {
 
   private final Statistic statistic;
   private final MariaTable table;
+
+  /** The collation the subjects left out are compared under: the subject column's. */
+  String excludedCollation() {
+    return SparedTable.collationOf(table.columns().get(statistic.subject()));
+  }
+
   private final Map<Dimension, MariaTable> related;
   private final ZoneId zone;
 
@@ -187,9 +193,9 @@ final class MariaStatisticQuery {
           where.and(
               Part.of(
                   "NOT EXISTS (SELECT 1 FROM "
-                      + SparedTable.NAME
+                      + SparedTable.name(excludedCollation())
                       + " e WHERE e.subject = "
-                      + MariaSql.keyOf("CAST(" + col("t", statistic.subject()) + " AS CHAR)")
+                      + SparedTable.keyOf(col("t", statistic.subject()), excludedCollation())
                       + ")"));
     }
     var all = new ArrayList<>(values);

@@ -58,7 +58,7 @@ final class MariaStatisticSource implements StatisticSource {
           if (start.isEmpty()) {
             return List.of();
           }
-          excluded(c, excluded);
+          excluded(c, excluded, query.excludedCollation());
           var source =
               query.source(query.base(start.get(), to, !excluded.isEmpty()), boundContributions);
           var dims = new ArrayList<String>();
@@ -103,7 +103,7 @@ final class MariaStatisticSource implements StatisticSource {
         };
     return inTransaction(
         c -> {
-          excluded(c, excluded);
+          excluded(c, excluded, query.excludedCollation());
           loadCells(c, cells);
           var match = new StringBuilder("u.b = x.b");
           for (int i = 0; i < statistic.dimensions().size(); i++) {
@@ -197,9 +197,11 @@ final class MariaStatisticSource implements StatisticSource {
   }
 
   /** The subjects whose rows are left out, in the session's temporary table of spared ones. */
-  private static void excluded(Connection c, Set<String> excluded) throws SQLException {
+  private static void excluded(Connection c, Set<String> excluded, String collation)
+      throws SQLException {
     if (!excluded.isEmpty()) {
-      SparedTable.load(c, new SparedSubjects(0, excluded, Set.of(), Set.of()), Optional.empty());
+      SparedTable.load(
+          c, new SparedSubjects(0, excluded, Set.of(), Set.of()), Optional.empty(), collation);
     }
   }
 

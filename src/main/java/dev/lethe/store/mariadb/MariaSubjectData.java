@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A subject's rows under one policy on a MariaDB table: read for an export; on erasure, decided for
@@ -182,13 +183,27 @@ final class MariaSubjectData implements SubjectData {
       }
     }
     var kept = MariaSql.Part.anyOf(keeping.values());
+    // a key is the subject's byte for byte here, but a hold keeps what the column's collation
+    // takes for its key (the purge spares it so): an erasure of ALICE must not take what a hold on
+    // alice keeps (found by an outside attack)
+    var heldOthers =
+        table.columns().get(policy.subject()).isText() ? holds.heldSubjects() : Set.<String>of();
     return inConnection(
         "erasing a subject's rows in",
         c -> {
           c.setAutoCommit(false);
           try {
+            var heldElse = MariaSql.Part.of("FALSE");
+            if (!heldOthers.isEmpty()) {
+              SparedTable.load(
+                  c,
+                  new dev.lethe.store.SparedSubjects(0, heldOthers, Set.of(), Set.of()),
+                  subjectTokens,
+                  sql.sparedCollation());
+              heldElse = MariaSql.Part.of("NOT " + sql.notSpared().text());
+            }
             var outcome =
-                erase(c, sql, reached(subject, keepers), kept, keeping, keepers)
+                erase(c, sql, reached(subject, keepers), kept, heldElse, keeping, keepers)
                     .withRemaining(count(c, subjectRows(subject)));
             // the last look before the commit: a hold placed while the change waited keeps it
             var heldNow =
@@ -225,9 +240,14 @@ final class MariaSubjectData implements SubjectData {
       MariaSql sql,
       MariaSql.Part rows,
       MariaSql.Part kept,
+      MariaSql.Part heldElse,
       Map<String, MariaSql.Part> keeping,
       RequestKeepers keepers)
       throws SQLException {
+    long held = count(c, rows.and(heldElse));
+    if (held > 0) {
+      rows = rows.and(heldElse.not()); // the held rows stay as they are
+    }
     var notKept = kept.not();
     long deleted;
     try (var ps =
@@ -264,7 +284,15 @@ final class MariaSubjectData implements SubjectData {
       }
       keptBy = String.join(", ", by);
     }
-    return new ErasureOutcome(deleted, pseudonymised, referenced, null, keptRows, keptBy);
+    return new ErasureOutcome(
+        deleted,
+        pseudonymised,
+        referenced,
+        null,
+        keptRows,
+        keptBy,
+        held,
+        held > 0 ? ErasureOutcome.HELD_UNDER_ANOTHER_KEY : null);
   }
 
   /** Transforms the given rows not transformed yet; the marker keeps a rerun from it. */

@@ -23,8 +23,12 @@ record MariaTable(
     implements StatisticCatalogChecks.Table {
 
   /** A column: its data type as the information schema names it, and whether it takes null. */
-  record Column(String type, boolean nullable, String columnType, long maxLength)
+  record Column(String type, boolean nullable, String columnType, long maxLength, String collation)
       implements StatisticCatalogChecks.Column {
+
+    Column(String type, boolean nullable, String columnType, long maxLength) {
+      this(type, nullable, columnType, maxLength, null);
+    }
 
     @Override
     public String typeName() {
@@ -175,7 +179,8 @@ record MariaTable(
     try (var ps =
         c.prepareStatement(
             "SELECT column_name, data_type, is_nullable, column_type,"
-                + " coalesce(character_maximum_length, 0) FROM information_schema.columns"
+                + " coalesce(character_maximum_length, 0), collation_name FROM"
+                + " information_schema.columns"
                 + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
       ps.setString(1, schema);
       ps.setString(2, name);
@@ -187,7 +192,8 @@ record MariaTable(
                   rs.getString(2).toLowerCase(java.util.Locale.ROOT),
                   rs.getString(3).equals("YES"),
                   rs.getString(4),
-                  rs.getLong(5)));
+                  rs.getLong(5),
+                  rs.getString(6)));
         }
       }
     }

@@ -102,7 +102,7 @@ final class MariaTarget implements RetentionTarget {
       return inConnection(
           "counting what a window left in",
           c -> {
-            SparedTable.load(c, spared, subjectTokens);
+            SparedTable.load(c, spared, subjectTokens, sql.sparedCollation());
             var free = MariaSql.window(sql.key(), after, upTo).and(eligible()).and(sql.notSpared());
             // a consistent read: it waits on no row's lock. A delete leaves referenced rows; a
             // pseudonymisation changes them too
@@ -187,7 +187,7 @@ final class MariaTarget implements RetentionTarget {
             window[0] = upTo;
             windowIsLast[0] = isLast;
             var scope = MariaSql.window(sql.key(), after, upTo).and(eligible());
-            SparedTable.load(c, spared, subjectTokens);
+            SparedTable.load(c, spared, subjectTokens, sql.sparedCollation());
             var held = heldByReason(c, scope);
             var free = scope.and(sql.notSpared());
             if (pseudonymiser.isPresent()) {
@@ -279,7 +279,7 @@ final class MariaTarget implements RetentionTarget {
     return inConnection(
         "planning",
         c -> {
-          SparedTable.load(c, spared, subjectTokens);
+          SparedTable.load(c, spared, subjectTokens, sql.sparedCollation());
           long total = totalRows();
           // rows the job's earlier delete steps take first are not there for this one (their
           // spared subjects are taken to be this step's: the same policy's, as a rule)
@@ -315,9 +315,9 @@ final class MariaTarget implements RetentionTarget {
                 "SELECT lethe_spared.reason, count(*) FROM "
                     + table.qualified()
                     + " JOIN "
-                    + SparedTable.NAME
+                    + sql.sparedTable()
                     + " lethe_spared ON lethe_spared.subject = "
-                    + MariaSql.keyOf(sql.subjectText())
+                    + sql.sparedKey()
                     + " WHERE ",
                 " GROUP BY lethe_spared.reason");
         var rs = ps.executeQuery()) {

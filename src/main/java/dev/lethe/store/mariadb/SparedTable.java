@@ -22,8 +22,8 @@ import java.util.Optional;
  */
 final class SparedTable {
 
-  static final String NAME = "lethe_spared";
-  private static final String LOADED = "lethe_spared_loaded";
+  private static final String NAME = "lethe_spared";
+  private static final String LOADED = "_loaded";
 
   /**
    * The longest key the table holds (InnoDB keys stop at 3,072 bytes, 4 a character); a longer key
@@ -43,37 +43,89 @@ final class SparedTable {
   private SparedTable() {}
 
   /**
+   * The collation keys are compared under: the subject column's, in utf8mb4 (a hold on dave kept
+   * none of the rows of ｄａｖｅ that the column's utf8mb4_unicode_ci takes for the same value: the
+   * table compared under the database's default, found by an outside attack). A column of another
+   * character set compares under utf8mb4_general_ci, or utf8mb4_bin where it is binary; a number
+   * column's keys byte for byte.
+   */
+  static String collationOf(MariaTable.Column column) {
+    var collation = column == null ? null : column.collation();
+    if (collation == null) {
+      return "utf8mb4_bin";
+    }
+    var name = collation.toLowerCase(java.util.Locale.ROOT);
+    if (!name.matches("[a-z0-9_]+")) {
+      return "utf8mb4_general_ci";
+    }
+    if (name.startsWith("utf8mb4_")) {
+      return name;
+    }
+    if (name.startsWith("utf8mb3_")) {
+      return "utf8mb4_" + name.substring("utf8mb3_".length());
+    }
+    if (name.startsWith("utf8_")) {
+      return "utf8mb4_" + name.substring("utf8_".length());
+    }
+    if (name.startsWith("uca1400_")) {
+      return "utf8mb4_" + name; // MariaDB 11's collations named without their character set
+    }
+    return name.endsWith("_bin") ? "utf8mb4_bin" : "utf8mb4_general_ci";
+  }
+
+  /**
+   * The session's table of spared subjects compared under {@code collation}: a table of its own per
+   * collation, so that a key's lookup uses its primary key, and no table is dropped and made again
+   * (a temporary table's DDL is not undone with a window's rollback).
+   */
+  static String name(String collation) {
+    return NAME + "_" + collation;
+  }
+
+  /** The key of a row's subject text, as the table of spared subjects under {@code collation}. */
+  static String keyOf(String columnSql, String collation) {
+    return MariaSql.keyOf("CAST(" + columnSql + " AS CHAR CHARACTER SET utf8mb4)")
+        + " COLLATE "
+        + collation;
+  }
+
+  /**
    * Loads the spared subjects into the session's table, each under its first reason (1 held, 2
    * requested, 3 restricted) and in each of its {@link MariaSql#forms}, unless it holds them
    * already.
    */
-  static void load(Connection c, SparedSubjects spared, Optional<Tokens> subjectTokens)
+  static void load(
+      Connection c, SparedSubjects spared, Optional<Tokens> subjectTokens, String collation)
       throws SQLException {
     var fingerprint = fingerprint(spared, subjectTokens);
+    var table = name(collation);
+    var loaded = table + LOADED;
     try (var s = c.createStatement()) {
       s.execute(
           "CREATE TEMPORARY TABLE IF NOT EXISTS "
-              + NAME
+              + table
               + " (subject VARCHAR("
               + LONGEST_KEY
-              + ") NOT NULL PRIMARY KEY, reason TINYINT NOT NULL) ENGINE=InnoDB");
+              + ") CHARACTER SET utf8mb4 COLLATE "
+              + collation
+              + " NOT NULL PRIMARY KEY, reason TINYINT NOT NULL) ENGINE=InnoDB");
       s.execute(
           "CREATE TEMPORARY TABLE IF NOT EXISTS "
-              + LOADED
+              + loaded
               + " (fingerprint TEXT NOT NULL) ENGINE=InnoDB");
-      try (var rs = s.executeQuery("SELECT fingerprint FROM " + LOADED)) {
+      try (var rs = s.executeQuery("SELECT fingerprint FROM " + loaded)) {
         if (rs.next() && fingerprint.equals(rs.getString(1)) && !rs.next()) {
           return;
         }
       }
-      s.execute("DELETE FROM " + LOADED);
-      s.execute("DELETE FROM " + NAME);
+      s.execute("DELETE FROM " + loaded);
+      s.execute("DELETE FROM " + table);
     }
     // reasons in order, so that the first one stays (keys of several forms may meet in the
     // table's collation too, 'A' and 'a': sparing both is the safe side)
     try (var ps =
         c.prepareStatement(
-            "INSERT INTO " + NAME + " VALUES (?, ?) ON DUPLICATE KEY UPDATE reason = reason")) {
+            "INSERT INTO " + table + " VALUES (?, ?) ON DUPLICATE KEY UPDATE reason = reason")) {
       int reason = 1;
       int batched = 0;
       for (var set : List.of(spared.held(), spared.requested(), spared.restricted())) {
@@ -91,7 +143,7 @@ final class SparedTable {
       }
       ps.executeBatch();
     }
-    try (var ps = c.prepareStatement("INSERT INTO " + LOADED + " VALUES (?)")) {
+    try (var ps = c.prepareStatement("INSERT INTO " + loaded + " VALUES (?)")) {
       ps.setString(1, fingerprint);
       ps.executeUpdate();
     }

@@ -24,6 +24,7 @@ class MariaDbTests extends LetheTests {
   @Autowired Validator validator;
   @Autowired AuditTrail audit;
   @Autowired RequestIntake intake;
+  @Autowired dev.lethe.subject.RequestService requests;
 
   private String table;
 
@@ -273,6 +274,62 @@ class MariaDbTests extends LetheTests {
     } finally {
       MariaDb.run("DROP USER IF EXISTS '" + user + "'@'%'");
     }
+  }
+
+  /**
+   * A hold keeps every spelling the subject column's own collation takes for its key (the spared
+   * subjects were compared under the database's default: ｄａｖｅ went, which utf8mb4_unicode_ci takes
+   * for dave), and an erasure of one spelling leaves what a hold on another keeps (the erasure of
+   * ALICE took the row a hold on alice kept, and said it was done): found by an outside attack.
+   */
+  @Test
+  void aHoldKeepsWhatTheColumnsCollationTakesForItsKeyAndAnErasureOfAnotherSpellingLeavesIt() {
+    var persons = "spelt_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + persons
+            + " (id BIGINT PRIMARY KEY, subject VARCHAR(40) CHARACTER SET utf8mb4 COLLATE"
+            + " utf8mb4_unicode_ci, seen_at DATETIME NOT NULL) DEFAULT CHARSET=utf8mb4 COLLATE"
+            + " utf8mb4_general_ci;\n"
+            + "INSERT INTO "
+            + persons
+            + " VALUES (1, 'alice', '2020-01-01'), (2, 'ALICE', '2020-01-01'),"
+            + " (3, 'dave', '2020-01-01'), (4, '\uff44\uff41\uff56\uff45', '2020-01-01'),"
+            + " (5, 'bob', '2020-01-01')");
+    policy(
+        "maria-events",
+        """
+        policy: maria-events
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject
+        clock: seen_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(persons));
+    var job = jobName("spelt");
+    job(job, "job: " + job + "\npolicies: [maria-events]\nguards: {max-share: 1}\n");
+    holds.place("alice", null, null, "LIT-S", "court", "dpo");
+    holds.place("dave", null, null, "LIT-S", "court", "dpo");
+    var erasure =
+        intake.receive(RequestKind.ERASE, "ALICE", null, "DSR-S", "test", validator.load());
+
+    runs.run("requests", AS_OF, "test", dev.lethe.retention.ProgressListener.SILENT);
+    var report = run(job);
+
+    assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(MariaDb.count("SELECT count(*) FROM " + persons + " WHERE id <= 4")).isEqualTo(4);
+    assertThat(MariaDb.count("SELECT count(*) FROM " + persons)).isEqualTo(4); // bob's went
+    var outcome = requests.find(erasure.id());
+    assertThat(outcome.status()).isEqualTo(dev.lethe.subject.SubjectRequest.PARTLY_DONE);
+    assertThat(outcome.outcomes())
+        .singleElement()
+        .satisfies(
+            o -> assertThat(o.outcome()).contains("1 left under a legal hold on another key"));
   }
 
   @Test
