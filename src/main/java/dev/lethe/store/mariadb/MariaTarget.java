@@ -177,7 +177,7 @@ final class MariaTarget implements RetentionTarget {
       Optional<?>[] window,
       boolean[] windowIsLast) {
     return inConnection(
-        "deleting from",
+        pseudonymiser.isPresent() ? "pseudonymising rows of" : "deleting from",
         c -> {
           c.setAutoCommit(false);
           try {

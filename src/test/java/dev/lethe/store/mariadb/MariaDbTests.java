@@ -926,6 +926,54 @@ class MariaDbTests extends LetheTests {
   }
 
   @Test
+  void aPseudonymiseStageARefusingTriggerStopsSaysSoWithoutTheTriggersText() {
+    var visits = "refusing_" + schema;
+    MariaDb.run(
+        "CREATE TABLE "
+            + visits
+            + " (id BIGINT PRIMARY KEY, subject_id BIGINT, seen_at DATETIME NOT NULL,"
+            + " email VARCHAR(100), pseudonymised_at DATETIME NULL);\n"
+            + "INSERT INTO "
+            + visits
+            + " VALUES (1, 7, '2025-06-01', 'seven@example.org', NULL);\n"
+            + "CREATE TRIGGER no_"
+            + visits
+            + " BEFORE UPDATE ON "
+            + visits
+            + " FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'no: seven@example.org'");
+    policy(
+        "maria-visits",
+        """
+        policy: maria-visits
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject_id
+        clock: seen_at
+        marker: pseudonymised_at
+        stages:
+          - {after: P30D, action: pseudonymise, transform: {email: hmac}}
+          - {after: P5Y, action: delete}
+        """
+            .formatted(visits));
+    var job = jobName("refusing");
+    job(job, "job: " + job + "\npolicies: [maria-visits]\nguards: {max-share: 1}\n");
+
+    var report = run(job);
+
+    assertThat(report.status()).isEqualTo("FAILED");
+    // the step pseudonymises: it was said to be "deleting from" the table
+    assertThat(report.exitMessage())
+        .contains("pseudonymising rows of " + visits)
+        .doesNotContain("deleting from")
+        .doesNotContain("seven@example.org");
+    assertThat(MariaDb.count("SELECT count(*) FROM " + visits + " WHERE email LIKE 'seven@%'"))
+        .isOne();
+  }
+
+  @Test
   void aPseudonymiseStageOnMariaDbMakesTokensOnceAndSparesTheHeld() {
     var visits = "visit_" + schema;
     MariaDb.run(
