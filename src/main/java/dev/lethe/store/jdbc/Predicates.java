@@ -343,7 +343,12 @@ final class Predicates {
         return known;
       }
     }
-    var array = SubjectArrays.of(subjectFamily(), subjects, subjectTokens);
+    var array =
+        SubjectArrays.of(
+            subjectFamily(),
+            SubjectMatch.caseInsensitiveType(subjectType()),
+            subjects,
+            subjectTokens);
     synchronized (arrays) {
       arrays.put(Set.copyOf(subjects), array);
     }

@@ -163,6 +163,7 @@ final class Pseudonymiser {
       // look it up: " x1" made another token, which no hold on x1 found (found by an outside
       // attack)
       boolean subjectKey = way.needsKey() && inLethe.get(i).equals(subjectColumn());
+      boolean foldsCase = SubjectMatch.caseInsensitiveType(access.self().subjectType());
       // the database waits while Lethe computes: use every core for it
       java.util.stream.IntStream.range(0, values.length)
           .parallel()
@@ -170,7 +171,11 @@ final class Pseudonymiser {
               r -> {
                 var old = olds.get(r);
                 values[r] =
-                    old == null ? null : way.function().apply(token, subjectKey ? old.trim() : old);
+                    old == null
+                        ? null
+                        : way.function()
+                            .apply(
+                                token, subjectKey ? SubjectArrays.tokenKey(old, foldsCase) : old);
               });
       news.add(values);
     }

@@ -17,6 +17,18 @@ final class SubjectArrays {
    */
   static Sql.ArrayParam of(
       ColumnType.Family family, Set<String> subjects, Optional<Tokens> subjectTokens) {
+    return of(family, false, subjects, subjectTokens);
+  }
+
+  /**
+   * As above; {@code foldsCase}: the column compares text whatever its case (citext), and a stage
+   * makes the token of the key in lower case ({@link #tokenKey}), so the key's tokens are of both.
+   */
+  static Sql.ArrayParam of(
+      ColumnType.Family family,
+      boolean foldsCase,
+      Set<String> subjects,
+      Optional<Tokens> subjectTokens) {
     // Where a pseudonymise stage turned the subject column into tokens, the rows it transformed
     // carry the token of the key: spare those too, or a later delete would take them.
     var withTokens = subjectTokens.orElse(null);
@@ -52,11 +64,27 @@ final class SubjectArrays {
         if (withTokens != null) {
           for (var under : withTokens.everyKey()) {
             keys = java.util.stream.Stream.concat(keys, subjects.stream().map(under::text));
+            if (foldsCase) {
+              keys =
+                  java.util.stream.Stream.concat(
+                      keys, subjects.stream().map(s -> under.text(tokenKey(s, true))));
+            }
           }
         }
         yield new Sql.ArrayParam("text", keys.toArray(String[]::new));
       }
     };
+  }
+
+  /**
+   * What a stage makes the token of, where it makes tokens of the subject column: the key without
+   * the blanks around it ("x1" and " x1" are one subject), in lower case where the column compares
+   * text whatever its case (citext: Alice and alice are one subject, and a hold placed on alice
+   * after the stage found none of the rows tokenised from Alice).
+   */
+  static String tokenKey(String value, boolean foldsCase) {
+    var key = value.trim();
+    return foldsCase ? key.toLowerCase(java.util.Locale.ROOT) : key;
   }
 
   private static Optional<UUID> parseUuid(String s) {
