@@ -47,6 +47,28 @@ public class HoldsInForce {
   }
 
   /**
+   * The holds active now on the subject's key in any case ("Alice" for "alice"), besides those
+   * {@link #activeOn} finds: a column that compares text whatever its case takes them for one
+   * subject.
+   */
+  public List<Hold> activeOnAnyCase(String subject) {
+    var byKey = activeOn(subject);
+    if (SubjectGate.number(subject) != null) {
+      return byKey;
+    }
+    var all = new java.util.LinkedHashMap<Long, Hold>();
+    byKey.forEach(h -> all.put(h.id(), h));
+    jdbc.sql(
+            "SELECT * FROM lethe.legal_hold WHERE lower(subject) = lower(?) AND released_at IS NULL"
+                + " ORDER BY id")
+        .param(subject.trim())
+        .query(HoldsInForce::hold)
+        .list()
+        .forEach(h -> all.putIfAbsent(h.id(), h));
+    return List.copyOf(all.values());
+  }
+
+  /**
    * What the holds in force at any time since {@code since} cover, with their case references: one
    * row per distinct scope and case, however many subjects are held (a report needs no more).
    */

@@ -135,7 +135,9 @@ public final class SubjectGate {
     var sql = control.sql("SELECT " + call);
     if (subject != null) {
       var number = number(subject);
-      sql = sql.param(number != null ? number : subject.trim());
+      // in lower case: a hold on alice waits for an erasure of ALICE in hand, which a column that
+      // compares text whatever its case takes for the same subject
+      sql = sql.param(number != null ? number : subject.trim().toLowerCase(java.util.Locale.ROOT));
     }
     sql.query((rs, n) -> 0).list();
   }

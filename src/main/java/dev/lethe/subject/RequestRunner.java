@@ -223,6 +223,9 @@ public class RequestRunner {
         records.take(policy.store(), changes);
         var cases = casesOf(holds.activeOn(request.subject()), scope);
         cases.forEach(casesByPolicy::putIfAbsent);
+        // a policy held by a hold on another case of the key (placed while the change worked)
+        casesOf(holds.activeOnAnyCase(request.subject()), scope)
+            .forEach(casesByPolicy::putIfAbsent);
         // the outcome speaks of every row the request changed under the policy, in this run and
         // before it: a try that finds nothing left after one that deleted says what was deleted
         var soFar = outcomes.changedSoFar(request.id(), policy.name());
@@ -284,22 +287,45 @@ public class RequestRunner {
    */
   private HoldCheck heldNow(String subject, Policy policy, RetentionScope scope) {
     return new HoldCheck() {
+      /** The holds on any case of the key when the change first looked (null: not yet). */
+      private Set<Long> seenAnyCase;
+
       @Override
       public Set<String> heldPolicies() {
+        lookedAtEveryCase();
         return casesOf(holds.activeOn(subject), scope).keySet();
       }
 
       @Override
       public Set<String> heldSubjects() {
+        lookedAtEveryCase();
         return flags
             .sparedFor(policy, stores.sameRows(policy, scope.allPolicies()), scope.allPolicies())
             .held();
       }
 
+      private void lookedAtEveryCase() {
+        if (seenAnyCase == null) {
+          seenAnyCase = new java.util.HashSet<>();
+          holds.activeOnAnyCase(subject).forEach(h -> seenAnyCase.add(h.id()));
+        }
+      }
+
+      /**
+       * The key's own holds, and those placed since the change first looked on another case of it:
+       * the change kept out what the holds it saw keep (as another key's), but not what one placed
+       * while it worked keeps (an erasure of ALICE under a citext column, and a hold on alice
+       * placed meanwhile). The gate is passed in lower case, so none lands after this look.
+       */
       @Override
       public Set<String> heldBeforeCommit() {
         dev.lethe.hold.SubjectGate.pass(control, subject);
-        return heldPolicies();
+        var seen = seenAnyCase == null ? Set.<Long>of() : seenAnyCase;
+        var held = new java.util.TreeSet<>(heldPolicies());
+        var placedMeanwhile =
+            holds.activeOnAnyCase(subject).stream().filter(h -> !seen.contains(h.id())).toList();
+        held.addAll(casesOf(placedMeanwhile, scope).keySet());
+        return held;
       }
     };
   }

@@ -141,4 +141,43 @@ class CaseInsensitiveSubjectsTests extends LetheTests {
     assertThat(later.status()).as(later.exitMessage()).isEqualTo("COMPLETED");
     assertThat(ids()).containsExactly(1L, 2L);
   }
+
+  /**
+   * A hold on another spelling placed while an erasure's change waits (for an application's lock)
+   * keeps the rows: the change looks again, at every case of its key, before it commits.
+   */
+  @org.junit.jupiter.api.Test
+  void aHoldOnAnotherSpellingPlacedWhileAnErasureWaitsKeepsTheRows() throws Exception {
+    visits("citext");
+    var request =
+        intake.receive(RequestKind.ERASE, "ALICE", null, "DSR-CW", "test", validator.load());
+    try (var x = java.sql.DriverManager.getConnection(dev.lethe.support.TestDatabases.url("app"))) {
+      x.setAutoCommit(false);
+      try (var s = x.createStatement()) {
+        s.execute("SELECT * FROM " + schema + ".visit WHERE id = 2 FOR UPDATE");
+      }
+      var running =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> runs.run("requests", AS_OF, "test", ProgressListener.SILENT));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .pollInterval(java.time.Duration.ofMillis(20))
+          .until(
+              () ->
+                  APP.count(
+                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                              + " 'lethe-store-app' AND wait_event_type = 'Lock'")
+                      > 0);
+      holds.place("alice", null, null, "LIT-MID", "a claim came in", "dpo");
+      x.rollback();
+      running.get();
+    }
+
+    assertThat(ids()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    var outcome = requests.find(request.id());
+    assertThat(outcome.status()).isEqualTo(SubjectRequest.PARTLY_DONE);
+    assertThat(outcome.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.heldBy()).isEqualTo("LIT-MID"));
+  }
 }
