@@ -1,14 +1,12 @@
 package dev.lethe.hold;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.lethe.retention.ProgressListener;
 import dev.lethe.support.Events;
 import dev.lethe.support.LetheTests;
 import dev.lethe.support.TestDatabases;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -44,15 +42,7 @@ class HoldDuringAPurgeTests extends LetheTests {
     var run =
         CompletableFuture.supplyAsync(
             () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(20))
-        .until(
-            () ->
-                APP.count(
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                            + " 'lethe-store-app' AND wait_event_type = 'Lock'")
-                    > 0);
+    awaitLetheWaitingOnAnAppLock();
     return run;
   }
 

@@ -159,15 +159,7 @@ class CaseInsensitiveSubjectsTests extends LetheTests {
       var running =
           java.util.concurrent.CompletableFuture.runAsync(
               () -> runs.run("requests", AS_OF, "test", ProgressListener.SILENT));
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(20))
-          .pollInterval(java.time.Duration.ofMillis(20))
-          .until(
-              () ->
-                  APP.count(
-                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                              + " 'lethe-store-app' AND wait_event_type = 'Lock'")
-                      > 0);
+      awaitLetheWaitingOnAnAppLock();
       holds.place("alice", null, null, "LIT-MID", "a claim came in", "dpo");
       x.rollback();
       running.get();

@@ -478,15 +478,7 @@ class KeepingWinsOverRequestsTests extends LetheTests {
       }
       var running = java.util.concurrent.CompletableFuture.runAsync(this::runRequests);
       // the erasure waits for the application's lock on customer 6
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(20))
-          .pollInterval(java.time.Duration.ofMillis(20))
-          .until(
-              () ->
-                  APP.count(
-                          "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                              + " 'lethe-store-app' AND wait_event_type = 'Lock'")
-                      > 0);
+      awaitLetheWaitingOnAnAppLock();
       // compliance places a hold meanwhile; then the application lets go
       holds.place("6", null, null, "LIT-MID", "a claim came in", "dpo");
       x.rollback();

@@ -137,6 +137,19 @@ public abstract class LetheTests {
                     > 0);
   }
 
+  /** Waits until a session of Lethe's on the app store waits for a row or table lock. */
+  protected static void awaitLetheWaitingOnAnAppLock() {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .pollInterval(java.time.Duration.ofMillis(20))
+        .until(
+            () ->
+                APP.count(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
+                            + " 'lethe-store-app' AND wait_event_type = 'Lock'")
+                    > 0);
+  }
+
   protected void policy(String name, String yaml) {
     write(WORKSPACE.resolve("policies").resolve(name + ".yml"), yaml);
   }

@@ -52,6 +52,25 @@ class MariaDbTests extends LetheTests {
     eventsPolicy("");
   }
 
+  /** A year's retention of the rows of {@code persons}, by its subject and seen_at columns. */
+  private void personsPolicy(String persons) {
+    policy(
+        "maria-events",
+        """
+        policy: maria-events
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: maria
+        table: %s
+        key: id
+        subject: subject
+        clock: seen_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(persons));
+  }
+
   /** The events policy these tests start from, with {@code extra} lines after its own. */
   private void eventsPolicy(String extra) {
     policy(
@@ -137,21 +156,7 @@ class MariaDbTests extends LetheTests {
             + " (5, 'y1', '2020-01-01'), (6, ' y1', '2020-01-01'),"
             + " (7, 'z1', '2026-06-01'), (8, CONCAT('z1', CHAR(9)), '2026-06-01'),"
             + " (9, 'Z1', '2026-06-01')");
-    policy(
-        "maria-events",
-        """
-        policy: maria-events
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: maria
-        table: %s
-        key: id
-        subject: subject
-        clock: seen_at
-        retain: P1Y
-        action: delete
-        """
-            .formatted(persons));
+    personsPolicy(persons);
     var job = jobName("blanks");
     job(job, "job: " + job + "\npolicies: [maria-events]\nguards: {max-share: 1}\n");
     holds.place("x1", null, null, "LIT-B", "court", "dpo");
@@ -296,21 +301,7 @@ class MariaDbTests extends LetheTests {
             + " VALUES (1, 'alice', '2020-01-01'), (2, 'ALICE', '2020-01-01'),"
             + " (3, 'dave', '2020-01-01'), (4, '\uff44\uff41\uff56\uff45', '2020-01-01'),"
             + " (5, 'bob', '2020-01-01')");
-    policy(
-        "maria-events",
-        """
-        policy: maria-events
-        category: usage-data
-        legal-basis: legitimate-interest
-        store: maria
-        table: %s
-        key: id
-        subject: subject
-        clock: seen_at
-        retain: P1Y
-        action: delete
-        """
-            .formatted(persons));
+    personsPolicy(persons);
     var job = jobName("spelt");
     job(job, "job: " + job + "\npolicies: [maria-events]\nguards: {max-share: 1}\n");
     holds.place("alice", null, null, "LIT-S", "court", "dpo");
