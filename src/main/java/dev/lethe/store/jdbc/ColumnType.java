@@ -4,8 +4,11 @@ import dev.lethe.store.StatisticCatalogChecks;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
-/** A column as the catalog gives it: its SQL type (as PostgreSQL prints it) and its family. */
-record ColumnType(String name, String sqlType, Family family, boolean notNull)
+/**
+ * A column as the catalog gives it: its SQL type (as PostgreSQL prints it), its family, and the
+ * schema of its type (quoted where it must be), where the type's operators are too.
+ */
+record ColumnType(String name, String sqlType, Family family, boolean notNull, String typeSchema)
     implements StatisticCatalogChecks.Column {
 
   @Override

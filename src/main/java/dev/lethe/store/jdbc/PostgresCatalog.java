@@ -15,8 +15,10 @@ final class PostgresCatalog {
 
   private static final String COLUMNS =
       """
-      SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname, a.attnotnull
+      SELECT a.attname, format_type(a.atttypid, a.atttypmod), t.typname, a.attnotnull,
+             quote_ident(tn.nspname)
       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+      JOIN pg_namespace tn ON tn.oid = t.typnamespace
       WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped
       ORDER BY a.attnum""";
 
@@ -150,7 +152,11 @@ final class PostgresCatalog {
           columns.put(
               name,
               new ColumnType(
-                  name, rs.getString(2), ColumnType.Family.of(rs.getString(3)), rs.getBoolean(4)));
+                  name,
+                  rs.getString(2),
+                  ColumnType.Family.of(rs.getString(3)),
+                  rs.getBoolean(4),
+                  rs.getString(5)));
         }
       }
     }

@@ -40,7 +40,23 @@ final class SubjectMatch {
    */
   private static String trimmed(String column, ColumnType type) {
     var trimmed = "btrim(" + column + ", ?)";
-    return caseInsensitiveType(type) ? "CAST(" + trimmed + " AS " + type.sqlType() + ")" : trimmed;
+    return caseInsensitiveType(type) ? "CAST(" + trimmed + " AS " + citext(type) + ")" : trimmed;
+  }
+
+  /** The citext type, named by its schema: it need not be on the store's search_path. */
+  private static String citext(ColumnType type) {
+    return type.typeSchema() + ".citext";
+  }
+
+  /**
+   * A comparison operator of the column's type: citext's own, named by its schema. Written bare,
+   * {@code =} is text's wherever citext's schema is not on the store's search_path, and compares
+   * Alice and alice as two (found by an outside attack: held rows went).
+   */
+  private static String operator(ColumnType type, String op) {
+    return caseInsensitiveType(type)
+        ? " OPERATOR(" + type.typeSchema() + "." + op + ") "
+        : " " + op + " ";
   }
 
   /**
@@ -50,19 +66,22 @@ final class SubjectMatch {
    */
   static boolean caseInsensitiveType(ColumnType type) {
     var name = type.sqlType();
-    return name.equals("citext") || name.endsWith(".citext") || name.endsWith(".\"citext\"");
+    return type.typeSchema() != null
+        && (name.equals("citext") || name.endsWith(".citext") || name.endsWith(".\"citext\""));
   }
 
   private static String anyOf(ColumnType type, Sql.ArrayParam keys) {
-    var element =
-        caseInsensitiveType(type) && keys.elementType().equals("text")
-            ? type.sqlType()
-            : keys.elementType();
-    return " = ANY(CAST(? AS " + element + "[]))";
+    return operator(type, "=") + "ANY(CAST(? AS " + element(type, keys) + "[]))";
   }
 
   private static String allBut(ColumnType type, Sql.ArrayParam keys) {
-    return anyOf(type, keys).replace(" = ANY(", " <> ALL(");
+    return operator(type, "<>") + "ALL(CAST(? AS " + element(type, keys) + "[]))";
+  }
+
+  private static String element(ColumnType type, Sql.ArrayParam keys) {
+    return caseInsensitiveType(type) && keys.elementType().equals("text")
+        ? citext(type)
+        : keys.elementType();
   }
 
   /** The column holds one of the keys (false for rows without a subject). */
