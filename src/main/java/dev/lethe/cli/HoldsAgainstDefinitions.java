@@ -37,7 +37,8 @@ final class HoldsAgainstDefinitions {
     }
     long seconds = Math.max(1, properties.connectTimeout().toSeconds());
     connection.setProperty("connectTimeout", Long.toString(seconds));
-    connection.setProperty("socketTimeout", Long.toString(seconds * 3));
+    // a server that takes the connection and never answers: given up within twice the timeout
+    connection.setProperty("socketTimeout", Long.toString(seconds));
     connection.setProperty("logServerErrorDetail", "false");
     var dataSource = new DriverManagerDataSource(settings.url(), connection);
     var jdbc = JdbcClient.create(dataSource);
@@ -45,7 +46,12 @@ final class HoldsAgainstDefinitions {
       var table =
           jdbc.sql("SELECT to_regclass('lethe.legal_hold') IS NOT NULL").query(Boolean.class);
       if (!table.single()) {
-        return Optional.empty(); // a control database no run has used yet: no hold in it
+        // a control database no command has used yet (or another database): no hold to check
+        return Optional.of(
+            new Finding(
+                false,
+                "the control database holds no Lethe records yet (no command has used it; is"
+                    + " lethe.control-database the right database?): no legal hold was checked"));
       }
       new HoldsInForce(jdbc).checkScopes(definitions);
       return Optional.empty();

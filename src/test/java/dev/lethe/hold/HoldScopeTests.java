@@ -87,13 +87,23 @@ class HoldScopeTests extends LetheTests {
     assertThat(fixed.out()).contains("ok: ").doesNotContain("warning");
 
     // a control database that cannot be read: the holds were not checked, and validate says so
+    var unreachable = unreachableControlDatabase();
     java.nio.file.Files.writeString(
         config,
         java.nio.file.Files.readString(config)
-            .replace(dev.lethe.support.TestDatabases.url("control"), unreachableControlDatabase()));
+            .replace(dev.lethe.support.TestDatabases.url("control"), unreachable));
     var unchecked = validate(config);
     assertThat(unchecked.code()).isZero();
     assertThat(unchecked.out()).contains("warning: the legal holds in force were not checked");
+
+    // a database no command has used as a control database (here the app's): said, not passed
+    java.nio.file.Files.writeString(
+        config,
+        java.nio.file.Files.readString(config)
+            .replace(unreachable, dev.lethe.support.TestDatabases.url("app")));
+    var unused = validate(config);
+    assertThat(unused.code()).isZero();
+    assertThat(unused.out()).contains("warning: the control database holds no Lethe records yet");
   }
 
   private static String unreachableControlDatabase() {
