@@ -3,6 +3,7 @@ package dev.lethe.store;
 import dev.lethe.policy.Problems;
 import dev.lethe.policy.Statistic;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -15,8 +16,9 @@ import java.util.function.Function;
  * or its rows under a condition on any column (all countries but one: the one person left is the
  * difference). Each of these was found by an outside attack.
  *
- * <p>The same rows: the same table, under any name (its partition root in its database). Not
- * refused: one statistic under two names (its definition the same, field for field: {@link
+ * <p>The same rows: tables whose rows meet, under any name (a partitioned table and a partition, a
+ * parent and an inheritance child: a query of the one reads rows of the other). Not refused: one
+ * statistic under two names (its definition the same, field for field: {@link
  * Statistic#definitionText}), and two where either adds noise of a budget that hides one person
  * ({@link #PROTECTIVE_EPSILON}). Conditions that keep two statistics' rows apart are not looked
  * for: values written otherwise (17 and '017') looked apart and were not.
@@ -26,17 +28,18 @@ public final class StatisticOverlaps {
   private StatisticOverlaps() {}
 
   /**
-   * @param rows what a statistic counts: its table's identity, whatever name it is given
+   * @param rows what a statistic counts: the identities of the tables whose rows it reads, whatever
+   *     name it is given
    */
   public static void check(
-      List<Statistic> statistics, Function<Statistic, String> rows, Problems problems) {
-    var identities = new java.util.HashMap<Statistic, String>();
+      List<Statistic> statistics, Function<Statistic, Set<String>> rows, Problems problems) {
+    var identities = new java.util.HashMap<Statistic, Set<String>>();
     statistics.forEach(s -> identities.put(s, rows.apply(s)));
     for (int j = 1; j < statistics.size(); j++) {
       var later = statistics.get(j);
       for (int i = 0; i < j; i++) {
         var earlier = statistics.get(i);
-        if (identities.get(earlier).equals(identities.get(later)) && differ(earlier, later)) {
+        if (meet(identities.get(earlier), identities.get(later)) && differ(earlier, later)) {
           refuse(later, earlier, problems);
           break; // one pair is enough to say what to do
         }
@@ -52,16 +55,29 @@ public final class StatisticOverlaps {
    * add noise, their epsilons together must stay within {@link #PROTECTIVE_EPSILON}.
    */
   private static void checkBudgets(
-      List<Statistic> statistics, java.util.Map<Statistic, String> identities, Problems problems) {
-    var noisyByRows = new java.util.LinkedHashMap<String, List<Statistic>>();
+      List<Statistic> statistics,
+      java.util.Map<Statistic, Set<String>> identities,
+      Problems problems) {
+    // statistics whose rows meet, directly or through others, share one budget
+    var groups = new java.util.ArrayList<List<Statistic>>();
+    var groupRows = new java.util.ArrayList<Set<String>>();
     for (var statistic : statistics) {
-      if (statistic.epsilon().isPresent()) {
-        noisyByRows
-            .computeIfAbsent(identities.get(statistic), r -> new java.util.ArrayList<>())
-            .add(statistic);
+      if (statistic.epsilon().isEmpty()) {
+        continue;
       }
+      var members = new java.util.ArrayList<Statistic>();
+      var rows = new java.util.HashSet<>(identities.get(statistic));
+      for (int g = groups.size() - 1; g >= 0; g--) {
+        if (meet(groupRows.get(g), rows)) {
+          members.addAll(0, groups.remove(g));
+          rows.addAll(groupRows.remove(g));
+        }
+      }
+      members.add(statistic);
+      groups.add(members);
+      groupRows.add(rows);
     }
-    for (var noisy : noisyByRows.values()) {
+    for (var noisy : groups) {
       double spent = noisy.stream().mapToDouble(s -> s.epsilon().orElseThrow()).sum();
       if (noisy.size() < 2 || spent <= PROTECTIVE_EPSILON + 1e-9) {
         continue;
@@ -100,6 +116,10 @@ public final class StatisticOverlaps {
    * attack), and a difference with it gives a cell away all the same.
    */
   public static final double PROTECTIVE_EPSILON = 1.0;
+
+  private static boolean meet(Set<String> a, Set<String> b) {
+    return !java.util.Collections.disjoint(a, b);
+  }
 
   /** Whether the statistic's noise hides one person in what differencing gives. */
   public static boolean protectedByNoise(Statistic statistic) {

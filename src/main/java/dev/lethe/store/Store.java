@@ -78,6 +78,15 @@ public interface Store extends AutoCloseable {
   }
 
   /**
+   * Every table whose rows a query of {@code table} reads, as identities: two statistics share rows
+   * where these meet (a parent of inheritance children and one child, or a partitioned table and a
+   * partition). By default the table's own rows ({@link #rowsOfTable}); empty where unknown.
+   */
+  default java.util.Set<String> rowsReadThrough(String table) {
+    return rowsOfTable(table).map(java.util.Set::of).orElse(java.util.Set.of());
+  }
+
+  /**
    * Refuses a statistic whose buckets a delete in this store could leave partial without a cutoff
    * in the statistic's own time: a delete on its table by another clock than the statistic's time
    * (unless the store proves a row's time never comes after its clock), or one whose foreign keys

@@ -192,7 +192,13 @@ public class StoreRegistry implements DisposableBean {
     // each statistic's rows looked up once, for both checks
     var rows = new java.util.HashMap<Statistic, String>();
     statistics.forEach(st -> rows.put(st, rowsOf(st.store(), st.table())));
-    StatisticOverlaps.check(statistics, rows::get, problems);
+    var readThrough = new java.util.HashMap<Statistic, java.util.Set<String>>();
+    statistics.forEach(
+        st -> {
+          var tables = readThrough(st.store(), st.table());
+          readThrough.put(st, tables.isEmpty() ? java.util.Set.of(rows.get(st)) : tables);
+        });
+    StatisticOverlaps.check(statistics, readThrough::get, problems);
     checkSubjects(statistics, rows, byStore, problems);
   }
 
@@ -285,6 +291,14 @@ public class StoreRegistry implements DisposableBean {
   /** A policy's place as the policy spells its table: where the store cannot be asked. */
   public static String spelledPlaceOf(Policy policy) {
     return policy.table() == null ? policy.store() : policy.store() + "/" + policy.table();
+  }
+
+  private java.util.Set<String> readThrough(String store, String table) {
+    try {
+      return stores.get(store).rowsReadThrough(table);
+    } catch (RuntimeException e) {
+      return java.util.Set.of(); // the store's own check says it cannot be reached
+    }
   }
 
   public String rowsOf(String store, String table) {

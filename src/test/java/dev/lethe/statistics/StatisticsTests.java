@@ -250,6 +250,32 @@ class StatisticsTests extends LetheTests {
   }
 
   /**
+   * A parent table's statistic reads its inheritance children's rows: beside a statistic of a
+   * child, the parent's total less the child's other cells gave the cell the child withheld (found
+   * by an outside attack). The two count the same rows, as a partitioned table and a partition do.
+   */
+  @Test
+  void statisticsOfAParentAndItsInheritanceChildCountTheSameRows() {
+    APP.run("CREATE TABLE " + schema + ".view_child () INHERITS (" + schema + ".view)");
+    var parent = "views-" + schema;
+    var child = "child-" + schema;
+    statistic(parent, "");
+    coarse(child, "day", "[]", "");
+    job(child, readJob(child).replace(schema + ".view\n", schema + ".view_child\n"));
+    assertThat(readJob(child)).contains(".view_child");
+    assertThat(errors())
+        .singleElement()
+        .asString()
+        .contains("'" + parent + "'", "'" + child + "'", "count the same rows, and neither");
+
+    // with noise, they share one budget
+    statistic(parent, "noise: {epsilon: 1.0}");
+    coarse(child, "day", "[]", "noise: {epsilon: 1.0}");
+    job(child, readJob(child).replace(schema + ".view\n", schema + ".view_child\n"));
+    assertThat(errors()).singleElement().asString().contains("1.0 + 1.0 = 2.0");
+  }
+
+  /**
    * Noise on each of several statistics of the same rows adds up: twenty of epsilon 1.0, side by
    * side, tell a cell as well as one of epsilon 20. Where two or more add noise, their budgets
    * together must stay within 1.0.

@@ -193,6 +193,32 @@ public final class JdbcStore implements Store {
     return identities(policy, true);
   }
 
+  /**
+   * The table and the partitions and inheritance children below it, whose rows a query of it reads
+   * ("db, table oid N"): a statistic of a parent and one of its child count the child's rows both
+   * (found by an outside attack: the child's statistic withheld a cell that the parent's total less
+   * the child's other cells gave away). Empty where unknown.
+   */
+  @Override
+  public java.util.Set<String> rowsReadThrough(String tableName) {
+    var database = identity();
+    if (database.isEmpty()) {
+      return java.util.Set.of();
+    }
+    try {
+      return table(tableName)
+          .map(
+              t -> {
+                var all = new java.util.TreeSet<String>();
+                t.withBelow().forEach(oid -> all.add(database.get() + ", table oid " + oid));
+                return (java.util.Set<String>) all;
+              })
+          .orElse(java.util.Set.of());
+    } catch (StoreException e) {
+      return java.util.Set.of();
+    }
+  }
+
   /** The policy's table in this database ("db, table oid N (schema.table)"); empty if unknown. */
   private java.util.Set<String> identities(Policy policy, boolean withLineage) {
     var database = identity();
