@@ -66,6 +66,56 @@ class RequestOutcomeTests extends LetheTests {
         .contains((rows - promo) + " more of the subject's rows remain");
   }
 
+  /**
+   * A hold on the subject keeps what it holds; where a policy's table holds none of the subject's
+   * rows, its outcome says there is no data, not "held" (the response to the person listed every
+   * category as held, found by an outside attack).
+   */
+  @Test
+  void aHoldIsNamedOnlyWhereTheTableHoldsTheSubjectsRows() {
+    APP.run(
+        "CREATE TABLE "
+            + schema
+            + ".note (id bigint PRIMARY KEY, subject_id bigint, written_at timestamptz NOT NULL);"
+            + " INSERT INTO "
+            + schema
+            + ".note VALUES (1, 8, '2020-01-01')");
+    policy(
+        "notes",
+        """
+        policy: notes
+        category: support
+        legal-basis: legitimate-interest
+        store: app
+        table: %s.note
+        key: id
+        subject: subject_id
+        clock: written_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(schema));
+    holds.place("7", null, null, "LIT-7", "a claim", "dpo");
+    var request = intake.receive(RequestKind.ERASE, "7", null, "DSR-H", "test", validator.load());
+
+    assertThat(run()).isEqualTo("COMPLETED");
+
+    var outcomes = requests.find(request.id()).outcomes();
+    assertThat(outcomes)
+        .filteredOn(o -> o.policy().equals("notes"))
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.outcome()).isEqualTo("no data held");
+              assertThat(o.heldBy()).isNull();
+            });
+    assertThat(outcomes)
+        .filteredOn(o -> o.policy().equals("ev-service"))
+        .singleElement()
+        .satisfies(o -> assertThat(o.heldBy()).isEqualTo("LIT-7"));
+    assertThat(requests.find(request.id()).status()).isEqualTo(SubjectRequest.PARTLY_DONE);
+  }
+
   @Test
   void aPolicyThatFailsSaysWhyAndTheOthersAreCarriedOut() {
     // the table refuses the delete of the subject's 'done' rows, once

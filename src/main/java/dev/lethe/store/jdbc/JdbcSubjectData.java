@@ -208,8 +208,13 @@ final class JdbcSubjectData implements SubjectData {
     var onTable = onTable();
     var held = heldOnTable(onTable, heldPolicies);
     if (!held.isEmpty()) {
-      // a hold on any policy of the table keeps the subject's rows there as they are
-      return ErasureOutcome.held(String.join(", ", held));
+      // a hold on any policy of the table keeps the subject's rows there as they are; where the
+      // table holds none, the hold keeps nothing here, and a response saying "held" of data there
+      // is not would tell the person of data that does not exist
+      long rows = inConnection("counting a subject's rows in", c -> count(c, subjectRows(subject)));
+      return rows == 0
+          ? new ErasureOutcome(0, 0, 0, null, 0, null).withRemaining(0)
+          : ErasureOutcome.held(String.join(", ", held));
     }
     var keeping = new LinkedHashMap<String, Sql>();
     for (var p : onTable) {

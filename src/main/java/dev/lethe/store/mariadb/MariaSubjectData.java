@@ -168,8 +168,12 @@ final class MariaSubjectData implements SubjectData {
     var held =
         sameTable.stream().map(Policy::name).filter(heldPolicies::contains).sorted().toList();
     if (!held.isEmpty()) {
-      // a hold on any policy of the table keeps the subject's rows there as they are
-      return ErasureOutcome.held(String.join(", ", held));
+      // a hold on any policy of the table keeps the subject's rows there as they are; where the
+      // table holds none, the hold keeps nothing here (a response said "held" of data not there)
+      long rows = inConnection("counting a subject's rows in", c -> count(c, subjectRows(subject)));
+      return rows == 0
+          ? new ErasureOutcome(0, 0, 0, null, 0, null).withRemaining(0)
+          : ErasureOutcome.held(String.join(", ", held));
     }
     var sql = new MariaSql(table, policy, List.of(), store::related);
     var keeping = new LinkedHashMap<String, MariaSql.Part>();
