@@ -63,11 +63,39 @@ class RunPages {
     var asOf =
         java.time.LocalDate.parse(
             execution.getJobParameters().getString(dev.lethe.retention.RunService.AS_OF));
+    // a later run of the same job and day that completed leaves nothing to restart (the page
+    // said a restart had started, and nothing ran)
+    var completed =
+        jobs.getJobExecutions(execution.getJobInstance()).stream()
+            .filter(e -> e.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED)
+            .findFirst();
+    if (completed.isPresent()) {
+      redirect.addFlashAttribute(
+          "problem",
+          "Run "
+              + run
+              + "'s job "
+              + job
+              + " as of "
+              + asOf
+              + " has completed (run "
+              + completed.get().getId()
+              + "): nothing to restart.");
+      return "redirect:/runs";
+    }
     var by = user.getName() + " in the console (restart of run " + run + ")";
+    LOG.info("restart of run {} (job {} as of {}) by {}", run, job, asOf, user.getName());
     RESTARTS.submit(
         () -> {
           try {
-            runService.run(job, asOf, by, dev.lethe.retention.ProgressListener.SILENT);
+            var outcome =
+                runService.run(job, asOf, by, dev.lethe.retention.ProgressListener.SILENT);
+            LOG.info(
+                "restart of run {} by {}: run {} {}",
+                run,
+                user.getName(),
+                outcome.report().run(),
+                outcome.report().status());
           } catch (RuntimeException e) {
             // a run of the job going on already, or a failure its own report tells
             LOG.warn("restart of run {} by {}: {}", run, user.getName(), e.getMessage());

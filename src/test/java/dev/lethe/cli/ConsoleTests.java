@@ -437,6 +437,17 @@ class ConsoleTests extends LetheTests {
       assertThat(done.status()).isEqualTo("COMPLETED");
       assertThat(done.startedBy())
           .isEqualTo("op in the console (restart of run " + failed.run() + ")");
+
+      // the failed run again: its job and day completed since, and nothing is restarted
+      var again = send(anonymous(port, "/runs").header("Cookie", op));
+      var second =
+          postForm(
+              anonymous(port, "/runs/" + failed.run() + "/restart").header("Cookie", op),
+              "_csrf=" + csrf(again.body()));
+      assertThat(second.statusCode()).isEqualTo(302);
+      assertThat(send(anonymous(port, "/runs").header("Cookie", op)).body())
+          .contains("has completed (run " + done.run() + "): nothing to restart.")
+          .doesNotContain("started; its report appears here");
     }
   }
 
