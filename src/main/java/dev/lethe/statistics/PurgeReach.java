@@ -68,7 +68,7 @@ public class PurgeReach {
   }
 
   public Optional<Reach> of(Statistic statistic) {
-    var rows = stores.store(statistic.store()).reachIdentity(statistic.table());
+    var rows = stores.store(statistic.store()).reachIdentities(statistic.table());
     return jdbc
         .sql("SELECT run_id, policy, store, table_name, reached, cutoff FROM lethe.purge_reach")
         .query(
@@ -76,8 +76,8 @@ public class PurgeReach {
               var store = rs.getString(3);
               var reached = rs.getString(5);
               boolean meets =
-                  reached != null && rows.isPresent()
-                      ? reached.equals(rows.get())
+                  reached != null && !rows.isEmpty()
+                      ? rows.contains(reached)
                       : store == null
                           || (Objects.equals(store, statistic.store())
                               && PolicyCatalogue.sameTable(rs.getString(4), statistic.table()));

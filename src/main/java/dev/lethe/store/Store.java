@@ -78,6 +78,16 @@ public interface Store extends AutoCloseable {
   }
 
   /**
+   * The {@link #reachIdentity} of every table whose rows meet {@code table}'s: its own, and where
+   * tables hold rows of others (inheritance), those above and below it. A purge recorded on any of
+   * them may have taken rows a query of {@code table} reads. By default its own; empty where
+   * unknown.
+   */
+  default java.util.Set<String> reachIdentities(String table) {
+    return reachIdentity(table).map(java.util.Set::of).orElse(java.util.Set.of());
+  }
+
+  /**
    * Every table whose rows a query of {@code table} reads, as identities: two statistics share rows
    * where these meet (a parent of inheritance children and one child, or a partitioned table and a
    * partition). By default the table's own rows ({@link #rowsOfTable}); empty where unknown.

@@ -452,6 +452,26 @@ class StatisticsBackfillTests extends LetheTests {
     aBackfillFromTheTwentiethIsRefusedWithNothingStored();
   }
 
+  /**
+   * A purge of a parent table takes its inheritance children's rows: a statistic on a child is
+   * reached by it (its first buckets would count only the rows left).
+   */
+  @Test
+  void aDeleteOnAParentReachesAStatisticOnItsInheritanceChild() {
+    APP.run(
+        ("CREATE TABLE %1$s.view_child () INHERITS (%1$s.view);"
+                + " INSERT INTO %1$s.view_child SELECT id + 1000, subject_id, seen_at, country"
+                + " FROM %1$s.view; DELETE FROM ONLY %1$s.view")
+            .formatted(schema));
+    job(
+        name,
+        readString(WORKSPACE.resolve("jobs").resolve(name + ".yml"))
+            .replace(schema + ".view\n", schema + ".view_child\n"));
+    assertThat(run(deleteViews("P10D")).deleted()).isEqualTo(2 * 12); // the 20th and 21st
+
+    aBackfillFromTheTwentiethIsRefusedWithNothingStored();
+  }
+
   @Test
   void aPurgeThatBeginsWhileAFirstRunReadsLeavesWhatItReachedOut() throws Exception {
     holds.place("3", null, null, "LIT-9", "claim", "test");

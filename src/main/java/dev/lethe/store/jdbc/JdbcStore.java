@@ -163,6 +163,39 @@ public final class JdbcStore implements Store {
     return deleteChecks().reachIdentity(table);
   }
 
+  /**
+   * A purge of a parent takes its inheritance children's rows, and one of a child takes rows a
+   * query of the parent reads: a statistic on either one is reached by a purge on the other (its
+   * first buckets were computed from rows the other's purge had begun to take).
+   */
+  @Override
+  public java.util.Set<String> reachIdentities(String tableName) {
+    var own = reachIdentity(tableName);
+    var database = identity();
+    if (own.isEmpty() || database.isEmpty()) {
+      return java.util.Set.of();
+    }
+    var all = new java.util.TreeSet<String>();
+    all.add(own.get());
+    try {
+      table(tableName)
+          .ifPresent(
+              t -> {
+                t.lineage()
+                    .above()
+                    .keySet()
+                    .forEach(o -> all.add(database.get() + ", table oid " + o));
+                t.lineage()
+                    .below()
+                    .keySet()
+                    .forEach(o -> all.add(database.get() + ", table oid " + o));
+              });
+    } catch (StoreException e) {
+      // the table's own identity is all that is known
+    }
+    return all;
+  }
+
   @Override
   public void checkStatisticsBesideDeletes(
       List<Statistic> statistics, List<Policy> policies, Problems problems) {
