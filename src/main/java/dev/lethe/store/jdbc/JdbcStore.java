@@ -163,37 +163,13 @@ public final class JdbcStore implements Store {
     return deleteChecks().reachIdentity(table);
   }
 
-  /**
-   * A purge of a parent takes its inheritance children's rows, and one of a child takes rows a
-   * query of the parent reads: a statistic on either one is reached by a purge on the other (its
-   * first buckets were computed from rows the other's purge had begun to take).
-   */
   @Override
   public java.util.Set<String> reachIdentities(String tableName) {
-    var own = reachIdentity(tableName);
-    var database = identity();
-    if (own.isEmpty() || database.isEmpty()) {
-      return java.util.Set.of();
-    }
-    var all = new java.util.TreeSet<String>();
-    all.add(own.get());
-    try {
-      table(tableName)
-          .ifPresent(
-              t -> {
-                t.lineage()
-                    .above()
-                    .keySet()
-                    .forEach(o -> all.add(database.get() + ", table oid " + o));
-                t.lineage()
-                    .below()
-                    .keySet()
-                    .forEach(o -> all.add(database.get() + ", table oid " + o));
-              });
-    } catch (StoreException e) {
-      // the table's own identity is all that is known
-    }
-    return all;
+    return identities().reachIdentities(tableName);
+  }
+
+  private TableIdentities identities() {
+    return new TableIdentities(this::identity, this::table, this::reachIdentity);
   }
 
   @Override
@@ -217,67 +193,18 @@ public final class JdbcStore implements Store {
 
   @Override
   public java.util.Set<String> rowsIdentity(Policy policy) {
-    return identities(policy, false);
+    return identities().named(policy.table(), false);
   }
 
   /** The policy's table, and the partitions below it and the tables above it, as identities. */
   @Override
   public java.util.Set<String> rowsReached(Policy policy) {
-    return identities(policy, true);
+    return identities().named(policy.table(), true);
   }
 
-  /**
-   * The table and the partitions and inheritance children below it, whose rows a query of it reads
-   * ("db, table oid N"): a statistic of a parent and one of its child count the child's rows both
-   * (found by an outside attack: the child's statistic withheld a cell that the parent's total less
-   * the child's other cells gave away). Empty where unknown.
-   */
   @Override
   public java.util.Set<String> rowsReadThrough(String tableName) {
-    var database = identity();
-    if (database.isEmpty()) {
-      return java.util.Set.of();
-    }
-    try {
-      return table(tableName)
-          .map(
-              t -> {
-                var all = new java.util.TreeSet<String>();
-                t.withBelow().forEach(oid -> all.add(database.get() + ", table oid " + oid));
-                return (java.util.Set<String>) all;
-              })
-          .orElse(java.util.Set.of());
-    } catch (StoreException e) {
-      return java.util.Set.of();
-    }
-  }
-
-  /** The policy's table in this database ("db, table oid N (schema.table)"); empty if unknown. */
-  private java.util.Set<String> identities(Policy policy, boolean withLineage) {
-    var database = identity();
-    if (database.isEmpty()) {
-      return java.util.Set.of();
-    }
-    try {
-      return table(policy.table())
-          .map(
-              t -> {
-                var tables = new java.util.TreeMap<Long, String>();
-                tables.put(t.oid(), t.displayName());
-                if (withLineage) {
-                  tables.putAll(t.lineage().above());
-                  tables.putAll(t.lineage().below());
-                }
-                var all = new java.util.TreeSet<String>();
-                tables.forEach(
-                    (oid, name) ->
-                        all.add(database.get() + ", table oid " + oid + " (" + name + ")"));
-                return (java.util.Set<String>) all;
-              })
-          .orElse(java.util.Set.of());
-    } catch (StoreException e) {
-      return java.util.Set.of();
-    }
+    return identities().readThrough(tableName);
   }
 
   @Override
