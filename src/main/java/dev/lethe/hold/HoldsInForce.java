@@ -47,25 +47,20 @@ public class HoldsInForce {
   }
 
   /**
-   * The holds active now on the subject's key in any case ("Alice" for "alice"), besides those
-   * {@link #activeOn} finds: a column that compares text whatever its case takes them for one
-   * subject.
+   * The holds active now on the subject's key in any case ("Alice" for "alice"): a column that
+   * compares text whatever its case takes them for one subject. Every hold {@link #activeOn} finds
+   * is among them (a number's, however written, where the key is one).
    */
   public List<Hold> activeOnAnyCase(String subject) {
-    var byKey = activeOn(subject);
     if (SubjectGate.number(subject) != null) {
-      return byKey;
+      return activeOn(subject);
     }
-    var all = new java.util.LinkedHashMap<Long, Hold>();
-    byKey.forEach(h -> all.put(h.id(), h));
-    jdbc.sql(
+    return jdbc.sql(
             "SELECT * FROM lethe.legal_hold WHERE lower(subject) = lower(?) AND released_at IS NULL"
                 + " ORDER BY id")
         .param(subject.trim())
         .query(HoldsInForce::hold)
-        .list()
-        .forEach(h -> all.putIfAbsent(h.id(), h));
-    return List.copyOf(all.values());
+        .list();
   }
 
   /**

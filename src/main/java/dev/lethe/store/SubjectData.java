@@ -128,6 +128,34 @@ public interface SubjectData {
       return new ErasureOutcome(0, 0, 0, heldBy, 0, null);
     }
 
+    /** Nothing to do: the table holds none of the subject's rows. */
+    public static ErasureOutcome none() {
+      return new ErasureOutcome(0, 0, 0, null, 0, null).withRemaining(0);
+    }
+
+    /**
+     * An erasure's change in a database table; {@code heldUnderAnotherKey}: the subject's rows it
+     * left because a hold on another spelling of the key keeps them ({@link
+     * #HELD_UNDER_ANOTHER_KEY}).
+     */
+    public static ErasureOutcome changed(
+        long deleted,
+        long pseudonymised,
+        long referenced,
+        long kept,
+        String keptBy,
+        long heldUnderAnotherKey) {
+      return new ErasureOutcome(
+          deleted,
+          pseudonymised,
+          referenced,
+          null,
+          kept,
+          keptBy,
+          heldUnderAnotherKey,
+          heldUnderAnotherKey > 0 ? HELD_UNDER_ANOTHER_KEY : null);
+    }
+
     /**
      * Whether nothing more is left to do: no hold stands in the way, no row is still referenced,
      * nothing was left to be done at the next run ({@code left}, because {@code leftBecause}).

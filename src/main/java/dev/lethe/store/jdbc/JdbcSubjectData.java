@@ -212,9 +212,7 @@ final class JdbcSubjectData implements SubjectData {
       // table holds none, the hold keeps nothing here, and a response saying "held" of data there
       // is not would tell the person of data that does not exist
       long rows = inConnection("counting a subject's rows in", c -> count(c, subjectRows(subject)));
-      return rows == 0
-          ? new ErasureOutcome(0, 0, 0, null, 0, null).withRemaining(0)
-          : ErasureOutcome.held(String.join(", ", held));
+      return rows == 0 ? ErasureOutcome.none() : ErasureOutcome.held(String.join(", ", held));
     }
     var keeping = new LinkedHashMap<String, Sql>();
     for (var p : onTable) {
@@ -347,15 +345,7 @@ final class JdbcSubjectData implements SubjectData {
       }
       keptBy = String.join(", ", by);
     }
-    return new ErasureOutcome(
-        deleted,
-        pseudonymised,
-        referenced,
-        null,
-        keptRows,
-        keptBy,
-        held,
-        held > 0 ? ErasureOutcome.HELD_UNDER_ANOTHER_KEY : null);
+    return ErasureOutcome.changed(deleted, pseudonymised, referenced, keptRows, keptBy, held);
   }
 
   private long count(Connection c, Sql rows) throws SQLException {

@@ -171,9 +171,7 @@ final class MariaSubjectData implements SubjectData {
       // a hold on any policy of the table keeps the subject's rows there as they are; where the
       // table holds none, the hold keeps nothing here (a response said "held" of data not there)
       long rows = inConnection("counting a subject's rows in", c -> count(c, subjectRows(subject)));
-      return rows == 0
-          ? new ErasureOutcome(0, 0, 0, null, 0, null).withRemaining(0)
-          : ErasureOutcome.held(String.join(", ", held));
+      return rows == 0 ? ErasureOutcome.none() : ErasureOutcome.held(String.join(", ", held));
     }
     var sql = new MariaSql(table, policy, List.of(), store::related);
     var keeping = new LinkedHashMap<String, MariaSql.Part>();
@@ -288,15 +286,7 @@ final class MariaSubjectData implements SubjectData {
       }
       keptBy = String.join(", ", by);
     }
-    return new ErasureOutcome(
-        deleted,
-        pseudonymised,
-        referenced,
-        null,
-        keptRows,
-        keptBy,
-        held,
-        held > 0 ? ErasureOutcome.HELD_UNDER_ANOTHER_KEY : null);
+    return ErasureOutcome.changed(deleted, pseudonymised, referenced, keptRows, keptBy, held);
   }
 
   /** Transforms the given rows not transformed yet; the marker keeps a rerun from it. */
