@@ -1,6 +1,5 @@
 package dev.lethe.subject;
 
-import dev.lethe.hold.Hold;
 import dev.lethe.hold.HoldsInForce;
 import dev.lethe.policy.Definitions;
 import dev.lethe.policy.Policy;
@@ -171,17 +170,8 @@ public class RequestRunner {
       RetentionScope scope,
       Tokens tokens,
       Long runId) {
-    var activeHolds = holds.activeOn(request.subject());
-    var casesByPolicy = new HashMap<String, Set<String>>();
-    for (var policy : scope.allPolicies()) {
-      for (Hold hold : activeHolds) {
-        if (hold.covers(policy)) {
-          casesByPolicy
-              .computeIfAbsent(policy.name(), n -> new TreeSet<>())
-              .add(hold.caseReference());
-        }
-      }
-    }
+    var casesByPolicy =
+        new HashMap<>(RequestHoldCheck.casesOf(holds.activeOn(request.subject()), scope));
     var keepers =
         request.kind() == RequestKind.WITHDRAW_CONSENT
             ? RequestKeepers.forWithdrawal(scope.allPolicies(), request.purpose())
@@ -221,10 +211,10 @@ public class RequestRunner {
                         recorder));
         var changes = recorder.written();
         records.take(policy.store(), changes);
-        var cases = casesOf(holds.activeOn(request.subject()), scope);
+        var cases = RequestHoldCheck.casesOf(holds.activeOn(request.subject()), scope);
         cases.forEach(casesByPolicy::putIfAbsent);
         // a policy held by a hold on another case of the key (placed while the change worked)
-        casesOf(holds.activeOnAnyCase(request.subject()), scope)
+        RequestHoldCheck.casesOf(holds.activeOnAnyCase(request.subject()), scope)
             .forEach(casesByPolicy::putIfAbsent);
         // the outcome speaks of every row the request changed under the policy, in this run and
         // before it: a try that finds nothing left after one that deleted says what was deleted
@@ -280,72 +270,13 @@ public class RequestRunner {
     }
   }
 
-  /**
-   * The policies held on the subject now; just before a change commits, read after taking the
-   * subject's gate (shared): a hold being placed takes it exclusively, so none lands between that
-   * last look and the change's commit, and one placed while the change waited is seen.
-   */
   private HoldCheck heldNow(String subject, Policy policy, RetentionScope scope) {
-    return new HoldCheck() {
-      /** The holds on any case of the key when the change first looked (null: not yet). */
-      private Set<Long> seenAnyCase;
-
-      @Override
-      public Set<String> heldPolicies() {
-        lookedAtEveryCase();
-        return casesOf(holds.activeOn(subject), scope).keySet();
-      }
-
-      @Override
-      public Set<String> heldSubjects() {
-        lookedAtEveryCase();
-        return flags
-            .sparedFor(policy, stores.sameRows(policy, scope.allPolicies()), scope.allPolicies())
-            .held();
-      }
-
-      private void lookedAtEveryCase() {
-        if (seenAnyCase == null) {
-          seenAnyCase = new java.util.HashSet<>();
-          holds.activeOnAnyCase(subject).forEach(h -> seenAnyCase.add(h.id()));
-        }
-      }
-
-      /**
-       * The key's own holds, and those placed since the change first looked on another case of it:
-       * the change kept out what the holds it saw keep (as another key's), but not what one placed
-       * while it worked keeps (an erasure of ALICE under a citext column, and a hold on alice
-       * placed meanwhile). The gate is passed in lower case, so none lands after this look.
-       */
-      @Override
-      public Set<String> heldBeforeCommit() {
-        dev.lethe.hold.SubjectGate.pass(control, subject);
-        var seen = seenAnyCase == null ? Set.<Long>of() : seenAnyCase;
-        var held = new java.util.TreeSet<>(heldPolicies());
-        var placedMeanwhile =
-            holds.activeOnAnyCase(subject).stream().filter(h -> !seen.contains(h.id())).toList();
-        held.addAll(casesOf(placedMeanwhile, scope).keySet());
-        return held;
-      }
-    };
+    return new RequestHoldCheck(subject, policy, scope, holds, flags, stores, control);
   }
 
   /** Runs {@code work} in a transaction of the control database: the subject's gate lasts it. */
   private <T> T inHoldGate(String subject, java.util.function.Supplier<T> work) {
     return gate.execute(status -> work.get());
-  }
-
-  /** The case references of the holds that cover each policy. */
-  private static Map<String, Set<String>> casesOf(List<Hold> active, RetentionScope scope) {
-    var cases = new HashMap<String, Set<String>>();
-    for (var policy : scope.allPolicies()) {
-      for (Hold hold : active) {
-        if (hold.covers(policy)) {
-          cases.computeIfAbsent(policy.name(), n -> new TreeSet<>()).add(hold.caseReference());
-        }
-      }
-    }
-    return cases;
   }
 
   /**
