@@ -55,10 +55,14 @@ public class AuditTrail {
     var forms = new java.util.LinkedHashSet<String>();
     for (var key : Tokens.keyForms(subject)) {
       forms.add(key);
+      // rows of a column that compares text whatever its case, recorded in one form
+      forms.add(anyCase(key));
       for (var under : tokens.get().everyKey()) {
         forms.add(under.text(key));
         forms.add(Long.toString(under.number(key)));
         forms.add(under.uuid(key).toString());
+        // a token a stage made of such a column's key, as a later delete found it
+        forms.add(anyCase(under.text(key.toLowerCase(java.util.Locale.ROOT))));
       }
     }
     var prefixes = new java.util.LinkedHashSet<Long>();
@@ -68,6 +72,17 @@ public class AuditTrail {
       }
     }
     return prefixes;
+  }
+
+  /**
+   * How the trail records a key of a subject column that compares text whatever its case (citext):
+   * in lower case, marked apart from every key as written, so that "did you delete my data?" asked
+   * as alice finds the rows of Alice and ALICE there (each spelling had its own entries, found by
+   * an outside attack), and yet not those of alice in a column where Alice is somebody else. The
+   * mark holds a control character, which no key a command takes can.
+   */
+  public static String anyCase(String key) {
+    return "any-case\u0001" + key.trim().toLowerCase(java.util.Locale.ROOT);
   }
 
   static long prefix(Tokens tokens, String subject) {

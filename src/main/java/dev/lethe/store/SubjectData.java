@@ -59,7 +59,16 @@ public interface SubjectData {
   interface Recorder {
 
     /** The record of a change about to be made; null where it changes no row. */
-    Outbox.Entry recordOf(ErasureOutcome change);
+    default Outbox.Entry recordOf(ErasureOutcome change) {
+      return recordOf(change, false);
+    }
+
+    /**
+     * As above; {@code anyCase}: the table's subject column compares text whatever its case
+     * (citext), so the change took the key's rows in every spelling, and the trail records them as
+     * such ({@code AuditTrail.anyCase}).
+     */
+    Outbox.Entry recordOf(ErasureOutcome change, boolean anyCase);
 
     /** A change whose record was written did not happen after all (a file changed meanwhile). */
     void undone(java.util.UUID id);

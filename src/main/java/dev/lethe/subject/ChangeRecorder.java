@@ -30,7 +30,7 @@ final class ChangeRecorder implements SubjectData.Recorder {
   }
 
   @Override
-  public synchronized Outbox.Entry recordOf(SubjectData.ErasureOutcome change) {
+  public synchronized Outbox.Entry recordOf(SubjectData.ErasureOutcome change, boolean anyCase) {
     long rows = change.deleted() + change.pseudonymised();
     if (rows == 0) {
       return null;
@@ -42,7 +42,7 @@ final class ChangeRecorder implements SubjectData.Recorder {
             runId,
             policy.name(),
             null,
-            Map.of(request.subject(), rows),
+            Map.of(anyCase ? AuditTrail.anyCase(request.subject()) : request.subject(), rows),
             rows,
             dev.lethe.audit.RequestEntries.detail(
                 request.id(), RequestRecord.changes(change.deleted(), change.pseudonymised())));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lethe.retention.ProgressListener;
 import dev.lethe.retention.Validator;
 import dev.lethe.support.LetheTests;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -189,5 +190,116 @@ class CaseInsensitiveSubjectsTests extends LetheTests {
     assertThat(outcome.outcomes())
         .singleElement()
         .satisfies(o -> assertThat(o.heldBy()).isEqualTo("LIT-MID"));
+  }
+
+  @Autowired dev.lethe.audit.AuditTrail audit;
+
+  /**
+   * "Did you delete my data?" asked in any spelling of a key that a citext column takes for one
+   * value counts the rows of every spelling there, deleted by windows or whole partitions,
+   * pseudonymised, deleted as tokens, or erased on request (each spelling was recorded under its
+   * own, and asked as alice the trail did not count Alice's: found by an outside attack); and not
+   * the rows of another spelling in a text column, where it is somebody else.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void theTrailAnswersForEverySpellingOfAKeyACaseInsensitiveColumnTakes(boolean partitioned) {
+    var mia = "Mia-" + schema;
+    var lower = mia.toLowerCase(java.util.Locale.ROOT);
+    var upper = mia.toUpperCase(java.util.Locale.ROOT);
+    APP.run(
+        ("CREATE TABLE %1$s.visit (id bigint, visitor lethe_citext.citext, seen_at timestamptz"
+                + " NOT NULL, tokenised_at timestamptz, PRIMARY KEY (id, seen_at))"
+                + (partitioned
+                    ? " PARTITION BY RANGE (seen_at); CREATE TABLE %1$s.visit_2024 PARTITION OF"
+                        + " %1$s.visit FOR VALUES FROM ('2024-01-01 00:00+00') TO"
+                        + " ('2025-01-01 00:00+00'); CREATE TABLE %1$s.visit_2025 PARTITION OF"
+                        + " %1$s.visit FOR VALUES FROM ('2025-01-01 00:00+00') TO"
+                        + " ('2026-01-01 00:00+00');"
+                    : ";")
+                + " INSERT INTO %1$s.visit VALUES (1, '%2$s', '2024-08-01 00:00+00', NULL),"
+                + " (2, '%3$s', '2024-09-01 00:00+00', NULL), (3, '%4$s ', '2024-10-01 00:00+00',"
+                + " NULL), (4, 'bob', '2024-11-01 00:00+00', NULL), (5, '%2$s', '2025-12-01"
+                + " 00:00+00', NULL), (6, '%4$s', '2025-12-02 00:00+00', NULL);"
+                + " CREATE TABLE %1$s.note (id bigint PRIMARY KEY, author text, written_at"
+                + " timestamptz NOT NULL);"
+                + " INSERT INTO %1$s.note VALUES (1, '%3$s', '2024-02-01 00:00+00')")
+            .formatted(schema, mia, lower, upper));
+    policy(
+        "visits-" + schema,
+        """
+        policy: visits-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.visit
+        key: [id, seen_at]
+        subject: visitor
+        clock: seen_at
+        marker: tokenised_at
+        stages:
+          - {after: P10D, action: pseudonymise, transform: {visitor: hmac}}
+          - {after: P1Y, action: delete}
+        """
+            .formatted(schema));
+    policy(
+        "notes-" + schema,
+        """
+        policy: notes-%1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %1$s.note
+        key: id
+        subject: author
+        clock: written_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(schema));
+    var job = jobName("visits");
+    job(
+        job,
+        "job: %s\npolicies: [visits-%s, notes-%s]\nguards: {max-share: 1}\n"
+            .formatted(job, schema, schema));
+
+    // 2025-06-01: rows 1-3 and bob's are tokenised; 2026-01-01: their tokens go (by a whole
+    // partition where the table is partitioned), rows 5 and 6 are tokenised
+    for (var day : java.util.List.of(AS_OF.minusMonths(7), AS_OF)) {
+      var report = runs.run(job, day, "test", ProgressListener.SILENT).report();
+      assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
+    }
+    assertThat(ids()).containsExactly(5L, 6L);
+    var erasure =
+        intake.receive(RequestKind.ERASE, upper, null, "DSR-TRAIL", "test", validator.load());
+    runs.run("requests", AS_OF, "test", ProgressListener.SILENT);
+    assertThat(requests.find(erasure.id()).status()).isEqualTo(SubjectRequest.DONE);
+    assertThat(ids()).isEmpty();
+
+    for (var asked : java.util.List.of(mia, lower, upper)) {
+      assertThat(recorded(asked, "visits-" + schema))
+          .as("asked as " + asked)
+          .containsEntry("purge pseudonymised", 5L)
+          .containsEntry("purge deleted", 3L)
+          .containsEntry("request deleted", 2L);
+    }
+    // the note of lower, somebody else where spellings are not one value
+    assertThat(recorded(lower, "notes-" + schema)).containsExactly(Map.entry("purge deleted", 1L));
+    assertThat(recorded(mia, "notes-" + schema)).isEmpty();
+    assertThat(recorded(upper, "notes-" + schema))
+        .containsExactly(Map.entry("request nothing to do", 0L)); // the request's own look
+  }
+
+  /** The rows the trail records of a subject under a policy, by kind and action. */
+  private Map<String, Long> recorded(String subject, String policy) {
+    var prefixes = audit.prefixes(subject);
+    return audit.about(prefixes).stream()
+        .filter(e -> policy.equals(e.policy()))
+        .collect(
+            java.util.stream.Collectors.toMap(
+                e -> e.kind() + " " + e.action(),
+                e -> prefixes.stream().mapToLong(e::rowsOf).sum(),
+                Long::sum,
+                java.util.TreeMap::new));
   }
 }

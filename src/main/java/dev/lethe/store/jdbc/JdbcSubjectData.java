@@ -233,7 +233,7 @@ final class JdbcSubjectData implements SubjectData {
                 erase(c, reached(subject, keepers), kept, heldElse, keeping, keepers)
                     .withRemaining(count(c, subjectRows(subject)));
             // the change's record in its own transaction: its rows never leave without it
-            record = recorder.recordOf(outcome);
+            record = recorder.recordOf(outcome, deleting.subjectAnyCase());
             if (record != null) {
               PostgresOutbox.write(c, record);
             }

@@ -327,6 +327,19 @@ final class Predicates {
     return table.columns().get(policy().subject());
   }
 
+  /**
+   * Whether the subject column compares text whatever its case (citext): its rows are recorded in
+   * the trail under {@link dev.lethe.audit.AuditTrail#anyCase}.
+   */
+  boolean subjectAnyCase() {
+    return SubjectMatch.caseInsensitiveType(subjectType());
+  }
+
+  /** A key of the subject column as the trail records its rows ({@code anyCase}: see above). */
+  static String recordedKey(String key, boolean anyCase) {
+    return anyCase ? dev.lethe.audit.AuditTrail.anyCase(key) : key;
+  }
+
   /** What kind of value the subject column holds. */
   ColumnType.Family subjectFamily() {
     return table.columns().get(policy().subject()).family();
@@ -343,12 +356,7 @@ final class Predicates {
         return known;
       }
     }
-    var array =
-        SubjectArrays.of(
-            subjectFamily(),
-            SubjectMatch.caseInsensitiveType(subjectType()),
-            subjects,
-            subjectTokens);
+    var array = SubjectArrays.of(subjectFamily(), subjectAnyCase(), subjects, subjectTokens);
     synchronized (arrays) {
       arrays.put(Set.copyOf(subjects), array);
     }

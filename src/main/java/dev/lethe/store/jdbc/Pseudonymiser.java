@@ -86,6 +86,7 @@ final class Pseudonymiser {
     // counted here rather than grouped in the statement: see KeysetWindows
     var sql = changed.then(" SELECT s::text FROM changed", Sql.of(""));
     var bySubject = new java.util.HashMap<String, Long>();
+    boolean anyCase = access.self().subjectAnyCase();
     long total = 0;
     try (var ps = Statements.prepare(connection, sql);
         var rs = ps.executeQuery()) {
@@ -93,7 +94,7 @@ final class Pseudonymiser {
         total++;
         var key = rs.getString(1);
         if (key != null) {
-          bySubject.merge(key, 1L, Long::sum);
+          bySubject.merge(Predicates.recordedKey(key, anyCase), 1L, Long::sum);
         }
       }
     }
@@ -163,7 +164,7 @@ final class Pseudonymiser {
       // look it up: " x1" made another token, which no hold on x1 found (found by an outside
       // attack)
       boolean subjectKey = way.needsKey() && inLethe.get(i).equals(subjectColumn());
-      boolean foldsCase = SubjectMatch.caseInsensitiveType(access.self().subjectType());
+      boolean foldsCase = access.self().subjectAnyCase();
       // the database waits while Lethe computes: use every core for it
       java.util.stream.IntStream.range(0, values.length)
           .parallel()

@@ -300,7 +300,7 @@ final class WholePartitions {
                   + T);
     } else {
       // text may compare equal in other spellings (citext, a case-insensitive collation): each row
-      // tested as the windows test it, and counted under its own spelling, as the windows record it
+      // tested as the windows test it, and recorded as the windows record it
       counts =
           free.wrap(
               "SELECT s, g, count(*) FROM (SELECT (" + column + "::text) COLLATE \"C\" AS s, ",
@@ -310,6 +310,7 @@ final class WholePartitions {
     long deleted = 0;
     long kept = 0;
     var gone = new HashMap<String, Long>();
+    boolean anyCase = self.subjectAnyCase();
     try (var ps = Statements.prepare(connection, counts);
         var rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -317,7 +318,7 @@ final class WholePartitions {
         if (rs.getBoolean(2)) {
           deleted += n;
           if (bySubject && rs.getString(1) != null) {
-            gone.merge(rs.getString(1), n, Long::sum);
+            gone.merge(Predicates.recordedKey(rs.getString(1), anyCase), n, Long::sum);
           }
         } else {
           kept += n;

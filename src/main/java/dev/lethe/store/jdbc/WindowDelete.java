@@ -74,11 +74,12 @@ final class WindowDelete {
                   "DELETE FROM " + access.table() + " " + T + " WHERE ",
                   " RETURNING " + subject + "::text");
       long deleted = 0;
+      boolean anyCase = self.subjectAnyCase();
       try (var ps = Statements.prepare(connection, sql);
           var rs = ps.executeQuery()) {
         while (rs.next()) {
           deleted++;
-          countSubject(bySubject, rs.getString(1));
+          countSubject(bySubject, rs.getString(1), anyCase);
         }
       }
       return new WindowOutcome(reached, last, deleted, deleted, 0, 0, 0, 0, bySubject);
@@ -97,6 +98,7 @@ final class WindowDelete {
                 Sql.of(""));
     long deleted = 0;
     long[] counts = new long[5];
+    boolean anyCase = self.subjectAnyCase();
     try (var ps = Statements.prepare(connection, sql);
         var rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -106,7 +108,7 @@ final class WindowDelete {
           }
         } else {
           deleted++;
-          countSubject(bySubject, rs.getString(2));
+          countSubject(bySubject, rs.getString(2), anyCase);
         }
       }
     }
@@ -140,9 +142,9 @@ final class WindowDelete {
   }
 
   /** Rows without a subject are counted as deleted but belong to no one in the audit trail. */
-  private static void countSubject(Map<String, Long> bySubject, String subject) {
+  private static void countSubject(Map<String, Long> bySubject, String subject, boolean anyCase) {
     if (subject != null) {
-      bySubject.merge(subject, 1L, Long::sum);
+      bySubject.merge(Predicates.recordedKey(subject, anyCase), 1L, Long::sum);
     }
   }
 }
