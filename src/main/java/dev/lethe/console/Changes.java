@@ -18,10 +18,23 @@ final class Changes {
    */
   static String make(RedirectAttributes redirect, String page, Supplier<String> change) {
     try {
-      redirect.addFlashAttribute("done", change.get());
+      say(redirect, "done", change.get());
     } catch (BadInputException e) {
-      redirect.addFlashAttribute("problem", ConsoleErrors.forPage(e));
+      say(redirect, "problem", ConsoleErrors.forPage(e));
     }
     return "redirect:" + page;
+  }
+
+  private static final java.security.SecureRandom SAID = new java.security.SecureRandom();
+
+  /**
+   * Queues what the page a redirect goes to says ({@code done} or {@code problem}), for that
+   * redirect only: its address carries a number of its own, which the message is kept for. Kept for
+   * the page's path alone, a message whose redirect was not followed (a double submit, a second
+   * tab) was shown on that page after another action, as if of it (found by an outside attack).
+   */
+  static void say(RedirectAttributes redirect, String kind, String text) {
+    redirect.addFlashAttribute(kind, text);
+    redirect.addAttribute("said", Long.toHexString(SAID.nextLong()));
   }
 }

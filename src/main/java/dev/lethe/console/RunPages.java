@@ -52,11 +52,11 @@ class RunPages {
     var execution = jobs.getJobExecution(run);
     if (execution == null
         || execution.getJobParameters().getString(dev.lethe.retention.RunService.AS_OF) == null) {
-      redirect.addFlashAttribute("problem", "No run " + run + ".");
+      Changes.say(redirect, "problem", "No run " + run + ".");
       return "redirect:/runs";
     }
     if (execution.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED) {
-      redirect.addFlashAttribute("problem", "Run " + run + " has completed: nothing to restart.");
+      Changes.say(redirect, "problem", "Run " + run + " has completed: nothing to restart.");
       return "redirect:/runs";
     }
     var job = execution.getJobInstance().getJobName();
@@ -70,7 +70,8 @@ class RunPages {
             .filter(e -> e.getStatus() == org.springframework.batch.core.BatchStatus.COMPLETED)
             .findFirst();
     if (completed.isPresent()) {
-      redirect.addFlashAttribute(
+      Changes.say(
+          redirect,
           "problem",
           "Run "
               + run
@@ -101,7 +102,8 @@ class RunPages {
             LOG.warn("restart of run {} by {}: {}", run, user.getName(), e.getMessage());
           }
         });
-    redirect.addFlashAttribute(
+    Changes.say(
+        redirect,
         "done",
         "Restart of run "
             + run

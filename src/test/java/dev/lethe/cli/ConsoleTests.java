@@ -86,6 +86,16 @@ class ConsoleTests extends LetheTests {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  /** The page a redirect goes to, as a browser follows it. */
+  private HttpResponse<String> follow(int port, HttpResponse<String> redirect, String cookie)
+      throws Exception {
+    var location = redirect.headers().firstValue("Location").orElseThrow();
+    return send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/").resolve(location))
+            .timeout(Duration.ofSeconds(20))
+            .header("Cookie", cookie));
+  }
+
   /** A form posted, as a browser posts it. */
   private HttpResponse<String> postForm(HttpRequest.Builder request, String form) throws Exception {
     return send(
@@ -445,7 +455,7 @@ class ConsoleTests extends LetheTests {
               anonymous(port, "/runs/" + failed.run() + "/restart").header("Cookie", op),
               "_csrf=" + csrf(again.body()));
       assertThat(second.statusCode()).isEqualTo(302);
-      assertThat(send(anonymous(port, "/runs").header("Cookie", op)).body())
+      assertThat(follow(port, second, op).body())
           .contains("has completed (run " + done.run() + "): nothing to restart.")
           .doesNotContain("started; its report appears here");
     }
@@ -728,11 +738,9 @@ class ConsoleTests extends LetheTests {
                 anonymous(port, change.getKey()).header("Cookie", dpo),
                 change.getValue() + "&_csrf=" + token);
         assertThat(done.statusCode()).as(change.getKey()).isEqualTo(302);
-        assertThat(done.headers().firstValue("Location").orElse("")).endsWith("/restrictions");
+        assertThat(done.headers().firstValue("Location").orElse("")).contains("/restrictions?");
         // the page it goes back to says what was done (as a browser follows the redirect)
-        assertThat(send(anonymous(port, "/restrictions").header("Cookie", dpo)).body())
-            .as(change.getKey())
-            .contains("class=\"done\"");
+        assertThat(follow(port, done, dpo).body()).as(change.getKey()).contains("class=\"done\"");
       }
       var restriction =
           restrictions.list(true).stream()
@@ -752,9 +760,28 @@ class ConsoleTests extends LetheTests {
               anonymous(port, "/restrictions/lift").header("Cookie", dpo),
               "subject=910901&_csrf=" + token);
       assertThat(again.statusCode()).isEqualTo(302);
-      var page = send(anonymous(port, "/restrictions").header("Cookie", dpo)).body();
-      assertThat(page).contains("no active restriction");
+      assertThat(follow(port, again, dpo).body()).contains("no active restriction");
       assertThat(trailAbout("910901")).hasSize(4);
+
+      // a change whose redirect is not followed (a double submit, a second tab): what it did is
+      // said on its own redirect's page only, never on the page of another action (its message
+      // was shown after the next change, as if of it)
+      var unfollowed =
+          postForm(
+              anonymous(port, "/restrictions").header("Cookie", dpo),
+              "subject=910902&grounds=accuracy+contested&_csrf=" + token);
+      assertThat(unfollowed.statusCode()).isEqualTo(302);
+      var next =
+          postForm(
+              anonymous(port, "/restrictions/lift").header("Cookie", dpo),
+              "subject=910903&_csrf=" + token);
+      assertThat(follow(port, next, dpo).body())
+          .contains("no active restriction")
+          .doesNotContain("class=\"done\"");
+      assertThat(send(anonymous(port, "/restrictions").header("Cookie", dpo)).body())
+          .doesNotContain("class=\"done\"")
+          .doesNotContain("class=\"problem\"");
+      assertThat(follow(port, unfollowed, dpo).body()).contains("placed.");
     }
   }
 
