@@ -18,8 +18,9 @@ public class RunHistory {
   }
 
   /**
-   * One run: its id, job, as-of date, status, times, and rows deleted and pseudonymised (null: no
-   * report).
+   * One run: its id, job, as-of date, status, times, rows deleted and pseudonymised (null: no
+   * report), and whether a restart would go on with it: it failed, stopped or its process died, and
+   * no run of its job and day has completed since (a restart would then do nothing).
    */
   public record RunSummary(
       long run,
@@ -29,7 +30,8 @@ public class RunHistory {
       Instant startedAt,
       Instant endedAt,
       Long deleted,
-      Long pseudonymised) {}
+      Long pseudonymised,
+      boolean restartable) {}
 
   public List<RunSummary> latest(int limit) {
     return jdbc.sql(
@@ -46,7 +48,11 @@ public class RunHistory {
                      coalesce((SELECT sum((policy ->> 'pseudonymised')::bigint)
                                FROM jsonb_array_elements(r.report -> 'policies') policy), 0)
                      + coalesce((r.report ->> 'requestRowsPseudonymised')::bigint, 0) END
-                     AS pseudonymised
+                     AS pseudonymised,
+                   coalesce(r.status, e.status) IN ('FAILED', 'STOPPED', 'UNKNOWN')
+                     AND NOT EXISTS (SELECT 1 FROM batch_job_execution c
+                                     WHERE c.job_instance_id = e.job_instance_id
+                                       AND c.status = 'COMPLETED') AS restartable
             FROM batch_job_execution e
             JOIN batch_job_instance i ON i.job_instance_id = e.job_instance_id
             LEFT JOIN batch_job_execution_params p
@@ -67,7 +73,8 @@ public class RunHistory {
                     instant(rs.getBoolean(9) ? rs.getTimestamp(7) : rs.getTimestamp(5)),
                     instant(rs.getBoolean(9) ? rs.getTimestamp(8) : rs.getTimestamp(6)),
                     rs.getObject(10) == null ? null : rs.getLong(10),
-                    rs.getObject(11) == null ? null : rs.getLong(11)))
+                    rs.getObject(11) == null ? null : rs.getLong(11),
+                    rs.getBoolean(12)))
         .list();
   }
 

@@ -448,8 +448,12 @@ class ConsoleTests extends LetheTests {
       assertThat(done.startedBy())
           .isEqualTo("op in the console (restart of run " + failed.run() + ")");
 
-      // the failed run again: its job and day completed since, and nothing is restarted
+      // the failed run again: its job and day completed since, and nothing is restarted; its
+      // Restart button is gone (a form of a page shown before still says so)
       var again = send(anonymous(port, "/runs").header("Cookie", op));
+      assertThat(again.body())
+          .doesNotContain("restart-" + failed.run() + "\"")
+          .doesNotContain("restart-" + done.run() + "\"");
       var second =
           postForm(
               anonymous(port, "/runs/" + failed.run() + "/restart").header("Cookie", op),
