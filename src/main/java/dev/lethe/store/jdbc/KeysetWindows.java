@@ -28,6 +28,7 @@ final class KeysetWindows {
   private final TableAccess access;
   private final Optional<Pseudonymiser> pseudonymiser;
   private final WindowDelete deletion;
+  private final KeyBounds keys;
 
   /**
    * @param pseudonymiser present where the step pseudonymises rather than deletes
@@ -36,6 +37,7 @@ final class KeysetWindows {
     this.access = access;
     this.pseudonymiser = pseudonymiser;
     this.deletion = new WindowDelete(access);
+    this.keys = new KeyBounds(access);
   }
 
   /**
@@ -81,7 +83,7 @@ final class KeysetWindows {
       var bounds = begin(open);
       var from = after;
       for (int i = 0; i < windows && failed.get() == null && vetoed.get() == null; i++) {
-        var bound = nextBound(bounds, from, last, windowSize);
+        var bound = keys.nextBound(bounds, from, last, windowSize);
         boolean isLast = bound.isEmpty() || bound.equals(last);
         var upTo = bound.isPresent() ? bound : last;
         var window = new Window(from, upTo, isLast, windowSize);
@@ -111,7 +113,7 @@ final class KeysetWindows {
         if (windows > 1 && i == windows - 1 && failed.get() == null && vetoed.get() == null) {
           // the next call's first bounds, read while this call's last windows work: its windows
           // then start at once
-          prefetch(bounds, from, last, windowSize, Math.min(lanes, windows));
+          keys.prefetch(bounds, from, last, windowSize, Math.min(lanes, windows));
         }
       }
       var outcomes = new ArrayList<WindowOutcome>();
@@ -306,13 +308,13 @@ final class KeysetWindows {
               .get()
               .transform(
                   connection,
-                  window(window.after(), window.upTo()),
+                  keys.window(window.after(), window.upTo()),
                   spared,
                   window.upTo().orElse(List.of()),
                   window.last())
           : deletion.delete(
               connection,
-              window(window.after(), window.upTo()),
+              keys.window(window.after(), window.upTo()),
               window.upTo().orElse(List.of()),
               spared,
               window.last(),
@@ -360,118 +362,12 @@ final class KeysetWindows {
           });
 
   /**
-   * Bounds read ahead for the windows after {@code after}, good while the call asks for the same
-   * start, end and size. Only the thread that purges touches them.
-   */
-  private record Ahead(
-      Optional<List<String>> after,
-      Optional<List<String>> last,
-      int windowSize,
-      java.util.ArrayDeque<Optional<List<String>>> bounds) {}
-
-  private Ahead ahead;
-
-  /** The next window's upper bound: the one read ahead for it, or read now. */
-  private Optional<List<String>> nextBound(
-      Connection connection,
-      Optional<List<String>> after,
-      Optional<List<String>> last,
-      int windowSize)
-      throws SQLException {
-    var known = ahead;
-    ahead = null;
-    if (known != null
-        && known.after().equals(after)
-        && known.last().equals(last)
-        && known.windowSize() == windowSize
-        && !known.bounds().isEmpty()) {
-      var bound = known.bounds().poll();
-      if (bound.isPresent() && !known.bounds().isEmpty()) {
-        ahead = new Ahead(bound, last, windowSize, known.bounds());
-      }
-      return bound;
-    }
-    return upperBound(connection, after, last, windowSize);
-  }
-
-  /**
-   * Reads the bounds of the {@code count} windows after {@code after}, for the next call. Where
-   * that fails (a lock on the table, a lost connection) nothing is read ahead: the windows of this
-   * call have started, and the next call reads its bounds itself, failing there if it must.
-   */
-  private void prefetch(
-      Connection connection,
-      Optional<List<String>> after,
-      Optional<List<String>> last,
-      int windowSize,
-      int count) {
-    var bounds = new java.util.ArrayDeque<Optional<List<String>>>();
-    var from = after;
-    try {
-      for (int i = 0; i < count; i++) {
-        var bound = upperBound(connection, from, last, windowSize);
-        bounds.add(bound);
-        if (bound.isEmpty() || bound.equals(last)) {
-          break;
-        }
-        from = bound;
-      }
-    } catch (SQLException e) {
-      return;
-    }
-    ahead = new Ahead(after, last, windowSize, bounds);
-  }
-
-  /**
-   * The key of the {@code windowSize}-th row after {@code after} (up to {@code last} when known),
-   * read from the key's index alone.
-   */
-  private Optional<List<String>> upperBound(
-      Connection connection,
-      Optional<List<String>> after,
-      Optional<List<String>> last,
-      int windowSize)
-      throws SQLException {
-    var key = access.key();
-    var select =
-        String.join(", ", key.stream().map(k -> T + "." + Sql.quote(k) + "::text").toList());
-    var order = String.join(", ", key.stream().map(k -> T + "." + Sql.quote(k)).toList());
-    var sql =
-        window(after, last)
-            .wrap(
-                "SELECT " + select + " FROM " + access.table() + " " + T + " WHERE ",
-                " ORDER BY " + order + " OFFSET ? LIMIT 1")
-            .then("", new Sql("", List.of(windowSize - 1)));
-    return Statements.firstRow(connection, sql);
-  }
-
-  /**
    * The rows the window from {@code after} to {@code upTo} would take now: due, of subjects not
    * spared, not referenced. A plain read: it waits on no row's lock.
    */
   long due(Optional<List<String>> after, Optional<List<String>> upTo, SparedSubjects spared) {
-    var where = Sql.and(List.of(window(after, upTo), access.eligible(), access.free(spared)));
+    var where = Sql.and(List.of(keys.window(after, upTo), access.eligible(), access.free(spared)));
     var sql = where.wrap("SELECT count(*) FROM " + access.table() + " " + T + " WHERE ", "");
     return access.inConnection(c -> Statements.longs(c, sql))[0];
-  }
-
-  /** Rows with a key after {@code after} and up to {@code upTo}, where these are given. */
-  private Sql window(Optional<List<String>> after, Optional<List<String>> upTo) {
-    var parts = new ArrayList<Sql>();
-    after.ifPresent(a -> parts.add(keyCompare(">", a)));
-    upTo.ifPresent(u -> parts.add(keyCompare("<=", u)));
-    return Sql.and(parts);
-  }
-
-  private Sql keyCompare(String operator, List<String> values) {
-    var columns = new ArrayList<String>();
-    var casts = new ArrayList<String>();
-    for (var k : access.key()) {
-      columns.add(T + "." + Sql.quote(k));
-      casts.add("CAST(? AS " + access.self().table().columns().get(k).sqlType() + ")");
-    }
-    return new Sql(
-        "(" + String.join(", ", columns) + ") " + operator + " (" + String.join(", ", casts) + ")",
-        List.copyOf(values));
   }
 }
