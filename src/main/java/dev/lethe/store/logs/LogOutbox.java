@@ -21,9 +21,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A log directory's outbox: {@code .lethe-outbox/ID.json}, one file per window's record, written
- * and flushed before the window's file is renamed over or removed, and naming the checksum of the
- * contents it replaces. A file cannot be rolled back with its record, so a record found later
- * stands only where its change happened: no file in the directory holds those contents any more.
+ * and flushed before the window's file is renamed over or removed, naming its store and the
+ * contents it replaces (their checksum and how many lines). A file cannot be rolled back with its
+ * record, so a record found later stands only where its change happened: no file of its store
+ * begins with those contents any more. Begins with, not holds: a writer appending to a file whose
+ * change never happened made it hold other contents, and the change was taken as made (found by an
+ * outside attack: recorded twice, the second time by the run that then made it). Stores on one
+ * folder (one per file pattern) share the folder's outbox, and each takes only its own records:
+ * another store's were taken as made, as their contents are in files this store does not read.
  */
 final class LogOutbox implements Outbox {
 
@@ -57,14 +62,13 @@ final class LogOutbox implements Outbox {
     }
   }
 
-  /**
-   * Writes a window's record before its change: the contents it replaces are named by their
-   * checksum ({@link PassState#checksum}).
-   */
-  void write(Entry entry, String replaces) throws IOException {
+  /** Writes a window's record before its change, which replaces the file's {@code lines}. */
+  void write(Entry entry, List<String> lines) throws IOException {
     prepare();
     var record = new LinkedHashMap<String, String>();
-    record.put("replaces", replaces);
+    record.put("store", store.name());
+    record.put("replaces", PassState.checksum(lines));
+    record.put("lines", Integer.toString(lines.size()));
     record.put("payload", Base64.getEncoder().encodeToString(entry.payload()));
     var file = folder().resolve(entry.id() + ".json");
     var next = Files.createTempFile(folder(), SafeRewrite.PREFIX, ".tmp");
@@ -100,10 +104,16 @@ final class LogOutbox implements Outbox {
         for (var f : files.sorted().toList()) {
           var name = f.getFileName().toString();
           if (name.endsWith(".json")) {
-            records.put(
-                UUID.fromString(name.substring(0, name.length() - ".json".length())),
-                JSON.readValue(Files.readString(f), new TypeReference<Map<String, String>>() {}));
-          } else if (name.endsWith(".tmp")) {
+            var record =
+                JSON.readValue(Files.readString(f), new TypeReference<Map<String, String>>() {});
+            // a record of another store on this folder is that store's to take (a record written
+            // before records named their store is taken by whichever store looks first)
+            var of = record.get("store");
+            if (of == null || of.equals(store.name())) {
+              records.put(
+                  UUID.fromString(name.substring(0, name.length() - ".json".length())), record);
+            }
+          } else if (name.endsWith(".tmp") && leftOver(f)) {
             Files.deleteIfExists(f);
           }
         }
@@ -111,7 +121,11 @@ final class LogOutbox implements Outbox {
       if (records.isEmpty()) {
         return List.of();
       }
-      var present = contentsNow();
+      var counts = new java.util.TreeSet<Integer>();
+      for (var record : records.values()) {
+        counts.add(linesOf(record));
+      }
+      var present = contentsNow(counts);
       var entries = new ArrayList<Entry>();
       for (var record : records.entrySet()) {
         if (present.contains(record.getValue().get("replaces"))) {
@@ -131,12 +145,40 @@ final class LogOutbox implements Outbox {
     }
   }
 
-  /** The checksums of the contents of every file of the store now. */
-  private Set<String> contentsNow() throws IOException {
+  /**
+   * A record's temporary file left by a crash: an hour old. A newer one may be a record another
+   * store on this folder, or another run, is writing now.
+   */
+  private static boolean leftOver(Path file) throws IOException {
+    // the file system's clock, whose time the file has, not the run's
+    return Files.getLastModifiedTime(file)
+        .toInstant()
+        .isBefore(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+  }
+
+  /**
+   * How many lines a record's change replaces; a record written before it said so, all of a file's
+   * lines (-1).
+   */
+  private static int linesOf(Map<String, String> record) {
+    var lines = record.get("lines");
+    return lines == null ? -1 : Integer.parseInt(lines);
+  }
+
+  /**
+   * The checksums of the contents of every file of the store now, whole and of their first lines
+   * for each count of {@code counts}.
+   */
+  private Set<String> contentsNow(java.util.SortedSet<Integer> counts) throws IOException {
     var checksums = new HashSet<String>();
+    var firsts = counts.tailSet(0);
     for (var file : store.files().list()) {
       try {
-        checksums.add(PassState.checksum(LogFiles.read(file).lines()));
+        var lines = LogFiles.read(file).lines();
+        if (counts.contains(-1)) {
+          checksums.add(PassState.checksum(lines));
+        }
+        checksums.addAll(PassState.checksumsOfFirst(lines, firsts));
       } catch (java.nio.file.NoSuchFileException e) {
         // rotated away while looked at
       }

@@ -216,7 +216,7 @@ final class LogSubjectData implements SubjectData {
               recorder.recordOf(
                   new ErasureOutcome(lines.size() - kept.size(), 0, 0, null, 0, null));
           if (record != null) {
-            store.outbox().write(record, PassState.checksum(lines));
+            store.outbox().write(record, lines);
           }
           try {
             if (kept.isEmpty()) {

@@ -220,7 +220,7 @@ final class LogTarget implements RetentionTarget {
       // before anything is written: the rewrite that follows is local and quick
       beforeCommit.lastLook();
       if (entry != null) {
-        store.outbox().write(entry, PassState.checksum(lines));
+        store.outbox().write(entry, lines);
       }
       if (pass.changes()) {
         // what every policy knows of the old contents follows the lines to the new ones

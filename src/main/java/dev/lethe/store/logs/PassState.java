@@ -39,11 +39,40 @@ public final class PassState {
   public static String checksum(List<String> lines) {
     var digest = DigestUtils.getSha256Digest();
     for (var line : lines) {
-      // the line's bytes (for text read as UTF-8 before, the same for every ASCII line)
-      digest.update(LogContent.bytes(line));
-      digest.update((byte) '\n');
+      add(digest, line);
     }
     return org.apache.commons.codec.binary.Hex.encodeHexString(digest.digest());
+  }
+
+  /**
+   * The checksums of the first {@code n} lines of {@code lines} for each {@code n} of {@code
+   * counts} that they have, in one reading: {@code checksum(lines.subList(0, n))} each.
+   */
+  static Set<String> checksumsOfFirst(List<String> lines, java.util.SortedSet<Integer> counts) {
+    var digest = DigestUtils.getSha256Digest();
+    var sums = new java.util.HashSet<String>();
+    int at = 0;
+    for (int n : counts) {
+      if (n > lines.size()) {
+        break;
+      }
+      for (; at < n; at++) {
+        add(digest, lines.get(at));
+      }
+      try {
+        var upToHere = (java.security.MessageDigest) digest.clone();
+        sums.add(org.apache.commons.codec.binary.Hex.encodeHexString(upToHere.digest()));
+      } catch (CloneNotSupportedException e) {
+        sums.add(checksum(lines.subList(0, n)));
+      }
+    }
+    return sums;
+  }
+
+  private static void add(java.security.MessageDigest digest, String line) {
+    // the line's bytes (for text read as UTF-8 before, the same for every ASCII line)
+    digest.update(LogContent.bytes(line));
+    digest.update((byte) '\n');
   }
 
   /**

@@ -1,0 +1,118 @@
+package dev.lethe.store.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.store.Outbox;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A log folder's outbox after a process died between a record and its change: a record stands only
+ * where its change happened. Found by an outside attack: a line appended to the file afterwards, or
+ * the record of another store on the same folder, made a change that never happened count as made,
+ * and the trail recorded its lines twice.
+ */
+class LogOutboxTests {
+
+  @TempDir Path folder;
+
+  private LogStore access;
+  private LogStore errors;
+
+  @BeforeEach
+  void twoStoresOnOneFolder() throws IOException {
+    access = new LogStore("weblogs", folder, "access.log*", Optional.of("access.log"), format());
+    errors = new LogStore("errlogs", folder, "error.log*", Optional.of("error.log"), format());
+    Files.writeString(folder.resolve("access.log"), line("alice") + line("bob"));
+    Files.writeString(folder.resolve("error.log.1"), line("carol") + line("dave"));
+  }
+
+  private static LineFormat format() {
+    return LineFormat.combined();
+  }
+
+  private static String line(String user) {
+    return "1.2.3.4 - "
+        + user
+        + " [18/May/2015:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"a\"\n";
+  }
+
+  private List<String> lines(String file) throws IOException {
+    return LogFiles.read(folder.resolve(file)).lines();
+  }
+
+  private static Outbox.Entry entry() {
+    return new Outbox.Entry(UUID.randomUUID(), "a record".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void append(String file, String text) throws IOException {
+    Files.writeString(folder.resolve(file), text, StandardOpenOption.APPEND);
+  }
+
+  private List<String> recordsLeft() throws IOException {
+    try (var files = Files.list(folder.resolve(".lethe-outbox"))) {
+      return files.map(f -> f.getFileName().toString()).toList();
+    }
+  }
+
+  @Test
+  void aChangeThatNeverHappenedIsDroppedThoughAWriterAppendedToItsFileSince() throws IOException {
+    access.outbox().write(entry(), lines("access.log")); // the process dies here
+    append("access.log", line("erin"));
+
+    assertThat(access.outbox().pending()).isEmpty();
+    assertThat(recordsLeft()).isEmpty();
+  }
+
+  @Test
+  void aChangeThatHappenedStandsThoughAWriterAppendedToItsFileSince() throws IOException {
+    var record = entry();
+    access.outbox().write(record, lines("access.log"));
+    Files.writeString(folder.resolve("access.log"), line("bob")); // the change: alice's line went
+    append("access.log", line("alice"));
+
+    assertThat(access.outbox().pending()).extracting(Outbox.Entry::id).containsExactly(record.id());
+  }
+
+  @Test
+  void eachStoreOnAFolderTakesItsOwnRecordsOnly() throws IOException {
+    var neverMade = entry();
+    errors.outbox().write(neverMade, lines("error.log.1")); // the process dies here
+    var made = entry();
+    access.outbox().write(made, lines("access.log"));
+    Files.writeString(folder.resolve("access.log"), line("bob"));
+
+    // the other store's record is neither taken nor dropped by this one
+    assertThat(access.outbox().pending()).extracting(Outbox.Entry::id).containsExactly(made.id());
+    assertThat(recordsLeft()).hasSize(2);
+    // its own store finds its contents still there: the change never happened
+    assertThat(errors.outbox().pending()).isEmpty();
+    assertThat(recordsLeft()).containsExactly(made.id() + ".json");
+  }
+
+  @Test
+  void aChangeThatNeverHappenedIsDroppedAfterItsFileWasRotatedAndCompressed() throws IOException {
+    access.outbox().write(entry(), lines("access.log")); // the process dies here
+    append("access.log", line("erin"));
+    // logrotate: the file renamed and compressed, a new one begun
+    var text = Files.readAllBytes(folder.resolve("access.log"));
+    try (var out =
+        new java.util.zip.GZIPOutputStream(
+            Files.newOutputStream(folder.resolve("access.log.1.gz")))) {
+      out.write(text);
+    }
+    Files.delete(folder.resolve("access.log"));
+    Files.writeString(folder.resolve("access.log"), line("frank"));
+
+    assertThat(access.outbox().pending()).isEmpty();
+  }
+}
