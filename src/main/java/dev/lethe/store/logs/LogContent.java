@@ -104,11 +104,51 @@ public record LogContent(List<String> lines, boolean endsWithNewline, Snapshot r
         return content;
       }
     }
-    throw new IOException(file + " changed every time it was read: a writer keeps appending to it");
+    throw new KeepsChanging(file);
+  }
+
+  /** A file that changed every time it was read, whole, as a rewrite must read it. */
+  public static final class KeepsChanging extends IOException {
+    KeepsChanging(Path file) {
+      super(file + " changed every time it was read: a writer keeps appending to it");
+    }
+  }
+
+  /**
+   * Reads a file only to look at its lines (an export, a count), never to rewrite it: a file a
+   * writer keeps appending to is read as far as it was written when the read began, up to its last
+   * whole line. Reading it whole, as a rewrite must, failed every export and erasure of the store
+   * on a busy server (found by an outside attack). Read again where it did not only grow meanwhile
+   * (rotated, truncated).
+   */
+  public static LogContent readAsWritten(Path file) throws IOException {
+    if (SafeRewrite.compressed(file)) {
+      return read(file); // no writer appends to a compressed rotation
+    }
+    for (int attempt = 0; attempt < 5; attempt++) {
+      var before = Snapshot.of(file);
+      var content = readOnce(file, before, before.size());
+      var after = Snapshot.of(file);
+      if (java.util.Objects.equals(after.fileKey(), before.fileKey())
+          && after.size() >= before.size()) {
+        if (after.size() > before.size() && !content.endsWithNewline && !content.lines.isEmpty()) {
+          // a line its writer had not ended when the read began: not a line yet
+          return new LogContent(
+              content.lines.subList(0, content.lines.size() - 1), true, content.read);
+        }
+        return content;
+      }
+    }
+    throw new IOException(file + " was replaced or cut every time it was read");
   }
 
   private static LogContent readOnce(Path file, Snapshot snapshot) throws IOException {
-    try (InputStream raw = Files.newInputStream(file);
+    return readOnce(file, snapshot, Long.MAX_VALUE);
+  }
+
+  /** The file's lines in its first {@code upTo} bytes. */
+  private static LogContent readOnce(Path file, Snapshot snapshot, long upTo) throws IOException {
+    try (InputStream raw = limited(Files.newInputStream(file), upTo);
         InputStream in =
             new BufferedInputStream(
                 SafeRewrite.compressed(file) ? new GZIPInputStream(raw, 1 << 16) : raw, 1 << 16)) {
@@ -131,6 +171,38 @@ public record LogContent(List<String> lines, boolean endsWithNewline, Snapshot r
       }
       return new LogContent(lines, !open && !lines.isEmpty(), snapshot);
     }
+  }
+
+  private static InputStream limited(InputStream in, long upTo) {
+    return upTo == Long.MAX_VALUE
+        ? in
+        : new java.io.FilterInputStream(in) {
+          private long left = upTo;
+
+          @Override
+          public int read() throws IOException {
+            if (left <= 0) {
+              return -1;
+            }
+            int b = super.read();
+            if (b != -1) {
+              left--;
+            }
+            return b;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+              return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+              left -= n;
+            }
+            return n;
+          }
+        };
   }
 
   /** Writes the lines, each but an unended last one followed by {@code \n}. */

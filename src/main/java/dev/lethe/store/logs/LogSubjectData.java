@@ -7,6 +7,7 @@ import dev.lethe.store.RetentionScope;
 import dev.lethe.store.StoreException;
 import dev.lethe.store.SubjectData;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,33 +77,58 @@ final class LogSubjectData implements SubjectData {
     var keys = FilePass.withTokens(Set.of(subject), scope.tokens());
     var mentions = new Mentions(keys);
     var rows = new ArrayList<Map<String, Object>>();
+    var files = new ArrayList<Path>();
     try {
-      for (var file : store.files().list()) {
-        var lines = LogFiles.read(file).lines();
-        for (int i = 0; i < lines.size(); i++) {
-          var text = lines.get(i);
-          var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-          var line = store.format().fields(body);
-          if (line.isPresent() && isSubjects(line.get(), keys)) {
-            var row = new LinkedHashMap<String, Object>();
-            row.put("file", file.getFileName().toString());
-            row.put("line", i + 1);
-            row.put("text", LogContent.decoded(text));
-            rows.add(row);
-          } else if (unknown(line) && mentions.any(body, store.format().escapes())) {
-            // whose it is cannot be told: said, without its text, which may be another's
-            var row = new LinkedHashMap<String, Object>();
-            row.put("file", file.getFileName().toString());
-            row.put("line", i + 1);
-            row.put("unreadable", UNREADABLE);
-            rows.add(row);
-          }
-        }
-      }
+      files.addAll(store.files().list());
+      files.addAll(store.files().links());
     } catch (IOException e) {
       throw new StoreException("reading " + store.directory() + " failed: " + e.getMessage(), e);
     }
+    for (var file : files) {
+      var name = file.getFileName().toString();
+      boolean link = Files.isSymbolicLink(file);
+      List<String> lines;
+      try {
+        lines = LogContent.readAsWritten(file).lines();
+      } catch (java.nio.file.NoSuchFileException gone) {
+        continue; // rotated away since it was listed
+      } catch (IOException e) {
+        // one file that cannot be read (a damaged rotation) is said, and the others are read
+        rows.add(notRead(name, "the file cannot be read (" + cause(e) + ")" + NOT_TOLD));
+        continue;
+      }
+      for (int i = 0; i < lines.size(); i++) {
+        var text = lines.get(i);
+        var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+        var line = store.format().fields(body);
+        boolean subjects = line.isPresent() && isSubjects(line.get(), keys);
+        if (subjects && !link) {
+          var row = new LinkedHashMap<String, Object>();
+          row.put("file", name);
+          row.put("line", i + 1);
+          row.put("text", LogContent.decoded(text));
+          rows.add(row);
+        } else if (subjects || unknown(line) && mentions.any(body, store.format().escapes())) {
+          // whose it is cannot be told, or it is read through a link to outside the store's
+          // folder: said, without its text
+          var row = notRead(name, link ? IN_A_LINK : UNREADABLE);
+          row.put("line", i + 1);
+          rows.add(row);
+        }
+      }
+    }
     return rows;
+  }
+
+  private static LinkedHashMap<String, Object> notRead(String file, String why) {
+    var row = new LinkedHashMap<String, Object>();
+    row.put("file", file);
+    row.put("unreadable", why);
+    return row;
+  }
+
+  private static String cause(IOException e) {
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
   }
 
   @Override
@@ -146,7 +172,29 @@ final class LogSubjectData implements SubjectData {
     try {
       for (var file : files()) {
         current = file;
-        var content = LogFiles.read(file);
+        LogContent content;
+        try {
+          content = LogFiles.read(file);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          continue; // rotated away since it was listed
+        } catch (LogContent.KeepsChanging busy) {
+          // a writer appending to it all the while: tried again at the next run, the other
+          // files done; counted as one line of the subject's, as it may hold some
+          leftLines++;
+          left.put(
+              file.getFileName().toString(),
+              "a file that changed every time Lethe read it (a writer keeps appending), counted"
+                  + " as one: whether it holds lines of the subject cannot be told yet");
+          continue;
+        } catch (IOException e) {
+          // a file that cannot be read (a damaged rotation) is left and said, counted as one
+          // line of the subject's, as it may hold some: the other files are done
+          leftLines++;
+          left.put(
+              file.getFileName().toString(),
+              "a file that cannot be read (" + cause(e) + "), counted as one" + NOT_TOLD);
+          continue;
+        }
         var lines = content.lines();
         var kept = new ArrayList<String>(lines.size());
         var origins = new int[lines.size()];
@@ -238,18 +286,29 @@ final class LogSubjectData implements SubjectData {
       }
       // the file being written, where the policy leaves it to its writer: its lines of the
       // subject are still there, and the outcome says so
+      for (var link : store.files().links()) {
+        // never rewritten through or over: the subject's lines there are left, and said
+        long inLink;
+        try {
+          inLink = subjectsLines(LogContent.readAsWritten(link).lines(), keys, keeping, mentions);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          continue;
+        } catch (IOException e) {
+          leftLines++;
+          left.put(
+              link.getFileName().toString(),
+              "a link to a file that cannot be read (" + cause(e) + "), counted as one" + NOT_TOLD);
+          continue;
+        }
+        if (inLink > 0) {
+          leftLines += inLink;
+          left.put(link.getFileName().toString(), IN_A_LINK);
+        }
+      }
       var active = store.files().active();
       if (active.isPresent() && !policy.logs().rewriteActive()) {
-        long inActive = 0;
-        for (var text : LogFiles.read(active.get()).lines()) {
-          var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-          var line = store.format().fields(body);
-          if (line.isPresent() && isSubjects(line.get(), keys)
-              ? keeperOf(line.get(), keeping).isEmpty()
-              : unknown(line) && mentions.any(body, store.format().escapes())) {
-            inActive++;
-          }
-        }
+        long inActive =
+            subjectsLines(LogContent.readAsWritten(active.get()).lines(), keys, keeping, mentions);
         if (inActive > 0) {
           leftLines += inActive;
           left.put(
@@ -276,6 +335,36 @@ final class LogSubjectData implements SubjectData {
         leftLines,
         left.isEmpty() ? null : describe(left));
   }
+
+  /** The subject's lines a keeping policy does not keep, and those that mention its key. */
+  private long subjectsLines(
+      List<String> lines,
+      Set<String> keys,
+      Map<String, java.util.Optional<java.time.Instant>> keeping,
+      Mentions mentions) {
+    long n = 0;
+    for (var text : lines) {
+      var body = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+      var line = store.format().fields(body);
+      if (line.isPresent() && isSubjects(line.get(), keys)
+          ? keeperOf(line.get(), keeping).isEmpty()
+          : unknown(line) && mentions.any(body, store.format().escapes())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** What a file that cannot be read leaves untold. */
+  private static final String NOT_TOLD =
+      ": whether it holds lines of the subject cannot be told. Fix: restore it from a backup, or"
+          + " remove it if it is damaged beyond use (gzip -t tells)";
+
+  /** Why the lines of a file that is a link were left. */
+  static final String IN_A_LINK =
+      "a link, which Lethe reads but never rewrites through or over, nor shows (a rewrite would"
+          + " replace the link with a copy and leave its target as it was): point the store's"
+          + " directory and files at the log files themselves";
 
   /** Why a line that mentions the subject's key and cannot be read was not taken. */
   static final String UNREADABLE =

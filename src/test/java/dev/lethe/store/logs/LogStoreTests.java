@@ -449,6 +449,110 @@ class LogStoreTests extends LetheTests {
     assertThat(outcomeText(standing, "access-logs")).contains("cannot be read as the log's format");
   }
 
+  /**
+   * A damaged rotation, or a link (to a file outside the folder), leaves an erasure partly done,
+   * each named, and is said in an export, while the other files are done: the damaged rotation
+   * failed both requests on the whole store without naming it, and a link was passed over in
+   * silence, the requests done with "no data held" (found by an outside attack).
+   */
+  @Test
+  void aDamagedRotationOrALinkIsSaidByAnExportAndLeavesAnErasurePartlyDone() throws IOException {
+    Files.delete(logs.resolve("access.log.2.gz"));
+    var lines =
+        List.of(
+            userLine("10.0.0.1", "bob", "18/May/2015:10:00:00 +0000"),
+            userLine("10.0.0.4", "anna", "18/May/2015:10:09:00 +0000"));
+    Files.write(logs.resolve("access.log.1"), lines);
+    var whole = logs.resolve("whole.gz");
+    gzip(whole, java.util.Collections.nCopies(2000, lines.get(0)));
+    var bytes = Files.readAllBytes(whole);
+    Files.delete(whole);
+    Files.write(logs.resolve("access.log.3.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    var outside = WORKSPACE.resolve("outside-" + schema + ".log");
+    var linked = userLine("10.0.0.9", "bob", "18/May/2015:11:00:00 +0000");
+    Files.write(outside, List.of(linked));
+    Files.createSymbolicLink(logs.resolve("access.log.4"), outside);
+    usersPolicy("");
+
+    var export =
+        intake.receive(RequestKind.EXPORT, "bob", null, "DSR-BL1", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    var exported = requests.find(export.id());
+    assertThat(exported.status()).isEqualTo("done");
+    assertThat(Files.readString(Path.of(exported.exportFile())))
+        .contains("10.0.0.1 - bob", "access.log.3.gz", "the file cannot be read", "access.log.4")
+        .contains("a link, which Lethe reads but never rewrites")
+        .doesNotContain("10.0.0.9")
+        .doesNotContain("anna");
+
+    var standing = erasedInTheLogs("bob", "DSR-BL2");
+    assertThat(Files.readAllLines(logs.resolve("access.log.1"))).containsExactly(lines.get(1));
+    assertThat(Files.readAllLines(outside)).containsExactly(linked);
+    assertThat(standing.status()).isEqualTo("partly-done");
+    assertThat(outcomeText(standing, "access-logs"))
+        .contains("deleted 1")
+        .contains("in access.log.3.gz (a file that cannot be read (")
+        .contains("in access.log.4 (a link");
+  }
+
+  /**
+   * A writer appending to the file being written all the while: an export reads it as far as it was
+   * written, and an erasure says its lines are left there, the rotations done (both failed on the
+   * whole store: the file changed every time it was read, found by an outside attack).
+   */
+  @Test
+  void aFileAWriterKeepsAppendingToStopsNeitherAnExportNorAnErasure() throws Exception {
+    Files.delete(logs.resolve("access.log.2.gz"));
+    Files.write(
+        logs.resolve("access.log.1"),
+        List.of(userLine("10.0.0.1", "bob", "18/May/2015:10:00:00 +0000")));
+    Files.write(
+        logs.resolve("access.log"),
+        List.of(userLine("10.0.0.2", "bob", "19/May/2015:10:00:00 +0000")));
+    usersPolicy("");
+    var export =
+        intake.receive(RequestKind.EXPORT, "bob", null, "DSR-BW1", "test", validator.load());
+    var erasure =
+        intake.receive(RequestKind.ERASE, "bob", null, "DSR-BW2", "test", validator.load());
+
+    var writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+    var writer =
+        new Thread(
+            () -> {
+              var line =
+                  (userLine("10.0.0.5", "anna", "20/May/2015:10:00:00 +0000") + "\n")
+                      .getBytes(StandardCharsets.UTF_8);
+              try (var out =
+                  Files.newOutputStream(
+                      logs.resolve("access.log"), java.nio.file.StandardOpenOption.APPEND)) {
+                while (writing.get()) {
+                  out.write(line);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    writer.start();
+    try {
+      runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    } finally {
+      writing.set(false);
+      writer.join();
+    }
+
+    var exported = requests.find(export.id());
+    assertThat(exported.status()).isEqualTo("done");
+    assertThat(Files.readString(Path.of(exported.exportFile())))
+        .contains("10.0.0.1 - bob", "10.0.0.2 - bob");
+    var erased = requests.find(erasure.id());
+    assertThat(erased.status()).isEqualTo("partly-done");
+    assertThat(outcomeText(erased, "access-logs"))
+        .contains("deleted 1")
+        .contains("1 left in access.log (the file being written");
+    assertThat(logs.resolve("access.log.1")).doesNotExist(); // its only line went
+  }
+
   /** Where the policy removes unreadable lines, one that mentions a held key stays. */
   @Test
   void anUnreadableLineMentioningAHeldKeyIsNotRemoved() throws IOException {
