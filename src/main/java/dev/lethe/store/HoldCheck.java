@@ -20,6 +20,16 @@ public interface HoldCheck {
   Set<String> heldBeforeCommit();
 
   /**
+   * One part of a change that commits in parts (a log store's files, each renamed on its own): its
+   * last look ({@link #heldBeforeCommit}, given to it) and its commit in one stretch that keeps new
+   * holds on the subject out, and no longer, so that a hold placed while one part was made is seen
+   * by the next. Where the caller keeps them out for the whole change, the look and the part.
+   */
+  default <T> T partBeforeCommit(java.util.function.Function<Set<String>, T> part) {
+    return part.apply(heldBeforeCommit());
+  }
+
+  /**
    * Every subject held on the policy's rows now, whoever asks: a line of a log names a subject in
    * each policy's subject field (a client's address, a user), and an erasure of one must not take a
    * line another's hold keeps. Empty where the caller does not say.

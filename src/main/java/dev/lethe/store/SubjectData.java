@@ -51,6 +51,15 @@ public interface SubjectData {
   ErasureOutcome erase(String subject, HoldCheck holds, RequestKeepers keepers, Recorder recorder);
 
   /**
+   * Whether an erasure here commits in parts (a log store's files, each renamed on its own), each
+   * keeping new holds out only while it is made ({@link HoldCheck#partBeforeCommit}); otherwise the
+   * caller keeps them out for the whole change, which commits once.
+   */
+  default boolean commitsInParts() {
+    return false;
+  }
+
+  /**
    * Where an erasure's record comes from (docs/decisions/0021). The store asks for it once it knows
    * what its change does and just before the change becomes lasting, and writes it into its outbox
    * with the change, so that no row leaves without its record, whatever fails next: the request's

@@ -32,6 +32,7 @@ final class RequestHoldCheck implements HoldCheck {
   private final SubjectFlags flags;
   private final StoreRegistry stores;
   private final JdbcClient control;
+  private final org.springframework.transaction.support.TransactionTemplate gate;
 
   /** The holds on any case of the key when the change first looked (null: not yet). */
   private Set<Long> seenAnyCase;
@@ -43,7 +44,8 @@ final class RequestHoldCheck implements HoldCheck {
       HoldsInForce holds,
       SubjectFlags flags,
       StoreRegistry stores,
-      JdbcClient control) {
+      JdbcClient control,
+      org.springframework.transaction.support.TransactionTemplate gate) {
     this.subject = subject;
     this.policy = policy;
     this.scope = scope;
@@ -51,6 +53,7 @@ final class RequestHoldCheck implements HoldCheck {
     this.flags = flags;
     this.stores = stores;
     this.control = control;
+    this.gate = gate;
   }
 
   @Override
@@ -88,6 +91,15 @@ final class RequestHoldCheck implements HoldCheck {
         holds.activeOnAnyCase(subject).stream().filter(h -> !seen.contains(h.id())).toList();
     held.addAll(casesOf(placedMeanwhile, scope).keySet());
     return held;
+  }
+
+  /**
+   * A part of a change that commits in parts, in a transaction of the control database of its own:
+   * the subject's gate lasts the part, so a hold placed meanwhile waits for this part only.
+   */
+  @Override
+  public <T> T partBeforeCommit(java.util.function.Function<Set<String>, T> part) {
+    return gate.execute(status -> part.apply(heldBeforeCommit()));
   }
 
   /** The case references of the holds that cover each policy. */

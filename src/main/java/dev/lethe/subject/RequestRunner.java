@@ -200,15 +200,13 @@ public class RequestRunner {
         // the change and its last look at the holds in one stretch of the control database that
         // keeps a new hold on the subject out until the change has committed
         var recorder = new ChangeRecorder(audit, request, policy, runId);
+        var check = heldNow(request.subject(), policy, scope);
         var outcome =
-            inHoldGate(
-                request.subject(),
-                () ->
-                    data.erase(
-                        request.subject(),
-                        heldNow(request.subject(), policy, scope),
-                        keepers,
-                        recorder));
+            data.commitsInParts()
+                ? data.erase(request.subject(), check, keepers, recorder) // each part in a gate
+                : inHoldGate(
+                    request.subject(),
+                    () -> data.erase(request.subject(), check, keepers, recorder));
         var changes = recorder.written();
         records.take(policy.store(), changes);
         var cases = RequestHoldCheck.casesOf(holds.activeOn(request.subject()), scope);
@@ -271,7 +269,7 @@ public class RequestRunner {
   }
 
   private HoldCheck heldNow(String subject, Policy policy, RetentionScope scope) {
-    return new RequestHoldCheck(subject, policy, scope, holds, flags, stores, control);
+    return new RequestHoldCheck(subject, policy, scope, holds, flags, stores, control, gate);
   }
 
   /** Runs {@code work} in a transaction of the control database: the subject's gate lasts it. */

@@ -162,36 +162,38 @@ final class LogErasure {
                     + ": a rewrite would lose what it writes next");
             continue;
           }
-          // the last look before the file changes: a hold placed meanwhile keeps the lines of
-          // this file and those after it; what went before it is said
-          var heldNow =
-              policiesOnStore.stream().filter(holds.heldBeforeCommit()::contains).sorted().toList();
-          if (!heldNow.isEmpty()) {
+          // the last look before the file changes and its change, in one stretch that keeps new
+          // holds out (and no longer: a hold placed while another file was rewritten is seen
+          // here), keeps the lines of this file and those after it; what went before is said
+          var rewrite = new FileRewrite(file, content, read, kept, origins);
+          Part part;
+          try {
+            part =
+                holds.partBeforeCommit(
+                    heldAtLastLook -> {
+                      var now =
+                          policiesOnStore.stream()
+                              .filter(heldAtLastLook::contains)
+                              .sorted()
+                              .toList();
+                      if (!now.isEmpty()) {
+                        return new Part(String.join(", ", now), false);
+                      }
+                      try {
+                        return new Part(null, !rewrite.apply(store, state, recorder));
+                      } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    });
+          } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+          }
+          if (part.heldBy() != null) {
             deleted -= read.size() - kept.size();
-            heldMidway = String.join(", ", heldNow);
+            heldMidway = part.heldBy();
             break;
           }
-          // a line made a token before stays known as one in the file's new contents
-          state.record(
-              state.carriedOver(read, java.util.Arrays.copyOf(origins, kept.size())), kept);
-          // the file's record beside the logs, before the change it records; it stands only
-          // where the contents it replaces are gone
-          var record =
-              recorder.recordOf(new ErasureOutcome(read.size() - kept.size(), 0, 0, null, 0, null));
-          if (record != null) {
-            store.outbox().write(record, read);
-          }
-          try {
-            if (kept.isEmpty()) {
-              SafeRewrite.remove(file, content.read());
-            } else {
-              SafeRewrite.replace(file, content.with(kept), SafeRewrite.Crash.NEVER);
-            }
-          } catch (SafeRewrite.ChangedMeanwhile e) {
-            if (record != null) {
-              store.outbox().dropped(record.id());
-              recorder.undone(record.id());
-            }
+          if (part.changedMeanwhile()) {
             long lines0 = read.size() - kept.size();
             deleted -= lines0;
             leftLines += lines0;
@@ -252,6 +254,47 @@ final class LogErasure {
         by.isEmpty() ? null : String.join(", ", by),
         leftLines,
         left.isEmpty() ? null : describe(left));
+  }
+
+  /**
+   * What became of one file: kept whole by the holds on these policies (null: none), or left as it
+   * was because a writer changed it while Lethe rewrote it.
+   */
+  private record Part(String heldBy, boolean changedMeanwhile) {}
+
+  /** One file's change: its new contents, without the subject's lines. */
+  private record FileRewrite(
+      Path file, LogContent content, List<String> read, List<String> kept, int[] origins) {
+
+    /**
+     * Rewrites the file, its record beside the logs first; false where the file changed meanwhile
+     * (nothing changed, the record dropped).
+     */
+    boolean apply(LogStore store, PassState state, Recorder recorder) throws IOException {
+      // a line made a token before stays known as one in the file's new contents
+      state.record(state.carriedOver(read, java.util.Arrays.copyOf(origins, kept.size())), kept);
+      // the file's record beside the logs, before the change it records; it stands only where
+      // the contents it replaces are gone
+      var record =
+          recorder.recordOf(new ErasureOutcome(read.size() - kept.size(), 0, 0, null, 0, null));
+      if (record != null) {
+        store.outbox().write(record, read);
+      }
+      try {
+        if (kept.isEmpty()) {
+          SafeRewrite.remove(file, content.read());
+        } else {
+          SafeRewrite.replace(file, content.with(kept), SafeRewrite.Crash.NEVER);
+        }
+        return true;
+      } catch (SafeRewrite.ChangedMeanwhile e) {
+        if (record != null) {
+          store.outbox().dropped(record.id());
+          recorder.undone(record.id());
+        }
+        return false;
+      }
+    }
   }
 
   /** The subject's lines a keeping policy does not keep, and those that mention its key. */

@@ -129,6 +129,11 @@ final class LogSubjectData implements SubjectData {
   }
 
   @Override
+  public boolean commitsInParts() {
+    return true;
+  }
+
+  @Override
   public ErasureOutcome erase(
       String subject, HoldCheck holds, RequestKeepers keepers, Recorder recorder) {
     return new LogErasure(store, policy, policiesOnStore, scope, lines)
