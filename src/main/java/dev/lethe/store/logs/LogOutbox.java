@@ -32,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class LogOutbox implements Outbox {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LogOutbox.class);
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final LogStore store;
@@ -100,18 +102,37 @@ final class LogOutbox implements Outbox {
     }
     try {
       var records = new LinkedHashMap<UUID, Map<String, String>>();
+      var entries = new ArrayList<Entry>();
       try (var files = Files.list(folder())) {
         for (var f : files.sorted().toList()) {
           var name = f.getFileName().toString();
+          if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // a link, a pipe, a folder: never opened (a pipe would hang the run)
+            LOG.warn("store {}: {} is not a regular file: left alone", store.name(), f);
+            continue;
+          }
           if (name.endsWith(".json")) {
-            var record =
-                JSON.readValue(Files.readString(f), new TypeReference<Map<String, String>>() {});
+            var id = recordId(name);
+            if (id.isEmpty()) {
+              // Lethe names its records by their id: another's file, which blocked every run
+              LOG.warn("store {}: {} is not a record of Lethe's: left alone", store.name(), f);
+              continue;
+            }
+            Map<String, String> record;
+            try {
+              record =
+                  JSON.readValue(Files.readString(f), new TypeReference<Map<String, String>>() {});
+              Base64.getDecoder().decode(record.getOrDefault("payload", ""));
+            } catch (RuntimeException | IOException unreadable) {
+              // refused by its seal as any other record that is not Lethe's, and recorded so
+              entries.add(new Entry(id.get(), Files.readAllBytes(f)));
+              continue;
+            }
             // a record of another store on this folder is that store's to take (a record written
             // before records named their store is taken by whichever store looks first)
             var of = record.get("store");
             if (of == null || of.equals(store.name())) {
-              records.put(
-                  UUID.fromString(name.substring(0, name.length() - ".json".length())), record);
+              records.put(id.get(), record);
             }
           } else if (name.endsWith(".tmp") && leftOver(f)) {
             Files.deleteIfExists(f);
@@ -119,14 +140,13 @@ final class LogOutbox implements Outbox {
         }
       }
       if (records.isEmpty()) {
-        return List.of();
+        return entries;
       }
       var counts = new java.util.TreeSet<Integer>();
       for (var record : records.values()) {
         counts.add(linesOf(record));
       }
       var present = contentsNow(counts);
-      var entries = new ArrayList<Entry>();
       for (var record : records.entrySet()) {
         if (present.contains(record.getValue().get("replaces"))) {
           // the contents it replaces are still there: the change never happened
@@ -142,6 +162,16 @@ final class LogOutbox implements Outbox {
       throw new StoreException(
           "store '" + store.name() + "': reading " + folder() + " failed: " + e.getMessage(),
           e instanceof IOException ? e : null);
+    }
+  }
+
+  /** The id a record's file name gives, if it is one. */
+  private static java.util.Optional<UUID> recordId(String name) {
+    try {
+      return java.util.Optional.of(
+          UUID.fromString(name.substring(0, name.length() - ".json".length())));
+    } catch (IllegalArgumentException notAnId) {
+      return java.util.Optional.empty();
     }
   }
 

@@ -115,4 +115,38 @@ class LogOutboxTests {
 
     assertThat(access.outbox().pending()).isEmpty();
   }
+
+  /**
+   * Files in the outbox that are not Lethe's records are left alone, and a pipe is never opened: a
+   * file whose name was not a record id stopped every run and every request of every store, and a
+   * pipe hung the run (found by an outside attack). Junk under a record's name is returned as it
+   * is, for its seal to refuse it, and the trail to say so.
+   */
+  @Test
+  void filesThatAreNotRecordsNeitherStopNorHangTheRecovery() throws Exception {
+    var made = entry();
+    access.outbox().write(made, lines("access.log"));
+    Files.writeString(folder.resolve("access.log"), line("bob"));
+    var outbox = folder.resolve(".lethe-outbox");
+    Files.writeString(outbox.resolve("notes.json"), "{}");
+    assertThat(
+            new ProcessBuilder("mkfifo", outbox.resolve("aaaa.json").toString()).start().waitFor())
+        .isZero();
+    var junk = UUID.randomUUID();
+    Files.writeString(outbox.resolve(junk + ".json"), "not a record");
+
+    var pending =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> access.outbox().pending())
+            .get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(pending).extracting(Outbox.Entry::id).containsExactlyInAnyOrder(made.id(), junk);
+    assertThat(pending)
+        .filteredOn(e -> e.id().equals(junk))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(new String(e.payload(), StandardCharsets.UTF_8))
+                    .isEqualTo("not a record"));
+    assertThat(recordsLeft()).contains("notes.json", "aaaa.json");
+  }
 }
