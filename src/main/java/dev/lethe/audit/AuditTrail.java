@@ -62,7 +62,8 @@ public class AuditTrail {
         forms.add(Long.toString(under.number(key)));
         forms.add(under.uuid(key).toString());
         // a token a stage made of such a column's key, as a later delete found it
-        forms.add(anyCase(under.text(key.toLowerCase(java.util.Locale.ROOT))));
+        forms.add(anyCase(under.text(Tokens.caseFolded(key))));
+        forms.add(anyCase(under.text(Tokens.caseFoldedBefore(key))));
       }
     }
     var prefixes = new java.util.LinkedHashSet<Long>();
@@ -82,7 +83,7 @@ public class AuditTrail {
    * mark holds a control character, which no key a command takes can.
    */
   public static String anyCase(String key) {
-    return "any-case\u0001" + key.trim().toLowerCase(java.util.Locale.ROOT);
+    return "any-case\u0001" + Tokens.caseFolded(key);
   }
 
   static long prefix(Tokens tokens, String subject) {

@@ -137,7 +137,7 @@ public final class SubjectGate {
       var number = number(subject);
       // in lower case: a hold on alice waits for an erasure of ALICE in hand, which a column that
       // compares text whatever its case takes for the same subject
-      sql = sql.param(number != null ? number : subject.trim().toLowerCase(java.util.Locale.ROOT));
+      sql = sql.param(number != null ? number : dev.lethe.transform.Tokens.caseFolded(subject));
     }
     sql.query((rs, n) -> 0).list();
   }

@@ -74,6 +74,27 @@ public final class Tokens {
   }
 
   /**
+   * A key as a column that compares text whatever its case (citext) takes it: without the blanks
+   * around it, each character in lower case by itself, as PostgreSQL's {@code lower()} does (İ is
+   * i, a closing Σ is σ). Java's lower-casing of whole words made İ two characters and a closing Σ
+   * ς, which citext takes for another value (found by an outside attack).
+   */
+  public static String caseFolded(String key) {
+    var trimmed = key.trim();
+    var folded = new StringBuilder(trimmed.length());
+    trimmed.codePoints().map(Character::toLowerCase).forEach(folded::appendCodePoint);
+    return folded.toString();
+  }
+
+  /**
+   * The key in lower case as tokens of case-insensitive keys were made before {@link #caseFolded}
+   * (by whole words): looked up too, so that rows tokenised then are still found.
+   */
+  public static String caseFoldedBefore(String key) {
+    return key.trim().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
    * The texts a stage may have made the key's token of: the key as given, and where it is a whole
    * number, as its column writes it ({@code 08} is 8 in a number column, whose token was made of
    * "8").

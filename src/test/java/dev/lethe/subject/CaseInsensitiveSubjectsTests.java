@@ -290,6 +290,60 @@ class CaseInsensitiveSubjectsTests extends LetheTests {
         .containsExactly(Map.entry("request nothing to do", 0L)); // the request's own look
   }
 
+  /**
+   * The trail folds a citext key's case letter by letter, as PostgreSQL's lower() does: İVAN is
+   * ivan, and a closing Σ is σ, so ΟΔΟΣ is οδοσ and not οδος, another subject there. Folded as
+   * whole words, asked as ivan the trail found nothing of İVAN's rows, and οδος was shown ΟΔΟΣ's
+   * (found by an outside attack).
+   */
+  @org.junit.jupiter.api.Test
+  void theTrailFoldsACaseInsensitiveKeyLetterByLetterAsTheDatabaseDoes() {
+    var citext = "lethe_citext.citext";
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        APP.count(
+                ("SELECT count(*) WHERE 'İVAN'::%1$s OPERATOR(lethe_citext.=) 'ivan' AND"
+                        + " 'ΟΔΟΣ'::%1$s OPERATOR(lethe_citext.=) 'οδοσ' AND"
+                        + " 'ΟΔΟΣ'::%1$s OPERATOR(lethe_citext.<>) 'οδος'")
+                    .formatted(citext))
+            == 1,
+        "the database folds case as a UTF-8 ctype does");
+    var key = schema + ":";
+    APP.run(
+        ("CREATE TABLE %1$s.visit (id bigint PRIMARY KEY, visitor %2$s, seen_at timestamptz NOT"
+                + " NULL); INSERT INTO %1$s.visit VALUES (1, '%3$sİVAN', '2024-02-01 00:00+00'),"
+                + " (2, '%3$sΟΔΟΣ', '2024-02-01 00:00+00'), (3, '%3$sοδος', '2024-02-01"
+                + " 00:00+00')")
+            .formatted(schema, citext, key));
+    var policy = "visits-" + schema;
+    policy(
+        policy,
+        """
+        policy: %1$s
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: app
+        table: %2$s.visit
+        key: id
+        subject: visitor
+        clock: seen_at
+        retain: P1Y
+        action: delete
+        """
+            .formatted(policy, schema));
+    var job = jobName("fold");
+    job(job, "job: " + job + "\npolicies: [" + policy + "]\nguards: {max-share: 1}\n");
+
+    var report = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
+
+    assertThat(report.status()).as(report.exitMessage()).isEqualTo("COMPLETED");
+    assertThat(ids()).isEmpty();
+    for (var asked : java.util.List.of("ivan", "İvan", "İVAN", "οδοσ", "ΟΔΟΣ", "οδος")) {
+      assertThat(recorded(key + asked, policy))
+          .as("asked as " + asked)
+          .containsExactly(Map.entry("purge deleted", 1L));
+    }
+  }
+
   /** The rows the trail records of a subject under a policy, by kind and action. */
   private Map<String, Long> recorded(String subject, String policy) {
     var prefixes = audit.prefixes(subject);

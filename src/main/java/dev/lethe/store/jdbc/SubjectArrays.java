@@ -67,7 +67,13 @@ final class SubjectArrays {
             if (foldsCase) {
               keys =
                   java.util.stream.Stream.concat(
-                      keys, subjects.stream().map(s -> under.text(tokenKey(s, true))));
+                      keys,
+                      subjects.stream()
+                          .flatMap(
+                              s ->
+                                  java.util.stream.Stream.of(
+                                      under.text(tokenKey(s, true)),
+                                      under.text(Tokens.caseFoldedBefore(s)))));
             }
           }
         }
@@ -83,8 +89,7 @@ final class SubjectArrays {
    * after the stage found none of the rows tokenised from Alice).
    */
   static String tokenKey(String value, boolean foldsCase) {
-    var key = value.trim();
-    return foldsCase ? key.toLowerCase(java.util.Locale.ROOT) : key;
+    return foldsCase ? Tokens.caseFolded(value) : value.trim();
   }
 
   private static Optional<UUID> parseUuid(String s) {
