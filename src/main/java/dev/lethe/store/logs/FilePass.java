@@ -318,10 +318,16 @@ public final class FilePass {
    * nothing is left, or left alone.
    */
   public static void apply(Pass pass, LogContent read, SafeRewrite.Crash crash) throws IOException {
+    apply(pass, read, crash, null);
+  }
+
+  /** As above, the change's record {@code recordId} (null: none; see {@link SafeRewrite}). */
+  static void apply(Pass pass, LogContent read, SafeRewrite.Crash crash, java.util.UUID recordId)
+      throws IOException {
     if (pass.kept().isEmpty() && pass.lines() > 0) {
       SafeRewrite.remove(pass.file(), read.read());
     } else if (pass.changes()) {
-      SafeRewrite.replace(pass.file(), read.with(pass.kept()), crash);
+      SafeRewrite.replace(pass.file(), read.with(pass.kept()), crash, recordId);
     }
   }
 }

@@ -284,7 +284,11 @@ final class LogErasure {
         if (kept.isEmpty()) {
           SafeRewrite.remove(file, content.read());
         } else {
-          SafeRewrite.replace(file, content.with(kept), SafeRewrite.Crash.NEVER);
+          SafeRewrite.replace(
+              file,
+              content.with(kept),
+              SafeRewrite.Crash.NEVER,
+              record == null ? null : record.id());
         }
         return true;
       } catch (SafeRewrite.ChangedMeanwhile e) {

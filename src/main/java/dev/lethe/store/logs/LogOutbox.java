@@ -23,12 +23,14 @@ import tools.jackson.databind.json.JsonMapper;
  * A log directory's outbox: {@code .lethe-outbox/ID.json}, one file per window's record, written
  * and flushed before the window's file is renamed over or removed, naming its store and the
  * contents it replaces (their checksum and how many lines). A file cannot be rolled back with its
- * record, so a record found later stands only where its change happened: no file of its store
- * begins with those contents any more. Begins with, not holds: a writer appending to a file whose
- * change never happened made it hold other contents, and the change was taken as made (found by an
- * outside attack: recorded twice, the second time by the run that then made it). Stores on one
- * folder (one per file pattern) share the folder's outbox, and each takes only its own records:
- * another store's were taken as made, as their contents are in files this store does not read.
+ * record, so a record found later stands only where its change happened: the new contents its
+ * rewrite wrote (under a name holding the record's id, {@link SafeRewrite}) are no longer there
+ * unrenamed, and no file of its store begins with the replaced contents any more. Begins with, not
+ * holds: a writer appending to a file whose change never happened made it hold other contents, and
+ * the change was taken as made (found by an outside attack: recorded twice, the second time by the
+ * run that then made it). Stores on one folder (one per file pattern) share the folder's outbox,
+ * and each takes only its own records: another store's were taken as made, as their contents are in
+ * files this store does not read.
  */
 final class LogOutbox implements Outbox {
 
@@ -147,8 +149,14 @@ final class LogOutbox implements Outbox {
         counts.add(linesOf(record));
       }
       var present = contentsNow(counts);
+      var notRenamed = newContentsNotRenamed();
       for (var record : records.entrySet()) {
-        if (present.contains(record.getValue().get("replaces"))) {
+        if (notRenamed.contains(record.getKey())) {
+          // its new contents were never renamed over the file: the change never happened,
+          // whatever became of the file since (removed, moved out of the store); the next
+          // rewrite in the folder removes them
+          dropped(record.getKey());
+        } else if (present.contains(record.getValue().get("replaces"))) {
           // the contents it replaces are still there: the change never happened
           dropped(record.getKey());
         } else {
@@ -163,6 +171,17 @@ final class LogOutbox implements Outbox {
           "store '" + store.name() + "': reading " + folder() + " failed: " + e.getMessage(),
           e instanceof IOException ? e : null);
     }
+  }
+
+  /** The records whose rewrite wrote new contents and never renamed them over the file. */
+  private Set<UUID> newContentsNotRenamed() throws IOException {
+    var written = new HashSet<UUID>();
+    try (var files = Files.list(store.directory())) {
+      for (var f : files.toList()) {
+        SafeRewrite.recordOf(f.getFileName().toString()).ifPresent(written::add);
+      }
+    }
+    return written;
   }
 
   /** The id a record's file name gives, if it is one. */

@@ -236,7 +236,8 @@ final class LogTarget implements RetentionTarget {
         state.record(entries, pass.kept());
       }
       try {
-        FilePass.apply(pass, content.get(), SafeRewrite.Crash.NEVER);
+        FilePass.apply(
+            pass, content.get(), SafeRewrite.Crash.NEVER, entry == null ? null : entry.id());
       } catch (SafeRewrite.ChangedMeanwhile e) {
         // nothing changed: the file is taken again from its start at the next window, and left
         // to its writer after a few tries

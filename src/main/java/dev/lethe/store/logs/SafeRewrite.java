@@ -54,9 +54,24 @@ public final class SafeRewrite {
    * the rename are copied to the end of the new one, so no line is lost.
    */
   public static void replace(Path file, LogContent content, Crash crash) throws IOException {
+    replace(file, content, crash, null);
+  }
+
+  /**
+   * As above, for the change whose outbox record is {@code recordId} (null: none): the new contents
+   * are written under a name that holds the record's id, so that while they are there, the record's
+   * change is known not to have happened, whatever became of the file since (a file removed or
+   * moved out of the store after a crash made a change that never happened count as made: found by
+   * an outside attack).
+   */
+  static void replace(Path file, LogContent content, Crash crash, java.util.UUID recordId)
+      throws IOException {
     var folder = file.toAbsolutePath().getParent();
     removeLeftovers(folder);
-    var next = Files.createTempFile(folder, PREFIX + file.getFileName(), ".tmp");
+    var next =
+        recordId == null
+            ? Files.createTempFile(folder, PREFIX + file.getFileName(), ".tmp")
+            : Files.createFile(folder.resolve(pending(file.getFileName().toString(), recordId)));
     try {
       try (OutputStream raw = Files.newOutputStream(next, StandardOpenOption.WRITE);
           OutputStream body = compressed(file) ? new GZIPOutputStream(raw, 1 << 16) : raw;
@@ -169,11 +184,38 @@ public final class SafeRewrite {
     }
   }
 
+  /** The name of the new contents of {@code file} that the change recorded as {@code id} writes. */
+  static String pending(String file, java.util.UUID id) {
+    return PREFIX + file + "." + id + ".tmp";
+  }
+
+  /** The record whose change wrote a file of new contents, where its name holds one. */
+  static java.util.Optional<java.util.UUID> recordOf(String name) {
+    var m = PENDING.matcher(name);
+    return m.matches()
+        ? java.util.Optional.of(java.util.UUID.fromString(m.group(1)))
+        : java.util.Optional.empty();
+  }
+
+  private static final java.util.regex.Pattern PENDING =
+      java.util.regex.Pattern.compile(
+          java.util.regex.Pattern.quote(PREFIX)
+              + ".*\\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.tmp");
+
+  /**
+   * Removes what crashed rewrites left, except the new contents of a change whose record is still
+   * in the outbox: they tell its recovery that the change never happened (it removes them then).
+   */
   private static void removeLeftovers(Path folder) throws IOException {
+    var outbox = folder.resolve(PREFIX + "outbox");
     try (var files = Files.list(folder)) {
       for (var f : files.toList()) {
         var name = f.getFileName().toString();
         if (name.startsWith(PREFIX) && name.endsWith(".tmp")) {
+          var record = recordOf(name);
+          if (record.isPresent() && Files.exists(outbox.resolve(record.get() + ".json"))) {
+            continue;
+          }
           Files.deleteIfExists(f);
         }
       }

@@ -149,4 +149,29 @@ class LogOutboxTests {
                     .isEqualTo("not a record"));
     assertThat(recordsLeft()).contains("notes.json", "aaaa.json");
   }
+
+  /**
+   * A process killed while it wrote a file's new contents, the file then removed or moved out of
+   * the store before the next run: the change never happened, as the new contents never renamed
+   * over it show (found by an outside attack: it counted as made, and the trail said every line was
+   * pseudonymised). Another store's rewrite in the folder meanwhile leaves those contents.
+   */
+  @Test
+  void aChangeKilledBeforeItsRenameIsDroppedThoughItsFileLeftTheStoreSince() throws IOException {
+    var killed = entry();
+    access.outbox().write(killed, lines("access.log"));
+    // the new contents as the killed rewrite left them, never renamed
+    Files.writeString(folder.resolve(SafeRewrite.pending("access.log", killed.id())), line("bob"));
+    // another store's rewrite in the folder removes what crashes left, not these
+    SafeRewrite.replace(
+        folder.resolve("error.log.1"),
+        LogFiles.read(folder.resolve("error.log.1")).with(List.of(line("dave").strip())),
+        SafeRewrite.Crash.NEVER);
+    assertThat(folder.resolve(SafeRewrite.pending("access.log", killed.id()))).exists();
+    // the file moved into the other store's pattern
+    Files.move(folder.resolve("access.log"), folder.resolve("error.log.2"));
+
+    assertThat(access.outbox().pending()).isEmpty();
+    assertThat(recordsLeft()).isEmpty();
+  }
 }
