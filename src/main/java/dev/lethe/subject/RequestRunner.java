@@ -325,7 +325,20 @@ public class RequestRunner {
         var rows = data.rows(request.subject());
         entry.put("rows", rows);
         count = rows.size();
-        text = count == 0 ? "no data held" : "exported " + count;
+        // what could not be read or shown is named in the export: said here too, so that the
+        // outcome of an export missing a damaged file does not read as complete
+        long untold = rows.stream().filter(r -> r.containsKey("unreadable")).count();
+        text =
+            count == 0
+                ? "no data held"
+                : "exported "
+                    + count
+                    + (untold == 0
+                        ? ""
+                        : " ("
+                            + untold
+                            + " of them without their text: lines or files that"
+                            + " cannot be read, or in a link; named in the export)");
       }
       entries.add(entry);
       outcomes.add(

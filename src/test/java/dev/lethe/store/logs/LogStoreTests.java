@@ -479,6 +479,10 @@ class LogStoreTests extends LetheTests {
     runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
     var exported = requests.find(export.id());
     assertThat(exported.status()).isEqualTo("done");
+    assertThat(outcomeText(exported, "access-logs"))
+        .isEqualTo(
+            "exported 3 (2 of them without their text: lines or files that cannot be read, or in"
+                + " a link; named in the export)");
     assertThat(Files.readString(Path.of(exported.exportFile())))
         .contains("10.0.0.1 - bob", "access.log.3.gz", "the file cannot be read", "access.log.4")
         .contains("a link, which Lethe reads but never rewrites")
