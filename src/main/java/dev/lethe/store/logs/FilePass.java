@@ -325,7 +325,7 @@ public final class FilePass {
   static void apply(Pass pass, LogContent read, SafeRewrite.Crash crash, java.util.UUID recordId)
       throws IOException {
     if (pass.kept().isEmpty() && pass.lines() > 0) {
-      SafeRewrite.remove(pass.file(), read.read());
+      SafeRewrite.remove(pass.file(), read, recordId);
     } else if (pass.changes()) {
       SafeRewrite.replace(pass.file(), read.with(pass.kept()), crash, recordId);
     }

@@ -271,18 +271,26 @@ final class LogErasure {
      * (nothing changed, the record dropped).
      */
     boolean apply(LogStore store, PassState state, Recorder recorder) throws IOException {
-      // a line made a token before stays known as one in the file's new contents
-      state.record(state.carriedOver(read, java.util.Arrays.copyOf(origins, kept.size())), kept);
-      // the file's record beside the logs, before the change it records; it stands only where
-      // the contents it replaces are gone
+      // one commit at a time in the folder (FolderLock)
+      try (var folder = FolderLock.of(store.directory())) {
+        return commit(store, state, recorder);
+      }
+    }
+
+    private boolean commit(LogStore store, PassState state, Recorder recorder) throws IOException {
+      // the file's record beside the logs, before the change it records (its new contents'
+      // file first, which tells the change did not happen while it is there)
       var record =
           recorder.recordOf(new ErasureOutcome(read.size() - kept.size(), 0, 0, null, 0, null));
       if (record != null) {
+        SafeRewrite.reserve(file, record.id());
         store.outbox().write(record, read);
       }
+      // a line made a token before stays known as one in the file's new contents
+      state.record(state.carriedOver(read, java.util.Arrays.copyOf(origins, kept.size())), kept);
       try {
         if (kept.isEmpty()) {
-          SafeRewrite.remove(file, content.read());
+          SafeRewrite.remove(file, content, record == null ? null : record.id());
         } else {
           SafeRewrite.replace(
               file,

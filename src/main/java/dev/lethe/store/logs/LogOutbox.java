@@ -102,7 +102,8 @@ final class LogOutbox implements Outbox {
     if (!Files.isDirectory(folder())) {
       return List.of();
     }
-    try {
+    // no other process commits a file meanwhile: its record and rename are one to this look
+    try (var lock = FolderLock.of(store.directory())) {
       var records = new LinkedHashMap<UUID, Map<String, String>>();
       var entries = new ArrayList<Entry>();
       try (var files = Files.list(folder())) {

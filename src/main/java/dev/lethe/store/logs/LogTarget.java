@@ -219,54 +219,12 @@ final class LogTarget implements RetentionTarget {
       var entry = beforeCommit.check(outcome);
       // before anything is written: the rewrite that follows is local and quick
       beforeCommit.lastLook();
-      if (entry != null) {
-        store.outbox().write(entry, lines);
+      // the file's commit, one at a time in the folder (FolderLock): no other process's
+      // recovery looks at the outbox, and no other rewrite renames, between its record and its
+      // rename
+      try (var folder = FolderLock.of(store.directory())) {
+        return commit(file.get(), name, content.get(), lines, pass, outcome, entry, done);
       }
-      if (pass.changes()) {
-        // what every policy knows of the old contents follows the lines to the new ones
-        var entries = new java.util.HashMap<>(state.carriedOver(lines, pass.origins()));
-        if (once()) {
-          entries.put(
-              stateKey(step),
-              new PassState.Entry(
-                  rules.pseudonymiseBefore().orElseThrow(),
-                  pass.kept().size(),
-                  new HashSet<>(pass.sparedDue())));
-        }
-        state.record(entries, pass.kept());
-      }
-      try {
-        FilePass.apply(
-            pass, content.get(), SafeRewrite.Crash.NEVER, entry == null ? null : entry.id());
-      } catch (SafeRewrite.ChangedMeanwhile e) {
-        // nothing changed: the file is taken again from its start at the next window, and left
-        // to its writer after a few tries
-        if (entry != null) {
-          store.outbox().dropped(entry.id());
-        }
-        LOG.warn("store {}, policy {}: {}", store.name(), step.policy().name(), e.getMessage());
-        if (changedMeanwhile.merge(name, 1, Integer::sum) >= 3) {
-          left.put(name, "it kept changing while Lethe rewrote it");
-        }
-        done.remove(name);
-        return new WindowOutcome(List.copyOf(done), false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
-      }
-      if (!pass.unparsable().isEmpty()) {
-        LOG.warn(
-            "store {}, policy {}: {} line(s) of {} do not parse ({}): lines {}",
-            store.name(),
-            step.policy().name(),
-            pass.unparsable().size(),
-            name,
-            // lines naming a spared subject stay where the others go
-            step.policy().logs().removeUnparsable()
-                ? "removed, but those a hold, request or restriction keeps"
-                : "kept",
-            pass.unparsable().size() > 20
-                ? pass.unparsable().subList(0, 20) + " and more"
-                : pass.unparsable());
-      }
-      return entry == null ? outcome : outcome.withRecord(entry.id());
     } catch (IOException e) {
       throw new StoreException(
           step.action().yamlName()
@@ -276,6 +234,70 @@ final class LogTarget implements RetentionTarget {
               + SafeRewrite.describe(file.get(), e),
           e);
     }
+  }
+
+  /**
+   * A file's commit, in the folder's lock: its reserved new contents and its record, then the state
+   * file and the rename.
+   */
+  private WindowOutcome commit(
+      Path file,
+      String name,
+      LogContent content,
+      List<String> lines,
+      FilePass.Pass pass,
+      WindowOutcome outcome,
+      dev.lethe.store.Outbox.Entry entry,
+      java.util.TreeSet<String> done)
+      throws IOException {
+    if (entry != null) {
+      SafeRewrite.reserve(file, entry.id());
+      store.outbox().write(entry, lines);
+    }
+    if (pass.changes()) {
+      // what every policy knows of the old contents follows the lines to the new ones
+      var entries = new java.util.HashMap<>(state.carriedOver(lines, pass.origins()));
+      if (once()) {
+        entries.put(
+            stateKey(step),
+            new PassState.Entry(
+                rules.pseudonymiseBefore().orElseThrow(),
+                pass.kept().size(),
+                new HashSet<>(pass.sparedDue())));
+      }
+      state.record(entries, pass.kept());
+    }
+    try {
+      FilePass.apply(pass, content, SafeRewrite.Crash.NEVER, entry == null ? null : entry.id());
+    } catch (SafeRewrite.ChangedMeanwhile e) {
+      // nothing changed: the file is taken again from its start at the next window, and left
+      // to its writer after a few tries
+      if (entry != null) {
+        store.outbox().dropped(entry.id());
+      }
+      LOG.warn("store {}, policy {}: {}", store.name(), step.policy().name(), e.getMessage());
+      if (changedMeanwhile.merge(name, 1, Integer::sum) >= 3) {
+        left.put(name, "it kept changing while Lethe rewrote it");
+      }
+      done.remove(name);
+      return new WindowOutcome(List.copyOf(done), false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+    }
+    if (!pass.unparsable().isEmpty()) {
+      LOG.warn(
+          "store {}, policy {}: {} line(s) of {} do not parse ({}): lines {}",
+          store.name(),
+          step.policy().name(),
+          pass.unparsable().size(),
+          name,
+          // lines naming a spared subject stay where the others go
+          step.policy().logs().removeUnparsable()
+              ? "removed, but those a hold, request or restriction keeps"
+              : "kept",
+          pass.unparsable().size() > 20
+              ? pass.unparsable().subList(0, 20) + " and more"
+              : pass.unparsable());
+    }
+    return entry == null ? outcome : outcome.withRecord(entry.id());
   }
 
   /** Whether a pass must know what an earlier one transformed (a token of a token breaks joins). */

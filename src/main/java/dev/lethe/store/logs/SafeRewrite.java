@@ -71,7 +71,7 @@ public final class SafeRewrite {
     var next =
         recordId == null
             ? Files.createTempFile(folder, PREFIX + file.getFileName(), ".tmp")
-            : Files.createFile(folder.resolve(pending(file.getFileName().toString(), recordId)));
+            : reserved(file, recordId);
     try {
       try (OutputStream raw = Files.newOutputStream(next, StandardOpenOption.WRITE);
           OutputStream body = compressed(file) ? new GZIPOutputStream(raw, 1 << 16) : raw;
@@ -125,6 +125,25 @@ public final class SafeRewrite {
           + " (for instance chgrp lethe and chmod g+wx), then run the same job and date again";
     }
     return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  /**
+   * Removes a file whose every line went, if it is still as it was read, for the change recorded as
+   * {@code recordId}: as a replacement by empty contents (so that its reserved file tells the
+   * change did not happen until the rename), then the empty file removed. Bytes a writer appended
+   * in the moment before the rename stay, in the file.
+   */
+  static void remove(Path file, LogContent read, java.util.UUID recordId) throws IOException {
+    if (recordId == null) {
+      remove(file, read.read());
+      return;
+    }
+    replace(file, read.with(java.util.List.of()), Crash.NEVER, recordId);
+    // a compressed file holds a gzip stream of nothing; a plain one, what a writer appended
+    if (compressed(file) || Files.size(file) == 0) {
+      Files.deleteIfExists(file);
+      flushDirectory(file.toAbsolutePath().getParent());
+    }
   }
 
   /** Removes a file whose every line went, if it is still as it was read. */
@@ -182,6 +201,27 @@ public final class SafeRewrite {
     } catch (IOException e) {
       // not every file system lets a directory be opened; the rename is done either way
     }
+  }
+
+  /**
+   * Makes the (empty) file the new contents of {@code file} will be written to by the change to be
+   * recorded as {@code id}, before its record is written: from the record on, the change is known
+   * not to have happened while this file is there (a change killed between its record and its new
+   * contents, its file then rotated away, counted as made). Where it is there already, it is kept.
+   */
+  static void reserve(Path file, java.util.UUID id) throws IOException {
+    reserved(file, id);
+  }
+
+  private static Path reserved(Path file, java.util.UUID id) throws IOException {
+    var next =
+        file.toAbsolutePath().getParent().resolve(pending(file.getFileName().toString(), id));
+    try {
+      Files.createFile(next);
+    } catch (java.nio.file.FileAlreadyExistsException reservedBefore) {
+      Files.write(next, new byte[0]); // emptied: the contents are written anew
+    }
+    return next;
   }
 
   /** The name of the new contents of {@code file} that the change recorded as {@code id} writes. */

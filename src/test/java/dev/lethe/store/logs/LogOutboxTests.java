@@ -159,9 +159,9 @@ class LogOutboxTests {
   @Test
   void aChangeKilledBeforeItsRenameIsDroppedThoughItsFileLeftTheStoreSince() throws IOException {
     var killed = entry();
+    // the new contents' file, reserved before the record, as the killed rewrite left it
+    SafeRewrite.reserve(folder.resolve("access.log"), killed.id());
     access.outbox().write(killed, lines("access.log"));
-    // the new contents as the killed rewrite left them, never renamed
-    Files.writeString(folder.resolve(SafeRewrite.pending("access.log", killed.id())), line("bob"));
     // another store's rewrite in the folder removes what crashes left, not these
     SafeRewrite.replace(
         folder.resolve("error.log.1"),
@@ -173,5 +173,55 @@ class LogOutboxTests {
 
     assertThat(access.outbox().pending()).isEmpty();
     assertThat(recordsLeft()).isEmpty();
+  }
+
+  /**
+   * A recovery waits for a file's commit in hand (its record, then its rename), in another process
+   * or thread, and then takes the record as made: it dropped the record of a change under way,
+   * whose change then happened unrecorded (found by an outside attack).
+   */
+  @Test
+  void aRecoveryWaitsForAChangeInHandAndTakesItsRecordOnceMade() throws Exception {
+    var record = entry();
+    java.util.concurrent.CompletableFuture<List<Outbox.Entry>> pending;
+    try (var commit = FolderLock.of(folder)) {
+      SafeRewrite.reserve(folder.resolve("access.log"), record.id());
+      access.outbox().write(record, lines("access.log"));
+      pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> access.outbox().pending());
+      Thread.sleep(300); // the recovery must not look while the change is in hand
+      assertThat(pending).isNotDone();
+      SafeRewrite.replace(
+          folder.resolve("access.log"),
+          LogFiles.read(folder.resolve("access.log")).with(List.of(line("bob").strip())),
+          SafeRewrite.Crash.NEVER,
+          record.id());
+    }
+
+    assertThat(pending.get(20, java.util.concurrent.TimeUnit.SECONDS))
+        .extracting(Outbox.Entry::id)
+        .containsExactly(record.id());
+  }
+
+  /** A file whose every line goes is removed as its record says, and a crash before is told. */
+  @Test
+  void aRemovalKilledBeforeItsRenameIsDroppedThoughItsFileLeftTheStoreSince() throws IOException {
+    var removed = entry();
+    SafeRewrite.reserve(folder.resolve("error.log.1"), removed.id());
+    errors.outbox().write(removed, lines("error.log.1"));
+    SafeRewrite.remove(
+        folder.resolve("error.log.1"), LogFiles.read(folder.resolve("error.log.1")), removed.id());
+    assertThat(folder.resolve("error.log.1")).doesNotExist();
+    assertThat(errors.outbox().pending())
+        .extracting(Outbox.Entry::id)
+        .containsExactly(removed.id());
+
+    var killed = entry();
+    Files.writeString(folder.resolve("error.log.2"), line("erin"));
+    SafeRewrite.reserve(folder.resolve("error.log.2"), killed.id());
+    errors.outbox().write(killed, lines("error.log.2")); // the process dies here
+    Files.delete(folder.resolve("error.log.2")); // logrotate's turn
+    assertThat(errors.outbox().pending())
+        .extracting(Outbox.Entry::id)
+        .containsExactly(removed.id());
   }
 }
