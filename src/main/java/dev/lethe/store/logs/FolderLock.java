@@ -24,6 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class FolderLock implements AutoCloseable {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FolderLock.class);
+
   private static final ConcurrentHashMap<Path, ReentrantLock> IN_THIS_PROCESS =
       new ConcurrentHashMap<>();
 
@@ -46,19 +48,56 @@ final class FolderLock implements AutoCloseable {
       return new FolderLock(threads, null, null);
     }
     FileChannel channel = null;
+    var file = folder.resolve(SafeRewrite.PREFIX + "lock");
     try {
+      // never through a link (a link planted there made Lethe create a file where it pointed),
+      // and never a pipe (opening one waits for a reader, for ever)
+      if (java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          && !java.nio.file.Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException(
+            file
+                + " is not a regular file (a link, a pipe, a folder): Lethe keeps the folder's lock"
+                + " there. Fix: remove it; Lethe makes it again");
+      }
       channel =
           FileChannel.open(
-              folder.resolve(SafeRewrite.PREFIX + "lock"),
+              file,
               StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE);
-      return new FolderLock(threads, channel, channel.lock());
+              StandardOpenOption.WRITE,
+              java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      var lock = channel.tryLock();
+      if (lock == null) {
+        // said, so that a wait on a stopped process is not taken for something else
+        LOG.warn(
+            "waiting for the lock on {}: another Lethe process ({}) commits a file in the folder",
+            file,
+            holder(file));
+        lock = channel.lock();
+      }
+      // who holds it, for a process that waits
+      channel.truncate(0);
+      channel.write(
+          java.nio.ByteBuffer.wrap(
+              ("pid " + ProcessHandle.current().pid() + "\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+          0);
+      return new FolderLock(threads, channel, lock);
     } catch (IOException | RuntimeException e) {
       if (channel != null) {
         channel.close();
       }
       threads.unlock();
       throw e;
+    }
+  }
+
+  /** What the lock file says of its holder. */
+  private static String holder(Path file) {
+    try {
+      var said = java.nio.file.Files.readString(file).strip();
+      return said.isEmpty() ? "which did not say its pid" : said;
+    } catch (IOException | RuntimeException e) {
+      return "which cannot be told";
     }
   }
 

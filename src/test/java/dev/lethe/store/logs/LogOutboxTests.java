@@ -224,4 +224,29 @@ class LogOutboxTests {
         .extracting(Outbox.Entry::id)
         .containsExactly(removed.id());
   }
+
+  /**
+   * The folder's lock file is never opened through a link (a link planted there made Lethe create a
+   * file where it pointed) nor as a pipe (the run hung for ever): refused, naming it (found by an
+   * outside attack).
+   */
+  @Test
+  void aLockFileThatIsALinkOrAPipeIsRefusedNamingIt(@TempDir Path elsewhere) throws Exception {
+    access.outbox().write(entry(), lines("access.log")); // a record for the recovery to look at
+    var lock = folder.resolve(".lethe-lock");
+    var planted = elsewhere.resolve("planted");
+    Files.createSymbolicLink(lock, planted);
+
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> access.outbox().pending()))
+        .hasMessageContaining(".lethe-lock is not a regular file");
+    assertThat(planted).doesNotExist();
+
+    Files.delete(lock);
+    assertThat(new ProcessBuilder("mkfifo", lock.toString()).start().waitFor()).isZero();
+    var pending =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> org.assertj.core.api.Assertions.catchThrowable(() -> access.outbox().pending()));
+    assertThat(pending.get(20, java.util.concurrent.TimeUnit.SECONDS))
+        .hasMessageContaining(".lethe-lock is not a regular file");
+  }
 }
