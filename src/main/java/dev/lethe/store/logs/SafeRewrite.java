@@ -37,13 +37,13 @@ public final class SafeRewrite {
     return file.getFileName().toString().endsWith(".gz");
   }
 
-  /** The file changed since it was read: nothing was written, the next run takes it again. */
+  /** The file changed since it was read: nothing was written, and it is taken again. */
   public static final class ChangedMeanwhile extends IOException {
     ChangedMeanwhile(Path file) {
       super(
           file
               + " changed while Lethe worked on it (a writer appended to it, or logrotate moved"
-              + " it): it was left as it is, and the next run takes it again");
+              + " it): nothing was written, and it is taken again (a purge at once, a request at its next run)");
     }
   }
 
