@@ -43,7 +43,8 @@ public final class SafeRewrite {
       super(
           file
               + " changed while Lethe worked on it (a writer appended to it, or logrotate moved"
-              + " it): nothing was written, and it is taken again (a purge at once, a request at its next run)");
+              + " it): nothing was written, and it is taken again (a purge at once, a request at"
+              + " its next run)");
     }
   }
 
