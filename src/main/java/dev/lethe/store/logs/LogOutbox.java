@@ -137,7 +137,9 @@ final class LogOutbox implements Outbox {
             if (of == null || of.equals(store.name())) {
               records.put(id.get(), record);
             }
-          } else if (name.endsWith(".tmp") && leftOver(f)) {
+          } else if (name.endsWith(".tmp")) {
+            // a record half written when its process died: records are written under the
+            // folder's lock, which this look holds, so none is being written now
             Files.deleteIfExists(f);
           }
         }
@@ -193,17 +195,6 @@ final class LogOutbox implements Outbox {
     } catch (IllegalArgumentException notAnId) {
       return java.util.Optional.empty();
     }
-  }
-
-  /**
-   * A record's temporary file left by a crash: an hour old. A newer one may be a record another
-   * store on this folder, or another run, is writing now.
-   */
-  private static boolean leftOver(Path file) throws IOException {
-    // the file system's clock, whose time the file has, not the run's
-    return Files.getLastModifiedTime(file)
-        .toInstant()
-        .isBefore(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
   }
 
   /**

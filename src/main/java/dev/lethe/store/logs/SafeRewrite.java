@@ -72,7 +72,7 @@ public final class SafeRewrite {
     var next =
         recordId == null
             ? Files.createTempFile(folder, PREFIX + file.getFileName(), ".tmp")
-            : reserved(file, recordId);
+            : reserve(file, recordId);
     try {
       try (OutputStream raw = Files.newOutputStream(next, StandardOpenOption.WRITE);
           OutputStream body = compressed(file) ? new GZIPOutputStream(raw, 1 << 16) : raw;
@@ -210,11 +210,7 @@ public final class SafeRewrite {
    * not to have happened while this file is there (a change killed between its record and its new
    * contents, its file then rotated away, counted as made). Where it is there already, it is kept.
    */
-  static void reserve(Path file, java.util.UUID id) throws IOException {
-    reserved(file, id);
-  }
-
-  private static Path reserved(Path file, java.util.UUID id) throws IOException {
+  static Path reserve(Path file, java.util.UUID id) throws IOException {
     var next =
         file.toAbsolutePath().getParent().resolve(pending(file.getFileName().toString(), id));
     try {
@@ -245,7 +241,8 @@ public final class SafeRewrite {
 
   /**
    * Removes what crashed rewrites left, except the new contents of a change whose record is still
-   * in the outbox: they tell its recovery that the change never happened (it removes them then).
+   * in the outbox: they tell its recovery that the change never happened (once the recovery has
+   * dropped the record, the next rewrite removes them).
    */
   private static void removeLeftovers(Path folder) throws IOException {
     var outbox = folder.resolve(PREFIX + "outbox");
