@@ -299,14 +299,19 @@ class CaseInsensitiveSubjectsTests extends LetheTests {
   @org.junit.jupiter.api.Test
   void theTrailFoldsACaseInsensitiveKeyLetterByLetterAsTheDatabaseDoes() {
     var citext = "lethe_citext.citext";
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    boolean foldsAsUtf8 =
         APP.count(
                 ("SELECT count(*) WHERE 'İVAN'::%1$s OPERATOR(lethe_citext.=) 'ivan' AND"
                         + " 'ΟΔΟΣ'::%1$s OPERATOR(lethe_citext.=) 'οδοσ' AND"
                         + " 'ΟΔΟΣ'::%1$s OPERATOR(lethe_citext.<>) 'οδος'")
                     .formatted(citext))
-            == 1,
-        "the database folds case as a UTF-8 ctype does");
+            == 1;
+    // CI's PostgreSQL has a UTF-8 ctype: there the test must run; an embedded server may not
+    if ("true".equals(System.getenv("CI"))) {
+      assertThat(foldsAsUtf8).as("the database folds case as a UTF-8 ctype does").isTrue();
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        foldsAsUtf8, "the database folds case as a UTF-8 ctype does");
     var key = schema + ":";
     APP.run(
         ("CREATE TABLE %1$s.visit (id bigint PRIMARY KEY, visitor %2$s, seen_at timestamptz NOT"
