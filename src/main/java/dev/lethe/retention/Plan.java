@@ -134,10 +134,11 @@ public record Plan(
         out.append(
             String.format(
                 Locale.ROOT,
-                "%nStep '%s' cannot read %s: their lines are counted nowhere above and keep"
-                    + " their data past its time. The run does the other files and fails naming"
-                    + " them. Fix: restore each from a backup, or remove it if it is damaged"
-                    + " beyond use (gzip -t tells).%n",
+                "%nStep '%s' cannot read or rewrite %s: their lines are counted nowhere above"
+                    + " and keep their data past its time. The run does the other files and fails"
+                    + " naming them. Fix: restore a file that cannot be read from a backup, or"
+                    + " remove it if it is damaged beyond use (gzip -t tells); point the store's"
+                    + " directory and files at the log files themselves where a link is named.%n",
                 p.step(),
                 String.join(", ", p.counts().unreadable())));
       }

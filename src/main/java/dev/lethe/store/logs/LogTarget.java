@@ -11,6 +11,7 @@ import dev.lethe.store.StoreException;
 import dev.lethe.store.WindowOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -137,6 +138,9 @@ final class LogTarget implements RetentionTarget {
             .filter(f -> !left.containsKey(f.getFileName().toString()))
             .findFirst();
     if (file.isEmpty()) {
+      for (var link : linksWithDueLines(spared).entrySet()) {
+        left.put(link.getKey(), link.getValue());
+      }
       if (!left.isEmpty()) {
         throw new StoreException(
             "store '"
@@ -152,7 +156,13 @@ final class LogTarget implements RetentionTarget {
                         + " it from a backup, or remove it if it is damaged beyond use (gzip -t"
                         + " tells), then run the same job and date again"
                     : "")
-                + (left.values().stream().anyMatch(r -> !r.startsWith("it cannot be read"))
+                + (left.values().stream().anyMatch(r -> r.startsWith(A_LINK))
+                    ? ". A link keeps the lines of the file it points to past their time. Fix:"
+                        + " point the store's directory and files at the log files themselves"
+                        + " (or remove the link), then run the same job and date again"
+                    : "")
+                + (left.values().stream()
+                        .anyMatch(r -> !r.startsWith("it cannot be read") && !r.startsWith(A_LINK))
                     ? ". Lethe does not rewrite a file another process holds open for writing:"
                         + " what it writes next would be lost. Fix: let logrotate rotate the file"
                         + " (Lethe then works on the rotation) or stop its writer, then run the"
@@ -234,6 +244,70 @@ final class LogTarget implements RetentionTarget {
               + SafeRewrite.describe(file.get(), e),
           e);
     }
+  }
+
+  /** How the reason a link was left begins. */
+  private static final String A_LINK = "a link";
+
+  /**
+   * The links the pattern takes that point to no file of the store's (such a file is done as
+   * itself), with why each is left, where the step would change lines of the file it points to.
+   * Lethe never rewrites through a link or over it (a rewrite would replace the link with a copy
+   * and leave its target as it was), so the step leaves them and fails naming them, as for a
+   * damaged file: a purge that passed over them kept their due lines in silence (found by an
+   * outside attack). A link to something other than a regular file (a device, a pipe, a folder), or
+   * to nothing, holds no lines and is not read.
+   */
+  private java.util.Map<String, String> linksWithDueLines(SparedSubjects spared) {
+    var found = new java.util.TreeMap<String, String>();
+    try {
+      var own = new HashSet<Path>();
+      for (var f : store.files().list()) {
+        own.add(f.toRealPath());
+      }
+      for (var link : store.files().links()) {
+        var name = link.getFileName().toString();
+        Path target;
+        try {
+          target = link.toRealPath();
+        } catch (IOException dangling) {
+          continue;
+        }
+        if (own.contains(target) || !Files.isRegularFile(target)) {
+          continue;
+        }
+        List<String> lines;
+        try {
+          lines = LogContent.readAsWritten(link).lines();
+        } catch (java.nio.file.NoSuchFileException gone) {
+          continue;
+        } catch (IOException e) {
+          found.put(
+              name, A_LINK + " to " + target + ", which cannot be read (" + e.getMessage() + ")");
+          continue;
+        }
+        var before = once() ? recorded(lines) : Optional.<PassState.Entry>empty();
+        var pass = FilePass.compute(link, lines, rules, spared, scope.tokens(), before);
+        long change = pass.deleted() + pass.pseudonymised();
+        if (change > 0) {
+          found.put(
+              name,
+              A_LINK
+                  + " to "
+                  + target
+                  + ", which Lethe never rewrites through or over: "
+                  + change
+                  + " line(s) there "
+                  + (step.action() == Policy.Action.DELETE ? "past their time" : "to pseudonymise")
+                  + " are left");
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException(
+          "store '" + store.name() + "': cannot list " + store.directory() + ": " + e.getMessage(),
+          e);
+    }
+    return found;
   }
 
   /**
@@ -381,6 +455,8 @@ final class LogTarget implements RetentionTarget {
         throw new UncheckedIOException(e);
       }
     }
+    // as the run does at the step's end: links to files of the store's own are done as those
+    linksWithDueLines(spared).forEach((name, why) -> unreadable.add(name + " (" + why + ")"));
     return new PlanCounts(
         total, due, change, holds, requests, restrictions, 0, List.copyOf(unreadable));
   }

@@ -387,7 +387,10 @@ class LogFileSafetyTests extends LetheTests {
   /**
    * A link among the log files is neither rewritten through (its target would change under another
    * name) nor over (the link would become a copy): validate warns naming it, and a run leaves both
-   * the link and its target as they were.
+   * the link and its target as they were. Where the link's target holds lines past their time, the
+   * plan names it and the run does the other files and fails naming it: a purge that passed over it
+   * kept those lines in silence (found by an outside attack). A link to a file of the store's own
+   * (done as itself) and a link whose lines are not due stop nothing.
    */
   @Test
   void aLinkAmongTheLogsIsNamedAndNeitherItNorItsTargetIsRewritten(
@@ -403,6 +406,8 @@ class LogFileSafetyTests extends LetheTests {
     var link = logs.resolve("access.log.4");
     Files.createSymbolicLink(link, target);
     Files.write(logs.resolve("access.log.1"), old);
+    // a link to a rotation of the store's own, as some set-ups name the latest one
+    Files.createSymbolicLink(logs.resolve("access.log.latest"), logs.resolve("access.log.1"));
     logPolicy("access-logs", "retain: P30D\naction: delete");
     var job = jobName("links");
     job(job, "job: " + job + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
@@ -411,13 +416,30 @@ class LogFileSafetyTests extends LetheTests {
         validator.validate().problems().warnings().stream().map(Object::toString).toList();
     assertThat(warnings)
         .anySatisfy(w -> assertThat(w).contains(link.toString(), "is a link", "never rewrites"));
+    var plan = plans.plan(job, AS_OF_LOGS);
+    assertThat(plan.unreadable()).isTrue();
+    assertThat(plan.policies().get(0).counts().unreadable())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("access.log.4 (a link to " + target.toRealPath())
+        .contains("1 line(s) there past their time are left");
+    assertThat(plan.render()).contains("cannot read or rewrite access.log.4 (a link");
 
     var report = run(job, AS_OF_LOGS);
 
-    assertThat(report.status()).isEqualTo("COMPLETED");
+    assertThat(report.status()).isEqualTo("FAILED");
+    assertThat(outcome(report, "access-logs").error())
+        .contains("access.log.4", "a link to", "past their time are left", "Fix:")
+        .doesNotContain("access.log.latest");
     assertThat(Files.isSymbolicLink(link)).isTrue();
     assertThat(Files.readAllBytes(target)).isEqualTo(old);
     // the file of its own went: its one line was due
     assertThat(Files.exists(logs.resolve("access.log.1"))).isFalse();
+
+    // once its lines are not due (a longer retention), the link stops nothing
+    logPolicy("access-logs", "retain: P3650D\naction: delete");
+    var later = jobName("links-kept");
+    job(later, "job: " + later + "\npolicies: [access-logs]\nguards: {max-share: 1}\n");
+    assertThat(plans.plan(later, AS_OF_LOGS).unreadable()).isFalse();
+    assertThat(run(later, AS_OF_LOGS).status()).isEqualTo("COMPLETED");
   }
 }
