@@ -107,6 +107,32 @@ public final class LogFiles {
     }
   }
 
+  /**
+   * The links the pattern takes that point to a regular file other than one of {@link #list()}'s: a
+   * link to a file of the store's own ({@code access.log.latest} to {@code access.log.1}) is done
+   * as that file; one to nothing, or to what is not a regular file (a device, a pipe, a folder),
+   * holds no lines and is not read.
+   */
+  public List<Path> linksOutside() throws IOException {
+    var own = new java.util.HashSet<Path>();
+    for (var f : list()) {
+      own.add(f.toRealPath());
+    }
+    var outside = new ArrayList<Path>();
+    for (var link : links()) {
+      Path target;
+      try {
+        target = link.toRealPath();
+      } catch (IOException dangling) {
+        continue;
+      }
+      if (!own.contains(target) && Files.isRegularFile(target)) {
+        outside.add(link);
+      }
+    }
+    return outside;
+  }
+
   /** The name of the file being written, as configured or told from the pattern. */
   public Optional<String> activeName() {
     return active;

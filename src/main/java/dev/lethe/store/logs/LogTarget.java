@@ -11,7 +11,6 @@ import dev.lethe.store.StoreException;
 import dev.lethe.store.WindowOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,8 +39,8 @@ final class LogTarget implements RetentionTarget {
   private final FilePass.Rules rules;
   private final PassState state;
 
-  /** Files left this run because a writer holds them, with who holds them. */
-  private final java.util.Map<String, String> left = new java.util.TreeMap<>();
+  /** Files left this run, with why. */
+  private final LeftFiles left = new LeftFiles();
 
   /** How often each file changed under a rewrite this run. */
   private final java.util.Map<String, Integer> changedMeanwhile = new java.util.HashMap<>();
@@ -135,43 +134,14 @@ final class LogTarget implements RetentionTarget {
     var file =
         files().stream()
             .filter(f -> !done.contains(f.getFileName().toString()))
-            .filter(f -> !left.containsKey(f.getFileName().toString()))
+            .filter(f -> !left.contains(f.getFileName().toString()))
             .findFirst();
     if (file.isEmpty()) {
-      for (var link : linksWithDueLines(spared).entrySet()) {
-        left.put(link.getKey(), link.getValue());
-      }
-      if (!left.isEmpty()) {
-        throw new StoreException(
-            "store '"
-                + store.name()
-                + "', step '"
-                + step.name()
-                + "': "
-                + left.size()
-                + " file(s) were left as they are, every other file was done: "
-                + left
-                + (left.values().stream().anyMatch(r -> r.startsWith("it cannot be read"))
-                    ? ". A file that cannot be read keeps its lines past their time. Fix: restore"
-                        + " it from a backup, or remove it if it is damaged beyond use (gzip -t"
-                        + " tells), then run the same job and date again"
-                    : "")
-                + (left.values().stream().anyMatch(r -> r.startsWith(A_LINK))
-                    ? ". A link keeps the lines of the file it points to past their time. Fix:"
-                        + " point the store's directory and files at the log files themselves"
-                        + " (or remove the link), then run the same job and date again"
-                    : "")
-                + (left.values().stream()
-                        .anyMatch(r -> !r.startsWith("it cannot be read") && !r.startsWith(A_LINK))
-                    ? ". Lethe does not rewrite a file another process holds open for writing:"
-                        + " what it writes next would be lost. Fix: let logrotate rotate the file"
-                        + " (Lethe then works on the rotation) or stop its writer, then run the"
-                        + " same job and date again"
-                        + (left.keySet().stream().anyMatch(n -> store.files().isActive(Path.of(n)))
-                            ? "; or leave the file being written alone (no rewrite-active)"
-                            : "")
-                    : ""),
-            null);
+      linksWithDueLines(spared).forEach(left::link);
+      var failure =
+          left.failure(store.name(), step.name(), n -> store.files().isActive(Path.of(n)));
+      if (failure.isPresent()) {
+        throw failure.get();
       }
       return new WindowOutcome(List.copyOf(done), true, 0, 0, 0, 0, 0, 0, java.util.Map.of());
     }
@@ -184,12 +154,7 @@ final class LogTarget implements RetentionTarget {
     } catch (IOException damaged) {
       // a damaged file (a truncated gzip rotation) blocks only itself: the others are done, and
       // the step fails at its end naming it
-      left.put(
-          name,
-          "it cannot be read ("
-              + damaged.getClass().getSimpleName()
-              + (damaged.getMessage() == null ? "" : ": " + damaged.getMessage())
-              + ")");
+      left.unreadable(name, damaged);
       LOG.warn("store {}: {} cannot be read; the other files go on", store.name(), file.get());
       return new WindowOutcome(position, false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
     }
@@ -204,7 +169,7 @@ final class LogTarget implements RetentionTarget {
       if (pass.changes() || (pass.kept().isEmpty() && pass.lines() > 0)) {
         var writer = OpenWriters.of(file.get());
         if (writer.isPresent() && (writer.get().known() || store.files().isActive(file.get()))) {
-          left.put(
+          left.toItsWriter(
               name,
               writer.get().known()
                   ? "held open for writing by " + writer.get().who()
@@ -246,44 +211,25 @@ final class LogTarget implements RetentionTarget {
     }
   }
 
-  /** How the reason a link was left begins. */
-  private static final String A_LINK = "a link";
-
   /**
-   * The links the pattern takes that point to no file of the store's (such a file is done as
-   * itself), with why each is left, where the step would change lines of the file it points to.
+   * The links to files outside the store whose lines this step would change, with why each is left.
    * Lethe never rewrites through a link or over it (a rewrite would replace the link with a copy
    * and leave its target as it was), so the step leaves them and fails naming them, as for a
    * damaged file: a purge that passed over them kept their due lines in silence (found by an
-   * outside attack). A link to something other than a regular file (a device, a pipe, a folder), or
-   * to nothing, holds no lines and is not read.
+   * outside attack).
    */
   private java.util.Map<String, String> linksWithDueLines(SparedSubjects spared) {
     var found = new java.util.TreeMap<String, String>();
     try {
-      var own = new HashSet<Path>();
-      for (var f : store.files().list()) {
-        own.add(f.toRealPath());
-      }
-      for (var link : store.files().links()) {
+      for (var link : store.files().linksOutside()) {
         var name = link.getFileName().toString();
-        Path target;
-        try {
-          target = link.toRealPath();
-        } catch (IOException dangling) {
-          continue;
-        }
-        if (own.contains(target) || !Files.isRegularFile(target)) {
-          continue;
-        }
         List<String> lines;
         try {
           lines = LogContent.readAsWritten(link).lines();
         } catch (java.nio.file.NoSuchFileException gone) {
           continue;
         } catch (IOException e) {
-          found.put(
-              name, A_LINK + " to " + target + ", which cannot be read (" + e.getMessage() + ")");
+          found.put(name, "a link to a file that cannot be read (" + e.getMessage() + ")");
           continue;
         }
         var before = once() ? recorded(lines) : Optional.<PassState.Entry>empty();
@@ -292,9 +238,8 @@ final class LogTarget implements RetentionTarget {
         if (change > 0) {
           found.put(
               name,
-              A_LINK
-                  + " to "
-                  + target
+              "a link to "
+                  + link.toRealPath()
                   + ", which Lethe never rewrites through or over: "
                   + change
                   + " line(s) there "
@@ -351,7 +296,7 @@ final class LogTarget implements RetentionTarget {
       }
       LOG.warn("store {}, policy {}: {}", store.name(), step.policy().name(), e.getMessage());
       if (changedMeanwhile.merge(name, 1, Integer::sum) >= 3) {
-        left.put(name, "it kept changing while Lethe rewrote it");
+        left.toItsWriter(name, "it kept changing while Lethe rewrote it");
       }
       done.remove(name);
       return new WindowOutcome(List.copyOf(done), false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
