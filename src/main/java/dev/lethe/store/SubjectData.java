@@ -21,6 +21,15 @@ public interface SubjectData {
   String subjectColumn();
 
   /**
+   * Whether the subject column compares text whatever its case (a PostgreSQL citext column): the
+   * trail records every entry of a request under the policy by the key in every spelling, as the
+   * rows' changes are ({@code AuditTrail.anyCase}).
+   */
+  default boolean anyCase() {
+    return false;
+  }
+
+  /**
    * The table the rows are in, the same text for every policy on that table, so that a request
    * lists each table's rows once.
    */

@@ -49,6 +49,7 @@ final class ReachCheck {
             request.id(),
             RequestReach.superseded(
                 row.policy(), row.store(), row.place(), covering.get(row.place()), runId),
+            false,
             false);
       }
     }
@@ -61,7 +62,8 @@ final class ReachCheck {
           rows.stream().filter(r -> r.policy().equals(RequestReach.PREFIX + place)).findFirst();
       if (by != null) {
         if (reachRow.isPresent() && !reachRow.get().fin()) {
-          outcomes.recordStanding(request.id(), RequestReach.reachedAgain(place, by, runId), false);
+          outcomes.recordStanding(
+              request.id(), RequestReach.reachedAgain(place, by, runId), false, false);
         }
         continue;
       }
@@ -73,7 +75,7 @@ final class ReachCheck {
           !done.isEmpty() && done.stream().allMatch(RequestOutcomes.Placed::fin);
       if (!reachedBefore) {
         outcomes.recordStanding(
-            request.id(), RequestReach.unreached(place, request.kind(), runId), false);
+            request.id(), RequestReach.unreached(place, request.kind(), runId), false, false);
       }
     }
   }

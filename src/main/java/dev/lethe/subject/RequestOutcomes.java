@@ -27,10 +27,15 @@ public class RequestOutcomes {
     this.audit = audit;
   }
 
-  /** Records what an export found under one policy; a final outcome is never replaced. */
+  /**
+   * Records what an export found under one policy; a final outcome is never replaced.
+   *
+   * @param anyCase the policy's subject column compares text whatever its case (citext): the trail
+   *     records the entry under the key in every spelling, as it does the rows' changes
+   */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
-  void record(long requestId, SubjectRequest.Outcome outcome) {
-    var subject = subjectOf(requestId);
+  void record(long requestId, SubjectRequest.Outcome outcome, boolean anyCase) {
+    var subject = recordedKey(requestId, anyCase);
     long rows = outcome.deleted() + outcome.pseudonymised() + outcome.exported();
     var before =
         jdbc.sql("SELECT outcome FROM lethe.request_outcome WHERE request_id = ? AND policy = ?")
@@ -142,9 +147,12 @@ public class RequestOutcomes {
    * words are new, or a hold stopped it.
    *
    * @param changed whether the try changed rows (and took their records)
+   * @param anyCase as for {@link #record}: a held or nothing-to-do entry of a citext table was
+   *     found only under the spelling the request named
    */
   @Transactional(propagation = Propagation.REQUIRES_NEW)
-  void recordStanding(long requestId, SubjectRequest.Outcome outcome, boolean changed) {
+  void recordStanding(
+      long requestId, SubjectRequest.Outcome outcome, boolean changed, boolean anyCase) {
     var before =
         jdbc.sql("SELECT outcome FROM lethe.request_outcome WHERE request_id = ? AND policy = ?")
             .params(requestId, outcome.policy())
@@ -155,25 +163,39 @@ public class RequestOutcomes {
       audit.append(
           audit.draft(
               "request",
-              outcome.heldBy() != null ? "held" : standingWord(outcome.outcome()),
+              outcome.heldBy() != null ? "held" : standingWord(outcome),
               outcome.runId(),
               outcome.policy(),
               null,
-              java.util.Map.of(subjectOf(requestId), 0L),
+              java.util.Map.of(recordedKey(requestId, anyCase), 0L),
               0,
               dev.lethe.audit.RequestEntries.detail(requestId, outcome.outcome())));
     }
     upsertStanding(requestId, outcome);
   }
 
-  /** The trail's word for an outcome that changed nothing: its words' first ones, or none. */
-  private static String standingWord(String outcome) {
+  /** The request's key as the trail records an entry of a policy ({@code anyCase}: see above). */
+  private String recordedKey(long requestId, boolean anyCase) {
+    var subject = subjectOf(requestId);
+    return anyCase ? AuditTrail.anyCase(subject) : subject;
+  }
+
+  /**
+   * The trail's word for an outcome that changed nothing: its words' first ones; "left" where rows
+   * the request removes are still there (a file being written, a hold on another key), "kept" where
+   * a keeping policy or a reference keeps them, "nothing to do" only where neither: an entry that
+   * said "nothing to do" of rows left under a hold misled whoever read the trail.
+   */
+  private static String standingWord(SubjectRequest.Outcome outcome) {
     for (var word : java.util.List.of("failed", "not reached", "reached again", "superseded")) {
-      if (outcome.startsWith(word)) {
+      if (outcome.outcome().startsWith(word)) {
         return word;
       }
     }
-    return "nothing to do";
+    if (!outcome.fin()) {
+      return "left";
+    }
+    return outcome.kept() + outcome.referenced() > 0 ? "kept" : "nothing to do";
   }
 
   /** An outcome's policy, whether it is final, its store, and where it was reached. */

@@ -186,8 +186,10 @@ public class RequestRunner {
       if (finished.contains(policy.name())) {
         continue;
       }
+      boolean anyCase = false;
       try {
         var data = stores.store(policy.store()).subjectData(policy, scope);
+        anyCase = data.anyCase();
         if (request.kind() == RequestKind.WITHDRAW_CONSENT && policy.contact() != null) {
           // the tokens first, committed before the addresses go: a crash in between loses nothing
           var contacts = data.contacts(request.subject(), keepers);
@@ -231,7 +233,8 @@ public class RequestRunner {
         outcomes.recordStanding(
             request.id(),
             OutcomeWords.of(policy, standing, casesByPolicy, runId),
-            !changes.isEmpty());
+            !changes.isEmpty(),
+            anyCase);
       } catch (dev.lethe.store.StoreException.LockWait wait) {
         throw wait; // an application's lock: the request is tried again once the others are done
       } catch (dev.lethe.store.StoreException e) {
@@ -257,7 +260,8 @@ public class RequestRunner {
                 0,
                 null,
                 runId),
-            false);
+            false,
+            anyCase);
         if (failure == null) {
           failure = e;
         }
@@ -303,8 +307,12 @@ public class RequestRunner {
     var entries = new ArrayList<Map<String, Object>>();
     var listedUnder = new HashMap<String, String>();
     var outcomes = new ArrayList<SubjectRequest.Outcome>();
+    var anyCase = new java.util.HashSet<String>();
     for (var policy : policies) {
       var data = stores.store(policy.store()).subjectData(policy, scope);
+      if (data.anyCase()) {
+        anyCase.add(policy.name());
+      }
       var entry = new LinkedHashMap<String, Object>();
       entry.put("policy", policy.name());
       entry.put("description", policy.description());
@@ -347,7 +355,7 @@ public class RequestRunner {
     }
     document.put("policies", entries);
     var file = exports.write(request.id(), document);
-    outcomes.forEach(o -> this.outcomes.record(request.id(), o));
+    outcomes.forEach(o -> this.outcomes.record(request.id(), o, anyCase.contains(o.policy())));
     return file;
   }
 

@@ -91,6 +91,11 @@ final class JdbcSubjectData implements SubjectData {
   }
 
   @Override
+  public boolean anyCase() {
+    return deleting.subjectAnyCase();
+  }
+
+  @Override
   public String tableIdentity() {
     return Long.toString(table().oid());
   }
