@@ -20,7 +20,9 @@ final class LeftFiles {
     /** A link to a file outside the store, which Lethe never rewrites through or over. */
     LINK,
     /** A writer holds it open, or kept changing it under a rewrite. */
-    WRITER
+    WRITER,
+    /** It has other names (hard links), which a rewrite would leave holding its old lines. */
+    OTHER_NAMES
   }
 
   private record Left(Why why, String reason) {
@@ -51,6 +53,20 @@ final class LeftFiles {
     files.put(name, new Left(Why.LINK, reason));
   }
 
+  void otherNames(String name, long others) {
+    files.put(name, new Left(Why.OTHER_NAMES, otherNamesReason(others, "its due lines")));
+  }
+
+  /** Why a file with other names is left, where it holds {@code lines} ("its due lines"). */
+  static String otherNamesReason(long others, String lines) {
+    return "it has "
+        + others
+        + " other name(s) (hard links): a rewrite gives this name new contents and leaves the"
+        + " old ones, "
+        + lines
+        + " with them, under the others";
+  }
+
   void toItsWriter(String name, String reason) {
     files.put(name, new Left(Why.WRITER, reason));
   }
@@ -79,6 +95,12 @@ final class LeftFiles {
                     ? ". A link keeps the lines of the file it points to past their time. Fix:"
                         + " point the store's directory and files at the log files themselves"
                         + " (or remove the link), then run the same job and date again"
+                    : "")
+                + (any(Why.OTHER_NAMES)
+                    ? ". A file with other names keeps its lines there whatever is done to this"
+                        + " one. Fix: remove the other names (find DIR -samefile FILE lists them)"
+                        + " if they are copies the policy covers, then run the same job and date"
+                        + " again"
                     : "")
                 + (any(Why.WRITER)
                     ? ". Lethe does not rewrite a file another process holds open for writing:"

@@ -162,6 +162,19 @@ final class LogErasure {
                     + ": a rewrite would lose what it writes next");
             continue;
           }
+          var others = LogFiles.otherNames(file);
+          if (others > 0) {
+            // a rewrite would leave the subject's lines under the file's other names
+            long lines0 = read.size() - kept.size();
+            deleted -= lines0;
+            leftLines += lines0;
+            left.put(
+                file.getFileName().toString(),
+                LeftFiles.otherNamesReason(others, "the subject's lines")
+                    + "; remove the other names (find DIR -samefile FILE lists them) if they are"
+                    + " copies");
+            continue;
+          }
           // the last look before the file changes and its change, in one stretch that keeps new
           // holds out (and no longer: a hold placed while another file was rewritten is seen
           // here), keeps the lines of this file and those after it; what went before is said

@@ -133,6 +133,22 @@ public final class LogFiles {
     return outside;
   }
 
+  /**
+   * How many other names (hard links) the file has: a rewrite renames new contents over this name
+   * and leaves the old contents under the others, so a file with any is never rewritten. 0 where
+   * the file system does not say.
+   */
+  public static long otherNames(Path file) throws IOException {
+    try {
+      var links = Files.getAttribute(file, "unix:nlink", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      return links instanceof Number n ? Math.max(0, n.longValue() - 1) : 0;
+    } catch (UnsupportedOperationException | IllegalArgumentException notSaid) {
+      return 0;
+    } catch (java.nio.file.NoSuchFileException gone) {
+      return 0;
+    }
+  }
+
   /** The name of the file being written, as configured or told from the pattern. */
   public Optional<String> activeName() {
     return active;

@@ -177,6 +177,12 @@ final class LogTarget implements RetentionTarget {
           done.remove(name);
           return new WindowOutcome(List.copyOf(done), false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
         }
+        var others = LogFiles.otherNames(file.get());
+        if (others > 0) {
+          left.otherNames(name, others);
+          done.remove(name);
+          return new WindowOutcome(List.copyOf(done), false, 0, 0, 0, 0, 0, 0, java.util.Map.of());
+        }
       }
       var outcome =
           new WindowOutcome(
@@ -390,6 +396,16 @@ final class LogTarget implements RetentionTarget {
                 ? Optional.ofNullable(known.get(stateKey(step)))
                 : Optional.<PassState.Entry>empty();
         var pass = FilePass.compute(file, lines, rules, spared, scope.tokens(), before);
+        var others = LogFiles.otherNames(file);
+        if ((pass.changes() || (pass.kept().isEmpty() && pass.lines() > 0)) && others > 0) {
+          // as the run does: left and named, its lines counted nowhere
+          unreadable.add(
+              file.getFileName()
+                  + " ("
+                  + LeftFiles.otherNamesReason(others, "its due lines")
+                  + ")");
+          continue;
+        }
         total += pass.lines();
         due += pass.due();
         change += pass.deleted() + pass.pseudonymised();

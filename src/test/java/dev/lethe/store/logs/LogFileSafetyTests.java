@@ -442,4 +442,72 @@ class LogFileSafetyTests extends LetheTests {
     assertThat(plans.plan(later, AS_OF_LOGS).unreadable()).isFalse();
     assertThat(run(later, AS_OF_LOGS).status()).isEqualTo("COMPLETED");
   }
+
+  /**
+   * A rotation with another name (a hard link: a backup made with cp -al, or by hand) is neither
+   * purged nor erased through this one: a rewrite gives this name new contents and leaves the old,
+   * due lines and all, under the other, while the run counted them deleted. It is left and named,
+   * by the plan too; once the other name is gone it is done.
+   */
+  @Test
+  void aFileWithAnotherNameIsLeftNamedByThePlanAndTheRunAndDoneOnceTheNameIsGone(
+      @org.springframework.beans.factory.annotation.Autowired
+          dev.lethe.subject.RequestIntake intake,
+      @org.springframework.beans.factory.annotation.Autowired
+          dev.lethe.subject.RequestService requests,
+      @org.springframework.beans.factory.annotation.Autowired
+          dev.lethe.retention.Validator validator)
+      throws IOException {
+    var elsewhere = WORKSPACE.resolve("copies-" + schema);
+    Files.createDirectories(elsewhere);
+    var mine = line("10.0.0.9", "2025-12-30", "u9", "x".getBytes(StandardCharsets.UTF_8), "\n");
+    var old = line("10.0.0.8", "2025-01-02", "u8", "x".getBytes(StandardCharsets.UTF_8), "\n");
+    var rotation = logs.resolve("access.log.1");
+    Files.write(rotation, concat(mine, old));
+    var copy = elsewhere.resolve("access.log.1");
+    Files.createLink(copy, rotation);
+    policy(
+        "by-user",
+        """
+        policy: by-user
+        category: usage-data
+        legal-basis: legitimate-interest
+        store: weblogs
+        subject: user
+        clock: time
+        retain: P90D
+        action: delete
+        """);
+    var job = jobName("other-names");
+    job(job, "job: " + job + "\npolicies: [by-user]\nguards: {max-share: 1}\n");
+
+    var request =
+        intake.receive(
+            dev.lethe.subject.RequestKind.ERASE, "u9", null, "DSR-HL", "test", validator.load());
+    runs.run("requests", AS_OF_LOGS, "test", ProgressListener.SILENT);
+    var erasure = requests.find(request.id());
+    assertThat(erasure.status()).isEqualTo(dev.lethe.subject.SubjectRequest.PARTLY_DONE);
+    assertThat(erasure.outcomes())
+        .singleElement()
+        .satisfies(
+            o ->
+                assertThat(o.outcome())
+                    .contains("1 left in access.log.1", "1 other name(s) (hard links)"));
+    var plan = plans.plan(job, AS_OF_LOGS);
+    assertThat(plan.policies().get(0).counts().unreadable())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("access.log.1 (it has 1 other name(s) (hard links)");
+    var report = run(job, AS_OF_LOGS);
+
+    assertThat(report.status()).isEqualTo("FAILED");
+    assertThat(outcome(report, "by-user").error())
+        .contains("access.log.1", "other name(s)", "find DIR -samefile FILE");
+    assertThat(Files.readAllBytes(rotation)).isEqualTo(concat(mine, old));
+    assertThat(Files.readAllBytes(copy)).isEqualTo(concat(mine, old));
+
+    // the copy removed, the same job and date goes on and does the file
+    Files.delete(copy);
+    assertThat(run(job, AS_OF_LOGS).status()).isEqualTo("COMPLETED");
+    assertThat(Files.readAllBytes(rotation)).isEqualTo(mine);
+  }
 }
