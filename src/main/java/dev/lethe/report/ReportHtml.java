@@ -119,6 +119,11 @@ public final class ReportHtml {
             .append(escape(p.waitedText()))
             .append("</td></tr>\n");
       }
+      if (p.partialText() != null) {
+        html.append("<tr><td colspan=\"12\" class=\"partial\" data-field=\"partial\">")
+            .append(escape(p.partialText()))
+            .append("</td></tr>\n");
+      }
       if (p.error() != null && !p.error().isBlank()) {
         html.append("<tr><td colspan=\"12\" class=\"failed\">")
             .append(escape(p.error()))

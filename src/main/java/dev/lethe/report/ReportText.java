@@ -113,6 +113,9 @@ public final class ReportText {
       if (p.waitedText() != null) {
         out.append("  ").append(p.waitedText()).append(System.lineSeparator());
       }
+      if (p.partialText() != null) {
+        out.append("  ").append(p.partialText()).append(System.lineSeparator());
+      }
       if (!p.holdCases().isEmpty()) {
         out.append("  held by holds of ")
             .append(String.join(", ", p.holdCases()))

@@ -184,6 +184,21 @@ public record RunReport(
               : "");
     }
 
+    /**
+     * Where the step did not complete (a guard tripped, a store failed, the run was stopped), that
+     * its counts are of the windows it did, in words; null where it completed. Rows held back are
+     * counted once for the whole table after the last window, so a stopped step's "held 0" and
+     * "due" equal to "deleted" read as the table's (found by an outside attack).
+     */
+    public String partialText() {
+      if ("COMPLETED".equals(status)) {
+        return null;
+      }
+      return "the step stopped before its last window: due, held, requested, restricted and"
+          + " referenced count only the windows it did, not the rest of the table (lethe plan"
+          + " counts it all, as does the report of the run that goes on with it)";
+    }
+
     /** This step's report with what {@code told} says of its policy: category, basis, table. */
     public PolicyReport withDefinition(PolicyReport told) {
       return new PolicyReport(

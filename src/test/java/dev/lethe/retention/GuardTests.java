@@ -26,6 +26,13 @@ class GuardTests extends LetheTests {
     assertThat(deleted).isLessThanOrEqualTo(250).isEqualTo(outcome(report, "events").deleted());
     assertThat(outcome(report, "events").error())
         .contains("guard max-rows tripped", "'events'", "250", "raise guards.max-rows");
+    // its counts are of the windows it did, and the report says so where a reviewer reads them
+    // (a stopped step's "held 0", its due equal to its deleted, read as the table's)
+    assertThat(outcome(report, "events").partialText()).contains("only the windows it did");
+    assertThat(dev.lethe.report.ReportText.render(report))
+        .contains("the step stopped before its last window");
+    assertThat(dev.lethe.report.ReportHtml.render(report, java.util.List.of()))
+        .contains("data-field=\"partial\"", "the step stopped before its last window");
   }
 
   @Test
@@ -48,6 +55,8 @@ class GuardTests extends LetheTests {
 
     assertThat(report.status()).isEqualTo("COMPLETED");
     assertThat(outcome(report, "events").deleted()).isEqualTo(635);
+    assertThat(outcome(report, "events").partialText()).isNull();
+    assertThat(dev.lethe.report.ReportText.render(report)).doesNotContain("stopped before");
   }
 
   @Test
