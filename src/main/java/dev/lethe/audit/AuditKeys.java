@@ -70,6 +70,7 @@ public class AuditKeys {
 
   /** Checks a signature of {@code text} under the public key of {@code id}. */
   Verdict verify(String id, String purpose, String text, String signed) {
+    checkFolder();
     var key = publicKeys.computeIfAbsent(id, this::readPublic);
     if (key.isEmpty()) {
       return Verdict.UNKNOWN_KEY;
@@ -90,6 +91,19 @@ public class AuditKeys {
     }
   }
 
+  private volatile boolean folderChecked;
+
+  /**
+   * Refuses a keys folder others may write, once: whoever may write it may put a public key of
+   * their own there and sign entries with it, or replace the signing key.
+   */
+  private void checkFolder() {
+    if (!folderChecked && folder != null) {
+      dev.lethe.system.SecretFile.requirePrivateFolder(folder, "lethe.audit.keys");
+      folderChecked = true;
+    }
+  }
+
   private PrivateKey signingKey() {
     var known = signing;
     if (known != null) {
@@ -104,6 +118,7 @@ public class AuditKeys {
               + " lethe.audit.keys: /etc/lethe/audit");
     }
     var file = folder.resolve(keyId + ".key");
+    checkFolder();
     dev.lethe.system.SecretFile.requirePrivate(file, "lethe.audit.keys");
     try {
       var bytes = pem(Files.readString(file), "PRIVATE KEY");
@@ -195,7 +210,12 @@ public class AuditKeys {
               + " Fix: give the new key a new id");
     }
     try {
-      Files.createDirectories(folder);
+      if (!Files.isDirectory(folder)) {
+        // only Lethe's user may put keys there, whatever the umask
+        Files.createDirectories(
+            folder,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
       var pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
       Files.createFile(
           key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

@@ -29,6 +29,33 @@ public final class SecretFile {
   private SecretFile() {}
 
   /**
+   * Refuses a folder of key files that users other than its owner (and its group, reading) may
+   * change: they could put a key of their own there, or a file that stops every command, or replace
+   * a key (a folder writable by others was taken as it was: found by an outside attack).
+   */
+  public static void requirePrivateFolder(Path folder, String setting) {
+    java.util.Set<PosixFilePermission> permissions;
+    try {
+      permissions = Files.getPosixFilePermissions(folder);
+    } catch (UnsupportedOperationException | IOException e) {
+      return; // the caller lists the folder next and reports why it cannot
+    }
+    if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+        || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new BadInputException(
+          setting
+              + ": "
+              + folder
+              + " holds keys and its permissions are "
+              + PosixFilePermissions.toString(permissions)
+              + ": other users of this machine may put files there or remove them. Fix: 'chmod"
+              + " 700 "
+              + folder
+              + "' (or 750 to share it with a group), then run again");
+    }
+  }
+
+  /**
    * Refuses {@code file} when users other than its owner (and its group, reading) may use it.
    * {@code setting} names the configuration the file came from, for the message.
    */

@@ -37,6 +37,20 @@ public final class HmacKey {
    */
   public static Optional<HmacKey> load(
       String keyId, Path keyFile, Map<String, String> environment) {
+    return load(keyId, keyFile, environment, KEY_FILE);
+  }
+
+  private static final String KEY_FILE = "lethe.pseudonymisation.key-file";
+
+  /** The setting that names a key ring, for messages. */
+  static final String KEY_RING = "lethe.pseudonymisation.key-ring";
+
+  /**
+   * As above, {@code setting} naming where the key file came from (the key file, or the key ring),
+   * for messages: a ring's file named as key-file sent operators to the wrong setting.
+   */
+  static Optional<HmacKey> load(
+      String keyId, Path keyFile, Map<String, String> environment, String setting) {
     if (keyId == null || keyId.isBlank()) {
       return Optional.empty();
     }
@@ -60,12 +74,13 @@ public final class HmacKey {
                 + " configuration");
       }
       source = "key file " + keyFile;
-      dev.lethe.system.SecretFile.requirePrivate(keyFile, "lethe.pseudonymisation.key-file");
+      dev.lethe.system.SecretFile.requirePrivate(keyFile, setting);
       try {
         secret = stripNewline(Files.readAllBytes(keyFile));
       } catch (IOException e) {
         throw new BadInputException(
-            "lethe.pseudonymisation.key-file: "
+            setting
+                + ": "
                 + keyFile
                 + " cannot be read ("
                 + e.getClass().getSimpleName()
@@ -157,10 +172,14 @@ public final class HmacKey {
     }
     if (!Files.isDirectory(folder)) {
       throw new BadInputException(
-          "lethe.pseudonymisation.key-ring: "
+          KEY_RING
+              + ": "
               + folder
               + " is not a folder. Fix: name the folder that holds one KEY-ID.key file per key");
     }
+    // whoever may write the folder may put a key file of their own there, or one that stops
+    // every command
+    dev.lethe.system.SecretFile.requirePrivateFolder(folder, KEY_RING);
     var keys = new java.util.ArrayList<HmacKey>();
     try (var files = Files.list(folder)) {
       for (var file : files.sorted().toList()) {
@@ -175,7 +194,9 @@ public final class HmacKey {
                   + " each key file after its key id, such as 2026-11.key, and keep nothing else in"
                   + " the folder");
         }
-        keys.add(load(name.substring(0, name.length() - ".key".length()), file, Map.of()).get());
+        keys.add(
+            load(name.substring(0, name.length() - ".key".length()), file, Map.of(), KEY_RING)
+                .get());
       }
     } catch (IOException e) {
       throw new BadInputException(

@@ -71,14 +71,16 @@ public class Keys {
     }
     var ring = HmacKey.ring(keyRing);
     var file = keyFile;
+    var setting = "lethe.pseudonymisation.key-file";
     if (file == null
         && keyRing != null
         && !environment.containsKey(HmacKey.VARIABLE)
         && keyId != null
         && ring.stream().anyMatch(k -> k.id().equals(keyId))) {
       file = keyRing.resolve(keyId + ".key");
+      setting = HmacKey.KEY_RING;
     }
-    var current = HmacKey.load(keyId, file, environment);
+    var current = HmacKey.load(keyId, file, environment, setting);
     if (current.isEmpty()) {
       return Optional.empty();
     }

@@ -54,4 +54,32 @@ class AuditKeysTests {
         .isEqualTo(java.util.Base64.getDecoder().decode(signed));
     assertThat(keys.verify("k2", AuditKeys.ENTRY, "x", otherBits)).isEqualTo(AuditKeys.Verdict.BAD);
   }
+
+  /**
+   * A keys folder others may write is refused for signing and for checking: anyone could put a
+   * public key of their own there and sign entries with it. keygen makes the folder owner-only.
+   */
+  @Test
+  void aKeysFolderOthersMayWriteIsRefusedAndKeygenMakesItOwnerOnly() throws IOException {
+    var keysFolder = folder.resolve("made-by-keygen");
+    AuditKeys.generate("k3", keysFolder);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keysFolder)))
+        .isEqualTo("rwx------");
+    var signed = new AuditKeys("k3", keysFolder).sign(AuditKeys.ENTRY, "x");
+
+    for (var mode : java.util.List.of("rwxrwxrwx", "rwxrwxr-x")) {
+      Files.setPosixFilePermissions(keysFolder, PosixFilePermissions.fromString(mode));
+      var keys = new AuditKeys("k3", keysFolder);
+      assertThatThrownBy(() -> keys.sign(AuditKeys.ENTRY, "x"))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining("lethe.audit.keys: " + keysFolder)
+          .hasMessageContaining("chmod 700");
+      assertThatThrownBy(() -> keys.verify("k3", AuditKeys.ENTRY, "x", signed))
+          .isInstanceOf(BadInputException.class)
+          .hasMessageContaining(mode);
+    }
+    Files.setPosixFilePermissions(keysFolder, PosixFilePermissions.fromString("rwxr-x---"));
+    assertThat(new AuditKeys("k3", keysFolder).verify("k3", AuditKeys.ENTRY, "x", signed))
+        .isEqualTo(AuditKeys.Verdict.GOOD);
+  }
 }

@@ -252,4 +252,40 @@ class KeyRingTests extends LetheTests {
     assertThat(err.toString()).contains("[" + first + "] made tokens before", "retired-key-ids");
     assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(rows);
   }
+
+  /**
+   * A key ring others may write is refused, naming the folder and the chmod that fixes it: anyone
+   * could put a key of their own there, or a short file that stops every command (found by an
+   * outside attack). A ring file's own problem names the key ring, not key-file.
+   */
+  @Test
+  void aKeyRingOthersMayWriteIsRefusedAndARingFileIsNamedAsTheRings() throws IOException {
+    var ring = Files.createDirectories(folder.resolve("ring"));
+    var earlier = "e-" + schema;
+    writeSecret(ring.resolve(earlier + ".key"), KEY_A + "\n");
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event");
+    var id = "r-" + schema;
+    for (var mode : List.of("rwxrwxrwx", "rwxrwx---")) {
+      Files.setPosixFilePermissions(
+          ring, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+      err.getBuffer().setLength(0);
+      assertThat(lethe(id, KEY_B, ring, "run " + job + " --as-of 2026-06-01"))
+          .as(mode)
+          .isEqualTo(Lethe.BAD_INPUT);
+      assertThat(err.toString())
+          .contains("lethe.pseudonymisation.key-ring", ring.toString(), "chmod 700", mode);
+      assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(rows);
+    }
+    Files.setPosixFilePermissions(
+        ring, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(
+        ring.resolve(earlier + ".key"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    err.getBuffer().setLength(0);
+    assertThat(lethe(id, KEY_B, ring, "run " + job + " --as-of 2026-06-01"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("lethe.pseudonymisation.key-ring: " + ring.resolve(earlier + ".key"))
+        .doesNotContain("key-file");
+  }
 }
