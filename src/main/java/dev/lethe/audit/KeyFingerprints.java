@@ -31,6 +31,8 @@ public class KeyFingerprints implements Keys.KeyCheck {
 
   @Override
   public void verify(List<HmacKey> keys) {
+    // first: the same key under a new id is also an id "missing" from the ring, and this says why
+    checkOneIdPerKey(keys);
     checkNoneMissing(keys);
     for (var key : keys) {
       var fingerprint = key.fingerprint();
@@ -67,6 +69,42 @@ public class KeyFingerprints implements Keys.KeyCheck {
                 + " before. Nothing was read or changed. Fix: restore the key that id was used"
                 + " with; to rotate, give the new key a new lethe.pseudonymisation.key-id and keep"
                 + " the old key in the key ring (lethe.pseudonymisation.key-ring)");
+      }
+    }
+  }
+
+  /**
+   * One key has one id: a new id given a key another id was used with (or two files of the ring
+   * holding one key) is refused. It rotates nothing (its tokens are the other id's), while the
+   * reports and the trail say tokens were made under a new key (taken as it was: found by an
+   * outside attack).
+   */
+  private void checkOneIdPerKey(List<HmacKey> keys) {
+    var byFingerprint = new java.util.HashMap<String, String>();
+    for (var key : keys) {
+      var same = byFingerprint.putIfAbsent(key.fingerprint(), key.id());
+      if (same == null) {
+        same =
+            jdbc.sql(
+                    "SELECT key_id FROM lethe.key_fingerprint WHERE fingerprint = ? AND key_id <> ?"
+                        + " ORDER BY first_used_at LIMIT 1")
+                .params(key.fingerprint(), key.id())
+                .query(String.class)
+                .optional()
+                .orElse(null);
+      }
+      if (same != null) {
+        throw new BadInputException(
+            "key id "
+                + key.id()
+                + " holds the same key as key id "
+                + same
+                + ": one key under two ids rotates nothing (its tokens are the same), while"
+                + " reports and the trail would say they were made under another key. Nothing"
+                + " was read or changed. Fix: to rotate, write a new key for the new id ('openssl"
+                + " rand -hex 32'); otherwise configure "
+                + same
+                + " and remove the copy");
       }
     }
   }

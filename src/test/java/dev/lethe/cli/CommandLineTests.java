@@ -974,11 +974,13 @@ class CommandLineTests extends LetheTests {
     // a new key id, k1 kept in the ring as a rotation keeps it
     var ring = Files.createDirectories(WORKSPACE.resolve("ring-" + schema));
     writeSecret(ring.resolve("k1.key"), TEST_KEY);
+    var newKey = WORKSPACE.resolve("rotate-new-" + schema + ".key");
+    writeSecret(newKey, "another-test-key-0123456789abcdef-do-not-use");
     Files.writeString(
         config,
         original
             + "  pseudonymisation:\n    key-id: k2\n    key-file: "
-            + key
+            + newKey
             + "\n    key-ring: "
             + ring
             + "\n");

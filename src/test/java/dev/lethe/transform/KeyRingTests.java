@@ -288,4 +288,36 @@ class KeyRingTests extends LetheTests {
         .contains("lethe.pseudonymisation.key-ring: " + ring.resolve(earlier + ".key"))
         .doesNotContain("key-file");
   }
+
+  /**
+   * A new key id given the key another id was used with rotates nothing, while reports would say
+   * tokens were made under a new key: refused, naming both ids, before anything is read; as is a
+   * ring holding one key under two ids.
+   */
+  @Test
+  void aNewKeyIdForAKeyAnotherIdWasUsedWithIsRefused() throws IOException {
+    var first = "one-" + schema;
+    assertThat(lethe(first, KEY_A, null, "run " + job + " --as-of 2026-01-01")).isZero();
+    long rows = APP.count("SELECT count(*) FROM " + schema + ".event");
+
+    var renamed = "two-" + schema;
+    assertThat(lethe(renamed, KEY_A, null, "run " + job + " --as-of 2026-06-01"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString())
+        .contains("key id " + renamed + " holds the same key as key id " + first, "Fix:")
+        .doesNotContain(KEY_A);
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(rows);
+
+    // a ring with a copy of the key under another id
+    var ring = Files.createDirectories(folder.resolve("copies"));
+    Files.setPosixFilePermissions(
+        ring, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    writeSecret(ring.resolve(first + ".key"), KEY_A + "\n");
+    writeSecret(ring.resolve("copy-" + schema + ".key"), KEY_A + "\n");
+    err.getBuffer().setLength(0);
+    assertThat(lethe("new-" + schema, KEY_B, ring, "run " + job + " --as-of 2026-06-01"))
+        .isEqualTo(Lethe.BAD_INPUT);
+    assertThat(err.toString()).contains("holds the same key as key id");
+    assertThat(APP.count("SELECT count(*) FROM " + schema + ".event")).isEqualTo(rows);
+  }
 }
