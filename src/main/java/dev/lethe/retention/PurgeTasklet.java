@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -188,7 +187,17 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
 
           @Override
           public Outbox.Entry check(WindowOutcome window) {
-            checkGuards(running[0], window, context);
+            if (step.action() == Policy.Action.DELETE) {
+              GuardTrippedException.check(
+                  guards,
+                  step.name(),
+                  policy.table(),
+                  running[0].changed(),
+                  window.changed(),
+                  context.containsKey(TOTAL)
+                      ? java.util.OptionalLong.of(context.getLong(TOTAL))
+                      : java.util.OptionalLong.empty());
+            }
             running[0] = Counts.add(running[0], window);
             // the window's record goes into its store, in the window's own transaction
             var made = prepared.remove(window);
@@ -371,62 +380,6 @@ final class PurgeTasklet implements Tasklet, StepExecutionListener {
         throw runtime;
       }
       throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  /**
-   * The job's guards stop a delete that would take more than expected. A pseudonymise step is not
-   * guarded: the first run of a new stage rightly transforms most of a table's history, and the
-   * rows stay.
-   */
-  private void checkGuards(PolicyProgress before, WindowOutcome window, ExecutionContext context) {
-    if (step.action() != Policy.Action.DELETE) {
-      return;
-    }
-    long deleted = before.changed() + window.changed();
-    var verb = step.action().yamlName();
-    var done = step.action() == Policy.Action.DELETE ? "deleted" : "pseudonymised";
-    if (guards.maxRows().isPresent() && deleted > guards.maxRows().getAsLong()) {
-      throw new GuardTrippedException(
-          "guard max-rows tripped: step '"
-              + step.name()
-              + "' would "
-              + verb
-              + " more than "
-              + guards.maxRows().getAsLong()
-              + " rows in this run ("
-              + before.changed()
-              + " "
-              + done
-              + " so far, the next window holds "
-              + window.changed()
-              + " more);"
-              + " nothing past the guard was "
-              + done
-              + ". Fix: check the policy's stages and"
-              + " clock; if the volume is expected, raise guards.max-rows in the job file and"
-              + " run again with the same --as-of");
-    }
-    if (guards.maxShare().isPresent() && context.containsKey(TOTAL)) {
-      long total = context.getLong(TOTAL);
-      double share = Guards.share(deleted, total);
-      if (guards.crossedBy(deleted, total).isPresent()) {
-        throw new GuardTrippedException(
-            String.format(
-                Locale.ROOT,
-                "guard max-share tripped: step '%s' would %s %.1f%% of %s (%d of %d rows),"
-                    + " more than the %.1f%% allowed; nothing past the guard was %s. Fix:"
-                    + " check the policy; if expected, raise guards.max-share in the job file and"
-                    + " run again with the same --as-of",
-                step.name(),
-                verb,
-                share * 100,
-                policy.table(),
-                deleted,
-                total,
-                guards.maxShare().getAsDouble() * 100,
-                done));
-      }
     }
   }
 
