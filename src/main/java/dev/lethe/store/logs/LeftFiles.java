@@ -98,7 +98,7 @@ final class LeftFiles {
                     : "")
                 + (any(Why.OTHER_NAMES)
                     ? ". A file with other names keeps its lines there whatever is done to this"
-                        + " one. Fix: remove the other names (find DIR -samefile FILE lists them)"
+                        + " one. Fix: remove the other names (find / -xdev -samefile FILE lists them)"
                         + " if they are copies the policy covers, then run the same job and date"
                         + " again"
                     : "")

@@ -171,7 +171,7 @@ final class LogErasure {
             left.put(
                 file.getFileName().toString(),
                 LeftFiles.otherNamesReason(others, "the subject's lines")
-                    + "; remove the other names (find DIR -samefile FILE lists them) if they are"
+                    + "; remove the other names (find / -xdev -samefile FILE lists them) if they are"
                     + " copies");
             continue;
           }

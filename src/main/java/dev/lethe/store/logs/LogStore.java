@@ -239,6 +239,25 @@ public final class LogStore implements Store {
                   + " are left as they are",
               "point the store's directory and files at the log files themselves");
         }
+        for (var file : files.list()) {
+          long others = LogFiles.otherNames(file);
+          if (others > 0) {
+            problems.warn(
+                policy.file(),
+                policy.lineOf("store"),
+                "store",
+                "store '"
+                    + name
+                    + "': "
+                    + file
+                    + " has "
+                    + others
+                    + " other name(s) (hard links), and Lethe never rewrites such a file: its"
+                    + " lines would stay under the other names. A run leaves it and fails naming"
+                    + " it once it holds lines to change",
+                "remove the other names (find / -xdev -samefile " + file + " lists them)");
+          }
+        }
       } catch (java.io.IOException e) {
         // the directory's problems are reported above
       }
