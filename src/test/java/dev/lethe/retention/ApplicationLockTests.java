@@ -63,6 +63,8 @@ class ApplicationLockTests extends LetheTests {
           CompletableFuture.supplyAsync(
               () -> runs.run(job, AS_OF, "test", ProgressListener.SILENT).report());
       // the first window has deleted row 50 and holds it, uncommitted, for its trigger's moment
+      // (its statement in the trigger's sleep: a statement merely active may not have reached row
+      // 50 yet on a loaded machine, and then both windows waited on X)
       await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(20))
@@ -70,7 +72,8 @@ class ApplicationLockTests extends LetheTests {
               () ->
                   APP.count(
                           "SELECT count(*) FROM pg_stat_activity WHERE application_name ="
-                              + " 'lethe-store-app' AND query LIKE 'DELETE%' AND state = 'active'")
+                              + " 'lethe-store-app' AND query LIKE 'DELETE%' AND state = 'active'"
+                              + " AND wait_event = 'PgSleep'")
                       > 0);
       long start = System.nanoTime();
       try (var s = x.createStatement()) {

@@ -9,7 +9,6 @@ import dev.lethe.policy.Stage;
 import dev.lethe.policy.Statistic;
 import dev.lethe.store.RetentionScope;
 import dev.lethe.store.RetentionTarget;
-import dev.lethe.store.StatisticCatalogChecks;
 import dev.lethe.store.StatisticSource;
 import dev.lethe.store.Store;
 import dev.lethe.store.StoreException;
@@ -209,41 +208,7 @@ public final class JdbcStore implements Store {
 
   @Override
   public Optional<String> waiting() {
-    try (var c = dataSource().getConnection();
-        var ps =
-            c.prepareStatement(
-                "SELECT a.wait_event_type, a.wait_event, (SELECT string_agg(DISTINCT"
-                    + " coalesce(nullif(b.application_name, ''), 'a session with no application"
-                    + " name'), ', ') FROM pg_stat_activity b WHERE b.pid ="
-                    + " ANY(pg_blocking_pids(a.pid))) FROM pg_stat_activity a WHERE"
-                    + " a.application_name = ? AND a.state = 'active' AND a.pid <>"
-                    + " pg_backend_pid()")) {
-      ps.setString(1, "lethe-store-" + name);
-      var waits = new java.util.TreeSet<String>();
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          var type = rs.getString(1);
-          var blockers = rs.getString(3);
-          if ("Lock".equals(type)) {
-            waits.add(
-                "a lock ("
-                    + rs.getString(2)
-                    + ")"
-                    + (blockers == null ? "" : " held by " + blockers));
-          } else if (type != null) {
-            waits.add("the database (" + type + " " + rs.getString(2) + ")");
-          } else {
-            waits.add("the database, working");
-          }
-        }
-      }
-      return waits.isEmpty()
-          ? Optional.empty()
-          : Optional.of("store '" + name + "': " + String.join("; ", waits));
-    } catch (SQLException | RuntimeException e) {
-      return Optional.of(
-          "store '" + name + "': cannot be asked (" + e.getClass().getSimpleName() + ")");
-    }
+    return SessionWaits.of(dataSource(), name);
   }
 
   @Override
@@ -270,68 +235,16 @@ public final class JdbcStore implements Store {
 
   @Override
   public void checkStatistics(List<Statistic> statistics, Problems problems) {
-    try (var connection = dataSource().getConnection()) {
-      // the table lookups below use the pool; this connection proves the store is reachable
-      connection.isValid(5);
-      var checks =
-          new StatisticCatalogChecks(
-              new StatisticCatalogChecks.Catalog() {
-                @Override
-                public String storeName() {
-                  return name;
-                }
-
-                @Override
-                public Optional<Table> table(String tableName) {
-                  return JdbcStore.this.table(tableName);
-                }
-
-                @Override
-                public Optional<Table> related(
-                    Statistic statistic,
-                    StatisticCatalogChecks.Table table,
-                    Statistic.Dimension d) {
-                  return relatedTable(statistic, (Table) table, d);
-                }
-              },
-              new StatisticCatalogChecks.Words(
-                  "a date, timestamp or timestamptz", "an integer, text or uuid", "schema"),
-              problems);
-      statistics.forEach(checks::check);
-    } catch (SQLException e) {
-      for (var statistic : statistics) {
-        problems.error(
-            statistic.file(),
-            statistic.lineOf("store"),
-            "store",
-            "store '" + name + "' cannot be reached: " + StoreErrors.describe(e),
-            "check lethe.stores." + name + ".url, username and password, and that the server runs");
-      }
-    }
+    statistics().check(statistics, problems);
   }
 
   @Override
   public StatisticSource statistic(Statistic statistic, java.time.ZoneId zone) {
-    var table =
-        table(statistic.table())
-            .orElseThrow(() -> new StoreException("table " + statistic.table() + " is gone", null));
-    var related = new java.util.LinkedHashMap<Statistic.Dimension, Table>();
-    for (var d : statistic.dimensions()) {
-      relatedTable(statistic, table, d).ifPresent(t -> related.put(d, t));
-    }
-    return new JdbcStatisticSource(
-        dataSource(), new StatisticQuery(statistic, table, related, zone));
+    return statistics().source(statistic, zone);
   }
 
-  /** The other table a dimension reads, where it reads one. */
-  Optional<Table> relatedTable(Statistic statistic, Table table, Statistic.Dimension d) {
-    if (d.via() == null) {
-      return Optional.empty();
-    }
-    if (d.table() != null) {
-      return related(statistic.table(), d.table());
-    }
-    return table.referencedThrough(d.via()).flatMap(this::table);
+  private JdbcStatistics statistics() {
+    return new JdbcStatistics(name, this::dataSource, this::table, this::related);
   }
 
   @Override
