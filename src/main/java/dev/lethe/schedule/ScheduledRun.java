@@ -97,7 +97,9 @@ public class ScheduledRun implements Job {
             job,
             fired,
             node,
-            outcome.failed() ? "failed" : "completed",
+            outcome.failed()
+                ? (outcome.report().status().equals("STOPPED") ? "stopped" : "failed")
+                : "completed",
             outcome.report().run());
         if (outcome.alreadyCompleted()) {
           LOG.info(

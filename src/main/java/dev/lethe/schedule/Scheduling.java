@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.quartz.CronScheduleBuilder;
+import org.quartz.CronTrigger;
 import org.quartz.JobBuilder;
 import org.quartz.JobKey;
 import org.quartz.Scheduler;
@@ -117,18 +118,22 @@ public final class Scheduling {
           schedule.runMissedOnce()
               ? cron.withMisfireHandlingInstructionFireAndProceed()
               : cron.withMisfireHandlingInstructionDoNothing();
-      var trigger =
-          TriggerBuilder.newTrigger()
-              .withIdentity(job.name(), GROUP)
-              .forJob(detail)
-              .withSchedule(cron)
-              .build();
+      var key = TriggerKey.triggerKey(job.name(), GROUP);
+      var existing = scheduler.getTrigger(key);
+      var built =
+          TriggerBuilder.newTrigger().withIdentity(key).forJob(detail).withSchedule(cron).build();
       scheduler.addJob(detail, true);
-      if (scheduler.checkExists(trigger.getKey())) {
-        scheduler.rescheduleJob(trigger.getKey(), trigger);
-      } else {
-        scheduler.scheduleJob(trigger);
+      if (existing == null) {
+        scheduler.scheduleJob(built);
+      } else if (!sameSchedule(existing, (CronTrigger) built)) {
+        // a changed schedule starts where the old one stood: a fire time the old one missed
+        // (its next fire time past) is then the new one's to run once or skip
+        var next = existing.getNextFireTime();
+        scheduler.rescheduleJob(
+            key, next == null ? built : built.getTriggerBuilder().startAt(next).build());
       }
+      // else kept as it is: a trigger made anew at every start began now, and a fire time missed
+      // while no node ran was never run (found by an outside attack)
       LOG.info("job {} scheduled: {} ({})", job.name(), schedule.cron(), schedule.timeZone());
     }
     for (var key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
@@ -138,6 +143,14 @@ public final class Scheduling {
         LOG.info("job {} is no longer scheduled", key.getName());
       }
     }
+  }
+
+  /** Whether a stored trigger fires as the job file now says: its cron, zone and missed rule. */
+  private static boolean sameSchedule(org.quartz.Trigger existing, CronTrigger wanted) {
+    return existing instanceof CronTrigger cron
+        && cron.getCronExpression().equals(wanted.getCronExpression())
+        && cron.getTimeZone().getID().equals(wanted.getTimeZone().getID())
+        && cron.getMisfireInstruction() == wanted.getMisfireInstruction();
   }
 
   /** Quartz's connections, from Lethe's pool of the control database. */

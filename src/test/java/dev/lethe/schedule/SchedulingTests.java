@@ -286,6 +286,106 @@ class SchedulingTests extends LetheTests {
     }
   }
 
+  /**
+   * A fire time that came while no node ran is run once when a node starts (missed: run-once), or
+   * passed over (skip). serve made every trigger anew at start-up, from now: the missed fire time
+   * was never seen, and the night's purge never ran (found by an outside attack).
+   */
+  @Test
+  void aFireTimeMissedWhileNoNodeRanIsRunOnceAtStartUpOrSkipped() throws Exception {
+    var once = jobName("missed-once");
+    var skip = jobName("missed-skip");
+    for (var entry : java.util.Map.of(once, "run-once", skip, "skip").entrySet()) {
+      job(
+          entry.getKey(),
+          "job: "
+              + entry.getKey()
+              + "\npolicies: [events]\nguards: {max-share: 1}\nschedule:\n  cron: '0 0 3 1 1 ?"
+              + " 2099'\n  time-zone: UTC\n  missed: "
+              + entry.getValue()
+              + "\n");
+    }
+    Scheduling.synchronise(nodes.get(0), validator.load());
+    // their fire time came two minutes ago, while no node ran
+    var missedAt = System.currentTimeMillis() - 120_000;
+    for (var name : List.of(once, skip)) {
+      control
+          .sql(
+              "UPDATE qrtz_triggers SET next_fire_time = ? WHERE sched_name = ? AND trigger_name"
+                  + " = ?")
+          .params(missedAt, "lethe-test-" + schema, name)
+          .update();
+    }
+
+    // a node starts, reading the job files first, as serve does
+    Scheduling.synchronise(nodes.get(0), validator.load());
+    nodes.get(0).start();
+
+    var handledOf =
+        "SELECT count(*) FROM lethe.scheduled_fire WHERE job = ? AND outcome <> 'started'";
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> control.sql(handledOf).param(once).query(Long.class).single() == 1);
+    // the skipped one waits for its next fire time, untouched
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                control
+                        .sql(
+                            "SELECT next_fire_time FROM qrtz_triggers WHERE sched_name = ? AND"
+                                + " trigger_name = ?")
+                        .params("lethe-test-" + schema, skip)
+                        .query(Long.class)
+                        .single()
+                    > missedAt + 365L * 24 * 3600 * 1000);
+    nodes.get(0).standby();
+    assertThat(control.sql(handledOf).param(skip).query(Long.class).single()).isZero();
+  }
+
+  /** A scheduled run stopped (SIGTERM to serve) is recorded as stopped, not failed. */
+  @Test
+  void aScheduledRunStoppedIsRecordedAsStopped() throws Exception {
+    var big = schema + "_stop";
+    APP.run("CREATE SCHEMA " + big);
+    Events.create(APP, big, 1000, 50);
+    APP.run(
+        "CREATE FUNCTION "
+            + big
+            + ".slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3);"
+            + " RETURN NULL; END $$; CREATE TRIGGER slow AFTER DELETE ON "
+            + big
+            + ".event FOR EACH STATEMENT EXECUTE FUNCTION "
+            + big
+            + ".slow()");
+    policy("big", Events.policy("big", big, ""));
+    job(job, "job: " + job + "\npolicies: [events]\nguards: {max-share: 1}\n");
+    var stopping = jobName("stopping");
+    job(
+        stopping,
+        "job: "
+            + stopping
+            + "\npolicies: [big]\nguards: {max-share: 1}\nschedule:\n  cron: '0/2 * * * * ?'\n"
+            + "  time-zone: UTC\n  missed: skip\n");
+    Scheduling.synchronise(nodes.get(0), validator.load());
+    nodes.get(0).start();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> APP.count("SELECT count(*) FROM " + big + ".event") < 1000);
+
+    runService.stopAll(); // what serve does on SIGTERM
+
+    var first = "SELECT outcome FROM lethe.scheduled_fire WHERE job = ? ORDER BY fire_time LIMIT 1";
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !control.sql(first).param(stopping).query(String.class).single().equals("started"));
+    nodes.get(0).standby();
+    assertThat(control.sql(first).param(stopping).query(String.class).single())
+        .isEqualTo("stopped");
+  }
+
   @Test
   void changingTheJobFileChangesTheSchedule() throws Exception {
     job(job, "job: " + job + "\npolicies: [events]\nguards: {max-share: 1}\n");
