@@ -19,6 +19,13 @@ class PlainTextTests {
           .as("U+%04X", (int) unseen.charAt(0))
           .isInstanceOf(BadInputException.class)
           .hasMessageContaining("control or invisible characters");
+      // at either end too, where trimming would take it away without a word
+      for (var key :
+          new String[] {"user11" + unseen, unseen + "user11", " user11" + unseen + " "}) {
+        assertThatThrownBy(() -> PlainText.checkKey(key, "--subject", 200))
+            .as("U+%04X at an end", (int) unseen.charAt(0))
+            .isInstanceOf(BadInputException.class);
+      }
       assertThatThrownBy(() -> PlainText.check("LIT" + unseen + "1", "--case", 200))
           .as("U+%04X", (int) unseen.charAt(0))
           .isInstanceOf(BadInputException.class)
