@@ -84,6 +84,20 @@ class RunPages {
               + "): nothing to restart.");
       return "redirect:/runs";
     }
+    // one restart of a job and day at a time from this console: a second click while the first
+    // was queued or running was told a restart had started, and its run found the day done
+    var key = job + " " + asOf;
+    if (!RESTARTING.add(key)) {
+      Changes.say(
+          redirect,
+          "problem",
+          "A restart of job "
+              + job
+              + " as of "
+              + asOf
+              + " is under way already: its report appears here when it ends.");
+      return "redirect:/runs";
+    }
     var by = user.getName() + " in the console (restart of run " + run + ")";
     LOG.info("restart of run {} (job {} as of {}) by {}", run, job, asOf, user.getName());
     RESTARTS.submit(
@@ -100,6 +114,8 @@ class RunPages {
           } catch (RuntimeException e) {
             // a run of the job going on already, or a failure its own report tells
             LOG.warn("restart of run {} by {}: {}", run, user.getName(), e.getMessage());
+          } finally {
+            RESTARTING.remove(key);
           }
         });
     Changes.say(
@@ -116,6 +132,10 @@ class RunPages {
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunPages.class);
+
+  /** The jobs and days whose restart this console has queued or is running. */
+  private static final java.util.Set<String> RESTARTING =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @GetMapping("/runs")
   String list(Model model) {

@@ -411,6 +411,16 @@ class ConsoleTests extends LetheTests {
     var failed = runs.run(job, AS_OF, "test", ProgressListener.SILENT).report();
     assertThat(failed.status()).isEqualTo("FAILED");
     APP.run("DROP TRIGGER refuse ON " + schema + ".event");
+    // the restart's windows take a moment each: a second click comes while it runs
+    APP.run(
+        "CREATE FUNCTION "
+            + schema
+            + ".slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3);"
+            + " RETURN NULL; END $$; CREATE TRIGGER slow AFTER DELETE ON "
+            + schema
+            + ".event FOR EACH STATEMENT EXECUTE FUNCTION "
+            + schema
+            + ".slow()");
     var options = new GlobalOptions();
     options.config = consoleConfig("console-restart-" + schema);
     try (var context = Contexts.serve(options, null)) {
@@ -432,6 +442,14 @@ class ConsoleTests extends LetheTests {
               anonymous(port, "/runs/" + failed.run() + "/restart").header("Cookie", op),
               "_csrf=" + csrf(page.body()));
       assertThat(restart.statusCode()).isEqualTo(302);
+      // a second click while it runs is told so, and starts nothing
+      var twice =
+          postForm(
+              anonymous(port, "/runs/" + failed.run() + "/restart").header("Cookie", op),
+              "_csrf=" + csrf(page.body()));
+      assertThat(follow(port, twice, op).body())
+          .contains("is under way already")
+          .doesNotContain("started; its report appears here");
       // the restart's report, once recorded (after its run's status says COMPLETED)
       var done =
           org.awaitility.Awaitility.await()
