@@ -91,6 +91,15 @@ public class AuditKeys {
     }
   }
 
+  /**
+   * Checks now what signing needs (the folder, the private key and its public key), for a command
+   * that runs for long: serve started with a folder others may write, and every scheduled run
+   * failed on it (found by an outside attack).
+   */
+  public void checkSigning() {
+    signingKey();
+  }
+
   private volatile boolean folderChecked;
 
   /**

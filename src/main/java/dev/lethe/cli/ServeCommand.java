@@ -65,6 +65,8 @@ class ServeCommand implements Callable<Integer> {
     try (var context = Contexts.serve(LetheCommand.options(spec), port())) {
       // a node with another key under a known key id must not start: its runs would void holds
       context.getBean(dev.lethe.transform.Keys.class).tokens();
+      // nor one whose trail it cannot sign: every run would fail on it
+      context.getBean(dev.lethe.audit.AuditKeys.class).checkSigning();
       var definitions = context.getBean(Validator.class).load();
       var name = node != null ? node : host() + "-" + ProcessHandle.current().pid();
       var scheduler =

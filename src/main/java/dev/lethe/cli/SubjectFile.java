@@ -74,10 +74,10 @@ record SubjectFile(List<Line> lines, int repeated) {
         end++;
       }
       number++;
-      var key = decode(file, number, bytes, start, end).strip();
+      var key = blanksOff(decode(file, number, bytes, start, end));
       start = end + 1;
       if (number == 1 && key.startsWith("\uFEFF")) {
-        key = key.substring(1).strip();
+        key = blanksOff(key.substring(1));
       }
       if (key.isEmpty() || key.startsWith("#")) {
         continue;
@@ -129,5 +129,22 @@ record SubjectFile(List<Line> lines, int repeated) {
               + number
               + ": not UTF-8; no hold was placed. Fix: save the file as UTF-8, one key per line");
     }
+  }
+
+  /**
+   * The line without the spaces, tabs and carriage return around it, and nothing else: String.strip
+   * also took control characters Java counts as blanks (U+001C to U+001F, U+2028) and the key was
+   * held without them, where a line holding one is refused (found by an outside attack).
+   */
+  private static String blanksOff(String line) {
+    int from = 0;
+    int to = line.length();
+    while (from < to && " \t\r".indexOf(line.charAt(from)) >= 0) {
+      from++;
+    }
+    while (to > from && " \t\r".indexOf(line.charAt(to - 1)) >= 0) {
+      to--;
+    }
+    return line.substring(from, to);
   }
 }

@@ -92,6 +92,8 @@ public class ObjectionService {
 
   public Objection lift(String subject, String purpose, String liftedBy) {
     HoldService.require(subject, "--subject", "the subject key whose objection is lifted");
+    // as placing it: a key with a control character trimmed away lifted another's objection
+    dev.lethe.system.PlainText.checkKey(subject, "--subject", HoldService.MAX_SUBJECT);
     checkPurpose(purpose);
     var entity =
         entities

@@ -62,6 +62,8 @@ public class RestrictionService {
 
   public Restriction lift(String subject, String liftedBy) {
     HoldService.require(subject, "--subject", "the subject key whose restriction is lifted");
+    // as placing it: a key with a control character trimmed away lifted another's restriction
+    dev.lethe.system.PlainText.checkKey(subject, "--subject", HoldService.MAX_SUBJECT);
     var entity =
         entities
             .findBySubjectAndLiftedAtIsNull(subject.trim())

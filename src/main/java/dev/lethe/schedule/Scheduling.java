@@ -126,11 +126,15 @@ public final class Scheduling {
       if (existing == null) {
         scheduler.scheduleJob(built);
       } else if (!sameSchedule(existing, (CronTrigger) built)) {
-        // a changed schedule starts where the old one stood: a fire time the old one missed
-        // (its next fire time past) is then the new one's to run once or skip
+        // a changed schedule starts now, or, where the old one missed a fire time (its next fire
+        // time past), from that time: the miss is then the new one's to run once or skip. From a
+        // next fire time still to come, the new schedule waited for it (hours, weeks)
         var next = existing.getNextFireTime();
         scheduler.rescheduleJob(
-            key, next == null ? built : built.getTriggerBuilder().startAt(next).build());
+            key,
+            next == null || !next.before(new java.util.Date())
+                ? built
+                : built.getTriggerBuilder().startAt(next).build());
       }
       // else kept as it is: a trigger made anew at every start began now, and a fire time missed
       // while no node ran was never run (found by an outside attack)

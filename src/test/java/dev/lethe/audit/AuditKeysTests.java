@@ -74,6 +74,8 @@ class AuditKeysTests {
           .isInstanceOf(BadInputException.class)
           .hasMessageContaining("lethe.audit.keys: " + keysFolder)
           .hasMessageContaining("chmod 700");
+      // checked at once where a command runs for long (serve)
+      assertThatThrownBy(keys::checkSigning).isInstanceOf(BadInputException.class);
       assertThatThrownBy(() -> keys.verify("k3", AuditKeys.ENTRY, "x", signed))
           .isInstanceOf(BadInputException.class)
           .hasMessageContaining(mode);

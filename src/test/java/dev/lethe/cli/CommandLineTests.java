@@ -445,7 +445,18 @@ class CommandLineTests extends LetheTests {
     assertThat(holds.list(true)).isEmpty();
     // a key --subject refuses is refused here too: a no-break space at an end, a byte order mark
     // past the first line, a zero-width mark; such a hold held no one, and the rows went
-    for (var bad : java.util.List.of("14\u00a0", "15\u202f", "\ufeff18", "19\u200b", "\u206020")) {
+    // and a control character Java's strip() took for a blank at an end (it was held without it)
+    for (var bad :
+        java.util.List.of(
+            "14\u00a0",
+            "15\u202f",
+            "\ufeff18",
+            "19\u200b",
+            "\u206020",
+            "12\u001f",
+            "\u001c17",
+            "13\u2028",
+            "14\u3000")) {
       Files.writeString(file, keys + bad + "\n");
       assertThat(configured("hold place --from-file " + file + " --case LIT-9 --reason court"))
           .as(bad)

@@ -16,6 +16,10 @@ class RestrictionServiceTests extends LetheTests {
     assertThatThrownBy(() -> restrictions.place("13", "again", "dpo"))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("already restricted");
+    // a key with a control character is refused, also where trimming would find 13's
+    assertThatThrownBy(() -> restrictions.lift("13\u001b", "dpo"))
+        .isInstanceOf(BadInputException.class)
+        .hasMessageContaining("control or invisible characters");
     var lifted = restrictions.lift("13", "dpo");
 
     assertThat(lifted.id()).isEqualTo(placed.id());

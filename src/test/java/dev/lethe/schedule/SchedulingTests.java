@@ -343,6 +343,40 @@ class SchedulingTests extends LetheTests {
     assertThat(control.sql(handledOf).param(skip).query(Long.class).single()).isZero();
   }
 
+  /**
+   * A changed schedule takes effect at once: rescheduled from the old trigger's next fire time
+   * still to come, a job changed from yearly to every second waited for that time (found by an
+   * outside attack).
+   */
+  @Test
+  void aChangedScheduleDoesNotWaitForTheOldOnesNextFireTime() throws Exception {
+    var changed = jobName("changed");
+    job(
+        changed,
+        "job: "
+            + changed
+            + "\npolicies: [events]\nguards: {max-share: 1}\nschedule:\n  cron: '0 0 3 1 1 ?"
+            + " 2099'\n  time-zone: UTC\n  missed: run-once\n");
+    Scheduling.synchronise(nodes.get(0), validator.load());
+    job(
+        changed,
+        "job: "
+            + changed
+            + "\npolicies: [events]\nguards: {max-share: 1}\nschedule:\n  cron: '0 * * * * ?'\n"
+            + "  time-zone: UTC\n  missed: run-once\n");
+    Scheduling.synchronise(nodes.get(0), validator.load());
+
+    assertThat(
+            control
+                .sql(
+                    "SELECT next_fire_time FROM qrtz_triggers WHERE sched_name = ? AND"
+                        + " trigger_name = ?")
+                .params("lethe-test-" + schema, changed)
+                .query(Long.class)
+                .single())
+        .isLessThanOrEqualTo(System.currentTimeMillis() + 61_000);
+  }
+
   /** A scheduled run stopped (SIGTERM to serve) is recorded as stopped, not failed. */
   @Test
   void aScheduledRunStoppedIsRecordedAsStopped() throws Exception {
