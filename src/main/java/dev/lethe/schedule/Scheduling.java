@@ -125,7 +125,8 @@ public final class Scheduling {
       scheduler.addJob(detail, true);
       if (existing == null) {
         scheduler.scheduleJob(built);
-      } else if (!sameSchedule(existing, (CronTrigger) built)) {
+      } else if (!sameSchedule(existing, (CronTrigger) built)
+          || !keeps(scheduler.getTriggerState(key))) {
         // a changed schedule starts now, or, where the old one missed a fire time (its next fire
         // time past), from that time: the miss is then the new one's to run once or skip. From a
         // next fire time still to come, the new schedule waited for it (hours, weeks)
@@ -147,6 +148,15 @@ public final class Scheduling {
         LOG.info("job {} is no longer scheduled", key.getName());
       }
     }
+  }
+
+  /**
+   * Whether a stored trigger in this state is kept as it is: one in error, paused or complete would
+   * never fire again, and is made anew (as every start did before triggers were kept).
+   */
+  private static boolean keeps(org.quartz.Trigger.TriggerState state) {
+    return state == org.quartz.Trigger.TriggerState.NORMAL
+        || state == org.quartz.Trigger.TriggerState.BLOCKED;
   }
 
   /** Whether a stored trigger fires as the job file now says: its cron, zone and missed rule. */
